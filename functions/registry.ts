@@ -1,0 +1,5 @@
+import type { FunctionDefinition } from './definition';
+import { health } from './health';
+
+/** Every function the service registers, in one list (Azure host and local host alike). */
+export const functions: readonly FunctionDefinition[] = [health];

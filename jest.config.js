@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+    testEnvironment: 'node',
+    roots: ['<rootDir>/test'],
+    testMatch: ['**/*.test.ts'],
+    transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+    globalSetup: '<rootDir>/test/support/globalSetup.ts',
+    globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+    testTimeout: 60000,
+    maxWorkers: 2,
+};
