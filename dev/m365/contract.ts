@@ -1,0 +1,60 @@
+/**
+ * The seam between the simulator's two halves: Entra ID (tokens, tenants, users, app registrations)
+ * in dev/m365/entra and Microsoft Graph (sites, drives, items, delta, uploads, subscriptions) in
+ * dev/m365/graph. The server (dev/m365/server.ts) wires them together.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Simulated time, in epoch milliseconds. Tests advance it; nothing in dev/m365 reads Date.now(). */
+export interface Clock {
+    now(): number;
+}
+
+/** Who an access token was issued to, as Graph sees it after validating the token. */
+export interface Principal {
+    tenantId: string;
+    /** The client id (appid / azp claim). */
+    appId: string;
+    kind: 'delegated' | 'application';
+    /** Entra object id of the signed-in user (delegated tokens only). */
+    userId?: string;
+    /** Delegated permissions (scp claim), e.g. Files.ReadWrite.All, Sites.ReadWrite.All. */
+    scopes: string[];
+    /** Application permissions (roles claim), e.g. Sites.Selected, Files.ReadWrite.All. */
+    roles: string[];
+    /** Epoch ms (simulated clock). */
+    expiresAt: number;
+}
+
+export type AuthResult =
+    | { ok: true; principal: Principal }
+    /** Graph answers 401 with error.code InvalidAuthenticationToken and this message. */
+    | { ok: false; message: string };
+
+export interface DirectoryUser {
+    id: string;
+    tenantId: string;
+    userPrincipalName: string;
+    displayName: string;
+    mail: string;
+    accountEnabled: boolean;
+}
+
+/** Read access to Entra's directory, for Graph's /me, /users and OneDrive owners. */
+export interface Directory {
+    getUser(tenantId: string, idOrUpn: string): DirectoryUser | undefined;
+    listUsers(tenantId: string): DirectoryUser[];
+}
+
+/** What the Graph half needs from the rest of the simulator. */
+export interface GraphDeps {
+    clock: Clock;
+    directory: Directory;
+    /** Validates an `Authorization` header value (Bearer access token issued by the Entra half). */
+    authenticate(authorizationHeader: string | undefined): AuthResult;
+    /** https://localhost:<port>, the simulator's own origin (upload and download URLs live under it). */
+    baseUrl: string;
+}
+
+/** A handler for part of the URL space. Resolves true when it answered the request. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
