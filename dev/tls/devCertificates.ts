@@ -16,7 +16,18 @@ export interface DevCertificates {
     keyPem: string;
 }
 
-export const DEFAULT_TLS_DIR = path.resolve(__dirname, '../../../.local/tls');
+/** `.local/tls` at the project root, whether this file runs from dev/ (jest) or dist/dev/ (node). */
+export const DEFAULT_TLS_DIR = path.join(projectRoot(__dirname), '.local', 'tls');
+
+function projectRoot(from: string): string {
+    let dir = from;
+    while (!existsSync(path.join(dir, 'package.json'))) {
+        const parent = path.dirname(dir);
+        if (parent === dir) return process.cwd();
+        dir = parent;
+    }
+    return dir;
+}
 
 export function ensureDevCertificates(dir: string = process.env.DEV_TLS_DIR ?? DEFAULT_TLS_DIR): DevCertificates {
     const caPath = path.join(dir, 'ca.pem');
