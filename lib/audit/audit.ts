@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
+
+/** Who changed what, when: one row per change, newest first within a month partition. */
+export interface AuditEntry {
+    actor: string;
+    action: string;
+    target: string;
+    /** Field names that changed (never values: some are secrets). */
+    changed: string[];
+    at: string;
+}
+
+const MAX_TICKS = 9_999_999_999_999;
+
+export async function recordAudit(table: TableClient, entry: Omit<AuditEntry, 'at'>, now = new Date()): Promise<void> {
+    const at = now.toISOString();
+    await table.createEntity({
+        partitionKey: at.slice(0, 7),
+        // Inverted time so a partition lists newest first; random suffix so same-millisecond writes coexist.
+        rowKey: `${String(MAX_TICKS - now.getTime()).padStart(13, '0')}-${randomBytes(4).toString('hex')}`,
+        actor: entry.actor,
+        action: entry.action,
+        target: entry.target,
+        changed: JSON.stringify(entry.changed),
+        at,
+    });
+}
+
+export async function listAudit(table: TableClient, month: string, limit = 100): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    const rows = table.listEntities<{ actor: string; action: string; target: string; changed: string; at: string }>({
+        queryOptions: { filter: `PartitionKey eq '${month.replace(/'/g, "''")}'` },
+    });
+    for await (const row of rows) {
+        out.push({ actor: row.actor, action: row.action, target: row.target, changed: JSON.parse(row.changed) as string[], at: row.at });
+        if (out.length >= limit) break;
+    }
+    return out;
+}

@@ -1,0 +1,56 @@
+import type { IntegrationRecord } from '../integration/integrationRepository';
+import type { Services } from '../runtime/services';
+import { keyVaultCacheKey } from './keyVaultCacheKey';
+import { createMsalClient, graphScopes } from './msalClient';
+import { aadstsCode, oauthFailure, SignInFailure } from './signInErrors';
+import { CacheKeyProvider, createTokenCachePlugin } from './tokenCache';
+
+/**
+ * A Graph access token for one connected account, from its own cache partition (refreshing silently
+ * when needed). A failure that needs the person to sign in again becomes an {@link AccountAuthError}
+ * whose cause the drive's health shows (account disabled, password changed, token expired, consent).
+ */
+export class AccountAuthError extends Error {
+    constructor(readonly failure: SignInFailure, readonly needsReauth: boolean) {
+        super(failure.message);
+        this.name = 'AccountAuthError';
+    }
+}
+
+const keyProviders = new WeakMap<Services, CacheKeyProvider>();
+
+export function cacheKeyProvider(services: Services): CacheKeyProvider {
+    let provider = keyProviders.get(services);
+    if (!provider) keyProviders.set(services, (provider = keyVaultCacheKey(services.secrets)));
+    return provider;
+}
+
+export async function acquireGraphToken(services: Services, integration: IntegrationRecord, homeAccountId: string): Promise<string> {
+    const cachePlugin = createTokenCachePlugin({
+        tableClient: await services.tables.get('tokenCache'),
+        integrationId: integration.id,
+        homeAccountId,
+        keyProvider: cacheKeyProvider(services),
+    });
+    const cca = await createMsalClient(services, integration, cachePlugin);
+    const account = await cca.getTokenCache().getAccountByHomeId(homeAccountId);
+    if (!account) {
+        throw new AccountAuthError({ code: 'account_not_connected', message: 'No sign-in is stored for this account.', hint: 'Reconnect the drive.' }, true);
+    }
+    try {
+        const result = await cca.acquireTokenSilent({ account, scopes: graphScopes(integration) });
+        return result.accessToken;
+    } catch (e) {
+        throw toAccountAuthError(e);
+    }
+}
+
+/** Classifies an MSAL error: interaction_required / invalid_grant ⇒ the account must sign in again. */
+export function toAccountAuthError(e: unknown): AccountAuthError {
+    const err = e as { errorCode?: string; errorMessage?: string; errorNo?: string; name?: string; message?: string };
+    const description = err.errorMessage ?? err.message ?? '';
+    const code = aadstsCode(description) ?? err.errorNo;
+    const failure = oauthFailure(err.errorCode ?? 'error', code ? `AADSTS${code}: ${description}` : description);
+    const needsReauth = err.name === 'InteractionRequiredAuthError' || err.errorCode === 'invalid_grant' || ['50057', '50173', '700082', '65001'].includes(code ?? '');
+    return new AccountAuthError(failure, needsReauth);
+}

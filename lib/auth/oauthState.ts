@@ -1,0 +1,114 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
+
+/**
+ * The OAuth connect flow's one-time values, in two steps:
+ *  1. the platform (with its function key) asks for a connect ticket: a single-use link for a browser;
+ *  2. the browser opens the link; the ticket is consumed and exchanged for an OAuth `state` bound to a
+ *     PKCE verifier, and the browser goes to Entra; the callback consumes the state exactly once.
+ * Rows are keyed by a hash of the value, so the table never holds a usable ticket or state.
+ */
+export interface ConnectRequest {
+    integrationId: string;
+    purpose: 'drive' | 'personal';
+    driveId?: string;
+    platformUserId?: string;
+    /** Where the browser goes back to; already checked against PLATFORM_ALLOWED_ORIGINS. */
+    returnUrl?: string;
+}
+
+export interface AuthorizationState extends ConnectRequest {
+    codeVerifier: string;
+    nonce: string;
+    expiresAt: string;
+}
+
+export type StateProblem = 'state_missing' | 'state_unknown' | 'state_expired' | 'state_replayed';
+
+export const TICKET_TTL_MS = 10 * 60_000;
+export const STATE_TTL_MS = 10 * 60_000;
+
+const TICKET = 'ticket';
+const STATE = 'state';
+
+export function randomToken(bytes = 32): string {
+    return randomBytes(bytes).toString('base64url');
+}
+
+export function pkceChallenge(verifier: string): string {
+    return createHash('sha256').update(verifier).digest('base64url');
+}
+
+function rowKeyOf(value: string): string {
+    return createHash('sha256').update(value).digest('hex');
+}
+
+export async function createConnectTicket(table: TableClient, request: ConnectRequest, now = Date.now()): Promise<{ ticket: string; expiresAt: string }> {
+    const ticket = randomToken();
+    const expiresAt = new Date(now + TICKET_TTL_MS).toISOString();
+    await table.createEntity({ partitionKey: TICKET, rowKey: rowKeyOf(ticket), document: JSON.stringify(request), expiresAt, consumed: false });
+    return { ticket, expiresAt };
+}
+
+/** Consumes a ticket and creates the state Entra will hand back to the callback. */
+export async function exchangeTicketForState(
+    table: TableClient,
+    ticket: string | null,
+    now = Date.now()
+): Promise<{ ok: true; state: string; codeChallenge: string; nonce: string; request: ConnectRequest } | { ok: false; problem: StateProblem }> {
+    const consumed = await consume(table, TICKET, ticket, now);
+    if (!consumed.ok) return consumed;
+    const request = JSON.parse(consumed.document) as ConnectRequest;
+    const state = randomToken();
+    const record: AuthorizationState = { ...request, codeVerifier: randomToken(), nonce: randomToken(16), expiresAt: new Date(now + STATE_TTL_MS).toISOString() };
+    await table.createEntity({ partitionKey: STATE, rowKey: rowKeyOf(state), document: JSON.stringify(record), expiresAt: record.expiresAt, consumed: false });
+    return { ok: true, state, codeChallenge: pkceChallenge(record.codeVerifier), nonce: record.nonce, request };
+}
+
+/** Consumes the state exactly once: a replay, an expired or an unknown state is refused. */
+export async function consumeState(table: TableClient, state: string | null, now = Date.now()): Promise<{ ok: true; record: AuthorizationState } | { ok: false; problem: StateProblem }> {
+    const consumed = await consume(table, STATE, state, now);
+    return consumed.ok ? { ok: true, record: JSON.parse(consumed.document) as AuthorizationState } : consumed;
+}
+
+interface Row {
+    document: string;
+    expiresAt: string;
+    consumed: boolean;
+}
+
+/**
+ * Marks a row consumed with an ETag-conditional write: of two concurrent callbacks with the same
+ * state, exactly one wins. The row stays (as consumed) so a replay is told apart from a forgery.
+ */
+async function consume(table: TableClient, partition: string, value: string | null, now: number): Promise<{ ok: true; document: string } | { ok: false; problem: StateProblem }> {
+    if (!value || value.length > 200) return { ok: false, problem: value ? 'state_unknown' : 'state_missing' };
+    const rowKey = rowKeyOf(value);
+    let row: Row & { etag: string };
+    try {
+        row = await table.getEntity<Row>(partition, rowKey);
+    } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 404) return { ok: false, problem: 'state_unknown' };
+        throw e;
+    }
+    if (row.consumed) return { ok: false, problem: 'state_replayed' };
+    try {
+        await table.updateEntity({ partitionKey: partition, rowKey, consumed: true }, 'Merge', { etag: row.etag });
+    } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 412) return { ok: false, problem: 'state_replayed' };
+        throw e;
+    }
+    if (Date.parse(row.expiresAt) <= now) return { ok: false, problem: 'state_expired' };
+    return { ok: true, document: row.document };
+}
+
+/** Removes rows past their expiry (run by a timer); consumed rows are kept until then for replay detection. */
+export async function purgeExpiredStates(table: TableClient, now = Date.now()): Promise<number> {
+    let removed = 0;
+    const cutoff = new Date(now - STATE_TTL_MS).toISOString();
+    for await (const row of table.listEntities<Row>({ queryOptions: { filter: `expiresAt lt '${cutoff}'`, select: ['PartitionKey', 'RowKey'] } })) {
+        await table.deleteEntity(row.partitionKey!, row.rowKey!).catch(() => undefined);
+        removed++;
+    }
+    return removed;
+}

@@ -1,0 +1,28 @@
+import type { ConflictPolicy } from './drivePolicies';
+
+/** Health of an external drive: it never fails silently; every non-connected state carries a cause. */
+export type DriveStatus = 'pending_connection' | 'needs_library' | 'connected' | 'needs_reauth' | 'access_lost';
+
+export interface DriveStatusCause {
+    code: string;
+    message: string;
+    hint: string;
+    at: string;
+}
+
+/** An external drive: a SharePoint library or a OneDrive, bound to one integration and one account. */
+export interface DriveRecord {
+    id: string;
+    integrationId: string;
+    name: string;
+    kind: 'sharepoint' | 'onedrive';
+    scope: 'platform' | 'personal';
+    platformUserId?: string;
+    account?: { homeAccountId: string; username: string; displayName?: string };
+    graph?: { siteId?: string; driveId: string; driveType: string; webUrl?: string; name: string };
+    status: DriveStatus;
+    statusCause?: DriveStatusCause;
+    policies: { conflictPolicy: ConflictPolicy; syncIntervalMinutes?: number };
+    createdAt: string;
+    updatedAt: string;
+}

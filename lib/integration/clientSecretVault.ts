@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { SecretClient } from '@azure/keyvault-secrets';
+
+/** What the service keeps about a client secret outside Key Vault: never the value. */
+export interface SecretReference {
+    secretName: string;
+    version: string;
+    expiresOn: string;
+    /** sha256 of the value, truncated: lets an admin tell two secrets apart without revealing either. */
+    fingerprint: string;
+    /** The first three characters, as the Entra portal shows them ("hint"). */
+    hint: string;
+}
+
+export function secretFingerprint(value: string): string {
+    return `sha256:${createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+/** Key Vault names allow letters, digits and hyphens only. */
+export function clientSecretName(integrationId: string): string {
+    return `integration-${integrationId}-client-secret`;
+}
+
+export async function storeClientSecret(
+    vault: SecretClient,
+    integrationId: string,
+    clientId: string,
+    value: string,
+    expiresOn: Date
+): Promise<SecretReference> {
+    const fingerprint = secretFingerprint(value);
+    const name = clientSecretName(integrationId);
+    const stored = await vault.setSecret(name, value, {
+        expiresOn,
+        contentType: 'text/plain',
+        tags: { integrationId, clientId, kind: 'client-secret', fingerprint },
+    });
+    return { secretName: name, version: stored.properties.version!, expiresOn: expiresOn.toISOString(), fingerprint, hint: value.slice(0, 3) };
+}
+
+export async function readClientSecret(vault: SecretClient, ref: Pick<SecretReference, 'secretName' | 'version'>): Promise<string> {
+    const secret = await vault.getSecret(ref.secretName, { version: ref.version });
+    if (secret.value === undefined) throw new Error(`Key Vault returned no value for ${ref.secretName}`);
+    return secret.value;
+}

@@ -1,0 +1,52 @@
+import type { TableClient } from '@azure/data-tables';
+import type { CloudName } from './cloud';
+import type { SecretReference } from './clientSecretVault';
+
+/** The stored integration settings (one app registration). Secrets live in Key Vault only. */
+export interface IntegrationRecord {
+    id: string;
+    tenantId: string;
+    /** The domain the admin typed, when the tenant was given as a domain and resolved to its id. */
+    tenantDomain?: string;
+    clientId: string;
+    cloud: CloudName;
+    redirectUri: string;
+    scopes: string[];
+    clientSecret?: SecretReference;
+    createdAt: string;
+    updatedAt: string;
+    updatedBy: string;
+}
+
+const PARTITION = 'integration';
+
+interface Row {
+    partitionKey: string;
+    rowKey: string;
+    document: string;
+}
+
+export async function getIntegration(table: TableClient, id: string): Promise<{ record: IntegrationRecord; etag: string } | undefined> {
+    try {
+        const row = await table.getEntity<Row>(PARTITION, id);
+        return { record: JSON.parse(row.document) as IntegrationRecord, etag: row.etag };
+    } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        throw e;
+    }
+}
+
+/** Creates or replaces; with an etag the write fails (412) if someone else changed it meanwhile. */
+export async function putIntegration(table: TableClient, record: IntegrationRecord, etag?: string): Promise<void> {
+    const entity: Row = { partitionKey: PARTITION, rowKey: record.id, document: JSON.stringify(record) };
+    if (etag) await table.updateEntity(entity, 'Replace', { etag });
+    else await table.createEntity(entity);
+}
+
+export async function deleteIntegration(table: TableClient, id: string): Promise<void> {
+    try {
+        await table.deleteEntity(PARTITION, id);
+    } catch (e) {
+        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+    }
+}
