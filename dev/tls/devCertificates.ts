@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
+import { projectRoot } from '../tools/paths';
 
 /**
  * A local certificate authority and a `localhost` server certificate for the simulators. MSAL needs an
@@ -18,16 +19,6 @@ export interface DevCertificates {
 
 /** `.local/tls` at the project root, whether this file runs from dev/ (jest) or dist/dev/ (node). */
 export const DEFAULT_TLS_DIR = path.join(projectRoot(__dirname), '.local', 'tls');
-
-function projectRoot(from: string): string {
-    let dir = from;
-    while (!existsSync(path.join(dir, 'package.json'))) {
-        const parent = path.dirname(dir);
-        if (parent === dir) return process.cwd();
-        dir = parent;
-    }
-    return dir;
-}
 
 export function ensureDevCertificates(dir: string = process.env.DEV_TLS_DIR ?? DEFAULT_TLS_DIR): DevCertificates {
     const caPath = path.join(dir, 'ca.pem');
