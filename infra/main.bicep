@@ -1,0 +1,201 @@
+// SharePoint & OneDrive sync service: everything `azd up` provisions. Thin on purpose: naming, tags
+// and wiring live here; each concern is one module under modules/. Local modules only, shaped like
+// the Azure Verified Modules the Flex quickstart uses (Azure-Samples/functions-quickstart-typescript-azd),
+// so that the template builds and is tested without registry access.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('azd environment name; seeds the resource names and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Region for every resource. It must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deployer (azd sets AZURE_PRINCIPAL_ID); empty grants the deployer nothing.')
+param principalId string = ''
+
+@description('Type of that principal.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+@description('Node.js major version of the Functions runtime (package.json engines allows 20 and 22).')
+@allowed([
+  '20'
+  '22'
+])
+param nodeVersion string = '20'
+
+@description('Key Vault public network access. Disabled needs a private endpoint and VNet integration, not created here.')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param keyVaultPublicNetworkAccess string = 'Enabled'
+
+@description('Days a deleted vault or secret stays recoverable (7-90).')
+@minValue(7)
+@maxValue(90)
+param keyVaultSoftDeleteRetentionInDays int = 90
+
+@description('Comma-separated origins the OAuth flow may redirect back to (PLATFORM_ALLOWED_ORIGINS).')
+param platformAllowedOrigins string = ''
+
+@description('Optional URL that receives alerts as signed POSTs (PLATFORM_WEBHOOK_URL).')
+param platformWebhookUrl string = ''
+
+// Stable per (subscription, environment, region): re-running azd up updates in place.
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = 'func-${resourceToken}'
+// Names known before deployment (not module outputs), so what-if can predict the role assignments.
+var storageAccountName = 'st${resourceToken}'
+var keyVaultName = 'kv-${resourceToken}'
+var appInsightsName = 'appi-${resourceToken}'
+// The Flex quickstart's naming for the package container (container names stop at 63 characters).
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+
+// Names the service uses inside storage. They are also app settings (lib/config/settings.ts
+// defaults), set explicitly so that the resources created here and the settings cannot drift apart.
+var syncQueueName = 'sync'
+var transferQueueName = 'transfer'
+var tablePrefix = 'sync'
+var platformContainerName = 'platform'
+
+var graphPermissions = loadJsonContent('graph-permissions.json')
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: storageAccountName
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    platformContainerName: platformContainerName
+    queueNames: [
+      syncQueueName
+      transferQueueName
+    ]
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: keyVaultName
+    location: location
+    tags: tags
+    publicNetworkAccess: keyVaultPublicNetworkAccess
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    appInsightsName: appInsightsName
+    location: location
+    tags: tags
+  }
+}
+
+module rbac 'modules/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storageAccountName
+    keyVaultName: keyVaultName
+    appInsightsName: appInsightsName
+    // The principal id exists only once the identity does, and it must be part of each assignment's
+    // name (one assignment per principal and role), so what-if cannot predict these names.
+    #disable-next-line what-if-short-circuiting
+    appPrincipalId: identity.outputs.principalId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+  dependsOn: [
+    storage
+    keyVault
+    monitoring
+  ]
+}
+
+module functionApp 'modules/functionApp.bicep' = {
+  name: 'functionapp'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    serviceName: 'api'
+    nodeVersion: nodeVersion
+    identityId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    deploymentContainerName: deploymentContainerName
+    platformContainerName: platformContainerName
+    syncQueueName: syncQueueName
+    transferQueueName: transferQueueName
+    tablePrefix: tablePrefix
+    keyVaultUri: keyVault.outputs.uri
+    appInsightsName: appInsightsName
+    platformAllowedOrigins: platformAllowedOrigins
+    platformWebhookUrl: platformWebhookUrl
+  }
+  // The host starts as soon as the app exists: its data roles come first.
+  dependsOn: [
+    monitoring
+    rbac
+  ]
+}
+
+// azd stores these in .azure/<env>/.env; the postprovision hook prints the last four.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output FUNCTION_APP_HOSTNAME string = functionApp.outputs.defaultHostName
+output PUBLIC_BASE_URL string = functionApp.outputs.publicBaseUrl
+@description('The redirect URI to register (platform type Web) in the Entra app registration: exact, HTTPS, no trailing slash.')
+output OAUTH_REDIRECT_URI string = 'https://${functionApp.outputs.defaultHostName}/oauth2/sharepoint/callback'
+@description('Microsoft Graph delegated permissions to grant, with admin consent.')
+output GRAPH_DELEGATED_PERMISSIONS string = join(graphPermissions.delegated, ' ')
+@description('Microsoft Graph application permissions, only for app-only drives.')
+output GRAPH_APPLICATION_PERMISSIONS string = join(graphPermissions.application, ' ')
