@@ -1,6 +1,24 @@
 import type { FunctionDefinition } from './definition';
+import { drive } from './drive';
+import { driveReconnect } from './driveReconnect';
+import { drives } from './drives';
 import { health } from './health';
 import { manageIntegration } from './manageIntegration';
+import { manageProperties } from './manageProperties';
+import { manageSiteDrives, manageSites } from './manageSites';
+import { oauthCallback } from './oauthCallback';
+import { oauthConnect } from './oauthConnect';
 
 /** Every function the service registers, in one list (Azure host and local host alike). */
-export const functions: readonly FunctionDefinition[] = [health, manageIntegration];
+export const functions: readonly FunctionDefinition[] = [
+    health,
+    manageIntegration,
+    manageProperties,
+    manageSites,
+    manageSiteDrives,
+    drives,
+    drive,
+    driveReconnect,
+    oauthConnect,
+    oauthCallback,
+];

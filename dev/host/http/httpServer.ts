@@ -1,0 +1,97 @@
+import { HttpResponse } from '@azure/functions';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { ApiError, toErrorResponse } from '../../../lib/http/apiError';
+import type { Invoker } from '../invocation';
+import { checkFunctionKey } from './functionKey';
+import { requestTooLarge, routeNotFound } from './hostErrors';
+import { readRequestBody, RequestTooLargeError } from './requestBody';
+import type { RouteMatch, Router } from './router';
+import { toHttpRequest } from './toHttpRequest';
+import { toHttpResponse, writeHttpResponse, writeInit } from './writeResponse';
+
+/** A route the host serves itself (not a function), e.g. the timer control route. */
+export interface HostRoute {
+    method: string;
+    /** Returns the route's parameters when the path is its own. */
+    match(pathname: string): Record<string, string> | undefined;
+    requiresKey: boolean;
+    handle(params: Record<string, string>, res: ServerResponse): Promise<void>;
+}
+
+export interface HttpServerOptions {
+    router: Router;
+    hostRoutes: readonly HostRoute[];
+    functionKey: string;
+    invoker: Invoker;
+    maxRequestBodyBytes: number;
+}
+
+export function createHttpServer(options: HttpServerOptions): Server {
+    return createServer((req, res) => {
+        handle(options, req, res).catch((e: unknown) => {
+            // Only reachable when writing the response failed (e.g. a stream that errored mid-way).
+            options.invoker.log(`HTTP ${req.method} ${req.url} failed while responding: ${e instanceof Error ? e.message : String(e)}`);
+            if (!res.headersSent) void writeInit(res, toErrorResponse(e)).catch(() => res.destroy());
+            else res.destroy();
+        });
+    });
+}
+
+async function handle(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const hostRoute = findHostRoute(options.hostRoutes, method, url.pathname);
+    const match = hostRoute ? undefined : options.router.match(method, url.pathname);
+    if (!hostRoute && !match) return sendError(res, routeNotFound(method, url.pathname));
+
+    const needsKey = hostRoute ? hostRoute.route.requiresKey : match!.route.definition.options.authLevel !== undefined && match!.route.definition.options.authLevel !== 'anonymous';
+    const keyError = needsKey ? checkFunctionKey(req.headers['x-functions-key'], url.searchParams, options.functionKey) : undefined;
+    if (keyError) return sendError(res, keyError);
+
+    let body: Buffer;
+    try {
+        body = await readRequestBody(req, options.maxRequestBodyBytes);
+    } catch (e) {
+        if (!(e instanceof RequestTooLargeError)) throw e;
+        // The rest of the upload is not read: close the connection rather than drain 100 MB.
+        res.setHeader('connection', 'close');
+        res.on('finish', () => req.destroy());
+        return sendError(res, requestTooLarge(e.limitBytes));
+    }
+    if (hostRoute) return hostRoute.route.handle(hostRoute.params, res);
+    return invokeFunction(options.invoker, match!, req, url, body, res);
+}
+
+async function invokeFunction(invoker: Invoker, match: RouteMatch, req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse): Promise<void> {
+    const { definition } = match.route;
+    const request = toHttpRequest(req, url, match.params, body);
+    let invocationId = '';
+    let response: HttpResponse;
+    try {
+        response = await invoker.invoke({
+            functionName: definition.name,
+            reason: 'This function was programmatically called via the host APIs.',
+            trigger: { type: 'httpTrigger', name: 'request', authLevel: definition.options.authLevel ?? 'anonymous', methods: definition.options.methods, route: definition.options.route },
+            run: async (context) => {
+                invocationId = context.invocationId;
+                return toHttpResponse(await definition.options.handler(request, context));
+            },
+        });
+    } catch (e) {
+        // Already logged with its stack by the invoker; the client gets the error shape without the text.
+        response = new HttpResponse(toErrorResponse(e));
+    }
+    await writeHttpResponse(res, response, { 'x-ms-invocation-id': invocationId });
+}
+
+function findHostRoute(routes: readonly HostRoute[], method: string, pathname: string): { route: HostRoute; params: Record<string, string> } | undefined {
+    for (const route of routes) {
+        const params = route.method === method ? route.match(pathname) : undefined;
+        if (params) return { route, params };
+    }
+    return undefined;
+}
+
+function sendError(res: ServerResponse, error: ApiError): Promise<void> {
+    return writeInit(res, error.toResponse());
+}

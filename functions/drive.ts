@@ -1,0 +1,22 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { handle } from '../lib/http/handle';
+import { http } from './definition';
+
+/** /api/drives/{driveId}: inspect (GET, `?refresh=true` checks health live), change (PATCH), remove (DELETE). */
+export const driveHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
+    const [{ getServices }, drives] = await Promise.all([import('../lib/runtime/services'), import('../lib/drives/driveService')]);
+    const services = await getServices();
+    const driveId = request.params.driveId!;
+    switch (request.method) {
+        case 'GET':
+            return { status: 200, jsonBody: await drives.getDriveChecked(services, driveId, request.query.get('refresh') === 'true') };
+        case 'PATCH': {
+            const [{ readJsonBody }, { updateDriveInput }] = await Promise.all([import('../lib/http/requestBody'), import('../lib/drives/driveSchemas')]);
+            return { status: 200, jsonBody: await drives.updateDrive(services, driveId, await readJsonBody(request, updateDriveInput)) };
+        }
+        default:
+            return { status: 200, jsonBody: await drives.removeDrive(services, driveId) };
+    }
+});
+
+export const drive = http('drive', { route: 'api/drives/{driveId}', methods: ['GET', 'PATCH', 'DELETE'], authLevel: 'function', handler: driveHandler });

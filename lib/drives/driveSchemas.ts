@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { CONFLICT_POLICIES } from './drivePolicies';
+
+const name = z.string().trim().min(1).max(100);
+const returnUrl = z.url({ protocol: /^https?$/ }).max(2048);
+
+export const addDriveInput = z
+    .strictObject({
+        name,
+        kind: z.enum(['sharepoint', 'onedrive']),
+        scope: z.enum(['platform', 'personal']).default('platform'),
+        platformUserId: z.string().min(1).max(256).optional(),
+        returnUrl: returnUrl.optional(),
+        conflictPolicy: z.enum(CONFLICT_POLICIES).optional(),
+        syncIntervalMinutes: z.int().min(5).max(1440).optional(),
+    })
+    .refine((d) => d.scope !== 'personal' || d.platformUserId !== undefined, { path: ['platformUserId'], message: 'A personal drive needs the platform user it belongs to.', params: { code: 'platform_user_required' } });
+
+export const updateDriveInput = z
+    .strictObject({
+        name: name.optional(),
+        siteId: z.string().min(1).max(512).optional(),
+        graphDriveId: z.string().min(1).max(512).optional(),
+        conflictPolicy: z.enum(CONFLICT_POLICIES).optional(),
+        syncIntervalMinutes: z.int().min(5).max(1440).optional(),
+    })
+    .refine((d) => Object.keys(d).length > 0, { message: 'Send at least one field to change.', params: { code: 'empty_patch' } })
+    .refine((d) => d.siteId === undefined || d.graphDriveId !== undefined, { path: ['graphDriveId'], message: 'Choose the library (graphDriveId) within the site.', params: { code: 'library_required' } });
+
+export const reconnectInput = z.strictObject({ returnUrl: returnUrl.optional() });
+
+export type AddDriveInput = z.infer<typeof addDriveInput>;
+export type UpdateDriveInput = z.infer<typeof updateDriveInput>;

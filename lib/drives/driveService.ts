@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { createConnectTicket } from '../auth/oauthState';
+import { isAllowedReturnUrl } from '../auth/returnUrl';
+import { graphClientForAccount, graphFailure } from '../graph/graphClient';
+import { getDriveById } from '../graph/driveResources';
+import { ApiError } from '../http/apiError';
+import { requireIntegration } from '../integration/integrationSettings';
+import type { IntegrationRecord } from '../integration/integrationRepository';
+import { readProperties } from '../properties/properties';
+import type { Services } from '../runtime/services';
+import { checkDriveHealth } from './driveHealth';
+import type { DriveRecord } from './driveRecord';
+import { deleteDriveRecord, listDrives, requireDrive, saveDrive } from './driveRepository';
+import type { AddDriveInput, UpdateDriveInput } from './driveSchemas';
+
+export interface ConnectLink {
+    connectUrl: string;
+    connectExpiresAt: string;
+}
+
+/** Adds a drive in `pending_connection` and returns the single-use link that connects it. */
+export async function addDrive(services: Services, input: AddDriveInput): Promise<{ drive: DriveRecord } & ConnectLink> {
+    const integration = await requireIntegration(services);
+    const { properties } = await readProperties(await services.tables.get('properties'));
+    if (input.scope === 'personal' && !properties.AllowPersonalConnections) {
+        throw new ApiError(403, 'personal_connections_disabled', 'Personal connections are turned off.', 'Set AllowPersonalConnections to true with PATCH /api/manage/properties.');
+    }
+    const now = new Date().toISOString();
+    const drive: DriveRecord = {
+        id: `drv_${randomBytes(9).toString('base64url')}`,
+        integrationId: integration.id,
+        name: input.name,
+        kind: input.kind,
+        scope: input.scope,
+        ...(input.platformUserId ? { platformUserId: input.platformUserId } : {}),
+        status: 'pending_connection',
+        policies: { conflictPolicy: input.conflictPolicy ?? properties.DefaultConflictPolicy, ...(input.syncIntervalMinutes ? { syncIntervalMinutes: input.syncIntervalMinutes } : {}) },
+        createdAt: now,
+        updatedAt: now,
+    };
+    await saveDrive(await services.tables.get('drives'), drive);
+    return { drive, ...(await connectLink(services, integration, drive, input.returnUrl)) };
+}
+
+/** A new connect link for an existing drive: same drive, same sync state, possibly another account. */
+export async function reconnectDrive(services: Services, driveId: string, returnUrl?: string): Promise<ConnectLink> {
+    const integration = await requireIntegration(services);
+    const { drive } = await requireDrive(await services.tables.get('drives'), integration.id, driveId);
+    return connectLink(services, integration, drive, returnUrl);
+}
+
+async function connectLink(services: Services, integration: IntegrationRecord, drive: DriveRecord, returnUrl?: string): Promise<ConnectLink> {
+    if (returnUrl !== undefined && !isAllowedReturnUrl(returnUrl, services.config.platformAllowedOrigins)) {
+        throw new ApiError(400, 'validation_failed', 'The return URL is not on an allowed platform origin.', 'Add the platform origin to PLATFORM_ALLOWED_ORIGINS, or use a return URL on it.', [
+            { field: 'returnUrl', code: 'return_url_not_allowed', message: 'Not on an allowed origin.' },
+        ]);
+    }
+    const { ticket, expiresAt } = await createConnectTicket(await services.tables.get('oauthStates'), {
+        integrationId: integration.id,
+        purpose: 'drive',
+        driveId: drive.id,
+        ...(drive.platformUserId ? { platformUserId: drive.platformUserId } : {}),
+        ...(returnUrl ? { returnUrl } : {}),
+    });
+    return { connectUrl: `${services.config.publicBaseUrl}/oauth2/sharepoint/connect?ticket=${encodeURIComponent(ticket)}`, connectExpiresAt: expiresAt };
+}
+
+export async function listAllDrives(services: Services): Promise<DriveRecord[]> {
+    const integration = await requireIntegration(services);
+    return listDrives(await services.tables.get('drives'), integration.id);
+}
+
+/** One drive; with `refresh`, its health is checked live (token + Graph read) and saved. */
+export async function getDriveChecked(services: Services, driveId: string, refresh: boolean): Promise<DriveRecord> {
+    const integration = await requireIntegration(services);
+    const table = await services.tables.get('drives');
+    const { drive, etag } = await requireDrive(table, integration.id, driveId);
+    if (!refresh) return drive;
+    const checked = await checkDriveHealth(services, integration, drive);
+    if (checked.status !== drive.status || JSON.stringify(checked.statusCause) !== JSON.stringify(drive.statusCause)) {
+        await saveDrive(table, { ...checked, updatedAt: new Date().toISOString() }, etag);
+    }
+    return checked;
+}
+
+/** Renames, changes policies, or selects the SharePoint library (verified readable by the drive's account). */
+export async function updateDrive(services: Services, driveId: string, input: UpdateDriveInput): Promise<DriveRecord> {
+    const integration = await requireIntegration(services);
+    const table = await services.tables.get('drives');
+    const { drive, etag } = await requireDrive(table, integration.id, driveId);
+    const next: DriveRecord = {
+        ...drive,
+        name: input.name ?? drive.name,
+        policies: { ...drive.policies, ...(input.conflictPolicy ? { conflictPolicy: input.conflictPolicy } : {}), ...(input.syncIntervalMinutes ? { syncIntervalMinutes: input.syncIntervalMinutes } : {}) },
+        updatedAt: new Date().toISOString(),
+    };
+    if (input.graphDriveId) Object.assign(next, await selectLibrary(services, integration, drive, input.graphDriveId, input.siteId));
+    await saveDrive(table, next, etag);
+    return next;
+}
+
+async function selectLibrary(services: Services, integration: IntegrationRecord, drive: DriveRecord, graphDriveId: string, siteId?: string): Promise<Partial<DriveRecord>> {
+    if (drive.kind !== 'sharepoint') throw new ApiError(409, 'not_a_library_drive', 'Only SharePoint drives choose a library; a OneDrive is the account\'s own.', 'Add a SharePoint drive instead.');
+    if (!drive.account) throw new ApiError(409, 'drive_not_connected', 'Connect the drive before choosing its library.', 'Open the connect link returned when the drive was added, or POST /api/drives/{id}/reconnect.');
+    const client = await graphClientForAccount(services, integration, drive.account.homeAccountId);
+    try {
+        const library = await getDriveById(client, graphDriveId);
+        if (library.driveType !== 'documentLibrary') {
+            throw new ApiError(400, 'validation_failed', `That drive is a ${library.driveType} drive, not a document library.`, 'List the site\'s libraries with GET /api/manage/sites/{siteId}/drives.', [
+                { field: 'graphDriveId', code: 'not_a_document_library', message: 'Not a document library.' },
+            ]);
+        }
+        return { graph: { siteId, driveId: library.id, driveType: library.driveType, webUrl: library.webUrl, name: library.name }, status: 'connected', statusCause: undefined };
+    } catch (e) {
+        const failure = graphFailure(e);
+        if (failure && [403, 404].includes(failure.statusCode)) {
+            throw new ApiError(403, 'library_not_accessible', `${drive.account.username} cannot read that library (Graph ${failure.statusCode} ${failure.code}).`, 'Unable to connect to SharePoint sites: give the connecting user at least read access to the site, or reconnect with another account.');
+        }
+        throw e;
+    }
+}
+
+/** Removes the drive from the service; its files stay in Microsoft 365 and in the platform store. */
+export async function removeDrive(services: Services, driveId: string): Promise<{ driveId: string; removed: true }> {
+    const integration = await requireIntegration(services);
+    const table = await services.tables.get('drives');
+    await requireDrive(table, integration.id, driveId);
+    await deleteDriveRecord(table, integration.id, driveId);
+    return { driveId, removed: true };
+}

@@ -1,0 +1,3 @@
+export { planSync } from './planSync';
+export { conflictName } from './conflictName';
+export type * from './types';

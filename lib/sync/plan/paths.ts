@@ -1,0 +1,33 @@
+/** Drive-relative path helpers ('/'-separated, no leading slash, '' is the root). */
+
+export function joinPath(parent: string, name: string): string {
+    return parent === '' ? name : `${parent}/${name}`;
+}
+
+export function parentPath(path: string): string {
+    const slash = path.lastIndexOf('/');
+    return slash < 0 ? '' : path.slice(0, slash);
+}
+
+export function baseName(path: string): string {
+    return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function depth(path: string): number {
+    return path === '' ? 0 : path.split('/').length;
+}
+
+/** True when `path` is `ancestor` itself or lies beneath it. */
+export function isWithin(path: string, ancestor: string): boolean {
+    return ancestor === '' || path === ancestor || path.startsWith(`${ancestor}/`);
+}
+
+/** SharePoint compares paths case-insensitively; used wherever a remote collision matters. */
+export function foldPath(path: string): string {
+    return path.toLowerCase();
+}
+
+/** Stable string order independent of the host's locale. */
+export function compareText(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
