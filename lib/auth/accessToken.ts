@@ -3,7 +3,7 @@ import type { Services } from '../runtime/services';
 import { keyVaultCacheKey } from './keyVaultCacheKey';
 import { createMsalClient, graphScopes } from './msalClient';
 import { aadstsCode, oauthFailure, SignInFailure } from './signInErrors';
-import { CacheKeyProvider, createTokenCachePlugin } from './tokenCache';
+import { CacheKeyProvider, createTokenCachePlugin, TokenCacheError } from './tokenCache';
 
 /**
  * A Graph access token for one connected account, from its own cache partition (refreshing silently
@@ -33,7 +33,7 @@ export async function acquireGraphToken(services: Services, integration: Integra
         keyProvider: cacheKeyProvider(services),
     });
     const cca = await createMsalClient(services, integration, cachePlugin);
-    const account = await cca.getTokenCache().getAccountByHomeId(homeAccountId);
+    const account = await cca.getTokenCache().getAccountByHomeId(homeAccountId).catch(unreadableCache);
     if (!account) {
         throw new AccountAuthError({ code: 'account_not_connected', message: 'No sign-in is stored for this account.', hint: 'Reconnect the drive.' }, true);
     }
@@ -41,8 +41,17 @@ export async function acquireGraphToken(services: Services, integration: Integra
         const result = await cca.acquireTokenSilent({ account, scopes: graphScopes(integration) });
         return result.accessToken;
     } catch (e) {
+        if (e instanceof TokenCacheError) unreadableCache(e);
         throw toAccountAuthError(e);
     }
+}
+
+/** A cache row that no longer decrypts, or was purged, cannot be repaired silently: the person reconnects. */
+function unreadableCache(e: unknown): never {
+    if (e instanceof TokenCacheError && ['token_cache_integrity', 'token_cache_partition_removed'].includes(e.code)) {
+        throw new AccountAuthError({ code: 'sign_in_unreadable', message: 'The stored sign-in for this account can no longer be used.', hint: 'Reconnect the drive.' }, true);
+    }
+    throw e;
 }
 
 /** Classifies an MSAL error: interaction_required / invalid_grant ⇒ the account must sign in again. */
