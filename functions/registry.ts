@@ -4,6 +4,7 @@ import { driveReconnect } from './driveReconnect';
 import { drives } from './drives';
 import { health } from './health';
 import { manageIntegration } from './manageIntegration';
+import { manageIntegrationStatus } from './manageIntegrationStatus';
 import { manageProperties } from './manageProperties';
 import { manageSiteDrives, manageSites } from './manageSites';
 import { oauthCallback } from './oauthCallback';
@@ -13,6 +14,7 @@ import { oauthConnect } from './oauthConnect';
 export const functions: readonly FunctionDefinition[] = [
     health,
     manageIntegration,
+    manageIntegrationStatus,
     manageProperties,
     manageSites,
     manageSiteDrives,

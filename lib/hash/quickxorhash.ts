@@ -16,6 +16,8 @@ const CELLS = SHIFT * WIDTH_BITS; // 1760
 
 export class QuickXorHash {
     private readonly cells = new Uint8Array(CELLS);
+    /** The same accumulator seen as 32-bit words (XOR is byte-order agnostic), for the fast path. */
+    private readonly words = new Uint32Array(this.cells.buffer);
     /** Total bytes seen; a number is exact up to 2^53, far beyond Graph's 250 GB file limit. */
     private length = 0;
 
@@ -27,7 +29,18 @@ export class QuickXorHash {
         while (i < n) {
             // XOR straight runs up to the end of the accumulator, then wrap.
             const run = Math.min(CELLS - pos, n - i);
-            for (let k = 0; k < run; k++) cells[pos + k] ^= chunk[i + k];
+            let k = 0;
+            const at = chunk.byteOffset + i;
+            if ((pos & 3) === 0 && (at & 3) === 0 && run >= 64) {
+                // Both sides 4-byte aligned: XOR whole words, 4x fewer operations.
+                const count = run >> 2;
+                const src = new Uint32Array(chunk.buffer, at, count);
+                const dst = this.words;
+                const base = pos >> 2;
+                for (let w = 0; w < count; w++) dst[base + w] ^= src[w];
+                k = count << 2;
+            }
+            for (; k < run; k++) cells[pos + k] ^= chunk[i + k];
             i += run;
             pos = (pos + run) % CELLS;
         }

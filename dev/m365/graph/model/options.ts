@@ -1,0 +1,109 @@
+/**
+ * Behaviour switches. Defaults follow Microsoft's documented (or widely observed) behaviour; tests
+ * flip them through the API or `/__control/graph/options` to reach the awkward cases.
+ */
+export type DeltaOrdering = 'parentFirst' | 'childFirst';
+export type ResyncVariant = 'resyncRequired' | 'resyncChangesApplyDifferences' | 'resyncChangesUploadDifferences' | 'resyncApplyDifferences' | 'resyncUploadDifferences';
+
+export interface SimOptions {
+    /** Simple PUT ceiling (driveitem-put-content: 250 MB). */
+    simpleUploadLimitBytes: number;
+    /** Children page size when no `$top` is given. */
+    childrenPageSize: number;
+    download: {
+        urlLifetimeMs: number;
+        /** Answer 401 when a bearer token reaches the pre-authenticated URL (always counted). */
+        rejectAuthorization: boolean;
+        /** Ignore `Range` and answer 200 with the whole body (documented as allowed). */
+        ignoreRange: boolean;
+    };
+    uploads: {
+        /** An idle session expires this long after creation or the last accepted fragment. */
+        idleLifetimeMs: number;
+        /** Hard limit of the tempauth token in the uploadUrl. */
+        tempauthLifetimeMs: number;
+        /** 401 on a PUT to the uploadUrl that carries Authorization (always counted). */
+        rejectAuthorization: boolean;
+        maxFragmentBytes: number;
+        /** Fail the commit when a non-final fragment was not a 320 KiB multiple. */
+        failCommitOnUnalignedFragments: boolean;
+        /** Bump the target item's eTag when a session is created for it (abraunegg's 412 → 416 case). */
+        bumpETagOnCreate: boolean;
+    };
+    enrichment: {
+        /** SharePoint rewrites Office/PDF/HTML/JPEG files in document libraries after upload. */
+        enabled: boolean;
+        bytes: number;
+        extensions: string[];
+        driveTypes: ('personal' | 'business' | 'documentLibrary')[];
+    };
+    delta: {
+        pageSize: number;
+        ordering: DeltaOrdering;
+        /** Repeat the tail of each page at the head of the next (last occurrence wins). */
+        duplicates: boolean;
+        /** 400 for delta on a non-root folder of a business drive. */
+        rejectNonRootOnBusiness: boolean;
+    };
+    notifications: {
+        debounceMs: number;
+        validationTimeoutMs: number;
+        /** Graph expects a 2xx within 3 s; slower counts as a failure and is retried. */
+        deliveryTimeoutMs: number;
+        retryBaseMs: number;
+        maxAttempts: number;
+        /** Give up once this much simulated time has passed since the first attempt (4 h). */
+        retryDeadlineMs: number;
+        /** Send each notification twice (Graph documents duplicates). */
+        duplicates: boolean;
+        /** Accept http://localhost notification URLs (test mode); everything else must be https. */
+        allowHttpLocalhost: boolean;
+    };
+}
+
+export function defaultOptions(): SimOptions {
+    return {
+        simpleUploadLimitBytes: 250 * 1000 * 1000,
+        childrenPageSize: 200,
+        download: { urlLifetimeMs: 60 * 60 * 1000, rejectAuthorization: false, ignoreRange: false },
+        uploads: {
+            idleLifetimeMs: 15 * 60 * 1000,
+            tempauthLifetimeMs: 24 * 60 * 60 * 1000,
+            rejectAuthorization: true,
+            maxFragmentBytes: 60 * 1024 * 1024,
+            failCommitOnUnalignedFragments: true,
+            bumpETagOnCreate: false,
+        },
+        enrichment: {
+            enabled: true,
+            bytes: 12,
+            extensions: ['.docx', '.xlsx', '.pptx', '.pdf', '.html', '.htm', '.jpg', '.jpeg'],
+            driveTypes: ['documentLibrary'],
+        },
+        delta: { pageSize: 200, ordering: 'parentFirst', duplicates: false, rejectNonRootOnBusiness: true },
+        notifications: {
+            debounceMs: 50,
+            validationTimeoutMs: 10_000,
+            deliveryTimeoutMs: 3_000,
+            retryBaseMs: 1_000,
+            maxAttempts: 8,
+            retryDeadlineMs: 4 * 60 * 60 * 1000,
+            duplicates: false,
+            allowHttpLocalhost: true,
+        },
+    };
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Merges a partial update into the options in place (arrays are replaced). */
+export function mergeOptions<T extends object>(target: T, patch: DeepPartial<T>): void {
+    for (const [key, value] of Object.entries(patch) as [keyof T, unknown][]) {
+        const current = target[key];
+        if (value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object') {
+            mergeOptions(current as object, value as DeepPartial<object>);
+        } else if (value !== undefined) {
+            target[key] = value as T[keyof T];
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/** One line of the setup checklist: pass/fail with the evidence and, when failing, the code and a hint. */
+export interface Checkpoint {
+    id: CheckpointId;
+    title: string;
+    status: 'pass' | 'fail' | 'warn' | 'pending';
+    evidence: string;
+    /** The Entra error code behind a failure, e.g. AADSTS700016. */
+    code?: string;
+    hint?: string;
+}
+
+export type CheckpointId = 'tenant' | 'application' | 'redirect_uri' | 'client_secret' | 'consent' | 'key_vault' | 'drives';
+
+export const TITLES: Record<CheckpointId, string> = {
+    tenant: 'Tenant exists',
+    application: 'Application exists',
+    redirect_uri: 'Redirect URI registered exactly',
+    client_secret: 'Client secret valid and not expiring',
+    consent: 'Admin consent granted for every Graph permission',
+    key_vault: 'Key Vault reachable',
+    drives: 'Connected drives healthy',
+};
+
+export function checkpoint(id: CheckpointId, status: Checkpoint['status'], evidence: string, extra: { code?: string; hint?: string } = {}): Checkpoint {
+    return { id, title: TITLES[id], status, evidence, ...extra };
+}

@@ -1,0 +1,150 @@
+import type { Services } from '../../runtime/services';
+import { acquireGraphToken, toAccountAuthError } from '../../auth/accessToken';
+import { createMsalClient } from '../../auth/msalClient';
+import { oauthFailure } from '../../auth/signInErrors';
+import { listDrives } from '../../drives/driveRepository';
+import { cloudEndpoints } from '../cloud';
+import type { IntegrationRecord } from '../integrationRepository';
+import { resolveTenant } from '../tenantResolver';
+import { probeAuthorize } from './authorizeProbe';
+import { Checkpoint, checkpoint } from './checkpoint';
+
+export interface IntegrationStatus {
+    status: 'ok' | 'failing' | 'warning';
+    checkedAt: string;
+    cached: boolean;
+    checkpoints: Checkpoint[];
+}
+
+const CACHE_MS = 60_000;
+const SECRET_WARNING_DAYS = 30;
+const cache = new Map<string, IntegrationStatus>();
+
+/** The admin guide's checkpoints, verified live against Entra, Graph and Key Vault; cached for a minute. */
+export async function integrationStatus(services: Services, integration: IntegrationRecord, refresh: boolean, now = Date.now()): Promise<IntegrationStatus> {
+    const key = `${integration.id}:${integration.updatedAt}`;
+    const hit = cache.get(key);
+    if (hit && !refresh && now - Date.parse(hit.checkedAt) < CACHE_MS) return { ...hit, cached: true };
+    const checkpoints = await runCheckpoints(services, integration, now);
+    const status: IntegrationStatus = {
+        status: checkpoints.some((c) => c.status === 'fail') ? 'failing' : checkpoints.some((c) => c.status === 'warn' || c.status === 'pending') ? 'warning' : 'ok',
+        checkedAt: new Date(now).toISOString(),
+        cached: false,
+        checkpoints,
+    };
+    cache.set(key, status);
+    return status;
+}
+
+async function runCheckpoints(services: Services, integration: IntegrationRecord, now: number): Promise<Checkpoint[]> {
+    const { authorityHost, graphResource } = cloudEndpoints(integration.cloud, services.config.m365);
+    const tenant = await checkTenant(authorityHost, integration);
+    if (tenant.status === 'fail') {
+        return [tenant, ...(['application', 'redirect_uri', 'client_secret', 'consent'] as const).map((id) => checkpoint(id, 'pending', 'Not checked: the tenant was not found.')), await checkKeyVault(services, integration), await checkDrives(services, integration)];
+    }
+    const [registration, secret, vault, drives] = await Promise.all([
+        checkRegistration(`${authorityHost}/${integration.tenantId}`, integration),
+        checkSecret(services, integration, graphResource, now),
+        checkKeyVault(services, integration),
+        checkDrives(services, integration),
+    ]);
+    const consent = await checkConsent(services, integration);
+    return [tenant, ...registration, secret, consent, vault, drives];
+}
+
+async function checkTenant(authorityHost: string, integration: IntegrationRecord): Promise<Checkpoint> {
+    const resolved = await resolveTenant(authorityHost, integration.tenantDomain ?? integration.tenantId);
+    if (resolved.ok) return checkpoint('tenant', 'pass', `Entra publishes metadata for tenant ${resolved.tenantId}.`);
+    return checkpoint('tenant', 'fail', resolved.message, { code: resolved.code === 'tenant_not_found' ? 'AADSTS90002' : undefined, hint: 'Check the Directory (tenant) ID on the app registration\'s Overview page.' });
+}
+
+async function checkRegistration(authority: string, integration: IntegrationRecord): Promise<Checkpoint[]> {
+    const probe = await probeAuthorize(authority, integration.clientId, integration.redirectUri, 'openid');
+    if (probe.ok) {
+        return [
+            checkpoint('application', 'pass', `Entra knows the application ${integration.clientId}.`),
+            checkpoint('redirect_uri', 'pass', `Entra accepts ${integration.redirectUri} for this application.`),
+        ];
+    }
+    const failure = oauthFailure('error', probe.aadsts ? `AADSTS${probe.aadsts}` : undefined);
+    if (probe.aadsts === '700016') {
+        return [
+            checkpoint('application', 'fail', `Application not found: ${integration.clientId} is not registered in this tenant.`, { code: 'AADSTS700016', hint: failure.hint }),
+            checkpoint('redirect_uri', 'pending', 'Not checked: the application was not found.'),
+        ];
+    }
+    if (probe.aadsts === '50011') {
+        return [
+            checkpoint('application', 'pass', `Entra knows the application ${integration.clientId}.`),
+            checkpoint('redirect_uri', 'fail', `Invalid redirect URI: ${integration.redirectUri} is not registered for this application.`, { code: 'AADSTS50011', hint: failure.hint }),
+        ];
+    }
+    const code = probe.aadsts ? `AADSTS${probe.aadsts}` : `HTTP ${probe.status}`;
+    return [checkpoint('application', 'fail', `Entra refused the sign-in request (${code}).`, { code: probe.aadsts ? code : undefined, hint: failure.hint }), checkpoint('redirect_uri', 'pending', 'Not checked.')];
+}
+
+async function checkSecret(services: Services, integration: IntegrationRecord, graphResource: string, now: number): Promise<Checkpoint> {
+    const secret = integration.clientSecret;
+    if (!secret) return checkpoint('client_secret', 'fail', 'No client secret is configured.', { hint: 'PUT /api/manage/integration with clientSecret and clientSecretExpiresOn.' });
+    const days = Math.floor((Date.parse(secret.expiresOn) - now) / 86_400_000);
+    try {
+        const cca = await createMsalClient(services, integration);
+        await cca.acquireTokenByClientCredential({ scopes: [`${graphResource}/.default`], skipCache: true });
+    } catch (e) {
+        const failure = toAccountAuthError(e).failure;
+        const code = failure.message.match(/AADSTS\d+/)?.[0];
+        return checkpoint('client_secret', 'fail', `${failure.message} (secret ${secret.hint}…, ${secret.fingerprint}).`, { code, hint: failure.hint });
+    }
+    const evidence = `Entra issued a token with secret ${secret.hint}… (${secret.fingerprint}); it expires ${secret.expiresOn.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'}.`;
+    if (days < SECRET_WARNING_DAYS) return checkpoint('client_secret', 'warn', evidence, { hint: 'Add a new client secret before this one expires (rotation keeps every drive connected).' });
+    return checkpoint('client_secret', 'pass', evidence);
+}
+
+/**
+ * Delegated admin consent shows in the `scp` claim of a connected account's token. Before the first
+ * connection there is no such token; the connect flow then reports AADSTS65001 if consent is missing.
+ */
+async function checkConsent(services: Services, integration: IntegrationRecord): Promise<Checkpoint> {
+    const required = integration.scopes.filter((s) => !['offline_access', 'openid', 'profile'].includes(s));
+    const drive = (await listDrives(await services.tables.get('drives'), integration.id)).find((d) => d.account && d.status === 'connected');
+    if (!drive?.account) return checkpoint('consent', 'pending', `Verified at the first connection; required: ${required.join(', ')}.`, { hint: 'Connect a drive; if consent is missing the sign-in reports "Insufficient permissions".' });
+    let token: string;
+    try {
+        token = await acquireGraphToken(services, integration, drive.account.homeAccountId);
+    } catch (e) {
+        return checkpoint('consent', 'pending', `Could not get a token for ${drive.account.username}: ${(e as Error).message}`);
+    }
+    const granted = new Set((decodeClaims(token).scp ?? '').split(' ').map((s) => s.replace(/^https?:\/\/[^/]+\//, '')));
+    const missing = required.filter((s) => !granted.has(s));
+    if (missing.length === 0) return checkpoint('consent', 'pass', `A token for ${drive.account.username} carries ${required.join(', ')}.`);
+    return checkpoint('consent', 'fail', `Insufficient permissions: the token lacks ${missing.join(', ')}.`, { code: 'AADSTS65001', hint: 'In the app registration\'s API permissions, add them and select "Grant admin consent".' });
+}
+
+function decodeClaims(jwt: string): { scp?: string } {
+    try {
+        return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { scp?: string };
+    } catch {
+        return {};
+    }
+}
+
+async function checkKeyVault(services: Services, integration: IntegrationRecord): Promise<Checkpoint> {
+    if (!integration.clientSecret) return checkpoint('key_vault', 'pending', 'No secret stored yet.');
+    try {
+        const p = await services.secrets.getSecret(integration.clientSecret.secretName, { version: integration.clientSecret.version });
+        return checkpoint('key_vault', 'pass', `Read ${p.name} version ${p.properties.version?.slice(0, 8)}… from ${services.config.keyVault.url}.`);
+    } catch (e) {
+        const err = e as { statusCode?: number; code?: string };
+        return checkpoint('key_vault', 'fail', `Key Vault answered ${err.statusCode ?? 'no response'} ${err.code ?? ''}`.trim(), {
+            hint: err.statusCode === 403 ? 'Grant the function app\'s identity the Key Vault Secrets Officer role.' : 'Check KEY_VAULT_URL and that the vault is reachable.',
+        });
+    }
+}
+
+async function checkDrives(services: Services, integration: IntegrationRecord): Promise<Checkpoint> {
+    const drives = await listDrives(await services.tables.get('drives'), integration.id);
+    const unhealthy = drives.filter((d) => d.status === 'needs_reauth' || d.status === 'access_lost');
+    if (drives.length === 0) return checkpoint('drives', 'pending', 'No drives yet.');
+    if (unhealthy.length === 0) return checkpoint('drives', 'pass', `${drives.length} drive(s); none needs attention.`);
+    return checkpoint('drives', 'fail', unhealthy.map((d) => `${d.name}: ${d.status} (${d.statusCause?.code ?? 'unknown'})`).join('; '), { hint: unhealthy[0]!.statusCause?.hint ?? 'Reconnect the drive.' });
+}
