@@ -41,7 +41,7 @@ const invalidCharacter: Rule = (name, _ctx, what) => {
 
 const controlCharacter: Rule = (name, _ctx, what) =>
     // A newline (%0A) breaks path addressing; other control characters are rejected too (abraunegg).
-    /[\u0000-\u001f\u007f]/.test(name)
+    hasControlCharacter(name)
         ? problem(
               'control_character',
               `The ${what} name contains a control character (such as a newline or tab).`,
@@ -124,3 +124,11 @@ const RULES: readonly Rule[] = [
     leadingTildeFolder,
     rootFormsFolder,
 ];
+
+function hasControlCharacter(name: string): boolean {
+    for (const ch of name) {
+        const code = ch.codePointAt(0) as number;
+        if (code < 0x20 || code === 0x7f) return true;
+    }
+    return false;
+}

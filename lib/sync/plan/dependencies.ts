@@ -1,3 +1,4 @@
+import { appendTo } from './collections';
 import { Draft } from './drafts';
 import { ItemGraph } from './itemGraph';
 import { Locator } from './locate';
@@ -66,8 +67,8 @@ class DraftIndex {
             if (PLACING.has(kind) && !this.placers.has(slot(side, draft.item.key))) this.placers.set(slot(side, draft.item.key), draft.action.id);
             if (MOVES.has(kind)) this.moves.set(slot(side, draft.item.key), draft.action.id);
             for (const v of draft.vacates) {
-                push(this.vacatesAt, slot(v.side, foldPath(v.path)), draft);
-                for (let dir = parentPath(v.path); dir !== ''; dir = parentPath(dir)) push(this.vacatesUnder, slot(v.side, foldPath(dir)), draft);
+                appendTo(this.vacatesAt, slot(v.side, foldPath(v.path)), draft);
+                for (let dir = parentPath(v.path); dir !== ''; dir = parentPath(dir)) appendTo(this.vacatesUnder, slot(v.side, foldPath(dir)), draft);
             }
         }
     }
@@ -91,8 +92,4 @@ class DraftIndex {
 
 function slot(side: Side, key: string): string {
     return `${side}\u0000${key}`;
-}
-
-function push(map: Map<string, Draft[]>, key: string, draft: Draft): void {
-    map.set(key, [...(map.get(key) ?? []), draft]);
 }

@@ -38,8 +38,4 @@ export class DraftList {
         this.drafts.push({ action, item, places: meta.places ?? [], vacates: meta.vacates ?? [], at: meta.at ?? [] });
         return action;
     }
-
-    countFor(item: SyncItem): number {
-        return this.drafts.filter((d) => d.item === item).length;
-    }
 }

@@ -1,3 +1,4 @@
+import { appendTo } from './collections';
 import { checkPath, foldName } from '../names';
 import { conflictName } from './conflictName';
 import { decideContent } from './content';
@@ -79,7 +80,7 @@ class Layout {
             item.final = undefined;
             item.displacedFrom = undefined;
             const parent = (intended.get(item.key) as Placement).parent;
-            this.children.set(parent, [...(this.children.get(parent) ?? []), item]);
+            appendTo(this.children, parent, item);
         }
     }
 
@@ -113,7 +114,7 @@ class Layout {
         const groups = new Map<string, SyncItem[]>();
         for (const item of kids) {
             const folded = foldName(this.want(item).name);
-            groups.set(folded, [...(groups.get(folded) ?? []), item]);
+            appendTo(groups, folded, item);
         }
         for (const folded of [...groups.keys()].sort(compareText)) this.nameGroup(parent, groups.get(folded) as SyncItem[]);
         return kids.filter((i) => i.fate !== 'skip');

@@ -1,3 +1,4 @@
+import { appendTo } from './collections';
 import { Draft } from './drafts';
 import { compareText, depth } from './paths';
 import { Action, ActionKind } from './types';
@@ -30,7 +31,7 @@ export function orderActions(drafts: Draft[]): Action[] {
     const byId = new Map(actions.map((a) => [a.id, a]));
     const waiting = new Map(actions.map((a) => [a.id, new Set(a.dependsOn.filter((d) => byId.has(d)))]));
     const dependents = new Map<string, string[]>();
-    for (const a of actions) for (const d of a.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), a.id]);
+    for (const a of actions) for (const d of a.dependsOn) appendTo(dependents, d, a.id);
     const ready = actions.filter((a) => waiting.get(a.id)?.size === 0).sort(before);
     const ordered: Action[] = [];
     const done = new Set<string>();

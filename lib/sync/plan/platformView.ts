@@ -1,3 +1,4 @@
+import { appendTo } from './collections';
 import { BaselineTree } from './baselineTree';
 import { baseName, compareText, joinPath, parentPath } from './paths';
 import { BaselineEntry, PlatformEntry } from './types';
@@ -48,7 +49,7 @@ class Locator {
         for (const entry of [...index.values()].sort((a, b) => compareText(a.path, b.path))) {
             if (entry.isFolder || !entry.contentHash) continue;
             const key = contentKey(entry.contentHash, entry.size);
-            this.byContent.set(key, [...(this.byContent.get(key) ?? []), entry]);
+            appendTo(this.byContent, key, entry);
         }
     }
 

@@ -70,3 +70,36 @@ function underTombstonedPath(view: RemoteView, id: string, tree: BaselineTree): 
     }
     return false;
 }
+
+function statusOf(
+    base: BaselineEntry,
+    entry: RemoteEntry | undefined,
+    tree: BaselineTree,
+    known: Map<string, RemoteStatus>,
+    mode: RemoteViewMode
+): RemoteStatus {
+    if (entry?.deleted) return { kind: 'deleted' };
+    if (entry) return { kind: 'live', entry };
+    if (mode.fullListing) return { kind: 'absent' };
+    const parent = tree.parentOf(base);
+    const parentStatus = parent ? known.get(parent.remoteId) : undefined;
+    // A folder's tombstone takes its unreported descendants with it (they went to the recycle bin).
+    if (parentStatus && parentStatus.kind !== 'live') return { kind: parentStatus.kind };
+    const parentNow = parentStatus?.kind === 'live' ? parentStatus.entry.path : parentPath(base.platformPath);
+    return { kind: 'live', entry: unchangedEntry(base, joinPath(parentNow, baseName(base.platformPath))) };
+}
+
+function unchangedEntry(base: BaselineEntry, path: string): RemoteEntry {
+    return {
+        id: base.remoteId,
+        parentId: null,
+        name: baseName(path),
+        path,
+        isFolder: base.isFolder,
+        eTag: base.remoteETag,
+        cTag: base.remoteCTag,
+        quickXorHash: base.remoteHash,
+        size: base.remoteSize,
+        lastModified: '',
+    };
+}

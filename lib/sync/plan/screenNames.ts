@@ -1,3 +1,4 @@
+import { appendTo } from './collections';
 import { caseCollision, checkName, foldName } from '../names';
 import { setFate } from './fates';
 import { ItemGraph } from './itemGraph';
@@ -40,7 +41,7 @@ function skipCaseCollisions(graph: ItemGraph, policy: ConflictPolicy): void {
         const place = isLiveOn(item, 'platform') ? graph.placeOn(item, 'platform') : undefined;
         if (!place) continue;
         const key = `${place.parent}\u0000${foldName(place.name)}`;
-        groups.set(key, [...(groups.get(key) ?? []), item]);
+        appendTo(groups, key, item);
     }
     for (const group of groups.values()) {
         if (group.length < 2) continue;

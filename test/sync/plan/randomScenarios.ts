@@ -1,0 +1,111 @@
+import { ConflictPolicy } from '../../../lib/sync/plan/types';
+import { PlanOverrides, Scenario } from './scenario';
+
+/** mulberry32: small, seeded, reproducible. */
+export function seeded(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+type Rng = () => number;
+const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];
+const chance = (rng: Rng, p: number) => rng() < p;
+
+const NAMES = ['a', 'b', 'B', 'c.txt', 'C.TXT', 'd.docx', 'e', 'f.txt'];
+const PLATFORM_ONLY_NAMES = ['x:y.txt', 'CON', '~$lock.docx', 'trail.'];
+const CONTENTS = ['one', 'two', 'three', 'four'];
+const POLICIES: ConflictPolicy[] = ['keep-both', 'prefer-remote', 'prefer-platform', 'newest'];
+
+export interface RandomCase {
+    scenario: Scenario;
+    options: PlanOverrides;
+}
+
+/** A random synced tree, random edits on both sides (valid on each), random run options. */
+export function randomCase(seed: number): RandomCase {
+    const rng = seeded(seed);
+    const tree: Record<string, string | null> = {};
+    const folders = [''];
+    for (let i = 0, n = Math.floor(rng() * 9); i < n; i++) {
+        const parent = pick(rng, folders);
+        const path = parent === '' ? pick(rng, NAMES) : `${parent}/${pick(rng, NAMES)}`;
+        if (Object.keys(tree).some((p) => p.toLowerCase() === path.toLowerCase())) continue;
+        const isFolder = chance(rng, 0.35);
+        tree[path] = isFolder ? null : pick(rng, CONTENTS);
+        if (isFolder) folders.push(path);
+    }
+    const scenario = new Scenario(tree);
+    const firstSync = chance(rng, 0.1);
+    if (firstSync && chance(rng, 0.5)) scenario.withoutBaseline();
+    for (let i = 0, n = Math.floor(rng() * 6); i < n; i++) remoteOp(rng, scenario);
+    for (let i = 0, n = Math.floor(rng() * 6); i < n; i++) platformOp(rng, scenario);
+    const resync = !firstSync && chance(rng, 0.15);
+    return {
+        scenario,
+        options: {
+            firstSync,
+            resync,
+            tombstones: chance(rng, 0.5),
+            policy: pick(rng, POLICIES),
+            bigDelete: { maxCount: Math.floor(rng() * 4), maxPercent: Math.floor(rng() * 60) },
+        },
+    };
+}
+
+function remoteOp(rng: Rng, s: Scenario): void {
+    const items = s.remoteListing.map((e) => e);
+    const folders = ['', ...items.filter((e) => e.isFolder).map((e) => e.path)];
+    const files = items.filter((e) => !e.isFolder);
+    const freeName = (parent: string) => {
+        const name = pick(rng, NAMES);
+        const path = parent === '' ? name : `${parent}/${name}`;
+        return items.some((e) => e.path.toLowerCase() === path.toLowerCase()) ? undefined : path;
+    };
+    const op = Math.floor(rng() * 5);
+    if (op === 0) {
+        const path = freeName(pick(rng, folders));
+        if (path) s.remoteCreate(path, chance(rng, 0.3) ? null : pick(rng, CONTENTS), `new-${path}-${Math.floor(rng() * 1e6)}`);
+    } else if (op === 1 && files.length > 0) {
+        s.remoteEdit(pick(rng, files).path, pick(rng, CONTENTS));
+    } else if (op === 2 && items.length > 0) {
+        s.remoteDelete(pick(rng, items).path, chance(rng, 0.5));
+    } else if (op === 3 && items.length > 0) {
+        const item = pick(rng, items);
+        const target = freeName(pick(rng, folders.filter((f) => f !== item.path && !f.startsWith(`${item.path}/`))));
+        if (target) s.remoteMove(item.path, target);
+    } else if (op === 4 && files.length > 0) {
+        s.remoteTouch(pick(rng, files).path, chance(rng, 0.5));
+    }
+}
+
+function platformOp(rng: Rng, s: Scenario): void {
+    const items = s.platform;
+    const folders = ['', ...items.filter((e) => e.isFolder).map((e) => e.path)];
+    const files = items.filter((e) => !e.isFolder);
+    const freePath = (parent: string) => {
+        const name = chance(rng, 0.1) ? pick(rng, PLATFORM_ONLY_NAMES) : pick(rng, NAMES);
+        const path = parent === '' ? name : `${parent}/${name}`;
+        return items.some((e) => e.path === path) ? undefined : path;
+    };
+    const op = Math.floor(rng() * 5);
+    if (op === 0) {
+        const path = freePath(pick(rng, folders));
+        if (path) s.platformCreate(path, chance(rng, 0.3) ? null : pick(rng, CONTENTS));
+    } else if (op === 1 && files.length > 0) {
+        s.platformEdit(pick(rng, files).path, pick(rng, CONTENTS));
+    } else if (op === 2 && items.length > 0) {
+        s.platformDelete(pick(rng, items).path);
+    } else if (op === 3 && items.length > 0) {
+        const item = pick(rng, items);
+        const target = freePath(pick(rng, folders.filter((f) => f !== item.path && !f.startsWith(`${item.path}/`))));
+        if (target) s.platformMove(item.path, target);
+    } else if (op === 4 && files.length > 0) {
+        s.platformTouch(pick(rng, files).path);
+    }
+}
