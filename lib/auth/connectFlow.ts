@@ -2,12 +2,12 @@ import type { AuthenticationResult } from '@azure/msal-node';
 import { bindSignedInAccount } from '../drives/driveConnection';
 import { requireIntegration } from '../integration/integrationSettings';
 import type { Services } from '../runtime/services';
-import { cacheKeyProvider } from './accessToken';
+import type { Logger } from '../logging/logger';
+import { cacheKeyProvider, toAccountAuthError } from './accessToken';
 import { createMsalClient, graphScopes } from './msalClient';
 import { consumeState, exchangeTicketForState } from './oauthState';
 import { oauthFailure, SignInFailure, stateFailure } from './signInErrors';
 import { persistSignIn } from './tokenCache';
-import { toAccountAuthError } from './accessToken';
 
 /** Where the browser goes next, and what happened. */
 export type FlowOutcome =
@@ -38,7 +38,7 @@ export async function startAuthorization(services: Services, ticket: string | nu
  * stores the tokens in the account's own cache partition and binds the drive. Every failure ends in a
  * page or a redirect with a code; a drive is only touched after the account is fully stored.
  */
-export async function completeAuthorization(services: Services, query: URLSearchParams): Promise<FlowOutcome> {
+export async function completeAuthorization(services: Services, query: URLSearchParams, log?: Logger): Promise<FlowOutcome> {
     const consumed = await consumeState(await services.tables.get('oauthStates'), query.get('state'));
     if (!consumed.ok) return failurePage(stateFailure(consumed.problem));
     const request = consumed.record;
@@ -53,11 +53,14 @@ export async function completeAuthorization(services: Services, query: URLSearch
     const cca = await createMsalClient(services, integration);
     let result: AuthenticationResult;
     try {
-        result = await cca.acquireTokenByCode({ code, scopes: graphScopes(integration), redirectUri: integration.redirectUri, codeVerifier: request.codeVerifier });
+        // MSAL checks the id_token's nonce against ours (replayed or injected codes fail here).
+        result = await cca.acquireTokenByCode({ code, scopes: graphScopes(integration), redirectUri: integration.redirectUri, codeVerifier: request.codeVerifier, nonce: request.nonce });
     } catch (e) {
-        return back(toAccountAuthError(e).failure);
+        const failure = toAccountAuthError(e).failure;
+        log?.warn('Code redemption failed', { code: failure.code, error: e });
+        return back(failure);
     }
-    if (!result.account || (result.idTokenClaims as { nonce?: string } | undefined)?.nonce !== request.nonce) {
+    if (!result.account) {
         return back({ code: 'id_token_mismatch', message: 'The sign-in response did not match this sign-in.', hint: 'Start the connection again.' });
     }
     await persistSignIn({

@@ -1,0 +1,68 @@
+/**
+ * A stand-in for the admin's browser in the OAuth flow: follows redirects between the service (served
+ * on a random local port, but addressed by its PUBLIC_BASE_URL) and the simulator's sign-in page,
+ * and submits that page's form like a person choosing an account.
+ */
+export interface BrowserOptions {
+    /** The public origin the service believes it has (PUBLIC_BASE_URL). */
+    publicOrigin: string;
+    /** Where the service actually listens (the local host's URL). */
+    serviceUrl: string;
+}
+
+export interface FlowEnd {
+    /** The final URL the browser landed on (e.g. the platform's return URL) or the page it stopped at. */
+    url: URL;
+    status: number;
+    body: string;
+}
+
+export async function completeSignIn(connectUrl: string, login: string, options: BrowserOptions & { action?: 'accept' | 'cancel' }): Promise<FlowEnd> {
+    let url = new URL(connectUrl);
+    for (let hop = 0; hop < 10; hop++) {
+        const response = await fetch(toService(url, options), { redirect: 'manual' });
+        const body = await response.text();
+        const location = response.headers.get('location');
+        if (response.status >= 300 && response.status < 400 && location) {
+            url = new URL(location, url);
+            if (!isServiceUrl(url, options) && !url.pathname.includes('/oauth2/v2.0/authorize')) return { url, status: response.status, body };
+            continue;
+        }
+        if (response.status === 200 && body.includes('<form') && url.pathname.includes('/oauth2/v2.0/authorize')) {
+            url = await submitForm(url, body, login, options.action ?? 'accept');
+            continue;
+        }
+        return { url, status: response.status, body };
+    }
+    throw new Error('Too many redirects');
+}
+
+function isServiceUrl(url: URL, options: BrowserOptions): boolean {
+    return url.origin === new URL(options.publicOrigin).origin;
+}
+
+function toService(url: URL, options: BrowserOptions): string {
+    return isServiceUrl(url, options) ? `${options.serviceUrl}${url.pathname}${url.search}` : url.href;
+}
+
+async function submitForm(pageUrl: URL, html: string, login: string, action: 'accept' | 'cancel'): Promise<URL> {
+    const formAction = /<form[^>]*action="([^"]*)"/.exec(html)?.[1];
+    if (formAction === undefined) throw new Error('No form on the sign-in page');
+    const fields: Record<string, string> = {};
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"/g)) fields[unescape(m[1]!)] = unescape(m[2]!);
+    fields.login = login;
+    fields.action = action;
+    const posted = await fetch(new URL(unescape(formAction), pageUrl), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+    });
+    const location = posted.headers.get('location');
+    if (!location) throw new Error(`Sign-in form answered ${posted.status}: ${await posted.text()}`);
+    return new URL(location, pageUrl);
+}
+
+function unescape(s: string): string {
+    return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
