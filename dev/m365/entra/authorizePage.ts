@@ -1,0 +1,91 @@
+import { escapeHtml } from '../http';
+import type { AadstsError } from './errors';
+import type { AppRegistration, Tenant, User } from './model';
+
+/**
+ * The sign-in and consent page: a list of the tenant's enabled accounts to pick, the permissions the app
+ * asks for, Accept and Cancel. Plain HTML with one form, so a test can drive it like a browser.
+ */
+export interface SignInPage {
+    action: string;
+    tenant: Tenant;
+    app: AppRegistration;
+    users: User[];
+    requestedPermissions: string[];
+    /** The original authorize parameters, posted back unchanged. */
+    params: Record<string, string>;
+    message?: string;
+}
+
+export function renderSignInPage(page: SignInPage): string {
+    const hidden = Object.entries(page.params)
+        .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+        .join('\n');
+    const accounts = page.users
+        .map(
+            (u, i) =>
+                `<label><input type="radio" name="login" value="${escapeHtml(u.userPrincipalName)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(u.displayName)} (${escapeHtml(u.userPrincipalName)})</label><br>`
+        )
+        .join('\n');
+    const permissions = page.requestedPermissions.map((p) => `<li>${escapeHtml(p)}</li>`).join('\n');
+    return layout(
+        'Sign in to your account',
+        `<h1>Sign in</h1>
+<p>${escapeHtml(page.tenant.displayName)} &middot; <strong>${escapeHtml(page.app.displayName)}</strong> wants to sign you in.</p>
+${page.message ? `<p id="message" role="alert">${escapeHtml(page.message)}</p>` : ''}
+<form method="post" action="${escapeHtml(page.action)}">
+${hidden}
+<fieldset><legend>Pick an account</legend>
+${accounts}
+</fieldset>
+<h2>Permissions requested</h2>
+<ul id="permissions">
+${permissions}
+</ul>
+<button type="submit" name="action" value="accept">Accept</button>
+<button type="submit" name="action" value="cancel">Cancel</button>
+</form>`
+    );
+}
+
+/** Errors Entra shows on its own page instead of redirecting (bad client, redirect URI, tenant). */
+export function renderErrorPage(error: AadstsError, details: { traceId: string; correlationId: string; timestamp: string }): string {
+    return layout(
+        'Sign in to your account',
+        `<h1>Sorry, but we're having trouble signing you in.</h1>
+<p id="error" data-error="${escapeHtml(error.error)}" data-error-code="${error.code}">${escapeHtml(error.description)}</p>
+<dl>
+<dt>Request Id</dt><dd id="trace-id">${escapeHtml(details.traceId)}</dd>
+<dt>Correlation Id</dt><dd id="correlation-id">${escapeHtml(details.correlationId)}</dd>
+<dt>Timestamp</dt><dd id="timestamp">${escapeHtml(details.timestamp)}</dd>
+</dl>`
+    );
+}
+
+/** response_mode=form_post: the browser posts the result to the redirect URI. */
+export function renderFormPost(redirectUri: string, fields: Record<string, string>): string {
+    const inputs = Object.entries(fields)
+        .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+        .join('\n');
+    return layout(
+        'Working...',
+        `<form method="post" name="hiddenform" action="${escapeHtml(redirectUri)}">
+${inputs}
+<noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit"></noscript>
+</form>
+<script>document.forms[0].submit();</script>`
+    );
+}
+
+export function renderErrorLookup(code: string): string {
+    return layout('Error lookup', `<h1>Error code lookup</h1><p>AADSTS${escapeHtml(code)}: see reference-error-codes in the Microsoft Entra documentation.</p>`);
+}
+
+function layout(title: string, body: string): string {
+    return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body>
+${body}
+</body></html>
+`;
+}
