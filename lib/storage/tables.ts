@@ -11,6 +11,7 @@ export const TABLES = {
     accounts: 'Accounts',
     drives: 'Drives',
     statusCache: 'StatusCache',
+    transfers: 'Transfers',
 } as const;
 
 export type TableKey = keyof typeof TABLES;

@@ -1,0 +1,86 @@
+/**
+ * The contracts between the sync engine (lib/sync/engine), the transfer handler (lib/transfer) and the
+ * notification webhook (lib/notifications): queue messages and the transfer journal. Each side owns
+ * its code; only these shapes are shared.
+ */
+
+/** One message on the sync queue: "reconcile this drive". Duplicates are expected (at-least-once). */
+export interface SyncMessage {
+    kind: 'sync';
+    integrationId: string;
+    driveId: string;
+    trigger: 'timer' | 'manual' | 'webhook' | 'sweep' | 'retry';
+    /** Set for manual syncs: the run id the API already returned. */
+    runId?: string;
+    /** ISO 8601, when the trigger happened (debouncing compares it with the last run's start). */
+    requestedAt: string;
+    /** Plan only, apply nothing (dry run). */
+    dryRun?: boolean;
+}
+
+/** One message on the transfer queue: one file, one direction, with the baseline it expects. */
+export interface TransferMessage {
+    kind: 'transfer';
+    /** Deterministic (run id + action id): a duplicate message maps to the same journal row. */
+    transferId: string;
+    integrationId: string;
+    driveId: string;
+    runId: string;
+    /** The planner action this transfer carries out. */
+    actionId: string;
+    direction: 'upload' | 'download';
+    /** Path under the drive's prefix in the platform container. */
+    platformPath: string;
+    remote: {
+        /** Existing item to replace (upload) or to read (download). */
+        itemId?: string;
+        /** For a new item: its drive-relative parent path ('' for the root) and name. */
+        parentPath: string;
+        name: string;
+        /** eTag/cTag the item must still have (412 otherwise: re-plan, never overwrite). */
+        ifMatch?: string;
+    };
+    /** What the source should be; a mismatch means it changed after planning (skip, next sync re-plans). */
+    expected: { size: number; quickXorHash?: string; platformETag?: string };
+    conflictBehavior: 'replace' | 'fail';
+    /** Re-enqueued after a time-budget stop: how many slices ran before. */
+    slice?: number;
+}
+
+export type TransferState = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+/**
+ * The transfer journal (table `Transfers`, PartitionKey driveId, RowKey transferId), written by the
+ * transfer handler. The next sync folds succeeded rows into the baseline BEFORE planning, so a file
+ * copied since the last sync is never mistaken for a change on both sides.
+ */
+export interface TransferRecord {
+    transferId: string;
+    driveId: string;
+    runId: string;
+    actionId: string;
+    direction: 'upload' | 'download';
+    platformPath: string;
+    state: TransferState;
+    bytesDone: number;
+    bytesTotal: number;
+    attempts: number;
+    /** On success: the new agreed state of both sides (the server's post-upload hash, after enrichment). */
+    result?: {
+        remoteId: string;
+        remoteETag: string;
+        remoteCTag?: string;
+        remoteHash?: string;
+        remoteSize: number;
+        platformETag: string;
+        platformSize: number;
+        platformHash?: string;
+        /** SharePoint rewrote the file after upload (size/hash differ from what was sent). */
+        enriched: boolean;
+    };
+    /** On failure or skip: a stable code, the Graph error code and request id when Graph said no. */
+    error?: { code: string; message: string; graphCode?: string; requestId?: string; retryable: boolean };
+    /** Set by the sync engine once the result is in the baseline. */
+    folded?: boolean;
+    updatedAt: string;
+}
