@@ -84,3 +84,20 @@ export interface TransferRecord {
     folded?: boolean;
     updatedAt: string;
 }
+
+/** Per-item result of a sync run, as the run record lists it ("why didn't X sync?"). */
+export interface ItemOutcome {
+    /** Drive-relative path the item has (or would have) on the platform. */
+    path: string;
+    /** Planner action kind (upload, download, renameRemote, deletePlatform, conflictKeepBoth, skip, …). */
+    action: string;
+    status: 'ok' | 'skipped' | 'conflict' | 'failed' | 'retrying' | 'held' | 'queued';
+    /** Stable machine code: the planner's reason code, the name rule, or the failure code. */
+    code: string;
+    message: string;
+    /** What a person should do, for skipped and failed items. */
+    hint?: string;
+    /** Graph's error code and request id, when Graph refused. */
+    graphCode?: string;
+    requestId?: string;
+}
