@@ -15,24 +15,33 @@ export interface FlowEnd {
     url: URL;
     status: number;
     body: string;
+    /** Every URL the browser requested, in order (the callback URL among them). */
+    history: URL[];
+}
+
+/** Opens a URL at the service as the browser would (public origin rewritten to the host). */
+export function openAtService(url: URL, options: BrowserOptions): Promise<Response> {
+    return fetch(toService(url, options), { redirect: 'manual' });
 }
 
 export async function completeSignIn(connectUrl: string, login: string, options: BrowserOptions & { action?: 'accept' | 'cancel' }): Promise<FlowEnd> {
     let url = new URL(connectUrl);
+    const history: URL[] = [];
     for (let hop = 0; hop < 10; hop++) {
+        history.push(url);
         const response = await fetch(toService(url, options), { redirect: 'manual' });
         const body = await response.text();
         const location = response.headers.get('location');
         if (response.status >= 300 && response.status < 400 && location) {
             url = new URL(location, url);
-            if (!isServiceUrl(url, options) && !url.pathname.includes('/oauth2/v2.0/authorize')) return { url, status: response.status, body };
+            if (!isServiceUrl(url, options) && !url.pathname.includes('/oauth2/v2.0/authorize')) return { url, status: response.status, body, history };
             continue;
         }
         if (response.status === 200 && body.includes('<form') && url.pathname.includes('/oauth2/v2.0/authorize')) {
             url = await submitForm(url, body, login, options.action ?? 'accept');
             continue;
         }
-        return { url, status: response.status, body };
+        return { url, status: response.status, body, history };
     }
     throw new Error('Too many redirects');
 }

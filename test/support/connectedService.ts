@@ -14,6 +14,8 @@ export interface ConnectedService {
     configure(overrides?: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
     /** Adds a drive and signs in as `login` (a user principal name, e.g. sim.demo.users.adele.userPrincipalName); returns the drive after the flow. */
     connectDrive(input: { name: string; kind: 'onedrive' | 'sharepoint' }, login: string, action?: 'accept' | 'cancel'): Promise<{ drive: DriveRecord; end: FlowEnd }>;
+    /** Where the browser helper sends requests meant for the service's public URL. */
+    browser: { publicOrigin: string; serviceUrl: string };
     /** For a SharePoint drive: picks a library of the demo site (default Documents). */
     selectLibrary(driveId: string, library?: 'Documents' | 'Policies'): Promise<DriveRecord>;
     stop(): Promise<void>;
@@ -36,6 +38,7 @@ export async function startConnectedService(options: ServiceEnvironmentOptions =
     const service: ConnectedService = {
         env,
         sim,
+        browser,
         configure: (overrides = {}) =>
             env.api('PUT', '/api/manage/integration', {
                 body: {
