@@ -17,6 +17,8 @@ export interface ServiceEnvironment {
     settings: Record<string, string>;
     host: LocalHost;
     vault: KeyVaultDouble;
+    /** Every response (status, headers, body) the suite received through api(), for leak checks. */
+    transcript: string[];
     /** Calls the service over HTTP; sends the function key unless `key: false` (or a string to send instead). */
     api(method: string, route: string, options?: { body?: unknown; rawBody?: string; key?: boolean | string; headers?: Record<string, string> }): Promise<ApiResponse>;
     stop(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startServiceEnvironment(options: ServiceEnvironmentOptions
     resetConfigForTests();
     resetServicesForTests();
     const logLines = options.logLines;
+    const transcript: string[] = [];
     const host = await startLocalHost({
         functions: options.functions ?? registry,
         hostJson: options.hostJson ?? readHostJson(),
@@ -68,7 +71,12 @@ export async function startServiceEnvironment(options: ServiceEnvironmentOptions
         settings,
         host,
         vault,
-        api: (method, route, o = {}) => callApi(host, method, route, o),
+        transcript,
+        api: async (method, route, o = {}) => {
+            const res = await callApi(host, method, route, o);
+            transcript.push(`${res.status} ${JSON.stringify([...res.headers])} ${res.text}`);
+            return res;
+        },
         async stop() {
             await host.stop();
             await vault.stop().catch(() => undefined); // a test may have stopped it to simulate an outage
