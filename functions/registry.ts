@@ -6,6 +6,7 @@ import { health } from './health';
 import { manageIntegration } from './manageIntegration';
 import { manageIntegrationStatus } from './manageIntegrationStatus';
 import { manageProperties } from './manageProperties';
+import { maintenance } from './maintenance';
 import { manageSiteDrives, manageSites } from './manageSites';
 import { oauthCallback } from './oauthCallback';
 import { oauthConnect } from './oauthConnect';
@@ -23,4 +24,5 @@ export const functions: readonly FunctionDefinition[] = [
     driveReconnect,
     oauthConnect,
     oauthCallback,
+    maintenance,
 ];
