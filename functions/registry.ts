@@ -7,9 +7,11 @@ import { manageIntegration } from './manageIntegration';
 import { manageIntegrationStatus } from './manageIntegrationStatus';
 import { manageProperties } from './manageProperties';
 import { maintenance } from './maintenance';
+import { manageConsole } from './manageConsole';
 import { manageSiteDrives, manageSites } from './manageSites';
 import { oauthCallback } from './oauthCallback';
 import { oauthConnect } from './oauthConnect';
+import { openapi } from './openapi';
 
 /** Every function the service registers, in one list (Azure host and local host alike). */
 export const functions: readonly FunctionDefinition[] = [
@@ -25,4 +27,6 @@ export const functions: readonly FunctionDefinition[] = [
     oauthConnect,
     oauthCallback,
     maintenance,
+    manageConsole,
+    openapi,
 ];

@@ -1,0 +1,35 @@
+/**
+ * Every stable error code of the JSON error shape, with its HTTP status. Clients branch on `code`;
+ * the API description lists, per operation, which codes it can return.
+ */
+export const ERROR_CODES = {
+    // Host (every keyed route)
+    missing_function_key: { status: 401, description: 'No function key was sent (x-functions-key header or ?code=).' },
+    invalid_function_key: { status: 401, description: 'The function key is not valid for this host.' },
+    route_not_found: { status: 404, description: 'No function serves this method and path.' },
+    request_too_large: { status: 413, description: 'The request body exceeds the host limit.' },
+    internal_error: { status: 500, description: 'The service failed; the invocation id is in the logs.' },
+    // Request bodies
+    unsupported_media_type: { status: 415, description: 'The body is not application/json.' },
+    payload_too_large: { status: 413, description: 'The JSON body exceeds the route\'s limit.' },
+    invalid_json: { status: 400, description: 'The body is not valid JSON.' },
+    validation_failed: { status: 400, description: 'One or more fields are invalid; `details` lists them with a code and message each.' },
+    method_not_allowed: { status: 405, description: 'The method is not supported on this route.' },
+    // Domain
+    integration_not_configured: { status: 404, description: 'No integration is configured yet (PUT /api/manage/integration).' },
+    drive_not_found: { status: 404, description: 'No external drive has this id.' },
+    drive_not_connected: { status: 409, description: 'The drive has no connected account yet.' },
+    drive_changed: { status: 409, description: 'The drive changed since it was read; read it again and retry.' },
+    not_a_library_drive: { status: 409, description: 'The operation applies to SharePoint library drives only.' },
+    site_not_accessible: { status: 403, description: 'The connected account cannot reach that site.' },
+    library_not_accessible: { status: 403, description: 'The connected account cannot reach that library.' },
+    personal_connections_disabled: { status: 403, description: 'AllowPersonalConnections is off.' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Codes every function-key route can return, before or around its handler. */
+export const KEYED_ROUTE_ERRORS: ErrorCode[] = ['missing_function_key', 'invalid_function_key', 'internal_error'];
+
+/** Codes of readJsonBody (lib/http/requestBody.ts). */
+export const JSON_BODY_ERRORS: ErrorCode[] = ['unsupported_media_type', 'payload_too_large', 'invalid_json', 'validation_failed'];

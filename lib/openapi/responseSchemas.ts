@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { CONFLICT_POLICIES } from '../drives/drivePolicies';
+import { CLOUD_NAMES, type CloudName } from '../integration/cloud';
+import { TITLES, type CheckpointId } from '../integration/status/checkpoint';
+import { propertiesSchema } from '../properties/properties';
+import { named } from './routeDescription';
+
+/**
+ * Response shapes, for the API description only (handlers build these objects from typed records).
+ * Kept loose where a field is informative rather than a contract (`looseObject`).
+ */
+const timestamp = z.string().meta({ format: 'date-time' });
+
+export const errorBody = named(
+    'ErrorBody',
+    z.object({
+        error: z.object({
+            code: z.string().meta({ description: 'Stable machine code; see the error codes of each operation.' }),
+            message: z.string(),
+            hint: z.string().optional().meta({ description: 'What an administrator should do.' }),
+            details: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
+        }),
+    })
+);
+
+const clientSecretView = z.union([
+    z.object({ configured: z.literal(true), expiresOn: timestamp, daysToExpiry: z.int(), fingerprint: z.string(), hint: z.string(), version: z.string().optional() }),
+    z.object({ configured: z.literal(false) }),
+]);
+
+const integrationFields = {
+    integrationId: z.string(),
+    tenantId: z.string(),
+    tenantDomain: z.string().optional(),
+    clientId: z.string(),
+    cloud: z.enum(CLOUD_NAMES as [CloudName, ...CloudName[]]),
+    redirectUri: z.string(),
+    scopes: z.array(z.string()),
+    clientSecret: clientSecretView,
+    updatedAt: timestamp,
+    updatedBy: z.string(),
+};
+
+export const integrationView = named('IntegrationView', z.object(integrationFields));
+export const integrationSaved = named('IntegrationSaved', z.object({ ...integrationFields, changed: z.array(z.string()) }));
+
+export const integrationRemoved = named(
+    'IntegrationRemoved',
+    z.object({
+        integrationId: z.string(),
+        disconnectedDrives: z.array(z.object({ driveId: z.string(), name: z.string(), scope: z.enum(['platform', 'personal']), platformUserId: z.string().optional() })),
+        tokenCachesPurged: z.int(),
+        secretDeleted: z.boolean(),
+    })
+);
+
+export const integrationStatus = named(
+    'IntegrationStatus',
+    z.object({
+        status: z.enum(['ok', 'failing', 'warning']),
+        checkedAt: timestamp,
+        cached: z.boolean(),
+        checkpoints: z.array(
+            z.object({
+                id: z.enum(Object.keys(TITLES) as [CheckpointId, ...CheckpointId[]]),
+                title: z.string(),
+                status: z.enum(['pass', 'fail', 'warn', 'pending']),
+                evidence: z.string(),
+                code: z.string().optional().meta({ description: 'The Entra error behind a failure, e.g. AADSTS700016.' }),
+                hint: z.string().optional(),
+            })
+        ),
+    })
+);
+
+const statusCause = z.object({ code: z.string(), message: z.string(), hint: z.string(), at: timestamp });
+
+export const driveRecord = named(
+    'Drive',
+    z.object({
+        id: z.string(),
+        integrationId: z.string(),
+        name: z.string(),
+        kind: z.enum(['sharepoint', 'onedrive']),
+        scope: z.enum(['platform', 'personal']),
+        platformUserId: z.string().optional(),
+        account: z.object({ homeAccountId: z.string(), username: z.string(), displayName: z.string().optional() }).optional(),
+        graph: z.object({ siteId: z.string().optional(), driveId: z.string(), driveType: z.string(), webUrl: z.string().optional(), name: z.string() }).optional(),
+        status: z.enum(['pending_connection', 'needs_library', 'connected', 'needs_reauth', 'access_lost']),
+        statusCause: statusCause.optional(),
+        policies: z.object({ conflictPolicy: z.enum(CONFLICT_POLICIES), syncIntervalMinutes: z.int().optional() }),
+        createdAt: timestamp,
+        updatedAt: timestamp,
+    })
+);
+
+const connectFields = {
+    connectUrl: z.string().meta({ format: 'uri', description: 'Single-use sign-in link; open it in the admin\'s browser.' }),
+    connectExpiresAt: timestamp,
+};
+
+export const connectLink = named('ConnectLink', z.object(connectFields));
+export const driveAdded = named('DriveAdded', z.object({ drive: driveRecord.schema, ...connectFields }));
+export const driveList = named('DriveList', z.object({ value: z.array(driveRecord.schema) }));
+export const driveRemoved = named('DriveRemoved', z.object({ driveId: z.string(), removed: z.literal(true) }));
+
+export const siteList = named('SiteList', z.object({ value: z.array(z.looseObject({ id: z.string(), name: z.string().optional(), displayName: z.string().optional(), webUrl: z.string().optional() })) }));
+export const libraryList = named('LibraryList', z.object({ value: z.array(z.looseObject({ id: z.string(), name: z.string(), driveType: z.string(), webUrl: z.string().optional() })) }));
+
+export const properties = named('Properties', propertiesSchema);
+export const propertiesChanged = named('PropertiesChanged', propertiesSchema.extend({ changed: z.array(z.string()) }));
+
+const dependency = z.object({ status: z.enum(['ok', 'failed']), latencyMs: z.number(), error: z.string().optional() });
+export const readiness = named(
+    'Readiness',
+    z.object({ status: z.enum(['ok', 'degraded']), dependencies: z.object({ table: dependency, queue: dependency, blob: dependency, keyVault: dependency }) })
+);
+
+export const openApiDocument = named('OpenApiDocument', z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }));

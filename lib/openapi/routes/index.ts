@@ -1,0 +1,12 @@
+import type { RouteDescription } from '../routeDescription';
+import { driveRoutes } from './drives';
+import { manageRoutes } from './manage';
+import { oauthRoutes } from './oauth';
+import { serviceRoutes } from './service';
+
+/**
+ * Every HTTP operation the service registers, as described in /api/openapi.json. A route added to
+ * functions/registry.ts must be described here too (test/openapi checks both lists match): add a
+ * file beside these and list it below.
+ */
+export const ROUTES: readonly RouteDescription[] = [...serviceRoutes, ...manageRoutes, ...driveRoutes, ...oauthRoutes];
