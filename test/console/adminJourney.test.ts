@@ -50,7 +50,7 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
         if (!has('GET /api/drives/{driveId}/runs')) await expect(page.locator('#runs-unavailable').textContent()).resolves.toMatch(/not available/);
         // Keyboard: the first Tab reaches the skip link, which moves to Setup.
         await page.keyboard.press('Tab');
-        await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Skip to setup');
+        await expect(page.evaluate<string | undefined>('document.activeElement?.textContent')).resolves.toBe('Skip to setup');
     });
 
     it('shows the API\'s field error beside the field when the secret ID is pasted instead of its value', async () => {
@@ -63,7 +63,7 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
         await page.locator('#e-clientSecret:not(:empty)').waitFor();
         await expect(page.locator('#e-clientSecret').textContent()).resolves.toMatch(/secret's ID \(a GUID\), not its value/);
         await expect(page.getByLabel('Client secret value', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
-        await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('f-clientSecret');
+        await expect(page.evaluate<string | undefined>('document.activeElement?.id')).resolves.toBe('f-clientSecret');
         await shot('1-setup-field-error.png');
     });
 
@@ -133,8 +133,8 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
 
     it('stays readable at 390px wide (no sideways scrolling)', async () => {
         await page.setViewportSize({ width: 390, height: 844 });
-        await page.evaluate(() => window.scrollTo(0, 0));
-        await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+        await page.evaluate('window.scrollTo(0, 0)');
+        await expect(page.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(390);
         await shot('5-console-390px.png');
     });
 });
