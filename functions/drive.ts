@@ -8,8 +8,13 @@ export const driveHandler = handle(async (request: HttpRequest): Promise<HttpRes
     const services = await getServices();
     const driveId = request.params.driveId!;
     switch (request.method) {
-        case 'GET':
-            return { status: 200, jsonBody: await drives.getDriveChecked(services, driveId, request.query.get('refresh') === 'true') };
+        case 'GET': {
+            const [drive, { subscriptionHealth }] = await Promise.all([
+                drives.getDriveChecked(services, driveId, request.query.get('refresh') === 'true'),
+                import('../lib/notifications/subscriptionHealth'),
+            ]);
+            return { status: 200, jsonBody: { ...drive, notifications: await subscriptionHealth(services, driveId) } };
+        }
         case 'PATCH': {
             const [{ readJsonBody }, { updateDriveInput }] = await Promise.all([import('../lib/http/requestBody'), import('../lib/drives/driveSchemas')]);
             return { status: 200, jsonBody: await drives.updateDrive(services, driveId, await readJsonBody(request, updateDriveInput)) };

@@ -1,17 +1,26 @@
+import { credentialExpiry } from './credentialExpiry';
 import type { FunctionDefinition } from './definition';
 import { drive } from './drive';
+import { driveItemContent } from './driveItemContent';
+import { driveItems } from './driveItems';
 import { driveReconnect } from './driveReconnect';
 import { drives } from './drives';
+import { driveUploadComplete, driveUploads } from './driveUploads';
+import { graphNotifications } from './graphNotifications';
 import { health } from './health';
 import { manageIntegration } from './manageIntegration';
 import { manageIntegrationStatus } from './manageIntegrationStatus';
 import { manageProperties } from './manageProperties';
 import { maintenance } from './maintenance';
+import { manageAlertAcknowledge, manageAlerts } from './manageAlerts';
 import { manageConsole } from './manageConsole';
+import { manageAppDrives, manageCredential, manageCredentialPromote, manageCredentials } from './manageCredentials';
 import { manageSiteDrives, manageSites } from './manageSites';
 import { oauthCallback } from './oauthCallback';
 import { oauthConnect } from './oauthConnect';
 import { openapi } from './openapi';
+import { subscriptionRenewal } from './subscriptionRenewal';
+import { syncSweep } from './syncSweep';
 
 /** Every function the service registers, in one list (Azure host and local host alike). */
 export const functions: readonly FunctionDefinition[] = [
@@ -29,4 +38,18 @@ export const functions: readonly FunctionDefinition[] = [
     maintenance,
     manageConsole,
     openapi,
+    graphNotifications,
+    subscriptionRenewal,
+    syncSweep,
+    manageAlerts,
+    manageAlertAcknowledge,
+    manageCredentials,
+    manageCredential,
+    manageCredentialPromote,
+    manageAppDrives,
+    credentialExpiry,
+    driveUploads,
+    driveUploadComplete,
+    driveItems,
+    driveItemContent,
 ];

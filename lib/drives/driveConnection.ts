@@ -46,5 +46,7 @@ export async function bindSignedInAccount(
         return { ok: false, status: 'access_lost', failure: cause };
     }
     await saveDrive(table, { ...next, updatedAt: now }, etag);
+    // Best effort: a drive without notifications still syncs on its schedule (its record says why).
+    if (next.status === 'connected') await (await import('../notifications/ensureSubscription')).ensureSubscriptionSafely(services, integration, next);
     return { ok: true, status: next.status };
 }

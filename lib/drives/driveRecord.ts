@@ -19,6 +19,8 @@ export interface DriveRecord {
     scope: 'platform' | 'personal';
     platformUserId?: string;
     account?: { homeAccountId: string; username: string; displayName?: string };
+    /** `app`: least-privilege mode, the application's own token (Sites.Selected grant), no account. */
+    auth?: 'delegated' | 'app';
     graph?: { siteId?: string; driveId: string; driveType: string; webUrl?: string; name: string };
     status: DriveStatus;
     statusCause?: DriveStatusCause;

@@ -52,3 +52,8 @@ export async function deleteDriveRecord(table: TableClient, integrationId: strin
         if (e.statusCode !== 404) throw e;
     });
 }
+
+/** Unconditional write (create or replace), for bulk status changes where the last writer should win. */
+export async function upsertDrive(table: TableClient, drive: DriveRecord): Promise<void> {
+    await table.upsertEntity<Row>({ partitionKey: drive.integrationId, rowKey: drive.id, document: JSON.stringify(drive) }, 'Replace');
+}

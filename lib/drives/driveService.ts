@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { reportDriveHealth } from '../alerts/driveAlerts';
 import { createConnectTicket } from '../auth/oauthState';
+import { checkAppDriveHealth } from '../credentials/appOnly/appDriveHealth';
 import { isAllowedReturnUrl } from '../auth/returnUrl';
 import { graphClientForAccount, graphFailure } from '../graph/graphClient';
 import { getDriveById } from '../graph/driveResources';
@@ -76,10 +78,11 @@ export async function getDriveChecked(services: Services, driveId: string, refre
     const table = await services.tables.get('drives');
     const { drive, etag } = await requireDrive(table, integration.id, driveId);
     if (!refresh) return drive;
-    const checked = await checkDriveHealth(services, integration, drive);
+    const checked = drive.auth === 'app' ? await checkAppDriveHealth(services, integration, drive) : await checkDriveHealth(services, integration, drive);
     if (checked.status !== drive.status || JSON.stringify(checked.statusCause) !== JSON.stringify(drive.statusCause)) {
         await saveDrive(table, { ...checked, updatedAt: new Date().toISOString() }, etag);
     }
+    await reportDriveHealth(services, checked);
     return checked;
 }
 
@@ -96,6 +99,7 @@ export async function updateDrive(services: Services, driveId: string, input: Up
     };
     if (input.graphDriveId) Object.assign(next, await selectLibrary(services, integration, drive, input.graphDriveId, input.siteId));
     await saveDrive(table, next, etag);
+    if (input.graphDriveId && next.status === 'connected') await (await import('../notifications/ensureSubscription')).ensureSubscriptionSafely(services, integration, next);
     return next;
 }
 
@@ -124,7 +128,8 @@ async function selectLibrary(services: Services, integration: IntegrationRecord,
 export async function removeDrive(services: Services, driveId: string): Promise<{ driveId: string; removed: true }> {
     const integration = await requireIntegration(services);
     const table = await services.tables.get('drives');
-    await requireDrive(table, integration.id, driveId);
+    const { drive } = await requireDrive(table, integration.id, driveId);
+    await (await import('../notifications/removeSubscription')).removeDriveSubscription(services, integration, drive);
     await deleteDriveRecord(table, integration.id, driveId);
     return { driveId, removed: true };
 }

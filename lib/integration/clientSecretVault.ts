@@ -10,6 +10,8 @@ export interface SecretReference {
     fingerprint: string;
     /** The first three characters, as the Entra portal shows them ("hint"). */
     hint: string;
+    /** Set when another credential was promoted: retired (disabled in Key Vault) after this instant. */
+    retireAfter?: string;
 }
 
 export function secretFingerprint(value: string): string {

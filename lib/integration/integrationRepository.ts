@@ -1,5 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import type { CloudName } from './cloud';
+import type { CredentialReference } from '../credentials/credentialModel';
 import type { SecretReference } from './clientSecretVault';
 
 /** The stored integration settings (one app registration). Secrets live in Key Vault only. */
@@ -12,7 +13,12 @@ export interface IntegrationRecord {
     cloud: CloudName;
     redirectUri: string;
     scopes: string[];
+    /** The secret set with PUT (credential id `initial`); unset once it is retired after a rotation. */
     clientSecret?: SecretReference;
+    /** Credentials added through /api/manage/integration/credentials (rotation, certificates, federated). */
+    credentials?: CredentialReference[];
+    /** Which of `credentials` token requests use; absent = the PUT secret. */
+    activeCredentialId?: string;
     createdAt: string;
     updatedAt: string;
     updatedBy: string;
@@ -49,4 +55,12 @@ export async function deleteIntegration(table: TableClient, id: string): Promise
     } catch (e) {
         if ((e as { statusCode?: number }).statusCode !== 404) throw e;
     }
+}
+
+export async function listIntegrations(table: TableClient): Promise<{ record: IntegrationRecord; etag: string }[]> {
+    const out: { record: IntegrationRecord; etag: string }[] = [];
+    for await (const row of table.listEntities<Row>({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'` } })) {
+        out.push({ record: JSON.parse(row.document) as IntegrationRecord, etag: row.etag! });
+    }
+    return out;
 }

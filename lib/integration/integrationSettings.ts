@@ -1,4 +1,6 @@
 import { recordAudit } from '../audit/audit';
+import { activeCredential } from '../credentials/credentialModel';
+import { demoteForNewInitialSecret } from '../credentials/rotation';
 import { ApiError } from '../http/apiError';
 import type { Services } from '../runtime/services';
 import { cloudEndpoints } from './cloud';
@@ -20,6 +22,8 @@ export interface IntegrationView {
     redirectUri: string;
     scopes: string[];
     clientSecret: { configured: false } | { configured: true; expiresOn: string; daysToExpiry: number; fingerprint: string; hint: string; version: string };
+    /** The credential token requests use (see /api/manage/integration/credentials for all of them). */
+    activeCredential?: { id: string; kind: string; expiresOn?: string };
     updatedAt: string;
     updatedBy: string;
 }
@@ -37,9 +41,16 @@ export function toView(record: IntegrationRecord, now: number): IntegrationView 
         clientSecret: s
             ? { configured: true, expiresOn: s.expiresOn, daysToExpiry: Math.floor((Date.parse(s.expiresOn) - now) / 86_400_000), fingerprint: s.fingerprint, hint: s.hint, version: s.version }
             : { configured: false },
+        ...activeCredentialView(record),
         updatedAt: record.updatedAt,
         updatedBy: record.updatedBy,
     };
+}
+
+function activeCredentialView(record: IntegrationRecord): Pick<IntegrationView, 'activeCredential'> {
+    const c = activeCredential(record);
+    if (!c) return {};
+    return { activeCredential: { id: c.id, kind: c.kind, ...('expiresOn' in c ? { expiresOn: c.expiresOn } : {}) } };
 }
 
 export async function loadIntegration(services: Services, id = DEFAULT_INTEGRATION_ID): Promise<IntegrationRecord | undefined> {
@@ -70,7 +81,7 @@ export async function saveIntegrationSettings(
     const tenant = await resolveTenantField(services, input);
     const previous = existing?.record;
 
-    if (!previous?.clientSecret && input.clientSecret === undefined) {
+    if (!previous?.clientSecret && !previous?.activeCredentialId && input.clientSecret === undefined) {
         throw new ApiError(400, 'validation_failed', 'The client secret is required when the integration is first configured.', 'Create a client secret under Certificates & secrets and send its Value and expiry date.', [
             { field: 'clientSecret', code: 'secret_required', message: 'Required when no secret is stored yet.' },
         ]);
@@ -89,6 +100,8 @@ export async function saveIntegrationSettings(
         redirectUri: input.redirectUri ?? previous?.redirectUri ?? defaultRedirectUri(services.config.publicBaseUrl),
         scopes: input.scopes ?? previous?.scopes ?? [...DEFAULT_SCOPES],
         clientSecret: previous?.clientSecret,
+        credentials: previous?.credentials,
+        activeCredentialId: previous?.activeCredentialId,
         createdAt: previous?.createdAt ?? now.toISOString(),
         updatedAt: previous?.updatedAt ?? now.toISOString(),
         updatedBy: previous?.updatedBy ?? actor,
@@ -99,6 +112,8 @@ export async function saveIntegrationSettings(
 
     if (!secretUnchanged) {
         next.clientSecret = await storeClientSecret(services.secrets, id, next.clientId, input.clientSecret!, new Date(input.clientSecretExpiresOn!));
+        // A secret sent with PUT is used at once: a rotated-in credential steps aside (and retires later).
+        demoteForNewInitialSecret(next, now);
     }
     next.updatedAt = now.toISOString();
     next.updatedBy = actor;

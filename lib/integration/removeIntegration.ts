@@ -1,7 +1,9 @@
 import { recordAudit } from '../audit/audit';
+import { resolveAlerts } from '../alerts';
 import { deleteIntegrationTokenCaches } from '../auth/tokenCache';
+import { deleteCredentialSecrets } from '../credentials/removeCredentials';
 import type { DriveRecord } from '../drives/driveRecord';
-import { listDrives, saveDrive } from '../drives/driveRepository';
+import { listDrives, upsertDrive } from '../drives/driveRepository';
 import type { Services } from '../runtime/services';
 import { deleteIntegration } from './integrationRepository';
 import { DEFAULT_INTEGRATION_ID, requireIntegration } from './integrationSettings';
@@ -12,6 +14,8 @@ export interface RemovalResult {
     disconnectedDrives: { driveId: string; name: string; scope: DriveRecord['scope']; platformUserId?: string }[];
     tokenCachesPurged: number;
     secretDeleted: boolean;
+    /** Key Vault secrets of rotated-in credentials (certificates, added secrets), soft-deleted. */
+    credentialSecretsDeleted: string[];
 }
 
 /**
@@ -26,7 +30,9 @@ export async function removeIntegration(services: Services, actor: string, id = 
     const drives = await listDrives(drivesTable, id);
     const at = new Date().toISOString();
     for (const drive of drives) {
-        await saveDrive(drivesTable, {
+        // Before the token caches go: deleting a subscription needs the account's token.
+        await (await import('../notifications/removeSubscription')).removeDriveSubscription(services, record, drive);
+        await upsertDrive(drivesTable, {
             ...drive,
             account: undefined,
             status: 'needs_reauth',
@@ -44,12 +50,15 @@ export async function removeIntegration(services: Services, actor: string, id = 
             if ((e as { statusCode?: number }).statusCode !== 404) throw e;
         }
     }
+    const credentialSecretsDeleted = await deleteCredentialSecrets(services, record);
     await deleteIntegration(await services.tables.get('integrations'), id);
+    await resolveAlerts(services, () => true, 'The integration was removed.');
     await recordAudit(await services.tables.get('audit'), { actor, action: 'integration.remove', target: id, changed: ['*'] });
     return {
         integrationId: id,
         disconnectedDrives: drives.map((d) => ({ driveId: d.id, name: d.name, scope: d.scope, ...(d.platformUserId ? { platformUserId: d.platformUserId } : {}) })),
         tokenCachesPurged,
         secretDeleted,
+        credentialSecretsDeleted,
     };
 }

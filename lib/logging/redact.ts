@@ -27,6 +27,8 @@ const SECRET_KEYS = new Set(
         'code_verifier',
         'codeverifier',
         'client_assertion',
+        'privatekeypem',
+        'privatekey',
         'uploadurl',
         'downloadurl',
         '@microsoft.graph.downloadurl',

@@ -24,6 +24,23 @@ export const ERROR_CODES = {
     site_not_accessible: { status: 403, description: 'The connected account cannot reach that site.' },
     library_not_accessible: { status: 403, description: 'The connected account cannot reach that library.' },
     personal_connections_disabled: { status: 403, description: 'AllowPersonalConnections is off.' },
+    integration_changed: { status: 409, description: 'The integration changed since it was read; retry.' },
+    // Credentials and alerts
+    credential_not_found: { status: 404, description: 'No credential has this id.' },
+    credential_rejected: { status: 400, description: 'Entra refused the new credential (the AADSTS code and hint say why); nothing was stored.' },
+    credential_active: { status: 409, description: 'The active credential cannot be retired; promote another first.' },
+    credential_retired: { status: 409, description: 'The credential was retired and cannot be promoted.' },
+    site_not_granted: { status: 403, description: 'The app has no Sites.Selected grant on that site.' },
+    alert_not_found: { status: 404, description: 'No alert has this id.' },
+    alert_changed: { status: 409, description: 'The alert changed meanwhile; read it again.' },
+    // Platform store
+    invalid_name: { status: 400, description: 'A name breaks a SharePoint/OneDrive rule; the hint says which and how to fix it.' },
+    invalid_path: { status: 400, description: 'The path is not a clean drive-relative path, or breaks a path rule.' },
+    folder_not_found: { status: 404, description: 'No folder at that path in the platform store.' },
+    item_not_found: { status: 404, description: 'No file at that path in the platform store.' },
+    upload_not_found: { status: 404, description: 'Nothing was uploaded at that path.' },
+    upload_changed: { status: 409, description: 'The blob changed while it was being completed; complete again.' },
+    download_disabled: { status: 403, description: 'EnableDownloadExternalFile is off: the platform may not download external files.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -89,6 +89,10 @@ export const driveRecord = named(
         status: z.enum(['pending_connection', 'needs_library', 'connected', 'needs_reauth', 'access_lost']),
         statusCause: statusCause.optional(),
         policies: z.object({ conflictPolicy: z.enum(CONFLICT_POLICIES), syncIntervalMinutes: z.int().optional() }),
+        notifications: z
+            .object({ state: z.string(), mode: z.enum(['webhook', 'schedule']), expiresAt: timestamp.optional(), reason: z.string().optional() })
+            .optional()
+            .meta({ description: 'Change notifications: webhook (near real time) or schedule only, with the reason. GET /api/drives/{driveId} only.' }),
         createdAt: timestamp,
         updatedAt: timestamp,
     })

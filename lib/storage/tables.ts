@@ -12,6 +12,14 @@ export const TABLES = {
     drives: 'Drives',
     statusCache: 'StatusCache',
     transfers: 'Transfers',
+    alerts: 'Alerts',
+    throttle: 'Throttle',
+    subscriptions: 'Subscriptions',
+    baselines: 'Baselines',
+    syncState: 'SyncState',
+    syncRuns: 'SyncRuns',
+    syncOutcomes: 'SyncOutcomes',
+    syncDelta: 'SyncDelta',
 } as const;
 
 export type TableKey = keyof typeof TABLES;

@@ -1,6 +1,4 @@
 import type { FunctionDefinition, HttpDefinition } from '../../functions/definition';
-import { manageConsole } from '../../functions/manageConsole';
-import { openapi } from '../../functions/openapi';
 import { functions as registry } from '../../functions/registry';
 import { operationKeys } from '../../lib/openapi/routePaths';
 import { readHostJson } from '../support/serviceEnvironment';
@@ -11,7 +9,7 @@ import { readHostJson } from '../support/serviceEnvironment';
  */
 export function registeredFunctions(): FunctionDefinition[] {
     const byName = new Map<string, FunctionDefinition>();
-    for (const f of [...registry, manageConsole, openapi]) if (!byName.has(f.name.toLowerCase())) byName.set(f.name.toLowerCase(), f);
+    for (const f of registry) if (!byName.has(f.name.toLowerCase())) byName.set(f.name.toLowerCase(), f);
     return [...byName.values()];
 }
 

@@ -9,14 +9,16 @@ export interface Checkpoint {
     hint?: string;
 }
 
-export type CheckpointId = 'tenant' | 'application' | 'redirect_uri' | 'client_secret' | 'consent' | 'key_vault' | 'drives';
+export type CheckpointId = 'tenant' | 'application' | 'redirect_uri' | 'client_secret' | 'federated_credential' | 'consent' | 'app_only_sites' | 'key_vault' | 'drives';
 
 export const TITLES: Record<CheckpointId, string> = {
     tenant: 'Tenant exists',
     application: 'Application exists',
     redirect_uri: 'Redirect URI registered exactly',
-    client_secret: 'Client secret valid and not expiring',
+    client_secret: 'Client credential valid and not expiring',
+    federated_credential: 'Federated credential (secretless) configured',
     consent: 'Admin consent granted for every Graph permission',
+    app_only_sites: 'App-only drives: Sites.Selected grants, nothing wider',
     key_vault: 'Key Vault reachable',
     drives: 'Connected drives healthy',
 };

@@ -2,6 +2,9 @@ import type { Services } from '../../runtime/services';
 import { acquireGraphToken, toAccountAuthError } from '../../auth/accessToken';
 import { createMsalClient } from '../../auth/msalClient';
 import { oauthFailure } from '../../auth/signInErrors';
+import { checkAppOnlySites } from '../../credentials/appOnly/sitesCheckpoint';
+import { activeCredential, allCredentials, describeCredential, isStored, type StoredCredential } from '../../credentials/credentialModel';
+import { checkFederatedCredential } from '../../credentials/federatedCheckpoint';
 import { listDrives } from '../../drives/driveRepository';
 import { cloudEndpoints } from '../cloud';
 import type { IntegrationRecord } from '../integrationRepository';
@@ -42,14 +45,17 @@ async function runCheckpoints(services: Services, integration: IntegrationRecord
     if (tenant.status === 'fail') {
         return [tenant, ...(['application', 'redirect_uri', 'client_secret', 'consent'] as const).map((id) => checkpoint(id, 'pending', 'Not checked: the tenant was not found.')), await checkKeyVault(services, integration), await checkDrives(services, integration)];
     }
-    const [registration, secret, vault, drives] = await Promise.all([
+    const [registration, secret, federated, vault, drives, appOnly] = await Promise.all([
         checkRegistration(`${authorityHost}/${integration.tenantId}`, integration),
-        checkSecret(services, integration, graphResource, now),
+        checkCredential(services, integration, graphResource, now),
+        checkFederatedCredential(services, integration),
         checkKeyVault(services, integration),
         checkDrives(services, integration),
+        checkAppOnlySites(services, integration),
     ]);
     const consent = await checkConsent(services, integration);
-    return [tenant, ...registration, secret, consent, vault, drives];
+    // Optional checkpoints appear only when the deployment uses the feature.
+    return [tenant, ...registration, secret, ...(federated ? [federated] : []), consent, ...(appOnly ? [appOnly] : []), vault, drives];
 }
 
 async function checkTenant(authorityHost: string, integration: IntegrationRecord): Promise<Checkpoint> {
@@ -83,20 +89,23 @@ async function checkRegistration(authority: string, integration: IntegrationReco
     return [checkpoint('application', 'fail', `Entra refused the sign-in request (${code}).`, { code: probe.aadsts ? code : undefined, hint: failure.hint }), checkpoint('redirect_uri', 'pending', 'Not checked.')];
 }
 
-async function checkSecret(services: Services, integration: IntegrationRecord, graphResource: string, now: number): Promise<Checkpoint> {
-    const secret = integration.clientSecret;
-    if (!secret) return checkpoint('client_secret', 'fail', 'No client secret is configured.', { hint: 'PUT /api/manage/integration with clientSecret and clientSecretExpiresOn.' });
-    const days = Math.floor((Date.parse(secret.expiresOn) - now) / 86_400_000);
+/** The active credential (secret, certificate or federated), proven with a client-credentials token. */
+async function checkCredential(services: Services, integration: IntegrationRecord, graphResource: string, now: number): Promise<Checkpoint> {
+    const credential = activeCredential(integration);
+    if (!credential) return checkpoint('client_secret', 'fail', 'No client credential is configured.', { hint: 'PUT /api/manage/integration with clientSecret and clientSecretExpiresOn, or add a credential under /api/manage/integration/credentials.' });
+    const what = describeCredential(credential);
     try {
         const cca = await createMsalClient(services, integration);
         await cca.acquireTokenByClientCredential({ scopes: [`${graphResource}/.default`], skipCache: true });
     } catch (e) {
         const failure = toAccountAuthError(e).failure;
         const code = failure.message.match(/AADSTS\d+/)?.[0];
-        return checkpoint('client_secret', 'fail', `${failure.message} (secret ${secret.hint}…, ${secret.fingerprint}).`, { code, hint: failure.hint });
+        return checkpoint('client_secret', 'fail', `${failure.message} (${what}).`, { code, hint: failure.hint });
     }
-    const evidence = `Entra issued a token with secret ${secret.hint}… (${secret.fingerprint}); it expires ${secret.expiresOn.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'}.`;
-    if (days < SECRET_WARNING_DAYS) return checkpoint('client_secret', 'warn', evidence, { hint: 'Add a new client secret before this one expires (rotation keeps every drive connected).' });
+    if (!('expiresOn' in credential)) return checkpoint('client_secret', 'pass', `Entra issued a token with the ${what}; nothing expires.`);
+    const days = Math.floor((Date.parse(credential.expiresOn) - now) / 86_400_000);
+    const evidence = `Entra issued a token with ${what}; it expires ${credential.expiresOn.slice(0, 10)}, in ${days} day${days === 1 ? '' : 's'}.`;
+    if (days < SECRET_WARNING_DAYS) return checkpoint('client_secret', 'warn', evidence, { hint: 'Add a new credential before this one expires (POST /api/manage/integration/credentials, then promote it: every drive stays connected).' });
     return checkpoint('client_secret', 'pass', evidence);
 }
 
@@ -106,7 +115,7 @@ async function checkSecret(services: Services, integration: IntegrationRecord, g
  */
 async function checkConsent(services: Services, integration: IntegrationRecord): Promise<Checkpoint> {
     const required = integration.scopes.filter((s) => !['offline_access', 'openid', 'profile'].includes(s));
-    const drive = (await listDrives(await services.tables.get('drives'), integration.id)).find((d) => d.account && d.status === 'connected');
+    const drive = (await listDrives(await services.tables.get('drives'), integration.id)).find((d) => d.auth !== 'app' && d.account && d.status === 'connected');
     if (!drive?.account) return checkpoint('consent', 'pending', `Verified at the first connection; required: ${required.join(', ')}.`, { hint: 'Connect a drive; if consent is missing the sign-in reports "Insufficient permissions".' });
     let token: string;
     try {
@@ -129,9 +138,16 @@ function decodeClaims(jwt: string): { scp?: string } {
 }
 
 async function checkKeyVault(services: Services, integration: IntegrationRecord): Promise<Checkpoint> {
-    if (!integration.clientSecret) return checkpoint('key_vault', 'pending', 'No secret stored yet.');
+    const inUse = allCredentials(integration).filter((c) => c.state !== 'retired');
+    if (inUse.length === 0) return checkpoint('key_vault', 'pending', 'No credential stored yet.');
+    const stored = inUse.find((c): c is StoredCredential => isStored(c) && c.state === 'active') ?? inUse.find((c): c is StoredCredential => isStored(c));
     try {
-        const p = await services.secrets.getSecret(integration.clientSecret.secretName, { version: integration.clientSecret.version });
+        if (!stored) {
+            // Federated credentials need no stored secret; the vault still holds the token-cache key.
+            await services.secrets.listPropertiesOfSecrets().byPage({ maxPageSize: 1 }).next();
+            return checkpoint('key_vault', 'pass', `Listed secrets in ${services.config.keyVault.url} (no credential is stored there: the integration's credential is federated).`);
+        }
+        const p = await services.secrets.getSecret(stored.secretName, { version: stored.version });
         return checkpoint('key_vault', 'pass', `Read ${p.name} version ${p.properties.version?.slice(0, 8)}… from ${services.config.keyVault.url}.`);
     } catch (e) {
         const err = e as { statusCode?: number; code?: string };

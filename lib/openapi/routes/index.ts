@@ -1,7 +1,10 @@
 import type { RouteDescription } from '../routeDescription';
+import { credentialRoutes } from './credentials';
 import { driveRoutes } from './drives';
 import { manageRoutes } from './manage';
+import { notificationRoutes } from './notifications';
 import { oauthRoutes } from './oauth';
+import { platformStoreRoutes } from './platformStore';
 import { serviceRoutes } from './service';
 
 /**
@@ -9,4 +12,4 @@ import { serviceRoutes } from './service';
  * functions/registry.ts must be described here too (test/openapi checks both lists match): add a
  * file beside these and list it below.
  */
-export const ROUTES: readonly RouteDescription[] = [...serviceRoutes, ...manageRoutes, ...driveRoutes, ...oauthRoutes];
+export const ROUTES: readonly RouteDescription[] = [...serviceRoutes, ...manageRoutes, ...driveRoutes, ...oauthRoutes, ...notificationRoutes, ...credentialRoutes, ...platformStoreRoutes];

@@ -1,0 +1,16 @@
+import type { InvocationContext } from '@azure/functions';
+import { createLogger } from '../lib/logging/logger';
+import { queue, STORAGE_CONNECTION } from './definition';
+
+/**
+ * The sync queue: one message reconciles one drive (lease → fold → delta → platform → plan → apply →
+ * record). A message for a drive that is already syncing is absorbed; the running sync re-enqueues it.
+ */
+export async function syncQueueHandler(input: unknown, context: InvocationContext): Promise<void> {
+    const [{ getServices }, { runSync, parseSyncMessage }] = await Promise.all([import('../lib/runtime/services'), import('../lib/sync/engine')]);
+    const log = createLogger(context);
+    const result = await runSync(await getServices(), parseSyncMessage(input), { log });
+    if (result.outcome !== 'ran') log.info('Sync message absorbed', { ...result, run: undefined });
+}
+
+export const syncQueue = queue('syncQueue', { queueName: '%SYNC_QUEUE_NAME%', connection: STORAGE_CONNECTION, handler: syncQueueHandler });

@@ -1,0 +1,54 @@
+import type { TableClient } from '@azure/data-tables';
+import { tableKey } from '../storage/tables';
+import { forgetSubscriptionLookup } from './lookupCache';
+import { DriveNotifications, PARTITION, SubscriptionRecord } from './subscriptionRecords';
+
+/** Reads and writes the `sub` and `drive` rows (JSON documents; arrays do not fit table columns). */
+interface DocumentRow {
+    partitionKey: string;
+    rowKey: string;
+    document: string;
+}
+
+async function read<T>(table: TableClient, partition: string, id: string): Promise<T | undefined> {
+    try {
+        const row = await table.getEntity<DocumentRow>(partition, tableKey(id));
+        return JSON.parse(row.document) as T;
+    } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        throw e;
+    }
+}
+
+async function write(table: TableClient, partition: string, id: string, value: unknown): Promise<void> {
+    await table.upsertEntity<DocumentRow>({ partitionKey: partition, rowKey: tableKey(id), document: JSON.stringify(value) }, 'Replace');
+}
+
+async function remove(table: TableClient, partition: string, id: string): Promise<void> {
+    await table.deleteEntity(partition, tableKey(id)).catch((e: { statusCode?: number }) => {
+        if (e.statusCode !== 404) throw e;
+    });
+}
+
+export const getSubscription = (t: TableClient, id: string) => read<SubscriptionRecord>(t, PARTITION.sub, id);
+export async function putSubscription(t: TableClient, s: SubscriptionRecord): Promise<void> {
+    await write(t, PARTITION.sub, s.subscriptionId, s);
+    forgetSubscriptionLookup(s.subscriptionId);
+}
+
+export async function deleteSubscriptionRecord(t: TableClient, id: string): Promise<void> {
+    await remove(t, PARTITION.sub, id);
+    forgetSubscriptionLookup(id);
+}
+
+export const getDriveNotifications = (t: TableClient, driveId: string) => read<DriveNotifications>(t, PARTITION.drive, driveId);
+export const putDriveNotifications = (t: TableClient, d: DriveNotifications) => write(t, PARTITION.drive, d.driveId, d);
+export const deleteDriveNotifications = (t: TableClient, driveId: string) => remove(t, PARTITION.drive, driveId);
+
+export async function listSubscriptions(table: TableClient): Promise<SubscriptionRecord[]> {
+    const out: SubscriptionRecord[] = [];
+    for await (const row of table.listEntities<DocumentRow>({ queryOptions: { filter: `PartitionKey eq '${PARTITION.sub}'` } })) {
+        out.push(JSON.parse(row.document) as SubscriptionRecord);
+    }
+    return out;
+}

@@ -1,0 +1,46 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { DriveRecord } from '../../drives/driveRecord';
+import type { IntegrationRecord } from '../../integration/integrationRepository';
+import type { Services } from '../../runtime/services';
+import type { BaselineEntry } from '../plan/types';
+
+export interface ApplyContext {
+    services: Services;
+    integration: IntegrationRecord;
+    drive: DriveRecord;
+    graph: Client;
+    runId: string;
+}
+
+/**
+ * What the actions of one plan share while it is applied: baseline facts learned on the way (written
+ * once at the end, in action order) and the new ETags of blobs the applier copied (a platform move
+ * changes a blob's ETag, and later rows and transfer messages must expect the new one).
+ */
+export class ApplyState {
+    /** remoteId → the row to write, or null to forget it; later actions overwrite earlier ones. */
+    readonly baseline = new Map<string, BaselineEntry | null>();
+    readonly blobETags = new Map<string, string>();
+    transfersEnqueued = 0;
+
+    /** The items (`action.item`) that have a content transfer in this plan. */
+    constructor(readonly itemsWithTransfers: ReadonlySet<string>) {}
+
+    upsert(entry: BaselineEntry): void {
+        this.baseline.set(entry.remoteId, entry);
+    }
+
+    forget(remoteId: string): void {
+        this.baseline.set(remoteId, null);
+    }
+
+    /** The ETag a blob has now if the applier moved it, else what the plan saw. */
+    etagOf(path: string, planned: string | undefined): string | undefined {
+        return this.blobETags.get(path) ?? planned;
+    }
+}
+
+export function driveGraphId(drive: DriveRecord): string {
+    if (!drive.graph?.driveId) throw new Error(`Drive ${drive.id} has no SharePoint / OneDrive drive bound yet.`);
+    return drive.graph.driveId;
+}

@@ -1,0 +1,53 @@
+import type { BlobItem } from '@azure/storage-blob';
+import type { DriveRecord } from '../../drives/driveRecord';
+import type { Services } from '../../runtime/services';
+import type { PlatformEntry } from '../plan/types';
+import { drivePrefix, isFolderMarker, META, pathOfBlob, quoteETag } from './platformLayout';
+import { platformContainer } from './platformContainer';
+
+/** Azure's maximum page for a blob listing: fewer round trips on big drives. */
+const PAGE_SIZE = 5000;
+
+/**
+ * The platform side of a drive now: every blob under `<driveId>/` as a file, folder marker blobs
+ * (`hdi_isfolder=true`) as folders, and every ancestor implied by a blob name as a virtual folder.
+ * Trash lives outside the prefix (platformLayout.ts), so it is never listed.
+ */
+export async function listPlatformEntries(services: Services, drive: DriveRecord, options: { pageSize?: number } = {}): Promise<PlatformEntry[]> {
+    const container = await platformContainer(services);
+    const entries = new Map<string, PlatformEntry>();
+    const pages = container.listBlobsFlat({ prefix: drivePrefix(drive.id), includeMetadata: true }).byPage({ maxPageSize: options.pageSize ?? PAGE_SIZE });
+    for await (const page of pages) {
+        for (const blob of page.segment.blobItems) addBlob(entries, toEntry(drive.id, blob));
+    }
+    return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export function toEntry(driveId: string, blob: BlobItem): PlatformEntry {
+    const path = pathOfBlob(driveId, blob.name);
+    const lastModified = blob.properties.lastModified.toISOString();
+    if (isFolderMarker(blob.metadata)) return { path, isFolder: true, size: 0, lastModified };
+    const hash = blob.metadata?.[META.hash];
+    return {
+        path,
+        isFolder: false,
+        blobETag: quoteETag(blob.properties.etag),
+        size: blob.properties.contentLength ?? 0,
+        ...(hash ? { contentHash: hash } : {}),
+        lastModified,
+        ...(blob.metadata?.[META.dirty] === '1' ? { dirty: true } : {}),
+    };
+}
+
+function addBlob(entries: Map<string, PlatformEntry>, entry: PlatformEntry): void {
+    // A blob whose name ends in '/' (written by some other tool) has no name of its own: skip it.
+    if (entry.path === '' || entry.path.endsWith('/')) return;
+    const existing = entries.get(entry.path);
+    // A file wins over a virtual folder of the same name (the planner decides what to do with that).
+    if (!existing || (existing.isFolder && !entry.isFolder)) entries.set(entry.path, entry);
+    for (let i = entry.path.lastIndexOf('/'); i > 0; i = entry.path.lastIndexOf('/', i - 1)) {
+        const dir = entry.path.slice(0, i);
+        if (entries.has(dir)) break;
+        entries.set(dir, { path: dir, isFolder: true, size: 0, lastModified: entry.lastModified });
+    }
+}

@@ -1,0 +1,69 @@
+import type { TableClient } from '@azure/data-tables';
+import type { Services } from '../../runtime/services';
+import { tableKey } from '../../storage/tables';
+import type { TransferMessage, TransferRecord } from '../contracts';
+
+/**
+ * The transfer journal's row, as the transfer handler keeps it (lib/transfer/journal.ts): table
+ * `Transfers`, PartitionKey the encoded drive id, RowKey the encoded transfer id, column `document`
+ * = the TransferRecord (JSON), `message` = the TransferMessage (JSON, for replay). The handler adds
+ * its checkpoint and lease columns; this side reads and writes only `document` and `message`.
+ */
+export interface JournalRow {
+    partitionKey: string;
+    rowKey: string;
+    document: string;
+    message?: string;
+}
+
+export function journalKeys(driveId: string, transferId: string): Pick<JournalRow, 'partitionKey' | 'rowKey'> {
+    return { partitionKey: tableKey(driveId), rowKey: tableKey(transferId) };
+}
+
+export function toJournalRow(record: TransferRecord, message?: TransferMessage): JournalRow {
+    return { ...journalKeys(record.driveId, record.transferId), document: JSON.stringify(record), ...(message ? { message: JSON.stringify(message) } : {}) };
+}
+
+export function recordOf(row: Pick<JournalRow, 'document'>): TransferRecord {
+    return JSON.parse(row.document) as TransferRecord;
+}
+
+/**
+ * Writes the `queued` row for a message before it is sent. Returns false when the row already
+ * exists past `queued` (a redelivered sync message): the transfer is under way or done, so the
+ * message must not be sent again.
+ */
+export async function journalQueued(services: Services, message: TransferMessage): Promise<boolean> {
+    const table = await services.tables.get('transfers');
+    const record: TransferRecord = {
+        transferId: message.transferId,
+        driveId: message.driveId,
+        runId: message.runId,
+        actionId: message.actionId,
+        direction: message.direction,
+        platformPath: message.platformPath,
+        state: 'queued',
+        bytesDone: 0,
+        bytesTotal: message.expected.size,
+        attempts: 0,
+        updatedAt: new Date().toISOString(),
+    };
+    try {
+        await table.createEntity(toJournalRow(record, message));
+        return true;
+    } catch (e) {
+        if ((e as { statusCode?: number }).statusCode !== 409) throw e;
+        const existing = await readJournalRow(table, message.driveId, message.transferId);
+        return existing !== undefined && recordOf(existing).state === 'queued';
+    }
+}
+
+export async function readJournalRow(table: TableClient, driveId: string, transferId: string): Promise<(JournalRow & { etag: string }) | undefined> {
+    const keys = journalKeys(driveId, transferId);
+    try {
+        return await table.getEntity<JournalRow>(keys.partitionKey, keys.rowKey);
+    } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        throw e;
+    }
+}

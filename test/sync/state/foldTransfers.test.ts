@@ -1,0 +1,69 @@
+import type { TransferRecord } from '../../../lib/sync/contracts';
+import type { Services } from '../../../lib/runtime/services';
+import { applyBaselineChanges, loadBaseline } from '../../../lib/sync/state/baselineStore';
+import { foldTransfers } from '../../../lib/sync/state/foldTransfers';
+import { JournalRow, readJournalRow, recordOf, toJournalRow } from '../../../lib/sync/state/transferJournal';
+import { storageServices } from './storageServices';
+
+function record(id: string, state: TransferRecord['state'], result?: Partial<NonNullable<TransferRecord['result']>>): TransferRecord {
+    return {
+        transferId: `run1.${id}`,
+        driveId: 'drv_fold',
+        runId: 'run1',
+        actionId: id,
+        direction: 'upload',
+        platformPath: `docs/${id}.docx`,
+        state,
+        bytesDone: 100,
+        bytesTotal: 100,
+        attempts: 1,
+        ...(result
+            ? { result: { remoteId: `R-${id}`, remoteETag: `"e-${id}"`, remoteCTag: `"c-${id}"`, remoteHash: 'server=', remoteSize: 112, platformETag: '"0x1"', platformSize: 100, platformHash: 'sent=', enriched: true, ...result } }
+            : {}),
+        updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+}
+
+describe('foldTransfers', () => {
+    let services: Services;
+    beforeAll(async () => (services = await storageServices()));
+
+    it('folds succeeded transfers into the baseline with the server post-upload hash, once', async () => {
+        const table = await services.tables.get('transfers');
+        await applyBaselineChanges(services, 'drv_fold', { upsert: [{ remoteId: 'R-a1', platformPath: 'old.docx', isFolder: false, remoteETag: '"old"', remoteSize: 1, platformSize: 1 }], remove: [] });
+        for (const r of [record('a1', 'succeeded', {}), record('a2', 'succeeded', { remoteId: 'R-a2' }), record('a3', 'failed'), record('a4', 'running')]) {
+            await table.createEntity(toJournalRow(r));
+        }
+        expect(await foldTransfers(services, 'drv_fold')).toBe(2);
+        const rows = new Map((await loadBaseline(services, 'drv_fold')).map((r) => [r.remoteId, r]));
+        expect(rows.get('R-a1')).toEqual({
+            remoteId: 'R-a1',
+            platformPath: 'docs/a1.docx',
+            isFolder: false,
+            remoteETag: '"e-a1"',
+            remoteCTag: '"c-a1"',
+            remoteHash: 'server=', // the enriched file's hash, not what was sent
+            remoteSize: 112,
+            platformETag: '"0x1"',
+            platformSize: 100,
+            platformHash: 'sent=',
+        });
+        expect(rows.has('R-a2')).toBe(true);
+        expect(rows.size).toBe(2);
+        const folded = recordOf((await readJournalRow(table, 'drv_fold', 'run1.a1')) as JournalRow);
+        expect(folded).toMatchObject({ folded: true, state: 'succeeded', transferId: 'run1.a1' });
+        // Idempotent: nothing left to fold.
+        expect(await foldTransfers(services, 'drv_fold')).toBe(0);
+        expect(await loadBaseline(services, 'drv_fold')).toHaveLength(2);
+    });
+
+    it('a later success of the same item wins', async () => {
+        const table = await services.tables.get('transfers');
+        const first = { ...record('b1', 'succeeded', { remoteId: 'R-b', remoteETag: '"first"' }), updatedAt: '2026-01-01T00:00:00.000Z' };
+        const second = { ...record('b2', 'succeeded', { remoteId: 'R-b', remoteETag: '"second"' }), updatedAt: '2026-01-02T00:00:00.000Z' };
+        await table.createEntity(toJournalRow(second));
+        await table.createEntity(toJournalRow(first));
+        await foldTransfers(services, 'drv_fold');
+        expect((await loadBaseline(services, 'drv_fold')).find((r) => r.remoteId === 'R-b')?.remoteETag).toBe('"second"');
+    });
+});
