@@ -1,9 +1,12 @@
 import { credentialExpiry } from './credentialExpiry';
 import type { FunctionDefinition } from './definition';
 import { drive } from './drive';
+import { driveConflicts } from './driveConflicts';
+import { driveDeletesApprove, driveDeletesReject } from './driveDeletes';
 import { driveItemContent } from './driveItemContent';
 import { driveItems } from './driveItems';
 import { driveReconnect } from './driveReconnect';
+import { driveRun, driveRuns } from './driveRuns';
 import { drives } from './drives';
 import { driveUploadComplete, driveUploads } from './driveUploads';
 import { graphNotifications } from './graphNotifications';
@@ -20,6 +23,9 @@ import { oauthCallback } from './oauthCallback';
 import { oauthConnect } from './oauthConnect';
 import { openapi } from './openapi';
 import { subscriptionRenewal } from './subscriptionRenewal';
+import { syncNow } from './syncNow';
+import { syncQueue } from './syncQueue';
+import { syncScheduler } from './syncScheduler';
 import { syncSweep } from './syncSweep';
 
 /** Every function the service registers, in one list (Azure host and local host alike). */
@@ -52,4 +58,12 @@ export const functions: readonly FunctionDefinition[] = [
     driveUploadComplete,
     driveItems,
     driveItemContent,
+    syncNow,
+    driveRuns,
+    driveRun,
+    driveConflicts,
+    driveDeletesApprove,
+    driveDeletesReject,
+    syncQueue,
+    syncScheduler,
 ];

@@ -40,6 +40,9 @@ export const ERROR_CODES = {
     item_not_found: { status: 404, description: 'No file at that path in the platform store.' },
     upload_not_found: { status: 404, description: 'Nothing was uploaded at that path.' },
     upload_changed: { status: 409, description: 'The blob changed while it was being completed; complete again.' },
+    // Sync
+    run_not_found: { status: 404, description: 'No sync run has this id for this drive.' },
+    no_held_deletes: { status: 409, description: 'The drive has no deletes waiting for approval.' },
     download_disabled: { status: 403, description: 'EnableDownloadExternalFile is off: the platform may not download external files.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 

@@ -1,0 +1,22 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { ensureDevCertificates } from '../../dev/tls/devCertificates';
+
+/**
+ * bench:sync — the engine on a drive of 10,000 and 100,000 items (simulator, metadata only), each in
+ * its own process: first sync (Graph requests ≈ delta pages, items/s, storage operations, peak RSS),
+ * then an unchanged drive (exactly one Graph request). Prints one JSON document.
+ */
+const sizes = (process.env.BENCH_SYNC_SIZES ?? '10000,100000').split(',').map(Number);
+const { caPath } = ensureDevCertificates();
+const worker = path.join(__dirname, 'worker.js');
+const results = sizes.map((n) => {
+    const out = execFileSync(process.execPath, ['--max-old-space-size=4096', worker, String(n)], {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as unknown;
+});
+process.stdout.write(`${JSON.stringify({ bench: 'sync', results }, null, 2)}\n`);

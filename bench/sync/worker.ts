@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startAzurite } from '../../dev/azurite/azurite';
+import { getServices } from '../../lib/runtime/services';
+import { runSync } from '../../lib/sync/engine';
+import type { RunRecord } from '../../lib/sync/runs';
+import { startConnectedService } from '../../test/support/connectedService';
+import { mirrorDeps } from './benchDeps';
+import { proxiedConnectionString } from './countingProxy';
+
+/**
+ * One measurement in a fresh process (so peak RSS belongs to this drive size): a OneDrive seeded with
+ * N empty files through the simulator's API, its first sync, then a sync of the unchanged drive.
+ */
+async function main(): Promise<void> {
+    const items = Number(process.argv[2] ?? 10_000);
+    const azurite = await startAzurite();
+    const { connectionString, proxies } = await proxiedConnectionString(azurite.connectionString);
+    process.env.TEST_AZURITE_CONNECTION_STRING = connectionString;
+    // Compiled to dist/bench/sync: host.json stays at the repository root.
+    const hostJson = JSON.parse(readFileSync(path.join(__dirname, '../../../host.json'), 'utf8')) as Parameters<typeof startConnectedService>[0] extends infer O ? O extends { hostJson?: infer H } ? H : never : never;
+    const svc = await startConnectedService({ logLines: [], hostJson });
+    try {
+        await svc.configure();
+        const { drive } = await svc.connectDrive({ name: 'Bench', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName);
+        const graphDriveId = drive.graph!.driveId;
+        const seedStart = performance.now();
+        for (let i = 0; i < items; i++) svc.sim.graph.putFile(graphDriveId, `/bench/f${Math.floor(i / 1000)}/item-${i}.txt`, '');
+        const seedMs = performance.now() - seedStart;
+        const total = svc.sim.graph.listTree(graphDriveId).length;
+        const mirror = mirrorDeps(svc.sim.graph, graphDriveId);
+        const services = await getServices();
+        const message = () => ({ kind: 'sync' as const, integrationId: drive.integrationId, driveId: drive.id, trigger: 'manual' as const, requestedAt: new Date().toISOString() });
+
+        const storageOps = () => proxies.reduce((n, p) => n + p.count, 0);
+        svc.sim.graph.resetCounters();
+        let ops = storageOps();
+        const t0 = performance.now();
+        const first = await runSync(services, message(), { deps: mirror.deps });
+        const firstMs = performance.now() - t0;
+        const firstRun = (first as { run: RunRecord }).run;
+        const firstGraph = svc.sim.graph.counters().requests;
+        const firstOps = storageOps() - ops;
+        const rssAfterFirst = process.resourceUsage().maxRSS;
+
+        mirror.settle();
+        svc.sim.graph.resetCounters();
+        ops = storageOps();
+        const t1 = performance.now();
+        const second = await runSync(services, message(), { deps: mirror.deps });
+        const secondMs = performance.now() - t1;
+        const secondRun = (second as { run: RunRecord }).run;
+        const result = {
+            items: total,
+            seedMs: Math.round(seedMs),
+            firstSync: {
+                status: firstRun.status,
+                graphRequests: firstGraph,
+                deltaPages: firstRun.delta?.pages,
+                storageOps: firstOps,
+                ms: Math.round(firstMs),
+                itemsPerSecond: Math.round(total / (firstMs / 1000)),
+                downloadsPlanned: firstRun.counts?.download,
+                timings: firstRun.timings,
+                peakRssMiB: Math.round(rssAfterFirst / 1024),
+            },
+            unchanged: {
+                status: secondRun.status,
+                graphRequests: svc.sim.graph.counters().requests,
+                deltaRequests: secondRun.delta?.requests,
+                storageOps: storageOps() - ops,
+                ms: Math.round(secondMs),
+                actions: Object.values(secondRun.counts ?? {}).reduce((a, b) => a + b, 0),
+            },
+            peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+        };
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+    } finally {
+        await svc.stop();
+        await Promise.all(proxies.map((p) => p.stop()));
+        await azurite.stop();
+    }
+}
+
+main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+    }
+);

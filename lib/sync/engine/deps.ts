@@ -1,0 +1,41 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { DriveRecord } from '../../drives/driveRecord';
+import type { IntegrationRecord } from '../../integration/integrationRepository';
+import type { Services } from '../../runtime/services';
+import type { ApplyContext } from '../apply/applyContext';
+import type { ItemOutcome } from '../contracts';
+import type { BaselineEntry, PlatformEntry, Plan } from '../plan';
+
+/**
+ * What a sync run needs from the rest of the service: the platform side, the baseline, the applier,
+ * and a Graph client. Real modules by default (imported on first use); tests and the benchmark swap
+ * single parts.
+ */
+export interface SyncDeps {
+    foldTransfers(services: Services, driveId: string): Promise<number>;
+    loadBaseline(services: Services, driveId: string): Promise<BaselineEntry[]>;
+    listPlatformEntries(services: Services, drive: DriveRecord): Promise<PlatformEntry[]>;
+    applyPlan(ctx: ApplyContext, plan: Plan): Promise<{ outcomes: ItemOutcome[]; transfersEnqueued: number }>;
+    graphClient(services: Services, integration: IntegrationRecord, drive: DriveRecord): Promise<Client>;
+    /** Waits out a tenant-wide Retry-After another instance recorded; records one this run met. */
+    throttle: { wait(services: Services, tenantId: string): Promise<void>; record(services: Services, tenantId: string, seconds?: number): Promise<void> };
+}
+
+export async function defaultDeps(): Promise<SyncDeps> {
+    const [fold, baseline, platform, apply, graph, gate] = await Promise.all([
+        import('../state/foldTransfers'),
+        import('../state/baselineStore'),
+        import('../platform/platformListing'),
+        import('../apply/applyPlan'),
+        import('../../graph/graphClient'),
+        import('../../transfer/throttleGate'),
+    ]);
+    return {
+        foldTransfers: fold.foldTransfers,
+        loadBaseline: baseline.loadBaseline,
+        listPlatformEntries: platform.listPlatformEntries,
+        applyPlan: apply.applyPlan,
+        graphClient: (services, integration, drive) => graph.graphClientForAccount(services, integration, drive.account!.homeAccountId),
+        throttle: { wait: gate.waitForThrottleGate, record: gate.recordThrottle },
+    };
+}

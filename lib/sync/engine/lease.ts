@@ -1,0 +1,82 @@
+import type { Services } from '../../runtime/services';
+import { readDocument, statusOf, writeDocument, deleteDocument } from '../runs/tableDocument';
+
+/**
+ * A per-drive lease in Table Storage, so two syncs of one drive never overlap across instances. Taken
+ * and renewed with ETag conditions; it expires on its own, so a crashed holder's lease lapses.
+ */
+interface LeaseDoc {
+    holder: string;
+    runId: string;
+    expiresAt: number;
+}
+
+export interface DriveLease {
+    readonly runId: string;
+    /** Throws {@link LeaseLostError} once a renewal failed: the run must stop writing. */
+    assertHeld(): void;
+    release(): Promise<void>;
+}
+
+export class LeaseLostError extends Error {
+    constructor(driveId: string) {
+        super(`The sync lease of drive ${driveId} was lost (another instance took it over).`);
+        this.name = 'LeaseLostError';
+    }
+}
+
+export const LEASE_MS = 60_000;
+const ROW = 'lease';
+
+/** Takes the lease, or returns the run id of the live holder. */
+export async function acquireLease(services: Services, driveId: string, runId: string, leaseMs = LEASE_MS): Promise<{ lease: DriveLease } | { heldBy: string }> {
+    const table = await services.tables.get('syncState');
+    const current = await readDocument<LeaseDoc>(table, driveId, ROW);
+    const now = Date.now();
+    if (current && current.value.expiresAt > now && current.value.runId !== runId) return { heldBy: current.value.runId };
+    const doc: LeaseDoc = { holder: `${process.pid}:${runId}`, runId, expiresAt: now + leaseMs };
+    let etag: string;
+    try {
+        etag = await writeDocument(table, driveId, ROW, doc, current?.etag);
+    } catch (e) {
+        if ([409, 412].includes(statusOf(e) ?? 0)) {
+            const winner = await readDocument<LeaseDoc>(table, driveId, ROW);
+            return { heldBy: winner?.value.runId ?? 'unknown' };
+        }
+        throw e;
+    }
+    return { lease: holdLease(services, driveId, doc, etag, leaseMs) };
+}
+
+/** Renews at a third of the lease so one slow renewal never lets it lapse. */
+function holdLease(services: Services, driveId: string, doc: LeaseDoc, firstEtag: string, leaseMs: number): DriveLease {
+    let etag = firstEtag;
+    let lost = false;
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+        renewing = renew().catch(() => {
+            lost = true;
+        });
+    }, Math.max(1000, Math.floor(leaseMs / 3)));
+    timer.unref();
+    const renew = async (): Promise<void> => {
+        if (lost) return;
+        const table = await services.tables.get('syncState');
+        etag = await writeDocument(table, driveId, ROW, { ...doc, expiresAt: Date.now() + leaseMs }, etag);
+    };
+    return {
+        runId: doc.runId,
+        assertHeld() {
+            if (lost) throw new LeaseLostError(driveId);
+        },
+        async release() {
+            clearInterval(timer);
+            await renewing;
+            if (lost) return;
+            const table = await services.tables.get('syncState');
+            await deleteDocument(table, driveId, ROW, etag).catch((e: unknown) => {
+                if (statusOf(e) !== 412) throw e; // someone took over an expired lease: theirs now
+            });
+        },
+    };
+}

@@ -1,0 +1,116 @@
+import type { DriveRecord } from '../../drives/driveRecord';
+import type { IntegrationRecord } from '../../integration/integrationRepository';
+import { readProperties } from '../../properties/properties';
+import type { Services } from '../../runtime/services';
+import type { ItemOutcome } from '../contracts';
+import { planSync, type Plan } from '../plan';
+import { dropJournal, enumerateDelta, loadCursor, saveCursor, toRemoteEntries, type DeltaItem } from '../remote';
+import { planOutcomes, type RunRecord } from '../runs';
+import { clearDeleteDecision, holdDeletes, readDeleteDecision } from './deleteDecision';
+import type { SyncDeps } from './deps';
+import { GUARD_OFF, withoutHeldDeletes } from './heldDeletes';
+import type { DriveLease } from './lease';
+import type { PhaseTimer } from './phaseTimer';
+
+export interface ReconcileInput {
+    services: Services;
+    deps: SyncDeps;
+    integration: IntegrationRecord;
+    drive: DriveRecord;
+    runId: string;
+    dryRun: boolean;
+    lease: DriveLease;
+    timer: PhaseTimer;
+}
+
+export interface ReconcileResult {
+    outcomes: ItemOutcome[];
+    /** Run-record fields this run established. */
+    record: Partial<RunRecord>;
+}
+
+/**
+ * One reconciliation, under the drive's lease: fold finished transfers into the baseline, page delta,
+ * list the platform side, plan three-way, apply (or only report, on a dry run), and only then move
+ * the cursor. Killed at any line, the next run redoes the work from the same cursor: delta pages are
+ * journaled, the planner re-derives the same actions from the baseline, and the applier's actions are
+ * conditional (If-Match) with deterministic transfer ids.
+ */
+export async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
+    const { services, deps, integration, drive, runId, dryRun, lease, timer } = input;
+    const graphDriveId = drive.graph!.driveId;
+    const graph = await deps.graphClient(services, integration, drive);
+    const folded = await timer.time('fold', () => deps.foldTransfers(services, drive.id));
+    const [{ cursor }, baseline] = await timer.time('baseline', () => Promise.all([loadCursor(services, drive.id), deps.loadBaseline(services, drive.id)]));
+    const firstSync = baseline.length === 0 && !cursor?.deltaLink;
+    await deps.throttle.wait(services, integration.tenantId);
+    const delta = await timer.time('delta', () => enumerateDelta({ services, driveId: drive.id, graphDriveId, graph, cursor, checkpoint: () => lease.assertHeld() }));
+    const platform = await timer.time('platform', () => deps.listPlatformEntries(services, drive));
+    const { plan, orphans, decision } = await timer.time('plan', async () => {
+        const resolved = toRemoteEntries(delta.items, baseline, delta.rootId ?? cursor?.rootId);
+        const [{ properties }, decision] = await Promise.all([readProperties(await services.tables.get('properties')), readDeleteDecision(services, drive.id)]);
+        const liveCount = resolved.entries.filter((e) => !e.deleted).length;
+        const planned = planSync({
+            baseline,
+            remote: resolved.entries,
+            platform,
+            policy: drive.policies.conflictPolicy,
+            driveItemCount: delta.fullListing ? liveCount : Math.max(baseline.length, liveCount),
+            options: {
+                firstSync,
+                resync: !!delta.resync,
+                dryRun,
+                bigDelete: decision?.state === 'approved' ? GUARD_OFF : { maxCount: properties.BigDeleteMaxCount, maxPercent: properties.BigDeleteMaxPercent },
+                now: new Date().toISOString(),
+            },
+        });
+        return { plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned, orphans: resolved.orphans, decision };
+    });
+    lease.assertHeld();
+    const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan({ services, integration, drive, graph, runId }, plan));
+    if (!dryRun) {
+        lease.assertHeld();
+        await timer.time('cursor', () => advance(services, drive.id, plan, delta, runId, !!decision));
+    }
+    return {
+        outcomes: [...applied.outcomes, ...orphans.map(orphanOutcome)],
+        record: {
+            firstSync,
+            resync: !!delta.resync,
+            ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
+            delta: { pages: delta.pages, items: delta.items.length, requests: delta.requests, resumed: delta.resumed, orphans: orphans.length },
+            platformEntries: platform.length,
+            baselineEntries: baseline.length,
+            counts: plan.counts as Record<string, number>,
+            transfersEnqueued: applied.transfersEnqueued,
+            ...(plan.heldDeletes ? { heldDeletes: plan.deletes } : {}),
+            ...(decision && decision.state !== 'pending' ? { deleteDecision: decision.state } : {}),
+            foldedTransfers: folded,
+        },
+    };
+}
+
+/**
+ * Moves the cursor past what was just applied. Held deletes keep it where it was, so the tombstones
+ * come back on the next run, which applies or drops them once an admin has decided.
+ */
+async function advance(services: Services, driveId: string, plan: Plan, delta: Awaited<ReturnType<typeof enumerateDelta>>, runId: string, hadDecision: boolean): Promise<void> {
+    if (plan.heldDeletes) {
+        await holdDeletes(services, driveId, runId, plan.deletes);
+        return;
+    }
+    await saveCursor(services, driveId, { deltaLink: delta.deltaLink, rootId: delta.rootId, pages: 0, fullListing: false, updatedAt: '' });
+    if (delta.enumerationId) await dropJournal(services, driveId, delta.enumerationId).catch(() => undefined);
+    if (hadDecision) await clearDeleteDecision(services, driveId);
+}
+
+function orphanOutcome(item: DeltaItem): ItemOutcome {
+    return {
+        path: item.name ?? item.id,
+        action: 'skip',
+        status: 'skipped',
+        code: 'parent_unknown',
+        message: `Delta listed ${item.name ?? item.id} under a folder it never described; left alone this run.`,
+        hint: 'It is picked up by the next sync; if it persists, run a dry run and report the item id.',
+    };
+}

@@ -1,0 +1,144 @@
+import { getDrive } from '../../drives/driveRepository';
+import type { DriveRecord } from '../../drives/driveRecord';
+import { loadIntegration } from '../../integration/integrationSettings';
+import type { Logger } from '../../logging/logger';
+import type { Services } from '../../runtime/services';
+import type { SyncMessage } from '../contracts';
+import { getRun, newRunId, saveOutcomes, updateRun, type RunRecord } from '../runs';
+import { defaultDeps, type SyncDeps } from './deps';
+import { acquireLease, type DriveLease } from './lease';
+import { PhaseTimer } from './phaseTimer';
+import { reconcile } from './reconcile';
+import { isFresh, updateSchedule } from './schedule';
+import { runError } from './syncErrors';
+import { sendSyncMessage } from './syncQueue';
+
+export type SyncResult =
+    | { outcome: 'ran'; run: RunRecord }
+    /** Another run holds the drive's lease: this message is absorbed (a follow-up runs after it). */
+    | { outcome: 'busy'; heldBy: string }
+    /** A redelivery of a run that already finished, or a drive that cannot sync. */
+    | { outcome: 'ignored'; reason: string; run?: RunRecord };
+
+export interface RunSyncOptions {
+    deps?: Partial<SyncDeps>;
+    log?: Logger;
+    leaseMs?: number;
+}
+
+const FINISHED = new Set(['succeeded', 'failed', 'held']);
+
+/** Handles one sync message end to end: lease → reconcile → run record → release → follow-up. */
+export async function runSync(services: Services, message: SyncMessage, options: RunSyncOptions = {}): Promise<SyncResult> {
+    const runId = message.runId ?? newRunId();
+    const base: RunRecord = { runId, driveId: message.driveId, integrationId: message.integrationId, trigger: message.trigger, dryRun: !!message.dryRun, status: 'queued', queuedAt: message.requestedAt };
+    const existing = message.runId ? await getRun(services, message.driveId, runId) : undefined;
+    if (existing && FINISHED.has(existing.status)) return { outcome: 'ignored', reason: 'run_already_finished', run: existing };
+    const drive = await loadDrive(services, message);
+    if (!drive) return { outcome: 'ignored', reason: 'drive_not_ready', run: await failUnready(services, base) };
+    const timer = new PhaseTimer();
+    const taken = await timer.time('lease', () => acquireLease(services, drive.id, runId, options.leaseMs));
+    if ('heldBy' in taken) {
+        if (taken.heldBy !== runId) await awaitTurn(services, drive, message, runId);
+        return { outcome: 'busy', heldBy: taken.heldBy };
+    }
+    return { outcome: 'ran', run: await runUnderLease(services, drive, base, taken.lease, timer, options) };
+}
+
+async function runUnderLease(services: Services, drive: DriveRecord, base: RunRecord, lease: DriveLease, timer: PhaseTimer, options: RunSyncOptions): Promise<RunRecord> {
+    const startedAt = new Date();
+    let run: RunRecord = base;
+    let retryAfterSeconds: number | undefined;
+    try {
+        await markRunning(services, drive, base.runId, startedAt);
+        run = await updateRun(services, base, { status: 'running', startedAt: startedAt.toISOString() });
+        const deps = { ...(await defaultDeps()), ...options.deps };
+        const integration = (await loadIntegration(services, drive.integrationId))!;
+        const result = await reconcile({ services, deps, integration, drive, runId: base.runId, dryRun: base.dryRun, lease, timer });
+        await timer.time('record', () => saveOutcomes(services, drive.id, base.runId, result.outcomes));
+        run = await finish(services, run, startedAt, timer, { ...result.record, status: result.record.heldDeletes ? 'held' : 'succeeded', outcomes: countByStatus(result.outcomes) });
+        options.log?.info('Sync run finished', { driveId: drive.id, runId: base.runId, status: run.status, counts: run.counts });
+    } catch (e) {
+        const error = runError(e);
+        retryAfterSeconds = error.retryable ? (error.retryAfterSeconds ?? 0) : undefined;
+        if (error.code === 'graph_throttled') await (await defaultDeps()).throttle.record(services, (await loadIntegration(services, drive.integrationId))!.tenantId, error.retryAfterSeconds).catch(() => undefined);
+        options.log?.warn('Sync run failed', { driveId: drive.id, runId: base.runId, error });
+        const { retryAfterSeconds: _omit, ...recorded } = error;
+        run = await finish(services, run, startedAt, timer, { status: 'failed', error: recorded }).catch(() => run);
+    } finally {
+        await lease.release().catch(() => undefined);
+    }
+    await afterRun(services, drive, run, retryAfterSeconds);
+    return run;
+}
+
+function finish(services: Services, run: RunRecord, startedAt: Date, timer: PhaseTimer, patch: Partial<RunRecord>): Promise<RunRecord> {
+    const finishedAt = new Date();
+    return updateRun(services, run, { ...patch, finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(), timings: timer.timings });
+}
+
+async function markRunning(services: Services, drive: DriveRecord, runId: string, at: Date): Promise<void> {
+    await updateSchedule(services, drive.id, (s) => ({
+        ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }),
+        running: { runId, since: at.toISOString() },
+        queued: s?.queued?.runId === runId ? undefined : s?.queued,
+        lastRequestedAt: s?.lastRequestedAt ?? at.toISOString(),
+    }));
+}
+
+/**
+ * Clears the running mark; a sync requested meanwhile (absorbed as busy) runs now, and a retryable
+ * failure comes back after its Retry-After (the cursor kept its place, so little is repeated).
+ */
+async function afterRun(services: Services, drive: DriveRecord, run: RunRecord, retryAfterSeconds: number | undefined): Promise<void> {
+    let followUp: SyncMessage | undefined;
+    let delay = 0;
+    await updateSchedule(services, drive.id, (s) => {
+        followUp = undefined;
+        const next = { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }) };
+        if (next.running?.runId === run.runId) next.running = undefined;
+        next.lastFinished = { runId: run.runId, at: run.finishedAt ?? new Date().toISOString(), status: run.status };
+        if (next.queued && next.queued.runId !== run.runId && isFresh(next.queued.at)) {
+            followUp = { kind: 'sync', integrationId: drive.integrationId, driveId: drive.id, trigger: next.queued.trigger, runId: next.queued.runId, requestedAt: next.queued.at, ...(next.queued.dryRun ? { dryRun: true } : {}) };
+        } else if (retryAfterSeconds !== undefined) {
+            const runId = newRunId();
+            delay = Math.min(Math.max(retryAfterSeconds, 5), 900);
+            next.queued = { runId, at: new Date().toISOString(), trigger: 'retry' };
+            followUp = { kind: 'sync', integrationId: drive.integrationId, driveId: drive.id, trigger: 'retry', runId, requestedAt: next.queued.at };
+        }
+        return next;
+    });
+    if (followUp) await sendSyncMessage(services, followUp, delay);
+}
+
+/** Another run has the lease: remember this request so that run re-enqueues it when it finishes. */
+async function awaitTurn(services: Services, drive: DriveRecord, message: SyncMessage, runId: string): Promise<void> {
+    await updateSchedule(services, drive.id, (s) => {
+        const next = { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }) };
+        if (next.queued && isFresh(next.queued.at)) return next.queued.runId === runId ? undefined : next;
+        return { ...next, queued: { runId, at: new Date().toISOString(), trigger: message.trigger, ...(message.dryRun ? { dryRun: true } : {}) } };
+    });
+}
+
+async function loadDrive(services: Services, message: SyncMessage): Promise<DriveRecord | undefined> {
+    const integration = await loadIntegration(services, message.integrationId);
+    if (!integration) return undefined;
+    const found = await getDrive(await services.tables.get('drives'), integration.id, message.driveId);
+    return found && found.drive.status === 'connected' && found.drive.graph && found.drive.account ? found.drive : undefined;
+}
+
+async function failUnready(services: Services, base: RunRecord): Promise<RunRecord> {
+    await updateSchedule(services, base.driveId, (s) => (s?.queued?.runId === base.runId ? { ...s, queued: undefined } : undefined));
+    const now = new Date().toISOString();
+    return updateRun(services, base, {
+        status: 'failed',
+        finishedAt: now,
+        error: { code: 'drive_not_ready', message: 'The drive is not connected (or was removed), so it was not synced.', hint: 'Check GET /api/drives/{id}: reconnect it or choose its library.', retryable: false },
+    });
+}
+
+function countByStatus(outcomes: readonly { status: string }[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
+    return counts;
+}

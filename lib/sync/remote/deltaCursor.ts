@@ -1,0 +1,33 @@
+import type { Services } from '../../runtime/services';
+import { readDocument, writeDocument } from '../runs/tableDocument';
+
+/**
+ * Per drive: where delta stands. `deltaLink` once caught up; during an enumeration the `nextLink` of
+ * the next page to fetch, the enumeration's journal id, and how it started (a full listing when it
+ * began without a token or after a 410). Saved after every page, so a crash resumes at that page.
+ */
+export interface DeltaCursor {
+    deltaLink?: string;
+    nextLink?: string;
+    /** Identifies the page journal of the enumeration in progress. */
+    enumerationId?: string;
+    /** Pages of this enumeration already journaled. */
+    pages: number;
+    fullListing: boolean;
+    resync?: { reason: string; at: string };
+    /** The drive root's id: delta parents resolve to it (learned from the first full listing). */
+    rootId?: string;
+    updatedAt: string;
+}
+
+const ROW = 'cursor';
+
+export async function loadCursor(services: Services, driveId: string): Promise<{ cursor: DeltaCursor | undefined; etag?: string }> {
+    const found = await readDocument<DeltaCursor>(await services.tables.get('syncState'), driveId, ROW);
+    return { cursor: found?.value, etag: found?.etag };
+}
+
+/** Unconditional: only the lease holder writes the cursor. */
+export async function saveCursor(services: Services, driveId: string, cursor: DeltaCursor): Promise<void> {
+    await writeDocument(await services.tables.get('syncState'), driveId, ROW, { ...cursor, updatedAt: new Date().toISOString() }, '*');
+}

@@ -1,0 +1,78 @@
+/**
+ * A driveItem as a delta page returns it, reduced to what sync reads. `$select` asks for exactly
+ * these fields (graph-sync.md §1.3: track by id; delta omits parentReference.path, and on business
+ * drives a tombstone has no name or cTag).
+ */
+export interface DeltaItem {
+    id: string;
+    name?: string;
+    eTag?: string;
+    cTag?: string;
+    size?: number;
+    parentReference?: { id?: string; driveId?: string };
+    file?: { hashes?: { quickXorHash?: string } };
+    folder?: Record<string, unknown>;
+    package?: Record<string, unknown>;
+    root?: Record<string, unknown>;
+    deleted?: Record<string, unknown>;
+    fileSystemInfo?: { lastModifiedDateTime?: string };
+    lastModifiedDateTime?: string;
+}
+
+export const DELTA_SELECT = 'id,name,eTag,cTag,size,parentReference,file,folder,package,root,deleted,fileSystemInfo,lastModifiedDateTime';
+
+/** The compact form kept in the page journal (one table row per page: every byte counts). */
+export interface JournalItem {
+    i: string;
+    p?: string;
+    n?: string;
+    e?: string;
+    c?: string;
+    s?: number;
+    h?: string;
+    m?: string;
+    /** Flags: f folder, d deleted, r root. */
+    k?: string;
+}
+
+export function toJournalItem(item: DeltaItem): JournalItem {
+    const flags = `${item.folder || item.package ? 'f' : ''}${item.deleted ? 'd' : ''}${item.root ? 'r' : ''}`;
+    return {
+        i: item.id,
+        ...(item.parentReference?.id ? { p: item.parentReference.id } : {}),
+        ...(item.name !== undefined ? { n: item.name } : {}),
+        ...(item.eTag ? { e: item.eTag } : {}),
+        ...(item.cTag ? { c: item.cTag } : {}),
+        ...(item.size !== undefined ? { s: item.size } : {}),
+        ...(item.file?.hashes?.quickXorHash ? { h: item.file.hashes.quickXorHash } : {}),
+        ...(modifiedOf(item) ? { m: modifiedOf(item) } : {}),
+        ...(flags ? { k: flags } : {}),
+    };
+}
+
+export function fromJournalItem(j: JournalItem): DeltaItem {
+    const flags = j.k ?? '';
+    return {
+        id: j.i,
+        ...(j.p ? { parentReference: { id: j.p } } : {}),
+        ...(j.n !== undefined ? { name: j.n } : {}),
+        ...(j.e ? { eTag: j.e } : {}),
+        ...(j.c ? { cTag: j.c } : {}),
+        ...(j.s !== undefined ? { size: j.s } : {}),
+        ...(j.h ? { file: { hashes: { quickXorHash: j.h } } } : {}),
+        ...(flags.includes('f') ? { folder: {} } : {}),
+        ...(flags.includes('d') ? { deleted: {} } : {}),
+        ...(flags.includes('r') ? { root: {} } : {}),
+        ...(j.m ? { fileSystemInfo: { lastModifiedDateTime: j.m } } : {}),
+    };
+}
+
+/** fileSystemInfo is what users and the platform see; the item's own date moves on server-side edits too. */
+export function modifiedOf(item: DeltaItem): string | undefined {
+    return item.fileSystemInfo?.lastModifiedDateTime ?? item.lastModifiedDateTime;
+}
+
+export function isFolderItem(item: DeltaItem): boolean {
+    // OneNote notebooks are `package` items: folders on the wire, never files to copy.
+    return !!item.folder || !!item.package;
+}

@@ -1,0 +1,112 @@
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { Services } from '../../runtime/services';
+import { tableKey } from '../../storage/tables';
+import type { ItemOutcome } from '../contracts';
+
+/**
+ * Per-item outcomes of a run (table SyncOutcomes, one partition per run, batched 100 rows per
+ * transaction) and the drive's conflict inbox (one partition per drive, one row per path: the latest
+ * conflict there wins).
+ */
+type OutcomeRow = { partitionKey: string; rowKey: string } & ItemOutcome & { runId?: string; at?: string };
+
+interface OutcomePackRow {
+    partitionKey: string;
+    rowKey: string;
+    n: number;
+    [chunk: `c${number}`]: string;
+}
+
+const CHUNK_CHARS = 30_000; // a string column holds 64 KiB of UTF-16
+const CHUNKS_PER_ROW = 12; // an entity holds 1 MiB
+
+function unpack(row: OutcomePackRow): ItemOutcome[] {
+    const keys = Object.keys(row).filter((k) => /^c\d+$/.test(k)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    return JSON.parse(keys.map((k) => row[k as `c${number}`]).join('')) as ItemOutcome[];
+}
+
+const runPartition = (driveId: string, runId: string): string => `${driveId}.${runId}`;
+const conflictPartition = (driveId: string): string => `${driveId}.conflicts`;
+
+export async function saveOutcomes(services: Services, driveId: string, runId: string, outcomes: readonly ItemOutcome[]): Promise<void> {
+    const table = await services.tables.get('syncOutcomes');
+    const partitionKey = runPartition(driveId, runId);
+    // Outcomes are packed (JSON in ≤ 30,000-character columns, ≤ 12 per row): a 100,000-item first
+    // sync writes ~60 rows instead of 100,000 entities, and a query reads them back in one listing.
+    const rows: OutcomePackRow[] = [];
+    let pack: ItemOutcome[] = [];
+    let chars = 0;
+    const flush = (): void => {
+        if (pack.length === 0) return;
+        const json = JSON.stringify(pack);
+        const row: OutcomePackRow = { partitionKey, rowKey: String(rows.length).padStart(6, '0'), n: pack.length };
+        for (let i = 0, at = 0; at < json.length; i++, at += CHUNK_CHARS) row[`c${i}`] = json.slice(at, at + CHUNK_CHARS);
+        rows.push(row);
+        pack = [];
+        chars = 0;
+    };
+    for (const o of outcomes) {
+        const c = clean(o);
+        chars += JSON.stringify(c).length;
+        pack.push(c);
+        if (chars > CHUNK_CHARS * CHUNKS_PER_ROW * 0.9) flush();
+    }
+    flush();
+    await submitInBatches(table, rows, 4);
+    const at = new Date().toISOString();
+    const conflicts = outcomes.filter((o) => o.status === 'conflict').map((o): OutcomeRow => ({ partitionKey: conflictPartition(driveId), rowKey: tableKey(o.path), ...clean(o), runId, at }));
+    await submitInBatches(table, conflicts, 100);
+}
+
+export interface OutcomeQuery {
+    status?: ItemOutcome['status'];
+    /** Case-insensitive substring of the path ("why didn't X sync?"). */
+    q?: string;
+    limit: number;
+    offset: number;
+}
+
+export async function queryOutcomes(services: Services, driveId: string, runId: string, query: OutcomeQuery): Promise<{ outcomes: ItemOutcome[]; total: number }> {
+    const table = await services.tables.get('syncOutcomes');
+    const needle = query.q?.toLowerCase();
+    const matches: ItemOutcome[] = [];
+    const rows: OutcomePackRow[] = [];
+    for await (const row of table.listEntities<OutcomePackRow>({ queryOptions: { filter: `PartitionKey eq '${runPartition(driveId, runId)}'` } })) rows.push(row);
+    for (const row of rows.sort((a, b) => a.rowKey.localeCompare(b.rowKey))) {
+        for (const o of unpack(row)) {
+            if (query.status && o.status !== query.status) continue;
+            if (!needle || o.path.toLowerCase().includes(needle)) matches.push(o);
+        }
+    }
+    return { outcomes: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
+}
+
+export async function listConflicts(services: Services, driveId: string): Promise<(ItemOutcome & { runId: string; at: string })[]> {
+    const table = await services.tables.get('syncOutcomes');
+    const out: (ItemOutcome & { runId: string; at: string })[] = [];
+    for await (const row of table.listEntities<OutcomeRow>({ queryOptions: { filter: `PartitionKey eq '${conflictPartition(driveId)}'` } })) {
+        out.push({ ...toOutcome(row), runId: row.runId ?? '', at: row.at ?? '' });
+    }
+    return out.sort((a, b) => b.at.localeCompare(a.at) || a.path.localeCompare(b.path));
+}
+
+function clean(o: ItemOutcome): ItemOutcome {
+    // Table Storage rejects undefined-valued properties in some SDK paths; drop them.
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as unknown as ItemOutcome;
+}
+
+function toOutcome(row: OutcomeRow): ItemOutcome {
+    const o: ItemOutcome = { path: row.path, action: row.action, status: row.status, code: row.code, message: row.message };
+    if (row.hint) o.hint = row.hint;
+    if (row.graphCode) o.graphCode = row.graphCode;
+    if (row.requestId) o.requestId = row.requestId;
+    return o;
+}
+
+/** A transaction carries at most 100 entities and 4 MiB: packed rows go a few at a time. */
+async function submitInBatches(table: TableClient, rows: readonly (OutcomeRow | OutcomePackRow)[], perBatch: number): Promise<void> {
+    for (let at = 0; at < rows.length; at += perBatch) {
+        const batch = rows.slice(at, at + perBatch).map((row): TransactionAction => ['upsert', row as unknown as Record<string, unknown> & { partitionKey: string; rowKey: string }, 'Replace']);
+        await table.submitTransaction(batch);
+    }
+}

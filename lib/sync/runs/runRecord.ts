@@ -1,0 +1,45 @@
+import type { ItemOutcome, SyncMessage } from '../contracts';
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held';
+
+/** One reconciliation of one drive, as `GET /api/drives/{id}/runs/{runId}` shows it (outcomes apart). */
+export interface RunRecord {
+    runId: string;
+    driveId: string;
+    integrationId: string;
+    trigger: SyncMessage['trigger'];
+    dryRun: boolean;
+    status: RunStatus;
+    queuedAt: string;
+    startedAt?: string;
+    finishedAt?: string;
+    durationMs?: number;
+    /** Milliseconds per phase: lease, fold, delta, platform, baseline, plan, apply, record. */
+    timings?: Record<string, number>;
+    /** No baseline and no deltaLink yet: nothing was deleted, one-sided items were copied. */
+    firstSync?: boolean;
+    /** Delta answered 410: a full enumeration where absence proves nothing (graph-sync.md §1.3). */
+    resync?: boolean;
+    resyncReason?: string;
+    delta?: { pages: number; items: number; requests: number; resumed: boolean; orphans: number };
+    platformEntries?: number;
+    baselineEntries?: number;
+    /** Planned actions per kind. */
+    counts?: Record<string, number>;
+    /** Per-item outcomes per status. */
+    outcomes?: Partial<Record<ItemOutcome['status'], number>>;
+    transfersEnqueued?: number;
+    /** Finished transfers folded into the baseline before planning. */
+    foldedTransfers?: number;
+    /** Deletes the big-delete guard held for approval (POST /api/drives/{id}/deletes/approve). */
+    heldDeletes?: { remote: number; platform: number };
+    /** The approval decision this run carried out. */
+    deleteDecision?: 'approved' | 'rejected';
+    error?: { code: string; message: string; hint?: string; retryable: boolean };
+}
+
+/** Newest first in Table Storage: the row key starts with an inverted timestamp. */
+export function newRunId(at = Date.now()): string {
+    const inverted = String(9_999_999_999_999 - at).padStart(13, '0');
+    return `run_${inverted}_${Math.random().toString(36).slice(2, 8)}`;
+}

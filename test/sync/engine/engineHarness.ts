@@ -1,0 +1,67 @@
+import { functions } from '../../../functions/registry';
+import { driveConflicts } from '../../../functions/driveConflicts';
+import { driveDeletesApprove, driveDeletesReject } from '../../../functions/driveDeletes';
+import { driveRun, driveRuns } from '../../../functions/driveRuns';
+import { syncNow } from '../../../functions/syncNow';
+import { transfer } from '../../../functions/transfer';
+import type { SyncMessage } from '../../../lib/sync/contracts';
+import { runSync, type RunSyncOptions, type SyncResult } from '../../../lib/sync/engine';
+import { getServices, type Services } from '../../../lib/runtime/services';
+import { startConnectedService, type ConnectedService } from '../../support/connectedService';
+
+/**
+ * The service with the sync routes and the transfer handler on the local host, against the demo
+ * simulator. The sync queue is NOT pumped by the host: tests take its messages and hand them to the
+ * real handler core (runSync) themselves, so they decide when (and how concurrently) runs happen.
+ */
+export async function startSyncService(logLines?: string[]): Promise<ConnectedService> {
+    const names = new Set(functions.map((f) => f.name));
+    const mine = [syncNow, driveRuns, driveRun, driveConflicts, driveDeletesApprove, driveDeletesReject, transfer].filter((f) => !names.has(f.name));
+    const service = await startConnectedService({ functions: [...functions.filter((f) => f.name !== 'syncQueue' && f.name !== 'syncScheduler'), ...mine], logLines });
+    const configured = await service.configure();
+    if (configured.status >= 300) throw new Error(`configure answered ${configured.status}`);
+    return service;
+}
+
+export async function services(): Promise<Services> {
+    return getServices();
+}
+
+/** Takes the drive's visible sync messages off the queue (others are left for their own tests). */
+export async function takeSyncMessages(driveId: string): Promise<SyncMessage[]> {
+    const s = await services();
+    const queue = s.storage.queue.getQueueClient(s.config.queues.sync);
+    await queue.createIfNotExists();
+    const mine: SyncMessage[] = [];
+    for (let round = 0; round < 5; round++) {
+        const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 1 });
+        if (receivedMessageItems.length === 0) break;
+        for (const m of receivedMessageItems) {
+            const message = JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as SyncMessage;
+            if (message.driveId !== driveId) continue;
+            await queue.deleteMessage(m.messageId, m.popReceipt);
+            mine.push(message);
+        }
+    }
+    return mine;
+}
+
+export async function runMessages(driveId: string, options?: RunSyncOptions): Promise<SyncResult[]> {
+    const out: SyncResult[] = [];
+    for (const m of await takeSyncMessages(driveId)) out.push(await runSync(await services(), m, options));
+    return out;
+}
+
+export function message(integrationId: string, driveId: string, extra: Partial<SyncMessage> = {}): SyncMessage {
+    return { kind: 'sync', integrationId, driveId, trigger: 'manual', requestedAt: new Date().toISOString(), ...extra };
+}
+
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const value = await probe();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+    }
+}
