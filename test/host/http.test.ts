@@ -92,7 +92,7 @@ beforeAll(async () => {
         AZURE_CREDENTIAL: 'dev',
     });
     resetConfigForTests();
-    ({ host, logs } = await startTestHost({ functions: [...registry, ...testFunctions], hostJson: testHostJson(), maxRequestBodyBytes: 64 * 1024 }));
+    ({ host, logs } = await startTestHost({ functions: [...registry.filter((f) => f.kind === 'http'), ...testFunctions], hostJson: testHostJson(), maxRequestBodyBytes: 64 * 1024 }));
 });
 
 afterAll(async () => {

@@ -49,7 +49,7 @@ const visibleCount = async (name: string) => (await client(name).peekMessages({ 
 beforeAll(async () => {
     service = QueueServiceClient.fromConnectionString(azuriteConnectionString());
     ({ host, logs } = await startTestHost({
-        functions: [...registry, ...testQueues],
+        functions: [...registry.filter((f) => f.kind === 'http'), ...testQueues],
         hostJson: testHostJson({ maxDequeueCount: 5, visibilityTimeout: '00:00:01', maxPollingInterval: '00:00:00.200' }),
         appSettings: { [STORAGE_CONNECTION]: azuriteConnectionString(), TEST_OK_QUEUE: names.ok },
         // A short lease so the renewal is observable within the test.

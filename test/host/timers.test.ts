@@ -33,7 +33,7 @@ const testTimers: FunctionDefinition[] = [
 let host: LocalHost;
 
 beforeAll(async () => {
-    ({ host } = await startTestHost({ functions: [...registry, ...testTimers], hostJson: testHostJson(), appSettings: {} }));
+    ({ host } = await startTestHost({ functions: [...registry.filter((f) => f.kind === 'http'), ...testTimers], hostJson: testHostJson(), appSettings: {} }));
 });
 
 afterAll(async () => {
