@@ -141,7 +141,8 @@ describe('delta cursor', () => {
 describe('lease', () => {
     it('lets only one of two concurrent runs of a drive proceed; the other becomes a follow-up', async () => {
         await takeSyncMessages(policies.id);
-        svc.sim.graph.resetCounters();
+        // Count this drive's delta requests only: transfers queued by earlier tests may still be running.
+        svc.sim.simulator.requests.clear();
         const s = await services();
         const results = await Promise.all([
             runSync(s, message(policies.integrationId, policies.id, { runId: 'run_concurrent_a', dryRun: true })),
@@ -152,7 +153,9 @@ describe('lease', () => {
         expect(winners).toHaveLength(1);
         expect(busy).toHaveLength(1);
         const run = await ran(winners[0]);
-        expect(svc.sim.graph.counters().requests).toBe(run.delta?.requests);
+        const driveId = policies.graph!.driveId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const deltaRequests = svc.sim.simulator.requests.count('GET', new RegExp(`/drives/${driveId}/root/delta$`));
+        expect(deltaRequests).toBe(run.delta?.requests);
         const followUps = await takeSyncMessages(policies.id);
         // The absorbed request joins the drive's one queued follow-up (which may be an earlier retry).
         expect(followUps.length).toBeGreaterThanOrEqual(1);
