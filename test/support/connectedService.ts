@@ -1,4 +1,5 @@
 import { startDemoSimulator, type DemoSimulator } from '../../dev/m365/demoSimulator';
+import { createSchemaRecorder, type SchemaRecorder } from '../../dev/m365/schema';
 import type { DriveRecord } from '../../lib/drives/driveRecord';
 import { completeSignIn, FlowEnd } from './browser';
 import { startServiceEnvironment, type ServiceEnvironment, type ServiceEnvironmentOptions } from './serviceEnvironment';
@@ -14,6 +15,8 @@ export interface ConnectedService {
     configure(overrides?: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
     /** Adds a drive and signs in as `login` (a user principal name, e.g. sim.demo.users.adele.userPrincipalName); returns the drive after the flow. */
     connectDrive(input: { name: string; kind: 'onedrive' | 'sharepoint' }, login: string, action?: 'accept' | 'cancel'): Promise<{ drive: DriveRecord; end: FlowEnd }>;
+    /** Every Graph body the simulator sent in this suite, checked against the v1.0 CSDL schema. */
+    schema: SchemaRecorder;
     /** Where the browser helper sends requests meant for the service's public URL. */
     browser: { publicOrigin: string; serviceUrl: string };
     /** For a SharePoint drive: picks a library of the demo site (default Documents). */
@@ -24,7 +27,8 @@ export interface ConnectedService {
 export const RETURN_URL = 'https://intranet.example.com/admin/drives';
 
 export async function startConnectedService(options: ServiceEnvironmentOptions = {}): Promise<ConnectedService> {
-    const sim = await startDemoSimulator({ tls: undefined });
+    const schema = createSchemaRecorder();
+    const sim = await startDemoSimulator({ observeResponse: schema.observeResponse });
     const env = await startServiceEnvironment({
         ...options,
         settings: {
@@ -38,6 +42,7 @@ export async function startConnectedService(options: ServiceEnvironmentOptions =
     const service: ConnectedService = {
         env,
         sim,
+        schema,
         browser,
         configure: (overrides = {}) =>
             env.api('PUT', '/api/manage/integration', {
@@ -69,6 +74,8 @@ export async function startConnectedService(options: ServiceEnvironmentOptions =
         async stop() {
             await env.stop();
             await sim.stop();
+            // A simulator body that breaks Graph's schema fails the suite that provoked it.
+            schema.assertClean();
         },
     };
     return service;

@@ -14,7 +14,12 @@ export interface ValidateOptions {
     allowOpenTypeProperties?: boolean | readonly string[];
 }
 
-export const DEFAULT_OPEN_TYPES: readonly string[] = ['identity'];
+/**
+ * Open types whose extra keys Graph really sends: `identity` (e.g. `email`) and `identitySet` (a
+ * SharePoint library's `owner.group`, as Microsoft's drive examples show). Other open types stay
+ * strict so a simulator typo is caught.
+ */
+export const DEFAULT_OPEN_TYPES: readonly string[] = ['identity', 'identitySet'];
 
 /** State shared by one validation run. */
 export interface ValidationContext {
