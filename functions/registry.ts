@@ -27,6 +27,8 @@ import { syncNow } from './syncNow';
 import { syncQueue } from './syncQueue';
 import { syncScheduler } from './syncScheduler';
 import { syncSweep } from './syncSweep';
+import { transfer } from './transfer';
+import { transferReplay } from './transferReplay';
 
 /** Every function the service registers, in one list (Azure host and local host alike). */
 export const functions: readonly FunctionDefinition[] = [
@@ -66,4 +68,6 @@ export const functions: readonly FunctionDefinition[] = [
     driveDeletesReject,
     syncQueue,
     syncScheduler,
+    transfer,
+    transferReplay,
 ];

@@ -42,6 +42,8 @@ export const ERROR_CODES = {
     upload_changed: { status: 409, description: 'The blob changed while it was being completed; complete again.' },
     // Sync
     run_not_found: { status: 404, description: 'No sync run has this id for this drive.' },
+    transfer_not_found: { status: 404, description: 'No transfer has this id for this drive.' },
+    transfer_not_failed: { status: 409, description: 'Only a failed or skipped transfer can be replayed.' },
     no_held_deletes: { status: 409, description: 'The drive has no deletes waiting for approval.' },
     download_disabled: { status: 403, description: 'EnableDownloadExternalFile is off: the platform may not download external files.' },
 } as const satisfies Record<string, { status: number; description: string }>;

@@ -75,6 +75,16 @@ export const syncRoutes: RouteDescription[] = [
     },
     {
         method: 'POST',
+        path: '/api/drives/{driveId}/transfers/{transferId}/replay',
+        operationId: 'replayTransfer',
+        summary: 'Re-enqueue a failed (e.g. poisoned) or skipped transfer',
+        tag: 'sync',
+        auth: 'function',
+        responses: { 202: { description: 'Queued again.', body: named('TransferReplayed', z.looseObject({ transferId: z.string() })) } },
+        errors: [...driveErrors, 'transfer_not_found', 'transfer_not_failed'],
+    },
+    {
+        method: 'POST',
         path: '/api/drives/{driveId}/deletes/approve',
         operationId: 'approveHeldDeletes',
         summary: 'Apply the deletes the big-delete guard held (to the recycle bin / platform trash)',

@@ -1,9 +1,4 @@
 import { functions } from '../../../functions/registry';
-import { driveConflicts } from '../../../functions/driveConflicts';
-import { driveDeletesApprove, driveDeletesReject } from '../../../functions/driveDeletes';
-import { driveRun, driveRuns } from '../../../functions/driveRuns';
-import { syncNow } from '../../../functions/syncNow';
-import { transfer } from '../../../functions/transfer';
 import type { SyncMessage } from '../../../lib/sync/contracts';
 import { runSync, type RunSyncOptions, type SyncResult } from '../../../lib/sync/engine';
 import { getServices, type Services } from '../../../lib/runtime/services';
@@ -15,9 +10,7 @@ import { startConnectedService, type ConnectedService } from '../../support/conn
  * real handler core (runSync) themselves, so they decide when (and how concurrently) runs happen.
  */
 export async function startSyncService(logLines?: string[]): Promise<ConnectedService> {
-    const names = new Set(functions.map((f) => f.name));
-    const mine = [syncNow, driveRuns, driveRun, driveConflicts, driveDeletesApprove, driveDeletesReject, transfer].filter((f) => !names.has(f.name));
-    const service = await startConnectedService({ functions: [...functions.filter((f) => f.name !== 'syncQueue' && f.name !== 'syncScheduler'), ...mine], logLines });
+    const service = await startConnectedService({ functions: functions.filter((f) => f.name !== 'syncQueue'), logLines });
     const configured = await service.configure();
     if (configured.status >= 300) throw new Error(`configure answered ${configured.status}`);
     return service;

@@ -1,0 +1,136 @@
+import type { Logger } from '../logging/logger';
+import { backoffMs, sleep } from './backoff';
+import { Deadline, Paused } from './budget';
+import { DEFAULT_RETRY_AFTER_SECONDS, parseRetryAfter, type ThrottleGate } from './throttleGate';
+
+/**
+ * Every request a transfer makes (Graph, upload URL, download URL) goes through here: the tenant's
+ * shared throttle gate first, the User-Agent Microsoft asks for, Retry-After recorded for everyone,
+ * and bounded retries with jitter for 5xx and dropped connections where the caller allows them.
+ */
+export interface HttpDeps {
+    tenantId: string;
+    userAgent: string;
+    gate: ThrottleGate;
+    deadline: Deadline;
+    log: Logger;
+    /** Tests: called before each request (before the gate is consulted) and once its reply (or failure) is in. */
+    beforeRequest?: (what: string) => void | Promise<void>;
+    afterResponse?: (what: string) => void | Promise<void>;
+}
+
+export interface SendOptions {
+    /** Retry 500/502/503/504/509 and network errors here (false: the caller resynchronises itself). */
+    retryServerErrors: boolean;
+    maxAttempts?: number;
+    /** A label for logs and hooks; never the URL (pre-authenticated URLs are credentials). */
+    what: string;
+}
+
+const SERVER_ERRORS = new Set([500, 502, 503, 504, 509]);
+const MAX_THROTTLE_WAITS = 8;
+
+export class NetworkError extends Error {
+    constructor(readonly what: string, cause: unknown) {
+        super(`${what}: connection failed (${(cause as Error)?.message ?? 'unknown'})`);
+        this.name = 'NetworkError';
+    }
+}
+
+export async function send(deps: HttpDeps, url: string, init: RequestInit, options: SendOptions): Promise<Response> {
+    const maxAttempts = options.maxAttempts ?? 5;
+    let failures = 0;
+    let throttles = 0;
+    for (;;) {
+        await deps.beforeRequest?.(options.what);
+        let response: Response;
+        try {
+            response = await gatedFetch(deps, url, init);
+        } catch (e) {
+            await deps.afterResponse?.(options.what);
+            if (e instanceof Paused || !options.retryServerErrors || ++failures >= maxAttempts) throw e instanceof Paused ? e : new NetworkError(options.what, e);
+            deps.log.warn(`${options.what}: connection failed, retrying`, { attempt: failures });
+            await sleep(backoffMs(failures));
+            continue;
+        }
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        const throttled = response.status === 429 || (response.status === 503 && retryAfter !== undefined);
+        // Recorded before anything else may go out, so every waiter sees the block.
+        if (throttled) await deps.gate.block(deps.tenantId, retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
+        await deps.afterResponse?.(options.what);
+        if (throttled) {
+            await discard(response);
+            const seconds = retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS;
+            deps.log.warn(`${options.what}: throttled by Graph`, { status: response.status, retryAfterSeconds: seconds, tenantId: deps.tenantId });
+            if (++throttles > MAX_THROTTLE_WAITS) return response;
+            continue;
+        }
+        if (SERVER_ERRORS.has(response.status) && options.retryServerErrors && ++failures < maxAttempts) {
+            await discard(response);
+            deps.log.warn(`${options.what}: Graph answered ${response.status}, retrying`, { attempt: failures });
+            await sleep(backoffMs(failures));
+            continue;
+        }
+        return response;
+    }
+}
+
+/** Waits for the tenant's gate, then sends (the gate is consulted as late as possible). */
+async function gatedFetch(deps: HttpDeps, url: string, init: RequestInit): Promise<Response> {
+    if (!(await deps.gate.wait(deps.tenantId, deps.deadline.at))) {
+        throw new Paused('throttled', await deps.gate.blockedUntil(deps.tenantId));
+    }
+    const headers = new Headers(init.headers);
+    headers.set('User-Agent', deps.userAgent);
+    return fetch(url, { ...init, headers });
+}
+
+export async function discard(response: Response): Promise<void> {
+    try {
+        await response.body?.cancel();
+    } catch {
+        /* already closed */
+    }
+}
+
+/** Graph's error body, with the whole innererror chain (branch on codes, never on messages). */
+export class GraphCallError extends Error {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        readonly innerCodes: string[],
+        message: string,
+        readonly requestId: string | undefined,
+        readonly headers: Headers
+    ) {
+        super(`${status} ${code}: ${message}`);
+        this.name = 'GraphCallError';
+    }
+
+    has(code: string): boolean {
+        return this.code === code || this.innerCodes.includes(code);
+    }
+}
+
+export async function graphCallError(response: Response): Promise<GraphCallError> {
+    const text = await response.text().catch(() => '');
+    let code = `http_${response.status}`;
+    let message = response.statusText;
+    const inner: string[] = [];
+    let requestId = response.headers.get('request-id') ?? undefined;
+    try {
+        const body = JSON.parse(text) as { error?: Record<string, unknown> };
+        const error = body.error ?? {};
+        if (typeof error.code === 'string') code = error.code;
+        if (typeof error.message === 'string') message = error.message;
+        let next = (error.innerError ?? error.innererror) as Record<string, unknown> | undefined;
+        for (let depth = 0; next && depth < 8; depth++) {
+            if (typeof next.code === 'string') inner.push(next.code);
+            if (typeof next['request-id'] === 'string') requestId ??= next['request-id'];
+            next = (next.innerError ?? next.innererror) as Record<string, unknown> | undefined;
+        }
+    } catch {
+        /* not JSON: keep the status */
+    }
+    return new GraphCallError(response.status, code, inner, message, requestId, response.headers);
+}

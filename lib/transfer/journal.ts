@@ -1,0 +1,179 @@
+import type { TableClient } from '@azure/data-tables';
+import type { TransferMessage, TransferRecord, TransferState } from '../sync/contracts';
+import { tableKey } from '../storage/tables';
+import type { Checkpoint } from './checkpoint';
+
+/**
+ * The transfer journal: one row per transfer (PartitionKey driveId, RowKey transferId), column
+ * `document` = the TransferRecord the sync engine reads, `message` = the message (for replay),
+ * `checkpoint` = progress, `leaseOwner`/`leaseUntil` = who is working on it. Every write after the
+ * claim is conditional on the ETag of our previous write: an invocation that lost its lease finds
+ * out at its next checkpoint ({@link LeaseLost}) and stops, so two workers never both finish a file.
+ */
+interface Row {
+    partitionKey: string;
+    rowKey: string;
+    document: string;
+    message: string;
+    checkpoint?: string;
+    leaseOwner?: string;
+    leaseUntil?: number;
+}
+
+export interface Owner {
+    /** The queue message id; a redelivery of the same message may take over its own stale lease. */
+    messageId: string;
+    dequeueCount: number;
+    invocationId: string;
+}
+
+export class LeaseLost extends Error {
+    constructor() {
+        super('Another invocation took over this transfer.');
+        this.name = 'LeaseLost';
+    }
+}
+
+export type Claim =
+    | { kind: 'done'; record: TransferRecord }
+    | { kind: 'busy'; until: number }
+    | { kind: 'claimed'; entry: JournalEntry };
+
+const TERMINAL: TransferState[] = ['succeeded', 'failed', 'skipped'];
+
+export async function claimTransfer(table: TableClient, message: TransferMessage, owner: Owner, leaseMs: number): Promise<Claim> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+        const row = await readRow(table, message.driveId, message.transferId);
+        const now = Date.now();
+        if (!row) {
+            const record = newRecord(message, now);
+            const fresh: Row = { ...keys(message.driveId, message.transferId), document: JSON.stringify(record), message: JSON.stringify(message), ...lease(owner, now + leaseMs) };
+            try {
+                const created = await table.createEntity(fresh);
+                return { kind: 'claimed', entry: new JournalEntry(table, fresh, record, created.etag!, owner, leaseMs) };
+            } catch (e) {
+                if ((e as { statusCode?: number }).statusCode === 409) continue; // a twin created it first
+                throw e;
+            }
+        }
+        const record = JSON.parse(row.document) as TransferRecord;
+        if (TERMINAL.includes(record.state)) return { kind: 'done', record };
+        if (!mayTakeOver(row, owner, now)) return { kind: 'busy', until: row.leaseUntil ?? now };
+        const next: TransferRecord = { ...record, state: 'running', attempts: record.attempts + 1, updatedAt: new Date(now).toISOString() };
+        const updated: Row = { ...stripEtag(row), document: JSON.stringify(next), ...lease(owner, now + leaseMs) };
+        try {
+            const result = await table.updateEntity(updated, 'Replace', { etag: row.etag });
+            return { kind: 'claimed', entry: new JournalEntry(table, updated, next, result.etag!, owner, leaseMs) };
+        } catch (e) {
+            if ((e as { statusCode?: number }).statusCode !== 412) throw e;
+        }
+    }
+    return { kind: 'busy', until: Date.now() + leaseMs };
+}
+
+function mayTakeOver(row: Row, owner: Owner, now: number): boolean {
+    if (!row.leaseOwner || (row.leaseUntil ?? 0) <= now) return true;
+    const [messageId, dequeueCount] = row.leaseOwner.split('#');
+    // The same message delivered again: the previous delivery's visibility ran out, so the host
+    // considers it dead. If it is not, its next conditional write fails and it stops.
+    return messageId === owner.messageId && Number(dequeueCount) < owner.dequeueCount;
+}
+
+export class JournalEntry {
+    constructor(
+        private readonly table: TableClient,
+        private row: Row,
+        public record: TransferRecord,
+        private etag: string,
+        private readonly owner: Owner,
+        private readonly leaseMs: number
+    ) {}
+
+    get checkpoint(): Checkpoint | undefined {
+        return this.row.checkpoint ? (JSON.parse(this.row.checkpoint) as Checkpoint) : undefined;
+    }
+
+    get message(): TransferMessage {
+        return JSON.parse(this.row.message) as TransferMessage;
+    }
+
+    /** Saves progress and renews the lease. */
+    async save(checkpoint: Checkpoint | undefined, bytesDone: number): Promise<void> {
+        await this.write({ ...this.record, bytesDone }, { checkpoint: checkpoint ? JSON.stringify(checkpoint) : undefined, ...lease(this.owner, Date.now() + this.leaseMs) });
+    }
+
+    /** Ends the transfer: the record keeps the outcome, the checkpoint and lease go. */
+    async finish(state: TransferState, patch: Pick<TransferRecord, 'result' | 'error'> & { bytesDone?: number }): Promise<void> {
+        await this.write({ ...this.record, ...patch, state, bytesDone: patch.bytesDone ?? this.record.bytesDone }, { checkpoint: undefined, leaseOwner: undefined, leaseUntil: undefined });
+    }
+
+    /** Stops for now (time budget): keeps the checkpoint, frees the lease for the next slice. */
+    async release(message: TransferMessage, error?: TransferRecord['error']): Promise<void> {
+        await this.write({ ...this.record, state: 'queued', error }, { message: JSON.stringify(message), leaseOwner: undefined, leaseUntil: undefined });
+    }
+
+    private async write(record: TransferRecord, fields: Partial<Row>): Promise<void> {
+        const next: TransferRecord = { ...record, updatedAt: new Date().toISOString() };
+        const row: Row = { ...this.row, ...fields, document: JSON.stringify(next) };
+        for (const k of Object.keys(row) as (keyof Row)[]) if (row[k] === undefined) delete row[k];
+        try {
+            const result = await this.table.updateEntity(row, 'Replace', { etag: this.etag });
+            this.etag = result.etag!;
+            this.row = row;
+            this.record = next;
+        } catch (e) {
+            if ((e as { statusCode?: number }).statusCode === 412) throw new LeaseLost();
+            throw e;
+        }
+    }
+}
+
+/** For the sync engine and the replay route. */
+export async function readTransfer(table: TableClient, driveId: string, transferId: string): Promise<{ record: TransferRecord; message: TransferMessage; etag: string } | undefined> {
+    const row = await readRow(table, driveId, transferId);
+    return row ? { record: JSON.parse(row.document) as TransferRecord, message: JSON.parse(row.message) as TransferMessage, etag: row.etag } : undefined;
+}
+
+/** Replay: a failed (or skipped) transfer goes back to queued, keeping nothing of its last attempt. */
+export async function requeueTransfer(table: TableClient, driveId: string, transferId: string, etag: string, record: TransferRecord, message: TransferMessage): Promise<void> {
+    const next: TransferRecord = { ...record, state: 'queued', error: undefined, result: undefined, bytesDone: 0, updatedAt: new Date().toISOString() };
+    await table.updateEntity({ ...keys(driveId, transferId), document: JSON.stringify(next), message: JSON.stringify(message) }, 'Replace', { etag });
+}
+
+async function readRow(table: TableClient, driveId: string, transferId: string): Promise<(Row & { etag: string }) | undefined> {
+    try {
+        return await table.getEntity<Row>(tableKey(driveId), tableKey(transferId));
+    } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        throw e;
+    }
+}
+
+function keys(driveId: string, transferId: string): Pick<Row, 'partitionKey' | 'rowKey'> {
+    return { partitionKey: tableKey(driveId), rowKey: tableKey(transferId) };
+}
+
+function lease(owner: Owner, until: number): Pick<Row, 'leaseOwner' | 'leaseUntil'> {
+    return { leaseOwner: `${owner.messageId}#${owner.dequeueCount}#${owner.invocationId}`, leaseUntil: until };
+}
+
+function stripEtag(row: Row & { etag?: string; timestamp?: string }): Row {
+    const { partitionKey, rowKey, document, message, checkpoint } = row;
+    return checkpoint === undefined ? { partitionKey, rowKey, document, message } : { partitionKey, rowKey, document, message, checkpoint };
+}
+
+function newRecord(m: TransferMessage, now: number): TransferRecord {
+    return {
+        transferId: m.transferId,
+        driveId: m.driveId,
+        runId: m.runId,
+        actionId: m.actionId,
+        direction: m.direction,
+        platformPath: m.platformPath,
+        state: 'running',
+        bytesDone: 0,
+        bytesTotal: m.expected.size,
+        attempts: 1,
+        updatedAt: new Date(now).toISOString(),
+    };
+}

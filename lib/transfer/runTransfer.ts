@@ -1,0 +1,138 @@
+import { AccountAuthError, acquireGraphToken } from '../auth/accessToken';
+import { getDrive } from '../drives/driveRepository';
+import type { DriveRecord } from '../drives/driveRecord';
+import { cloudEndpoints } from '../integration/cloud';
+import { getIntegration, type IntegrationRecord } from '../integration/integrationRepository';
+import type { Logger } from '../logging/logger';
+import type { Services } from '../runtime/services';
+import type { TransferMessage, TransferRecord } from '../sync/contracts';
+import { Deadline, Paused } from './budget';
+import { SimulatedCrash, type TransferContext, type TransferHooks } from './context';
+import { runDownload } from './download';
+import { enqueueTransfer } from './enqueue';
+import { TransferError } from './errors';
+import { GraphApi } from './graphApi';
+import type { HttpDeps } from './http';
+import { claimTransfer, LeaseLost, type JournalEntry, type Owner } from './journal';
+import { throttleGate, type ThrottleGate } from './throttleGate';
+import { runUpload } from './upload';
+
+export interface TransferOptions {
+    /** Stop (checkpointed) and re-enqueue after this long. Default 8 minutes (Consumption allows 10). */
+    budgetMs?: number;
+    /** How long a claim holds without a checkpoint renewing it. Default budget + 2 minutes. */
+    leaseMs?: number;
+    /** host.json maxDequeueCount: on that attempt a failure is recorded before the host poisons the message. */
+    maxDequeueCount?: number;
+    hooks?: TransferHooks;
+    /** Tests: a gate with its own cache, as another instance would have. */
+    gate?: ThrottleGate;
+    /** Overrides TRANSFER_FRAGMENT_BYTES (tests, bench); a multiple of 320 KiB under 60 MiB. */
+    fragmentBytes?: number;
+}
+
+export const DEFAULT_BUDGET_MS = 8 * 60 * 1000;
+
+export interface Delivery {
+    messageId: string;
+    dequeueCount: number;
+    invocationId: string;
+}
+
+/** What happened to this delivery (the journal row has the details). */
+export type DeliveryOutcome = 'succeeded' | 'failed' | 'skipped' | 'noop' | 'busy' | 'paused' | 'lost';
+
+export async function runTransfer(services: Services, message: TransferMessage, delivery: Delivery, log: Logger, options: TransferOptions = {}): Promise<DeliveryOutcome> {
+    const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
+    const leaseMs = options.leaseMs ?? budgetMs + 120_000;
+    const deadline = Deadline.after(budgetMs);
+    const owner: Owner = delivery;
+    const claim = await claimTransfer(await services.tables.get('transfers'), message, owner, leaseMs);
+    if (claim.kind === 'done') return 'noop';
+    if (claim.kind === 'busy') {
+        // Someone else is on it. Come back after their lease, in case they died without a trace.
+        await enqueueTransfer(services, message, Math.max(5, (claim.until - Date.now()) / 1000));
+        return 'busy';
+    }
+    const entry = claim.entry;
+    try {
+        const ctx = await buildContext(services, message, entry, deadline, log, options);
+        const result = ctx.message.direction === 'upload' ? await runUpload(ctx) : await runDownload(ctx);
+        await entry.finish('succeeded', { result, error: undefined, bytesDone: result.platformSize });
+        log.info('transfer succeeded', { transferId: message.transferId, direction: message.direction, bytes: result.platformSize, enriched: result.enriched });
+        return 'succeeded';
+    } catch (e) {
+        return settle(services, message, entry, delivery, log, options, e);
+    }
+}
+
+async function settle(services: Services, message: TransferMessage, entry: JournalEntry, delivery: Delivery, log: Logger, options: TransferOptions, e: unknown): Promise<DeliveryOutcome> {
+    if (e instanceof SimulatedCrash) throw e;
+    if (e instanceof LeaseLost) {
+        log.warn('another invocation took over this transfer; stopping', { transferId: message.transferId });
+        return 'lost';
+    }
+    if (e instanceof Paused) {
+        const next: TransferMessage = { ...message, slice: (message.slice ?? 0) + 1 };
+        await entry.release(next);
+        const delay = e.resumeAt ? (e.resumeAt - Date.now()) / 1000 : 0;
+        await enqueueTransfer(services, next, delay);
+        log.info('transfer paused; continuing in the next slice', { transferId: message.transferId, slice: next.slice, reason: e.reason });
+        return 'paused';
+    }
+    const error = describe(e);
+    if (e instanceof AccountAuthError && e.needsReauth) {
+        await entry.finish('failed', { error });
+        log.error('transfer failed: the drive\'s account must sign in again', { transferId: message.transferId, error });
+        return 'failed';
+    }
+    if (e instanceof TransferError && e.outcome !== 'retry') {
+        await entry.finish(e.outcome === 'skipped' ? 'skipped' : 'failed', { error });
+        (e.outcome === 'failed' ? log.error : log.warn)(`transfer ${e.outcome}: ${e.code}`, { transferId: message.transferId, error });
+        return e.outcome;
+    }
+    const maxDequeue = options.maxDequeueCount ?? 5;
+    if (delivery.dequeueCount >= maxDequeue) {
+        // The host moves the message to <queue>-poison after this attempt: leave the reason on the row.
+        await entry.finish('failed', { error });
+        log.error('transfer failed on its last attempt; the message goes to the poison queue', { transferId: message.transferId, error });
+    } else {
+        await entry.release(message, error);
+        log.warn('transfer attempt failed; the queue will retry it', { transferId: message.transferId, attempt: delivery.dequeueCount, error });
+    }
+    throw e;
+}
+
+function describe(e: unknown): NonNullable<TransferRecord['error']> {
+    if (e instanceof TransferError) {
+        return { code: e.code, message: e.message, graphCode: e.graph?.code, requestId: e.graph?.requestId, retryable: e.retryable };
+    }
+    if (e instanceof AccountAuthError) return { code: e.failure.code, message: e.failure.message, retryable: !e.needsReauth };
+    return { code: 'transfer_error', message: (e as Error)?.message ?? String(e), retryable: true };
+}
+
+async function buildContext(services: Services, message: TransferMessage, journal: JournalEntry, deadline: Deadline, log: Logger, options: TransferOptions): Promise<TransferContext> {
+    const { integration, drive } = await loadDrive(services, message);
+    const http: HttpDeps = {
+        tenantId: integration.tenantId,
+        userAgent: services.config.m365.userAgent,
+        gate: options.gate ?? throttleGate(services),
+        deadline,
+        log,
+        beforeRequest: options.hooks?.beforeRequest,
+        afterResponse: options.hooks?.afterResponse,
+    };
+    const homeAccountId = drive.account?.homeAccountId as string;
+    const { graphBaseUrl } = cloudEndpoints(integration.cloud, services.config.m365);
+    const graph = new GraphApi(http, graphBaseUrl.replace(/\/+$/, ''), drive.graph?.driveId as string, () => acquireGraphToken(services, integration, homeAccountId), services.config.m365.trustedHosts);
+    return { services, integration, drive, message, journal, graph, http, deadline, fragmentBytes: options.fragmentBytes ?? services.config.transfer.fragmentBytes, log, hooks: options.hooks ?? {} };
+}
+
+async function loadDrive(services: Services, message: TransferMessage): Promise<{ integration: IntegrationRecord; drive: DriveRecord }> {
+    const [integrations, drives] = await Promise.all([services.tables.get('integrations'), services.tables.get('drives')]);
+    const integration = (await getIntegration(integrations, message.integrationId))?.record;
+    const drive = integration ? (await getDrive(drives, integration.id, message.driveId))?.drive : undefined;
+    if (!integration || !drive) throw new TransferError('drive_not_found', 'The drive or its integration no longer exists.', 'failed');
+    if (!drive.graph?.driveId || !drive.account) throw new TransferError('drive_not_connected', `The drive is ${drive.status}; reconnect it, then replay.`, 'failed');
+    return { integration, drive };
+}
