@@ -8,8 +8,10 @@ export interface NotificationPolicy {
     lifetimeMinutes: number;
     /** A webhook sync message becomes visible this long after the first notification (coalesces a burst). */
     debounceSeconds: number;
-    /** Minimum gap between two webhook-triggered sync messages of one drive (bounds a busy drive's rate). */
+    /** Minimum gap between the start of a drive's last run and its next webhook message (a floor on the rate). */
     minGapSeconds: number;
+    /** A sent message no run has picked up after this long is presumed lost, so a new one may be sent. */
+    pendingGraceSeconds: number;
     /** Renewal runs touch this many subscriptions at once (keeps a big tenant inside the function timeout). */
     renewalConcurrency: number;
 }
@@ -18,8 +20,11 @@ export const GRAPH_MAX_LIFETIME_MINUTES = 42_300;
 
 export const DEFAULT_POLICY: NotificationPolicy = {
     lifetimeMinutes: 41_760, // 29 days: 9 hours under Graph's limit
-    debounceSeconds: 5,
-    minGapSeconds: 60,
+    // Change → file in seconds (bench:latency), while a busy drive has at most one message waiting and
+    // one run going: runs themselves absorb every change made before they start.
+    debounceSeconds: 1,
+    minGapSeconds: 5,
+    pendingGraceSeconds: 120,
     renewalConcurrency: 8,
 };
 

@@ -6,6 +6,7 @@ import type { Services } from '../../runtime/services';
 import type { SyncMessage } from '../contracts';
 import { getRun, newRunId, saveOutcomes, updateRun, type RunRecord } from '../runs';
 import { defaultDeps, type SyncDeps } from './deps';
+import { markSyncRequestsServed } from '../../notifications/syncRequests';
 import { acquireLease, type DriveLease } from './lease';
 import { PhaseTimer } from './phaseTimer';
 import { reconcile } from './reconcile';
@@ -42,6 +43,8 @@ export async function runSync(services: Services, message: SyncMessage, options:
         if (taken.heldBy !== runId) await awaitTurn(services, drive, message, runId);
         return { outcome: 'busy', heldBy: taken.heldBy };
     }
+    // This run sees every change made until now: a webhook message still waiting is served by it.
+    await markSyncRequestsServed(services, drive.id).catch(() => undefined);
     return { outcome: 'ran', run: await runUnderLease(services, drive, base, taken.lease, timer, options) };
 }
 
