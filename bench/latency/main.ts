@@ -97,10 +97,15 @@ async function measureEndToEnd(svc: NotifyingService, graphDriveId: string): Pro
 async function waitForBlob(container: ReturnType<BlobServiceClient['getContainerClient']>, name: string, body: string, timeoutMs: number): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
-        for await (const blob of container.listBlobsFlat()) {
-            if (!blob.name.endsWith(`/${name}`) && blob.name !== name) continue;
-            const content = (await container.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');
-            if (content === body) return;
+        try {
+            for await (const blob of container.listBlobsFlat()) {
+                if (!blob.name.endsWith(`/${name}`) && blob.name !== name) continue;
+                const content = (await container.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');
+                if (content === body) return;
+            }
+        } catch (e) {
+            // The platform container appears with the drive's first sync.
+            if ((e as { statusCode?: number }).statusCode !== 404) throw e;
         }
         await sleep(250);
     }

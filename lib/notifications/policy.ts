@@ -6,7 +6,7 @@
 export interface NotificationPolicy {
     /** Requested lifetime of a subscription, in minutes (Graph's maximum is 42,300). */
     lifetimeMinutes: number;
-    /** A webhook sync message becomes visible this long after the first notification (coalesces a burst). */
+    /** Extra delay before a webhook sync message becomes visible (bursts are coalesced anyway: one waiting message per drive). */
     debounceSeconds: number;
     /** Minimum gap between the start of a drive's last run and its next webhook message (a floor on the rate). */
     minGapSeconds: number;
@@ -22,7 +22,7 @@ export const DEFAULT_POLICY: NotificationPolicy = {
     lifetimeMinutes: 41_760, // 29 days: 9 hours under Graph's limit
     // Change → file in seconds (bench:latency), while a busy drive has at most one message waiting and
     // one run going: runs themselves absorb every change made before they start.
-    debounceSeconds: 1,
+    debounceSeconds: 0,
     minGapSeconds: 5,
     pendingGraceSeconds: 120,
     renewalConcurrency: 8,

@@ -90,7 +90,7 @@ async function sendOrRelease(
         requestedAt: new Date(c.dueAt).toISOString(),
     };
     try {
-        await enqueueSync(services, message, Math.max(1, Math.ceil((c.dueAt - c.now) / 1000)));
+        await enqueueSync(services, message, Math.max(0, Math.ceil((c.dueAt - c.now) / 1000)));
     } catch (e) {
         // Give the slot back so Graph's retry (we answer 5xx) can claim it again.
         knownDue.delete(target.driveId);
