@@ -10,6 +10,12 @@ export interface ApplyContext {
     drive: DriveRecord;
     graph: Client;
     runId: string;
+    /**
+     * Platform paths of the folders the baseline pairs with a SharePoint folder (the engine passes
+     * them). A platform move or delete that empties one of these keeps it with a marker blob, since
+     * the folder still exists on SharePoint (platformWrites.ts, keepParentFolder).
+     */
+    knownFolders?: ReadonlySet<string>;
 }
 
 /**
@@ -21,6 +27,8 @@ export class ApplyState {
     /** remoteId → the row to write, or null to forget it; later actions overwrite earlier ones. */
     readonly baseline = new Map<string, BaselineEntry | null>();
     readonly blobETags = new Map<string, string>();
+    /** Folders that exist on SharePoint (baseline folders and this plan's platform folder targets): never left to vanish. */
+    readonly folders = new Set<string>();
     transfersEnqueued = 0;
 
     /** The items (`action.item`) that have a content transfer in this plan. */

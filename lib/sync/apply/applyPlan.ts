@@ -26,6 +26,10 @@ const DONE = new Set<ItemOutcome['status']>(['ok', 'queued', 'conflict']);
 export async function applyPlan(ctx: ApplyContext, plan: Plan): Promise<{ outcomes: ItemOutcome[]; transfersEnqueued: number }> {
     if (plan.dryRun) return { outcomes: plan.actions.map((a) => outcome(a, 'skipped', 'dry_run', `Dry run: would ${a.kind}. ${a.reason.message}`)), transfersEnqueued: 0 };
     const state = new ApplyState(new Set(plan.actions.filter((a) => TRANSFER_KINDS.has(a.kind)).map((a) => a.item)));
+    for (const folder of ctx.knownFolders ?? []) state.folders.add(folder);
+    for (const a of plan.actions) {
+        if (a.kind === 'createPlatformFolder' || ((a.kind === 'renamePlatform' || a.kind === 'movePlatform') && a.isFolder)) state.folders.add(a.path);
+    }
     const byId = new Map(plan.actions.map((a) => [a.id, a]));
     const tasks = plan.actions.map((action) => ({
         id: action.id,

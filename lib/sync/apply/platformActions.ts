@@ -21,7 +21,7 @@ export async function applyCreatePlatformFolder(ctx: ApplyContext, state: ApplyS
 
 export async function applyMovePlatform(ctx: ApplyContext, state: ApplyState, action: MovePlatform): Promise<ItemOutcome> {
     const ifMatch = action.isFolder ? undefined : state.etagOf(action.from, action.preconditions.platformIfMatch);
-    const { etags } = await movePlatform({ services: ctx.services, driveId: ctx.drive.id }, action.from, action.path, action.isFolder, ifMatch);
+    const { etags } = await movePlatform({ services: ctx.services, driveId: ctx.drive.id, keepFolder: (p) => state.folders.has(p) }, action.from, action.path, action.isFolder, ifMatch);
     for (const [path, etag] of etags) state.blobETags.set(path, etag);
     return ok(action);
 }
@@ -31,7 +31,7 @@ export async function applyDeletePlatform(ctx: ApplyContext, state: ApplyState, 
     const remoteId = remoteIdOfItem(action.item);
     try {
         const ifMatch = action.isFolder ? undefined : state.etagOf(action.path, action.preconditions.platformIfMatch);
-        await trashPlatform({ services: ctx.services, driveId: ctx.drive.id, runId: ctx.runId }, action.path, action.isFolder, ifMatch);
+        await trashPlatform({ services: ctx.services, driveId: ctx.drive.id, runId: ctx.runId, keepFolder: (p) => state.folders.has(p) }, action.path, action.isFolder, ifMatch);
     } catch (e) {
         if (!(e instanceof PlatformConflict && e.code === 'source_missing')) throw e;
         if (remoteId) state.forget(remoteId);

@@ -67,7 +67,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         return { plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned, orphans: resolved.orphans, decision };
     });
     lease.assertHeld();
-    const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan({ services, integration, drive, graph, runId }, plan));
+    const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan({ services, integration, drive, graph, runId, knownFolders: baselineFolders(baseline) }, plan));
     if (!dryRun) {
         lease.assertHeld();
         await timer.time('cursor', () => advance(services, drive.id, plan, delta, runId, !!decision));
@@ -102,6 +102,11 @@ async function advance(services: Services, driveId: string, plan: Plan, delta: A
     await saveCursor(services, driveId, { deltaLink: delta.deltaLink, rootId: delta.rootId, pages: 0, fullListing: false, updatedAt: '' });
     if (delta.enumerationId) await dropJournal(services, driveId, delta.enumerationId).catch(() => undefined);
     if (hadDecision) await clearDeleteDecision(services, driveId);
+}
+
+/** Platform paths of the folders both sides agreed on: they outlive their last file (ApplyContext.knownFolders). */
+function baselineFolders(baseline: readonly { isFolder: boolean; platformPath: string }[]): Set<string> {
+    return new Set(baseline.filter((b) => b.isFolder).map((b) => b.platformPath));
 }
 
 function orphanOutcome(item: DeltaItem): ItemOutcome {

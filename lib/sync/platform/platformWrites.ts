@@ -13,6 +13,11 @@ import { platformContainer } from './platformContainer';
 export interface PlatformTarget {
     services: Services;
     driveId: string;
+    /**
+     * Whether a folder (drive-relative path) must outlive its last blob: true for folders that exist
+     * on SharePoint too (see keepParentFolder). Absent: folders stay purely implied, as before.
+     */
+    keepFolder?: (path: string) => boolean;
 }
 
 /** Creates the marker blob of an empty folder (platformLayout.ts); an existing folder is fine. */
@@ -81,6 +86,7 @@ export async function movePlatform(t: PlatformTarget, from: string, to: string, 
     if (!isFolder) {
         etags.set(to, await copyBlob(container, fromName, blobNameOf(t.driveId, to), ifMatch));
         await deleteBlob(container, fromName, ifMatch);
+        await keepParentFolder(t, container, from);
         return { etags };
     }
     const blobs = await blobsUnder(container, fromName);
@@ -89,8 +95,34 @@ export async function movePlatform(t: PlatformTarget, from: string, to: string, 
         const target = toName + blob.name.slice(fromName.length);
         etags.set(pathOfBlob(t.driveId, target), await copyBlob(container, blob.name, target, blob.etag));
     }
+    // An empty folder the platform only implied has no blob to copy: it still exists at its new name.
+    if (blobs.length === 0) await createPlatformFolder(t, to);
     for (const blob of blobs) await deleteBlob(container, blob.name, blob.etag);
+    await keepParentFolder(t, container, from);
     return { etags };
+}
+
+/**
+ * Folders the platform created exist only as blob-name prefixes. Moving or deleting the last blob
+ * under one (because SharePoint's user moved or deleted that file, not the folder) would make the
+ * folder vanish from the platform, and the next sync would read that as a platform-side delete and
+ * delete the folder on SharePoint too. So the emptied folder gets its marker blob, as an empty folder
+ * the sync creates does; only for folders the caller knows SharePoint has (`keepFolder`). (Found by
+ * test/sync/scenarios/scenarios.test.ts: "a folder emptied on SharePoint … stays a folder on both sides".)
+ */
+async function keepParentFolder(t: PlatformTarget, container: ContainerClient, path: string): Promise<void> {
+    const slash = path.lastIndexOf('/');
+    if (slash <= 0) return; // the drive's root always exists
+    const parent = path.slice(0, slash);
+    if (!t.keepFolder?.(parent)) return;
+    const page = await container.listBlobsFlat({ prefix: `${blobNameOf(t.driveId, parent)}/` }).byPage({ maxPageSize: 1 }).next();
+    if (!page.done && page.value.segment.blobItems.length > 0) return;
+    try {
+        await createPlatformFolder(t, parent);
+    } catch (e) {
+        // A file of that name (someone else's write meanwhile): the next sync sees what is there.
+        if (!(e instanceof PlatformConflict)) throw e;
+    }
 }
 
 /**
@@ -109,6 +141,7 @@ export async function trashPlatform(t: PlatformTarget & { runId: string }, path:
         await copyBlobOverwriting(container, blob.name, trash + original, blob.etag, { [META.trashedFrom]: encodeURIComponent(original), [META.trashedAt]: at });
     }
     for (const blob of blobs) await deleteBlob(container, blob.name, blob.etag);
+    await keepParentFolder(t, container, path);
     return blobs.length;
 }
 
