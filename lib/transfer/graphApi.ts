@@ -83,6 +83,8 @@ export class GraphApi {
 export function classifyGraphError(e: GraphCallError): Error {
     const graph = { status: e.status, code: e.code, requestId: e.requestId };
     if (e.status === 412) return skipped('precondition_failed', 'The item changed after the sync planned this transfer; the next sync re-plans it.', graph);
+    // The item (or its folder) is gone since planning: retrying cannot help, re-planning can.
+    if (e.status === 404) return skipped('target_missing', 'The SharePoint item or its folder no longer exists; the next sync re-plans this file.', graph);
     if (e.status === 409 && e.has('nameAlreadyExists')) return skipped('name_conflict', 'An item with this name appeared meanwhile; the next sync re-plans it.', graph);
     if (e.status === 507 || e.has('quotaLimitReached')) return failed('quota_exceeded', 'The drive has no room for this file (507 quota).', graph);
     if (e.status === 413 || e.has('maxFileSizeExceeded')) return failed('too_large', 'Graph refused the size of this file or fragment (413).', graph);
