@@ -4,6 +4,7 @@ import type { DriveRecord } from '../drives/driveRecord';
 import { cloudEndpoints } from '../integration/cloud';
 import { getIntegration, type IntegrationRecord } from '../integration/integrationRepository';
 import type { Logger } from '../logging/logger';
+import { raiseAlert } from '../alerts';
 import type { Services } from '../runtime/services';
 import type { TransferMessage, TransferRecord } from '../sync/contracts';
 import { Deadline, Paused } from './budget';
@@ -96,6 +97,15 @@ async function settle(services: Services, message: TransferMessage, entry: Journ
         // The host moves the message to <queue>-poison after this attempt: leave the reason on the row.
         await entry.finish('failed', { error });
         log.error('transfer failed on its last attempt; the message goes to the poison queue', { transferId: message.transferId, error });
+        await raiseAlert(services, {
+            key: `transfer-poison:${message.driveId}:${message.transferId}`,
+            severity: 'warning',
+            kind: 'transfer_poisoned',
+            title: 'A file could not be transferred',
+            message: `${message.direction === 'upload' ? 'Uploading' : 'Downloading'} ${message.platformPath} failed ${delivery.dequeueCount} times (${error.code}); it is in the poison queue.`,
+            hint: `Fix the cause shown on the transfer, then POST /api/drives/${message.driveId}/transfers/${message.transferId}/replay.`,
+            subject: { type: 'transfer', id: message.transferId, name: message.platformPath },
+        }, { log }).catch(() => undefined);
     } else {
         await entry.release(message, error);
         log.warn('transfer attempt failed; the queue will retry it', { transferId: message.transferId, attempt: delivery.dequeueCount, error });

@@ -31,6 +31,8 @@ describe('the transfer queue function, poison queue and replay route', () => {
         await until(async () => (await f.record(m))?.state === 'failed');
         expect(await f.record(m)).toMatchObject({ state: 'failed', attempts: 5, error: { code: 'access_denied', retryable: true } });
         await until(async () => (await queue('-poison').peekMessages()).peekedMessageItems.length === 1);
+        const alerts = (await f.svc.env.api('GET', '/api/manage/alerts')).body as { value: { kind: string; subject: { id: string } }[] };
+        expect(alerts.value.filter((a) => a.kind === 'transfer_poisoned' && a.subject.id === m.transferId)).toHaveLength(1);
 
         const missing = await f.svc.env.api('POST', `/api/drives/${f.library.id}/transfers/nope/replay`);
         expect(missing.status).toBe(404);

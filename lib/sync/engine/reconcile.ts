@@ -1,3 +1,4 @@
+import { raiseAlert, resolveAlert } from '../../alerts';
 import type { DriveRecord } from '../../drives/driveRecord';
 import type { IntegrationRecord } from '../../integration/integrationRepository';
 import { readProperties } from '../../properties/properties';
@@ -97,11 +98,23 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
 async function advance(services: Services, driveId: string, plan: Plan, delta: Awaited<ReturnType<typeof enumerateDelta>>, runId: string, hadDecision: boolean): Promise<void> {
     if (plan.heldDeletes) {
         await holdDeletes(services, driveId, runId, plan.deletes);
+        await raiseAlert(services, {
+            key: `bigdelete:${driveId}`,
+            severity: 'warning',
+            kind: 'big_delete_held',
+            title: 'Deletes are waiting for approval',
+            message: `A sync would delete ${plan.deletes.remote} item(s) in SharePoint/OneDrive and ${plan.deletes.platform} on the platform, more than the big-delete guard allows; nothing was deleted.`,
+            hint: `Check the run's outcomes, then POST /api/drives/${driveId}/deletes/approve (or /reject to keep the files).`,
+            subject: { type: 'drive', id: driveId },
+        }).catch(() => undefined);
         return;
     }
     await saveCursor(services, driveId, { deltaLink: delta.deltaLink, rootId: delta.rootId, pages: 0, fullListing: false, updatedAt: '' });
     if (delta.enumerationId) await dropJournal(services, driveId, delta.enumerationId).catch(() => undefined);
-    if (hadDecision) await clearDeleteDecision(services, driveId);
+    if (hadDecision) {
+        await clearDeleteDecision(services, driveId);
+        await resolveAlert(services, `bigdelete:${driveId}`, 'The held deletes were decided.').catch(() => undefined);
+    }
 }
 
 /** Platform paths of the folders both sides agreed on: they outlive their last file (ApplyContext.knownFolders). */

@@ -277,6 +277,8 @@ describe('folders, names, guards, enrichment', () => {
             const again = await syncUntilQuiet(drive);
             expect(again.runs[again.runs.length - 1]!.status).toBe('held');
             expect(sim().getItem(gid, '/G1/f0.txt')).toBeDefined();
+            const alerts = (await svc.env.api('GET', '/api/manage/alerts')).body as { value: { kind: string; key: string }[] };
+            expect(alerts.value.filter((a) => a.kind === 'big_delete_held' && a.key === `bigdelete:${drive.id}`)).toHaveLength(1);
 
             const approved = await svc.env.api('POST', `/api/drives/${drive.id}/deletes/approve`);
             expect(approved.status).toBe(202);
@@ -285,6 +287,8 @@ describe('folders, names, guards, enrichment', () => {
             expect(sim().getItem(gid, '/G1/f0.txt')).toBeUndefined();
             expect(sim().listTree(gid).filter((i) => i.path.startsWith('/G1'))).toHaveLength(0);
             await expectConverged(result);
+            const open = (await svc.env.api('GET', '/api/manage/alerts')).body as { value: { kind: string }[] };
+            expect(open.value.filter((a) => a.kind === 'big_delete_held')).toHaveLength(0);
         } finally {
             await svc.env.api('PATCH', '/api/manage/properties', { body: { BigDeleteMaxCount: 50, BigDeleteMaxPercent: 20 } });
         }
