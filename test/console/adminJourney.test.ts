@@ -76,6 +76,8 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
         }
         await expect(checkpoint('consent').getAttribute('data-status')).resolves.toBe('pending');
         await expect(page.locator('#e-clientSecret').textContent()).resolves.toBe('');
+        // The Credentials section follows the first save (it said "not configured" before).
+        await page.locator('#credential-list').getByText('active').waitFor();
         await shot('2-setup-checkpoints.png');
     });
 

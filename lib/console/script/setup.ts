@@ -45,7 +45,8 @@ function saveIntegration(event) {
         f.clientSecret.value = '';
         var changed = res.body.changed || [];
         $('integration-result').textContent = res.status === 201 ? 'Saved.' : changed.length ? 'Saved (' + changed.join(', ') + ').' : 'No changes.';
-        return loadStatus(true);
+        // The Credentials section shows the saved secret too (it said "not configured" before the first save).
+        return Promise.all([loadStatus(true), loadCredentials()]);
     });
 }
 
