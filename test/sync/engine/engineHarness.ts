@@ -3,6 +3,9 @@ import type { SyncMessage } from '../../../lib/sync/contracts';
 import { runSync, type RunSyncOptions, type SyncResult } from '../../../lib/sync/engine';
 import { getServices, type Services } from '../../../lib/runtime/services';
 import { startConnectedService, type ConnectedService } from '../../support/connectedService';
+import { takeSyncMessages } from '../../support/queueMessages';
+
+export { takeSyncMessages };
 
 /**
  * The service with the sync routes and the transfer handler on the local host, against the demo
@@ -20,24 +23,6 @@ export async function services(): Promise<Services> {
     return getServices();
 }
 
-/** Takes the drive's visible sync messages off the queue (others are left for their own tests). */
-export async function takeSyncMessages(driveId: string): Promise<SyncMessage[]> {
-    const s = await services();
-    const queue = s.storage.queue.getQueueClient(s.config.queues.sync);
-    await queue.createIfNotExists();
-    const mine: SyncMessage[] = [];
-    for (let round = 0; round < 5; round++) {
-        const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 1 });
-        if (receivedMessageItems.length === 0) break;
-        for (const m of receivedMessageItems) {
-            const message = JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as SyncMessage;
-            if (message.driveId !== driveId) continue;
-            await queue.deleteMessage(m.messageId, m.popReceipt);
-            mine.push(message);
-        }
-    }
-    return mine;
-}
 
 export async function runMessages(driveId: string, options?: RunSyncOptions): Promise<SyncResult[]> {
     const out: SyncResult[] = [];

@@ -17,6 +17,9 @@ import { platformContainer } from '../../../lib/sync/platform/platformContainer'
 import { blobNameOf, drivePrefix, isFolderMarker, pathOfBlob } from '../../../lib/sync/platform/platformLayout';
 import { createTransferHandler } from '../../../lib/transfer/handler';
 import { startConnectedService, type ConnectedService } from '../../support/connectedService';
+import { decodeMessage, takeSyncMessages } from '../../support/queueMessages';
+
+export { takeSyncMessages };
 
 /**
  * The service on the local host WITHOUT its queue triggers for sync and transfer: the scenario tests
@@ -37,28 +40,6 @@ export async function services(): Promise<Services> {
     return getServices();
 }
 
-function decode<T>(text: string): T {
-    return JSON.parse(Buffer.from(text, 'base64').toString('utf8')) as T;
-}
-
-/** Takes the drive's visible sync messages off the sync queue. */
-export async function takeSyncMessages(driveId: string): Promise<SyncMessage[]> {
-    const s = await services();
-    const queue = s.storage.queue.getQueueClient(s.config.queues.sync);
-    await queue.createIfNotExists();
-    const mine: SyncMessage[] = [];
-    for (let round = 0; round < 5; round++) {
-        const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 1 });
-        if (receivedMessageItems.length === 0) break;
-        for (const m of receivedMessageItems) {
-            const message = decode<SyncMessage>(m.messageText);
-            if (message.driveId !== driveId) continue;
-            await queue.deleteMessage(m.messageId, m.popReceipt);
-            mine.push(message);
-        }
-    }
-    return mine;
-}
 
 /** The transfer handler's log lines (kept off the console; print them when a test fails). */
 export const transferLog: string[] = [];
@@ -93,7 +74,7 @@ export async function processTransfers(options: { maxWaitMs?: number } = {}): Pr
         // Transfers of one run are independent: the host runs a batch concurrently (batchSize).
         await Promise.all(
             receivedMessageItems.map(async (m) => {
-                const body = decode<{ transferId: string; direction: string; platformPath: string }>(m.messageText);
+                const body = decodeMessage<{ transferId: string; direction: string; platformPath: string }>(m.messageText);
                 const context = new InvocationContext({
                     invocationId: randomUUID(),
                     functionName: 'transfer',
@@ -101,7 +82,7 @@ export async function processTransfers(options: { maxWaitMs?: number } = {}): Pr
                     logHandler: (level, ...args) => transferLog.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`),
                 });
                 try {
-                    const outcome = await handler(decode(m.messageText), context);
+                    const outcome = await handler(decodeMessage(m.messageText), context);
                     await queue.deleteMessage(m.messageId, m.popReceipt);
                     done.push({ transferId: body.transferId, direction: body.direction, platformPath: body.platformPath, outcome: String(outcome) });
                 } catch (e) {
