@@ -11,7 +11,7 @@ const sizes = (process.env.BENCH_SYNC_SIZES ?? '10000,100000').split(',').map(Nu
 const { caPath } = ensureDevCertificates();
 const worker = path.join(__dirname, 'worker.js');
 const results = sizes.map((n) => {
-    const out = execFileSync(process.execPath, ['--max-old-space-size=4096', worker, String(n)], {
+    const out = execFileSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', worker, String(n)], {
         env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,

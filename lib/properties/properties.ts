@@ -14,6 +14,7 @@ export const propertiesSchema = z.strictObject({
     DefaultConflictPolicy: z.enum(CONFLICT_POLICIES),
     BigDeleteMaxCount: z.int().min(1).max(1_000_000),
     BigDeleteMaxPercent: z.int().min(1).max(100),
+    PlatformScanMinutes: z.int().min(0).max(1440),
 });
 
 export type Properties = z.infer<typeof propertiesSchema>;
@@ -28,6 +29,7 @@ export const DEFAULT_PROPERTIES: Properties = {
     DefaultConflictPolicy: 'keep-both',
     BigDeleteMaxCount: 50,
     BigDeleteMaxPercent: 20,
+    PlatformScanMinutes: 60,
 };
 
 const KEY = { partitionKey: 'properties', rowKey: 'current' };

@@ -7,7 +7,8 @@ var PROPERTY_HELP = {
     SyncIntervalMinutes: 'Minutes between scheduled syncs (5 to 1440).',
     DefaultConflictPolicy: 'What happens when both sides changed a file.',
     BigDeleteMaxCount: 'Deletes above this count (and the percentage) wait for approval.',
-    BigDeleteMaxPercent: 'Deletes above this share of a drive (and the count) wait for approval.'
+    BigDeleteMaxPercent: 'Deletes above this share of a drive (and the count) wait for approval.',
+    PlatformScanMinutes: 'Longest time between full listings of the platform store (0 = every sync); uploads through the API are seen at once.'
 };
 var POLICIES = ['keep-both', 'prefer-remote', 'prefer-platform', 'newest'];
 var loadedProperties = {};

@@ -3,15 +3,17 @@ import type { DriveRecord } from '../../drives/driveRecord';
 import type { IntegrationRecord } from '../../integration/integrationRepository';
 import { readProperties } from '../../properties/properties';
 import type { Services } from '../../runtime/services';
-import type { ItemOutcome } from '../contracts';
+import type { ItemOutcome, SyncMessage } from '../contracts';
 import { planSync, type Plan } from '../plan';
-import { dropJournal, enumerateDelta, loadCursor, saveCursor, toRemoteEntries, type DeltaItem } from '../remote';
+import { readPlatformChangeMark } from '../platform/platformChanges';
+import { dropJournal, enumerateDelta, loadCursor, saveCursor, toRemoteEntries, type DeltaCursor, type DeltaItem } from '../remote';
 import { planOutcomes, type RunRecord } from '../runs';
 import { clearDeleteDecision, holdDeletes, readDeleteDecision } from './deleteDecision';
 import type { SyncDeps } from './deps';
 import { GUARD_OFF, withoutHeldDeletes } from './heldDeletes';
 import type { DriveLease } from './lease';
 import type { PhaseTimer } from './phaseTimer';
+import { platformFromBaseline, platformScanReason } from './platformSide';
 
 export interface ReconcileInput {
     services: Services;
@@ -20,6 +22,7 @@ export interface ReconcileInput {
     drive: DriveRecord;
     runId: string;
     dryRun: boolean;
+    trigger: SyncMessage['trigger'];
     lease: DriveLease;
     timer: PhaseTimer;
 }
@@ -39,39 +42,52 @@ export interface ReconcileResult {
  */
 export async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
     const { services, deps, integration, drive, runId, dryRun, lease, timer } = input;
+    const startedAt = new Date();
     const graphDriveId = drive.graph!.driveId;
     const graph = await deps.graphClient(services, integration, drive);
     const folded = await timer.time('fold', () => deps.foldTransfers(services, drive.id));
-    const [{ cursor }, baseline] = await timer.time('baseline', () => Promise.all([loadCursor(services, drive.id), deps.loadBaseline(services, drive.id)]));
-    const firstSync = baseline.length === 0 && !cursor?.deltaLink;
+    const { cursor } = await timer.time('cursor', () => loadCursor(services, drive.id));
+    // With a deltaLink the drive has synced before; only without one does the baseline decide.
+    let baseline = cursor?.deltaLink ? undefined : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
+    const firstSync = !cursor?.deltaLink && baseline?.length === 0;
     await deps.throttle.wait(services, integration.tenantId);
     const delta = await timer.time('delta', () => enumerateDelta({ services, driveId: drive.id, graphDriveId, graph, cursor, checkpoint: () => lease.assertHeld() }));
-    const platform = await timer.time('platform', () => deps.listPlatformEntries(services, drive));
+    const [{ properties }, mark] = await Promise.all([readProperties(await services.tables.get('properties')), readPlatformChangeMark(services, drive.id)]);
+    const scan = platformScanReason({ firstSync, resync: !!delta.resync, trigger: input.trigger, mark, lastScanAt: cursor?.platformScannedAt, lastScanMarkId: cursor?.platformMarkId, scanMinutes: properties.PlatformScanMinutes, now: startedAt.getTime() });
+    if (!scan && delta.items.length === 0 && folded === 0 && !baseline) {
+        // Nothing changed on either side: no baseline, no listing, no plan (a fixed handful of storage calls).
+        if (!dryRun) await timer.time('cursor', () => keepCursor(services, drive.id, cursor, delta));
+        return { outcomes: [], record: { firstSync: false, resync: false, unchanged: true, delta: { pages: delta.pages, items: 0, requests: delta.requests, resumed: delta.resumed, orphans: 0 }, counts: {}, transfersEnqueued: 0, foldedTransfers: 0 } };
+    }
+    baseline ??= await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
+    const known = baseline;
+    const platform = scan ? await timer.time('platform', () => deps.listPlatformEntries(services, drive)) : platformFromBaseline(known);
     const { plan, orphans, decision } = await timer.time('plan', async () => {
-        const resolved = toRemoteEntries(delta.items, baseline, delta.rootId ?? cursor?.rootId);
-        const [{ properties }, decision] = await Promise.all([readProperties(await services.tables.get('properties')), readDeleteDecision(services, drive.id)]);
+        const resolved = toRemoteEntries(delta.items, known, delta.rootId ?? cursor?.rootId);
+        const decision = await readDeleteDecision(services, drive.id);
         const liveCount = resolved.entries.filter((e) => !e.deleted).length;
         const planned = planSync({
-            baseline,
+            baseline: known,
             remote: resolved.entries,
             platform,
             policy: drive.policies.conflictPolicy,
-            driveItemCount: delta.fullListing ? liveCount : Math.max(baseline.length, liveCount),
+            driveItemCount: delta.fullListing ? liveCount : Math.max(known.length, liveCount),
             options: {
                 firstSync,
                 resync: !!delta.resync,
                 dryRun,
                 bigDelete: decision?.state === 'approved' ? GUARD_OFF : { maxCount: properties.BigDeleteMaxCount, maxPercent: properties.BigDeleteMaxPercent },
-                now: new Date().toISOString(),
+                now: startedAt.toISOString(),
             },
         });
         return { plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned, orphans: resolved.orphans, decision };
     });
     lease.assertHeld();
-    const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan({ services, integration, drive, graph, runId, knownFolders: baselineFolders(baseline) }, plan));
+    const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan({ services, integration, drive, graph, runId, knownFolders: baselineFolders(known) }, plan));
     if (!dryRun) {
         lease.assertHeld();
-        await timer.time('cursor', () => advance(services, drive.id, plan, delta, runId, !!decision));
+        const scanned = scan ? { platformScannedAt: startedAt.toISOString(), platformMarkId: mark?.id } : { platformScannedAt: cursor?.platformScannedAt, platformMarkId: cursor?.platformMarkId };
+        await timer.time('cursor', () => advance(services, drive.id, plan, delta, runId, !!decision, scanned));
     }
     return {
         outcomes: [...applied.outcomes, ...orphans.map(orphanOutcome)],
@@ -80,8 +96,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             resync: !!delta.resync,
             ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
             delta: { pages: delta.pages, items: delta.items.length, requests: delta.requests, resumed: delta.resumed, orphans: orphans.length },
-            platformEntries: platform.length,
-            baselineEntries: baseline.length,
+            ...(scan ? { platformEntries: platform.length, platformScan: scan } : {}),
+            baselineEntries: known.length,
             counts: plan.counts as Record<string, number>,
             transfersEnqueued: applied.transfersEnqueued,
             ...(plan.heldDeletes ? { heldDeletes: plan.deletes } : {}),
@@ -91,11 +107,19 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     };
 }
 
+/** An unchanged drive: the cursor is rewritten only if Graph handed out a different deltaLink. */
+async function keepCursor(services: Services, driveId: string, cursor: DeltaCursor | undefined, delta: Awaited<ReturnType<typeof enumerateDelta>>): Promise<void> {
+    if (delta.deltaLink !== cursor?.deltaLink || cursor?.nextLink) {
+        await saveCursor(services, driveId, { ...cursor, deltaLink: delta.deltaLink, nextLink: undefined, enumerationId: undefined, rootId: delta.rootId ?? cursor?.rootId, pages: 0, fullListing: false, updatedAt: '' });
+    }
+    if (delta.enumerationId) await dropJournal(services, driveId, delta.enumerationId).catch(() => undefined);
+}
+
 /**
  * Moves the cursor past what was just applied. Held deletes keep it where it was, so the tombstones
  * come back on the next run, which applies or drops them once an admin has decided.
  */
-async function advance(services: Services, driveId: string, plan: Plan, delta: Awaited<ReturnType<typeof enumerateDelta>>, runId: string, hadDecision: boolean): Promise<void> {
+async function advance(services: Services, driveId: string, plan: Plan, delta: Awaited<ReturnType<typeof enumerateDelta>>, runId: string, hadDecision: boolean, scanned: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId'>): Promise<void> {
     if (plan.heldDeletes) {
         await holdDeletes(services, driveId, runId, plan.deletes);
         await raiseAlert(services, {
@@ -109,12 +133,16 @@ async function advance(services: Services, driveId: string, plan: Plan, delta: A
         }).catch(() => undefined);
         return;
     }
-    await saveCursor(services, driveId, { deltaLink: delta.deltaLink, rootId: delta.rootId, pages: 0, fullListing: false, updatedAt: '' });
+    await saveCursor(services, driveId, { deltaLink: delta.deltaLink, rootId: delta.rootId, pages: 0, fullListing: false, updatedAt: '', ...withoutUndefined(scanned) });
     if (delta.enumerationId) await dropJournal(services, driveId, delta.enumerationId).catch(() => undefined);
     if (hadDecision) {
         await clearDeleteDecision(services, driveId);
         await resolveAlert(services, `bigdelete:${driveId}`, 'The held deletes were decided.').catch(() => undefined);
     }
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Platform paths of the folders both sides agreed on: they outlive their last file (ApplyContext.knownFolders). */

@@ -50,8 +50,9 @@ export function rescueMovedSubtrees(graph: ItemGraph): void {
  */
 export function keepFoldersOfSurvivors(graph: ItemGraph, policy: ConflictPolicy): void {
     const queue = graph.sorted().filter((i) => survives(i));
-    while (queue.length > 0) {
-        const item = queue.shift() as SyncItem;
+    // An index walks the queue: shift() on a 100,000-item array is quadratic.
+    for (let next = 0; next < queue.length; next++) {
+        const item = queue[next];
         for (const parentKey of containingKeys(graph, item, policy)) {
             const parent = graph.get(parentKey);
             if (parent?.fate !== 'delete') continue;

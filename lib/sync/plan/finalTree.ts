@@ -87,8 +87,8 @@ class Layout {
     run(): FinalTree {
         const roots = [ROOT, ...[...this.children.keys()].filter((k) => k.startsWith('dir:')).sort(compareText)];
         const queue = roots.map((key) => ({ key, path: key === ROOT ? '' : key.slice('dir:'.length) }));
-        while (queue.length > 0) {
-            const { key, path } = queue.shift() as { key: string; path: string };
+        for (let next = 0; next < queue.length; next++) {
+            const { key, path } = queue[next];
             for (const item of this.nameChildren(key)) {
                 const placed = this.place(item, path);
                 if (placed !== undefined && item.isFolder) queue.push({ key: item.key, path: placed });

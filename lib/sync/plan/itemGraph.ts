@@ -8,6 +8,8 @@ import { Side } from './types';
  */
 export class ItemGraph {
     private readonly alias = new Map<string, string>();
+    /** `sorted()` is asked for by every pass; items only ever leave (merge), so one sort serves them all. */
+    private order?: SyncItem[];
 
     constructor(readonly items: Map<string, SyncItem>) {}
 
@@ -21,12 +23,14 @@ export class ItemGraph {
 
     /** Deterministic iteration order for everything the planner emits. */
     sorted(): SyncItem[] {
-        return [...this.items.values()].sort((a, b) => compareText(a.key, b.key));
+        this.order ??= [...this.items.values()].sort((a, b) => compareText(a.key, b.key));
+        return this.order;
     }
 
     merge(into: SyncItem, from: SyncItem): void {
         this.items.delete(from.key);
         this.alias.set(from.key, into.key);
+        this.order = undefined;
     }
 
     /** The item's current placement on a side, with its parent key resolved through aliases. */

@@ -32,18 +32,20 @@ export function orderActions(drafts: Draft[]): Action[] {
     const waiting = new Map(actions.map((a) => [a.id, new Set(a.dependsOn.filter((d) => byId.has(d)))]));
     const dependents = new Map<string, string[]>();
     for (const a of actions) for (const d of a.dependsOn) appendTo(dependents, d, a.id);
-    const ready = actions.filter((a) => waiting.get(a.id)?.size === 0).sort(before);
+    // A heap, not a sorted array: shifting and splicing a 100,000-action list is quadratic.
+    const ready = new MinHeap<Action>(before);
+    for (const a of actions) if (waiting.get(a.id)?.size === 0) ready.push(a);
     const ordered: Action[] = [];
     const done = new Set<string>();
     while (ordered.length < actions.length) {
-        const next = ready.length > 0 ? (ready.shift() as Action) : breakCycle(actions, done, waiting);
+        const next = ready.pop() ?? breakCycle(actions, done, waiting);
         if (done.has(next.id)) continue;
         done.add(next.id);
         ordered.push(next);
         for (const dependent of dependents.get(next.id) ?? []) {
             const pending = waiting.get(dependent) as Set<string>;
             pending.delete(next.id);
-            if (pending.size === 0 && !done.has(dependent)) insertSorted(ready, byId.get(dependent) as Action);
+            if (pending.size === 0 && !done.has(dependent)) ready.push(byId.get(dependent) as Action);
         }
     }
     return ordered;
@@ -57,15 +59,41 @@ function breakCycle(actions: Action[], done: Set<string>, waiting: Map<string, S
     return first;
 }
 
-function insertSorted(list: Action[], action: Action): void {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (before(list[mid], action) <= 0) lo = mid + 1;
-        else hi = mid;
+/** A binary min-heap under `compare`. */
+class MinHeap<T> {
+    private readonly items: T[] = [];
+
+    constructor(private readonly compare: (a: T, b: T) => number) {}
+
+    push(item: T): void {
+        const items = this.items;
+        items.push(item);
+        for (let i = items.length - 1; i > 0; ) {
+            const parent = (i - 1) >> 1;
+            if (this.compare(items[parent], items[i]) <= 0) break;
+            [items[parent], items[i]] = [items[i], items[parent]];
+            i = parent;
+        }
     }
-    list.splice(lo, 0, action);
+
+    pop(): T | undefined {
+        const items = this.items;
+        const top = items[0];
+        const last = items.pop();
+        if (items.length === 0 || last === undefined) return top;
+        items[0] = last;
+        for (let i = 0; ; ) {
+            const l = 2 * i + 1;
+            const r = l + 1;
+            let least = i;
+            if (l < items.length && this.compare(items[l], items[least]) < 0) least = l;
+            if (r < items.length && this.compare(items[r], items[least]) < 0) least = r;
+            if (least === i) break;
+            [items[least], items[i]] = [items[i], items[least]];
+            i = least;
+        }
+        return top;
+    }
 }
 
 function before(a: Action, b: Action): number {

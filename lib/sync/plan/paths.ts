@@ -14,7 +14,11 @@ export function baseName(path: string): string {
 }
 
 export function depth(path: string): number {
-    return path === '' ? 0 : path.split('/').length;
+    if (path === '') return 0;
+    // Counted in place: sorts call this per comparison, and split() allocated an array each time.
+    let n = 1;
+    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) n++;
+    return n;
 }
 
 /** True when `path` is `ancestor` itself or lies beneath it. */

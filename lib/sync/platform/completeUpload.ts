@@ -2,6 +2,7 @@ import type { DriveRecord } from '../../drives/driveRecord';
 import { QuickXorHash } from '../../hash/quickxorhash';
 import { ApiError } from '../../http/apiError';
 import type { Services } from '../../runtime/services';
+import { markPlatformChanged } from './platformChanges';
 import { blobNameOf, META } from './platformLayout';
 import { platformContainer } from './platformContainer';
 
@@ -36,6 +37,7 @@ export async function completeUpload(services: Services, drive: DriveRecord, pat
     const etag = download.etag as string;
     try {
         const done = await blob.setMetadata({ ...download.metadata, [META.hash]: quickXorHash, [META.dirty]: '1' }, { conditions: { ifMatch: etag } });
+        await markPlatformChanged(services, drive.id);
         return { path, size: hash.bytesHashed, quickXorHash, eTag: done.etag ?? '' };
     } catch (e) {
         if ((e as { statusCode?: number }).statusCode === 412) {

@@ -1,6 +1,7 @@
 import type { BlockBlobClient } from '@azure/storage-blob';
 import type { DriveRecord } from '../../drives/driveRecord';
 import type { Services } from '../../runtime/services';
+import { markPlatformChanged } from './platformChanges';
 import { blobNameOf } from './platformLayout';
 import { platformContainer } from './platformContainer';
 
@@ -43,6 +44,8 @@ export async function createUploadSlot(services: Services, drive: DriveRecord, i
         );
         uploadUrl = `${blob.url}?${sas.toString()}`;
     }
+    // The write happens out of our sight (straight to Blob storage): the next sync lists the store.
+    await markPlatformChanged(services, drive.id);
     const headers: Record<string, string> = { 'x-ms-blob-type': 'BlockBlob' };
     if (input.contentType) headers['x-ms-blob-content-type'] = input.contentType;
     return { path: input.path, uploadUrl, method: 'PUT', headers, expiresOn: expiresOn.toISOString() };

@@ -17,6 +17,10 @@ export interface DeltaCursor {
     resync?: { reason: string; at: string };
     /** The drive root's id: delta parents resolve to it (learned from the first full listing). */
     rootId?: string;
+    /** When the platform listing of the last applied run began (engine/platformSide.ts). */
+    platformScannedAt?: string;
+    /** The platform change mark read before that listing (platformChanges.ts): a newer mark means list again. */
+    platformMarkId?: string;
     updatedAt: string;
 }
 

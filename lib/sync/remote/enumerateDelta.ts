@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Services } from '../../runtime/services';
-import type { DeltaItem } from './deltaItem';
+import { type DeltaItem, fromJournalItem, toJournalItem } from './deltaItem';
 import { type DeltaCursor, saveCursor } from './deltaCursor';
 import { DeltaRequestError, fetchDeltaPage, initialDeltaUrl } from './deltaRequest';
 import { dropJournal, journalPage, readJournal } from './pageJournal';
@@ -87,12 +87,12 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             await journalPage(services, driveId, cursor.enumerationId, cursor.pages, response.items);
             cursor = { ...cursor, pages: cursor.pages + 1, nextLink: response.nextLink };
             await saveCursor(services, driveId, cursor);
-            live.push(...response.items);
+            for (const item of response.items) live.push(compact(item));
             url = response.nextLink;
             continue;
         }
         if (!response.deltaLink) throw new DeltaRequestError(502, 'delta_without_link', 'A delta page carried neither a nextLink nor a deltaLink.');
-        live.push(...response.items);
+        for (const item of response.items) live.push(compact(item));
         const earlier = resumed && cursor.enumerationId === start?.enumerationId ? await readJournal(services, driveId, cursor.enumerationId!) : [];
         return {
             items: lastOccurrences(earlier, live),
@@ -120,4 +120,12 @@ function lastOccurrences(earlier: readonly DeltaItem[], later: readonly DeltaIte
         byId.set(item.id, item);
     }
     return [...byId.values()];
+}
+
+/**
+ * Keeps only the fields sync reads (the journal's form): Graph's objects carry `@odata` annotations and
+ * full parent references, several times the size, and a first sync holds every item of the drive.
+ */
+function compact(item: DeltaItem): DeltaItem {
+    return fromJournalItem(toJournalItem(item));
 }

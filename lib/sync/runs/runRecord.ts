@@ -22,7 +22,12 @@ export interface RunRecord {
     resync?: boolean;
     resyncReason?: string;
     delta?: { pages: number; items: number; requests: number; resumed: boolean; orphans: number };
+    /** Entries the platform listing returned; absent when the run did not list (see platformScan). */
     platformEntries?: number;
+    /** Why the platform store was listed; absent when the baseline stood for it (nothing written through the API since the last listing). */
+    platformScan?: 'first_sync' | 'resync' | 'manual' | 'sweep' | 'platform_changed' | 'scan_due';
+    /** Nothing changed on either side: the run loaded no baseline and planned nothing. */
+    unchanged?: boolean;
     baselineEntries?: number;
     /** Planned actions per kind. */
     counts?: Record<string, number>;

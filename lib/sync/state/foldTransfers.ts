@@ -15,9 +15,10 @@ type Pending = { row: JournalRow & { etag: string }; record: TransferRecord };
  */
 export async function foldTransfers(services: Services, driveId: string): Promise<number> {
     const table = await services.tables.get('transfers');
-    const filter = `PartitionKey eq '${tableKey(driveId).replace(/'/g, "''")}'`;
+    // Only rows the transfer handler flagged on success: after a 100,000-file first sync the partition
+    // keeps every journal row, and a run must not read them all again.
+    const filter = `PartitionKey eq '${tableKey(driveId).replace(/'/g, "''")}' and pendingFold eq true`;
     const pending: Pending[] = [];
-    // The state lives inside `document` (the handler's row shape), so the filter is the partition only.
     for await (const row of table.listEntities<JournalRow>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey', 'document'] } })) {
         const record = recordOf(row);
         if (record.state === 'succeeded' && record.result && record.folded !== true) pending.push({ row, record });
@@ -29,7 +30,7 @@ export async function foldTransfers(services: Services, driveId: string): Promis
     for (const { row, record } of pending) {
         // Conditional on the row as read: if it was rewritten meanwhile (a replay), the next fold decides.
         const document = JSON.stringify({ ...record, folded: true });
-        await table.updateEntity({ partitionKey: row.partitionKey, rowKey: row.rowKey, document }, 'Merge', { etag: row.etag }).catch((e: { statusCode?: number }) => {
+        await table.updateEntity({ partitionKey: row.partitionKey, rowKey: row.rowKey, document, pendingFold: false }, 'Merge', { etag: row.etag }).catch((e: { statusCode?: number }) => {
             if (e.statusCode !== 412 && e.statusCode !== 404) throw e;
         });
     }

@@ -14,6 +14,8 @@ export interface JournalRow {
     rowKey: string;
     document: string;
     message?: string;
+    /** True from the handler's success until foldTransfers has folded the result into the baseline. */
+    pendingFold?: boolean;
 }
 
 export function journalKeys(driveId: string, transferId: string): Pick<JournalRow, 'partitionKey' | 'rowKey'> {
@@ -21,7 +23,8 @@ export function journalKeys(driveId: string, transferId: string): Pick<JournalRo
 }
 
 export function toJournalRow(record: TransferRecord, message?: TransferMessage): JournalRow {
-    return { ...journalKeys(record.driveId, record.transferId), document: JSON.stringify(record), ...(message ? { message: JSON.stringify(message) } : {}) };
+    const pendingFold = record.state === 'succeeded' && record.folded !== true;
+    return { ...journalKeys(record.driveId, record.transferId), document: JSON.stringify(record), ...(message ? { message: JSON.stringify(message) } : {}), ...(pendingFold ? { pendingFold } : {}) };
 }
 
 export function recordOf(row: Pick<JournalRow, 'document'>): TransferRecord {

@@ -118,13 +118,13 @@ export interface QuietResult {
  * the transfers they enqueued, and repeat until a run plans no work, at most `maxRounds` rounds.
  * A run that fails or holds deletes ends the loop too (nothing more happens without a person).
  */
-export async function syncUntilQuiet(drive: DriveRecord, options: { maxRounds?: number } = {}): Promise<QuietResult> {
+export async function syncUntilQuiet(drive: DriveRecord, options: { maxRounds?: number; trigger?: SyncMessage['trigger'] } = {}): Promise<QuietResult> {
     const runs: RunRecord[] = [];
     const transfers: TransferDelivery[] = [];
     const s = await services();
     for (let round = 0; round < (options.maxRounds ?? 6); round++) {
         const queued = await takeSyncMessages(drive.id);
-        const messages = queued.length ? queued : [syncMessage(drive)];
+        const messages = queued.length ? queued : [syncMessage(drive, options.trigger ? { trigger: options.trigger } : {})];
         let work = 0;
         let stop = false;
         for (const m of messages) {

@@ -1,0 +1,96 @@
+import type { DriveRecord } from '../../../lib/drives/driveRecord';
+import type { RunRecord } from '../../../lib/sync/runs';
+import type { ConnectedService } from '../../support/connectedService';
+import { describeRuns, isQuiet, PlatformSide, remoteTree, services, startScenarioService, syncUntilQuiet, treeDiff, type QuietResult } from './scenarioHarness';
+
+/**
+ * When a sync lists the platform store (engine/platformSide.ts): the platform writes through the API,
+ * which marks the drive, so a run caused by a SharePoint change or by the schedule reads the platform
+ * side from the baseline; "Sync now", the sweep, a first sync, a 410 and PlatformScanMinutes list it.
+ */
+let svc: ConnectedService;
+let drive: DriveRecord;
+let platform: PlatformSide;
+let gid: string;
+
+const sim = () => svc.sim.graph;
+
+async function quiet(trigger: 'timer' | 'webhook' | 'manual'): Promise<QuietResult> {
+    const result = await syncUntilQuiet(drive, { trigger });
+    if (!isQuiet(result)) throw new Error(`The drive did not get quiet:\n${describeRuns(result)}`);
+    const diff = treeDiff(remoteTree(svc, gid), await platform.tree());
+    if (diff.length) throw new Error(`Sides differ:\n${diff.join('\n')}\n${describeRuns(result)}`);
+    return result;
+}
+
+const firstRun = (r: QuietResult): RunRecord => r.runs[0]!;
+
+async function setScanMinutes(minutes: number): Promise<void> {
+    const patched = await svc.env.api('PATCH', '/api/manage/properties', { body: { PlatformScanMinutes: minutes } });
+    expect(patched.status).toBe(200);
+}
+
+beforeAll(async () => {
+    svc = await startScenarioService();
+    drive = (await svc.connectDrive({ name: 'Scan OneDrive', kind: 'onedrive' }, svc.sim.demo.users.megan.userPrincipalName)).drive;
+    gid = drive.graph!.driveId;
+    platform = new PlatformSide(await services(), drive);
+    const first = await quiet('manual');
+    expect(firstRun(first)).toMatchObject({ firstSync: true, platformScan: 'first_sync' });
+}, 120_000);
+
+afterAll(async () => {
+    await svc?.stop();
+});
+
+describe('platform listing', () => {
+    it('a scheduled run of an unchanged drive makes one Graph request and loads neither the baseline nor a listing', async () => {
+        sim().resetCounters();
+        const result = await quiet('timer');
+        expect(result.runs).toHaveLength(1);
+        expect(firstRun(result)).toMatchObject({ status: 'succeeded', unchanged: true, delta: { requests: 1, items: 0 } });
+        expect(firstRun(result).platformScan).toBeUndefined();
+        expect(firstRun(result).baselineEntries).toBeUndefined();
+        expect(sim().counters().requests).toBe(1);
+    });
+
+    it('a SharePoint change is applied from the baseline, without listing the platform', async () => {
+        sim().putFile(gid, '/Scan/remote.txt', 'from SharePoint');
+        const result = await quiet('webhook');
+        expect(firstRun(result).platformScan).toBeUndefined();
+        expect(firstRun(result).counts).toMatchObject({ download: 1 });
+        expect(await platform.read('Scan/remote.txt')).toBe('from SharePoint');
+    });
+
+    it('an upload completed through the API makes the next scheduled run list the store', async () => {
+        await platform.put('Scan/platform.txt', 'from the platform');
+        const result = await quiet('timer');
+        expect(firstRun(result)).toMatchObject({ platformScan: 'platform_changed', counts: { upload: 1 } });
+        expect(sim().readContent(gid, '/Scan/platform.txt').toString('utf8')).toBe('from the platform');
+        // Listed once: the run after it trusts the baseline again.
+        expect(firstRun(await quiet('timer')).platformScan).toBeUndefined();
+    });
+
+    it('a blob deleted around the API deletes nothing until a listing sees it, then goes to the recycle bin', async () => {
+        await platform.remove('Scan/remote.txt');
+        const scheduled = await syncUntilQuiet(drive, { trigger: 'timer' });
+        expect(firstRun(scheduled)).toMatchObject({ status: 'succeeded', unchanged: true });
+        expect(sim().getItem(gid, '/Scan/remote.txt')).toBeDefined();
+
+        await setScanMinutes(0);
+        try {
+            const due = await quiet('timer');
+            expect(firstRun(due)).toMatchObject({ platformScan: 'scan_due', counts: { deleteRemote: 1 } });
+            expect(sim().getItem(gid, '/Scan/remote.txt')).toBeUndefined();
+        } finally {
+            await setScanMinutes(60);
+        }
+    });
+
+    it('"Sync now" always lists the store', async () => {
+        await platform.remove('Scan/platform.txt');
+        const result = await quiet('manual');
+        expect(firstRun(result)).toMatchObject({ platformScan: 'manual', counts: { deleteRemote: 1 } });
+        expect(sim().getItem(gid, '/Scan/platform.txt')).toBeUndefined();
+    });
+});
