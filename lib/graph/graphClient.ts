@@ -1,5 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { acquireGraphToken } from '../auth/accessToken';
+import { AccountAuthError, acquireGraphToken } from '../auth/accessToken';
 import { cloudEndpoints } from '../integration/cloud';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
@@ -14,7 +14,7 @@ export async function graphClientForAccount(services: Services, integration: Int
 }
 
 export async function createGraphClient(services: Services, integration: IntegrationRecord, getToken: () => Promise<string>): Promise<Client> {
-    const { Client } = await import('@microsoft/microsoft-graph-client');
+    const { Client, GraphClientError } = await import('@microsoft/microsoft-graph-client');
     const { graphBaseUrl } = cloudEndpoints(integration.cloud, services.config.m365);
     const url = new URL(graphBaseUrl);
     const version = url.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0';
@@ -27,10 +27,19 @@ export async function createGraphClient(services: Services, integration: Integra
         authProvider: (done) => {
             getToken().then(
                 (token) => done(null, token),
-                (e: unknown) => done(e, null)
+                // The client rebuilds any other Error as a GraphError and drops it; a GraphClientError
+                // passes through untouched, so the sign-in failure survives (signInFailureIn).
+                (e: unknown) => done(e instanceof AccountAuthError ? Object.assign(new GraphClientError(e.message), { customError: e }) : e, null)
             );
         },
     });
+}
+
+/** The sign-in failure behind an error: thrown by the token step, or carried through the Graph client. */
+export function signInFailureIn(e: unknown): AccountAuthError | undefined {
+    if (e instanceof AccountAuthError) return e;
+    const inner = (e as { customError?: unknown } | undefined)?.customError;
+    return inner instanceof AccountAuthError ? inner : undefined;
 }
 
 /** Graph's error, as the client surfaces it: status, code, request id (for support cases). */

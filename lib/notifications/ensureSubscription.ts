@@ -1,7 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { AccountAuthError } from '../auth/accessToken';
 import type { DriveRecord } from '../drives/driveRecord';
-import { graphClientForAccount, GraphFailure } from '../graph/graphClient';
+import { graphClientForAccount, GraphFailure, signInFailureIn } from '../graph/graphClient';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
 import { hashClientState, newClientState } from './clientState';
@@ -40,8 +39,9 @@ export async function ensureSubscription(services: Services, integration: Integr
         const client = await graphClientForAccount(services, integration, drive.account.homeAccountId);
         return await ensureWith({ services, integration, drive: drive as ConnectedDrive, url: url.url, client, policy });
     } catch (e) {
-        if (!(e instanceof AccountAuthError)) throw e;
-        return markDrive(table, drive, 'error', { reason: { code: e.failure.code, message: e.failure.message } });
+        const signIn = signInFailureIn(e);
+        if (!signIn) throw e;
+        return markDrive(table, drive, 'error', { reason: { code: signIn.failure.code, message: signIn.failure.message } });
     }
 }
 

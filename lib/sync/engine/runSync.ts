@@ -8,6 +8,7 @@ import { getRun, newRunId, saveOutcomes, updateRun, type RunRecord } from '../ru
 import { defaultDeps, type SyncDeps } from './deps';
 import { markSyncRequestsServed } from '../../notifications/syncRequests';
 import { acquireLease, type DriveLease } from './lease';
+import { markDriveIfSignInLost } from './markUnhealthy';
 import { PhaseTimer } from './phaseTimer';
 import { reconcile } from './reconcile';
 import { isFresh, updateSchedule } from './schedule';
@@ -66,6 +67,7 @@ async function runUnderLease(services: Services, drive: DriveRecord, base: RunRe
         retryAfterSeconds = error.retryable ? (error.retryAfterSeconds ?? 0) : undefined;
         if (error.code === 'graph_throttled') await (await defaultDeps()).throttle.record(services, (await loadIntegration(services, drive.integrationId))!.tenantId, error.retryAfterSeconds).catch(() => undefined);
         options.log?.warn('Sync run failed', { driveId: drive.id, runId: base.runId, error });
+        await markDriveIfSignInLost(services, drive, e, options.log).catch(() => undefined);
         const { retryAfterSeconds: _omit, ...recorded } = error;
         run = await finish(services, run, startedAt, timer, { status: 'failed', error: recorded }).catch(() => run);
     } finally {

@@ -1,5 +1,4 @@
-import { AccountAuthError } from '../../auth/accessToken';
-import { graphFailure } from '../../graph/graphClient';
+import { graphFailure, signInFailureIn } from '../../graph/graphClient';
 import { DeltaRequestError } from '../remote';
 import type { RunRecord } from '../runs';
 import { LeaseLostError } from './lease';
@@ -15,8 +14,9 @@ export function runError(e: unknown): NonNullable<RunRecord['error']> & { retryA
             ...(e.retryAfterSeconds ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
         };
     }
-    if (e instanceof AccountAuthError) {
-        return { code: e.failure.code, message: e.failure.message, hint: e.failure.hint ?? 'Reconnect the drive.', retryable: !e.needsReauth };
+    const auth = signInFailureIn(e);
+    if (auth) {
+        return { code: auth.failure.code, message: auth.failure.message, hint: auth.failure.hint ?? 'Reconnect the drive.', retryable: !auth.needsReauth };
     }
     if (e instanceof LeaseLostError) return { code: 'lease_lost', message: e.message, retryable: true };
     const failure = graphFailure(e);
@@ -25,3 +25,4 @@ export function runError(e: unknown): NonNullable<RunRecord['error']> & { retryA
     }
     return { code: 'internal_error', message: e instanceof Error ? e.message.slice(0, 500) : 'The run failed.', hint: 'Check the function logs for this run id.', retryable: true };
 }
+
