@@ -15,12 +15,18 @@ export async function sendMessage(queue: QueueClient, message: unknown, options:
     await queue.sendMessage(encodeMessage(message), options.delaySeconds ? { visibilityTimeout: options.delaySeconds } : undefined);
 }
 
-const created = new WeakMap<QueueClient, Promise<unknown>>();
+/** By queue URL: callers build a new QueueClient per send, and a create call per message is a wasted round trip. */
+const created = new Map<string, Promise<unknown>>();
 
 /** Creates the queue once per process (the Functions host creates trigger queues too, but not in tests). */
 export async function ensureQueue(queue: QueueClient): Promise<QueueClient> {
-    let p = created.get(queue);
-    if (!p) created.set(queue, (p = queue.createIfNotExists()));
+    let p = created.get(queue.url);
+    if (!p) {
+        p = queue.createIfNotExists();
+        created.set(queue.url, p);
+        // A failed create is not remembered: the next send tries again.
+        p.catch(() => created.delete(queue.url));
+    }
     await p;
     return queue;
 }

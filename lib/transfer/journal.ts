@@ -18,7 +18,7 @@ interface Row {
     checkpoint?: string;
     leaseOwner?: string;
     leaseUntil?: number;
-    /** Set when the transfer succeeded and the sync engine has not folded it into the baseline yet (foldTransfers.ts filters on it). */
+    /** Set when the transfer succeeded or was skipped and the sync engine has not folded (or re-planned) it yet (foldTransfers.ts filters on it). */
     pendingFold?: boolean;
 }
 
@@ -106,7 +106,7 @@ export class JournalEntry {
 
     /** Ends the transfer: the record keeps the outcome, the checkpoint and lease go. */
     async finish(state: TransferState, patch: Pick<TransferRecord, 'result' | 'error'> & { bytesDone?: number }): Promise<void> {
-        await this.write({ ...this.record, ...patch, state, bytesDone: patch.bytesDone ?? this.record.bytesDone }, { checkpoint: undefined, leaseOwner: undefined, leaseUntil: undefined, ...(state === 'succeeded' ? { pendingFold: true } : {}) });
+        await this.write({ ...this.record, ...patch, state, bytesDone: patch.bytesDone ?? this.record.bytesDone }, { checkpoint: undefined, leaseOwner: undefined, leaseUntil: undefined, ...(state === 'succeeded' || state === 'skipped' ? { pendingFold: true } : {}) });
     }
 
     /** Stops for now (time budget): keeps the checkpoint, frees the lease for the next slice. */

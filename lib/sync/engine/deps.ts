@@ -5,6 +5,7 @@ import type { Services } from '../../runtime/services';
 import type { ApplyContext } from '../apply/applyContext';
 import type { ItemOutcome } from '../contracts';
 import type { BaselineEntry, PlatformEntry, Plan } from '../plan';
+import type { FoldResult } from '../state/foldTransfers';
 
 /**
  * What a sync run needs from the rest of the service: the platform side, the baseline, the applier,
@@ -12,7 +13,7 @@ import type { BaselineEntry, PlatformEntry, Plan } from '../plan';
  * single parts.
  */
 export interface SyncDeps {
-    foldTransfers(services: Services, driveId: string): Promise<number>;
+    foldTransfers(services: Services, driveId: string): Promise<FoldResult>;
     loadBaseline(services: Services, driveId: string): Promise<BaselineEntry[]>;
     listPlatformEntries(services: Services, drive: DriveRecord): Promise<PlatformEntry[]>;
     applyPlan(ctx: ApplyContext, plan: Plan): Promise<{ outcomes: ItemOutcome[]; transfersEnqueued: number }>;

@@ -3,11 +3,13 @@ import type { PlatformChangeMark } from '../platform/platformChanges';
 import type { SyncMessage } from '../contracts';
 
 /** Why a run lists the whole platform store (recorded on the run), or `undefined` when it need not. */
-export type PlatformScanReason = 'first_sync' | 'resync' | 'manual' | 'sweep' | 'platform_changed' | 'scan_due';
+export type PlatformScanReason = 'first_sync' | 'resync' | 'transfer_skipped' | 'manual' | 'sweep' | 'platform_changed' | 'scan_due';
 
 export interface PlatformScanInput {
     firstSync: boolean;
     resync: boolean;
+    /** An upload was skipped (its file changed after planning): only a listing shows the file again. */
+    transferSkipped?: boolean;
     trigger: SyncMessage['trigger'];
     mark: PlatformChangeMark | undefined;
     /** When the last listing that a finished run applied began, and the mark it covered. */
@@ -28,6 +30,7 @@ export interface PlatformScanInput {
 export function platformScanReason(input: PlatformScanInput): PlatformScanReason | undefined {
     if (input.firstSync) return 'first_sync';
     if (input.resync) return 'resync';
+    if (input.transferSkipped) return 'transfer_skipped';
     if (input.trigger === 'manual' || input.trigger === 'sweep') return input.trigger;
     const last = input.lastScanAt ? Date.parse(input.lastScanAt) : Number.NaN;
     if (Number.isNaN(last) || input.now - last >= input.scanMinutes * 60_000) return 'scan_due';

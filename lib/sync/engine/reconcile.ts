@@ -1,3 +1,4 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { raiseAlert, resolveAlert } from '../../alerts';
 import type { DriveRecord } from '../../drives/driveRecord';
 import type { IntegrationRecord } from '../../integration/integrationRepository';
@@ -6,7 +7,7 @@ import type { Services } from '../../runtime/services';
 import type { ItemOutcome, SyncMessage } from '../contracts';
 import { planSync, type Plan } from '../plan';
 import { readPlatformChangeMark } from '../platform/platformChanges';
-import { dropJournal, enumerateDelta, loadCursor, saveCursor, toRemoteEntries, type DeltaCursor, type DeltaItem } from '../remote';
+import { dropJournal, enumerateDelta, fetchItems, loadCursor, saveCursor, toRemoteEntries, type DeltaCursor, type DeltaItem } from '../remote';
 import { planOutcomes, type RunRecord } from '../runs';
 import { clearDeleteDecision, holdDeletes, readDeleteDecision } from './deleteDecision';
 import type { SyncDeps } from './deps';
@@ -45,7 +46,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const startedAt = new Date();
     const graphDriveId = drive.graph!.driveId;
     const graph = await deps.graphClient(services, integration, drive);
-    const folded = await timer.time('fold', () => deps.foldTransfers(services, drive.id));
+    const fold = await timer.time('fold', () => deps.foldTransfers(services, drive.id));
+    const folded = fold.folded + fold.replan.remoteIds.length + fold.replan.uploads;
     const { cursor } = await timer.time('cursor', () => loadCursor(services, drive.id));
     // With a deltaLink the drive has synced before; only without one does the baseline decide.
     let baseline = cursor?.deltaLink ? undefined : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
@@ -53,7 +55,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     await deps.throttle.wait(services, integration.tenantId);
     const delta = await timer.time('delta', () => enumerateDelta({ services, driveId: drive.id, graphDriveId, graph, cursor, checkpoint: () => lease.assertHeld() }));
     const [{ properties }, mark] = await Promise.all([readProperties(await services.tables.get('properties')), readPlatformChangeMark(services, drive.id)]);
-    const scan = platformScanReason({ firstSync, resync: !!delta.resync, trigger: input.trigger, mark, lastScanAt: cursor?.platformScannedAt, lastScanMarkId: cursor?.platformMarkId, scanMinutes: properties.PlatformScanMinutes, now: startedAt.getTime() });
+    const scan = platformScanReason({ firstSync, resync: !!delta.resync, transferSkipped: fold.replan.uploads > 0, trigger: input.trigger, mark, lastScanAt: cursor?.platformScannedAt, lastScanMarkId: cursor?.platformMarkId, scanMinutes: properties.PlatformScanMinutes, now: startedAt.getTime() });
     if (!scan && delta.items.length === 0 && folded === 0 && !baseline) {
         // Nothing changed on either side: no baseline, no listing, no plan (a fixed handful of storage calls).
         if (!dryRun) await timer.time('cursor', () => keepCursor(services, drive.id, cursor, delta));
@@ -61,9 +63,10 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     }
     baseline ??= await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
     const known = baseline;
+    const remoteItems = await withSkippedItems(graph, graphDriveId, delta.items, fold.replan.remoteIds);
     const platform = scan ? await timer.time('platform', () => deps.listPlatformEntries(services, drive)) : platformFromBaseline(known);
     const { plan, orphans, decision } = await timer.time('plan', async () => {
-        const resolved = toRemoteEntries(delta.items, known, delta.rootId ?? cursor?.rootId);
+        const resolved = toRemoteEntries(remoteItems, known, delta.rootId ?? cursor?.rootId);
         const decision = await readDeleteDecision(services, drive.id);
         const liveCount = resolved.entries.filter((e) => !e.deleted).length;
         const planned = planSync({
@@ -102,9 +105,17 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             transfersEnqueued: applied.transfersEnqueued,
             ...(plan.heldDeletes ? { heldDeletes: plan.deletes } : {}),
             ...(decision && decision.state !== 'pending' ? { deleteDecision: decision.state } : {}),
-            foldedTransfers: folded,
+            foldedTransfers: fold.folded,
+            ...(fold.replan.remoteIds.length + fold.replan.uploads > 0 ? { replannedTransfers: fold.replan.remoteIds.length + fold.replan.uploads } : {}),
         },
     };
+}
+
+/** Delta's items plus the current state of items whose transfer was skipped and that delta did not list again. */
+async function withSkippedItems(graph: Client, graphDriveId: string, items: DeltaItem[], skipped: readonly string[]): Promise<DeltaItem[]> {
+    const listed = new Set(items.map((i) => i.id));
+    const missing = skipped.filter((id) => !listed.has(id));
+    return missing.length === 0 ? items : [...items, ...(await fetchItems(graph, graphDriveId, missing))];
 }
 
 /** An unchanged drive: the cursor is rewritten only if Graph handed out a different deltaLink. */

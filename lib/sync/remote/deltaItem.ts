@@ -67,6 +67,14 @@ export function fromJournalItem(j: JournalItem): DeltaItem {
     };
 }
 
+/**
+ * Keeps only the fields sync reads (the journal's form): Graph's objects carry `@odata` annotations and
+ * full parent references, several times the size, and a first sync holds every item of the drive.
+ */
+export function compactItem(item: DeltaItem): DeltaItem {
+    return fromJournalItem(toJournalItem(item));
+}
+
 /** fileSystemInfo is what users and the platform see; the item's own date moves on server-side edits too. */
 export function modifiedOf(item: DeltaItem): string | undefined {
     return item.fileSystemInfo?.lastModifiedDateTime ?? item.lastModifiedDateTime;

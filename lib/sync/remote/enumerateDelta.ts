@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Services } from '../../runtime/services';
-import { type DeltaItem, fromJournalItem, toJournalItem } from './deltaItem';
+import { compactItem, type DeltaItem } from './deltaItem';
 import { type DeltaCursor, saveCursor } from './deltaCursor';
 import { DeltaRequestError, fetchDeltaPage, initialDeltaUrl } from './deltaRequest';
 import { dropJournal, journalPage, readJournal } from './pageJournal';
@@ -87,12 +87,12 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             await journalPage(services, driveId, cursor.enumerationId, cursor.pages, response.items);
             cursor = { ...cursor, pages: cursor.pages + 1, nextLink: response.nextLink };
             await saveCursor(services, driveId, cursor);
-            for (const item of response.items) live.push(compact(item));
+            for (const item of response.items) live.push(compactItem(item));
             url = response.nextLink;
             continue;
         }
         if (!response.deltaLink) throw new DeltaRequestError(502, 'delta_without_link', 'A delta page carried neither a nextLink nor a deltaLink.');
-        for (const item of response.items) live.push(compact(item));
+        for (const item of response.items) live.push(compactItem(item));
         const earlier = resumed && cursor.enumerationId === start?.enumerationId ? await readJournal(services, driveId, cursor.enumerationId!) : [];
         return {
             items: lastOccurrences(earlier, live),
@@ -122,10 +122,3 @@ function lastOccurrences(earlier: readonly DeltaItem[], later: readonly DeltaIte
     return [...byId.values()];
 }
 
-/**
- * Keeps only the fields sync reads (the journal's form): Graph's objects carry `@odata` annotations and
- * full parent references, several times the size, and a first sync holds every item of the drive.
- */
-function compact(item: DeltaItem): DeltaItem {
-    return fromJournalItem(toJournalItem(item));
-}

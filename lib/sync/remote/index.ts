@@ -1,6 +1,7 @@
 export { enumerateDelta, type DeltaEnumeration, type EnumerateInput } from './enumerateDelta';
 export { loadCursor, saveCursor, type DeltaCursor } from './deltaCursor';
 export { dropJournal } from './pageJournal';
+export { fetchItems } from './fetchItems';
 export { toRemoteEntries, type ResolvedRemote } from './remoteEntries';
 export { DeltaRequestError } from './deltaRequest';
 export type { DeltaItem } from './deltaItem';

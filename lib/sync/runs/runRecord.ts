@@ -25,7 +25,7 @@ export interface RunRecord {
     /** Entries the platform listing returned; absent when the run did not list (see platformScan). */
     platformEntries?: number;
     /** Why the platform store was listed; absent when the baseline stood for it (nothing written through the API since the last listing). */
-    platformScan?: 'first_sync' | 'resync' | 'manual' | 'sweep' | 'platform_changed' | 'scan_due';
+    platformScan?: 'first_sync' | 'resync' | 'transfer_skipped' | 'manual' | 'sweep' | 'platform_changed' | 'scan_due';
     /** Nothing changed on either side: the run loaded no baseline and planned nothing. */
     unchanged?: boolean;
     baselineEntries?: number;
@@ -36,6 +36,8 @@ export interface RunRecord {
     transfersEnqueued?: number;
     /** Finished transfers folded into the baseline before planning. */
     foldedTransfers?: number;
+    /** Skipped transfers (a side changed after planning) whose items this run looked at again. */
+    replannedTransfers?: number;
     /** Deletes the big-delete guard held for approval (POST /api/drives/{id}/deletes/approve). */
     heldDeletes?: { remote: number; platform: number };
     /** The approval decision this run carried out. */

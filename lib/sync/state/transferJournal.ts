@@ -14,7 +14,7 @@ export interface JournalRow {
     rowKey: string;
     document: string;
     message?: string;
-    /** True from the handler's success until foldTransfers has folded the result into the baseline. */
+    /** True from the handler's success (or skip) until foldTransfers has folded (or reported) it. */
     pendingFold?: boolean;
 }
 
@@ -23,7 +23,7 @@ export function journalKeys(driveId: string, transferId: string): Pick<JournalRo
 }
 
 export function toJournalRow(record: TransferRecord, message?: TransferMessage): JournalRow {
-    const pendingFold = record.state === 'succeeded' && record.folded !== true;
+    const pendingFold = (record.state === 'succeeded' || record.state === 'skipped') && record.folded !== true;
     return { ...journalKeys(record.driveId, record.transferId), document: JSON.stringify(record), ...(message ? { message: JSON.stringify(message) } : {}), ...(pendingFold ? { pendingFold } : {}) };
 }
 

@@ -1,7 +1,8 @@
 import type { DriveRecord } from '../../../lib/drives/driveRecord';
 import type { RunRecord } from '../../../lib/sync/runs';
 import type { ConnectedService } from '../../support/connectedService';
-import { describeRuns, isQuiet, PlatformSide, remoteTree, services, startScenarioService, syncUntilQuiet, treeDiff, type QuietResult } from './scenarioHarness';
+import { runSync } from '../../../lib/sync/engine';
+import { describeRuns, isQuiet, PlatformSide, processTransfers, remoteTree, services, startScenarioService, syncMessage, syncUntilQuiet, treeDiff, type QuietResult } from './scenarioHarness';
 
 /**
  * When a sync lists the platform store (engine/platformSide.ts): the platform writes through the API,
@@ -92,5 +93,24 @@ describe('platform listing', () => {
         const result = await quiet('manual');
         expect(firstRun(result)).toMatchObject({ platformScan: 'manual', counts: { deleteRemote: 1 } });
         expect(sim().getItem(gid, '/Scan/platform.txt')).toBeUndefined();
+    });
+
+    it('a download skipped because the platform wrote the same path meanwhile is planned again: both versions kept', async () => {
+        sim().putFile(gid, '/Scan/race.txt', 'the SharePoint version');
+        const planned = await runSync(await services(), syncMessage(drive, { trigger: 'webhook' }));
+        expect(planned).toMatchObject({ outcome: 'ran', run: { counts: { download: 1 } } });
+        // Before the transfer runs, the platform writes the same path: the download must not overwrite it.
+        await platform.put('Scan/race.txt', 'the platform version');
+        expect(await processTransfers()).toContainEqual(expect.objectContaining({ platformPath: 'Scan/race.txt', outcome: 'skipped' }));
+
+        // Delta will not list the unchanged SharePoint item again: the next run fetches it by id.
+        const result = await quiet('webhook');
+        expect(firstRun(result)).toMatchObject({ replannedTransfers: 1 });
+        const contents = sim()
+            .listTree(gid)
+            .filter((i) => i.path.startsWith('/Scan/race'))
+            .map((i) => sim().readContent(gid, i.path).toString('utf8'))
+            .sort();
+        expect(contents).toEqual(['the SharePoint version', 'the platform version']);
     });
 });

@@ -1,4 +1,4 @@
-import type { TransferRecord } from '../../../lib/sync/contracts';
+import type { TransferMessage, TransferRecord } from '../../../lib/sync/contracts';
 import type { Services } from '../../../lib/runtime/services';
 import { applyBaselineChanges, loadBaseline } from '../../../lib/sync/state/baselineStore';
 import { foldTransfers } from '../../../lib/sync/state/foldTransfers';
@@ -34,7 +34,7 @@ describe('foldTransfers', () => {
         for (const r of [record('a1', 'succeeded', {}), record('a2', 'succeeded', { remoteId: 'R-a2' }), record('a3', 'failed'), record('a4', 'running')]) {
             await table.createEntity(toJournalRow(r));
         }
-        expect(await foldTransfers(services, 'drv_fold')).toBe(2);
+        expect(await foldTransfers(services, 'drv_fold')).toEqual({ folded: 2, replan: { remoteIds: [], uploads: 0 } });
         const rows = new Map((await loadBaseline(services, 'drv_fold')).map((r) => [r.remoteId, r]));
         expect(rows.get('R-a1')).toEqual({
             remoteId: 'R-a1',
@@ -53,7 +53,7 @@ describe('foldTransfers', () => {
         const folded = recordOf((await readJournalRow(table, 'drv_fold', 'run1.a1')) as JournalRow);
         expect(folded).toMatchObject({ folded: true, state: 'succeeded', transferId: 'run1.a1' });
         // Idempotent: nothing left to fold.
-        expect(await foldTransfers(services, 'drv_fold')).toBe(0);
+        expect(await foldTransfers(services, 'drv_fold')).toEqual({ folded: 0, replan: { remoteIds: [], uploads: 0 } });
         expect(await loadBaseline(services, 'drv_fold')).toHaveLength(2);
     });
 
@@ -65,5 +65,29 @@ describe('foldTransfers', () => {
         await table.createEntity(toJournalRow(first));
         await foldTransfers(services, 'drv_fold');
         expect((await loadBaseline(services, 'drv_fold')).find((r) => r.remoteId === 'R-b')?.remoteETag).toBe('"second"');
+    });
+
+    it('reports skipped transfers for re-planning, once, and leaves the baseline alone', async () => {
+        const table = await services.tables.get('transfers');
+        const download = { ...record('c1', 'skipped'), driveId: 'drv_skip', direction: 'download' as const };
+        const upload = { ...record('c2', 'skipped'), driveId: 'drv_skip', direction: 'upload' as const };
+        const message = (r: TransferRecord, itemId?: string): TransferMessage => ({
+            kind: 'transfer',
+            transferId: r.transferId,
+            integrationId: 'int',
+            driveId: r.driveId,
+            runId: r.runId,
+            actionId: r.actionId,
+            direction: r.direction,
+            platformPath: r.platformPath,
+            remote: { parentPath: 'docs', name: `${r.actionId}.docx`, ...(itemId ? { itemId } : {}) },
+            expected: { size: 100 },
+            conflictBehavior: 'fail',
+        });
+        await table.createEntity(toJournalRow(download, message(download, 'R-c1')));
+        await table.createEntity(toJournalRow(upload, message(upload)));
+        expect(await foldTransfers(services, 'drv_skip')).toEqual({ folded: 0, replan: { remoteIds: ['R-c1'], uploads: 1 } });
+        expect(await loadBaseline(services, 'drv_skip')).toEqual([]);
+        expect(await foldTransfers(services, 'drv_skip')).toEqual({ folded: 0, replan: { remoteIds: [], uploads: 0 } });
     });
 });
