@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HostJson } from '../../dev/host/localHost';
-import { BlobServiceClient } from '@azure/storage-blob';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { quickXorHash } from '../../lib/hash/quickxorhash';
 import { startAzurite } from '../../dev/azurite/azurite';
+import { milestones, printBreakdown, type Milestones } from './breakdown';
 import { ensureDevCertificates } from '../../dev/tls/devCertificates';
 import { functions as registry } from '../../functions/registry';
 import { forgetSyncRequests, resetSyncRequestCacheForTests } from '../../lib/notifications/syncRequests';
@@ -14,7 +16,8 @@ import { percentile, sleep, startNotifyingService, type NotifyingService } from 
  * acting on it, over BENCH_CHANGES (≥ 50) changes.
  *
  * - When a sync queue handler is registered (the sync engine + transfers): change → file present with
- *   the new bytes in the platform store, with notifications on.
+ *   the new bytes (and their quickXorHash, stored once the transfer verified them) in the platform
+ *   store, with notifications on; then where that time went, hop by hop, from the host's log lines.
  * - Always: change → webhook SyncMessage enqueued (the notification path alone), and → visible
  *   (plus the debounce delay).
  * - With notifications off the drive waits for its schedule: the change lands uniformly within the
@@ -49,7 +52,12 @@ async function main(): Promise<void> {
         const notify = await measureEnqueue(svc, drive.id, drive.graph.driveId);
         print('change → webhook SyncMessage enqueued', notify.enqueued);
         print('change → SyncMessage visible (+ debounce)', notify.visible);
-        if (hasSyncEngine) print('change → file in platform store (notifications)', await measureEndToEnd(svc, drive.graph.driveId));
+        if (hasSyncEngine) {
+            const e2e = await measureEndToEnd(svc, drive.id, drive.graph.driveId);
+            print('change → file in platform store (notifications)', e2e.map((m) => m.blobSeen));
+            printBreakdown(e2e);
+            await printRunPhases(svc, drive.id);
+        }
         else console.log('change → file in platform store: not measured (no sync queue handler registered yet)');
         console.log(`schedule only (notifications off, ${SCHEDULE_MINUTES}-minute interval): p50 ≈ ${(SCHEDULE_MINUTES / 2).toFixed(1)} min, p95 ≈ ${(SCHEDULE_MINUTES * 0.95).toFixed(1)} min`);
     } finally {
@@ -67,49 +75,89 @@ async function measureEnqueue(svc: NotifyingService, driveId: string, graphDrive
         await svc.syncQueue.clear();
         await forgetSyncRequests(table, driveId);
         resetSyncRequestCacheForTests();
+        const firstLine = svc.logLines.length;
         const started = performance.now();
         svc.sim.graph.putFile(graphDriveId, `/bench/notify-${i}.txt`, `change ${i}`);
         while ((await svc.syncQueue.count()) === 0) await sleep(5);
         enqueued.push(performance.now() - started);
         // Visibility is only sampled on a few changes: each costs the whole debounce delay.
         if (i % 10 === 0) {
-            await svc.syncQueue.waitVisible(1, 30_000);
+            await waitVisibleOrTaken(svc, firstLine);
             visible.push(performance.now() - started);
         }
     }
     return { enqueued, visible };
 }
 
-async function measureEndToEnd(svc: NotifyingService, graphDriveId: string): Promise<number[]> {
+/**
+ * With the sync engine registered the host consumes the message, possibly before a peek sees it:
+ * a sync invocation starting after the change proves the message had become visible by then.
+ */
+async function waitVisibleOrTaken(svc: NotifyingService, firstLine: number): Promise<void> {
+    const until = Date.now() + 30_000;
+    while (Date.now() < until) {
+        if (svc.logLines.slice(firstLine).some((l) => l.includes("Executing 'Functions.syncQueue'"))) return;
+        if ((await svc.syncQueue.visible()).length > 0) return;
+        await sleep(20);
+    }
+    throw new Error('The webhook SyncMessage never became visible');
+}
+
+async function measureEndToEnd(svc: NotifyingService, driveId: string, graphDriveId: string): Promise<Milestones[]> {
     const container = BlobServiceClient.fromConnectionString(process.env.TEST_AZURITE_CONNECTION_STRING!).getContainerClient(svc.env.settings.PLATFORM_CONTAINER!);
-    const samples: number[] = [];
+    const samples: Milestones[] = [];
     for (let i = 0; i < CHANGES; i++) {
         const name = `e2e-${i}.txt`;
         const body = `end to end ${i} ${Date.now()}`;
+        const firstLine = svc.logLines.length;
+        const changedAt = Date.now();
         const started = performance.now();
         svc.sim.graph.putFile(graphDriveId, `/bench/${name}`, body);
-        await waitForBlob(container, name, body, 10 * 60_000);
-        samples.push(performance.now() - started);
+        await waitForBlob(container, `${driveId}/bench/${name}`, body, 10 * 60_000);
+        samples.push(milestones(svc.logLines.slice(firstLine), changedAt, performance.now() - started));
     }
     return samples;
 }
 
-async function waitForBlob(container: ReturnType<BlobServiceClient['getContainerClient']>, name: string, body: string, timeoutMs: number): Promise<void> {
+/** Mean milliseconds per phase of the drive's recent webhook runs (the run record's own timings). */
+async function printRunPhases(svc: NotifyingService, driveId: string): Promise<void> {
+    const res = await svc.env.api('GET', `/api/drives/${driveId}/runs?limit=${Math.min(100, CHANGES)}`);
+    const runs = ((res.body as { value?: { trigger?: string; timings?: Record<string, number>; durationMs?: number }[] }).value ?? []).filter((r) => r.trigger === 'webhook');
+    const sums: Record<string, number> = {};
+    for (const r of runs) for (const [k, v] of Object.entries({ ...r.timings, total: r.durationMs ?? 0 })) sums[k] = (sums[k] ?? 0) + v;
+    const parts = Object.entries(sums).map(([k, v]) => `${k} ${(v / Math.max(1, runs.length)).toFixed(0)}`);
+    console.log(`  sync run phases (mean ms over ${runs.length} webhook runs): ${parts.join(', ')}`);
+}
+
+// The bench's own polling must not dominate the figure it measures: a cheap point read of one blob.
+const BLOB_POLL_MS = 25;
+
+/**
+ * Waits until `<driveId>/<path>` (the platform layout) holds exactly `body` and carries the
+ * quickXorHash of those bytes (what the transfer stores after verifying the download against Graph's).
+ */
+async function waitForBlob(container: ContainerClient, blobName: string, body: string, timeoutMs: number): Promise<void> {
+    const blob = container.getBlobClient(blobName);
+    const hash = quickXorHash(Buffer.from(body, 'utf8'));
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
         try {
-            for await (const blob of container.listBlobsFlat()) {
-                if (!blob.name.endsWith(`/${name}`) && blob.name !== name) continue;
-                const content = (await container.getBlobClient(blob.name).downloadToBuffer()).toString('utf8');
-                if (content === body) return;
-            }
+            const download = await blob.download();
+            const content = await readAll(download.readableStreamBody);
+            if (content.toString('utf8') === body && download.metadata?.quickxorhash === hash) return;
         } catch (e) {
-            // The platform container appears with the drive's first sync.
+            // Not there yet (nor, before the drive's first sync, its container).
             if ((e as { statusCode?: number }).statusCode !== 404) throw e;
         }
-        await sleep(250);
+        await sleep(BLOB_POLL_MS);
     }
-    throw new Error(`${name} never reached the platform store`);
+    throw new Error(`${blobName} never reached the platform store`);
+}
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    if (stream) for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    return Buffer.concat(chunks);
 }
 
 function print(label: string, samples: number[]): void {
