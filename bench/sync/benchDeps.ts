@@ -8,7 +8,7 @@ import type { GraphSimApi } from '../../dev/m365/graph/api';
  * copied": after the first sync the baseline and the platform listing agree with SharePoint, as they
  * would once every transfer finished, and the applier reports each action without performing it.
  */
-export function mirrorDeps(sim: GraphSimApi, graphDriveId: string): { deps: Partial<SyncDeps>; settle(): void } {
+export function mirrorDeps(): { deps: Partial<SyncDeps>; settle(tree: ReturnType<GraphSimApi['listTree']>): void } {
     let baseline: BaselineEntry[] = [];
     let platform: PlatformEntry[] = [];
     return {
@@ -20,8 +20,7 @@ export function mirrorDeps(sim: GraphSimApi, graphDriveId: string): { deps: Part
                 transfersEnqueued: plan.actions.filter((a) => a.kind === 'download').length,
             }),
         },
-        settle() {
-            const tree = sim.listTree(graphDriveId);
+        settle(tree) {
             baseline = tree.map((i) => ({
                 remoteId: i.id,
                 platformPath: i.path.slice(1),

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAzurite } from '../../dev/azurite/azurite';
@@ -28,25 +29,21 @@ async function main(): Promise<void> {
         for (let i = 0; i < items; i++) svc.sim.graph.putFile(graphDriveId, `/bench/f${Math.floor(i / 1000)}/item-${i}.txt`, '');
         const seedMs = performance.now() - seedStart;
         const total = svc.sim.graph.listTree(graphDriveId).length;
-        const mirror = mirrorDeps(svc.sim.graph, graphDriveId);
+        const mirror = mirrorDeps();
         const services = await getServices();
         const message = (trigger: 'manual' | 'timer') => ({ kind: 'sync' as const, integrationId: drive.integrationId, driveId: drive.id, trigger, requestedAt: new Date().toISOString() });
 
         const storageOps = () => proxies.reduce((n, p) => n + p.count, 0);
         svc.sim.graph.resetCounters();
-        // The simulator holds the seeded drive in this process: what the run adds on top is the engine's.
-        global.gc?.();
-        const rssBeforeSync = process.memoryUsage().rss;
         let ops = storageOps();
-        const t0 = performance.now();
-        const first = await runSync(services, message('manual'), { deps: mirror.deps });
-        const firstMs = performance.now() - t0;
-        const firstRun = (first as { run: RunRecord }).run;
+        // The first sync runs in a child process: the simulator holding the seeded drive stays here.
+        const child = await runChild(process.execPath, ['--expose-gc', path.join(__dirname, 'engineProcess.js'), drive.integrationId, drive.id]);
+        const firstRun = child.run;
+        const firstMs = child.ms;
         const firstGraph = svc.sim.graph.counters().requests;
         const firstOps = storageOps() - ops;
-        const rssAfterFirst = process.resourceUsage().maxRSS;
 
-        mirror.settle();
+        mirror.settle(svc.sim.graph.listTree(graphDriveId));
         svc.sim.graph.resetCounters();
         ops = storageOps();
         const t1 = performance.now();
@@ -66,9 +63,9 @@ async function main(): Promise<void> {
                 itemsPerSecond: Math.round(total / (firstMs / 1000)),
                 downloadsPlanned: firstRun.counts?.download,
                 timings: firstRun.timings,
-                peakRssMiB: Math.round(rssAfterFirst / 1024),
-                rssBeforeSyncMiB: Math.round(rssBeforeSync / 1024 / 1024),
-                engineRssMiB: Math.round(rssAfterFirst / 1024 - rssBeforeSync / 1024 / 1024),
+                batches: firstRun.batches,
+                peakRssMiB: child.peakRssMiB,
+                rssAtStartMiB: child.rssBeforeMiB,
             },
             unchanged: {
                 status: secondRun.status,
@@ -81,7 +78,6 @@ async function main(): Promise<void> {
                 platformListed: secondRun.platformScan !== undefined,
                 timings: secondRun.timings,
             },
-            peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
         };
         process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
@@ -89,6 +85,16 @@ async function main(): Promise<void> {
         await Promise.all(proxies.map((p) => p.stop()));
         await azurite.stop();
     }
+}
+
+/** Runs the engine process with this process's environment; resolves with its JSON line. */
+function runChild(node: string, args: string[]): Promise<{ run: RunRecord; ms: number; rssBeforeMiB: number; peakRssMiB: number }> {
+    return new Promise((resolve, reject) => {
+        execFile(node, args, { env: process.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+            if (error) return reject(new Error(`engine process failed: ${error.message}\n${stderr}`));
+            resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { run: RunRecord; ms: number; rssBeforeMiB: number; peakRssMiB: number });
+        });
+    });
 }
 
 main().then(

@@ -6,6 +6,7 @@ import { readProperties } from '../../properties/properties';
 import type { Services } from '../../runtime/services';
 import type { ItemOutcome, SyncMessage } from '../contracts';
 import { planSync, type Plan } from '../plan';
+import { FIRST_SYNC_BATCH, firstSyncInBatches } from './firstSyncInBatches';
 import { readPlatformChangeMark } from '../platform/platformChanges';
 import { dropJournal, enumerateDelta, fetchItems, loadCursor, saveCursor, toRemoteEntries, type DeltaCursor, type DeltaItem } from '../remote';
 import { planOutcomes, type RunRecord } from '../runs';
@@ -26,6 +27,7 @@ export interface ReconcileInput {
     trigger: SyncMessage['trigger'];
     lease: DriveLease;
     timer: PhaseTimer;
+    firstSyncBatch?: number;
 }
 
 export interface ReconcileResult {
@@ -65,28 +67,45 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const known = baseline;
     const remoteItems = await withSkippedItems(graph, graphDriveId, delta.items, fold.replan.remoteIds);
     const platform = scan ? await timer.time('platform', () => deps.listPlatformEntries(services, drive)) : platformFromBaseline(known);
-    const { plan, orphans, decision } = await timer.time('plan', async () => {
-        const resolved = toRemoteEntries(remoteItems, known, delta.rootId ?? cursor?.rootId);
-        const decision = await readDeleteDecision(services, drive.id);
-        const liveCount = resolved.entries.filter((e) => !e.deleted).length;
-        const planned = planSync({
-            baseline: known,
-            remote: resolved.entries,
-            platform,
-            policy: drive.policies.conflictPolicy,
-            driveItemCount: delta.fullListing ? liveCount : Math.max(known.length, liveCount),
-            options: {
-                firstSync,
-                resync: !!delta.resync,
-                dryRun,
-                bigDelete: decision?.state === 'approved' ? GUARD_OFF : { maxCount: properties.BigDeleteMaxCount, maxPercent: properties.BigDeleteMaxPercent },
-                now: startedAt.toISOString(),
-            },
-        });
-        return { plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned, orphans: resolved.orphans, decision };
-    });
-    lease.assertHeld();
-    const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan({ services, integration, drive, graph, runId, knownFolders: baselineFolders(known) }, plan));
+    const deltaItemCount = delta.items.length;
+    const resolved = await timer.time('plan', async () => toRemoteEntries(remoteItems, known, delta.rootId ?? cursor?.rootId));
+    // Resolved into entries: the raw items are not needed again, and a first sync holds the whole drive.
+    delta.items.length = 0;
+    remoteItems.length = 0;
+    const ctx = { services, integration, drive, graph, runId, knownFolders: baselineFolders(known) };
+    const orphans = resolved.orphans;
+    let batches: number | undefined;
+    let plan: Plan;
+    let applied: { outcomes: ItemOutcome[]; transfersEnqueued: number };
+    let decision: Awaited<ReturnType<typeof readDeleteDecision>>;
+    const batchSize = input.firstSyncBatch ?? FIRST_SYNC_BATCH;
+    if (firstSync && resolved.entries.length + platform.length > batchSize) {
+        const result = await firstSyncInBatches({ ctx, deps, remote: resolved.entries, platform, policy: drive.policies.conflictPolicy, dryRun, now: startedAt.toISOString(), lease, timer, batchSize });
+        ({ plan, batches } = result);
+        applied = result;
+    } else {
+        ({ plan, decision } = await timer.time('plan', async () => {
+            const decision = await readDeleteDecision(services, drive.id);
+            const liveCount = resolved.entries.filter((e) => !e.deleted).length;
+            const planned = planSync({
+                baseline: known,
+                remote: resolved.entries,
+                platform,
+                policy: drive.policies.conflictPolicy,
+                driveItemCount: delta.fullListing ? liveCount : Math.max(known.length, liveCount),
+                options: {
+                    firstSync,
+                    resync: !!delta.resync,
+                    dryRun,
+                    bigDelete: decision?.state === 'approved' ? GUARD_OFF : { maxCount: properties.BigDeleteMaxCount, maxPercent: properties.BigDeleteMaxPercent },
+                    now: startedAt.toISOString(),
+                },
+            });
+            return { plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned, decision };
+        }));
+        lease.assertHeld();
+        applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan(ctx, plan));
+    }
     if (!dryRun) {
         lease.assertHeld();
         const scanned = scan ? { platformScannedAt: startedAt.toISOString(), platformMarkId: mark?.id } : { platformScannedAt: cursor?.platformScannedAt, platformMarkId: cursor?.platformMarkId };
@@ -98,7 +117,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             firstSync,
             resync: !!delta.resync,
             ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
-            delta: { pages: delta.pages, items: delta.items.length, requests: delta.requests, resumed: delta.resumed, orphans: orphans.length },
+            delta: { pages: delta.pages, items: deltaItemCount, requests: delta.requests, resumed: delta.resumed, orphans: orphans.length },
+            ...(batches ? { batches } : {}),
             ...(scan ? { platformEntries: platform.length, platformScan: scan } : {}),
             baselineEntries: known.length,
             counts: plan.counts as Record<string, number>,

@@ -26,6 +26,8 @@ export interface RunSyncOptions {
     deps?: Partial<SyncDeps>;
     log?: Logger;
     leaseMs?: number;
+    /** Items per batch of a large first sync (firstSyncInBatches.ts); tests make it small. */
+    firstSyncBatch?: number;
 }
 
 const FINISHED = new Set(['succeeded', 'failed', 'held']);
@@ -58,7 +60,7 @@ async function runUnderLease(services: Services, drive: DriveRecord, base: RunRe
         run = await updateRun(services, base, { status: 'running', startedAt: startedAt.toISOString() });
         const deps = { ...(await defaultDeps()), ...options.deps };
         const integration = (await loadIntegration(services, drive.integrationId))!;
-        const result = await reconcile({ services, deps, integration, drive, runId: base.runId, dryRun: base.dryRun, trigger: base.trigger, lease, timer });
+        const result = await reconcile({ services, deps, integration, drive, runId: base.runId, dryRun: base.dryRun, trigger: base.trigger, lease, timer, firstSyncBatch: options.firstSyncBatch });
         await timer.time('record', () => saveOutcomes(services, drive.id, base.runId, result.outcomes));
         run = await finish(services, run, startedAt, timer, { ...result.record, status: result.record.heldDeletes ? 'held' : 'succeeded', outcomes: countByStatus(result.outcomes) });
         options.log?.info('Sync run finished', { driveId: drive.id, runId: base.runId, status: run.status, counts: run.counts });

@@ -22,6 +22,8 @@ export interface RunRecord {
     resync?: boolean;
     resyncReason?: string;
     delta?: { pages: number; items: number; requests: number; resumed: boolean; orphans: number };
+    /** A large first sync is planned and applied in batches of whole folders (engine/firstSyncInBatches.ts). */
+    batches?: number;
     /** Entries the platform listing returned; absent when the run did not list (see platformScan). */
     platformEntries?: number;
     /** Why the platform store was listed; absent when the baseline stood for it (nothing written through the API since the last listing). */

@@ -152,6 +152,7 @@ async function runRounds(seed: number, rounds: number, chaos: boolean): Promise<
         const trigger = aroundApi || process.env.SYNC_ALWAYS_LIST ? 'manual' : 'webhook';
         let result = await syncUntilQuiet(drive, { maxRounds: chaos ? 3 : 6, trigger });
         if (chaos) {
+            history.push('   (with faults)', ...describeRuns(result).split('\n').map((l) => `   ${l}`), '   (faults off)');
             // Faults off: whatever the faults interrupted must still converge, nothing lost.
             svc.sim.graph.setChaos(undefined);
             result = await syncUntilQuiet(drive, { maxRounds: 8, trigger });

@@ -21,6 +21,9 @@ import { decodeMessage, takeSyncMessages } from '../../support/queueMessages';
 
 export { takeSyncMessages };
 
+/** SYNC_FIRST_BATCH=<n> plans every first sync in batches of n items (exercises firstSyncInBatches on small drives). */
+const FIRST_SYNC_BATCH = process.env.SYNC_FIRST_BATCH ? Number(process.env.SYNC_FIRST_BATCH) : undefined;
+
 /**
  * The service on the local host WITHOUT its queue triggers for sync and transfer: the scenario tests
  * run sync (runSync, the sync handler's core) and the transfer handler themselves, one message at a
@@ -118,8 +121,10 @@ export interface QuietResult {
  * the transfers they enqueued, and repeat until a run plans no work, at most `maxRounds` rounds.
  * A run that fails or holds deletes ends the loop too (nothing more happens without a person).
  */
-export async function syncUntilQuiet(drive: DriveRecord, options: { maxRounds?: number; trigger?: SyncMessage['trigger'] } = {}): Promise<QuietResult> {
+export async function syncUntilQuiet(drive: DriveRecord, options: { maxRounds?: number; trigger?: SyncMessage['trigger']; firstSyncBatch?: number } = {}): Promise<QuietResult> {
     const runs: RunRecord[] = [];
+    const batch = options.firstSyncBatch ?? FIRST_SYNC_BATCH;
+    const runOptions = batch ? { firstSyncBatch: batch } : {};
     const transfers: TransferDelivery[] = [];
     const s = await services();
     for (let round = 0; round < (options.maxRounds ?? 6); round++) {
@@ -128,7 +133,7 @@ export async function syncUntilQuiet(drive: DriveRecord, options: { maxRounds?: 
         let work = 0;
         let stop = false;
         for (const m of messages) {
-            const result = await runSync(s, m);
+            const result = await runSync(s, m, runOptions);
             if (result.outcome !== 'ran') continue;
             runs.push(result.run);
             work += plannedWork(result.run);
@@ -141,7 +146,7 @@ export async function syncUntilQuiet(drive: DriveRecord, options: { maxRounds?: 
             const more = await takeSyncMessages(drive.id);
             if (more.length === 0) return { runs, transfers };
             for (const m of more) {
-                const result = await runSync(s, m);
+                const result = await runSync(s, m, runOptions);
                 if (result.outcome === 'ran') runs.push(result.run);
             }
             transfers.push(...(await processTransfers()));

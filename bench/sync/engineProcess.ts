@@ -1,0 +1,29 @@
+import { getServices } from '../../lib/runtime/services';
+import { runSync } from '../../lib/sync/engine';
+import type { RunRecord } from '../../lib/sync/runs';
+import { mirrorDeps } from './benchDeps';
+
+/**
+ * The first sync alone in its own process, as a Functions worker would run it: the simulator (with
+ * its 100,000 seeded items) stays in the parent, so this process's peak RSS is the engine's. The
+ * settings (storage through the counting proxies, the simulator, the Key Vault double) come from the
+ * parent's environment.
+ */
+async function main(): Promise<void> {
+    const [integrationId, driveId] = process.argv.slice(2) as [string, string];
+    const services = await getServices();
+    const rssBeforeMiB = Math.round(process.memoryUsage().rss / 1024 / 1024);
+    const t0 = performance.now();
+    const result = await runSync(services, { kind: 'sync', integrationId, driveId, trigger: 'manual', requestedAt: new Date().toISOString() }, { deps: mirrorDeps().deps });
+    const ms = performance.now() - t0;
+    const run = (result as { run: RunRecord }).run;
+    process.stdout.write(`${JSON.stringify({ run, ms: Math.round(ms), rssBeforeMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+}
+
+main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+    }
+);
