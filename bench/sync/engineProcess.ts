@@ -13,11 +13,15 @@ async function main(): Promise<void> {
     const [integrationId, driveId] = process.argv.slice(2) as [string, string];
     const services = await getServices();
     const rssBeforeMiB = Math.round(process.memoryUsage().rss / 1024 / 1024);
+    // The live heap's high-water mark, sampled: peak RSS also counts garbage V8 has not collected yet.
+    let peakHeapUsed = 0;
+    const sampler = setInterval(() => (peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed)), 100);
     const t0 = performance.now();
     const result = await runSync(services, { kind: 'sync', integrationId, driveId, trigger: 'manual', requestedAt: new Date().toISOString() }, { deps: mirrorDeps().deps });
     const ms = performance.now() - t0;
+    clearInterval(sampler);
     const run = (result as { run: RunRecord }).run;
-    process.stdout.write(`${JSON.stringify({ run, ms: Math.round(ms), rssBeforeMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+    process.stdout.write(`${JSON.stringify({ run, ms: Math.round(ms), rssBeforeMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), peakHeapUsedMiB: Math.round(peakHeapUsed / 1024 / 1024) })}\n`);
 }
 
 main().then(

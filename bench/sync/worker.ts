@@ -37,7 +37,8 @@ async function main(): Promise<void> {
         svc.sim.graph.resetCounters();
         let ops = storageOps();
         // The first sync runs in a child process: the simulator holding the seeded drive stays here.
-        const child = await runChild(process.execPath, ['--expose-gc', path.join(__dirname, 'engineProcess.js'), drive.integrationId, drive.id]);
+        const heapFlag = process.env.BENCH_ENGINE_HEAP_MIB ? [`--max-old-space-size=${process.env.BENCH_ENGINE_HEAP_MIB}`] : [];
+        const child = await runChild(process.execPath, [...heapFlag, path.join(__dirname, 'engineProcess.js'), drive.integrationId, drive.id]);
         const firstRun = child.run;
         const firstMs = child.ms;
         const firstGraph = svc.sim.graph.counters().requests;
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
                 batches: firstRun.batches,
                 peakRssMiB: child.peakRssMiB,
                 rssAtStartMiB: child.rssBeforeMiB,
+                peakHeapUsedMiB: child.peakHeapUsedMiB,
             },
             unchanged: {
                 status: secondRun.status,
@@ -87,12 +89,20 @@ async function main(): Promise<void> {
     }
 }
 
+interface ChildResult {
+    run: RunRecord;
+    ms: number;
+    rssBeforeMiB: number;
+    peakRssMiB: number;
+    peakHeapUsedMiB: number;
+}
+
 /** Runs the engine process with this process's environment; resolves with its JSON line. */
-function runChild(node: string, args: string[]): Promise<{ run: RunRecord; ms: number; rssBeforeMiB: number; peakRssMiB: number }> {
+function runChild(node: string, args: string[]): Promise<ChildResult> {
     return new Promise((resolve, reject) => {
         execFile(node, args, { env: process.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
             if (error) return reject(new Error(`engine process failed: ${error.message}\n${stderr}`));
-            resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { run: RunRecord; ms: number; rssBeforeMiB: number; peakRssMiB: number });
+            resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult);
         });
     });
 }

@@ -16,6 +16,8 @@ export interface ApplyContext {
      * the folder still exists on SharePoint (platformWrites.ts, keepParentFolder).
      */
     knownFolders?: ReadonlySet<string>;
+    /** The baseline the plan was made from (engine-provided): what a moved folder's descendants were. */
+    baseline?: readonly BaselineEntry[];
 }
 
 /**

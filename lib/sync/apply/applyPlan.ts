@@ -92,6 +92,7 @@ function blockedOutcome(action: Action, dependency: Action | undefined): ItemOut
 
 /** Rows of moved blobs carry the blob's new ETag (a copy has a new one), so the next sync sees no change. */
 async function writeBaseline(ctx: ApplyContext, state: ApplyState): Promise<void> {
+    followMovedFolders(ctx, state);
     const upsert = [];
     const remove: string[] = [];
     for (const [remoteId, entry] of state.baseline) {
@@ -99,4 +100,28 @@ async function writeBaseline(ctx: ApplyContext, state: ApplyState): Promise<void
         else upsert.push(entry.isFolder ? entry : { ...entry, platformETag: state.etagOf(entry.platformPath, entry.platformETag) });
     }
     await applyBaselineChanges(ctx.services, ctx.drive.id, { upsert, remove });
+}
+
+/**
+ * A folder that moved carried its contents along on both sides. Descendants whose own action did not
+ * complete (a failed rename inside a renamed folder, a transfer still queued) keep their row, under
+ * the folder's new path: the baseline places items by path, and a row left under the old path would
+ * hang from a parent that no longer exists (the next runs could not place the item at all).
+ */
+function followMovedFolders(ctx: ApplyContext, state: ApplyState): void {
+    if (!ctx.baseline?.length) return;
+    const before = new Map(ctx.baseline.map((b) => [b.remoteId, b]));
+    const moves: { from: string; to: string }[] = [];
+    for (const [remoteId, entry] of state.baseline) {
+        const old = before.get(remoteId);
+        if (entry?.isFolder && old?.isFolder && old.platformPath !== entry.platformPath) moves.push({ from: `${old.platformPath}/`, to: `${entry.platformPath}/` });
+    }
+    if (moves.length === 0) return;
+    // Deepest first, so a folder moved inside a moved folder wins for its own contents.
+    moves.sort((a, b) => b.from.length - a.from.length);
+    for (const row of ctx.baseline) {
+        if (state.baseline.has(row.remoteId)) continue;
+        const move = moves.find((m) => row.platformPath.startsWith(m.from));
+        if (move) state.upsert({ ...row, platformPath: move.to + row.platformPath.slice(move.from.length) });
+    }
 }

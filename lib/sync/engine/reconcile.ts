@@ -72,7 +72,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     // Resolved into entries: the raw items are not needed again, and a first sync holds the whole drive.
     delta.items.length = 0;
     remoteItems.length = 0;
-    const ctx = { services, integration, drive, graph, runId, knownFolders: baselineFolders(known) };
+    const ctx = { services, integration, drive, graph, runId, knownFolders: baselineFolders(known), baseline: known };
     const orphans = resolved.orphans;
     let batches: number | undefined;
     let plan: Plan;

@@ -1,4 +1,5 @@
 import type { DriveRecord } from '../../../lib/drives/driveRecord';
+import { runSync } from '../../../lib/sync/engine';
 import type { ConnectedService } from '../../support/connectedService';
 import {
     describeRuns,
@@ -9,6 +10,7 @@ import {
     runOutcomes,
     services,
     startScenarioService,
+    syncMessage,
     syncUntilQuiet,
     transferLog,
     treeDiff,
@@ -218,6 +220,29 @@ describe('both sides change', () => {
         await expectConverged(result);
         expect(remoteText('/D2/gone-remotely/new.txt')).toBe('added on the platform');
         expect(await platform.read('D2/gone-on-platform/old.txt')).toBe('edited on SharePoint');
+    }, 60_000);
+});
+
+describe('a failure inside a folder move', () => {
+    it('a rename that fails inside a folder renamed on the other side is retried once the folder has moved', async () => {
+        sim().putFile(gid, '/FR/A/f0.txt', 'moves with its folder');
+        await expectConverged(await quiet());
+        sim().rename(gid, '/FR/A', 'C');
+        await platform.move('FR/A/f0.txt', 'FR/A/f3.txt');
+        // Every rename sent to SharePoint fails this run (past the client's retries): the folder moves
+        // on the platform, the file's rename on SharePoint does not.
+        sim().addFault({ kind: 'error', status: 500, method: 'PATCH', count: 50 });
+        let first;
+        try {
+            first = await runSync(await services(), syncMessage(drive));
+        } finally {
+            sim().clearFaults();
+        }
+        expect(first).toMatchObject({ outcome: 'ran', run: { outcomes: { retrying: 1 } } });
+        const result = await quiet();
+        await expectConverged(result);
+        expect(remoteText('/FR/C/f3.txt')).toBe('moves with its folder');
+        expect(names('FR/C')).toEqual(['f3.txt']);
     }, 60_000);
 });
 
