@@ -2,7 +2,7 @@ import type { ApplyContext } from '../apply/applyContext';
 import type { ItemOutcome } from '../contracts';
 import { planSync, type ActionKind, type ConflictPolicy, type Plan, type PlatformEntry, type RemoteEntry } from '../plan';
 import { batchPlan, firstSyncBatches } from '../plan/batches';
-import { planOutcomes } from '../runs';
+import { planOutcomes, type OutcomeWriter } from '../runs';
 import type { SyncDeps } from './deps';
 import { GUARD_OFF } from './heldDeletes';
 import type { DriveLease } from './lease';
@@ -25,11 +25,14 @@ export interface BatchedFirstSync {
     lease: DriveLease;
     timer: PhaseTimer;
     batchSize?: number;
+    /** Each batch's outcomes are written as soon as it is applied, not held for the whole run. */
+    outcomes: OutcomeWriter;
 }
 
 export interface BatchedResult {
     /** The run's plan in summary: counts over every batch (the actions themselves are gone with their batch). */
     plan: Plan;
+    /** Always empty: written batch by batch through `outcomes`. */
     outcomes: ItemOutcome[];
     transfersEnqueued: number;
     batches: number;
@@ -38,7 +41,6 @@ export interface BatchedResult {
 /** A first sync never deletes, so no big-delete guard or held deletes span the batches. */
 export async function firstSyncInBatches(input: BatchedFirstSync): Promise<BatchedResult> {
     const { ctx, deps, dryRun, lease, timer } = input;
-    const outcomes: ItemOutcome[] = [];
     const counts: Partial<Record<ActionKind, number>> = {};
     let transfersEnqueued = 0;
     let index = 0;
@@ -59,10 +61,10 @@ export async function firstSyncInBatches(input: BatchedFirstSync): Promise<Batch
         );
         lease.assertHeld();
         const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan(ctx, plan));
-        outcomes.push(...applied.outcomes);
+        await timer.time('record', () => input.outcomes.write(applied.outcomes));
         transfersEnqueued += applied.transfersEnqueued;
         for (const [kind, n] of Object.entries(plan.counts) as [ActionKind, number][]) counts[kind] = (counts[kind] ?? 0) + n;
         index++;
     }
-    return { plan: { actions: [], heldDeletes: false, dryRun, counts, deletes: { remote: 0, platform: 0 } }, outcomes, transfersEnqueued, batches: index };
+    return { plan: { actions: [], heldDeletes: false, dryRun, counts, deletes: { remote: 0, platform: 0 } }, outcomes: [], transfersEnqueued, batches: index };
 }

@@ -9,7 +9,7 @@ import { planSync, type Plan } from '../plan';
 import { FIRST_SYNC_BATCH, firstSyncInBatches } from './firstSyncInBatches';
 import { readPlatformChangeMark } from '../platform/platformChanges';
 import { dropJournal, enumerateDelta, fetchItems, loadCursor, saveCursor, toRemoteEntries, type DeltaCursor, type DeltaItem } from '../remote';
-import { planOutcomes, type RunRecord } from '../runs';
+import { planOutcomes, type OutcomeWriter, type RunRecord } from '../runs';
 import { clearDeleteDecision, holdDeletes, readDeleteDecision } from './deleteDecision';
 import type { SyncDeps } from './deps';
 import { GUARD_OFF, withoutHeldDeletes } from './heldDeletes';
@@ -28,6 +28,8 @@ export interface ReconcileInput {
     lease: DriveLease;
     timer: PhaseTimer;
     firstSyncBatch?: number;
+    /** Where outcomes go as they come (a batched first sync writes each batch's); the rest are returned. */
+    outcomes: OutcomeWriter;
 }
 
 export interface ReconcileResult {
@@ -80,7 +82,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     let decision: Awaited<ReturnType<typeof readDeleteDecision>>;
     const batchSize = input.firstSyncBatch ?? FIRST_SYNC_BATCH;
     if (firstSync && resolved.entries.length + platform.length > batchSize) {
-        const result = await firstSyncInBatches({ ctx, deps, remote: resolved.entries, platform, policy: drive.policies.conflictPolicy, dryRun, now: startedAt.toISOString(), lease, timer, batchSize });
+        const result = await firstSyncInBatches({ ctx, deps, remote: resolved.entries, platform, policy: drive.policies.conflictPolicy, dryRun, now: startedAt.toISOString(), lease, timer, batchSize, outcomes: input.outcomes });
         ({ plan, batches } = result);
         applied = result;
     } else {

@@ -4,7 +4,7 @@ import { loadIntegration } from '../../integration/integrationSettings';
 import type { Logger } from '../../logging/logger';
 import type { Services } from '../../runtime/services';
 import type { SyncMessage } from '../contracts';
-import { getRun, newRunId, saveOutcomes, updateRun, type RunRecord } from '../runs';
+import { getRun, newRunId, OutcomeWriter, updateRun, type RunRecord } from '../runs';
 import { defaultDeps, type SyncDeps } from './deps';
 import { markSyncRequestsServed } from '../../notifications/syncRequests';
 import { acquireLease, type DriveLease } from './lease';
@@ -60,9 +60,10 @@ async function runUnderLease(services: Services, drive: DriveRecord, base: RunRe
         run = await updateRun(services, base, { status: 'running', startedAt: startedAt.toISOString() });
         const deps = { ...(await defaultDeps()), ...options.deps };
         const integration = (await loadIntegration(services, drive.integrationId))!;
-        const result = await reconcile({ services, deps, integration, drive, runId: base.runId, dryRun: base.dryRun, trigger: base.trigger, lease, timer, firstSyncBatch: options.firstSyncBatch });
-        await timer.time('record', () => saveOutcomes(services, drive.id, base.runId, result.outcomes));
-        run = await finish(services, run, startedAt, timer, { ...result.record, status: result.record.heldDeletes ? 'held' : 'succeeded', outcomes: countByStatus(result.outcomes) });
+        const writer = new OutcomeWriter(services, drive.id, base.runId);
+        const result = await reconcile({ services, deps, integration, drive, runId: base.runId, dryRun: base.dryRun, trigger: base.trigger, lease, timer, firstSyncBatch: options.firstSyncBatch, outcomes: writer });
+        await timer.time('record', () => writer.write(result.outcomes));
+        run = await finish(services, run, startedAt, timer, { ...result.record, status: result.record.heldDeletes ? 'held' : 'succeeded', outcomes: writer.counts });
         options.log?.info('Sync run finished', { driveId: drive.id, runId: base.runId, status: run.status, counts: run.counts });
     } catch (e) {
         const error = runError(e);
@@ -142,10 +143,4 @@ async function failUnready(services: Services, base: RunRecord): Promise<RunReco
         finishedAt: now,
         error: { code: 'drive_not_ready', message: 'The drive is not connected (or was removed), so it was not synced.', hint: 'Check GET /api/drives/{id}: reconnect it or choose its library.', retryable: false },
     });
-}
-
-function countByStatus(outcomes: readonly { status: string }[]): Record<string, number> {
-    const counts: Record<string, number> = {};
-    for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
-    return counts;
 }

@@ -29,33 +29,62 @@ const runPartition = (driveId: string, runId: string): string => `${driveId}.${r
 const conflictPartition = (driveId: string): string => `${driveId}.conflicts`;
 
 export async function saveOutcomes(services: Services, driveId: string, runId: string, outcomes: readonly ItemOutcome[]): Promise<void> {
-    const table = await services.tables.get('syncOutcomes');
-    const partitionKey = runPartition(driveId, runId);
-    // Outcomes are packed (JSON in ≤ 30,000-character columns, ≤ 12 per row): a 100,000-item first
-    // sync writes ~60 rows instead of 100,000 entities, and a query reads them back in one listing.
-    const rows: OutcomePackRow[] = [];
-    let pack: ItemOutcome[] = [];
-    let chars = 0;
-    const flush = (): void => {
-        if (pack.length === 0) return;
-        const json = JSON.stringify(pack);
-        const row: OutcomePackRow = { partitionKey, rowKey: String(rows.length).padStart(6, '0'), n: pack.length };
-        for (let i = 0, at = 0; at < json.length; i++, at += CHUNK_CHARS) row[`c${i}`] = json.slice(at, at + CHUNK_CHARS);
-        rows.push(row);
-        pack = [];
-        chars = 0;
-    };
-    for (const o of outcomes) {
-        const c = clean(o);
-        chars += JSON.stringify(c).length;
-        pack.push(c);
-        if (chars > CHUNK_CHARS * CHUNKS_PER_ROW * 0.9) flush();
+    await new OutcomeWriter(services, driveId, runId).write(outcomes);
+}
+
+/**
+ * Writes a run's outcomes as they come (a first sync in batches writes each batch's, and does not
+ * hold 100,000 of them until the end), and counts them per status for the run record.
+ */
+export class OutcomeWriter {
+    readonly counts: Partial<Record<ItemOutcome['status'], number>> = {};
+    private nextRow = 0;
+
+    constructor(
+        private readonly services: Services,
+        private readonly driveId: string,
+        private readonly runId: string
+    ) {}
+
+    async write(outcomes: readonly ItemOutcome[]): Promise<void> {
+        for (const o of outcomes) this.counts[o.status] = (this.counts[o.status] ?? 0) + 1;
+        if (outcomes.length === 0) return;
+        const table = await this.services.tables.get('syncOutcomes');
+        const rows = this.pack(outcomes);
+        await submitInBatches(table, rows, 4);
+        const at = new Date().toISOString();
+        const conflicts = outcomes.filter((o) => o.status === 'conflict').map((o): OutcomeRow => ({ partitionKey: conflictPartition(this.driveId), rowKey: tableKey(o.path), ...clean(o), runId: this.runId, at }));
+        await submitInBatches(table, conflicts, 100);
     }
-    flush();
-    await submitInBatches(table, rows, 4);
-    const at = new Date().toISOString();
-    const conflicts = outcomes.filter((o) => o.status === 'conflict').map((o): OutcomeRow => ({ partitionKey: conflictPartition(driveId), rowKey: tableKey(o.path), ...clean(o), runId, at }));
-    await submitInBatches(table, conflicts, 100);
+
+    /**
+     * Packed rows (JSON in ≤ 30,000-character columns, ≤ 12 per row): a 100,000-item first sync writes
+     * ~60 rows instead of 100,000 entities, and a query reads them back in one listing. Row keys carry
+     * on from the previous write, so the run's outcomes read back in order.
+     */
+    private pack(outcomes: readonly ItemOutcome[]): OutcomePackRow[] {
+        const partitionKey = runPartition(this.driveId, this.runId);
+        const rows: OutcomePackRow[] = [];
+        let pack: ItemOutcome[] = [];
+        let chars = 0;
+        const flush = (): void => {
+            if (pack.length === 0) return;
+            const json = JSON.stringify(pack);
+            const row: OutcomePackRow = { partitionKey, rowKey: String(this.nextRow++).padStart(6, '0'), n: pack.length };
+            for (let i = 0, at = 0; at < json.length; i++, at += CHUNK_CHARS) row[`c${i}`] = json.slice(at, at + CHUNK_CHARS);
+            rows.push(row);
+            pack = [];
+            chars = 0;
+        };
+        for (const o of outcomes) {
+            const c = clean(o);
+            chars += JSON.stringify(c).length;
+            pack.push(c);
+            if (chars > CHUNK_CHARS * CHUNKS_PER_ROW * 0.9) flush();
+        }
+        flush();
+        return rows;
+    }
 }
 
 export interface OutcomeQuery {

@@ -39,6 +39,15 @@ it('converges a first sync planned in batches of two items, as the whole-drive p
     const diff = treeDiff(remoteTree(svc, gid), await platform.tree());
     if (diff.length) throw new Error(`Sides differ:\n${diff.join('\n')}\n${describeRuns(result)}`);
 
+    // Outcomes were written batch by batch: the run's record and its outcome list agree.
+    const first = result.runs[0]!;
+    const listed = await svc.env.api('GET', `/api/drives/${drive.id}/runs/${first.runId}?limit=500`);
+    const body = listed.body as { total: number; outcomes: { path: string; action: string; status: string }[] };
+    expect(body.total).toBe(Object.values(first.outcomes ?? {}).reduce((a, b) => a + b, 0));
+    expect(body.outcomes.filter((o) => o.status === 'queued').map((o) => o.path)).toContain('Batch/Deep/n5/file5.txt');
+    // No batch repeats another's work: one outcome per item and action.
+    expect(new Set(body.outcomes.map((o) => `${o.path} ${o.action} ${o.status}`)).size).toBe(body.total);
+
     const remoteText = (path: string) => sim.readContent(gid, path).toString('utf8');
     expect(remoteText('/Batch/Deep/platform-only.txt')).toBe('from the platform');
     expect(await platform.read('Batch/Deep/n5/file5.txt')).toBe('remote 5');
