@@ -5,12 +5,14 @@ import type { IntegrationRecord } from '../../integration/integrationRepository'
 import { readProperties } from '../../properties/properties';
 import type { Services } from '../../runtime/services';
 import type { ItemOutcome, SyncMessage } from '../contracts';
-import { planSync, type Plan } from '../plan';
+import { planSync, type BaselineEntry, type Plan, type PlatformEntry, type RemoteEntry } from '../plan';
+import type { ApplyContext } from '../apply/applyContext';
+import type { Properties } from '../../properties/properties';
 import { FIRST_SYNC_BATCH, firstSyncInBatches } from './firstSyncInBatches';
 import { readPlatformChangeMark } from '../platform/platformChanges';
-import { dropJournal, enumerateDelta, fetchItems, loadCursor, saveCursor, toRemoteEntries, type DeltaCursor, type DeltaItem } from '../remote';
+import { dropJournal, enumerateDelta, fetchItems, loadCursor, saveCursor, toRemoteEntries, type DeltaCursor, type DeltaEnumeration, type DeltaItem } from '../remote';
 import { planOutcomes, type OutcomeWriter, type RunRecord } from '../runs';
-import { clearDeleteDecision, holdDeletes, readDeleteDecision } from './deleteDecision';
+import { clearDeleteDecision, holdDeletes, readDeleteDecision, type DeleteDecision } from './deleteDecision';
 import type { SyncDeps } from './deps';
 import { GUARD_OFF, withoutHeldDeletes } from './heldDeletes';
 import type { DriveLease } from './lease';
@@ -63,74 +65,88 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     if (!scan && delta.items.length === 0 && folded === 0 && !baseline) {
         // Nothing changed on either side: no baseline, no listing, no plan (a fixed handful of storage calls).
         if (!dryRun) await timer.time('cursor', () => keepCursor(services, drive.id, cursor, delta));
-        return { outcomes: [], record: { firstSync: false, resync: false, unchanged: true, delta: { pages: delta.pages, items: 0, requests: delta.requests, resumed: delta.resumed, orphans: 0 }, counts: {}, transfersEnqueued: 0, foldedTransfers: 0 } };
+        return { outcomes: [], record: { firstSync: false, resync: false, unchanged: true, delta: deltaRecord(delta, 0, 0), counts: {}, transfersEnqueued: 0, foldedTransfers: 0 } };
     }
     baseline ??= await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
     const known = baseline;
-    const remoteItems = await withSkippedItems(graph, graphDriveId, delta.items, fold.replan.remoteIds);
     const platform = scan ? await timer.time('platform', () => deps.listPlatformEntries(services, drive)) : platformFromBaseline(known);
     const deltaItemCount = delta.items.length;
-    const resolved = await timer.time('plan', async () => toRemoteEntries(remoteItems, known, delta.rootId ?? cursor?.rootId));
+    const resolved = await timer.time('plan', async () => toRemoteEntries(await withSkippedItems(graph, graphDriveId, delta.items, fold.replan.remoteIds), known, delta.rootId ?? cursor?.rootId));
     // Resolved into entries: the raw items are not needed again, and a first sync holds the whole drive.
     delta.items.length = 0;
-    remoteItems.length = 0;
-    const ctx = { services, integration, drive, graph, runId, knownFolders: baselineFolders(known), baseline: known };
-    const orphans = resolved.orphans;
-    let batches: number | undefined;
-    let plan: Plan;
-    let applied: { outcomes: ItemOutcome[]; transfersEnqueued: number };
-    let decision: Awaited<ReturnType<typeof readDeleteDecision>>;
+    const ctx: ApplyContext = { services, integration, drive, graph, runId, knownFolders: baselineFolders(known), baseline: known };
     const batchSize = input.firstSyncBatch ?? FIRST_SYNC_BATCH;
-    if (firstSync && resolved.entries.length + platform.length > batchSize) {
-        const result = await firstSyncInBatches({ ctx, deps, remote: resolved.entries, platform, policy: drive.policies.conflictPolicy, dryRun, now: startedAt.toISOString(), lease, timer, batchSize, outcomes: input.outcomes });
-        ({ plan, batches } = result);
-        applied = result;
-    } else {
-        ({ plan, decision } = await timer.time('plan', async () => {
-            const decision = await readDeleteDecision(services, drive.id);
-            const liveCount = resolved.entries.filter((e) => !e.deleted).length;
-            const planned = planSync({
-                baseline: known,
-                remote: resolved.entries,
-                platform,
-                policy: drive.policies.conflictPolicy,
-                driveItemCount: delta.fullListing ? liveCount : Math.max(known.length, liveCount),
-                options: {
-                    firstSync,
-                    resync: !!delta.resync,
-                    dryRun,
-                    bigDelete: decision?.state === 'approved' ? GUARD_OFF : { maxCount: properties.BigDeleteMaxCount, maxPercent: properties.BigDeleteMaxPercent },
-                    now: startedAt.toISOString(),
-                },
-            });
-            return { plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned, decision };
-        }));
-        lease.assertHeld();
-        applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan(ctx, plan));
-    }
+    const done =
+        firstSync && resolved.entries.length + platform.length > batchSize
+            ? await firstSyncInBatches({ ctx, deps, remote: resolved.entries, platform, policy: drive.policies.conflictPolicy, dryRun, now: startedAt.toISOString(), lease, timer, batchSize, outcomes: input.outcomes })
+            : await planWhole(input, ctx, { baseline: known, remote: resolved.entries, platform, firstSync, delta, properties, now: startedAt.toISOString() });
+    const { plan } = done;
+    const decision = 'decision' in done ? done.decision : undefined;
     if (!dryRun) {
         lease.assertHeld();
         const scanned = scan ? { platformScannedAt: startedAt.toISOString(), platformMarkId: mark?.id } : { platformScannedAt: cursor?.platformScannedAt, platformMarkId: cursor?.platformMarkId };
         await timer.time('cursor', () => advance(services, drive.id, plan, delta, runId, !!decision, scanned));
     }
+    const replanned = fold.replan.remoteIds.length + fold.replan.uploads;
     return {
-        outcomes: [...applied.outcomes, ...orphans.map(orphanOutcome)],
+        outcomes: [...done.outcomes, ...resolved.orphans.map(orphanOutcome)],
         record: {
             firstSync,
             resync: !!delta.resync,
             ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
-            delta: { pages: delta.pages, items: deltaItemCount, requests: delta.requests, resumed: delta.resumed, orphans: orphans.length },
-            ...(batches ? { batches } : {}),
+            delta: deltaRecord(delta, deltaItemCount, resolved.orphans.length),
+            ...('batches' in done ? { batches: done.batches } : {}),
             ...(scan ? { platformEntries: platform.length, platformScan: scan } : {}),
             baselineEntries: known.length,
             counts: plan.counts as Record<string, number>,
-            transfersEnqueued: applied.transfersEnqueued,
+            transfersEnqueued: done.transfersEnqueued,
             ...(plan.heldDeletes ? { heldDeletes: plan.deletes } : {}),
             ...(decision && decision.state !== 'pending' ? { deleteDecision: decision.state } : {}),
             foldedTransfers: fold.folded,
-            ...(fold.replan.remoteIds.length + fold.replan.uploads > 0 ? { replannedTransfers: fold.replan.remoteIds.length + fold.replan.uploads } : {}),
+            ...(replanned > 0 ? { replannedTransfers: replanned } : {}),
         },
     };
+}
+
+interface WholePlanInput {
+    baseline: BaselineEntry[];
+    remote: RemoteEntry[];
+    platform: PlatformEntry[];
+    firstSync: boolean;
+    delta: DeltaEnumeration;
+    properties: Properties;
+    now: string;
+}
+
+/** The whole drive's changes in one plan (every run but a large first sync), with the big-delete guard and any decision on held deletes. */
+async function planWhole(input: ReconcileInput, ctx: ApplyContext, w: WholePlanInput): Promise<{ plan: Plan; decision?: DeleteDecision; outcomes: ItemOutcome[]; transfersEnqueued: number }> {
+    const { services, deps, drive, dryRun, lease, timer } = input;
+    const { plan, decision } = await timer.time('plan', async () => {
+        const decision = await readDeleteDecision(services, drive.id);
+        const liveCount = w.remote.filter((e) => !e.deleted).length;
+        const planned = planSync({
+            baseline: w.baseline,
+            remote: w.remote,
+            platform: w.platform,
+            policy: drive.policies.conflictPolicy,
+            driveItemCount: w.delta.fullListing ? liveCount : Math.max(w.baseline.length, liveCount),
+            options: {
+                firstSync: w.firstSync,
+                resync: !!w.delta.resync,
+                dryRun,
+                bigDelete: decision?.state === 'approved' ? GUARD_OFF : { maxCount: w.properties.BigDeleteMaxCount, maxPercent: w.properties.BigDeleteMaxPercent },
+                now: w.now,
+            },
+        });
+        return { plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned, decision };
+    });
+    lease.assertHeld();
+    const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan(ctx, plan));
+    return { plan, decision, ...applied };
+}
+
+function deltaRecord(delta: DeltaEnumeration, items: number, orphans: number): NonNullable<RunRecord['delta']> {
+    return { pages: delta.pages, items, requests: delta.requests, resumed: delta.resumed, orphans };
 }
 
 /** Delta's items plus the current state of items whose transfer was skipped and that delta did not list again. */
@@ -141,7 +157,7 @@ async function withSkippedItems(graph: Client, graphDriveId: string, items: Delt
 }
 
 /** An unchanged drive: the cursor is rewritten only if Graph handed out a different deltaLink. */
-async function keepCursor(services: Services, driveId: string, cursor: DeltaCursor | undefined, delta: Awaited<ReturnType<typeof enumerateDelta>>): Promise<void> {
+async function keepCursor(services: Services, driveId: string, cursor: DeltaCursor | undefined, delta: DeltaEnumeration): Promise<void> {
     if (delta.deltaLink !== cursor?.deltaLink || cursor?.nextLink) {
         await saveCursor(services, driveId, { ...cursor, deltaLink: delta.deltaLink, nextLink: undefined, enumerationId: undefined, rootId: delta.rootId ?? cursor?.rootId, pages: 0, fullListing: false, updatedAt: '' });
     }
@@ -152,7 +168,7 @@ async function keepCursor(services: Services, driveId: string, cursor: DeltaCurs
  * Moves the cursor past what was just applied. Held deletes keep it where it was, so the tombstones
  * come back on the next run, which applies or drops them once an admin has decided.
  */
-async function advance(services: Services, driveId: string, plan: Plan, delta: Awaited<ReturnType<typeof enumerateDelta>>, runId: string, hadDecision: boolean, scanned: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId'>): Promise<void> {
+async function advance(services: Services, driveId: string, plan: Plan, delta: DeltaEnumeration, runId: string, hadDecision: boolean, scanned: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId'>): Promise<void> {
     if (plan.heldDeletes) {
         await holdDeletes(services, driveId, runId, plan.deletes);
         await raiseAlert(services, {
