@@ -28,3 +28,8 @@ export interface DriveRecord {
     createdAt: string;
     updatedAt: string;
 }
+
+/** Something to sign Graph calls with: the connected account, or the application itself (app-only drives). */
+export function hasGraphIdentity(drive: Pick<DriveRecord, 'account' | 'auth'>): boolean {
+    return !!drive.account || drive.auth === 'app';
+}

@@ -30,6 +30,9 @@ interface Context {
 
 export async function ensureSubscription(services: Services, integration: IntegrationRecord, drive: DriveRecord, policy: NotificationPolicy = DEFAULT_POLICY): Promise<DriveNotifications> {
     const table = await services.tables.get('subscriptions');
+    if (drive.status === 'connected' && drive.auth === 'app') {
+        return markDrive(table, drive, 'unavailable', { reason: { code: 'app_only_drive', message: 'Change notifications are not set up for app-only drives yet: this drive syncs on its schedule.' } });
+    }
     if (drive.status !== 'connected' || !drive.account || !drive.graph) {
         return markDrive(table, drive, 'off', { reason: { code: 'drive_not_connected', message: 'Notifications start once the drive is connected.' } });
     }

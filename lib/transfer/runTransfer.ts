@@ -1,6 +1,6 @@
 import { AccountAuthError, acquireGraphToken } from '../auth/accessToken';
 import { getDrive } from '../drives/driveRepository';
-import type { DriveRecord } from '../drives/driveRecord';
+import { hasGraphIdentity, type DriveRecord } from '../drives/driveRecord';
 import { cloudEndpoints } from '../integration/cloud';
 import { getIntegration, type IntegrationRecord } from '../integration/integrationRepository';
 import type { Logger } from '../logging/logger';
@@ -132,10 +132,18 @@ async function buildContext(services: Services, message: TransferMessage, journa
         beforeRequest: options.hooks?.beforeRequest,
         afterResponse: options.hooks?.afterResponse,
     };
-    const homeAccountId = drive.account?.homeAccountId as string;
     const { graphBaseUrl } = cloudEndpoints(integration.cloud, services.config.m365);
-    const graph = new GraphApi(http, graphBaseUrl.replace(/\/+$/, ''), drive.graph?.driveId as string, () => acquireGraphToken(services, integration, homeAccountId), services.config.m365.trustedHosts);
+    const graph = new GraphApi(http, graphBaseUrl.replace(/\/+$/, ''), drive.graph?.driveId as string, tokenFor(services, integration, drive), services.config.m365.trustedHosts);
     return { services, integration, drive, message, journal, graph, http, deadline, fragmentBytes: options.fragmentBytes ?? services.config.transfer.fragmentBytes, log, hooks: options.hooks ?? {} };
+}
+
+/** App-only drives (Sites.Selected) have no account: the application's own token reaches them. */
+function tokenFor(services: Services, integration: IntegrationRecord, drive: DriveRecord): () => Promise<string> {
+    if (drive.auth === 'app') {
+        return async () => (await import('../credentials/appOnly/appToken')).acquireAppGraphToken(services, integration);
+    }
+    const homeAccountId = drive.account?.homeAccountId as string;
+    return () => acquireGraphToken(services, integration, homeAccountId);
 }
 
 async function loadDrive(services: Services, message: TransferMessage): Promise<{ integration: IntegrationRecord; drive: DriveRecord }> {
@@ -143,6 +151,6 @@ async function loadDrive(services: Services, message: TransferMessage): Promise<
     const integration = (await getIntegration(integrations, message.integrationId))?.record;
     const drive = integration ? (await getDrive(drives, integration.id, message.driveId))?.drive : undefined;
     if (!integration || !drive) throw new TransferError('drive_not_found', 'The drive or its integration no longer exists.', 'failed');
-    if (!drive.graph?.driveId || !drive.account) throw new TransferError('drive_not_connected', `The drive is ${drive.status}; reconnect it, then replay.`, 'failed');
+    if (!drive.graph?.driveId || !hasGraphIdentity(drive)) throw new TransferError('drive_not_connected', `The drive has no account or library bound (status ${drive.status}); reconnect it, then replay.`, 'failed');
     return { integration, drive };
 }

@@ -51,6 +51,26 @@ describe('app-only least-privilege mode (Sites.Selected with per-site grants)', 
         expect((await read(finance.libraryId)).status).toBe(403);
     });
 
+    it('syncs the app-only drive both ways with the application\'s token (no account), on its schedule only', async () => {
+        h.graph.putFile(h.content.documentsDriveId, '/AppOnly/from-sharepoint.txt', 'down with the app token');
+        const started = await h.api('POST', `/api/drives/${drive.id}/sync`);
+        expect(started.status).toBe(202);
+        const runId = (started.body as { runId: string }).runId;
+        const run = await waitFor(async () => {
+            const r = (await h.api('GET', `/api/drives/${drive.id}/runs/${runId}`)).body as { run: { status: string; error?: unknown } };
+            return ['succeeded', 'failed'].includes(r.run.status) ? r.run : undefined;
+        });
+        expect(run).toMatchObject({ status: 'succeeded' });
+        // The transfer queue runs on the local host: the file lands in the platform store.
+        const listed = await waitFor(async () => {
+            const items = (await h.api('GET', `/api/drives/${drive.id}/items?path=AppOnly`)).body as { value?: { name: string }[] };
+            return items.value?.some((i) => i.name === 'from-sharepoint.txt') ? items.value : undefined;
+        });
+        expect(listed.map((i) => i.name)).toContain('from-sharepoint.txt');
+        // Notifications need an account's subscription: the drive says it syncs on its schedule.
+        expect(await h.api('GET', `/api/drives/${drive.id}`)).toMatchObject({ body: { notifications: { state: 'unavailable', reason: { code: 'app_only_drive' } } } });
+    });
+
     it('status lists the granted site and verifies that ungranted sites are not readable', async () => {
         // A delegated drive syncs the Finance site: the service knows it exists, the app must not read it.
         h.graph.setSiteMember(finance.siteId, h.demo.users.megan.id, 'write');
@@ -94,3 +114,13 @@ describe('app-only least-privilege mode (Sites.Selected with per-site grants)', 
         expect(((await h.api('GET', '/api/manage/alerts')).body as { value: AlertRecord[] }).value.filter((a) => a.subject.id === drive.id)).toEqual([]);
     });
 });
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const value = await probe();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error('timed out waiting');
+        await new Promise((r) => setTimeout(r, 200));
+    }
+}

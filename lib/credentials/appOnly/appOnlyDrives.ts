@@ -61,5 +61,7 @@ export async function addAppOnlyDrive(services: Services, input: AddAppOnlyDrive
         updatedAt: now,
     };
     await saveDrive(await services.tables.get('drives'), drive);
+    // Records the drive's notification health (schedule only, for now), as a connected drive's would.
+    await (await import('../../notifications/ensureSubscription')).ensureSubscriptionSafely(services, integration, drive);
     return drive;
 }

@@ -28,7 +28,7 @@ export async function defaultDeps(): Promise<SyncDeps> {
         import('../state/baselineStore'),
         import('../platform/platformListing'),
         import('../apply/applyPlan'),
-        import('../../graph/graphClient'),
+        import('../../credentials/appOnly/appToken'),
         import('../../transfer/throttleGate'),
     ]);
     return {
@@ -36,7 +36,8 @@ export async function defaultDeps(): Promise<SyncDeps> {
         loadBaseline: baseline.loadBaseline,
         listPlatformEntries: platform.listPlatformEntries,
         applyPlan: apply.applyPlan,
-        graphClient: (services, integration, drive) => graph.graphClientForAccount(services, integration, drive.account!.homeAccountId),
+        // App-only (Sites.Selected) drives have no account: the application's own token.
+        graphClient: (services, integration, drive) => graph.graphClientForDrive(services, integration, drive),
         throttle: { wait: gate.waitForThrottleGate, record: gate.recordThrottle },
     };
 }

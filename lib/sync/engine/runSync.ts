@@ -1,5 +1,5 @@
 import { getDrive } from '../../drives/driveRepository';
-import type { DriveRecord } from '../../drives/driveRecord';
+import { hasGraphIdentity, type DriveRecord } from '../../drives/driveRecord';
 import { loadIntegration } from '../../integration/integrationSettings';
 import type { Logger } from '../../logging/logger';
 import type { Services } from '../../runtime/services';
@@ -132,7 +132,7 @@ async function loadDrive(services: Services, message: SyncMessage): Promise<Driv
     const integration = await loadIntegration(services, message.integrationId);
     if (!integration) return undefined;
     const found = await getDrive(await services.tables.get('drives'), integration.id, message.driveId);
-    return found && found.drive.status === 'connected' && found.drive.graph && found.drive.account ? found.drive : undefined;
+    return found && found.drive.status === 'connected' && found.drive.graph && hasGraphIdentity(found.drive) ? found.drive : undefined;
 }
 
 async function failUnready(services: Services, base: RunRecord): Promise<RunRecord> {

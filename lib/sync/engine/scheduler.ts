@@ -1,5 +1,5 @@
 import { listDrives } from '../../drives/driveRepository';
-import type { DriveRecord } from '../../drives/driveRecord';
+import { hasGraphIdentity, type DriveRecord } from '../../drives/driveRecord';
 import { loadIntegration } from '../../integration/integrationSettings';
 import { readProperties } from '../../properties/properties';
 import type { Services } from '../../runtime/services';
@@ -32,7 +32,7 @@ export async function scheduleDueDrives(services: Services, now = Date.now()): P
 }
 
 export function isDue(drive: DriveRecord, entry: ScheduleEntry | undefined, defaultMinutes: number, now: number): boolean {
-    if (drive.status !== 'connected' || !drive.graph || !drive.account) return false;
+    if (drive.status !== 'connected' || !drive.graph || !hasGraphIdentity(drive)) return false;
     if (entry?.queued && isFresh(entry.queued.at, now)) return false;
     if (entry?.running && isFresh(entry.running.since, now)) return false;
     const minutes = drive.policies.syncIntervalMinutes ?? defaultMinutes;
