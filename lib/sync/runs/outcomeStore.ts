@@ -95,19 +95,25 @@ export interface OutcomeQuery {
     offset: number;
 }
 
+/**
+ * One page of a run's outcomes, filtered. Packed rows are read one at a time in RowKey order (the
+ * order they were written) and only the requested page is kept, so a 100,000-item run costs one row
+ * of memory, not the whole run.
+ */
 export async function queryOutcomes(services: Services, driveId: string, runId: string, query: OutcomeQuery): Promise<{ outcomes: ItemOutcome[]; total: number }> {
     const table = await services.tables.get('syncOutcomes');
     const needle = query.q?.toLowerCase();
-    const matches: ItemOutcome[] = [];
-    const rows: OutcomePackRow[] = [];
-    for await (const row of table.listEntities<OutcomePackRow>({ queryOptions: { filter: `PartitionKey eq '${runPartition(driveId, runId)}'` } })) rows.push(row);
-    for (const row of rows.sort((a, b) => a.rowKey.localeCompare(b.rowKey))) {
+    const page: ItemOutcome[] = [];
+    let total = 0;
+    for await (const row of table.listEntities<OutcomePackRow>({ queryOptions: { filter: `PartitionKey eq '${runPartition(driveId, runId)}'` } })) {
         for (const o of unpack(row)) {
             if (query.status && o.status !== query.status) continue;
-            if (!needle || o.path.toLowerCase().includes(needle)) matches.push(o);
+            if (needle && !o.path.toLowerCase().includes(needle)) continue;
+            if (total >= query.offset && page.length < query.limit) page.push(o);
+            total++;
         }
     }
-    return { outcomes: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
+    return { outcomes: page, total };
 }
 
 export async function listConflicts(services: Services, driveId: string): Promise<(ItemOutcome & { runId: string; at: string })[]> {

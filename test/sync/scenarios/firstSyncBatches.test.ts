@@ -45,6 +45,9 @@ it('converges a first sync planned in batches of two items, as the whole-drive p
     const body = listed.body as { total: number; outcomes: { path: string; action: string; status: string }[] };
     expect(body.total).toBe(Object.values(first.outcomes ?? {}).reduce((a, b) => a + b, 0));
     expect(body.outcomes.filter((o) => o.status === 'queued').map((o) => o.path)).toContain('Batch/Deep/n5/file5.txt');
+    // Paging reads across the packed rows each batch wrote, in the order they were written.
+    const second = (await svc.env.api('GET', `/api/drives/${drive.id}/runs/${first.runId}?limit=10&offset=10`)).body as typeof body;
+    expect(second).toEqual({ ...body, outcomes: body.outcomes.slice(10, 20) });
     // No batch repeats another's work: one outcome per item and action.
     expect(new Set(body.outcomes.map((o) => `${o.path} ${o.action} ${o.status}`)).size).toBe(body.total);
 
