@@ -39,6 +39,7 @@ export async function saveOutcomes(services: Services, driveId: string, runId: s
 export class OutcomeWriter {
     readonly counts: Partial<Record<ItemOutcome['status'], number>> = {};
     private nextRow = 0;
+    private cleared = false;
 
     constructor(
         private readonly services: Services,
@@ -50,11 +51,26 @@ export class OutcomeWriter {
         for (const o of outcomes) this.counts[o.status] = (this.counts[o.status] ?? 0) + 1;
         if (outcomes.length === 0) return;
         const table = await this.services.tables.get('syncOutcomes');
+        if (!this.cleared) await this.clearEarlierAttempt(table);
         const rows = this.pack(outcomes);
         await submitInBatches(table, rows, 4);
         const at = new Date().toISOString();
         const conflicts = outcomes.filter((o) => o.status === 'conflict').map((o): OutcomeRow => ({ partitionKey: conflictPartition(this.driveId), rowKey: tableKey(o.path), ...clean(o), runId: this.runId, at }));
         await submitInBatches(table, conflicts, 100);
+    }
+
+    /**
+     * A run redelivered after a crash writes its outcomes again from row 0: rows a longer earlier
+     * attempt wrote beyond that would otherwise stay and be read back as this run's.
+     */
+    private async clearEarlierAttempt(table: TableClient): Promise<void> {
+        this.cleared = true;
+        const partitionKey = runPartition(this.driveId, this.runId);
+        const stale: TransactionAction[] = [];
+        for await (const row of table.listEntities({ queryOptions: { filter: `PartitionKey eq '${partitionKey}'`, select: ['RowKey'] } })) {
+            stale.push(['delete', { partitionKey, rowKey: row.rowKey as string }]);
+        }
+        for (let at = 0; at < stale.length; at += 100) await table.submitTransaction(stale.slice(at, at + 100));
     }
 
     /**
