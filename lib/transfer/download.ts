@@ -7,6 +7,7 @@ import { platformBlobName, remoteTarget, type TransferContext, type TransferResu
 import { failed, retryLater, skipped } from './errors';
 import { classifyGraphError, type DriveItem } from './graphApi';
 import { restoreHash, saveHash } from './hashState';
+import { transferResult } from './transferResult';
 import { GraphCallError } from './http';
 import { fetchRange, type RangeReply } from './rangeFetch';
 import { isTrustedTransferUrl } from './trustedHosts';
@@ -201,18 +202,7 @@ class Download {
     }
 
     private result(platformETag: string, hash: string): TransferResult {
-        const item = this.item;
-        return {
-            remoteId: item.id,
-            remoteETag: item.eTag,
-            remoteCTag: item.cTag,
-            remoteHash: item.file?.hashes?.quickXorHash,
-            remoteSize: item.size,
-            platformETag,
-            platformSize: item.size,
-            platformHash: hash,
-            enriched: false,
-        };
+        return transferResult(this.item, { platformETag, size: this.item.size, hash, enriched: false });
     }
 
     private checkpoint(): DownloadCheckpoint {

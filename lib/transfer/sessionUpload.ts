@@ -9,7 +9,7 @@ import { HashCursor } from './hashCursor';
 import { GraphCallError } from './http';
 import { checkUploaded, mayBeEnriched } from './integrity';
 import { cancelSession, putFragment, sessionStatus, type SessionReply } from './sessionProtocol';
-import { uploadResult } from './uploadResult';
+import { transferResult } from './transferResult';
 import { openUrl, sealUrl } from './urlSeal';
 
 const MAX_SESSIONS = 5;
@@ -196,7 +196,7 @@ export class SessionUpload {
     private finish(item: DriveItem): TransferResult {
         const hash = this.cursor.digest();
         const { enriched } = checkUploaded(item, { size: this.source.size, hash }, this.ctx.drive.graph?.driveType);
-        return uploadResult(item, { platformETag: this.source.etag, size: this.source.size, hash, enriched });
+        return transferResult(item, { platformETag: this.source.etag, size: this.source.size, hash, enriched });
     }
 
     private async save(): Promise<void> {

@@ -5,7 +5,7 @@ import { checkUploaded } from './integrity';
 import { classifyGraphError, type DriveItem } from './graphApi';
 import { GraphCallError } from './http';
 import { SessionUpload } from './sessionUpload';
-import { uploadResult } from './uploadResult';
+import { transferResult } from './transferResult';
 
 /**
  * Blob → Graph. Empty files go by simple PUT (sessions need a size above zero); everything else by
@@ -39,7 +39,7 @@ async function uploadEmpty(ctx: TransferContext, platformETag: string): Promise<
     }
     const hash = 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=';
     const { enriched } = checkUploaded(item, { size: 0, hash }, ctx.drive.graph?.driveType);
-    return uploadResult(item, { platformETag, size: 0, hash, enriched });
+    return transferResult(item, { platformETag, size: 0, hash, enriched });
 }
 
 async function sourceProperties(blob: BlobClient): Promise<BlobGetPropertiesResponse> {

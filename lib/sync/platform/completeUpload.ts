@@ -3,8 +3,8 @@ import { QuickXorHash } from '../../hash/quickxorhash';
 import { ApiError } from '../../http/apiError';
 import type { Services } from '../../runtime/services';
 import { markPlatformChanged } from './platformChanges';
-import { blobNameOf, META } from './platformLayout';
-import { platformContainer } from './platformContainer';
+import { META } from './platformLayout';
+import { openPlatformBlob } from './platformContainer';
 
 export interface CompletedUpload {
     path: string;
@@ -20,17 +20,7 @@ export interface CompletedUpload {
  * if the blob is still the one that was hashed (If-Match); otherwise 409 and the platform retries.
  */
 export async function completeUpload(services: Services, drive: DriveRecord, path: string): Promise<CompletedUpload> {
-    const container = await platformContainer(services);
-    const blob = container.getBlobClient(blobNameOf(drive.id, path));
-    let download;
-    try {
-        download = await blob.download(0);
-    } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) {
-            throw new ApiError(404, 'upload_not_found', `Nothing was uploaded to ${path}.`, 'PUT the file to the uploadUrl of POST /uploads first, then complete it.');
-        }
-        throw e;
-    }
+    const { blob, download } = await openPlatformBlob(services, drive.id, path, () => new ApiError(404, 'upload_not_found', `Nothing was uploaded to ${path}.`, 'PUT the file to the uploadUrl of POST /uploads first, then complete it.'));
     const hash = new QuickXorHash();
     for await (const chunk of download.readableStreamBody as NodeJS.ReadableStream) hash.update(chunk as Buffer);
     const quickXorHash = hash.digest();

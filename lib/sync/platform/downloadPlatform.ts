@@ -5,8 +5,8 @@ import type { DriveRecord } from '../../drives/driveRecord';
 import { ApiError } from '../../http/apiError';
 import { readProperties } from '../../properties/properties';
 import type { Services } from '../../runtime/services';
-import { blobNameOf, isFolderMarker } from './platformLayout';
-import { platformContainer } from './platformContainer';
+import { isFolderMarker } from './platformLayout';
+import { openPlatformBlob } from './platformContainer';
 
 /**
  * Streams the platform copy of a file, if the admin allows downloads (`EnableDownloadExternalFile`,
@@ -18,15 +18,7 @@ export async function downloadPlatformFile(services: Services, drive: DriveRecor
     if (!properties.EnableDownloadExternalFile) {
         throw new ApiError(403, 'download_disabled', 'Downloading files of external drives is turned off.', 'An admin can allow it: PATCH /api/manage/properties with {"EnableDownloadExternalFile": true}.');
     }
-    const container = await platformContainer(services);
-    const blob = container.getBlobClient(blobNameOf(drive.id, path));
-    let download;
-    try {
-        download = await blob.download(0);
-    } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) throw notFound(path);
-        throw e;
-    }
+    const { download } = await openPlatformBlob(services, drive.id, path, () => notFound(path));
     if (isFolderMarker(download.metadata)) {
         (download.readableStreamBody as Readable | undefined)?.destroy();
         throw notFound(path);

@@ -1,5 +1,6 @@
-import type { ContainerClient } from '@azure/storage-blob';
+import type { BlobClient, BlobDownloadResponseParsed, ContainerClient } from '@azure/storage-blob';
 import type { Services } from '../../runtime/services';
+import { blobNameOf } from './platformLayout';
 
 const ensured = new Map<string, Promise<unknown>>();
 
@@ -14,4 +15,18 @@ export async function platformContainer(services: Services): Promise<ContainerCl
     }
     await created;
     return container;
+}
+
+/**
+ * Opens a blob of a drive's platform store for reading (the body streams as it is consumed). A
+ * missing blob throws what `missing` makes: each caller has its own error for the platform.
+ */
+export async function openPlatformBlob(services: Services, driveId: string, path: string, missing: () => Error): Promise<{ blob: BlobClient; download: BlobDownloadResponseParsed }> {
+    const blob = (await platformContainer(services)).getBlobClient(blobNameOf(driveId, path));
+    try {
+        return { blob, download: await blob.download(0) };
+    } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 404) throw missing();
+        throw e;
+    }
 }

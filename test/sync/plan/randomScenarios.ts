@@ -1,17 +1,8 @@
 import { ConflictPolicy } from '../../../lib/sync/plan/types';
+import { mulberry32 as seeded } from '../../support/prng';
 import { PlanOverrides, Scenario } from './scenario';
 
-/** mulberry32: small, seeded, reproducible. */
-export function seeded(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+export { seeded };
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];

@@ -272,14 +272,5 @@ export async function runOutcomes(svc: ConnectedService, driveId: string, runId:
     return (res.body as { outcomes: ItemOutcome[] }).outcomes;
 }
 
-/** A seeded PRNG (mulberry32): the same seed replays the same edits. */
-export function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+/** The seeded PRNG the randomized tests share: the same seed replays the same edits. */
+export { mulberry32 as prng } from '../../support/prng';
