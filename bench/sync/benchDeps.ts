@@ -15,6 +15,9 @@ export function mirrorDeps(): { deps: Partial<SyncDeps>; settle(tree: ReturnType
         deps: {
             loadBaseline: async () => baseline,
             listPlatformEntries: async () => platform,
+            streamPlatformEntries: async function* () {
+                for (let at = 0; at < platform.length; at += 5000) yield platform.slice(at, at + 5000);
+            },
             applyPlan: async (_ctx, plan) => ({
                 outcomes: plan.actions.map((a) => ({ path: 'path' in a ? String(a.path) : '', action: a.kind, status: 'ok' as const, code: a.reason.code, message: a.reason.message })),
                 transfersEnqueued: plan.actions.filter((a) => a.kind === 'download').length,

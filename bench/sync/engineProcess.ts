@@ -1,3 +1,4 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getServices } from '../../lib/runtime/services';
 import { runSync } from '../../lib/sync/engine';
 import type { RunRecord } from '../../lib/sync/runs';
@@ -13,15 +14,22 @@ async function main(): Promise<void> {
     const [integrationId, driveId] = process.argv.slice(2) as [string, string];
     const services = await getServices();
     const rssBeforeMiB = Math.round(process.memoryUsage().rss / 1024 / 1024);
-    // The live heap's high-water mark, sampled: peak RSS also counts garbage V8 has not collected yet.
+    // Heap in use, sampled: it counts garbage V8 has not collected yet, as peak RSS does.
     let peakHeapUsed = 0;
     const sampler = setInterval(() => (peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed)), 100);
+    // What the run really holds: the heap right after each full (mark-compact) collection.
+    let peakLive = 0;
+    const gcs = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (((entry as unknown as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
+    });
+    gcs.observe({ entryTypes: ['gc'] });
     const t0 = performance.now();
     const result = await runSync(services, { kind: 'sync', integrationId, driveId, trigger: 'manual', requestedAt: new Date().toISOString() }, { deps: mirrorDeps().deps });
     const ms = performance.now() - t0;
     clearInterval(sampler);
+    gcs.disconnect();
     const run = (result as { run: RunRecord }).run;
-    process.stdout.write(`${JSON.stringify({ run, ms: Math.round(ms), rssBeforeMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), peakHeapUsedMiB: Math.round(peakHeapUsed / 1024 / 1024) })}\n`);
+    process.stdout.write(`${JSON.stringify({ run, ms: Math.round(ms), rssBeforeMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), peakHeapUsedMiB: Math.round(peakHeapUsed / 1024 / 1024), peakLiveHeapMiB: Math.round(peakLive / 1024 / 1024) })}\n`);
 }
 
 main().then(

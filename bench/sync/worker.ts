@@ -52,6 +52,16 @@ async function main(): Promise<void> {
         const second = await runSync(services, message('timer'), { deps: mirror.deps });
         const secondMs = performance.now() - t1;
         const secondRun = (second as { run: RunRecord }).run;
+        const secondGraph = svc.sim.graph.counters().requests;
+        const secondOps = storageOps() - ops;
+
+        // Ten files edited in SharePoint: a scheduled run plans over what those edits touch, not the drive.
+        for (let i = 0; i < 10; i++) svc.sim.graph.putFile(graphDriveId, `/bench/f${i}/item-${i * 1000}.txt`, `edit ${i}`);
+        svc.sim.graph.resetCounters();
+        ops = storageOps();
+        const t2 = performance.now();
+        const third = (await runSync(services, message('timer'), { deps: mirror.deps })) as { run: RunRecord };
+        const thirdMs = performance.now() - t2;
         const result = {
             items: total,
             seedMs: Math.round(seedMs),
@@ -68,17 +78,29 @@ async function main(): Promise<void> {
                 peakRssMiB: child.peakRssMiB,
                 rssAtStartMiB: child.rssBeforeMiB,
                 peakHeapUsedMiB: child.peakHeapUsedMiB,
+                peakLiveHeapMiB: child.peakLiveHeapMiB,
+                engineHeapLimitMiB: process.env.BENCH_ENGINE_HEAP_MIB ? Number(process.env.BENCH_ENGINE_HEAP_MIB) : 'node default',
             },
             unchanged: {
                 status: secondRun.status,
-                graphRequests: svc.sim.graph.counters().requests,
+                graphRequests: secondGraph,
                 deltaRequests: secondRun.delta?.requests,
-                storageOps: storageOps() - ops,
+                storageOps: secondOps,
                 ms: Math.round(secondMs),
                 actions: Object.values(secondRun.counts ?? {}).reduce((a, b) => a + b, 0),
                 unchanged: secondRun.unchanged === true,
                 platformListed: secondRun.platformScan !== undefined,
                 timings: secondRun.timings,
+            },
+            tenEdits: {
+                status: third.run.status,
+                graphRequests: svc.sim.graph.counters().requests,
+                storageOps: storageOps() - ops,
+                ms: Math.round(thirdMs),
+                counts: third.run.counts,
+                baselineEntries: third.run.baselineEntries,
+                plannedBaselineEntries: third.run.plannedBaselineEntries,
+                timings: third.run.timings,
             },
         };
         process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -95,6 +117,7 @@ interface ChildResult {
     rssBeforeMiB: number;
     peakRssMiB: number;
     peakHeapUsedMiB: number;
+    peakLiveHeapMiB: number;
 }
 
 /** Runs the engine process with this process's environment; resolves with its JSON line. */

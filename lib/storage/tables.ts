@@ -20,6 +20,7 @@ export const TABLES = {
     syncRuns: 'SyncRuns',
     syncOutcomes: 'SyncOutcomes',
     syncDelta: 'SyncDelta',
+    syncStaging: 'SyncStaging',
 } as const;
 
 export type TableKey = keyof typeof TABLES;

@@ -16,6 +16,8 @@ export interface SyncDeps {
     foldTransfers(services: Services, driveId: string): Promise<FoldResult>;
     loadBaseline(services: Services, driveId: string): Promise<BaselineEntry[]>;
     listPlatformEntries(services: Services, drive: DriveRecord): Promise<PlatformEntry[]>;
+    /** The same listing page by page, for a first sync (it never holds the whole drive). */
+    streamPlatformEntries(services: Services, drive: DriveRecord): AsyncIterable<PlatformEntry[]>;
     applyPlan(ctx: ApplyContext, plan: Plan): Promise<{ outcomes: ItemOutcome[]; transfersEnqueued: number }>;
     graphClient(services: Services, integration: IntegrationRecord, drive: DriveRecord): Promise<Client>;
     /** Waits out a tenant-wide Retry-After another instance recorded; records one this run met. */
@@ -35,6 +37,7 @@ export async function defaultDeps(): Promise<SyncDeps> {
         foldTransfers: fold.foldTransfers,
         loadBaseline: baseline.loadBaseline,
         listPlatformEntries: platform.listPlatformEntries,
+        streamPlatformEntries: (services, drive) => platform.streamPlatformEntries(services, drive),
         applyPlan: apply.applyPlan,
         // App-only (Sites.Selected) drives have no account: the application's own token.
         graphClient: (services, integration, drive) => graph.graphClientForDrive(services, integration, drive),

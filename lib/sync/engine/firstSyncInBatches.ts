@@ -1,24 +1,27 @@
 import type { ApplyContext } from '../apply/applyContext';
-import type { ItemOutcome } from '../contracts';
-import { planSync, type ActionKind, type ConflictPolicy, type Plan, type PlatformEntry, type RemoteEntry } from '../plan';
-import { batchPlan, firstSyncBatches } from '../plan/batches';
+import { planSync, type ActionKind, type ConflictPolicy, type Plan } from '../plan';
+import { batchPlan, firstSyncBatches, type FolderIndex } from '../plan/batches';
+import { foldPath } from '../plan/paths';
+import { readFullListing, type DeltaItem } from '../remote';
 import { planOutcomes, type OutcomeWriter } from '../runs';
+import { StagingWriter, dropStaging, stagedGroups } from '../state/firstSyncStaging';
 import type { SyncDeps } from './deps';
 import { GUARD_OFF } from './heldDeletes';
 import type { DriveLease } from './lease';
 import type { PhaseTimer } from './phaseTimer';
 
 /**
- * Above this many items (both sides) a first sync is planned and applied batch by batch
- * (plan/batches.ts), so the planner's working set stays this size whatever the drive holds.
+ * The most items (both sides) one batch of a first sync plans and applies at once: the planner's
+ * working set, and so the run's memory, stays this size whatever the drive holds.
  */
 export const FIRST_SYNC_BATCH = 5_000;
 
-export interface BatchedFirstSync {
+export interface FirstSyncInput {
     ctx: ApplyContext;
     deps: SyncDeps;
-    remote: readonly RemoteEntry[];
-    platform: readonly PlatformEntry[];
+    /** The journal partition holding every page of the full listing (enumerateDelta with retain 'journal'). */
+    enumerationId: string;
+    knownRootId?: string;
     policy: ConflictPolicy;
     dryRun: boolean;
     now: string;
@@ -29,22 +32,57 @@ export interface BatchedFirstSync {
     outcomes: OutcomeWriter;
 }
 
-export interface BatchedResult {
+export interface FirstSyncResult {
     /** The run's plan in summary: counts over every batch (the actions themselves are gone with their batch). */
     plan: Plan;
-    /** Always empty: written batch by batch through `outcomes`. */
-    outcomes: ItemOutcome[];
     transfersEnqueued: number;
     batches: number;
+    /** Items delta listed (every occurrence), entries planned per side, and the orphans left alone. */
+    listed: number;
+    remoteEntries: number;
+    platformEntries: number;
+    orphans: DeltaItem[];
+    rootId?: string;
 }
 
-/** A first sync never deletes, so no big-delete guard or held deletes span the batches. */
-export async function firstSyncInBatches(input: BatchedFirstSync): Promise<BatchedResult> {
+/**
+ * A first sync without holding the drive: the delta listing is read back from the page journal and the
+ * platform store is listed page by page; both go into the staging table (state/firstSyncStaging.ts),
+ * which hands them back folder by folder; batches of whole folders are planned and applied in turn.
+ * Held in memory: the folders of each side, a few bytes per item to keep the last occurrence of an
+ * id, and one batch. A first sync never deletes, so no big-delete guard or held deletes span batches.
+ */
+export async function firstSyncInBatches(input: FirstSyncInput): Promise<FirstSyncResult> {
     const { ctx, deps, dryRun, lease, timer } = input;
+    const { services, drive } = ctx;
+    const folders: FolderIndex = { remote: new Map(), platform: new Map() };
+    const staged = await timer.time('stage', async () => {
+        const staging = await StagingWriter.open(services, drive.id);
+        const listing = await readFullListing(services, drive.id, input.enumerationId, input.knownRootId);
+        let remote = 0;
+        for await (const page of listing.entries()) {
+            for (const e of page) {
+                if (e.isFolder && !e.deleted) folders.remote.set(foldPath(e.path), e);
+                await staging.addRemote(e);
+                remote++;
+            }
+            lease.assertHeld();
+        }
+        let platform = 0;
+        for await (const page of deps.streamPlatformEntries(services, drive)) {
+            for (const e of page) {
+                if (e.isFolder) folders.platform.set(foldPath(e.path), e);
+                await staging.addPlatform(e);
+                platform++;
+            }
+        }
+        await staging.flush();
+        return { listing, remote, platform };
+    });
     const counts: Partial<Record<ActionKind, number>> = {};
     let transfersEnqueued = 0;
     let index = 0;
-    for (const batch of firstSyncBatches(input.remote, input.platform, input.batchSize ?? FIRST_SYNC_BATCH)) {
+    for await (const batch of firstSyncBatches(stagedGroups(services, drive.id), folders, input.batchSize ?? FIRST_SYNC_BATCH)) {
         const plan = await timer.time('plan', async () =>
             batchPlan(
                 planSync({
@@ -52,7 +90,7 @@ export async function firstSyncInBatches(input: BatchedFirstSync): Promise<Batch
                     remote: batch.remote,
                     platform: batch.platform,
                     policy: input.policy,
-                    driveItemCount: input.remote.length,
+                    driveItemCount: staged.remote,
                     options: { firstSync: true, resync: false, dryRun, bigDelete: GUARD_OFF, now: input.now },
                 }),
                 batch,
@@ -66,5 +104,15 @@ export async function firstSyncInBatches(input: BatchedFirstSync): Promise<Batch
         for (const [kind, n] of Object.entries(plan.counts) as [ActionKind, number][]) counts[kind] = (counts[kind] ?? 0) + n;
         index++;
     }
-    return { plan: { actions: [], heldDeletes: false, dryRun, counts, deletes: { remote: 0, platform: 0 } }, outcomes: [], transfersEnqueued, batches: index };
+    await dropStaging(services, drive.id).catch(() => undefined);
+    return {
+        plan: { actions: [], heldDeletes: false, dryRun, counts, deletes: { remote: 0, platform: 0 } },
+        transfersEnqueued,
+        batches: index,
+        listed: staged.listing.listed,
+        remoteEntries: staged.remote,
+        platformEntries: staged.platform,
+        orphans: staged.listing.orphans,
+        rootId: staged.listing.rootId,
+    };
 }

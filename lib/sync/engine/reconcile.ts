@@ -5,10 +5,11 @@ import type { IntegrationRecord } from '../../integration/integrationRepository'
 import { readProperties } from '../../properties/properties';
 import type { Services } from '../../runtime/services';
 import type { ItemOutcome, SyncMessage } from '../contracts';
-import { planSync, type BaselineEntry, type Plan, type PlatformEntry, type RemoteEntry } from '../plan';
+import { planSync, type BaselineEntry, type Plan, type PlanInput, type PlatformEntry, type RemoteEntry } from '../plan';
+import { scopeToChanges } from '../plan/scope';
 import type { ApplyContext } from '../apply/applyContext';
 import type { Properties } from '../../properties/properties';
-import { FIRST_SYNC_BATCH, firstSyncInBatches } from './firstSyncInBatches';
+import { firstSyncInBatches } from './firstSyncInBatches';
 import { readPlatformChangeMark } from '../platform/platformChanges';
 import { dropJournal, enumerateDelta, fetchItems, loadCursor, saveCursor, toRemoteEntries, type DeltaCursor, type DeltaEnumeration, type DeltaItem } from '../remote';
 import { planOutcomes, type OutcomeWriter, type RunRecord } from '../runs';
@@ -59,29 +60,25 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     let baseline = cursor?.deltaLink ? undefined : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
     const firstSync = !cursor?.deltaLink && baseline?.length === 0;
     await deps.throttle.wait(services, integration.tenantId);
-    const delta = await timer.time('delta', () => enumerateDelta({ services, driveId: drive.id, graphDriveId, graph, cursor, checkpoint: () => lease.assertHeld() }));
+    // A first sync leaves the listing in the page journal and reads it back in batches (firstSyncInBatches.ts).
+    const delta = await timer.time('delta', () => enumerateDelta({ services, driveId: drive.id, graphDriveId, graph, cursor, checkpoint: () => lease.assertHeld(), retain: firstSync ? 'journal' : 'items' }));
     const [{ properties }, mark] = await Promise.all([readProperties(await services.tables.get('properties')), readPlatformChangeMark(services, drive.id)]);
     const scan = platformScanReason({ firstSync, resync: !!delta.resync, transferSkipped: fold.replan.uploads > 0, trigger: input.trigger, mark, lastScanAt: cursor?.platformScannedAt, lastScanMarkId: cursor?.platformMarkId, scanMinutes: properties.PlatformScanMinutes, now: startedAt.getTime() });
-    if (!scan && delta.items.length === 0 && folded === 0 && !baseline) {
+    if (!scan && delta.items.length === 0 && folded === 0 && !baseline && !delta.journaled) {
         // Nothing changed on either side: no baseline, no listing, no plan (a fixed handful of storage calls).
         if (!dryRun) await timer.time('cursor', () => keepCursor(services, drive.id, cursor, delta));
         return { outcomes: [], record: { firstSync: false, resync: false, unchanged: true, delta: deltaRecord(delta, 0, 0), counts: {}, transfersEnqueued: 0, foldedTransfers: 0 } };
     }
+    const ctxOf = (known: BaselineEntry[]): ApplyContext => ({ services, integration, drive, graph, runId, knownFolders: baselineFolders(known), baseline: known });
+    if (delta.journaled) return firstSyncRun(input, ctxOf([]), { delta, cursor, scan, markId: mark?.id, startedAt, folded: fold.folded });
     baseline ??= await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
     const known = baseline;
     const platform = scan ? await timer.time('platform', () => deps.listPlatformEntries(services, drive)) : platformFromBaseline(known);
     const deltaItemCount = delta.items.length;
     const resolved = await timer.time('plan', async () => toRemoteEntries(await withSkippedItems(graph, graphDriveId, delta.items, fold.replan.remoteIds), known, delta.rootId ?? cursor?.rootId));
-    // Resolved into entries: the raw items are not needed again, and a first sync holds the whole drive.
     delta.items.length = 0;
-    const ctx: ApplyContext = { services, integration, drive, graph, runId, knownFolders: baselineFolders(known), baseline: known };
-    const batchSize = input.firstSyncBatch ?? FIRST_SYNC_BATCH;
-    const done =
-        firstSync && resolved.entries.length + platform.length > batchSize
-            ? await firstSyncInBatches({ ctx, deps, remote: resolved.entries, platform, policy: drive.policies.conflictPolicy, dryRun, now: startedAt.toISOString(), lease, timer, batchSize, outcomes: input.outcomes })
-            : await planWhole(input, ctx, { baseline: known, remote: resolved.entries, platform, firstSync, delta, properties, now: startedAt.toISOString() });
-    const { plan } = done;
-    const decision = 'decision' in done ? done.decision : undefined;
+    const done = await planWhole(input, ctxOf(known), { baseline: known, remote: resolved.entries, platform, scoped: !scan, delta, properties, now: startedAt.toISOString() });
+    const { plan, decision } = done;
     if (!dryRun) {
         lease.assertHeld();
         const scanned = scan ? { platformScannedAt: startedAt.toISOString(), platformMarkId: mark?.id } : { platformScannedAt: cursor?.platformScannedAt, platformMarkId: cursor?.platformMarkId };
@@ -91,13 +88,13 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     return {
         outcomes: [...done.outcomes, ...resolved.orphans.map(orphanOutcome)],
         record: {
-            firstSync,
+            firstSync: false,
             resync: !!delta.resync,
             ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
             delta: deltaRecord(delta, deltaItemCount, resolved.orphans.length),
-            ...('batches' in done ? { batches: done.batches } : {}),
             ...(scan ? { platformEntries: platform.length, platformScan: scan } : {}),
             baselineEntries: known.length,
+            ...(done.plannedBaseline < known.length ? { plannedBaselineEntries: done.plannedBaseline } : {}),
             counts: plan.counts as Record<string, number>,
             transfersEnqueued: done.transfersEnqueued,
             ...(plan.heldDeletes ? { heldDeletes: plan.deletes } : {}),
@@ -108,41 +105,81 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     };
 }
 
+interface FirstSyncState {
+    delta: DeltaEnumeration;
+    cursor: DeltaCursor | undefined;
+    scan: RunRecord['platformScan'];
+    markId: string | undefined;
+    startedAt: Date;
+    folded: number;
+}
+
+/** A first sync: the listing waits in the page journal and is planned batch by batch (firstSyncInBatches.ts). */
+async function firstSyncRun(input: ReconcileInput, ctx: ApplyContext, s: FirstSyncState): Promise<ReconcileResult> {
+    const { services, deps, drive, runId, dryRun, lease, timer } = input;
+    const { delta } = s;
+    const done = await firstSyncInBatches({ ctx, deps, enumerationId: delta.enumerationId!, knownRootId: s.cursor?.rootId, policy: drive.policies.conflictPolicy, dryRun, now: s.startedAt.toISOString(), lease, timer, batchSize: input.firstSyncBatch, outcomes: input.outcomes });
+    if (!dryRun) {
+        lease.assertHeld();
+        const applied = { ...delta, rootId: delta.rootId ?? done.rootId };
+        await timer.time('cursor', () => advance(services, drive.id, done.plan, applied, runId, false, { platformScannedAt: s.startedAt.toISOString(), platformMarkId: s.markId }));
+    }
+    return {
+        outcomes: done.orphans.map(orphanOutcome),
+        record: {
+            firstSync: true,
+            resync: !!delta.resync,
+            ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
+            delta: deltaRecord(delta, done.listed, done.orphans.length),
+            batches: done.batches,
+            platformEntries: done.platformEntries,
+            platformScan: s.scan ?? 'first_sync',
+            baselineEntries: 0,
+            counts: done.plan.counts as Record<string, number>,
+            transfersEnqueued: done.transfersEnqueued,
+            foldedTransfers: s.folded,
+        },
+    };
+}
+
 interface WholePlanInput {
     baseline: BaselineEntry[];
     remote: RemoteEntry[];
     platform: PlatformEntry[];
-    firstSync: boolean;
+    /** The platform side is the baseline's image (not listed this run): only delta's changes can matter. */
+    scoped: boolean;
     delta: DeltaEnumeration;
     properties: Properties;
     now: string;
 }
 
-/** The whole drive's changes in one plan (every run but a large first sync), with the big-delete guard and any decision on held deletes. */
-async function planWhole(input: ReconcileInput, ctx: ApplyContext, w: WholePlanInput): Promise<{ plan: Plan; decision?: DeleteDecision; outcomes: ItemOutcome[]; transfersEnqueued: number }> {
+/** The drive's changes in one plan (every run but a first sync), with the big-delete guard and any decision on held deletes. */
+async function planWhole(input: ReconcileInput, ctx: ApplyContext, w: WholePlanInput): Promise<{ plan: Plan; decision?: DeleteDecision; outcomes: ItemOutcome[]; transfersEnqueued: number; plannedBaseline: number }> {
     const { services, deps, drive, dryRun, lease, timer } = input;
-    const { plan, decision } = await timer.time('plan', async () => {
+    const { plan, decision, plannedBaseline } = await timer.time('plan', async () => {
         const decision = await readDeleteDecision(services, drive.id);
         const liveCount = w.remote.filter((e) => !e.deleted).length;
-        const planned = planSync({
+        const whole: PlanInput = {
             baseline: w.baseline,
             remote: w.remote,
             platform: w.platform,
             policy: drive.policies.conflictPolicy,
             driveItemCount: w.delta.fullListing ? liveCount : Math.max(w.baseline.length, liveCount),
             options: {
-                firstSync: w.firstSync,
+                firstSync: false,
                 resync: !!w.delta.resync,
                 dryRun,
                 bigDelete: decision?.state === 'approved' ? GUARD_OFF : { maxCount: w.properties.BigDeleteMaxCount, maxPercent: w.properties.BigDeleteMaxPercent },
                 now: w.now,
             },
-        });
-        return { plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned, decision };
+        };
+        const scoped = w.scoped ? scopeToChanges(whole) : whole;
+        const planned = planSync(scoped);
+        return { plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned, decision, plannedBaseline: scoped.baseline.length };
     });
     lease.assertHeld();
     const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan(ctx, plan));
-    return { plan, decision, ...applied };
+    return { plan, decision, plannedBaseline, ...applied };
 }
 
 function deltaRecord(delta: DeltaEnumeration, items: number, orphans: number): NonNullable<RunRecord['delta']> {

@@ -23,6 +23,38 @@ export async function listPlatformEntries(services: Services, drive: DriveRecord
     return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/**
+ * The same listing as a stream, for a first sync that must not hold the drive: blobs in listing
+ * order, each followed by the virtual folders its name implies that were not seen yet (folder marker
+ * blobs count as seen). Only folder paths are remembered, so a virtual folder may repeat the path
+ * of a file listed earlier: the reader keeps the first entry of a path (the file), as the listing
+ * above does.
+ */
+export async function* streamPlatformEntries(services: Services, drive: DriveRecord, options: { pageSize?: number } = {}): AsyncGenerator<PlatformEntry[]> {
+    const container = await platformContainer(services);
+    const folders = new Set<string>();
+    const pages = container.listBlobsFlat({ prefix: drivePrefix(drive.id), includeMetadata: true }).byPage({ maxPageSize: options.pageSize ?? PAGE_SIZE });
+    for await (const page of pages) {
+        const out: PlatformEntry[] = [];
+        for (const blob of page.segment.blobItems) {
+            const entry = toEntry(drive.id, blob);
+            if (entry.path === '' || entry.path.endsWith('/')) continue;
+            if (entry.isFolder) {
+                if (folders.has(entry.path)) continue;
+                folders.add(entry.path);
+            }
+            out.push(entry);
+            for (let i = entry.path.lastIndexOf('/'); i > 0; i = entry.path.lastIndexOf('/', i - 1)) {
+                const dir = entry.path.slice(0, i);
+                if (folders.has(dir)) break;
+                folders.add(dir);
+                out.push({ path: dir, isFolder: true, size: 0, lastModified: entry.lastModified });
+            }
+        }
+        yield out;
+    }
+}
+
 export function toEntry(driveId: string, blob: BlobItem): PlatformEntry {
     const path = pathOfBlob(driveId, blob.name);
     const lastModified = blob.properties.lastModified.toISOString();

@@ -21,6 +21,8 @@ export interface DeltaEnumeration {
     requests: number;
     /** Continued an enumeration an earlier (interrupted) run had started. */
     resumed: boolean;
+    /** Every page is in the journal partition `enumerationId` and `items` is empty (retain: 'journal'). */
+    journaled?: boolean;
 }
 
 export interface EnumerateInput {
@@ -31,6 +33,11 @@ export interface EnumerateInput {
     cursor: DeltaCursor | undefined;
     /** Called between pages: throws when the run must stop (its lease was lost). */
     checkpoint?: () => void;
+    /**
+     * 'journal': every page, the last one too, stays in the page journal and none is held in memory
+     * (`items` comes back empty): a first sync reads the listing back from there (remote/fullListing.ts).
+     */
+    retain?: 'items' | 'journal';
 }
 
 const MAX_RESYNCS = 3;
@@ -54,6 +61,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
     let resyncs = 0;
     let requests = 0;
     const live: DeltaItem[] = [];
+    const journalOnly = input.retain === 'journal';
     for (;;) {
         input.checkpoint?.();
         requests++;
@@ -87,14 +95,22 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             await journalPage(services, driveId, cursor.enumerationId, cursor.pages, response.items);
             cursor = { ...cursor, pages: cursor.pages + 1, nextLink: response.nextLink };
             await saveCursor(services, driveId, cursor);
-            for (const item of response.items) live.push(compactItem(item));
+            if (!journalOnly) for (const item of response.items) live.push(compactItem(item));
             url = response.nextLink;
             continue;
         }
         if (!response.deltaLink) throw new DeltaRequestError(502, 'delta_without_link', 'A delta page carried neither a nextLink nor a deltaLink.');
-        for (const item of response.items) live.push(compactItem(item));
-        const earlier = resumed && cursor.enumerationId === start?.enumerationId ? await readJournal(services, driveId, cursor.enumerationId!) : [];
+        if (journalOnly) {
+            // The cursor points at this page: a run killed before applying fetches it again into the same row.
+            if (!cursor.enumerationId) {
+                cursor = { ...cursor, enumerationId: randomBytes(6).toString('hex'), nextLink: url };
+                await saveCursor(services, driveId, cursor);
+            }
+            await journalPage(services, driveId, cursor.enumerationId!, cursor.pages, response.items);
+        } else for (const item of response.items) live.push(compactItem(item));
+        const earlier = !journalOnly && resumed && cursor.enumerationId === start?.enumerationId ? await readJournal(services, driveId, cursor.enumerationId!) : [];
         return {
+            ...(journalOnly ? { journaled: true } : {}),
             items: lastOccurrences(earlier, live),
             deltaLink: response.deltaLink,
             fullListing: cursor.fullListing,

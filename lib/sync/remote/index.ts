@@ -5,3 +5,4 @@ export { fetchItems } from './fetchItems';
 export { toRemoteEntries, type ResolvedRemote } from './remoteEntries';
 export { DeltaRequestError } from './deltaRequest';
 export type { DeltaItem } from './deltaItem';
+export { readFullListing, type FullListing } from './fullListing';

@@ -1,4 +1,5 @@
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { fromColumns, type PackedColumns, rowPieces, toColumns } from '../../storage/packedText';
+import { deletePartition } from '../../storage/partitions';
 import type { Services } from '../../runtime/services';
 import { type DeltaItem, fromJournalItem, type JournalItem, toJournalItem } from './deltaItem';
 
@@ -8,15 +9,10 @@ import { type DeltaItem, fromJournalItem, type JournalItem, toJournalItem } from
  * page fetched twice overwrites its own row (RowKey = page number). One row per page (split when a
  * page is large), in a partition per enumeration that is dropped once the enumeration is applied.
  */
-const CHUNK_CHARS = 30_000; // a string property holds 64 KiB of UTF-16
-const CHUNKS_PER_ROW = 12; // an entity holds 1 MiB
+type PageRow = { partitionKey: string; rowKey: string; n: number } & PackedColumns;
 
-interface PageRow {
-    partitionKey: string;
-    rowKey: string;
-    n: number;
-    [chunk: `c${number}`]: string;
-}
+/** Rows per listing request: a row holds up to 360,000 characters, so a reader holds a few pages at most. */
+const ROWS_PER_REQUEST = 8;
 
 function partitionOf(driveId: string, enumerationId: string): string {
     return `${driveId}.${enumerationId}`;
@@ -24,51 +20,54 @@ function partitionOf(driveId: string, enumerationId: string): string {
 
 export async function journalPage(services: Services, driveId: string, enumerationId: string, page: number, items: readonly DeltaItem[]): Promise<void> {
     const table = await services.tables.get('syncDelta');
-    const json = JSON.stringify(items.map(toJournalItem));
-    const chunks: string[] = [];
-    for (let at = 0; at < json.length; at += CHUNK_CHARS) chunks.push(json.slice(at, at + CHUNK_CHARS));
-    const parts = Math.max(1, Math.ceil(chunks.length / CHUNKS_PER_ROW));
-    for (let part = 0; part < parts; part++) {
-        const row: PageRow = { partitionKey: partitionOf(driveId, enumerationId), rowKey: rowKeyOf(page, part), n: parts };
-        chunks.slice(part * CHUNKS_PER_ROW, (part + 1) * CHUNKS_PER_ROW).forEach((c, i) => (row[`c${i}`] = c));
+    const pieces = rowPieces(JSON.stringify(items.map(toJournalItem)));
+    for (const [part, piece] of pieces.entries()) {
+        const row: PageRow = { partitionKey: partitionOf(driveId, enumerationId), rowKey: rowKeyOf(page, part), n: pieces.length, ...toColumns(piece) };
         await table.upsertEntity(row, 'Replace');
     }
 }
 
 /** Every journaled item of the enumeration, in page order (so the last occurrence of an id is last). */
 export async function readJournal(services: Services, driveId: string, enumerationId: string): Promise<DeltaItem[]> {
+    const items: DeltaItem[] = [];
+    for await (const page of journalPages(services, driveId, enumerationId)) for (const item of page) items.push(item);
+    return items;
+}
+
+/**
+ * The journaled pages one at a time, in page order: a full listing of a large drive is read through
+ * without holding more than a page of it.
+ */
+export async function* journalPages(services: Services, driveId: string, enumerationId: string): AsyncGenerator<DeltaItem[]> {
     const table = await services.tables.get('syncDelta');
-    const rows = await listRows(table, partitionOf(driveId, enumerationId));
-    const byPage = new Map<number, string[]>();
-    for (const row of rows) {
-        const [page, part] = row.rowKey.split('.').map(Number);
-        const text = Object.keys(row).filter((k) => /^c\d+$/.test(k)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).map((k) => row[k as `c${number}`]).join('');
-        const parts = byPage.get(page) ?? [];
-        parts[part] = text;
-        byPage.set(page, parts);
+    const rows = table.listEntities<PageRow>({ queryOptions: { filter: `PartitionKey eq '${partitionOf(driveId, enumerationId)}'` } }).byPage({ maxPageSize: ROWS_PER_REQUEST });
+    let current = -1;
+    let parts: string[] = [];
+    let count = 0;
+    for await (const batch of rows) {
+        for (const row of batch) {
+            const [page, part] = row.rowKey.split('.').map(Number) as [number, number];
+            if (page !== current && parts.length) yield parsePage(parts, count);
+            if (page !== current) parts = [];
+            current = page;
+            if (part === 0) count = row.n;
+            parts[part] = fromColumns(row);
+        }
     }
-    return [...byPage.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, parts]) => (JSON.parse(parts.join('')) as JournalItem[]).map(fromJournalItem));
+    if (parts.length) yield parsePage(parts, count);
+}
+
+/** A page rewritten with fewer parts (fetched again after a crash) leaves stale parts behind: `count` is part 0's. */
+function parsePage(parts: string[], count: number): DeltaItem[] {
+    return (JSON.parse(parts.slice(0, count).join('')) as JournalItem[]).map(fromJournalItem);
 }
 
 /** Drops an enumeration's pages (best effort: a leftover partition is never read again). */
 export async function dropJournal(services: Services, driveId: string, enumerationId: string): Promise<number> {
     const table = await services.tables.get('syncDelta');
-    const partition = partitionOf(driveId, enumerationId);
-    const keys: string[] = [];
-    for await (const row of table.listEntities<{ rowKey: string }>({ queryOptions: { filter: `PartitionKey eq '${partition}'`, select: ['RowKey'] } })) keys.push(row.rowKey);
-    for (let at = 0; at < keys.length; at += 100) {
-        const batch: TransactionAction[] = keys.slice(at, at + 100).map((rowKey) => ['delete', { partitionKey: partition, rowKey }]);
-        await table.submitTransaction(batch);
-    }
-    return keys.length;
+    return deletePartition(table, partitionOf(driveId, enumerationId));
 }
 
 function rowKeyOf(page: number, part: number): string {
     return `${String(page).padStart(7, '0')}.${String(part).padStart(3, '0')}`;
-}
-
-async function listRows(table: TableClient, partition: string): Promise<PageRow[]> {
-    const rows: PageRow[] = [];
-    for await (const row of table.listEntities<PageRow>({ queryOptions: { filter: `PartitionKey eq '${partition}'` } })) rows.push(row);
-    return rows;
 }

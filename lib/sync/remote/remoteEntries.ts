@@ -18,38 +18,56 @@ export function toRemoteEntries(items: readonly DeltaItem[], baseline: readonly 
     const byId = new Map(items.map((i) => [i.id, i]));
     const rootId = items.find((i) => i.root)?.id ?? knownRootId;
     const basePaths = new Map(baseline.map((b) => [b.remoteId, b.platformPath]));
-    const paths = new Map<string, string | null>();
-    const pathOf = (id: string, depth: number): string | null => {
-        if (id === rootId) return '';
-        const known = paths.get(id);
-        if (known !== undefined) return known;
-        const item = byId.get(id);
-        let path: string | null;
-        if (!item || item.deleted) path = basePaths.get(id) ?? null;
-        else if (depth > 400 || item.name === undefined) path = null;
-        else {
-            const parentId = item.parentReference?.id;
-            const parent = parentId === undefined ? null : pathOf(parentId, depth + 1);
-            path = parent === null ? null : parent === '' ? item.name : `${parent}/${item.name}`;
-        }
-        paths.set(id, path);
-        return path;
-    };
+    const paths = new RemotePaths(byId, rootId, basePaths);
     const entries: RemoteEntry[] = [];
     const orphans: DeltaItem[] = [];
     for (const item of items) {
         if (item.root || item.id === rootId) continue;
-        const path = item.deleted ? (basePaths.get(item.id) ?? '') : pathOf(item.id, 0);
-        if (path === null) {
-            orphans.push(item);
-            continue;
-        }
-        entries.push(toEntry(item, path, basePaths));
+        const entry = paths.entryOf(item);
+        if (entry) entries.push(entry);
+        else orphans.push(item);
     }
     return { entries, orphans, rootId };
 }
 
-function toEntry(item: DeltaItem, path: string, basePaths: Map<string, string>): RemoteEntry {
+/**
+ * Paths from parent ids: a parent among `byId` (this delta's items, or only its folders) gives its
+ * new path, otherwise the baseline's path for it; the root is ''. Each id is resolved once.
+ */
+export class RemotePaths {
+    private readonly paths = new Map<string, string | null>();
+
+    constructor(
+        private readonly byId: ReadonlyMap<string, DeltaItem>,
+        private readonly rootId: string | undefined,
+        private readonly basePaths: ReadonlyMap<string, string> = new Map()
+    ) {}
+
+    /** The planner's entry for a (non-root) item, or undefined when its place in the tree is unknown (an orphan). */
+    entryOf(item: DeltaItem): RemoteEntry | undefined {
+        const path = item.deleted ? (this.basePaths.get(item.id) ?? '') : this.pathOfItem(item, 0);
+        return path === null ? undefined : toEntry(item, path, this.basePaths);
+    }
+
+    private pathOf(id: string, depth: number): string | null {
+        if (id === this.rootId) return '';
+        const known = this.paths.get(id);
+        if (known !== undefined) return known;
+        const item = this.byId.get(id);
+        const path = !item || item.deleted ? (this.basePaths.get(id) ?? null) : this.pathOfItem(item, depth);
+        this.paths.set(id, path);
+        return path;
+    }
+
+    private pathOfItem(item: DeltaItem, depth: number): string | null {
+        if (depth > 400 || item.name === undefined) return null;
+        const parentId = item.parentReference?.id;
+        const parent = parentId === undefined ? null : this.pathOf(parentId, depth + 1);
+        return parent === null ? null : parent === '' ? item.name : `${parent}/${item.name}`;
+    }
+}
+
+function toEntry(item: DeltaItem, path: string, basePaths: ReadonlyMap<string, string>): RemoteEntry {
     const entry: RemoteEntry = {
         id: item.id,
         parentId: item.parentReference?.id ?? null,

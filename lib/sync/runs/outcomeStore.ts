@@ -1,5 +1,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Services } from '../../runtime/services';
+import { fromColumns, type PackedColumns, ROW_CHARS, toColumns } from '../../storage/packedText';
+import { deletePartition } from '../../storage/partitions';
 import { tableKey } from '../../storage/tables';
 import type { ItemOutcome } from '../contracts';
 
@@ -10,19 +12,10 @@ import type { ItemOutcome } from '../contracts';
  */
 type OutcomeRow = { partitionKey: string; rowKey: string } & ItemOutcome & { runId?: string; at?: string };
 
-interface OutcomePackRow {
-    partitionKey: string;
-    rowKey: string;
-    n: number;
-    [chunk: `c${number}`]: string;
-}
-
-const CHUNK_CHARS = 30_000; // a string column holds 64 KiB of UTF-16
-const CHUNKS_PER_ROW = 12; // an entity holds 1 MiB
+type OutcomePackRow = { partitionKey: string; rowKey: string; n: number } & PackedColumns;
 
 function unpack(row: OutcomePackRow): ItemOutcome[] {
-    const keys = Object.keys(row).filter((k) => /^c\d+$/.test(k)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
-    return JSON.parse(keys.map((k) => row[k as `c${number}`]).join('')) as ItemOutcome[];
+    return JSON.parse(fromColumns(row)) as ItemOutcome[];
 }
 
 const runPartition = (driveId: string, runId: string): string => `${driveId}.${runId}`;
@@ -65,12 +58,7 @@ export class OutcomeWriter {
      */
     private async clearEarlierAttempt(table: TableClient): Promise<void> {
         this.cleared = true;
-        const partitionKey = runPartition(this.driveId, this.runId);
-        const stale: TransactionAction[] = [];
-        for await (const row of table.listEntities({ queryOptions: { filter: `PartitionKey eq '${partitionKey}'`, select: ['RowKey'] } })) {
-            stale.push(['delete', { partitionKey, rowKey: row.rowKey as string }]);
-        }
-        for (let at = 0; at < stale.length; at += 100) await table.submitTransaction(stale.slice(at, at + 100));
+        await deletePartition(table, runPartition(this.driveId, this.runId));
     }
 
     /**
@@ -86,9 +74,7 @@ export class OutcomeWriter {
         const flush = (): void => {
             if (pack.length === 0) return;
             const json = JSON.stringify(pack);
-            const row: OutcomePackRow = { partitionKey, rowKey: String(this.nextRow++).padStart(6, '0'), n: pack.length };
-            for (let i = 0, at = 0; at < json.length; i++, at += CHUNK_CHARS) row[`c${i}`] = json.slice(at, at + CHUNK_CHARS);
-            rows.push(row);
+            rows.push({ partitionKey, rowKey: String(this.nextRow++).padStart(6, '0'), n: pack.length, ...toColumns(json) });
             pack = [];
             chars = 0;
         };
@@ -96,7 +82,7 @@ export class OutcomeWriter {
             const c = clean(o);
             chars += JSON.stringify(c).length;
             pack.push(c);
-            if (chars > CHUNK_CHARS * CHUNKS_PER_ROW * 0.9) flush();
+            if (chars > ROW_CHARS * 0.9) flush();
         }
         flush();
         return rows;

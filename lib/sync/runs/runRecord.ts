@@ -31,6 +31,8 @@ export interface RunRecord {
     /** Nothing changed on either side: the run loaded no baseline and planned nothing. */
     unchanged?: boolean;
     baselineEntries?: number;
+    /** Baseline rows the plan looked at, when the run planned over only what its changes touch (plan/scope.ts). */
+    plannedBaselineEntries?: number;
     /** Planned actions per kind. */
     counts?: Record<string, number>;
     /** Per-item outcomes per status. */

@@ -49,7 +49,7 @@ export function randomCase(seed: number): RandomCase {
     };
 }
 
-function remoteOp(rng: Rng, s: Scenario): void {
+export function remoteOp(rng: Rng, s: Scenario): void {
     const items = s.remoteListing.map((e) => e);
     const folders = ['', ...items.filter((e) => e.isFolder).map((e) => e.path)];
     const files = items.filter((e) => !e.isFolder);

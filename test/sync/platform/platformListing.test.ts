@@ -1,7 +1,8 @@
 import type { DriveRecord } from '../../../lib/drives/driveRecord';
 import type { Services } from '../../../lib/runtime/services';
 import { platformContainer } from '../../../lib/sync/platform/platformContainer';
-import { listPlatformEntries } from '../../../lib/sync/platform/platformListing';
+import { listPlatformEntries, streamPlatformEntries } from '../../../lib/sync/platform/platformListing';
+import type { PlatformEntry } from '../../../lib/sync/plan/types';
 import { createPlatformFolder, trashPlatform } from '../../../lib/sync/platform/platformWrites';
 import { storageServices } from '../state/storageServices';
 
@@ -58,5 +59,19 @@ describe('listPlatformEntries', () => {
         const entries = await listPlatformEntries(services, drive('drv_many'), { pageSize: 5 });
         expect(entries.filter((e) => !e.isFolder)).toHaveLength(53);
         expect(entries.filter((e) => e.isFolder).map((e) => e.path)).toEqual(['f0', 'f1', 'f2']);
+    });
+
+    it('streams the same entries page by page: the first entry of a path wins (a file over the folder a deeper blob implies)', async () => {
+        for (const name of ['drv_s/x', 'drv_s/x/y.txt', 'drv_s/M/in.txt', 'drv_s/a b/c.txt', 'drv_s/x-y.txt']) await put(services, name, name);
+        await createPlatformFolder({ services, driveId: 'drv_s' }, 'M');
+        const streamed: PlatformEntry[] = [];
+        for await (const page of streamPlatformEntries(services, drive('drv_s'), { pageSize: 2 })) streamed.push(...page);
+        const firstPerPath = new Map<string, PlatformEntry>();
+        for (const e of streamed) if (!firstPerPath.has(e.path)) firstPerPath.set(e.path, e);
+        const settled = [...firstPerPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
+        expect(settled).toEqual(await listPlatformEntries(services, drive('drv_s')));
+        expect(settled.find((e) => e.path === 'x')).toMatchObject({ isFolder: false });
+        // Folder paths are remembered: the marker and each implied folder appear once.
+        expect(streamed.filter((e) => e.isFolder).map((e) => e.path).sort()).toEqual(['M', 'a b', 'x']);
     });
 });

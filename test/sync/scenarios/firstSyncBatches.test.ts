@@ -1,6 +1,8 @@
 import type { DriveRecord } from '../../../lib/drives/driveRecord';
 import type { ConnectedService } from '../../support/connectedService';
-import { describeRuns, isQuiet, PlatformSide, remoteTree, services, startScenarioService, syncUntilQuiet, treeDiff } from './scenarioHarness';
+import { runSync } from '../../../lib/sync/engine';
+import { defaultDeps } from '../../../lib/sync/engine/deps';
+import { describeRuns, isQuiet, PlatformSide, processTransfers, remoteTree, services, startScenarioService, syncMessage, syncUntilQuiet, treeDiff } from './scenarioHarness';
 
 /**
  * A large first sync is planned and applied a few folders at a time (engine/firstSyncInBatches.ts).
@@ -59,4 +61,34 @@ it('converges a first sync planned in batches of two items, as the whole-drive p
     // One folder for Case/case (SharePoint compares names case-insensitively), holding both files.
     const caseFiles = sim.listTree(gid).filter((i) => /^\/case\//i.test(i.path) && !i.isFolder);
     expect(caseFiles.map((i) => remoteText(i.path)).sort()).toEqual(['platform case', 'remote case']);
+});
+
+it('a first sync killed after its second batch is finished by the next run: nothing twice, nothing lost', async () => {
+    const drive: DriveRecord = (await svc.connectDrive({ name: 'Killed first sync', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName)).drive;
+    const gid = drive.graph!.driveId;
+    const sim = svc.sim.graph;
+    for (let i = 0; i < 8; i++) sim.putFile(gid, `/K/d${i % 3}/r${i}.txt`, `remote ${i}`);
+    sim.putFile(gid, '/K/both.txt', 'same on both sides');
+    const platform = new PlatformSide(await services(), drive);
+    for (let i = 0; i < 4; i++) await platform.put(`K/d${i % 2}/p${i}.txt`, `platform ${i}`);
+    await platform.put('K/both.txt', 'same on both sides');
+
+    // The worker dies while applying the third batch: two batches' actions are done, the cursor has not moved.
+    const real = await defaultDeps();
+    let applied = 0;
+    const dying = { ...real, applyPlan: async (...args: Parameters<typeof real.applyPlan>) => {
+        if (++applied === 3) throw new Error('worker killed');
+        return real.applyPlan(...args);
+    } };
+    const killed = await runSync(await services(), syncMessage(drive), { deps: dying, firstSyncBatch: 3 });
+    expect(killed).toMatchObject({ outcome: 'ran', run: { status: 'failed' } });
+    await processTransfers();
+
+    const result = await syncUntilQuiet(drive, { firstSyncBatch: 3 });
+    if (!isQuiet(result)) throw new Error(`not quiet:\n${describeRuns(result)}`);
+    const diff = treeDiff(remoteTree(svc, gid), await platform.tree());
+    if (diff.length) throw new Error(`Sides differ:\n${diff.join('\n')}\n${describeRuns(result)}`);
+    // Every file once on each side: no conflict copies of files the first attempt already paired or copied.
+    const files = sim.listTree(gid).filter((i) => !i.isFolder && i.path.startsWith('/K/')).map((i) => i.path).sort();
+    expect(files).toEqual([...Array.from({ length: 8 }, (_, i) => `/K/d${i % 3}/r${i}.txt`), ...Array.from({ length: 4 }, (_, i) => `/K/d${i % 2}/p${i}.txt`), '/K/both.txt'].sort());
 });

@@ -55,12 +55,18 @@ describe('platform listing', () => {
         expect(sim().counters().requests).toBe(1);
     });
 
-    it('a SharePoint change is applied from the baseline, without listing the platform', async () => {
+    it('a SharePoint change is applied from the baseline, without listing the platform, planned over what it touches', async () => {
+        for (let i = 0; i < 3; i++) sim().putFile(gid, `/Elsewhere/e${i}.txt`, `elsewhere ${i}`);
+        await quiet('webhook');
         sim().putFile(gid, '/Scan/remote.txt', 'from SharePoint');
         const result = await quiet('webhook');
         expect(firstRun(result).platformScan).toBeUndefined();
         expect(firstRun(result).counts).toMatchObject({ download: 1 });
         expect(await platform.read('Scan/remote.txt')).toBe('from SharePoint');
+        // The plan looked at the new file's folder, not at /Elsewhere (plan/scope.ts).
+        const { baselineEntries, plannedBaselineEntries } = firstRun(result);
+        expect(baselineEntries).toBeGreaterThanOrEqual(4);
+        expect(plannedBaselineEntries).toBeLessThan(baselineEntries!);
     });
 
     it('an upload completed through the API makes the next scheduled run list the store', async () => {

@@ -1,0 +1,62 @@
+import { foldPath, parentPath } from './paths';
+import type { BaselineEntry, PlanInput, PlatformEntry } from './types';
+
+/**
+ * An incremental run's plan input cut down to what the changes can touch, so planning costs what
+ * changed rather than what the drive holds. Valid only when the platform side is the baseline's own
+ * image (no platform listing this run: engine/platformSide.ts), so every change comes from delta.
+ *
+ * What a changed item can touch, on either its old or its new place:
+ *  - its own baseline row, and the row of the folder delta names as its parent;
+ *  - its siblings (pairing, case collisions, conflict copy names compare children of one folder);
+ *  - for a folder, everything below it (moves, renames and deletes carry the subtree along);
+ *  - and the folders above every row kept, so each has a parent to hang from.
+ * Rows outside this set are unchanged on both sides: the planner would derive nothing for them.
+ */
+export function scopeToChanges(input: PlanInput): PlanInput {
+    const byId = new Map(input.baseline.map((b) => [b.remoteId, b]));
+    const ids = new Set<string>();
+    const folders = new Set<string>();
+    const subtrees = new Set<string>();
+    const place = (path: string, isFolder: boolean) => {
+        folders.add(foldPath(parentPath(path)));
+        if (isFolder) subtrees.add(foldPath(path));
+    };
+    // Folders above a changed item's new place (delta names only its parent, and by id).
+    const above = new Set<string>();
+    for (const r of input.remote) {
+        ids.add(r.id);
+        const known = byId.get(r.id);
+        if (known) place(known.platformPath, known.isFolder);
+        if (!r.deleted) {
+            place(r.path, r.isFolder);
+            for (let dir = parentPath(r.path); dir !== ''; dir = parentPath(dir)) above.add(foldPath(dir));
+        }
+        const parent = r.parentId ? byId.get(r.parentId) : undefined;
+        if (parent) {
+            ids.add(parent.remoteId);
+            folders.add(foldPath(parent.platformPath));
+        }
+    }
+    const kept = input.baseline.filter((b) => ids.has(b.remoteId) || folders.has(foldPath(parentPath(b.platformPath))) || isUnder(foldPath(b.platformPath), subtrees));
+    const baseline = withAncestors(kept, input.baseline, above);
+    const paths = new Set(baseline.map((b) => b.platformPath));
+    const platform: PlatformEntry[] = input.platform.filter((p) => paths.has(p.path));
+    return { ...input, baseline, platform };
+}
+
+function isUnder(path: string, folders: ReadonlySet<string>): boolean {
+    for (let dir = parentPath(path); ; dir = parentPath(dir)) {
+        if (folders.has(dir)) return true;
+        if (dir === '') return false;
+    }
+}
+
+/** `kept` and every folder above a kept row or named in `above` (case-folded paths), in baseline order. */
+function withAncestors(kept: BaselineEntry[], all: readonly BaselineEntry[], above: ReadonlySet<string>): BaselineEntry[] {
+    const needed = new Set(above);
+    for (const b of kept) for (let dir = parentPath(b.platformPath); dir !== ''; dir = parentPath(dir)) needed.add(foldPath(dir));
+    const chosen = new Set(kept);
+    for (const b of all) if (b.isFolder && needed.has(foldPath(b.platformPath))) chosen.add(b);
+    return all.filter((b) => chosen.has(b));
+}
