@@ -9,7 +9,8 @@ import type { BaselineEntry, PlanInput, PlatformEntry } from './types';
  * What a changed item can touch, on either its old or its new place:
  *  - its own baseline row, and the row of the folder delta names as its parent;
  *  - its siblings (pairing, case collisions, conflict copy names compare children of one folder);
- *  - for a folder, everything below it (moves, renames and deletes carry the subtree along);
+ *  - for a folder that moved, was renamed, deleted, created or changed type, everything below its old
+ *    and new place (a folder delta lists only because something inside changed carries nothing);
  *  - and the folders above every row kept, so each has a parent to hang from.
  * Rows outside this set are unchanged on both sides: the planner would derive nothing for them.
  */
@@ -18,18 +19,20 @@ export function scopeToChanges(input: PlanInput): PlanInput {
     const ids = new Set<string>();
     const folders = new Set<string>();
     const subtrees = new Set<string>();
-    const place = (path: string, isFolder: boolean) => {
+    const place = (path: string, subtree: boolean) => {
         folders.add(foldPath(parentPath(path)));
-        if (isFolder) subtrees.add(foldPath(path));
+        if (subtree) subtrees.add(foldPath(path));
     };
     // Folders above a changed item's new place (delta names only its parent, and by id).
     const above = new Set<string>();
     for (const r of input.remote) {
         ids.add(r.id);
         const known = byId.get(r.id);
-        if (known) place(known.platformPath, known.isFolder);
+        // A folder that stayed where it was (delta lists the folders above every change) carries nothing along.
+        const carries = !known || r.deleted || known.platformPath !== r.path || known.isFolder !== r.isFolder;
+        if (known) place(known.platformPath, known.isFolder && carries);
         if (!r.deleted) {
-            place(r.path, r.isFolder);
+            place(r.path, r.isFolder && carries);
             for (let dir = parentPath(r.path); dir !== ''; dir = parentPath(dir)) above.add(foldPath(dir));
         }
         const parent = r.parentId ? byId.get(r.parentId) : undefined;
