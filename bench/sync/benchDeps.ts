@@ -8,12 +8,15 @@ import type { GraphSimApi } from '../../dev/m365/graph/api';
  * copied": after the first sync the baseline and the platform listing agree with SharePoint, as they
  * would once every transfer finished, and the applier reports each action without performing it.
  */
-export function mirrorDeps(): { deps: Partial<SyncDeps>; settle(tree: ReturnType<GraphSimApi['listTree']>): void } {
+export function mirrorDeps(): { deps: Partial<SyncDeps>; settle(tree: ReturnType<GraphSimApi['listTree']>): void; baseline(): BaselineEntry[] } {
     let baseline: BaselineEntry[] = [];
     let platform: PlatformEntry[] = [];
     return {
         deps: {
             loadBaseline: async () => baseline,
+            // Held in memory, so there is no path index: every run loads the mirror whole (the planner still scopes).
+            baselineCount: async () => undefined,
+            ensureBaselineIndex: async () => undefined,
             listPlatformEntries: async () => platform,
             streamPlatformEntries: async function* () {
                 for (let at = 0; at < platform.length; at += 5000) yield platform.slice(at, at + 5000);
@@ -23,6 +26,7 @@ export function mirrorDeps(): { deps: Partial<SyncDeps>; settle(tree: ReturnType
                 transfersEnqueued: plan.actions.filter((a) => a.kind === 'download').length,
             }),
         },
+        baseline: () => baseline,
         settle(tree) {
             baseline = tree.map((i) => ({
                 remoteId: i.id,

@@ -18,6 +18,11 @@ export interface ApplyContext {
     knownFolders?: ReadonlySet<string>;
     /** The baseline the plan was made from (engine-provided): what a moved folder's descendants were. */
     baseline?: readonly BaselineEntry[];
+    /**
+     * `baseline` holds every row of the drive (a full load, or none at a first sync), so an item it
+     * does not hold has no row. False when it holds only the rows around the changes (state/baselineIndex.ts).
+     */
+    baselineComplete?: boolean;
 }
 
 /**

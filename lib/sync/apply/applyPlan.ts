@@ -99,7 +99,8 @@ async function writeBaseline(ctx: ApplyContext, state: ApplyState): Promise<void
         if (!entry) remove.push(remoteId);
         else upsert.push(entry.isFolder ? entry : { ...entry, platformETag: state.etagOf(entry.platformPath, entry.platformETag) });
     }
-    await applyBaselineChanges(ctx.services, ctx.drive.id, { upsert, remove });
+    const known = ctx.baseline ? { rows: new Map(ctx.baseline.map((b) => [b.remoteId, b])), complete: !!ctx.baselineComplete } : undefined;
+    await applyBaselineChanges(ctx.services, ctx.drive.id, { upsert, remove }, known);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Services } from '../../runtime/services';
 import type { ApplyContext } from '../apply/applyContext';
 import type { ItemOutcome } from '../contracts';
 import type { BaselineEntry, PlatformEntry, Plan } from '../plan';
+import type { DeltaItem } from '../remote';
 import type { FoldResult } from '../state/foldTransfers';
 
 /**
@@ -15,6 +16,12 @@ import type { FoldResult } from '../state/foldTransfers';
 export interface SyncDeps {
     foldTransfers(services: Services, driveId: string): Promise<FoldResult>;
     loadBaseline(services: Services, driveId: string): Promise<BaselineEntry[]>;
+    /** The drive's baseline row count, or undefined until its path index is complete (state/baselineIndex.ts). */
+    baselineCount(services: Services, driveId: string): Promise<number | undefined>;
+    /** The rows around delta's changes (engine/scopedBaseline.ts): a superset of what the scoped plan reads. */
+    loadBaselineAround(services: Services, driveId: string, items: readonly DeltaItem[], rootId: string | undefined): Promise<BaselineEntry[]>;
+    /** After a full load: completes the path index of an older drive, corrects the count. */
+    ensureBaselineIndex(services: Services, driveId: string, entries: readonly BaselineEntry[]): Promise<void>;
     listPlatformEntries(services: Services, drive: DriveRecord): Promise<PlatformEntry[]>;
     /** The same listing page by page, for a first sync (it never holds the whole drive). */
     streamPlatformEntries(services: Services, drive: DriveRecord): AsyncIterable<PlatformEntry[]>;
@@ -25,9 +32,11 @@ export interface SyncDeps {
 }
 
 export async function defaultDeps(): Promise<SyncDeps> {
-    const [fold, baseline, platform, apply, graph, gate] = await Promise.all([
+    const [fold, baseline, index, around, platform, apply, graph, gate] = await Promise.all([
         import('../state/foldTransfers'),
         import('../state/baselineStore'),
+        import('../state/baselineIndex'),
+        import('./scopedBaseline'),
         import('../platform/platformListing'),
         import('../apply/applyPlan'),
         import('../../credentials/appOnly/appToken'),
@@ -36,6 +45,9 @@ export async function defaultDeps(): Promise<SyncDeps> {
     return {
         foldTransfers: fold.foldTransfers,
         loadBaseline: baseline.loadBaseline,
+        baselineCount: index.readBaselineCount,
+        loadBaselineAround: around.loadBaselineAround,
+        ensureBaselineIndex: index.ensureBaselineIndex,
         listPlatformEntries: platform.listPlatformEntries,
         streamPlatformEntries: (services, drive) => platform.streamPlatformEntries(services, drive),
         applyPlan: apply.applyPlan,

@@ -57,7 +57,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const folded = fold.folded + fold.replan.remoteIds.length + fold.replan.uploads;
     const { cursor } = await timer.time('cursor', () => loadCursor(services, drive.id));
     // With a deltaLink the drive has synced before; only without one does the baseline decide.
-    let baseline = cursor?.deltaLink ? undefined : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
+    const baseline = cursor?.deltaLink ? undefined : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
     const firstSync = !cursor?.deltaLink && baseline?.length === 0;
     await deps.throttle.wait(services, integration.tenantId);
     // A first sync leaves the listing in the page journal and reads it back in batches (firstSyncInBatches.ts).
@@ -69,15 +69,20 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         if (!dryRun) await timer.time('cursor', () => keepCursor(services, drive.id, cursor, delta));
         return { outcomes: [], record: { firstSync: false, resync: false, unchanged: true, delta: deltaRecord(delta, 0, 0), counts: {}, transfersEnqueued: 0, foldedTransfers: 0 } };
     }
-    const ctxOf = (known: BaselineEntry[]): ApplyContext => ({ services, integration, drive, graph, runId, knownFolders: baselineFolders(known), baseline: known });
-    if (delta.journaled) return firstSyncRun(input, ctxOf([]), { delta, cursor, scan, markId: mark?.id, startedAt, folded: fold.folded });
-    baseline ??= await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
-    const known = baseline;
-    const platform = scan ? await timer.time('platform', () => deps.listPlatformEntries(services, drive)) : platformFromBaseline(known);
+    const ctxOf = (known: BaselineEntry[], complete: boolean): ApplyContext => ({ services, integration, drive, graph, runId, knownFolders: baselineFolders(known), baseline: known, baselineComplete: complete });
+    if (delta.journaled) {
+        // A new drive's path index starts complete (and empty): every row the sync writes keeps it so.
+        if (!dryRun) await deps.ensureBaselineIndex(services, drive.id, []);
+        return firstSyncRun(input, ctxOf([], true), { delta, cursor, scan, markId: mark?.id, startedAt, folded: fold.folded });
+    }
+    const rootId = delta.rootId ?? cursor?.rootId;
+    const items = await withSkippedItems(graph, graphDriveId, delta.items, fold.replan.remoteIds);
     const deltaItemCount = delta.items.length;
-    const resolved = await timer.time('plan', async () => toRemoteEntries(await withSkippedItems(graph, graphDriveId, delta.items, fold.replan.remoteIds), known, delta.rootId ?? cursor?.rootId));
+    const { known, count, complete } = await timer.time('baseline', () => baselineFor(input, { baseline, scan: !!scan, items, rootId }));
+    const platform = scan ? await timer.time('platform', () => deps.listPlatformEntries(services, drive)) : platformFromBaseline(known);
+    const resolved = await timer.time('plan', async () => toRemoteEntries(items, known, rootId));
     delta.items.length = 0;
-    const done = await planWhole(input, ctxOf(known), { baseline: known, remote: resolved.entries, platform, scoped: !scan, delta, properties, now: startedAt.toISOString() });
+    const done = await planWhole(input, ctxOf(known, complete), { baseline: known, baselineCount: count, remote: resolved.entries, platform, scoped: !scan, delta, properties, now: startedAt.toISOString() });
     const { plan, decision } = done;
     if (!dryRun) {
         lease.assertHeld();
@@ -93,8 +98,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
             delta: deltaRecord(delta, deltaItemCount, resolved.orphans.length),
             ...(scan ? { platformEntries: platform.length, platformScan: scan } : {}),
-            baselineEntries: known.length,
-            ...(done.plannedBaseline < known.length ? { plannedBaselineEntries: done.plannedBaseline } : {}),
+            baselineEntries: count,
+            ...(done.plannedBaseline < count ? { plannedBaselineEntries: done.plannedBaseline } : {}),
             counts: plan.counts as Record<string, number>,
             transfersEnqueued: done.transfersEnqueued,
             ...(plan.heldDeletes ? { heldDeletes: plan.deletes } : {}),
@@ -142,8 +147,34 @@ async function firstSyncRun(input: ReconcileInput, ctx: ApplyContext, s: FirstSy
     };
 }
 
+interface BaselineNeed {
+    /** Already loaded (a run without a deltaLink loads it whole to tell a first sync). */
+    baseline: BaselineEntry[] | undefined;
+    scan: boolean;
+    items: readonly DeltaItem[];
+    rootId: string | undefined;
+}
+
+/**
+ * The baseline a run plans over: only the rows around delta's changes when the platform side comes
+ * from the baseline and the drive's path index is complete; otherwise all of it (and a full load
+ * completes an older drive's index).
+ */
+async function baselineFor(input: ReconcileInput, need: BaselineNeed): Promise<{ known: BaselineEntry[]; count: number; complete: boolean }> {
+    const { services, deps, drive } = input;
+    if (!need.baseline && !need.scan) {
+        const count = await deps.baselineCount(services, drive.id);
+        if (count !== undefined) return { known: await deps.loadBaselineAround(services, drive.id, need.items, need.rootId), count, complete: false };
+    }
+    const known = need.baseline ?? (await deps.loadBaseline(services, drive.id));
+    if (!input.dryRun) await deps.ensureBaselineIndex(services, drive.id, known);
+    return { known, count: known.length, complete: true };
+}
+
 interface WholePlanInput {
     baseline: BaselineEntry[];
+    /** Rows in the drive's baseline (`baseline` may hold only those around the changes). */
+    baselineCount: number;
     remote: RemoteEntry[];
     platform: PlatformEntry[];
     /** The platform side is the baseline's image (not listed this run): only delta's changes can matter. */
@@ -164,7 +195,7 @@ async function planWhole(input: ReconcileInput, ctx: ApplyContext, w: WholePlanI
             remote: w.remote,
             platform: w.platform,
             policy: drive.policies.conflictPolicy,
-            driveItemCount: w.delta.fullListing ? liveCount : Math.max(w.baseline.length, liveCount),
+            driveItemCount: w.delta.fullListing ? liveCount : Math.max(w.baselineCount, liveCount),
             options: {
                 firstSync: false,
                 resync: !!w.delta.resync,

@@ -1,5 +1,5 @@
 import { foldPath, parentPath } from './paths';
-import type { BaselineEntry, PlanInput, PlatformEntry } from './types';
+import type { BaselineEntry, PlanInput, PlatformEntry, RemoteEntry } from './types';
 
 /**
  * An incremental run's plan input cut down to what the changes can touch, so planning costs what
@@ -15,37 +15,52 @@ import type { BaselineEntry, PlanInput, PlatformEntry } from './types';
  * Rows outside this set are unchanged on both sides: the planner would derive nothing for them.
  */
 export function scopeToChanges(input: PlanInput): PlanInput {
-    const byId = new Map(input.baseline.map((b) => [b.remoteId, b]));
-    const ids = new Set<string>();
-    const folders = new Set<string>();
-    const subtrees = new Set<string>();
+    const needs = scopeNeeds(input.remote, new Map(input.baseline.map((b) => [b.remoteId, b])));
+    const kept = input.baseline.filter((b) => inScope(b, needs));
+    const baseline = withAncestors(kept, input.baseline, needs.above);
+    const paths = new Set(baseline.map((b) => b.platformPath));
+    const platform: PlatformEntry[] = input.platform.filter((p) => paths.has(p.path));
+    return { ...input, baseline, platform };
+}
+
+/** What changes can touch, as a store can query it (state/baselineIndex.ts): paths are case-folded. */
+export interface ScopeNeeds {
+    /** Rows by remote id: the changed items and the parents delta names. */
+    ids: Set<string>;
+    /** Folders whose children are all needed (siblings). */
+    folders: Set<string>;
+    /** Folders whose whole subtree is needed. */
+    subtrees: Set<string>;
+    /** Folders above a changed item's new place (delta names only its parent, and by id). */
+    above: Set<string>;
+}
+
+export function scopeNeeds(remote: readonly RemoteEntry[], byId: ReadonlyMap<string, BaselineEntry>): ScopeNeeds {
+    const needs: ScopeNeeds = { ids: new Set(), folders: new Set(), subtrees: new Set(), above: new Set() };
     const place = (path: string, subtree: boolean) => {
-        folders.add(foldPath(parentPath(path)));
-        if (subtree) subtrees.add(foldPath(path));
+        needs.folders.add(foldPath(parentPath(path)));
+        if (subtree) needs.subtrees.add(foldPath(path));
     };
-    // Folders above a changed item's new place (delta names only its parent, and by id).
-    const above = new Set<string>();
-    for (const r of input.remote) {
-        ids.add(r.id);
+    for (const r of remote) {
+        needs.ids.add(r.id);
         const known = byId.get(r.id);
         // A folder that stayed where it was (delta lists the folders above every change) carries nothing along.
         const carries = !known || r.deleted || known.platformPath !== r.path || known.isFolder !== r.isFolder;
         if (known) place(known.platformPath, known.isFolder && carries);
         if (!r.deleted) {
             place(r.path, r.isFolder && carries);
-            for (let dir = parentPath(r.path); dir !== ''; dir = parentPath(dir)) above.add(foldPath(dir));
+            for (let dir = parentPath(r.path); dir !== ''; dir = parentPath(dir)) needs.above.add(foldPath(dir));
         }
+        if (r.parentId) needs.ids.add(r.parentId);
         const parent = r.parentId ? byId.get(r.parentId) : undefined;
-        if (parent) {
-            ids.add(parent.remoteId);
-            folders.add(foldPath(parent.platformPath));
-        }
+        if (parent) needs.folders.add(foldPath(parent.platformPath));
     }
-    const kept = input.baseline.filter((b) => ids.has(b.remoteId) || folders.has(foldPath(parentPath(b.platformPath))) || isUnder(foldPath(b.platformPath), subtrees));
-    const baseline = withAncestors(kept, input.baseline, above);
-    const paths = new Set(baseline.map((b) => b.platformPath));
-    const platform: PlatformEntry[] = input.platform.filter((p) => paths.has(p.path));
-    return { ...input, baseline, platform };
+    return needs;
+}
+
+/** A row the changes touch directly (its ancestors are added separately). */
+export function inScope(b: BaselineEntry, needs: ScopeNeeds): boolean {
+    return needs.ids.has(b.remoteId) || needs.folders.has(foldPath(parentPath(b.platformPath))) || isUnder(foldPath(b.platformPath), needs.subtrees);
 }
 
 function isUnder(path: string, folders: ReadonlySet<string>): boolean {

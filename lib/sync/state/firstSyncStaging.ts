@@ -3,6 +3,7 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import type { Services } from '../../runtime/services';
 import { fromColumns, type PackedColumns, ROW_CHARS, toColumns } from '../../storage/packedText';
 import { deletePartition } from '../../storage/partitions';
+import { pathKey, subtreeRanges } from '../../storage/pathKeys';
 import type { GroupSource, ItemGroup } from '../plan/batches';
 import { foldPath, parentPath } from '../plan/paths';
 import type { PlatformEntry, RemoteEntry } from '../plan/types';
@@ -11,10 +12,8 @@ import type { PlatformEntry, RemoteEntry } from '../plan/types';
  * The first sync's external sort: both sides' entries, written as they are read (delta pages from
  * the journal, blob listing pages), come back grouped by the folder that holds them, each folder's
  * group before the groups below it. Table Storage keeps a partition's rows sorted by RowKey, so the
- * RowKey is the folder's case-folded path, encoded so that
- *  - '/' becomes '|', and '|', '$', '~' and the characters keys forbid are escaped (`~` + 4 hex),
- *  - a folder's rows (`<path>$<seq>`) sort before the rows below it (`<path>|…`), as '$' < '|',
- *  - and a folder's subtree is two key ranges (subtree()).
+ * RowKey is the folder's case-folded path as a path key (storage/pathKeys.ts): a folder's rows
+ * (`<path>$<seq>`) sort before the rows below it (`<path>|…`), and a subtree is two key ranges.
  * Entries are packed (a row per group and flush, JSON in columns), so a drive whose folders hold many
  * files costs few rows. One partition per drive, cleared when a first sync starts; only the lease
  * holder writes it.
@@ -31,16 +30,8 @@ const ROWS_PER_READ = 8;
 const partitionOf = (driveId: string): string => `${driveId}.first`;
 const longPartitionOf = (driveId: string): string => `${driveId}.long`;
 
-export function stagingKey(folded: string): string {
-    let out = '';
-    for (const c of folded) {
-        const code = c.charCodeAt(0);
-        if (c === '/') out += '|';
-        else if (c === '|' || c === '$' || c === '~' || c === '\\' || c === '#' || c === '?' || code < 0x20 || (code >= 0x7f && code <= 0x9f)) out += `~${code.toString(16).padStart(4, '0')}`;
-        else out += c;
-    }
-    return out;
-}
+/** The staging key of a folder (storage/pathKeys.ts). */
+export const stagingKey = pathKey;
 
 export class StagingWriter {
     private readonly buffered = new Map<string, Packed>();
@@ -138,11 +129,9 @@ export function stagedGroups(services: Services, driveId: string): GroupSource {
             yield* readGroups(services, odata`PartitionKey eq ${longPartitionOf(driveId)}`);
         },
         subtree: async function* (folder: string) {
-            const k = stagingKey(folder);
             const p = partitionOf(driveId);
-            // The folder's own children ('<k>$…'), then every group below it ('<k>|…'); '%' and '}' follow '$' and '|'.
-            yield* readGroups(services, odata`PartitionKey eq ${p} and RowKey ge ${`${k}$`} and RowKey lt ${`${k}%`}`);
-            yield* readGroups(services, odata`PartitionKey eq ${p} and RowKey ge ${`${k}|`} and RowKey lt ${`${k}}`}`);
+            // The folder's own children, then every group below it.
+            for (const [from, to] of subtreeRanges('', pathKey(folder))) yield* readGroups(services, odata`PartitionKey eq ${p} and RowKey ge ${from} and RowKey lt ${to}`);
         },
     };
 }

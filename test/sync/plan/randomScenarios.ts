@@ -100,3 +100,19 @@ function platformOp(rng: Rng, s: Scenario): void {
         s.platformTouch(pick(rng, files).path);
     }
 }
+
+/** A synced drive of a few dozen items in nested folders, names drawn from `names` (case clashes included). */
+export function randomDrive(rng: Rng, names: readonly string[], size: { min: number; spread: number }): Scenario {
+    const tree: Record<string, string | null> = {};
+    const folders = [''];
+    for (let i = 0, n = size.min + Math.floor(rng() * size.spread); i < n; i++) {
+        const parent = pick(rng, folders);
+        const name = pick(rng, names);
+        const path = parent === '' ? name : `${parent}/${name}`;
+        if (Object.keys(tree).some((p) => p.toLowerCase() === path.toLowerCase())) continue;
+        const isFolder = chance(rng, 0.35);
+        tree[path] = isFolder ? null : `content ${i % 4}`;
+        if (isFolder) folders.push(path);
+    }
+    return new Scenario(tree);
+}

@@ -1,8 +1,8 @@
 import { planSync } from '../../../lib/sync/plan';
 import { scopeToChanges } from '../../../lib/sync/plan/scope';
 import type { ConflictPolicy } from '../../../lib/sync/plan/types';
-import { remoteOp, seeded } from './randomScenarios';
-import { describe1, Scenario } from './scenario';
+import { randomDrive, remoteOp, seeded } from './randomScenarios';
+import { describe1 } from './scenario';
 
 /**
  * An incremental run plans over the part of the baseline its changes can touch (plan/scope.ts): for
@@ -14,27 +14,13 @@ const SCENARIOS = Number(process.env.SCOPE_SCENARIOS ?? 1500);
 const NAMES = ['a', 'b', 'B', 'c.txt', 'C.TXT', 'd.docx', 'e', 'f.txt', 'g', 'h.md', 'i', 'j.txt'];
 const POLICIES: ConflictPolicy[] = ['keep-both', 'prefer-remote', 'prefer-platform', 'newest'];
 
-function randomDrive(rng: () => number): Scenario {
-    const tree: Record<string, string | null> = {};
-    const folders = [''];
-    for (let i = 0, n = 20 + Math.floor(rng() * 50); i < n; i++) {
-        const parent = folders[Math.floor(rng() * folders.length)]!;
-        const name = NAMES[Math.floor(rng() * NAMES.length)]!;
-        const path = parent === '' ? name : `${parent}/${name}`;
-        if (Object.keys(tree).some((p) => p.toLowerCase() === path.toLowerCase())) continue;
-        const isFolder = rng() < 0.35;
-        tree[path] = isFolder ? null : `content ${i % 4}`;
-        if (isFolder) folders.push(path);
-    }
-    return new Scenario(tree);
-}
 
 describe('incremental plans scoped to the changes', () => {
     it(`plan the same actions as the whole baseline (${SCENARIOS} seeded drives)`, () => {
         let smaller = 0;
         for (let seed = 1; seed <= SCENARIOS; seed++) {
             const rng = seeded(seed);
-            const scenario = randomDrive(rng);
+            const scenario = randomDrive(rng, NAMES, { min: 20, spread: 50 });
             for (let i = 0, n = 1 + Math.floor(rng() * 4); i < n; i++) remoteOp(rng, scenario);
             // Delta also lists the folders above a change, unchanged in place (a new eTag only).
             const folders = scenario.remoteListing.filter((e) => e.isFolder);
