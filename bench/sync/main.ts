@@ -3,11 +3,12 @@ import path from 'node:path';
 import { ensureDevCertificates } from '../../dev/tls/devCertificates';
 
 /**
- * bench:sync — the engine on a drive of 10,000 and 100,000 items (simulator, metadata only), each in
- * its own process: first sync (Graph requests ≈ delta pages, items/s, storage operations, peak RSS),
- * then an unchanged drive (exactly one Graph request). Prints one JSON document.
+ * bench:sync — the engine on drives of 2,000, 10,000 and 100,000 items (simulator, metadata only), each
+ * in its own process: first sync (Graph requests ≈ delta pages, items/s, storage operations, peak RSS
+ * and live heap), an unchanged drive (exactly one Graph request), then ten files edited (the baseline
+ * read through its path index at 2,000 items; held in memory above, see worker.ts). One JSON document.
  */
-const sizes = (process.env.BENCH_SYNC_SIZES ?? '10000,100000').split(',').map(Number);
+const sizes = (process.env.BENCH_SYNC_SIZES ?? '2000,10000,100000').split(',').map(Number);
 const { caPath } = ensureDevCertificates();
 const worker = path.join(__dirname, 'worker.js');
 const results = sizes.map((n) => {

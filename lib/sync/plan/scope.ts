@@ -6,12 +6,13 @@ import type { BaselineEntry, PlanInput, PlatformEntry, RemoteEntry } from './typ
  * changed rather than what the drive holds. Valid only when the platform side is the baseline's own
  * image (no platform listing this run: engine/platformSide.ts), so every change comes from delta.
  *
- * What a changed item can touch, on either its old or its new place:
- *  - its own baseline row, and the row of the folder delta names as its parent;
- *  - its siblings (pairing, case collisions, conflict copy names compare children of one folder);
- *  - for a folder that moved, was renamed, deleted, created or changed type, everything below its old
- *    and new place (a folder delta lists only because something inside changed carries nothing);
- *  - and the folders above every row kept, so each has a parent to hang from.
+ * What a changed item can touch:
+ *  - its own baseline row, the row of the folder delta names as its parent, and the folders above
+ *    every row kept, so each has a parent to hang from;
+ *  - if it was created, moved, renamed, deleted or changed type (a name comes or goes), its siblings
+ *    at its old and new place (pairing, case collisions, conflict copy names compare children of one
+ *    folder), and for a folder everything below its old and new place. An item edited in place, or a
+ *    folder delta lists because something inside changed, touches nothing else.
  * Rows outside this set are unchanged on both sides: the planner would derive nothing for them.
  */
 export function scopeToChanges(input: PlanInput): PlanInput {
@@ -43,15 +44,15 @@ export function scopeNeeds(remote: readonly RemoteEntry[], byId: ReadonlyMap<str
     };
     for (const r of remote) {
         needs.ids.add(r.id);
-        const known = byId.get(r.id);
-        // A folder that stayed where it was (delta lists the folders above every change) carries nothing along.
-        const carries = !known || r.deleted || known.platformPath !== r.path || known.isFolder !== r.isFolder;
-        if (known) place(known.platformPath, known.isFolder && carries);
-        if (!r.deleted) {
-            place(r.path, r.isFolder && carries);
-            for (let dir = parentPath(r.path); dir !== ''; dir = parentPath(dir)) needs.above.add(foldPath(dir));
-        }
         if (r.parentId) needs.ids.add(r.parentId);
+        const known = byId.get(r.id);
+        if (!r.deleted) for (let dir = parentPath(r.path); dir !== ''; dir = parentPath(dir)) needs.above.add(foldPath(dir));
+        // Edited in place (or a folder delta lists because something inside changed): no name comes or
+        // goes in any folder, so only the item's own row and the folders above it matter.
+        const moved = !known || r.deleted || known.platformPath !== r.path || known.isFolder !== r.isFolder;
+        if (!moved) continue;
+        if (known) place(known.platformPath, known.isFolder);
+        if (!r.deleted) place(r.path, r.isFolder);
         const parent = r.parentId ? byId.get(r.parentId) : undefined;
         if (parent) needs.folders.add(foldPath(parent.platformPath));
     }
