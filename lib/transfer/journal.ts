@@ -1,4 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
+import { foldMarker, type FoldMarker } from '../sync/state/transferJournal';
 import type { TransferMessage, TransferRecord, TransferState } from '../sync/contracts';
 import { tableKey } from '../storage/tables';
 import type { Checkpoint } from './checkpoint';
@@ -18,8 +19,6 @@ interface Row {
     checkpoint?: string;
     leaseOwner?: string;
     leaseUntil?: number;
-    /** Set when the transfer succeeded or was skipped and the sync engine has not folded (or re-planned) it yet (foldTransfers.ts filters on it). */
-    pendingFold?: boolean;
 }
 
 export interface Owner {
@@ -106,7 +105,9 @@ export class JournalEntry {
 
     /** Ends the transfer: the record keeps the outcome, the checkpoint and lease go. */
     async finish(state: TransferState, patch: Pick<TransferRecord, 'result' | 'error'> & { bytesDone?: number }): Promise<void> {
-        await this.write({ ...this.record, ...patch, state, bytesDone: patch.bytesDone ?? this.record.bytesDone }, { checkpoint: undefined, leaseOwner: undefined, leaseUntil: undefined, ...(state === 'succeeded' || state === 'skipped' ? { pendingFold: true } : {}) });
+        // A success or skip is announced to the sync engine's next fold by a marker written with it.
+        const marker = state === 'succeeded' || state === 'skipped' ? foldMarker(this.record.driveId, this.record.transferId) : undefined;
+        await this.write({ ...this.record, ...patch, state, bytesDone: patch.bytesDone ?? this.record.bytesDone }, { checkpoint: undefined, leaseOwner: undefined, leaseUntil: undefined }, marker);
     }
 
     /** Stops for now (time budget): keeps the checkpoint, frees the lease for the next slice. */
@@ -114,19 +115,29 @@ export class JournalEntry {
         await this.write({ ...this.record, state: 'queued', error }, { message: JSON.stringify(message), leaseOwner: undefined, leaseUntil: undefined });
     }
 
-    private async write(record: TransferRecord, fields: Partial<Row>): Promise<void> {
+    private async write(record: TransferRecord, fields: Partial<Row>, marker?: FoldMarker): Promise<void> {
         const next: TransferRecord = { ...record, updatedAt: new Date().toISOString() };
         const row: Row = { ...this.row, ...fields, document: JSON.stringify(next) };
         for (const k of Object.keys(row) as (keyof Row)[]) if (row[k] === undefined) delete row[k];
         try {
-            const result = await this.table.updateEntity(row, 'Replace', { etag: this.etag });
-            this.etag = result.etag!;
+            this.etag = marker ? await this.updateWithMarker(row, marker) : (await this.table.updateEntity(row, 'Replace', { etag: this.etag })).etag!;
             this.row = row;
             this.record = next;
         } catch (e) {
             if ((e as { statusCode?: number }).statusCode === 412) throw new LeaseLost();
             throw e;
         }
+    }
+
+    /** The row (conditional on this lease's ETag) and its fold marker, in one transaction. */
+    private async updateWithMarker(row: Row, marker: FoldMarker): Promise<string> {
+        const response = await this.table.submitTransaction([
+            ['update', { ...row }, 'Replace', { etag: this.etag }],
+            ['upsert', { ...marker }, 'Replace'],
+        ]);
+        const etag = response.getResponseForEntity(row.rowKey)?.etag;
+        if (etag) return etag;
+        return (await this.table.getEntity(row.partitionKey, row.rowKey)).etag;
     }
 }
 

@@ -1,12 +1,12 @@
 import { tableKey } from '../../storage/tables';
 import type { Services } from '../../runtime/services';
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { TransferMessage, TransferRecord } from '../contracts';
 import type { BaselineEntry } from '../plan/types';
 import { applyBaselineChanges } from './baselineStore';
-import { JournalRow, recordOf } from './transferJournal';
+import { awaitsFold, FOLD_RANGE, type FoldMarker, type JournalRow, markedRowKey, recordOf } from './transferJournal';
 
-type Pending = { row: JournalRow & { etag: string }; record: TransferRecord };
+type Pending = { row: JournalRow & { etag: string }; record: TransferRecord; marker: FoldMarker };
 
 /** What the finished transfers mean for the next plan. */
 export interface FoldResult {
@@ -22,22 +22,28 @@ export interface FoldResult {
 /**
  * Folds every succeeded, not yet folded transfer of a drive into the baseline, then marks it folded.
  * Runs before planning, so a file copied since the last sync is never mistaken for a change on both
- * sides. Idempotent: the baseline rows are written before the `folded` flag, so a crash in between
- * only folds the same result again. Skipped transfers are reported for re-planning (and marked, so
- * once only).
+ * sides. The transfers come from their fold markers (transferJournal.ts): one key range, as long as
+ * what finished since the last run, not the drive's whole journal. Idempotent: the baseline rows are
+ * written before the `folded` flag (which goes with the marker, in one transaction), so a crash in
+ * between only folds the same result again. Skipped transfers are reported for re-planning (once).
  */
 export async function foldTransfers(services: Services, driveId: string): Promise<FoldResult> {
     const table = await services.tables.get('transfers');
-    // Only rows the transfer handler flagged on success: after a 100,000-file first sync the partition
-    // keeps every journal row, and a run must not read them all again.
-    const filter = `PartitionKey eq '${tableKey(driveId).replace(/'/g, "''")}' and pendingFold eq true`;
     const pending: Pending[] = [];
     const skipped: Pending[] = [];
-    for await (const row of table.listEntities<JournalRow>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey', 'document', 'message'] } })) {
-        const record = recordOf(row);
-        if (record.folded === true) continue;
-        if (record.state === 'succeeded' && record.result) pending.push({ row, record });
-        else if (record.state === 'skipped') skipped.push({ row, record });
+    const partition = tableKey(driveId);
+    const markers = table.listEntities<FoldMarker>({ queryOptions: { filter: odata`PartitionKey eq ${partition} and RowKey ge ${FOLD_RANGE.from} and RowKey lt ${FOLD_RANGE.to}` } });
+    for await (const marker of markers) {
+        const row = await getRow(table, partition, markedRowKey(marker));
+        const record = row ? recordOf(row) : undefined;
+        if (!row || !record) {
+            await table.deleteEntity(partition, marker.rowKey).catch(ignore412or404);
+            continue;
+        }
+        if (record.state === 'succeeded' && record.result && record.folded !== true) pending.push({ row, record, marker });
+        else if (awaitsFold(record)) skipped.push({ row, record, marker });
+        // Replayed since (queued again): the marker is stale.
+        else await retireMarker(table, row, marker, {});
     }
     const replan = replanOf(skipped);
     if (pending.length > 0) await foldSucceeded(services, driveId, pending);
@@ -51,12 +57,36 @@ async function foldSucceeded(services: Services, driveId: string, pending: Pendi
     await applyBaselineChanges(services, driveId, { upsert: pending.map((p) => toBaseline(p.record)), remove: [] });
 }
 
-/** Conditional on the row as read: if it was rewritten meanwhile (a replay), the next fold decides. */
-async function markFolded(table: TableClient, { row, record }: Pending): Promise<void> {
-    const document = JSON.stringify({ ...record, folded: true });
-    await table.updateEntity({ partitionKey: row.partitionKey, rowKey: row.rowKey, document, pendingFold: false }, 'Merge', { etag: row.etag }).catch((e: { statusCode?: number }) => {
-        if (e.statusCode !== 412 && e.statusCode !== 404) throw e;
-    });
+/** The `folded` flag and the marker's removal in one transaction. */
+async function markFolded(table: TableClient, { row, record, marker }: Pending): Promise<void> {
+    await retireMarker(table, row, marker, { document: JSON.stringify({ ...record, folded: true }) });
+}
+
+/**
+ * Removes a marker together with a change to its journal row, conditional on the row as read: a new
+ * outcome (which writes the row and its marker together) or a replay meanwhile fails the transaction
+ * with 412, the marker stays and the next fold decides.
+ */
+async function retireMarker(table: TableClient, row: JournalRow & { etag: string }, marker: FoldMarker, change: Partial<JournalRow>): Promise<void> {
+    await table
+        .submitTransaction([
+            ['update', { partitionKey: row.partitionKey, rowKey: row.rowKey, ...change }, 'Merge', { etag: row.etag }],
+            ['delete', { partitionKey: marker.partitionKey, rowKey: marker.rowKey }],
+        ])
+        .catch(ignore412or404);
+}
+
+async function getRow(table: TableClient, partition: string, rowKey: string): Promise<(JournalRow & { etag: string }) | undefined> {
+    try {
+        return await table.getEntity<JournalRow>(partition, rowKey);
+    } catch (e) {
+        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        throw e;
+    }
+}
+
+function ignore412or404(e: { statusCode?: number }): void {
+    if (e.statusCode !== 412 && e.statusCode !== 404) throw e;
 }
 
 function replanOf(skipped: Pending[]): FoldResult['replan'] {

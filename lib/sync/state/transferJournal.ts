@@ -1,4 +1,4 @@
-import type { TableClient } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Services } from '../../runtime/services';
 import { tableKey } from '../../storage/tables';
 import type { TransferMessage, TransferRecord } from '../contracts';
@@ -14,8 +14,35 @@ export interface JournalRow {
     rowKey: string;
     document: string;
     message?: string;
-    /** True from the handler's success (or skip) until foldTransfers has folded (or reported) it. */
-    pendingFold?: boolean;
+}
+
+/**
+ * A finished transfer the sync engine has yet to fold (or re-plan) has a marker row beside its journal
+ * row: same partition, RowKey '!fold!' + the transfer's key ('!' is outside tableKey's alphabet). So the
+ * engine reads the markers as one key range, and the cost of a fold follows the transfers that
+ * finished, not the journal of every transfer the drive ever had. The handler writes the marker in the
+ * same transaction as the outcome; foldTransfers deletes it in the same transaction as the `folded` flag.
+ */
+const FOLD = '!fold!';
+export const FOLD_RANGE = { from: FOLD, to: '!fold"' } as const;
+
+export interface FoldMarker {
+    partitionKey: string;
+    rowKey: string;
+}
+
+export function foldMarker(driveId: string, transferId: string): FoldMarker {
+    return { partitionKey: tableKey(driveId), rowKey: `${FOLD}${tableKey(transferId)}` };
+}
+
+/** The journal row key a marker stands for. */
+export function markedRowKey(marker: Pick<FoldMarker, 'rowKey'>): string {
+    return marker.rowKey.slice(FOLD.length);
+}
+
+/** Succeeded or skipped, and not folded yet: what a fold marker announces. */
+export function awaitsFold(record: TransferRecord): boolean {
+    return (record.state === 'succeeded' || record.state === 'skipped') && record.folded !== true;
 }
 
 export function journalKeys(driveId: string, transferId: string): Pick<JournalRow, 'partitionKey' | 'rowKey'> {
@@ -23,8 +50,14 @@ export function journalKeys(driveId: string, transferId: string): Pick<JournalRo
 }
 
 export function toJournalRow(record: TransferRecord, message?: TransferMessage): JournalRow {
-    const pendingFold = (record.state === 'succeeded' || record.state === 'skipped') && record.folded !== true;
-    return { ...journalKeys(record.driveId, record.transferId), document: JSON.stringify(record), ...(message ? { message: JSON.stringify(message) } : {}), ...(pendingFold ? { pendingFold } : {}) };
+    return { ...journalKeys(record.driveId, record.transferId), document: JSON.stringify(record), ...(message ? { message: JSON.stringify(message) } : {}) };
+}
+
+/** Writes a journal row as the handler leaves it: with its fold marker when it awaits a fold (one transaction). */
+export async function writeJournalRow(table: TableClient, record: TransferRecord, message?: TransferMessage): Promise<void> {
+    const actions: TransactionAction[] = [['upsert', { ...toJournalRow(record, message) }, 'Replace']];
+    if (awaitsFold(record)) actions.push(['upsert', { ...foldMarker(record.driveId, record.transferId) }, 'Replace']);
+    await table.submitTransaction(actions);
 }
 
 export function recordOf(row: Pick<JournalRow, 'document'>): TransferRecord {

@@ -2,7 +2,7 @@ import type { TransferMessage, TransferRecord } from '../../../lib/sync/contract
 import type { Services } from '../../../lib/runtime/services';
 import { applyBaselineChanges, loadBaseline } from '../../../lib/sync/state/baselineStore';
 import { foldTransfers } from '../../../lib/sync/state/foldTransfers';
-import { JournalRow, readJournalRow, recordOf, toJournalRow } from '../../../lib/sync/state/transferJournal';
+import { JournalRow, readJournalRow, recordOf, writeJournalRow } from '../../../lib/sync/state/transferJournal';
 import { storageServices } from './storageServices';
 
 function record(id: string, state: TransferRecord['state'], result?: Partial<NonNullable<TransferRecord['result']>>): TransferRecord {
@@ -32,7 +32,7 @@ describe('foldTransfers', () => {
         const table = await services.tables.get('transfers');
         await applyBaselineChanges(services, 'drv_fold', { upsert: [{ remoteId: 'R-a1', platformPath: 'old.docx', isFolder: false, remoteETag: '"old"', remoteSize: 1, platformSize: 1 }], remove: [] });
         for (const r of [record('a1', 'succeeded', {}), record('a2', 'succeeded', { remoteId: 'R-a2' }), record('a3', 'failed'), record('a4', 'running')]) {
-            await table.createEntity(toJournalRow(r));
+            await writeJournalRow(table, r);
         }
         expect(await foldTransfers(services, 'drv_fold')).toEqual({ folded: 2, replan: { remoteIds: [], uploads: 0 } });
         const rows = new Map((await loadBaseline(services, 'drv_fold')).map((r) => [r.remoteId, r]));
@@ -61,8 +61,8 @@ describe('foldTransfers', () => {
         const table = await services.tables.get('transfers');
         const first = { ...record('b1', 'succeeded', { remoteId: 'R-b', remoteETag: '"first"' }), updatedAt: '2026-01-01T00:00:00.000Z' };
         const second = { ...record('b2', 'succeeded', { remoteId: 'R-b', remoteETag: '"second"' }), updatedAt: '2026-01-02T00:00:00.000Z' };
-        await table.createEntity(toJournalRow(second));
-        await table.createEntity(toJournalRow(first));
+        await writeJournalRow(table, second);
+        await writeJournalRow(table, first);
         await foldTransfers(services, 'drv_fold');
         expect((await loadBaseline(services, 'drv_fold')).find((r) => r.remoteId === 'R-b')?.remoteETag).toBe('"second"');
     });
@@ -84,10 +84,32 @@ describe('foldTransfers', () => {
             expected: { size: 100 },
             conflictBehavior: 'fail',
         });
-        await table.createEntity(toJournalRow(download, message(download, 'R-c1')));
-        await table.createEntity(toJournalRow(upload, message(upload)));
+        await writeJournalRow(table, download, message(download, 'R-c1'));
+        await writeJournalRow(table, upload, message(upload));
         expect(await foldTransfers(services, 'drv_skip')).toEqual({ folded: 0, replan: { remoteIds: ['R-c1'], uploads: 1 } });
         expect(await loadBaseline(services, 'drv_skip')).toEqual([]);
         expect(await foldTransfers(services, 'drv_skip')).toEqual({ folded: 0, replan: { remoteIds: [], uploads: 0 } });
+    });
+
+    it('reads only the markers of finished transfers; a replayed transfer loses its marker and is not folded', async () => {
+        const table = await services.tables.get('transfers');
+        const drive = 'drv_marks';
+        const at = (r: TransferRecord) => ({ ...r, driveId: drive });
+        // Forty transfers folded long ago (no marker), one new success, one success replayed since (queued again).
+        for (let i = 0; i < 40; i++) await writeJournalRow(table, { ...at(record(`old${i}`, 'succeeded', { remoteId: `R-old${i}` })), folded: true });
+        await writeJournalRow(table, at(record('new', 'succeeded', { remoteId: 'R-new' })));
+        const replayed = at(record('again', 'succeeded', { remoteId: 'R-again' }));
+        await writeJournalRow(table, replayed);
+        await table.updateEntity({ partitionKey: drive, rowKey: 'run1.again', document: JSON.stringify({ ...replayed, state: 'queued', result: undefined }) }, 'Merge');
+        const markers = async () => {
+            const keys: string[] = [];
+            for await (const row of table.listEntities({ queryOptions: { filter: `PartitionKey eq '${drive}' and RowKey ge '!' and RowKey lt '"'` } })) keys.push(row.rowKey as string);
+            return keys;
+        };
+        expect(await markers()).toEqual(['!fold!run1.again', '!fold!run1.new']);
+        expect(await foldTransfers(services, drive)).toEqual({ folded: 1, replan: { remoteIds: [], uploads: 0 } });
+        expect((await loadBaseline(services, drive)).map((r) => r.remoteId)).toEqual(['R-new']);
+        expect(await markers()).toEqual([]);
+        expect(recordOf((await readJournalRow(table, drive, 'run1.again')) as JournalRow).state).toBe('queued');
     });
 });
