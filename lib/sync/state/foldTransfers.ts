@@ -33,7 +33,7 @@ export async function foldTransfers(services: Services, driveId: string): Promis
     const skipped: Pending[] = [];
     const partition = tableKey(driveId);
     const markers = table.listEntities<FoldMarker>({ queryOptions: { filter: odata`PartitionKey eq ${partition} and RowKey ge ${FOLD_RANGE.from} and RowKey lt ${FOLD_RANGE.to}` } });
-    for await (const marker of markers) {
+    for await (const marker of withUnmarked(table, partition, markers)) {
         const row = await getRow(table, partition, markedRowKey(marker));
         const record = row ? recordOf(row) : undefined;
         if (!row || !record) {
@@ -75,6 +75,29 @@ async function retireMarker(table: TableClient, row: JournalRow & { etag: string
         ])
         .catch(ignore412or404);
 }
+
+/**
+ * Journals written before fold markers flagged finished transfers with a `pendingFold` column instead:
+ * the first fold after the upgrade finds those once (a scan of the partition), gives each a marker,
+ * and records that the drive's journal is marked throughout.
+ */
+async function* withUnmarked(table: TableClient, partition: string, markers: AsyncIterable<FoldMarker>): AsyncGenerator<FoldMarker> {
+    const seen = `${table.tableName}/${partition}`;
+    if (!markedDrives.has(seen) && !(await getRow(table, partition, MARKED))) {
+        for await (const row of table.listEntities<{ rowKey: string }>({ queryOptions: { filter: odata`PartitionKey eq ${partition} and pendingFold eq true`, select: ['RowKey'] } })) {
+            await table.upsertEntity({ partitionKey: partition, rowKey: `${FOLD_RANGE.from}${row.rowKey}` }, 'Replace');
+        }
+        await table.upsertEntity({ partitionKey: partition, rowKey: MARKED, document: '{}' }, 'Replace');
+    }
+    markedDrives.add(seen);
+    yield* markers;
+}
+
+/** Drives this process has seen marked: the check costs a read only once per drive and process. */
+const markedDrives = new Set<string>();
+
+/** Present once the drive's journal has a marker for every transfer awaiting a fold. */
+const MARKED = '$marked';
 
 async function getRow(table: TableClient, partition: string, rowKey: string): Promise<(JournalRow & { etag: string }) | undefined> {
     try {

@@ -112,4 +112,13 @@ describe('foldTransfers', () => {
         expect(await markers()).toEqual([]);
         expect(recordOf((await readJournalRow(table, drive, 'run1.again')) as JournalRow).state).toBe('queued');
     });
+
+    it('a journal written before fold markers (a pendingFold column) is folded once after the upgrade', async () => {
+        const table = await services.tables.get('transfers');
+        const legacy = { ...record('legacy', 'succeeded', { remoteId: 'R-legacy' }), driveId: 'drv_legacy' };
+        await table.createEntity({ partitionKey: 'drv_legacy', rowKey: 'run1.legacy', document: JSON.stringify(legacy), pendingFold: true });
+        expect(await foldTransfers(services, 'drv_legacy')).toEqual({ folded: 1, replan: { remoteIds: [], uploads: 0 } });
+        expect((await loadBaseline(services, 'drv_legacy')).map((r) => r.remoteId)).toEqual(['R-legacy']);
+        expect(await foldTransfers(services, 'drv_legacy')).toEqual({ folded: 0, replan: { remoteIds: [], uploads: 0 } });
+    });
 });
