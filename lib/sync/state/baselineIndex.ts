@@ -102,6 +102,21 @@ export async function loadBaselineScope(services: Services, driveId: string, rem
     return [...rows.values()];
 }
 
+/**
+ * Whether the baseline holds a folder at `path` (case-folded comparison; the root always exists). A
+ * drive whose index is not complete yet answers true: it cannot tell, and assuming the folder is
+ * recorded keeps the behaviour from before the index.
+ */
+export async function hasFolderRow(services: Services, driveId: string, path: string): Promise<boolean> {
+    if (path === '') return true;
+    if ((await readBaselineCount(services, driveId)) === undefined) return true;
+    const table = await services.tables.get('baselines');
+    const dir = foldPath(path);
+    let found = false;
+    await readRanges(table, driveId, [[`${INDEX}${pathKey(parentPath(dir))}$${pathKey(baseName(dir))}$`, `${INDEX}${pathKey(parentPath(dir))}$${pathKey(baseName(dir))}%`]], (e) => (found ||= e.isFolder));
+    return found;
+}
+
 async function readRanges(table: TableClient, driveId: string, ranges: readonly [string, string][], add: (e: BaselineEntry) => void): Promise<void> {
     let next = 0;
     const lane = async () => {

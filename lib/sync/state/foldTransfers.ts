@@ -3,7 +3,9 @@ import type { Services } from '../../runtime/services';
 import { odata, type TableClient } from '@azure/data-tables';
 import type { TransferMessage, TransferRecord } from '../contracts';
 import type { BaselineEntry } from '../plan/types';
-import { applyBaselineChanges } from './baselineStore';
+import { parentPath } from '../plan/paths';
+import { hasFolderRow } from './baselineIndex';
+import { applyBaselineChanges, loadBaselineRows } from './baselineStore';
 import { awaitsFold, FOLD_RANGE, type FoldMarker, type JournalRow, markedRowKey, recordOf } from './transferJournal';
 
 type Pending = { row: JournalRow & { etag: string }; record: TransferRecord; marker: FoldMarker };
@@ -54,7 +56,18 @@ export async function foldTransfers(services: Services, driveId: string): Promis
 async function foldSucceeded(services: Services, driveId: string, pending: Pending[]): Promise<void> {
     // Oldest first, so when two transfers touched the same item the later result wins.
     pending.sort((a, b) => a.record.updatedAt.localeCompare(b.record.updatedAt));
-    await applyBaselineChanges(services, driveId, { upsert: pending.map((p) => toBaseline(p.record)), remove: [] });
+    const rows = pending.map((p) => toBaseline(p.record));
+    const old = await loadBaselineRows(services, driveId, rows.map((r) => r.remoteId));
+    for (const row of rows) {
+        const before = old.get(row.remoteId);
+        if (before && parentPath(before.platformPath) !== parentPath(row.platformPath) && !(await hasFolderRow(services, driveId, parentPath(row.platformPath)))) {
+            // Copied into a folder whose own move is not in the baseline (it failed on the other side):
+            // the row stays where its folder is recorded, so the next plan sees that folder's move again,
+            // with this file inside, instead of a file under a folder it does not know.
+            row.platformPath = before.platformPath;
+        }
+    }
+    await applyBaselineChanges(services, driveId, { upsert: rows, remove: [] }, { rows: old, complete: false });
 }
 
 /** The `folded` flag and the marker's removal in one transaction. */

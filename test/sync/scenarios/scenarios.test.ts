@@ -6,6 +6,7 @@ import {
     hashOf,
     isQuiet,
     PlatformSide,
+    processTransfers,
     remoteTree,
     runOutcomes,
     services,
@@ -243,6 +244,24 @@ describe('a failure inside a folder move', () => {
         await expectConverged(result);
         expect(remoteText('/FR/C/f3.txt')).toBe('moves with its folder');
         expect(names('FR/C')).toEqual(['f3.txt']);
+    }, 60_000);
+
+    it('a file edited on SharePoint inside a folder the platform renamed survives the rename failing on SharePoint', async () => {
+        sim().putFile(gid, '/FE/A/f3.txt', 'before');
+        await expectConverged(await quiet());
+        sim().putFile(gid, '/FE/A/f3.txt', 'edited on SharePoint');
+        await platform.move('FE/A', 'FE/C');
+        // The folder's rename on SharePoint fails this run; the edit's download into the renamed folder does not.
+        sim().addFault({ kind: 'error', status: 500, method: 'PATCH', count: 50 });
+        try {
+            await runSync(await services(), syncMessage(drive));
+        } finally {
+            sim().clearFaults();
+        }
+        await processTransfers();
+        const result = await quiet();
+        await expectConverged(result);
+        expect(remoteText('/FE/C/f3.txt')).toBe('edited on SharePoint');
     }, 60_000);
 });
 
