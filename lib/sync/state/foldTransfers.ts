@@ -35,8 +35,11 @@ export async function foldTransfers(services: Services, driveId: string): Promis
     const skipped: Pending[] = [];
     const partition = tableKey(driveId);
     const markers = table.listEntities<FoldMarker>({ queryOptions: { filter: odata`PartitionKey eq ${partition} and RowKey ge ${FOLD_RANGE.from} and RowKey lt ${FOLD_RANGE.to}` } });
-    for await (const marker of withUnmarked(table, partition, markers)) {
-        const row = await getRow(table, partition, markedRowKey(marker));
+    const marked: FoldMarker[] = [];
+    for await (const marker of withUnmarked(table, partition, markers)) marked.push(marker);
+    const rows = await journalRowsOf(table, partition, marked);
+    for (const marker of marked) {
+        const row = rows.get(markedRowKey(marker));
         const record = row ? recordOf(row) : undefined;
         if (!row || !record) {
             await table.deleteEntity(partition, marker.rowKey).catch(ignore412or404);
@@ -108,6 +111,38 @@ async function* withUnmarked(table: TableClient, partition: string, markers: Asy
 
 /** Drives this process has seen marked: the check costs a read only once per drive and process. */
 const markedDrives = new Set<string>();
+
+/**
+ * The journal rows the markers stand for. Transfer ids start with their run's id, so the rows of a run
+ * with many finished transfers (a first sync's thousands of downloads) are read as one key range, and
+ * a few stragglers one by one.
+ */
+async function journalRowsOf(table: TableClient, partition: string, markers: readonly FoldMarker[]): Promise<Map<string, JournalRow & { etag: string }>> {
+    const byRun = new Map<string, string[]>();
+    for (const m of markers) {
+        const key = markedRowKey(m);
+        const run = key.slice(0, Math.max(0, key.indexOf('.')));
+        const keys = byRun.get(run) ?? [];
+        keys.push(key);
+        byRun.set(run, keys);
+    }
+    const rows = new Map<string, JournalRow & { etag: string }>();
+    for (const [run, keys] of byRun) {
+        if (run === '' || keys.length <= 10) {
+            for (const key of keys) {
+                const row = await getRow(table, partition, key);
+                if (row) rows.set(key, row);
+            }
+            continue;
+        }
+        const wanted = new Set(keys);
+        // '/' follows '.': the range holds exactly the keys `<run>.…`.
+        for await (const row of table.listEntities<JournalRow>({ queryOptions: { filter: odata`PartitionKey eq ${partition} and RowKey ge ${`${run}.`} and RowKey lt ${`${run}/`}` } })) {
+            if (wanted.has(row.rowKey)) rows.set(row.rowKey, row as JournalRow & { etag: string });
+        }
+    }
+    return rows;
+}
 
 /** Present once the drive's journal has a marker for every transfer awaiting a fold. */
 const MARKED = '$marked';

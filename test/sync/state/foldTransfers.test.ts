@@ -121,4 +121,17 @@ describe('foldTransfers', () => {
         expect((await loadBaseline(services, 'drv_legacy')).map((r) => r.remoteId)).toEqual(['R-legacy']);
         expect(await foldTransfers(services, 'drv_legacy')).toEqual({ folded: 0, replan: { remoteIds: [], uploads: 0 } });
     });
+
+    it('folds a run with many finished transfers by reading that run\'s rows as one range', async () => {
+        const table = await services.tables.get('transfers');
+        const drive = 'drv_many';
+        for (let i = 0; i < 25; i++) await writeJournalRow(table, { ...record(`m${i}`, 'succeeded', { remoteId: `R-m${i}` }), driveId: drive, transferId: `run9.m${i}` });
+        // The same run's transfer still running, and another run's success: only the finished ones fold.
+        await writeJournalRow(table, { ...record('busy', 'running'), driveId: drive, transferId: 'run9.busy' });
+        await writeJournalRow(table, { ...record('other', 'succeeded', { remoteId: 'R-other' }), driveId: drive, transferId: 'run8.other' });
+        expect(await foldTransfers(services, drive)).toEqual({ folded: 26, replan: { remoteIds: [], uploads: 0 } });
+        expect(await loadBaseline(services, drive)).toHaveLength(26);
+        expect(recordOf((await readJournalRow(table, drive, 'run9.m7')) as JournalRow)).toMatchObject({ folded: true });
+        expect(await foldTransfers(services, drive)).toEqual({ folded: 0, replan: { remoteIds: [], uploads: 0 } });
+    });
 });
