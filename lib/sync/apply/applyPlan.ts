@@ -23,7 +23,7 @@ const DONE = new Set<ItemOutcome['status']>(['ok', 'queued', 'conflict']);
  * copies as queued transfers, then the baseline rows the completed actions established. Every action
  * yields exactly one outcome; a failing one stops only the actions that depend on it.
  */
-export async function applyPlan(ctx: ApplyContext, plan: Plan): Promise<{ outcomes: ItemOutcome[]; transfersEnqueued: number }> {
+export async function applyPlan(ctx: ApplyContext, plan: Plan): Promise<AppliedPlan> {
     if (plan.dryRun) return { outcomes: plan.actions.map((a) => outcome(a, 'skipped', 'dry_run', `Dry run: would ${a.kind}. ${a.reason.message}`)), transfersEnqueued: 0 };
     const state = new ApplyState(new Set(plan.actions.filter((a) => TRANSFER_KINDS.has(a.kind)).map((a) => a.item)));
     for (const folder of ctx.knownFolders ?? []) state.folders.add(folder);
@@ -39,7 +39,26 @@ export async function applyPlan(ctx: ApplyContext, plan: Plan): Promise<{ outcom
     }));
     const outcomes = await runScheduled(tasks, (o) => DONE.has(o.status), CONCURRENCY);
     await writeBaseline(ctx, state);
-    return { outcomes, transfersEnqueued: state.transfersEnqueued };
+    return { outcomes, transfersEnqueued: state.transfersEnqueued, recheck: unfinishedRemoteIds(plan.actions, outcomes) };
+}
+
+export interface AppliedPlan {
+    outcomes: ItemOutcome[];
+    transfersEnqueued: number;
+    /**
+     * SharePoint items whose action failed or waits for a retry. Delta will not list them again unless
+     * they change, so the next run fetches them by id and plans them again (engine/reconcile.ts).
+     */
+    recheck?: string[];
+}
+
+function unfinishedRemoteIds(actions: readonly Action[], outcomes: readonly ItemOutcome[]): string[] {
+    const ids = new Set<string>();
+    actions.forEach((a, i) => {
+        const status = outcomes[i]?.status;
+        if ((status === 'failed' || status === 'retrying') && 'remoteId' in a && a.remoteId) ids.add(a.remoteId);
+    });
+    return [...ids];
 }
 
 function runAction(ctx: ApplyContext, state: ApplyState, action: Action): Promise<ItemOutcome> {

@@ -3,7 +3,7 @@ import type { DriveRecord } from '../../drives/driveRecord';
 import type { IntegrationRecord } from '../../integration/integrationRepository';
 import type { Services } from '../../runtime/services';
 import type { ApplyContext } from '../apply/applyContext';
-import type { ItemOutcome } from '../contracts';
+import type { AppliedPlan } from '../apply/applyPlan';
 import type { BaselineEntry, PlatformEntry, Plan } from '../plan';
 import type { DeltaItem } from '../remote';
 import type { FoldResult } from '../state/foldTransfers';
@@ -25,7 +25,7 @@ export interface SyncDeps {
     listPlatformEntries(services: Services, drive: DriveRecord): Promise<PlatformEntry[]>;
     /** The same listing page by page, for a first sync (it never holds the whole drive). */
     streamPlatformEntries(services: Services, drive: DriveRecord): AsyncIterable<PlatformEntry[]>;
-    applyPlan(ctx: ApplyContext, plan: Plan): Promise<{ outcomes: ItemOutcome[]; transfersEnqueued: number }>;
+    applyPlan(ctx: ApplyContext, plan: Plan): Promise<AppliedPlan>;
     graphClient(services: Services, integration: IntegrationRecord, drive: DriveRecord): Promise<Client>;
     /** Waits out a tenant-wide Retry-After another instance recorded; records one this run met. */
     throttle: { wait(services: Services, tenantId: string): Promise<void>; record(services: Services, tenantId: string, seconds?: number): Promise<void> };

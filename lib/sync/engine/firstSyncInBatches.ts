@@ -43,6 +43,8 @@ export interface FirstSyncResult {
     platformEntries: number;
     orphans: DeltaItem[];
     rootId?: string;
+    /** SharePoint items whose action failed (applyPlan's `recheck`), for the next run. */
+    recheck: string[];
 }
 
 /**
@@ -81,6 +83,7 @@ export async function firstSyncInBatches(input: FirstSyncInput): Promise<FirstSy
     });
     const counts: Partial<Record<ActionKind, number>> = {};
     let transfersEnqueued = 0;
+    const recheck: string[] = [];
     let index = 0;
     for await (const batch of firstSyncBatches(stagedGroups(services, drive.id), folders, input.batchSize ?? FIRST_SYNC_BATCH)) {
         const plan = await timer.time('plan', async () =>
@@ -101,6 +104,7 @@ export async function firstSyncInBatches(input: FirstSyncInput): Promise<FirstSy
         const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan(ctx, plan));
         await timer.time('record', () => input.outcomes.write(applied.outcomes));
         transfersEnqueued += applied.transfersEnqueued;
+        if ('recheck' in applied && applied.recheck) recheck.push(...applied.recheck.slice(0, 500 - recheck.length));
         for (const [kind, n] of Object.entries(plan.counts) as [ActionKind, number][]) counts[kind] = (counts[kind] ?? 0) + n;
         index++;
     }
@@ -114,5 +118,6 @@ export async function firstSyncInBatches(input: FirstSyncInput): Promise<FirstSy
         platformEntries: staged.platform,
         orphans: staged.listing.orphans,
         rootId: staged.listing.rootId,
+        recheck,
     };
 }

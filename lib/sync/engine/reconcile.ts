@@ -56,6 +56,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const fold = await timer.time('fold', () => deps.foldTransfers(services, drive.id));
     const folded = fold.folded + fold.replan.remoteIds.length + fold.replan.uploads;
     const { cursor } = await timer.time('cursor', () => loadCursor(services, drive.id));
+    const recheck = [...fold.replan.remoteIds, ...(cursor?.recheck ?? [])];
     // With a deltaLink the drive has synced before; only without one does the baseline decide.
     const baseline = cursor?.deltaLink ? undefined : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
     const firstSync = !cursor?.deltaLink && baseline?.length === 0;
@@ -64,7 +65,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const delta = await timer.time('delta', () => enumerateDelta({ services, driveId: drive.id, graphDriveId, graph, cursor, checkpoint: () => lease.assertHeld(), retain: firstSync ? 'journal' : 'items' }));
     const [{ properties }, mark] = await Promise.all([readProperties(await services.tables.get('properties')), readPlatformChangeMark(services, drive.id)]);
     const scan = platformScanReason({ firstSync, resync: !!delta.resync, transferSkipped: fold.replan.uploads > 0, trigger: input.trigger, mark, lastScanAt: cursor?.platformScannedAt, lastScanMarkId: cursor?.platformMarkId, scanMinutes: properties.PlatformScanMinutes, now: startedAt.getTime() });
-    if (!scan && delta.items.length === 0 && folded === 0 && !baseline && !delta.journaled) {
+    if (!scan && delta.items.length === 0 && folded === 0 && recheck.length === 0 && !baseline && !delta.journaled) {
         // Nothing changed on either side: no baseline, no listing, no plan (a fixed handful of storage calls).
         if (!dryRun) await timer.time('cursor', () => keepCursor(services, drive.id, cursor, delta));
         return { outcomes: [], record: { firstSync: false, resync: false, unchanged: true, delta: deltaRecord(delta, 0, 0), counts: {}, transfersEnqueued: 0, foldedTransfers: 0 } };
@@ -76,7 +77,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         return firstSyncRun(input, ctxOf([], true), { delta, cursor, scan, markId: mark?.id, startedAt, folded: fold.folded });
     }
     const rootId = delta.rootId ?? cursor?.rootId;
-    const items = await withSkippedItems(graph, graphDriveId, delta.items, fold.replan.remoteIds);
+    const items = await withSkippedItems(graph, graphDriveId, delta.items, recheck);
     const deltaItemCount = delta.items.length;
     const { known, count, complete } = await timer.time('baseline', () => baselineFor(input, { baseline, scan: !!scan, items, rootId }));
     const platform = scan ? await timer.time('platform', () => deps.listPlatformEntries(services, drive)) : platformFromBaseline(known);
@@ -86,8 +87,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const { plan, decision } = done;
     if (!dryRun) {
         lease.assertHeld();
-        const scanned = scan ? { platformScannedAt: startedAt.toISOString(), platformMarkId: mark?.id } : { platformScannedAt: cursor?.platformScannedAt, platformMarkId: cursor?.platformMarkId };
-        await timer.time('cursor', () => advance(services, drive.id, plan, delta, runId, !!decision, scanned));
+        const scanned = hadFailures(done.outcomes) ? RELIST : scan ? { platformScannedAt: startedAt.toISOString(), platformMarkId: mark?.id } : { platformScannedAt: cursor?.platformScannedAt, platformMarkId: cursor?.platformMarkId };
+        await timer.time('cursor', () => advance(services, drive.id, plan, delta, runId, !!decision, { ...scanned, recheck: done.recheck }));
     }
     const replanned = fold.replan.remoteIds.length + fold.replan.uploads;
     return {
@@ -127,7 +128,9 @@ async function firstSyncRun(input: ReconcileInput, ctx: ApplyContext, s: FirstSy
     if (!dryRun) {
         lease.assertHeld();
         const applied = { ...delta, rootId: delta.rootId ?? done.rootId };
-        await timer.time('cursor', () => advance(services, drive.id, done.plan, applied, runId, false, { platformScannedAt: s.startedAt.toISOString(), platformMarkId: s.markId }));
+        const failed = (input.outcomes.counts.failed ?? 0) + (input.outcomes.counts.retrying ?? 0) > 0;
+        const scanned = failed ? RELIST : { platformScannedAt: s.startedAt.toISOString(), platformMarkId: s.markId };
+        await timer.time('cursor', () => advance(services, drive.id, done.plan, applied, runId, false, { ...scanned, recheck: done.recheck }));
     }
     return {
         outcomes: done.orphans.map(orphanOutcome),
@@ -185,7 +188,7 @@ interface WholePlanInput {
 }
 
 /** The drive's changes in one plan (every run but a first sync), with the big-delete guard and any decision on held deletes. */
-async function planWhole(input: ReconcileInput, ctx: ApplyContext, w: WholePlanInput): Promise<{ plan: Plan; decision?: DeleteDecision; outcomes: ItemOutcome[]; transfersEnqueued: number; plannedBaseline: number }> {
+async function planWhole(input: ReconcileInput, ctx: ApplyContext, w: WholePlanInput): Promise<{ plan: Plan; decision?: DeleteDecision; outcomes: ItemOutcome[]; transfersEnqueued: number; recheck?: string[]; plannedBaseline: number }> {
     const { services, deps, drive, dryRun, lease, timer } = input;
     const { plan, decision, plannedBaseline } = await timer.time('plan', async () => {
         const decision = await readDeleteDecision(services, drive.id);
@@ -236,7 +239,7 @@ async function keepCursor(services: Services, driveId: string, cursor: DeltaCurs
  * Moves the cursor past what was just applied. Held deletes keep it where it was, so the tombstones
  * come back on the next run, which applies or drops them once an admin has decided.
  */
-async function advance(services: Services, driveId: string, plan: Plan, delta: DeltaEnumeration, runId: string, hadDecision: boolean, scanned: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId'>): Promise<void> {
+async function advance(services: Services, driveId: string, plan: Plan, delta: DeltaEnumeration, runId: string, hadDecision: boolean, scanned: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId' | 'recheck'>): Promise<void> {
     if (plan.heldDeletes) {
         await holdDeletes(services, driveId, runId, plan.deletes);
         await raiseAlert(services, {
@@ -250,12 +253,27 @@ async function advance(services: Services, driveId: string, plan: Plan, delta: D
         }).catch(() => undefined);
         return;
     }
-    await saveCursor(services, driveId, { deltaLink: delta.deltaLink, rootId: delta.rootId, pages: 0, fullListing: false, updatedAt: '', ...withoutUndefined(scanned) });
+    const recheck = scanned.recheck?.length ? scanned.recheck.slice(0, MAX_RECHECK) : undefined;
+    await saveCursor(services, driveId, { deltaLink: delta.deltaLink, rootId: delta.rootId, pages: 0, fullListing: false, updatedAt: '', ...withoutUndefined({ ...scanned, recheck }) });
     if (delta.enumerationId) await dropJournal(services, driveId, delta.enumerationId).catch(() => undefined);
     if (hadDecision) {
         await clearDeleteDecision(services, driveId);
         await resolveAlert(services, `bigdelete:${driveId}`, 'The held deletes were decided.').catch(() => undefined);
     }
+}
+
+/**
+ * A run whose actions partly failed does not record its platform listing: the next run lists again.
+ * Otherwise a platform change it saw but could not carry out (a conflict's keep-both, a rename) would
+ * be forgotten, since the baseline stands for the platform side when nothing was uploaded since.
+ */
+/** Items fetched again by id at most per run (one GET each); more failures than this wait for their next change or a Sync now. */
+const MAX_RECHECK = 500;
+
+const RELIST: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId'> = { platformScannedAt: undefined, platformMarkId: undefined };
+
+function hadFailures(outcomes: readonly ItemOutcome[]): boolean {
+    return outcomes.some((o) => o.status === 'failed' || o.status === 'retrying');
 }
 
 function withoutUndefined<T extends object>(o: T): Partial<T> {

@@ -21,6 +21,8 @@ export interface DeltaCursor {
     platformScannedAt?: string;
     /** The platform change mark read before that listing (platformChanges.ts): a newer mark means list again. */
     platformMarkId?: string;
+    /** SharePoint items whose action failed in the last applied run: the next run fetches them by id and plans them again. */
+    recheck?: string[];
     updatedAt: string;
 }
 

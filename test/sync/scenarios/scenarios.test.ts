@@ -263,6 +263,27 @@ describe('a failure inside a folder move', () => {
         await expectConverged(result);
         expect(remoteText('/FE/C/f3.txt')).toBe('edited on SharePoint');
     }, 60_000);
+
+    it('a conflict whose keep-both failed is planned again from a fresh listing, not forgotten', async () => {
+        const item = sim().putFile(gid, '/KB/f1.txt', 'remote version');
+        await platform.put('KB/f1.txt', 'platform version');
+        // Every request about the SharePoint file fails this run: the keep-both cannot start.
+        sim().addFault({ kind: 'error', status: 500, path: `/items/${item.id}`, count: 50 });
+        let first;
+        try {
+            first = await runSync(await services(), syncMessage(drive, { trigger: 'webhook' }));
+        } finally {
+            sim().clearFaults();
+        }
+        expect(first).toMatchObject({ outcome: 'ran', run: { status: 'succeeded' } });
+        expect(first.outcome === 'ran' && (first.run.outcomes?.failed ?? 0) + (first.run.outcomes?.retrying ?? 0)).toBeGreaterThan(0);
+        // Later runs come from notifications: nothing new was uploaded through the API since the listing.
+        const result = await syncUntilQuiet(drive, { trigger: 'webhook' });
+        if (!isQuiet(result)) throw new Error(`not quiet:\n${describeRuns(result)}`);
+        await expectConverged(result);
+        const versions = sim().listTree(gid).filter((i) => i.path.startsWith('/KB/') && !i.isFolder).map((i) => remoteText(i.path)).sort();
+        expect(versions).toEqual(['platform version', 'remote version']);
+    }, 60_000);
 });
 
 describe('folders, names, guards, enrichment', () => {
