@@ -2,21 +2,8 @@ import { tableKey } from '../../storage/tables';
 import type { BaselineEntry } from '../plan/types';
 
 /** The baseline as Table Storage rows (baselineStore.ts), shared by the item rows and their path index. */
-// A type alias (not an interface) so it fits the SDK's `Record<string, unknown>` entities.
-export type BaselineRow = {
-    partitionKey: string;
-    rowKey: string;
-    remoteId: string;
-    platformPath: string;
-    isFolder: boolean;
-    remoteETag: string;
-    remoteCTag?: string;
-    remoteHash?: string;
-    remoteSize: number;
-    platformETag?: string;
-    platformSize: number;
-    platformHash?: string;
-};
+// A mapped type (not the interface itself) so it fits the SDK's `Record<string, unknown>` entities.
+export type BaselineRow = { partitionKey: string; rowKey: string } & { [K in keyof BaselineEntry]: BaselineEntry[K] };
 
 export function toRow(driveId: string, e: BaselineEntry): BaselineRow {
     // Table storage has no 'undefined': optional fields are simply left out.

@@ -1,5 +1,6 @@
 import type { DriveRecord } from '../../../lib/drives/driveRecord';
-import { runSync } from '../../../lib/sync/engine';
+import type { SyncMessage } from '../../../lib/sync/contracts';
+import { runSync, type SyncResult } from '../../../lib/sync/engine';
 import type { ConnectedService } from '../../support/connectedService';
 import {
     describeRuns,
@@ -224,6 +225,16 @@ describe('both sides change', () => {
     }, 60_000);
 });
 
+/** One sync run with a Graph fault rule in force, then the faults cleared. */
+async function runWithFault(rule: Parameters<ReturnType<typeof sim>['addFault']>[0], trigger: SyncMessage['trigger'] = 'manual'): Promise<SyncResult> {
+    sim().addFault(rule);
+    try {
+        return await runSync(await services(), syncMessage(drive, { trigger }));
+    } finally {
+        sim().clearFaults();
+    }
+}
+
 describe('a failure inside a folder move', () => {
     it('a rename that fails inside a folder renamed on the other side is retried once the folder has moved', async () => {
         sim().putFile(gid, '/FR/A/f0.txt', 'moves with its folder');
@@ -232,13 +243,7 @@ describe('a failure inside a folder move', () => {
         await platform.move('FR/A/f0.txt', 'FR/A/f3.txt');
         // Every rename sent to SharePoint fails this run (past the client's retries): the folder moves
         // on the platform, the file's rename on SharePoint does not.
-        sim().addFault({ kind: 'error', status: 500, method: 'PATCH', count: 50 });
-        let first;
-        try {
-            first = await runSync(await services(), syncMessage(drive));
-        } finally {
-            sim().clearFaults();
-        }
+        const first = await runWithFault({ kind: 'error', status: 500, method: 'PATCH', count: 50 });
         expect(first).toMatchObject({ outcome: 'ran', run: { outcomes: { retrying: 1 } } });
         const result = await quiet();
         await expectConverged(result);
@@ -252,12 +257,7 @@ describe('a failure inside a folder move', () => {
         sim().putFile(gid, '/FE/A/f3.txt', 'edited on SharePoint');
         await platform.move('FE/A', 'FE/C');
         // The folder's rename on SharePoint fails this run; the edit's download into the renamed folder does not.
-        sim().addFault({ kind: 'error', status: 500, method: 'PATCH', count: 50 });
-        try {
-            await runSync(await services(), syncMessage(drive));
-        } finally {
-            sim().clearFaults();
-        }
+        await runWithFault({ kind: 'error', status: 500, method: 'PATCH', count: 50 });
         await processTransfers();
         const result = await quiet();
         await expectConverged(result);
@@ -268,13 +268,7 @@ describe('a failure inside a folder move', () => {
         const item = sim().putFile(gid, '/KB/f1.txt', 'remote version');
         await platform.put('KB/f1.txt', 'platform version');
         // Every request about the SharePoint file fails this run: the keep-both cannot start.
-        sim().addFault({ kind: 'error', status: 500, path: `/items/${item.id}`, count: 50 });
-        let first;
-        try {
-            first = await runSync(await services(), syncMessage(drive, { trigger: 'webhook' }));
-        } finally {
-            sim().clearFaults();
-        }
+        const first = await runWithFault({ kind: 'error', status: 500, path: `/items/${item.id}`, count: 50 }, 'webhook');
         expect(first).toMatchObject({ outcome: 'ran', run: { status: 'succeeded' } });
         expect(first.outcome === 'ran' && (first.run.outcomes?.failed ?? 0) + (first.run.outcomes?.retrying ?? 0)).toBeGreaterThan(0);
         // Later runs come from notifications: nothing new was uploaded through the API since the listing.
