@@ -25,6 +25,8 @@ export default tseslint.config(
     },
     {
         files: ['**/*.js', '**/*.cjs'],
-        languageOptions: { globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
-    }
+        languageOptions: {
+            globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' },
+        },
+    },
 );

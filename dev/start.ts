@@ -25,8 +25,13 @@ async function main(): Promise<void> {
     }
     const dataDir = path.join(root, '.local', 'azurite');
     mkdirSync(dataDir, { recursive: true });
-    const azurite = await startAzurite({ location: dataDir, ports: { blob: PORTS.blob, queue: PORTS.queue, table: PORTS.table } }).catch((e: Error) => {
-        throw new Error(`${e.message}\nHint: is another Azurite already using ports 10000-10002? Stop it, or stop this one with Ctrl-C first.`);
+    const azurite = await startAzurite({
+        location: dataDir,
+        ports: { blob: PORTS.blob, queue: PORTS.queue, table: PORTS.table },
+    }).catch((e: Error) => {
+        throw new Error(
+            `${e.message}\nHint: is another Azurite already using ports 10000-10002? Stop it, or stop this one with Ctrl-C first.`,
+        );
     });
     const vault = await startKeyVaultDouble({ port: PORTS.vault, tls });
     const sim = await startDemoSimulator({ port: PORTS.simulator, tls });
@@ -60,7 +65,7 @@ async function main(): Promise<void> {
             `  clientSecret ${sim.demo.clientSecret}   expires ${sim.demo.clientSecretExpiresOn}`,
             `  users: ${sim.users.join(', ')}`,
             '',
-        ].join('\n')
+        ].join('\n'),
     );
 
     let stopping = false;

@@ -16,4 +16,7 @@ export async function credentialExpiryHandler(_timer: Timer, context: Invocation
     log.info('Daily credential checks done', { ...result });
 }
 
-export const credentialExpiry = timer('credentialExpiry', { schedule: '0 0 6 * * *', handler: credentialExpiryHandler });
+export const credentialExpiry = timer('credentialExpiry', {
+    schedule: '0 0 6 * * *',
+    handler: credentialExpiryHandler,
+});

@@ -6,7 +6,11 @@ import type { HttpFunctionOptions, StorageQueueFunctionOptions, TimerFunctionOpt
  * (`dev/host`) both consume the same list (`functions/registry.ts`), so they run identical functions.
  */
 export type FunctionDefinition =
-    | { kind: 'http'; name: string; options: HttpFunctionOptions & { route: string; methods: NonNullable<HttpFunctionOptions['methods']> } }
+    | {
+          kind: 'http';
+          name: string;
+          options: HttpFunctionOptions & { route: string; methods: NonNullable<HttpFunctionOptions['methods']> };
+      }
     | { kind: 'timer'; name: string; options: TimerFunctionOptions }
     | { kind: 'queue'; name: string; options: StorageQueueFunctionOptions };
 

@@ -4,7 +4,10 @@ import { http } from './definition';
 
 /** /api/drives/{driveId}: inspect (GET, `?refresh=true` checks health live), change (PATCH), remove (DELETE). */
 export const driveHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, drives] = await Promise.all([import('../lib/runtime/services'), import('../lib/drives/driveService')]);
+    const [{ getServices }, drives] = await Promise.all([
+        import('../lib/runtime/services'),
+        import('../lib/drives/driveService'),
+    ]);
     const services = await getServices();
     const driveId = request.params.driveId!;
     switch (request.method) {
@@ -16,12 +19,23 @@ export const driveHandler = handle(async (request: HttpRequest): Promise<HttpRes
             return { status: 200, jsonBody: { ...drive, notifications: await subscriptionHealth(services, driveId) } };
         }
         case 'PATCH': {
-            const [{ readJsonBody }, { updateDriveInput }] = await Promise.all([import('../lib/http/requestBody'), import('../lib/drives/driveSchemas')]);
-            return { status: 200, jsonBody: await drives.updateDrive(services, driveId, await readJsonBody(request, updateDriveInput)) };
+            const [{ readJsonBody }, { updateDriveInput }] = await Promise.all([
+                import('../lib/http/requestBody'),
+                import('../lib/drives/driveSchemas'),
+            ]);
+            return {
+                status: 200,
+                jsonBody: await drives.updateDrive(services, driveId, await readJsonBody(request, updateDriveInput)),
+            };
         }
         default:
             return { status: 200, jsonBody: await drives.removeDrive(services, driveId) };
     }
 });
 
-export const drive = http('drive', { route: 'api/drives/{driveId}', methods: ['GET', 'PATCH', 'DELETE'], authLevel: 'function', handler: driveHandler });
+export const drive = http('drive', {
+    route: 'api/drives/{driveId}',
+    methods: ['GET', 'PATCH', 'DELETE'],
+    authLevel: 'function',
+    handler: driveHandler,
+});

@@ -8,13 +8,29 @@ import { http } from './definition';
  */
 function decide(decision: 'approved' | 'rejected') {
     return handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-        const [{ getServices }, { decideHeldDeletes }] = await Promise.all([import('../lib/runtime/services'), import('../lib/sync/engine')]);
-        return { status: 202, jsonBody: await decideHeldDeletes(await getServices(), request.params.driveId!, decision, actorOf(request)) };
+        const [{ getServices }, { decideHeldDeletes }] = await Promise.all([
+            import('../lib/runtime/services'),
+            import('../lib/sync/engine'),
+        ]);
+        return {
+            status: 202,
+            jsonBody: await decideHeldDeletes(await getServices(), request.params.driveId!, decision, actorOf(request)),
+        };
     });
 }
 
 export const approveDeletesHandler = decide('approved');
 export const rejectDeletesHandler = decide('rejected');
 
-export const driveDeletesApprove = http('driveDeletesApprove', { route: 'api/drives/{driveId}/deletes/approve', methods: ['POST'], authLevel: 'function', handler: approveDeletesHandler });
-export const driveDeletesReject = http('driveDeletesReject', { route: 'api/drives/{driveId}/deletes/reject', methods: ['POST'], authLevel: 'function', handler: rejectDeletesHandler });
+export const driveDeletesApprove = http('driveDeletesApprove', {
+    route: 'api/drives/{driveId}/deletes/approve',
+    methods: ['POST'],
+    authLevel: 'function',
+    handler: approveDeletesHandler,
+});
+export const driveDeletesReject = http('driveDeletesReject', {
+    route: 'api/drives/{driveId}/deletes/reject',
+    methods: ['POST'],
+    authLevel: 'function',
+    handler: rejectDeletesHandler,
+});

@@ -15,4 +15,9 @@ export const driveItemContentHandler = handle(async (request: HttpRequest): Prom
     return downloadPlatformFile(services, drive, path);
 });
 
-export const driveItemContent = http('driveItemContent', { route: 'api/drives/{driveId}/items/content', methods: ['GET'], authLevel: 'function', handler: driveItemContentHandler });
+export const driveItemContent = http('driveItemContent', {
+    route: 'api/drives/{driveId}/items/content',
+    methods: ['GET'],
+    authLevel: 'function',
+    handler: driveItemContentHandler,
+});

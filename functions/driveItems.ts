@@ -15,18 +15,33 @@ export const driveItemsHandler = handle(async (request: HttpRequest): Promise<Ht
     const continuationToken = request.query.get('continuationToken') ?? undefined;
     const services = await getServices();
     const drive = await drives.requirePlatformDrive(services, request.params.driveId!);
-    return { status: 200, jsonBody: await browse.browsePlatform(services, drive, path, { pageSize, ...(continuationToken ? { continuationToken } : {}) }) };
+    return {
+        status: 200,
+        jsonBody: await browse.browsePlatform(services, drive, path, {
+            pageSize,
+            ...(continuationToken ? { continuationToken } : {}),
+        }),
+    };
 });
 
 function parsePageSize(raw: string | null, max: number): number {
     if (raw === null) return 200;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 1 || n > max) {
-        throw new ApiError(400, 'validation_failed', `pageSize must be an integer from 1 to ${max}.`, `Send pageSize between 1 and ${max}, or leave it out.`, [
-            { field: 'pageSize', code: 'out_of_range', message: `Between 1 and ${max}.` },
-        ]);
+        throw new ApiError(
+            400,
+            'validation_failed',
+            `pageSize must be an integer from 1 to ${max}.`,
+            `Send pageSize between 1 and ${max}, or leave it out.`,
+            [{ field: 'pageSize', code: 'out_of_range', message: `Between 1 and ${max}.` }],
+        );
     }
     return n;
 }
 
-export const driveItems = http('driveItems', { route: 'api/drives/{driveId}/items', methods: ['GET'], authLevel: 'function', handler: driveItemsHandler });
+export const driveItems = http('driveItems', {
+    route: 'api/drives/{driveId}/items',
+    methods: ['GET'],
+    authLevel: 'function',
+    handler: driveItemsHandler,
+});

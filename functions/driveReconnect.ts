@@ -10,8 +10,23 @@ export const driveReconnectHandler = handle(async (request: HttpRequest): Promis
         import('../lib/http/requestBody'),
         import('../lib/drives/driveSchemas'),
     ]);
-    const body = request.headers.get('content-length') === '0' || !request.headers.get('content-type') ? {} : await readJsonBody(request, reconnectInput);
-    return { status: 200, jsonBody: await reconnectDrive(await getServices(), request.params.driveId!, (body as { returnUrl?: string }).returnUrl) };
+    const body =
+        request.headers.get('content-length') === '0' || !request.headers.get('content-type')
+            ? {}
+            : await readJsonBody(request, reconnectInput);
+    return {
+        status: 200,
+        jsonBody: await reconnectDrive(
+            await getServices(),
+            request.params.driveId!,
+            (body as { returnUrl?: string }).returnUrl,
+        ),
+    };
 });
 
-export const driveReconnect = http('driveReconnect', { route: 'api/drives/{driveId}/reconnect', methods: ['POST'], authLevel: 'function', handler: driveReconnectHandler });
+export const driveReconnect = http('driveReconnect', {
+    route: 'api/drives/{driveId}/reconnect',
+    methods: ['POST'],
+    authLevel: 'function',
+    handler: driveReconnectHandler,
+});

@@ -21,8 +21,14 @@ export const driveUploadsHandler = handle(async (request: HttpRequest): Promise<
     drives.requireSyncablePath(path, body.size);
     const services = await getServices();
     const drive = await drives.requirePlatformDrive(services, request.params.driveId!);
-    const slot = await createUploadSlot(services, drive, { path, ...(body.contentType ? { contentType: body.contentType } : {}) });
-    return { status: 201, jsonBody: { ...slot, completeUrl: `/api/drives/${encodeURIComponent(drive.id)}/uploads/complete` } };
+    const slot = await createUploadSlot(services, drive, {
+        path,
+        ...(body.contentType ? { contentType: body.contentType } : {}),
+    });
+    return {
+        status: 201,
+        jsonBody: { ...slot, completeUrl: `/api/drives/${encodeURIComponent(drive.id)}/uploads/complete` },
+    };
 });
 
 export const driveUploadCompleteHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
@@ -40,5 +46,15 @@ export const driveUploadCompleteHandler = handle(async (request: HttpRequest): P
     return { status: 200, jsonBody: await completeUpload(services, drive, path) };
 });
 
-export const driveUploads = http('driveUploads', { route: 'api/drives/{driveId}/uploads', methods: ['POST'], authLevel: 'function', handler: driveUploadsHandler });
-export const driveUploadComplete = http('driveUploadComplete', { route: 'api/drives/{driveId}/uploads/complete', methods: ['POST'], authLevel: 'function', handler: driveUploadCompleteHandler });
+export const driveUploads = http('driveUploads', {
+    route: 'api/drives/{driveId}/uploads',
+    methods: ['POST'],
+    authLevel: 'function',
+    handler: driveUploadsHandler,
+});
+export const driveUploadComplete = http('driveUploadComplete', {
+    route: 'api/drives/{driveId}/uploads/complete',
+    methods: ['POST'],
+    authLevel: 'function',
+    handler: driveUploadCompleteHandler,
+});

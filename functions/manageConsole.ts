@@ -12,4 +12,9 @@ export const manageConsoleHandler = handle(async (_request: HttpRequest): Promis
     return { status: 200, body: page.html, headers: page.headers };
 });
 
-export const manageConsole = http('manageConsole', { route: 'manage', methods: ['GET'], authLevel: 'function', handler: manageConsoleHandler });
+export const manageConsole = http('manageConsole', {
+    route: 'manage',
+    methods: ['GET'],
+    authLevel: 'function',
+    handler: manageConsoleHandler,
+});

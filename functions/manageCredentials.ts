@@ -7,7 +7,10 @@ import { http } from './definition';
  * verified against Entra first); /{credentialId}: inspect (GET) or retire now (DELETE).
  */
 export const manageCredentialsHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, credentials] = await Promise.all([import('../lib/runtime/services'), import('../lib/credentials/credentialService')]);
+    const [{ getServices }, credentials] = await Promise.all([
+        import('../lib/runtime/services'),
+        import('../lib/credentials/credentialService'),
+    ]);
     const services = await getServices();
     const id = request.params.credentialId;
     if (request.method === 'GET') {
@@ -16,15 +19,27 @@ export const manageCredentialsHandler = handle(async (request: HttpRequest): Pro
         const one = list.value.find((c) => c.id === id);
         if (one) return { status: 200, jsonBody: one };
         const { ApiError } = await import('../lib/http/apiError');
-        throw new ApiError(404, 'credential_not_found', `No credential has the id ${id}.`, 'List credentials with GET /api/manage/integration/credentials.');
+        throw new ApiError(
+            404,
+            'credential_not_found',
+            `No credential has the id ${id}.`,
+            'List credentials with GET /api/manage/integration/credentials.',
+        );
     }
     if (request.method === 'DELETE') {
         if (!id) return methodNotAllowedHere(request);
         return { status: 200, jsonBody: await credentials.retireCredential(services, id, actorOf(request)) };
     }
     if (id) return methodNotAllowedHere(request);
-    const [{ readJsonBody }, { addCredentialInput }] = await Promise.all([import('../lib/http/requestBody'), import('../lib/credentials/credentialSchemas')]);
-    const added = await credentials.addCredential(services, await readJsonBody(request, addCredentialInput()), actorOf(request));
+    const [{ readJsonBody }, { addCredentialInput }] = await Promise.all([
+        import('../lib/http/requestBody'),
+        import('../lib/credentials/credentialSchemas'),
+    ]);
+    const added = await credentials.addCredential(
+        services,
+        await readJsonBody(request, addCredentialInput()),
+        actorOf(request),
+    );
     return { status: 201, jsonBody: added, headers: { location: `/api/manage/integration/credentials/${added.id}` } };
 });
 
@@ -42,7 +57,10 @@ export const manageCredentialPromoteHandler = handle(async (request: HttpRequest
         import('../lib/credentials/credentialSchemas'),
     ]);
     const body = request.headers.get('content-type') ? await readJsonBody(request, promoteInput) : {};
-    return { status: 200, jsonBody: await promoteCredential(await getServices(), request.params.credentialId!, body, actorOf(request)) };
+    return {
+        status: 200,
+        jsonBody: await promoteCredential(await getServices(), request.params.credentialId!, body, actorOf(request)),
+    };
 });
 
 /** POST /api/manage/integration/app-drives: a SharePoint library synced app-only (Sites.Selected grant, no account). */
@@ -52,7 +70,10 @@ export const manageAppDrivesHandler = handle(async (request: HttpRequest): Promi
         import('../lib/credentials/appOnly/appOnlyDrives'),
         import('../lib/http/requestBody'),
     ]);
-    const drive = await appDrives.addAppOnlyDrive(await getServices(), await readJsonBody(request, appDrives.addAppOnlyDriveInput));
+    const drive = await appDrives.addAppOnlyDrive(
+        await getServices(),
+        await readJsonBody(request, appDrives.addAppOnlyDriveInput),
+    );
     return { status: 201, jsonBody: { drive }, headers: { location: `/api/drives/${drive.id}` } };
 });
 
@@ -77,4 +98,9 @@ export const manageCredentialPromote = http('manageCredentialPromote', {
     handler: manageCredentialPromoteHandler,
 });
 
-export const manageAppDrives = http('manageAppDrives', { route: 'api/manage/integration/app-drives', methods: ['POST'], authLevel: 'function', handler: manageAppDrivesHandler });
+export const manageAppDrives = http('manageAppDrives', {
+    route: 'api/manage/integration/app-drives',
+    methods: ['POST'],
+    authLevel: 'function',
+    handler: manageAppDrivesHandler,
+});

@@ -4,7 +4,10 @@ import { http } from './definition';
 
 /** /api/manage/integration: the Entra app registration the service uses (GET, PUT, DELETE). */
 export const manageIntegrationHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, settings] = await Promise.all([import('../lib/runtime/services'), import('../lib/integration/integrationSettings')]);
+    const [{ getServices }, settings] = await Promise.all([
+        import('../lib/runtime/services'),
+        import('../lib/integration/integrationSettings'),
+    ]);
     const services = await getServices();
     switch (request.method) {
         case 'GET': {
@@ -12,7 +15,10 @@ export const manageIntegrationHandler = handle(async (request: HttpRequest): Pro
             return { status: 200, jsonBody: settings.toView(record, Date.now()) };
         }
         case 'PUT': {
-            const [{ readJsonBody }, { integrationSettingsInput }] = await Promise.all([import('../lib/http/requestBody'), import('../lib/integration/settingsSchema')]);
+            const [{ readJsonBody }, { integrationSettingsInput }] = await Promise.all([
+                import('../lib/http/requestBody'),
+                import('../lib/integration/settingsSchema'),
+            ]);
             const input = await readJsonBody(request, integrationSettingsInput());
             const result = await settings.saveIntegrationSettings(services, input, actorOf(request));
             return { status: result.created ? 201 : 200, jsonBody: { ...result.view, changed: result.changed } };

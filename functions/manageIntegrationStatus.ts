@@ -10,7 +10,14 @@ export const manageIntegrationStatusHandler = handle(async (request: HttpRequest
         import('../lib/integration/status/integrationStatus'),
     ]);
     const services = await getServices();
-    return { status: 200, jsonBody: await integrationStatus(services, await requireIntegration(services), request.query.get('refresh') === 'true') };
+    return {
+        status: 200,
+        jsonBody: await integrationStatus(
+            services,
+            await requireIntegration(services),
+            request.query.get('refresh') === 'true',
+        ),
+    };
 });
 
 export const manageIntegrationStatus = http('manageIntegrationStatus', {

@@ -7,9 +7,22 @@ import { http } from './definition';
  * and library selection, as the account connected to the drive sees them.
  */
 export const manageSitesHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, { browseSites }] = await Promise.all([import('../lib/runtime/services'), import('../lib/drives/siteBrowser')]);
+    const [{ getServices }, { browseSites }] = await Promise.all([
+        import('../lib/runtime/services'),
+        import('../lib/drives/siteBrowser'),
+    ]);
     return { status: 200, jsonBody: await browseSites(await getServices(), request.params.siteId, request.query) };
 });
 
-export const manageSites = http('manageSites', { route: 'api/manage/sites/{siteId?}', methods: ['GET'], authLevel: 'function', handler: manageSitesHandler });
-export const manageSiteDrives = http('manageSiteDrives', { route: 'api/manage/sites/{siteId}/drives', methods: ['GET'], authLevel: 'function', handler: manageSitesHandler });
+export const manageSites = http('manageSites', {
+    route: 'api/manage/sites/{siteId?}',
+    methods: ['GET'],
+    authLevel: 'function',
+    handler: manageSitesHandler,
+});
+export const manageSiteDrives = http('manageSiteDrives', {
+    route: 'api/manage/sites/{siteId}/drives',
+    methods: ['GET'],
+    authLevel: 'function',
+    handler: manageSitesHandler,
+});

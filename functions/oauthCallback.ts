@@ -5,8 +5,16 @@ import { flowResponse } from './oauthPages';
 
 /** GET /oauth2/sharepoint/callback: Entra's redirect with a code (or an error) and the state. */
 export const oauthCallbackHandler = handle(async (request: HttpRequest, log): Promise<HttpResponseInit> => {
-    const [{ getServices }, { completeAuthorization }] = await Promise.all([import('../lib/runtime/services'), import('../lib/auth/connectFlow')]);
+    const [{ getServices }, { completeAuthorization }] = await Promise.all([
+        import('../lib/runtime/services'),
+        import('../lib/auth/connectFlow'),
+    ]);
     return flowResponse(await completeAuthorization(await getServices(), request.query, log));
 });
 
-export const oauthCallback = http('oauthCallback', { route: 'oauth2/sharepoint/callback', methods: ['GET'], authLevel: 'anonymous', handler: oauthCallbackHandler });
+export const oauthCallback = http('oauthCallback', {
+    route: 'oauth2/sharepoint/callback',
+    methods: ['GET'],
+    authLevel: 'anonymous',
+    handler: oauthCallbackHandler,
+});

@@ -11,4 +11,9 @@ export const openapiHandler = handle(async (_request: HttpRequest): Promise<Http
     return { status: 200, jsonBody: openApiDocument(), headers: { 'cache-control': 'no-cache' } };
 });
 
-export const openapi = http('openapi', { route: 'api/openapi.json', methods: ['GET'], authLevel: 'function', handler: openapiHandler });
+export const openapi = http('openapi', {
+    route: 'api/openapi.json',
+    methods: ['GET'],
+    authLevel: 'function',
+    handler: openapiHandler,
+});

@@ -4,10 +4,22 @@ import { http } from './definition';
 
 /** POST /api/drives/{driveId}/sync[?dryRun=true]: 202 with the run id (the same one while a run is queued or running). */
 export const syncNowHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, { requestSync }] = await Promise.all([import('../lib/runtime/services'), import('../lib/sync/engine')]);
+    const [{ getServices }, { requestSync }] = await Promise.all([
+        import('../lib/runtime/services'),
+        import('../lib/sync/engine'),
+    ]);
     const driveId = request.params.driveId!;
     const result = await requestSync(await getServices(), driveId, { dryRun: request.query.get('dryRun') === 'true' });
-    return { status: 202, jsonBody: result, headers: { location: `/api/drives/${encodeURIComponent(driveId)}/runs/${result.runId}` } };
+    return {
+        status: 202,
+        jsonBody: result,
+        headers: { location: `/api/drives/${encodeURIComponent(driveId)}/runs/${result.runId}` },
+    };
 });
 
-export const syncNow = http('syncNow', { route: 'api/drives/{driveId}/sync', methods: ['POST'], authLevel: 'function', handler: syncNowHandler });
+export const syncNow = http('syncNow', {
+    route: 'api/drives/{driveId}/sync',
+    methods: ['POST'],
+    authLevel: 'function',
+    handler: syncNowHandler,
+});

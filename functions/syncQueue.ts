@@ -7,10 +7,17 @@ import { queue, STORAGE_CONNECTION } from './definition';
  * record). A message for a drive that is already syncing is absorbed; the running sync re-enqueues it.
  */
 export async function syncQueueHandler(input: unknown, context: InvocationContext): Promise<void> {
-    const [{ getServices }, { runSync, parseSyncMessage }] = await Promise.all([import('../lib/runtime/services'), import('../lib/sync/engine')]);
+    const [{ getServices }, { runSync, parseSyncMessage }] = await Promise.all([
+        import('../lib/runtime/services'),
+        import('../lib/sync/engine'),
+    ]);
     const log = createLogger(context);
     const result = await runSync(await getServices(), parseSyncMessage(input), { log });
     if (result.outcome !== 'ran') log.info('Sync message absorbed', { ...result, run: undefined });
 }
 
-export const syncQueue = queue('syncQueue', { queueName: '%SYNC_QUEUE_NAME%', connection: STORAGE_CONNECTION, handler: syncQueueHandler });
+export const syncQueue = queue('syncQueue', {
+    queueName: '%SYNC_QUEUE_NAME%',
+    connection: STORAGE_CONNECTION,
+    handler: syncQueueHandler,
+});

@@ -4,7 +4,10 @@ import { http } from './definition';
 
 /** POST /api/drives/{driveId}/transfers/{transferId}/replay: re-enqueues a failed transfer (202). */
 export const transferReplayHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, { replayTransfer }] = await Promise.all([import('../lib/runtime/services'), import('../lib/transfer/replay')]);
+    const [{ getServices }, { replayTransfer }] = await Promise.all([
+        import('../lib/runtime/services'),
+        import('../lib/transfer/replay'),
+    ]);
     const body = await replayTransfer(await getServices(), request.params.driveId!, request.params.transferId!);
     return { status: 202, jsonBody: body };
 });

@@ -19,14 +19,19 @@ const STARTS: [keyof Milestones, string][] = [
     ['syncStart', 'syncQueue'],
     ['transferStart', 'transfer'],
 ];
-const ENDS: Partial<Record<keyof Milestones, keyof Milestones>> = { syncStart: 'syncEnd', transferStart: 'transferEnd' };
+const ENDS: Partial<Record<keyof Milestones, keyof Milestones>> = {
+    syncStart: 'syncEnd',
+    transferStart: 'transferEnd',
+};
 
 export function milestones(lines: readonly string[], changedAtEpochMs: number, blobSeen: number): Milestones {
     const m: Milestones = { blobSeen };
     // An invocation that ends inside this window may have started in the previous one: ends count only for starts seen here.
     const started = new Map<string, keyof Milestones>();
     for (const line of lines) {
-        const parsed = /^\[(\d{4}-\d\d-\d\dT[^\]]+)\] (Executing|Executed) 'Functions\.(\w+)' .*Id=([0-9a-f-]+)/.exec(line);
+        const parsed = /^\[(\d{4}-\d\d-\d\dT[^\]]+)\] (Executing|Executed) 'Functions\.(\w+)' .*Id=([0-9a-f-]+)/.exec(
+            line,
+        );
         if (!parsed) continue;
         const [, iso, verb, fn, id] = parsed;
         const t = Date.parse(iso!) - changedAtEpochMs;
@@ -55,12 +60,21 @@ export function printBreakdown(samples: readonly Milestones[]): void {
         ['transfer (whole invocation, journal included)', (m) => diff(m.transferEnd, m.transferStart)],
     ];
     for (const [label, pick] of hops) {
-        const values = samples.map(pick).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+        const values = samples
+            .map(pick)
+            .filter((v): v is number => v !== undefined)
+            .sort((a, b) => a - b);
         if (values.length === 0) continue;
-        console.log(`  ${label}: n=${values.length} p50 ${percentile(values, 50).toFixed(0)} ms, p95 ${percentile(values, 95).toFixed(0)} ms`);
+        console.log(
+            `  ${label}: n=${values.length} p50 ${percentile(values, 50).toFixed(0)} ms, p95 ${percentile(values, 95).toFixed(0)} ms`,
+        );
     }
     const slowest = samples.reduce((a, b) => (b.blobSeen > a.blobSeen ? b : a));
-    console.log(`  slowest change (ms after it): ${Object.entries(slowest).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
+    console.log(
+        `  slowest change (ms after it): ${Object.entries(slowest)
+            .map(([k, v]) => `${k} ${Math.round(v)}`)
+            .join(', ')}`,
+    );
 }
 
 function diff(a: number | undefined, b: number | undefined): number | undefined {

@@ -9,7 +9,12 @@ import { milestones, printBreakdown, type Milestones } from './breakdown';
 import { ensureDevCertificates } from '../../dev/tls/devCertificates';
 import { functions as registry } from '../../functions/registry';
 import { forgetSyncRequests, resetSyncRequestCacheForTests } from '../../lib/notifications/syncRequests';
-import { percentile, sleep, startNotifyingService, type NotifyingService } from '../../test/notifications/notifyingService';
+import {
+    percentile,
+    sleep,
+    startNotifyingService,
+    type NotifyingService,
+} from '../../test/notifications/notifyingService';
 
 /**
  * bench:latency — how long from a change made in SharePoint/OneDrive (the simulator) to the service
@@ -29,7 +34,10 @@ const SCHEDULE_MINUTES = Number(process.env.BENCH_SCHEDULE_MINUTES ?? 15);
 function relaunchTrustingDevCa(): boolean {
     const { caPath } = ensureDevCertificates();
     if (process.env.NODE_EXTRA_CA_CERTS === caPath) return false;
-    const r = spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath } });
+    const r = spawnSync(process.execPath, process.argv.slice(1), {
+        stdio: 'inherit',
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
+    });
     process.exit(r.status ?? 1);
 }
 
@@ -44,22 +52,38 @@ async function main(): Promise<void> {
     const svc = await startNotifyingService({ keepQueueHandlers: hasSyncEngine, hostJson });
     try {
         const configured = await svc.configure();
-        if (configured.status !== 201) console.error(svc.logLines.filter((l) => /error|fail/i.test(l)).slice(-2).join('\n'));
-        if (configured.status !== 201) throw new Error(`Configuring the integration answered ${configured.status}: ${JSON.stringify(configured.body)}`);
+        if (configured.status !== 201)
+            console.error(
+                svc.logLines
+                    .filter((l) => /error|fail/i.test(l))
+                    .slice(-2)
+                    .join('\n'),
+            );
+        if (configured.status !== 201)
+            throw new Error(
+                `Configuring the integration answered ${configured.status}: ${JSON.stringify(configured.body)}`,
+            );
         svc.publishHost();
-        const { drive } = await svc.connectDrive({ name: 'Bench OneDrive', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName);
+        const { drive } = await svc.connectDrive(
+            { name: 'Bench OneDrive', kind: 'onedrive' },
+            svc.sim.demo.users.adele.userPrincipalName,
+        );
         if (!drive.graph) throw new Error(`Drive did not connect: ${drive.status}`);
         const notify = await measureEnqueue(svc, drive.id, drive.graph.driveId);
         print('change → webhook SyncMessage enqueued', notify.enqueued);
         print('change → SyncMessage visible (+ debounce)', notify.visible);
         if (hasSyncEngine) {
             const e2e = await measureEndToEnd(svc, drive.id, drive.graph.driveId);
-            print('change → file in platform store (notifications)', e2e.map((m) => m.blobSeen));
+            print(
+                'change → file in platform store (notifications)',
+                e2e.map((m) => m.blobSeen),
+            );
             printBreakdown(e2e);
             await printRunPhases(svc, drive.id);
-        }
-        else console.log('change → file in platform store: not measured (no sync queue handler registered yet)');
-        console.log(`schedule only (notifications off, ${SCHEDULE_MINUTES}-minute interval): p50 ≈ ${(SCHEDULE_MINUTES / 2).toFixed(1)} min, p95 ≈ ${(SCHEDULE_MINUTES * 0.95).toFixed(1)} min`);
+        } else console.log('change → file in platform store: not measured (no sync queue handler registered yet)');
+        console.log(
+            `schedule only (notifications off, ${SCHEDULE_MINUTES}-minute interval): p50 ≈ ${(SCHEDULE_MINUTES / 2).toFixed(1)} min, p95 ≈ ${(SCHEDULE_MINUTES * 0.95).toFixed(1)} min`,
+        );
     } finally {
         await svc.stop();
         await azurite.stop();
@@ -67,7 +91,11 @@ async function main(): Promise<void> {
 }
 
 /** Each change on a fresh debounce slot (as after a quiet minute), so every sample takes the full path. */
-async function measureEnqueue(svc: NotifyingService, driveId: string, graphDriveId: string): Promise<{ enqueued: number[]; visible: number[] }> {
+async function measureEnqueue(
+    svc: NotifyingService,
+    driveId: string,
+    graphDriveId: string,
+): Promise<{ enqueued: number[]; visible: number[] }> {
     const enqueued: number[] = [];
     const visible: number[] = [];
     const table = await (await svc.services()).tables.get('subscriptions');
@@ -104,7 +132,9 @@ async function waitVisibleOrTaken(svc: NotifyingService, firstLine: number): Pro
 }
 
 async function measureEndToEnd(svc: NotifyingService, driveId: string, graphDriveId: string): Promise<Milestones[]> {
-    const container = BlobServiceClient.fromConnectionString(process.env.TEST_AZURITE_CONNECTION_STRING!).getContainerClient(svc.env.settings.PLATFORM_CONTAINER!);
+    const container = BlobServiceClient.fromConnectionString(
+        process.env.TEST_AZURITE_CONNECTION_STRING!,
+    ).getContainerClient(svc.env.settings.PLATFORM_CONTAINER!);
     const samples: Milestones[] = [];
     for (let i = 0; i < CHANGES; i++) {
         const name = `e2e-${i}.txt`;
@@ -122,9 +152,13 @@ async function measureEndToEnd(svc: NotifyingService, driveId: string, graphDriv
 /** Mean milliseconds per phase of the drive's recent webhook runs (the run record's own timings). */
 async function printRunPhases(svc: NotifyingService, driveId: string): Promise<void> {
     const res = await svc.env.api('GET', `/api/drives/${driveId}/runs?limit=${Math.min(100, CHANGES)}`);
-    const runs = ((res.body as { value?: { trigger?: string; timings?: Record<string, number>; durationMs?: number }[] }).value ?? []).filter((r) => r.trigger === 'webhook');
+    const runs = (
+        (res.body as { value?: { trigger?: string; timings?: Record<string, number>; durationMs?: number }[] }).value ??
+        []
+    ).filter((r) => r.trigger === 'webhook');
     const sums: Record<string, number> = {};
-    for (const r of runs) for (const [k, v] of Object.entries({ ...r.timings, total: r.durationMs ?? 0 })) sums[k] = (sums[k] ?? 0) + v;
+    for (const r of runs)
+        for (const [k, v] of Object.entries({ ...r.timings, total: r.durationMs ?? 0 })) sums[k] = (sums[k] ?? 0) + v;
     const parts = Object.entries(sums).map(([k, v]) => `${k} ${(v / Math.max(1, runs.length)).toFixed(0)}`);
     console.log(`  sync run phases (mean ms over ${runs.length} webhook runs): ${parts.join(', ')}`);
 }
@@ -136,7 +170,12 @@ const BLOB_POLL_MS = 25;
  * Waits until `<driveId>/<path>` (the platform layout) holds exactly `body` and carries the
  * quickXorHash of those bytes (what the transfer stores after verifying the download against Graph's).
  */
-async function waitForBlob(container: ContainerClient, blobName: string, body: string, timeoutMs: number): Promise<void> {
+async function waitForBlob(
+    container: ContainerClient,
+    blobName: string,
+    body: string,
+    timeoutMs: number,
+): Promise<void> {
     const blob = container.getBlobClient(blobName);
     const hash = quickXorHash(Buffer.from(body, 'utf8'));
     const until = Date.now() + timeoutMs;
@@ -162,7 +201,9 @@ async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffe
 
 function print(label: string, samples: number[]): void {
     const sorted = [...samples].sort((a, b) => a - b);
-    console.log(`${label}: n=${sorted.length} p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms`);
+    console.log(
+        `${label}: n=${sorted.length} p50 ${percentile(sorted, 50).toFixed(0)} ms, p95 ${percentile(sorted, 95).toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms`,
+    );
 }
 
 main().catch((e: unknown) => {

@@ -8,7 +8,11 @@ import type { GraphSimApi } from '../../dev/m365/graph/api';
  * copied": after the first sync the baseline and the platform listing agree with SharePoint, as they
  * would once every transfer finished, and the applier reports each action without performing it.
  */
-export function mirrorDeps(): { deps: Partial<SyncDeps>; settle(tree: ReturnType<GraphSimApi['listTree']>): void; baseline(): BaselineEntry[] } {
+export function mirrorDeps(): {
+    deps: Partial<SyncDeps>;
+    settle(tree: ReturnType<GraphSimApi['listTree']>): void;
+    baseline(): BaselineEntry[];
+} {
     let baseline: BaselineEntry[] = [];
     let platform: PlatformEntry[] = [];
     return {
@@ -22,7 +26,13 @@ export function mirrorDeps(): { deps: Partial<SyncDeps>; settle(tree: ReturnType
                 for (let at = 0; at < platform.length; at += 5000) yield platform.slice(at, at + 5000);
             },
             applyPlan: async (_ctx, plan) => ({
-                outcomes: plan.actions.map((a) => ({ path: 'path' in a ? String(a.path) : '', action: a.kind, status: 'ok' as const, code: a.reason.code, message: a.reason.message })),
+                outcomes: plan.actions.map((a) => ({
+                    path: 'path' in a ? String(a.path) : '',
+                    action: a.kind,
+                    status: 'ok' as const,
+                    code: a.reason.code,
+                    message: a.reason.message,
+                })),
                 transfersEnqueued: plan.actions.filter((a) => a.kind === 'download').length,
             }),
         },

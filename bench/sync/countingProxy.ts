@@ -17,10 +17,20 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
     const server = http.createServer((req, res) => {
         proxy.count++;
-        const upstream = http.request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host }, agent }, (r) => {
-            res.writeHead(r.statusCode ?? 502, r.headers);
-            r.pipe(res);
-        });
+        const upstream = http.request(
+            {
+                host: to.hostname,
+                port: to.port,
+                method: req.method,
+                path: req.url,
+                headers: { ...req.headers, host: to.host },
+                agent,
+            },
+            (r) => {
+                res.writeHead(r.statusCode ?? 502, r.headers);
+                r.pipe(res);
+            },
+        );
         upstream.on('error', () => res.destroy());
         req.pipe(upstream);
     });
@@ -31,7 +41,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
 }
 
 /** Rewrites each *Endpoint of a connection string through a counting proxy. */
-export async function proxiedConnectionString(connectionString: string): Promise<{ connectionString: string; proxies: CountingProxy[] }> {
+export async function proxiedConnectionString(
+    connectionString: string,
+): Promise<{ connectionString: string; proxies: CountingProxy[] }> {
     const proxies: CountingProxy[] = [];
     const parts = await Promise.all(
         connectionString.split(';').map(async (part) => {
@@ -40,7 +52,7 @@ export async function proxiedConnectionString(connectionString: string): Promise
             const p = await startCountingProxy(m[2]);
             proxies.push(p);
             return `${m[1]}=${p.url}${m[3] ?? ''}`;
-        })
+        }),
     );
     return { connectionString: parts.join(';'), proxies };
 }

@@ -20,16 +20,27 @@ async function main(): Promise<void> {
     // What the run really holds: the heap right after each full (mark-compact) collection.
     let peakLive = 0;
     const gcs = new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) if (((entry as unknown as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
+        for (const entry of list.getEntries())
+            if (
+                (entry as unknown as { detail?: { kind?: number } }).detail?.kind ===
+                constants.NODE_PERFORMANCE_GC_MAJOR
+            )
+                peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
     });
     gcs.observe({ entryTypes: ['gc'] });
     const t0 = performance.now();
-    const result = await runSync(services, { kind: 'sync', integrationId, driveId, trigger: 'manual', requestedAt: new Date().toISOString() }, { deps: mirrorDeps().deps });
+    const result = await runSync(
+        services,
+        { kind: 'sync', integrationId, driveId, trigger: 'manual', requestedAt: new Date().toISOString() },
+        { deps: mirrorDeps().deps },
+    );
     const ms = performance.now() - t0;
     clearInterval(sampler);
     gcs.disconnect();
     const run = (result as { run: RunRecord }).run;
-    process.stdout.write(`${JSON.stringify({ run, ms: Math.round(ms), rssBeforeMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), peakHeapUsedMiB: Math.round(peakHeapUsed / 1024 / 1024), peakLiveHeapMiB: Math.round(peakLive / 1024 / 1024) })}\n`);
+    process.stdout.write(
+        `${JSON.stringify({ run, ms: Math.round(ms), rssBeforeMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), peakHeapUsedMiB: Math.round(peakHeapUsed / 1024 / 1024), peakLiveHeapMiB: Math.round(peakLive / 1024 / 1024) })}\n`,
+    );
 }
 
 main().then(
@@ -37,5 +48,5 @@ main().then(
     (e: unknown) => {
         console.error(e);
         process.exit(1);
-    }
+    },
 );

@@ -21,26 +21,49 @@ async function main(): Promise<void> {
     const { connectionString, proxies } = await proxiedConnectionString(azurite.connectionString);
     process.env.TEST_AZURITE_CONNECTION_STRING = connectionString;
     // Compiled to dist/bench/sync: host.json stays at the repository root.
-    const hostJson = JSON.parse(readFileSync(path.join(__dirname, '../../../host.json'), 'utf8')) as Parameters<typeof startConnectedService>[0] extends infer O ? O extends { hostJson?: infer H } ? H : never : never;
+    const hostJson = JSON.parse(readFileSync(path.join(__dirname, '../../../host.json'), 'utf8')) as Parameters<
+        typeof startConnectedService
+    >[0] extends infer O
+        ? O extends { hostJson?: infer H }
+            ? H
+            : never
+        : never;
     const svc = await startConnectedService({ logLines: [], hostJson });
     try {
         await svc.configure();
-        const { drive } = await svc.connectDrive({ name: 'Bench', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName);
+        const { drive } = await svc.connectDrive(
+            { name: 'Bench', kind: 'onedrive' },
+            svc.sim.demo.users.adele.userPrincipalName,
+        );
         const graphDriveId = drive.graph!.driveId;
         const seedStart = performance.now();
-        for (let i = 0; i < items; i++) svc.sim.graph.putFile(graphDriveId, `/bench/f${Math.floor(i / 1000)}/item-${i}.txt`, '');
+        for (let i = 0; i < items; i++)
+            svc.sim.graph.putFile(graphDriveId, `/bench/f${Math.floor(i / 1000)}/item-${i}.txt`, '');
         const seedMs = performance.now() - seedStart;
         const total = svc.sim.graph.listTree(graphDriveId).length;
         const mirror = mirrorDeps();
         const services = await getServices();
-        const message = (trigger: 'manual' | 'timer') => ({ kind: 'sync' as const, integrationId: drive.integrationId, driveId: drive.id, trigger, requestedAt: new Date().toISOString() });
+        const message = (trigger: 'manual' | 'timer') => ({
+            kind: 'sync' as const,
+            integrationId: drive.integrationId,
+            driveId: drive.id,
+            trigger,
+            requestedAt: new Date().toISOString(),
+        });
 
         const storageOps = () => proxies.reduce((n, p) => n + p.count, 0);
         svc.sim.graph.resetCounters();
         let ops = storageOps();
         // The first sync runs in a child process: the simulator holding the seeded drive stays here.
-        const heapFlag = process.env.BENCH_ENGINE_HEAP_MIB ? [`--max-old-space-size=${process.env.BENCH_ENGINE_HEAP_MIB}`] : [];
-        const child = await runChild(process.execPath, [...heapFlag, path.join(__dirname, 'engineProcess.js'), drive.integrationId, drive.id]);
+        const heapFlag = process.env.BENCH_ENGINE_HEAP_MIB
+            ? [`--max-old-space-size=${process.env.BENCH_ENGINE_HEAP_MIB}`]
+            : [];
+        const child = await runChild(process.execPath, [
+            ...heapFlag,
+            path.join(__dirname, 'engineProcess.js'),
+            drive.integrationId,
+            drive.id,
+        ]);
         const firstRun = child.run;
         const firstMs = child.ms;
         const firstGraph = svc.sim.graph.counters().requests;
@@ -65,15 +88,28 @@ async function main(): Promise<void> {
         const writeStart = performance.now();
         if (stored) {
             await ensureBaselineIndex(services, drive.id, []);
-            await applyBaselineChanges(services, drive.id, { upsert: mirror.baseline(), remove: [] }, { rows: new Map(), complete: true });
+            await applyBaselineChanges(
+                services,
+                drive.id,
+                { upsert: mirror.baseline(), remove: [] },
+                { rows: new Map(), complete: true },
+            );
         }
         const baselineWriteMs = performance.now() - writeStart;
-        for (let i = 0; i < 10; i++) svc.sim.graph.putFile(graphDriveId, `/bench/f${i}/item-${i * 1000}.txt`, `edit ${i}`);
+        for (let i = 0; i < 10; i++)
+            svc.sim.graph.putFile(graphDriveId, `/bench/f${i}/item-${i * 1000}.txt`, `edit ${i}`);
         svc.sim.graph.resetCounters();
         ops = storageOps();
         const t2 = performance.now();
-        const { loadBaseline: _whole, baselineCount: _count, ensureBaselineIndex: _ensure, ...withStoredBaseline } = mirror.deps;
-        const third = (await runSync(services, message('timer'), { deps: stored ? withStoredBaseline : mirror.deps })) as { run: RunRecord };
+        const {
+            loadBaseline: _whole,
+            baselineCount: _count,
+            ensureBaselineIndex: _ensure,
+            ...withStoredBaseline
+        } = mirror.deps;
+        const third = (await runSync(services, message('timer'), {
+            deps: stored ? withStoredBaseline : mirror.deps,
+        })) as { run: RunRecord };
         const thirdMs = performance.now() - t2;
         const result = {
             items: total,
@@ -92,7 +128,9 @@ async function main(): Promise<void> {
                 rssAtStartMiB: child.rssBeforeMiB,
                 peakHeapUsedMiB: child.peakHeapUsedMiB,
                 peakLiveHeapMiB: child.peakLiveHeapMiB,
-                engineHeapLimitMiB: process.env.BENCH_ENGINE_HEAP_MIB ? Number(process.env.BENCH_ENGINE_HEAP_MIB) : 'node default',
+                engineHeapLimitMiB: process.env.BENCH_ENGINE_HEAP_MIB
+                    ? Number(process.env.BENCH_ENGINE_HEAP_MIB)
+                    : 'node default',
             },
             unchanged: {
                 status: secondRun.status,
@@ -150,5 +188,5 @@ main().then(
     (e: unknown) => {
         console.error(e);
         process.exit(1);
-    }
+    },
 );

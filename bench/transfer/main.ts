@@ -26,14 +26,21 @@ interface Run {
 function reexecWithCa(): boolean {
     const { caPath } = ensureDevCertificates();
     if (process.env.NODE_EXTRA_CA_CERTS === caPath) return false;
-    const r = spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath } });
+    const r = spawnSync(process.execPath, process.argv.slice(1), {
+        stdio: 'inherit',
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
+    });
     process.exit(r.status ?? 1);
 }
 
 /** Async: the simulator and the local host live in this process and must keep serving meanwhile. */
 function measure(env: NodeJS.ProcessEnv, mode: 'pipeline' | 'raw', message: TransferMessage): Promise<Run> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(__dirname, 'worker.js'), JSON.stringify({ mode, message, fragmentBytes: FRAGMENT })], { env });
+        const child = spawn(
+            process.execPath,
+            [path.join(__dirname, 'worker.js'), JSON.stringify({ mode, message, fragmentBytes: FRAGMENT })],
+            { env },
+        );
         let out = '';
         let err = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -62,7 +69,10 @@ async function bench(connectionString: string): Promise<void> {
     process.env.TEST_AZURITE_CONNECTION_STRING = connectionString;
     // The test fixture connects a OneDrive through the real sign-in flow; the bench reuses it.
     const { startTransferFixture } = await import('../../test/transfer/transferFixture');
-    const hostJsonPath = [path.resolve(__dirname, '../../host.json'), path.resolve(__dirname, '../../../host.json')].find(existsSync)!;
+    const hostJsonPath = [
+        path.resolve(__dirname, '../../host.json'),
+        path.resolve(__dirname, '../../../host.json'),
+    ].find(existsSync)!;
     const f = await startTransferFixture({ hostJson: JSON.parse(readFileSync(hostJsonPath, 'utf8')) as HostJson });
     const env = { ...process.env, ...f.svc.env.settings, FUNCTIONS_WORKER_RUNTIME: 'node' };
     const sizes = [...new Set([Math.min(100 * MiB, SIZE), SIZE])];
@@ -82,18 +92,37 @@ async function bench(connectionString: string): Promise<void> {
                 ids.push(id);
             }
             const etag = (await blob.commitBlockList(ids)).etag!;
-            const up = (name: string) => ({ ...f.message(f.oneDrive, 'upload', source, size, { expected: { size, platformETag: etag } }), remote: { parentPath: 'bench', name } });
+            const up = (name: string) => ({
+                ...f.message(f.oneDrive, 'upload', source, size, { expected: { size, platformETag: etag } }),
+                remote: { parentPath: 'bench', name },
+            });
             const upPipeline = await measure(env, 'pipeline', up(`pipeline-${size}.bin`));
             const upRaw = await measure(env, 'raw', up(`raw-${size}.bin`));
             const item = f.svc.sim.graph.getItem(f.gid(f.oneDrive), `/bench/pipeline-${size}.bin`)!;
-            const down = (target: string) => f.message(f.oneDrive, 'download', target, size, { remote: { itemId: item.id, parentPath: 'bench', name: item.name }, expected: { size, quickXorHash: item.quickXorHash } });
+            const down = (target: string) =>
+                f.message(f.oneDrive, 'download', target, size, {
+                    remote: { itemId: item.id, parentPath: 'bench', name: item.name },
+                    expected: { size, quickXorHash: item.quickXorHash },
+                });
             const downPipeline = await measure(env, 'pipeline', down(`bench/down-${size}.bin`));
             const downRaw = await measure(env, 'raw', down(`bench/rawdown-${size}.bin`));
             results.push({
                 bytes: size,
                 fragmentBytes: FRAGMENT,
-                upload: { pipelineMBps: mbps(size, upPipeline), rawMBps: mbps(size, upRaw), ratio: +(upRaw.seconds / upPipeline.seconds).toFixed(2), pipelinePeakRssMiB: upPipeline.peakRssMiB, rawPeakRssMiB: upRaw.peakRssMiB },
-                download: { pipelineMBps: mbps(size, downPipeline), rawMBps: mbps(size, downRaw), ratio: +(downRaw.seconds / downPipeline.seconds).toFixed(2), pipelinePeakRssMiB: downPipeline.peakRssMiB, rawPeakRssMiB: downRaw.peakRssMiB },
+                upload: {
+                    pipelineMBps: mbps(size, upPipeline),
+                    rawMBps: mbps(size, upRaw),
+                    ratio: +(upRaw.seconds / upPipeline.seconds).toFixed(2),
+                    pipelinePeakRssMiB: upPipeline.peakRssMiB,
+                    rawPeakRssMiB: upRaw.peakRssMiB,
+                },
+                download: {
+                    pipelineMBps: mbps(size, downPipeline),
+                    rawMBps: mbps(size, downRaw),
+                    ratio: +(downRaw.seconds / downPipeline.seconds).toFixed(2),
+                    pipelinePeakRssMiB: downPipeline.peakRssMiB,
+                    rawPeakRssMiB: downRaw.peakRssMiB,
+                },
                 workerBaseRssMiB: upPipeline.baseRssMiB,
             });
             f.svc.sim.graph.remove(f.gid(f.oneDrive), `/bench/raw-${size}.bin`);

@@ -16,7 +16,11 @@ interface Job {
 async function main(): Promise<void> {
     const job = JSON.parse(process.argv[2]!) as Job;
     const services = await getServices();
-    const quiet = { info: () => undefined, warn: () => undefined, error: (m: string, p?: unknown) => console.error(m, JSON.stringify(p)) };
+    const quiet = {
+        info: () => undefined,
+        warn: () => undefined,
+        error: (m: string, p?: unknown) => console.error(m, JSON.stringify(p)),
+    };
     // Warm the clients (token cache, tables) outside the measured window, as a warm instance would be.
     await services.tables.get('transfers');
     let peakRss = process.memoryUsage.rss();
@@ -24,7 +28,13 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
     const started = process.hrtime.bigint();
     if (job.mode === 'pipeline') {
-        const outcome = await runTransfer(services, job.message, { messageId: 'bench', dequeueCount: 1, invocationId: 'bench' }, quiet, { budgetMs: 3_600_000, fragmentBytes: job.fragmentBytes });
+        const outcome = await runTransfer(
+            services,
+            job.message,
+            { messageId: 'bench', dequeueCount: 1, invocationId: 'bench' },
+            quiet,
+            { budgetMs: 3_600_000, fragmentBytes: job.fragmentBytes },
+        );
         if (outcome !== 'succeeded') throw new Error(`pipeline ended ${outcome}`);
     } else if (job.message.direction === 'upload') {
         await rawUpload(services, job.message, job.fragmentBytes);
@@ -34,7 +44,13 @@ async function main(): Promise<void> {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    console.log(JSON.stringify({ seconds, peakRssMiB: +(peakRss / 2 ** 20).toFixed(1), baseRssMiB: +(baseRss / 2 ** 20).toFixed(1) }));
+    console.log(
+        JSON.stringify({
+            seconds,
+            peakRssMiB: +(peakRss / 2 ** 20).toFixed(1),
+            baseRssMiB: +(baseRss / 2 ** 20).toFixed(1),
+        }),
+    );
 }
 
 main().then(
@@ -42,5 +58,5 @@ main().then(
     (e: unknown) => {
         console.error(e);
         process.exit(1);
-    }
+    },
 );

@@ -33,9 +33,12 @@ export function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
         '--skipApiVersionCheck',
         '--loose',
         '--disableTelemetry',
-        '--blobPort', String(ports.blob),
-        '--queuePort', String(ports.queue),
-        '--tablePort', String(ports.table),
+        '--blobPort',
+        String(ports.blob),
+        '--queuePort',
+        String(ports.queue),
+        '--tablePort',
+        String(ports.table),
         ...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']),
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,7 +54,9 @@ export function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
         child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
         child.stdout!.on('data', (d: Buffer) => {
             output += d.toString();
-            for (const m of output.matchAll(/Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/g)) {
+            for (const m of output.matchAll(
+                /Azurite (Blob|Queue|Table) service is successfully listening at (http:\/\/\S+)/g,
+            )) {
                 endpoints[m[1] as 'Blob' | 'Queue' | 'Table'] = `${m[2]}/${ACCOUNT}`;
             }
             if (endpoints.Blob && endpoints.Queue && endpoints.Table) {

@@ -8,7 +8,8 @@ export type AppSettings = Readonly<Record<string, string | undefined>>;
 export function resolveBindingExpression(value: string, settings: AppSettings, where: string): string {
     return value.replace(/%([^%]+)%/g, (_, name: string) => {
         const v = settings[name];
-        if (v === undefined || v === '') throw new Error(`${where}: app setting '${name}' (referenced as %${name}%) is not set.`);
+        if (v === undefined || v === '')
+            throw new Error(`${where}: app setting '${name}' (referenced as %${name}%) is not set.`);
         return v;
     });
 }

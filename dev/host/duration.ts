@@ -5,11 +5,19 @@
  */
 export function parseDuration(value: string | number, setting: string): number {
     if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-    const m = typeof value === 'string' ? /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(value.trim()) : null;
-    if (!m) throw new Error(`host.json ${setting}=${JSON.stringify(value)} is not a duration: expected hh:mm:ss, e.g. "00:00:30".`);
+    const m =
+        typeof value === 'string' ? /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(value.trim()) : null;
+    if (!m)
+        throw new Error(
+            `host.json ${setting}=${JSON.stringify(value)} is not a duration: expected hh:mm:ss, e.g. "00:00:30".`,
+        );
     const [, days, hours, minutes, seconds, fraction] = m;
     const ms = fraction ? Number(`0.${fraction}`) * 1000 : 0;
-    return ((Number(days ?? 0) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000 + Math.round(ms);
+    return (
+        ((Number(days ?? 0) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 +
+        Number(seconds) * 1000 +
+        Math.round(ms)
+    );
 }
 
 /** Formats milliseconds back as hh:mm:ss for log lines that quote a setting. */

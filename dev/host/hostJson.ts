@@ -49,13 +49,20 @@ export function readHostJson(path: string): HostJson {
  * Applies defaults and validates. `appSettings` may override the route prefix the way the host reads
  * `AzureFunctionsJobHost__extensions__http__routePrefix`.
  */
-export function resolveHostSettings(hostJson: HostJson, appSettings: Readonly<Record<string, string | undefined>>): HostSettings {
+export function resolveHostSettings(
+    hostJson: HostJson,
+    appSettings: Readonly<Record<string, string | undefined>>,
+): HostSettings {
     if (hostJson.version !== undefined && hostJson.version !== '2.0') {
         throw new Error(`host.json version ${JSON.stringify(hostJson.version)} is not supported: expected "2.0".`);
     }
     const override = appSettings['AzureFunctionsJobHost__extensions__http__routePrefix'];
     const routePrefix = (override ?? hostJson.extensions?.http?.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
-    return { routePrefix, functionTimeoutMs: functionTimeout(hostJson.functionTimeout), queues: queueSettings(hostJson) };
+    return {
+        routePrefix,
+        functionTimeoutMs: functionTimeout(hostJson.functionTimeout),
+        queues: queueSettings(hostJson),
+    };
 }
 
 function functionTimeout(value: string | undefined): number | undefined {
@@ -69,13 +76,23 @@ function queueSettings(hostJson: HostJson): QueueSettings {
     const batchSize = integerIn(q.batchSize ?? 16, 1, 32, 'extensions.queues.batchSize');
     const encoding = q.messageEncoding ?? 'base64';
     if (encoding !== 'base64' && encoding !== 'none') {
-        throw new Error(`host.json extensions.queues.messageEncoding=${JSON.stringify(encoding)}: expected "base64" or "none".`);
+        throw new Error(
+            `host.json extensions.queues.messageEncoding=${JSON.stringify(encoding)}: expected "base64" or "none".`,
+        );
     }
     return {
         batchSize,
         // The host's default is N*batchSize/2 with N = vCPUs; one machine in dev behaves like one Consumption core.
-        newBatchThreshold: integerIn(q.newBatchThreshold ?? Math.floor(batchSize / 2), 0, 1000, 'extensions.queues.newBatchThreshold'),
-        maxPollingIntervalMs: Math.max(MIN_POLLING_INTERVAL_MS, parseDuration(q.maxPollingInterval ?? '00:01:00', 'extensions.queues.maxPollingInterval')),
+        newBatchThreshold: integerIn(
+            q.newBatchThreshold ?? Math.floor(batchSize / 2),
+            0,
+            1000,
+            'extensions.queues.newBatchThreshold',
+        ),
+        maxPollingIntervalMs: Math.max(
+            MIN_POLLING_INTERVAL_MS,
+            parseDuration(q.maxPollingInterval ?? '00:01:00', 'extensions.queues.maxPollingInterval'),
+        ),
         visibilityTimeoutMs: parseDuration(q.visibilityTimeout ?? '00:00:00', 'extensions.queues.visibilityTimeout'),
         maxDequeueCount: integerIn(q.maxDequeueCount ?? 5, 1, 1000, 'extensions.queues.maxDequeueCount'),
         messageEncoding: encoding,

@@ -26,7 +26,9 @@ export interface InvocationCall<T> {
 
 export class FunctionTimeoutError extends Error {
     constructor(functionName: string, invocationId: string, timeoutMs: number) {
-        super(`Timeout value of ${formatDuration(timeoutMs)} exceeded by function 'Functions.${functionName}' (Id: '${invocationId}').`);
+        super(
+            `Timeout value of ${formatDuration(timeoutMs)} exceeded by function 'Functions.${functionName}' (Id: '${invocationId}').`,
+        );
         this.name = 'FunctionTimeoutError';
     }
 }
@@ -48,7 +50,11 @@ export function createInvoker(log: LogSink, functionTimeoutMs: number | undefine
             line(`Executing 'Functions.${call.functionName}' (Reason='${call.reason}', Id=${invocationId})`);
             const elapsed = () => `Id=${invocationId}, Duration=${Math.round(performance.now() - started)}ms`;
             try {
-                const result = await withTimeout(Promise.resolve().then(() => call.run(context)), functionTimeoutMs, () => new FunctionTimeoutError(call.functionName, invocationId, functionTimeoutMs!));
+                const result = await withTimeout(
+                    Promise.resolve().then(() => call.run(context)),
+                    functionTimeoutMs,
+                    () => new FunctionTimeoutError(call.functionName, invocationId, functionTimeoutMs!),
+                );
                 line(`Executed 'Functions.${call.functionName}' (Succeeded, ${elapsed()})`);
                 return result;
             } catch (e) {

@@ -111,7 +111,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     };
 }
 
-function ofKind<K extends FunctionDefinition['kind']>(functions: readonly FunctionDefinition[], kind: K): Extract<FunctionDefinition, { kind: K }>[] {
+function ofKind<K extends FunctionDefinition['kind']>(
+    functions: readonly FunctionDefinition[],
+    kind: K,
+): Extract<FunctionDefinition, { kind: K }>[] {
     return functions.filter((f): f is Extract<FunctionDefinition, { kind: K }> => f.kind === kind);
 }
 

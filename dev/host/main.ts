@@ -23,7 +23,9 @@ async function main(): Promise<void> {
         loadConfig();
     } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
-        console.error(`${e.message}\nSet them in local.settings.json (Values) or the environment; see local.settings.example.json.`);
+        console.error(
+            `${e.message}\nSet them in local.settings.json (Values) or the environment; see local.settings.example.json.`,
+        );
         process.exit(1);
     }
     // Imported after the settings are in place: function modules may read configuration when loaded.
@@ -56,7 +58,12 @@ function printBanner(host: LocalHost): void {
         `Function key: ${host.functionKey}  (header x-functions-key or ?code=; stored in .local/host-keys.json)`,
         '',
         'HTTP routes:',
-        ...orNone(routes.map((r) => `  ${r.name}: [${r.methods.join(',')}] ${host.url}${r.path}${r.authLevel === 'anonymous' ? '' : `  (${r.authLevel} key)`}`)),
+        ...orNone(
+            routes.map(
+                (r) =>
+                    `  ${r.name}: [${r.methods.join(',')}] ${host.url}${r.path}${r.authLevel === 'anonymous' ? '' : `  (${r.authLevel} key)`}`,
+            ),
+        ),
         'Timers (run one now: curl -X POST -H "x-functions-key: <key>" ' + `${host.url}/__host/timers/<name>):`,
         ...orNone(timers.map((t) => `  ${t.name}: next ${t.next?.toISOString() ?? '-'}`)),
         'Queues:',
@@ -77,7 +84,7 @@ function stopOnSignals(host: LocalHost): void {
             (e: unknown) => {
                 console.error(e);
                 process.exit(1);
-            }
+            },
         );
     };
     process.once('SIGINT', () => stop('SIGINT'));

@@ -13,7 +13,7 @@ export class KeyVaultError extends Error {
         readonly status: number,
         readonly code: string,
         message: string,
-        readonly innerCode?: string
+        readonly innerCode?: string,
     ) {
         super(message);
         this.name = 'KeyVaultError';
@@ -32,7 +32,11 @@ const RECOVERY_HELP =
 
 /** A live secret (or one of its versions) that does not exist; `nameOrId` is `name` or `name/version`. */
 export function secretNotFound(nameOrId: string): KeyVaultError {
-    return new KeyVaultError(404, 'SecretNotFound', `A secret with (name/id) ${nameOrId} was not found in this key vault. ${RECOVERY_HELP}`);
+    return new KeyVaultError(
+        404,
+        'SecretNotFound',
+        `A secret with (name/id) ${nameOrId} was not found in this key vault. ${RECOVERY_HELP}`,
+    );
 }
 
 /** GET, recover or purge under /deletedsecrets for a name that is not in the deleted state. */
@@ -50,7 +54,7 @@ export function deletedButRecoverable(name: string): KeyVaultError {
         'Conflict',
         `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; ` +
             'in this state, the secret can only be recovered or purged.',
-        'ObjectIsDeletedButRecoverable'
+        'ObjectIsDeletedButRecoverable',
     );
 }
 
@@ -59,11 +63,20 @@ export function invalidName(name: string): KeyVaultError {
 }
 
 export function secretTooLarge(maxCharacters: number): KeyVaultError {
-    return new KeyVaultError(400, 'BadParameter', `Secret is beyond the maximum permitted length of ${maxCharacters} characters.`, 'SecretTooLarge');
+    return new KeyVaultError(
+        400,
+        'BadParameter',
+        `Secret is beyond the maximum permitted length of ${maxCharacters} characters.`,
+        'SecretTooLarge',
+    );
 }
 
 export function unsupportedApiVersion(requested: string, latest: string): KeyVaultError {
-    return new KeyVaultError(400, 'BadParameter', `The specified version (${requested}) is not recognized. Consider using the latest supported version (${latest}).`);
+    return new KeyVaultError(
+        400,
+        'BadParameter',
+        `The specified version (${requested}) is not recognized. Consider using the latest supported version (${latest}).`,
+    );
 }
 
 /** [inferred] */

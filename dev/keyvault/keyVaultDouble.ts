@@ -56,7 +56,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, vault: Vault, te
         if (!hasBearerToken(req.headers)) {
             // The SDK's first request is deliberately bare: this answer tells it where to get a token.
             req.resume();
-            return send(res, 401, { ...headers, 'www-authenticate': challengeHeader(tenantId) }, missingBearerToken().toBody());
+            return send(
+                res,
+                401,
+                { ...headers, 'www-authenticate': challengeHeader(tenantId) },
+                missingBearerToken().toBody(),
+            );
         }
         const url = new URL(req.url ?? '/', vault.url);
         const response = await handleVaultRequest(
@@ -67,12 +72,15 @@ async function serve(req: IncomingMessage, res: ServerResponse, vault: Vault, te
                 apiVersion: readApiVersion(url.searchParams),
                 readJson: () => readJson(req),
             },
-            vault
+            vault,
         );
         send(res, response.status, headers, response.body);
     } catch (e) {
         req.resume();
-        const error = e instanceof KeyVaultError ? e : new KeyVaultError(500, 'InternalServerError', `Key Vault double failed: ${String(e)}`);
+        const error =
+            e instanceof KeyVaultError
+                ? e
+                : new KeyVaultError(500, 'InternalServerError', `Key Vault double failed: ${String(e)}`);
         send(res, error.status, headers, error.toBody());
     }
 }
@@ -96,7 +104,11 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
         return;
     }
     const text = JSON.stringify(body);
-    res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+    res.writeHead(status, {
+        ...headers,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+    }).end(text);
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

@@ -16,7 +16,8 @@ function portArgument(args: string[]): number | undefined {
     const i = args.indexOf('--port');
     if (i === -1) return undefined;
     const port = Number(args[i + 1]);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port expects 0-65535, got ${args[i + 1]}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535)
+        throw new Error(`--port expects 0-65535, got ${args[i + 1]}`);
     return port;
 }
 

@@ -25,20 +25,34 @@ export function readPageRequest(query: URLSearchParams): PageRequest {
     if (raw === null || raw === '') return { size: DEFAULT_PAGE_SIZE, explicitSize: false, afterKey };
     const size = Number(raw);
     if (!/^\d+$/.test(raw) || size < 1 || size > DEFAULT_PAGE_SIZE) {
-        throw badParameter(`The value '${raw}' is not valid for maxresults: it must be an integer from 1 to ${DEFAULT_PAGE_SIZE}.`);
+        throw badParameter(
+            `The value '${raw}' is not valid for maxresults: it must be an integer from 1 to ${DEFAULT_PAGE_SIZE}.`,
+        );
     }
     return { size, explicitSize: true, afterKey };
 }
 
 /** `listUrl` is the absolute URL of the list (no query); `apiVersion` is the one the client asked for. */
-export function takePage<T>(items: T[], keyOf: (item: T) => string, request: PageRequest, listUrl: string, apiVersion: string): Page<T> {
+export function takePage<T>(
+    items: T[],
+    keyOf: (item: T) => string,
+    request: PageRequest,
+    listUrl: string,
+    apiVersion: string,
+): Page<T> {
     const sorted = [...items].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
-    const remaining = request.afterKey === undefined ? sorted : sorted.filter((item) => compareKeys(keyOf(item), request.afterKey!) > 0);
+    const remaining =
+        request.afterKey === undefined
+            ? sorted
+            : sorted.filter((item) => compareKeys(keyOf(item), request.afterKey!) > 0);
     const pageItems = remaining.slice(0, request.size);
     const last = pageItems[pageItems.length - 1];
     if (remaining.length <= request.size || !last) return { items: pageItems, nextLink: null };
     const size = request.explicitSize ? `&maxresults=${request.size}` : '';
-    return { items: pageItems, nextLink: `${listUrl}?api-version=${apiVersion}&$skiptoken=${skipToken(keyOf(last))}${size}` };
+    return {
+        items: pageItems,
+        nextLink: `${listUrl}?api-version=${apiVersion}&$skiptoken=${skipToken(keyOf(last))}${size}`,
+    };
 }
 
 /** Key Vault lists names in case-insensitive order. */
@@ -56,7 +70,11 @@ function readSkipToken(token: string | null): string | undefined {
     if (token === null || token === '') return undefined;
     try {
         const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-        if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { after?: unknown }).after === 'string') {
+        if (
+            typeof parsed === 'object' &&
+            parsed !== null &&
+            typeof (parsed as { after?: unknown }).after === 'string'
+        ) {
             return (parsed as { after: string }).after;
         }
     } catch {

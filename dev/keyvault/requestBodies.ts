@@ -12,7 +12,8 @@ type Json = Record<string, unknown>;
 
 export function readSetParameters(body: unknown): NewVersion {
     const o = object(body, 'The request body');
-    if (typeof o.value !== 'string') throw badParameter("The request body must contain the secret 'value' as a string.");
+    if (typeof o.value !== 'string')
+        throw badParameter("The request body must contain the secret 'value' as a string.");
     if (o.value.length > MAX_VALUE_CHARACTERS) throw secretTooLarge(MAX_VALUE_CHARACTERS);
     const a = o.attributes === undefined || o.attributes === null ? {} : object(o.attributes, 'attributes');
     return {
@@ -38,7 +39,8 @@ export function readUpdateParameters(body: unknown): VersionUpdate {
 }
 
 function object(value: unknown, what: string): Json {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badParameter(`${what} must be a JSON object.`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw badParameter(`${what} must be a JSON object.`);
     return value as Json;
 }
 

@@ -48,7 +48,12 @@ export async function handleVaultRequest(req: VaultRequest, vault: Vault): Promi
     throw noSuchRoute();
 }
 
-async function secretsRoute(req: VaultRequest, vault: Vault, name: string | undefined, action: string | undefined): Promise<VaultResponse> {
+async function secretsRoute(
+    req: VaultRequest,
+    vault: Vault,
+    name: string | undefined,
+    action: string | undefined,
+): Promise<VaultResponse> {
     const { store, url } = vault;
     if (name === undefined) {
         allow(req, 'GET');
@@ -78,11 +83,22 @@ async function secretsRoute(req: VaultRequest, vault: Vault, name: string | unde
     }
 }
 
-function deletedSecretsRoute(req: VaultRequest, vault: Vault, name: string | undefined, action: string | undefined): VaultResponse {
+function deletedSecretsRoute(
+    req: VaultRequest,
+    vault: Vault,
+    name: string | undefined,
+    action: string | undefined,
+): VaultResponse {
     const { store, url } = vault;
     if (name === undefined) {
         allow(req, 'GET');
-        const page = takePage(store.listDeleted(), (d) => d.secret.name, readPageRequest(req.query), `${url}/deletedsecrets`, req.apiVersion);
+        const page = takePage(
+            store.listDeleted(),
+            (d) => d.secret.name,
+            readPageRequest(req.query),
+            `${url}/deletedsecrets`,
+            req.apiVersion,
+        );
         return ok({ value: page.items.map((d) => deletedSecretItem(url, d)), nextLink: page.nextLink });
     }
     assertSecretName(name);
@@ -99,15 +115,30 @@ function deletedSecretsRoute(req: VaultRequest, vault: Vault, name: string | und
 }
 
 function listSecrets(req: VaultRequest, vault: Vault): VaultResponse {
-    const page = takePage(vault.store.list(), (s) => s.name, readPageRequest(req.query), `${vault.url}/secrets`, req.apiVersion);
+    const page = takePage(
+        vault.store.list(),
+        (s) => s.name,
+        readPageRequest(req.query),
+        `${vault.url}/secrets`,
+        req.apiVersion,
+    );
     return ok({ value: page.items.map((s) => secretItem(vault.url, s)), nextLink: page.nextLink });
 }
 
 function listVersions(req: VaultRequest, vault: Vault, name: string): VaultResponse {
     const secret = vault.store.versions(name);
     const versions = secret?.versions ?? [];
-    const page = takePage(versions, (v) => v.version, readPageRequest(req.query), `${vault.url}/secrets/${name}/versions`, req.apiVersion);
-    return ok({ value: secret ? page.items.map((v) => versionItem(vault.url, secret, v)) : [], nextLink: page.nextLink });
+    const page = takePage(
+        versions,
+        (v) => v.version,
+        readPageRequest(req.query),
+        `${vault.url}/secrets/${name}/versions`,
+        req.apiVersion,
+    );
+    return ok({
+        value: secret ? page.items.map((v) => versionItem(vault.url, secret, v)) : [],
+        nextLink: page.nextLink,
+    });
 }
 
 /** Splits a request path into decoded segments; a segment that cannot be decoded is an invalid name. */
@@ -138,5 +169,9 @@ function noSuchRoute(): KeyVaultError {
 
 /** [inferred] */
 function methodNotAllowed(method: string): KeyVaultError {
-    return new KeyVaultError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported for this resource.`);
+    return new KeyVaultError(
+        405,
+        'MethodNotAllowed',
+        `The HTTP method '${method}' is not supported for this resource.`,
+    );
 }

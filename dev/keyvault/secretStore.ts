@@ -88,7 +88,11 @@ export class SecretStore {
         return found;
     }
 
-    update(name: string, version: string | undefined, change: VersionUpdate): { secret: Secret; version: SecretVersion } {
+    update(
+        name: string,
+        version: string | undefined,
+        change: VersionUpdate,
+    ): { secret: Secret; version: SecretVersion } {
         const found = this.find(name, version);
         applyUpdate(found.version, change);
         found.version.updated = this.nowSeconds();

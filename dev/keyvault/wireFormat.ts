@@ -41,7 +41,12 @@ export interface DeletionJson {
  * A version with its value (set, get) or without (update, recover: Key Vault does not echo the value
  * there).
  */
-export function secretBundle(vaultUrl: string, secret: Secret, version: SecretVersion, withValue: boolean): SecretBundleJson {
+export function secretBundle(
+    vaultUrl: string,
+    secret: Secret,
+    version: SecretVersion,
+    withValue: boolean,
+): SecretBundleJson {
     return withoutUndefined({
         value: withValue ? version.value : undefined,
         id: versionId(vaultUrl, secret, version),
@@ -74,7 +79,10 @@ export function versionItem(vaultUrl: string, secret: Secret, version: SecretVer
 
 /** DELETE /secrets/{name} and GET /deletedsecrets/{name}: the current version, never its value. */
 export function deletedSecretBundle(vaultUrl: string, removed: DeletedSecret): DeletionJson & SecretBundleJson {
-    return { ...deletion(vaultUrl, removed), ...secretBundle(vaultUrl, removed.secret, currentVersion(removed.secret), false) };
+    return {
+        ...deletion(vaultUrl, removed),
+        ...secretBundle(vaultUrl, removed.secret, currentVersion(removed.secret), false),
+    };
 }
 
 export function deletedSecretItem(vaultUrl: string, removed: DeletedSecret): DeletionJson & SecretItemJson {

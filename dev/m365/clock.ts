@@ -17,7 +17,8 @@ export class SimulatedClock implements Clock {
 
     /** Moves time forward; time never runs backwards through this method. */
     advance(ms: number): number {
-        if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance expects a non-negative number of milliseconds, got ${ms}`);
+        if (!Number.isFinite(ms) || ms < 0)
+            throw new RangeError(`advance expects a non-negative number of milliseconds, got ${ms}`);
         this.current += ms;
         return this.current;
     }

@@ -14,7 +14,9 @@ export interface DemoSimulator {
     stop(): Promise<void>;
 }
 
-export async function startDemoSimulator(options: { port?: number; tls?: DevCertificates; observeResponse?: GraphDeps['observeResponse'] } = {}): Promise<DemoSimulator> {
+export async function startDemoSimulator(
+    options: { port?: number; tls?: DevCertificates; observeResponse?: GraphDeps['observeResponse'] } = {},
+): Promise<DemoSimulator> {
     let graph: GraphSimApi | undefined;
     const simulator = await startM365Simulator({
         port: options.port,

@@ -12,10 +12,20 @@ export interface DemoTenant {
 }
 
 /** The local Functions host's callback, over http and https (the guide asks for https in production). */
-export const DEMO_REDIRECT_URIS = ['http://localhost:7071/oauth2/sharepoint/callback', 'https://localhost:7071/oauth2/sharepoint/callback'];
+export const DEMO_REDIRECT_URIS = [
+    'http://localhost:7071/oauth2/sharepoint/callback',
+    'https://localhost:7071/oauth2/sharepoint/callback',
+];
 
 /** The delegated permissions the admin guide asks for, all with admin consent (green checkmarks). */
-export const DEMO_SCOPES = ['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'User.Read', 'offline_access', 'openid', 'profile'];
+export const DEMO_SCOPES = [
+    'Files.ReadWrite.All',
+    'Sites.ReadWrite.All',
+    'User.Read',
+    'offline_access',
+    'openid',
+    'profile',
+];
 
 /**
  * Contoso: two users and one app registration set up as the administrator guide describes. Ids and

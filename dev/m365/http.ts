@@ -32,14 +32,32 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
     }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(text),
+        ...headers,
+    });
     res.end(text);
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), ...headers });
+export function sendHtml(
+    res: ServerResponse,
+    status: number,
+    html: string,
+    headers: Record<string, string> = {},
+): void {
+    res.writeHead(status, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Length': Buffer.byteLength(html),
+        ...headers,
+    });
     res.end(html);
 }
 
@@ -50,12 +68,19 @@ export function redirect(res: ServerResponse, location: string): void {
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(value: string): string {
-    return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+    return value.replace(
+        /[&<>"']/g,
+        (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+    );
 }
 
 /** A control-API failure: the control API answers `{ error: { code, message } }`. */
 export class HttpError extends Error {
-    constructor(readonly status: number, readonly code: string, message: string) {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+    ) {
         super(message);
         this.name = 'HttpError';
     }

@@ -10,7 +10,8 @@ const DEFAULT_PORT = 8443;
 
 async function main(): Promise<void> {
     const port = process.env.SIM_PORT ? Number(process.env.SIM_PORT) : DEFAULT_PORT;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SIM_PORT must be a port number, got ${process.env.SIM_PORT}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`SIM_PORT must be a port number, got ${process.env.SIM_PORT}`);
     let graphApi: GraphSimApi | undefined;
     const sim = await startM365Simulator({
         port,
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
         },
     });
     const demo = seedDemoTenant(sim.entra);
-    const content = graphApi ? seedDemoContent(graphApi, demo.tenantId, [demo.users.adele, demo.users.megan]) : undefined;
+    const content = graphApi
+        ? seedDemoContent(graphApi, demo.tenantId, [demo.users.adele, demo.users.megan])
+        : undefined;
     const summary = {
         baseUrl: sim.baseUrl,
         authorityHost: sim.authorityHost,
@@ -35,13 +38,15 @@ async function main(): Promise<void> {
         clientSecretExpiresOn: demo.clientSecretExpiresOn,
         redirectUris: demo.redirectUris,
         users: [demo.users.adele.userPrincipalName, demo.users.megan.userPrincipalName],
-        ...(content ? { siteId: content.site.id, documentsDriveId: content.documentsDriveId, files: content.fileCount } : {}),
+        ...(content
+            ? { siteId: content.site.id, documentsDriveId: content.documentsDriveId, files: content.fileCount }
+            : {}),
     };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     const stop = () => {
         sim.stop().then(
             () => process.exit(0),
-            () => process.exit(1)
+            () => process.exit(1),
         );
     };
     process.once('SIGINT', stop);

@@ -23,7 +23,8 @@ export class RequestLog {
 
     /** Requests whose method matches and whose path matches the pattern (a RegExp, or an exact path). */
     filter(method: string, pathPattern: string | RegExp): LoggedRequest[] {
-        const matches = typeof pathPattern === 'string' ? (p: string) => p === pathPattern : (p: string) => pathPattern.test(p);
+        const matches =
+            typeof pathPattern === 'string' ? (p: string) => p === pathPattern : (p: string) => pathPattern.test(p);
         return this.items.filter((r) => r.method === method.toUpperCase() && matches(r.path));
     }
 

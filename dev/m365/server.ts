@@ -57,7 +57,12 @@ export async function startM365Simulator(options: M365SimulatorOptions = {}): Pr
     const port = (servers[0]!.address() as AddressInfo).port;
     const baseUrl = `https://localhost:${port}`;
 
-    const entra = createEntraService({ clock, authorityHost: baseUrl, seed, federatedAssertions: options.federatedAssertions });
+    const entra = createEntraService({
+        clock,
+        authorityHost: baseUrl,
+        seed,
+        federatedAssertions: options.federatedAssertions,
+    });
     const graph = options.graph?.({
         clock,
         directory: entra.directory,
@@ -100,7 +105,8 @@ export async function startM365Simulator(options: M365SimulatorOptions = {}): Pr
 function routeRequest(parts: { control: RouteHandler; entra: RouteHandler; graph?: GraphService }): RouteHandler {
     return async (req, res, url) => {
         const path = url.pathname;
-        if (path === '/__control/graph' || path.startsWith('/__control/graph/')) return (await parts.graph?.control(req, res, url)) ?? false;
+        if (path === '/__control/graph' || path.startsWith('/__control/graph/'))
+            return (await parts.graph?.control(req, res, url)) ?? false;
         if (path.startsWith('/__control/')) return parts.control(req, res, url);
         if (path === '/v1.0' || path.startsWith('/v1.0/')) return (await parts.graph?.handle(req, res, url)) ?? false;
         if (await parts.entra(req, res, url)) return true;
@@ -108,13 +114,25 @@ function routeRequest(parts: { control: RouteHandler; entra: RouteHandler; graph
     };
 }
 
-async function serve(handle: RouteHandler | undefined, clock: SimulatedClock, requests: RequestLog, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+    handle: RouteHandler | undefined,
+    clock: SimulatedClock,
+    requests: RequestLog,
+    req: IncomingMessage,
+    res: ServerResponse,
+): Promise<void> {
     const url = new URL(req.url ?? '/', `https://${req.headers.host ?? 'localhost'}`);
     const at = clock.now();
     if (!url.pathname.startsWith('/__control/')) {
         // The test's own control calls stay out of the log: it records what clients did.
         res.on('finish', () =>
-            requests.record({ method: req.method ?? 'GET', path: url.pathname, status: res.statusCode, authorization: req.headers.authorization !== undefined, at })
+            requests.record({
+                method: req.method ?? 'GET',
+                path: url.pathname,
+                status: res.statusCode,
+                authorization: req.headers.authorization !== undefined,
+                at,
+            }),
         );
     }
     try {
@@ -127,14 +145,20 @@ async function serve(handle: RouteHandler | undefined, clock: SimulatedClock, re
 }
 
 function notFound(res: ServerResponse, req: IncomingMessage, url: URL): void {
-    sendJson(res, 404, { error: { code: 'NotFound', message: `No simulator route for ${req.method} ${url.pathname}.` } });
+    sendJson(res, 404, {
+        error: { code: 'NotFound', message: `No simulator route for ${req.method} ${url.pathname}.` },
+    });
 }
 
 /**
  * Listens on 127.0.0.1 and, when the machine has IPv6, on ::1 with the same port: `localhost` may
  * resolve to either, and only loopback is exposed.
  */
-async function listen(tls: DevCertificates, port: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server[]> {
+async function listen(
+    tls: DevCertificates,
+    port: number,
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Server[]> {
     const ipv4 = await listenOne(tls, port, '127.0.0.1', handler);
     const actualPort = (ipv4.address() as AddressInfo).port;
     try {
@@ -144,7 +168,12 @@ async function listen(tls: DevCertificates, port: number, handler: (req: Incomin
     }
 }
 
-function listenOne(tls: DevCertificates, port: number, host: string, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
+function listenOne(
+    tls: DevCertificates,
+    port: number,
+    host: string,
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Server> {
     const server = createServer({ cert: tls.certPem, key: tls.keyPem }, handler);
     server.keepAliveTimeout = 5_000;
     return new Promise((resolve, reject) => {

@@ -32,13 +32,20 @@ export function ensureDevCertificates(dir: string = process.env.DEV_TLS_DIR ?? D
         writeFileSync(certPath, generated.certPem);
         writeFileSync(caPath, generated.caPem);
     }
-    return { caPath, caPem: readFileSync(caPath, 'utf8'), certPem: readFileSync(certPath, 'utf8'), keyPem: readFileSync(keyPath, 'utf8') };
+    return {
+        caPath,
+        caPem: readFileSync(caPath, 'utf8'),
+        certPem: readFileSync(certPath, 'utf8'),
+        keyPem: readFileSync(keyPath, 'utf8'),
+    };
 }
 
 function newKeyPair(): forge.pki.rsa.KeyPair {
     // Node's native generator is ~100x faster than forge's pure-JS one.
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
+    const forgeKey = forge.pki.privateKeyFromPem(
+        privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    ) as forge.pki.rsa.PrivateKey;
     return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
 }
 

@@ -14,7 +14,9 @@ const root = projectRoot();
 const keepDynamicImportsLazy: Plugin = {
     name: 'keep-dynamic-imports-lazy',
     setup(build) {
-        build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+        build.onResolve({ filter: /.*/ }, (args) =>
+            args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+        );
     },
 };
 
@@ -38,7 +40,9 @@ async function main(): Promise<void> {
         metafile: true,
     });
     const inputs = Object.keys(result.metafile.inputs).length;
-    console.log(`bundleEntry: dist/functions/index.js holds the ${inputs} modules of the start-up graph; lazy imports stay separate.`);
+    console.log(
+        `bundleEntry: dist/functions/index.js holds the ${inputs} modules of the start-up graph; lazy imports stay separate.`,
+    );
 }
 
 main().catch((e: unknown) => {

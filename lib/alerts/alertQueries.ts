@@ -20,7 +20,13 @@ function parseStates(filter: string | null): AlertState[] {
     const wanted = filter.split(',').map((s) => s.trim());
     const unknown = wanted.filter((s) => !(ALERT_STATES as readonly string[]).includes(s));
     if (unknown.length > 0) {
-        throw new ApiError(400, 'validation_failed', `Unknown alert state ${unknown.join(', ')}.`, 'Use state=open, acknowledged, resolved or all.', [{ field: 'state', code: 'invalid_enum_value', message: 'Unknown state.' }]);
+        throw new ApiError(
+            400,
+            'validation_failed',
+            `Unknown alert state ${unknown.join(', ')}.`,
+            'Use state=open, acknowledged, resolved or all.',
+            [{ field: 'state', code: 'invalid_enum_value', message: 'Unknown state.' }],
+        );
     }
     return wanted as AlertState[];
 }
@@ -29,16 +35,36 @@ function parseStates(filter: string | null): AlertState[] {
  * POST /api/manage/alerts/{id}/acknowledge: an admin has seen it. The alert stays (and keeps
  * deduplicating its condition) until the condition clears. Idempotent.
  */
-export async function acknowledgeAlert(services: Services, alertId: string, actor: string, now = new Date()): Promise<AlertRecord> {
+export async function acknowledgeAlert(
+    services: Services,
+    alertId: string,
+    actor: string,
+    now = new Date(),
+): Promise<AlertRecord> {
     const table = await services.tables.get('alerts');
     for (let attempt = 0; attempt < 5; attempt++) {
         const current = await getAlert(table, alertId);
-        if (!current) throw new ApiError(404, 'alert_not_found', `No alert has the id ${alertId}.`, 'List alerts with GET /api/manage/alerts?state=all.');
+        if (!current)
+            throw new ApiError(
+                404,
+                'alert_not_found',
+                `No alert has the id ${alertId}.`,
+                'List alerts with GET /api/manage/alerts?state=all.',
+            );
         if (current.alert.state !== 'open') return current.alert;
-        const next: AlertRecord = { ...current.alert, state: 'acknowledged', acknowledgedAt: now.toISOString(), acknowledgedBy: actor };
+        const next: AlertRecord = {
+            ...current.alert,
+            state: 'acknowledged',
+            acknowledgedAt: now.toISOString(),
+            acknowledgedBy: actor,
+        };
         try {
             await putAlert(table, next, current.etag);
-            await recordAudit(await services.tables.get('audit'), { actor, action: 'alert.acknowledge', target: alertId, changed: ['state'] }, now);
+            await recordAudit(
+                await services.tables.get('audit'),
+                { actor, action: 'alert.acknowledge', target: alertId, changed: ['state'] },
+                now,
+            );
             return next;
         } catch (e) {
             if ((e as { statusCode?: number }).statusCode !== 412) throw e;

@@ -27,7 +27,10 @@ export function dedupRowKey(key: string): string {
     return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
-export async function getAlert(table: TableClient, id: string): Promise<{ alert: AlertRecord; etag: string } | undefined> {
+export async function getAlert(
+    table: TableClient,
+    id: string,
+): Promise<{ alert: AlertRecord; etag: string } | undefined> {
     try {
         const row = await table.getEntity<AlertRow>(ALERTS, id);
         return { alert: JSON.parse(row.document) as AlertRecord, etag: row.etag };
@@ -66,7 +69,12 @@ export async function getDedup(table: TableClient, key: string): Promise<DedupRo
  * Points the key at a new alert. Returns false when another writer won the race (the key was
  * created, or changed since `previous` was read): the caller then uses that writer's alert.
  */
-export async function claimDedup(table: TableClient, key: string, alertId: string, previous?: DedupRow): Promise<boolean> {
+export async function claimDedup(
+    table: TableClient,
+    key: string,
+    alertId: string,
+    previous?: DedupRow,
+): Promise<boolean> {
     const row = { partitionKey: DEDUP, rowKey: dedupRowKey(key), alertId };
     try {
         if (previous?.etag) await table.updateEntity(row, 'Replace', { etag: previous.etag });

@@ -24,15 +24,23 @@ export async function reportDriveHealth(services: Services, drive: DriveRecord, 
                 key: driveAlertKey(drive, drive.status),
                 severity: 'critical',
                 kind: `drive_${drive.status}`,
-                title: drive.status === 'needs_reauth' ? `Drive "${drive.name}" needs to be reconnected` : `Drive "${drive.name}" lost access to its library`,
+                title:
+                    drive.status === 'needs_reauth'
+                        ? `Drive "${drive.name}" needs to be reconnected`
+                        : `Drive "${drive.name}" lost access to its library`,
                 message: cause?.message ?? `The drive is ${drive.status.replace('_', ' ')}.`,
                 hint: cause?.hint ?? 'Reconnect the drive with POST /api/drives/{driveId}/reconnect.',
                 subject: { type: 'drive', id: drive.id, name: drive.name },
             },
-            { log }
+            { log },
         );
-        await resolveAlerts(services, (a) => a.key.startsWith(prefix) && a.key !== driveAlertKey(drive, drive.status), `The drive is now ${drive.status}.`);
+        await resolveAlerts(
+            services,
+            (a) => a.key.startsWith(prefix) && a.key !== driveAlertKey(drive, drive.status),
+            `The drive is now ${drive.status}.`,
+        );
         return;
     }
-    if (drive.status === 'connected') await resolveAlerts(services, (a) => a.key.startsWith(prefix), 'The drive is connected again.');
+    if (drive.status === 'connected')
+        await resolveAlerts(services, (a) => a.key.startsWith(prefix), 'The drive is connected again.');
 }

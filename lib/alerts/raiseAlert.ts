@@ -19,7 +19,11 @@ export interface RaiseOptions {
  * raises a new alert. Each new alert is stored first, then logged as a warning and sent to the
  * platform's webhook; a failed delivery leaves it stored with its delivery state.
  */
-export async function raiseAlert(services: Services, input: AlertInput, options: RaiseOptions = {}): Promise<{ alert: AlertRecord; raised: boolean }> {
+export async function raiseAlert(
+    services: Services,
+    input: AlertInput,
+    options: RaiseOptions = {},
+): Promise<{ alert: AlertRecord; raised: boolean }> {
     const table = await services.tables.get('alerts');
     const log = options.log ?? consoleLogger;
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -29,7 +33,15 @@ export async function raiseAlert(services: Services, input: AlertInput, options:
         const alert = newAlert(services, input, options.now ?? new Date());
         if (!(await claimDedup(table, input.key, alert.id, dedup))) continue; // someone else raised it: read theirs
         await putAlert(table, alert);
-        log.warn(`Alert raised: ${alert.title}`, { alertId: alert.id, key: alert.key, severity: alert.severity, kind: alert.kind, subject: alert.subject, message: alert.message, hint: alert.hint });
+        log.warn(`Alert raised: ${alert.title}`, {
+            alertId: alert.id,
+            key: alert.key,
+            severity: alert.severity,
+            kind: alert.kind,
+            subject: alert.subject,
+            message: alert.message,
+            hint: alert.hint,
+        });
         return { alert: await deliverAlert(services, alert, log, options.retry), raised: true };
     }
     throw new Error(`Could not raise alert ${input.key}: too many concurrent writers.`);
@@ -46,7 +58,12 @@ function newAlert(services: Services, input: AlertInput, now: Date): AlertRecord
 }
 
 /** Resolves the open alert of a condition (it cleared: drive reconnected, credential rotated…). */
-export async function resolveAlert(services: Services, key: string, resolution: string, now = new Date()): Promise<AlertRecord | undefined> {
+export async function resolveAlert(
+    services: Services,
+    key: string,
+    resolution: string,
+    now = new Date(),
+): Promise<AlertRecord | undefined> {
     const table = await services.tables.get('alerts');
     const dedup = await getDedup(table, key);
     if (!dedup) return undefined;
@@ -54,7 +71,12 @@ export async function resolveAlert(services: Services, key: string, resolution: 
 }
 
 /** Resolves every unresolved alert the predicate selects; returns what it resolved. */
-export async function resolveAlerts(services: Services, select: (alert: AlertRecord) => boolean, resolution: string, now = new Date()): Promise<AlertRecord[]> {
+export async function resolveAlerts(
+    services: Services,
+    select: (alert: AlertRecord) => boolean,
+    resolution: string,
+    now = new Date(),
+): Promise<AlertRecord[]> {
     const table = await services.tables.get('alerts');
     const targets = (await listAlertRecords(table)).filter((a) => a.state !== 'resolved' && select(a));
     const resolved: AlertRecord[] = [];
@@ -65,7 +87,12 @@ export async function resolveAlerts(services: Services, select: (alert: AlertRec
     return resolved;
 }
 
-async function resolveById(services: Services, alertId: string, resolution: string, now: Date): Promise<AlertRecord | undefined> {
+async function resolveById(
+    services: Services,
+    alertId: string,
+    resolution: string,
+    now: Date,
+): Promise<AlertRecord | undefined> {
     const table = await services.tables.get('alerts');
     for (let attempt = 0; attempt < 5; attempt++) {
         const current = await getAlert(table, alertId);

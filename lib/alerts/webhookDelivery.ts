@@ -26,7 +26,15 @@ export function webhookBody(alert: AlertRecord, sentAt: string): string {
  * POSTs the body with bounded retries: network errors, 408, 429 and 5xx are retried; any other 4xx is
  * the platform refusing it, so retrying would not help. Returns the delivery state to store.
  */
-export async function postSigned(url: string, body: string, key: string, alertId: string, previous: AlertDelivery, policy: RetryPolicy = DEFAULT_RETRY, now: () => Date = () => new Date()): Promise<AlertDelivery> {
+export async function postSigned(
+    url: string,
+    body: string,
+    key: string,
+    alertId: string,
+    previous: AlertDelivery,
+    policy: RetryPolicy = DEFAULT_RETRY,
+    now: () => Date = () => new Date(),
+): Promise<AlertDelivery> {
     const signature = signBody(key, body);
     let attempts = previous.attempts;
     let lastError = '';
@@ -34,18 +42,36 @@ export async function postSigned(url: string, body: string, key: string, alertId
         if (i > 0) await sleep(policy.delaysMs[Math.min(i - 1, policy.delaysMs.length - 1)] ?? 0);
         attempts++;
         const outcome = await postOnce(url, body, signature, alertId, attempts, policy.timeoutMs);
-        if (outcome.ok) return { state: 'delivered', attempts, lastAttemptAt: now().toISOString(), deliveredAt: now().toISOString() };
+        if (outcome.ok)
+            return {
+                state: 'delivered',
+                attempts,
+                lastAttemptAt: now().toISOString(),
+                deliveredAt: now().toISOString(),
+            };
         lastError = outcome.error;
         if (!outcome.retryable) break;
     }
     return { state: 'failed', attempts, lastAttemptAt: now().toISOString(), lastError };
 }
 
-async function postOnce(url: string, body: string, signature: string, alertId: string, attempt: number, timeoutMs: number): Promise<{ ok: true } | { ok: false; retryable: boolean; error: string }> {
+async function postOnce(
+    url: string,
+    body: string,
+    signature: string,
+    alertId: string,
+    attempt: number,
+    timeoutMs: number,
+): Promise<{ ok: true } | { ok: false; retryable: boolean; error: string }> {
     try {
         const response = await fetch(url, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-signature-256': signature, 'x-alert-id': alertId, 'x-delivery-attempt': String(attempt) },
+            headers: {
+                'content-type': 'application/json',
+                'x-signature-256': signature,
+                'x-alert-id': alertId,
+                'x-delivery-attempt': String(attempt),
+            },
             body,
             redirect: 'manual',
             signal: AbortSignal.timeout(timeoutMs),
@@ -55,7 +81,14 @@ async function postOnce(url: string, body: string, signature: string, alertId: s
         const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
         return { ok: false, retryable, error: `HTTP ${response.status}` };
     } catch (e) {
-        return { ok: false, retryable: true, error: (e as Error).name === 'TimeoutError' ? 'timeout' : `network error (${(e as Error).message.slice(0, 100)})` };
+        return {
+            ok: false,
+            retryable: true,
+            error:
+                (e as Error).name === 'TimeoutError'
+                    ? 'timeout'
+                    : `network error (${(e as Error).message.slice(0, 100)})`,
+        };
     }
 }
 

@@ -33,7 +33,13 @@ export async function listAudit(table: TableClient, month: string, limit = 100):
         queryOptions: { filter: `PartitionKey eq '${month.replace(/'/g, "''")}'` },
     });
     for await (const row of rows) {
-        out.push({ actor: row.actor, action: row.action, target: row.target, changed: JSON.parse(row.changed) as string[], at: row.at });
+        out.push({
+            actor: row.actor,
+            action: row.action,
+            target: row.target,
+            changed: JSON.parse(row.changed) as string[],
+            at: row.at,
+        });
         if (out.length >= limit) break;
     }
     return out;

@@ -11,7 +11,10 @@ import { CacheKeyProvider, createTokenCachePlugin, TokenCacheError } from './tok
  * whose cause the drive's health shows (account disabled, password changed, token expired, consent).
  */
 export class AccountAuthError extends Error {
-    constructor(readonly failure: SignInFailure, readonly needsReauth: boolean) {
+    constructor(
+        readonly failure: SignInFailure,
+        readonly needsReauth: boolean,
+    ) {
         super(failure.message);
         this.name = 'AccountAuthError';
     }
@@ -25,7 +28,11 @@ export function cacheKeyProvider(services: Services): CacheKeyProvider {
     return provider;
 }
 
-export async function acquireGraphToken(services: Services, integration: IntegrationRecord, homeAccountId: string): Promise<string> {
+export async function acquireGraphToken(
+    services: Services,
+    integration: IntegrationRecord,
+    homeAccountId: string,
+): Promise<string> {
     const cachePlugin = createTokenCachePlugin({
         tableClient: await services.tables.get('tokenCache'),
         integrationId: integration.id,
@@ -35,7 +42,14 @@ export async function acquireGraphToken(services: Services, integration: Integra
     const cca = await createMsalClient(services, integration, cachePlugin);
     const account = await cca.getTokenCache().getAccountByHomeId(homeAccountId).catch(unreadableCache);
     if (!account) {
-        throw new AccountAuthError({ code: 'account_not_connected', message: 'No sign-in is stored for this account.', hint: 'Reconnect the drive.' }, true);
+        throw new AccountAuthError(
+            {
+                code: 'account_not_connected',
+                message: 'No sign-in is stored for this account.',
+                hint: 'Reconnect the drive.',
+            },
+            true,
+        );
     }
     try {
         const result = await cca.acquireTokenSilent({ account, scopes: graphScopes(integration) });
@@ -49,7 +63,14 @@ export async function acquireGraphToken(services: Services, integration: Integra
 /** A cache row that no longer decrypts, or was purged, cannot be repaired silently: the person reconnects. */
 function unreadableCache(e: unknown): never {
     if (e instanceof TokenCacheError && ['token_cache_integrity', 'token_cache_partition_removed'].includes(e.code)) {
-        throw new AccountAuthError({ code: 'sign_in_unreadable', message: 'The stored sign-in for this account can no longer be used.', hint: 'Reconnect the drive.' }, true);
+        throw new AccountAuthError(
+            {
+                code: 'sign_in_unreadable',
+                message: 'The stored sign-in for this account can no longer be used.',
+                hint: 'Reconnect the drive.',
+            },
+            true,
+        );
     }
     throw e;
 }
@@ -60,6 +81,9 @@ export function toAccountAuthError(e: unknown): AccountAuthError {
     const description = err.errorMessage ?? err.message ?? '';
     const code = aadstsCode(description) ?? err.errorNo;
     const failure = oauthFailure(err.errorCode ?? 'error', code ? `AADSTS${code}: ${description}` : description);
-    const needsReauth = err.name === 'InteractionRequiredAuthError' || err.errorCode === 'invalid_grant' || ['50057', '50173', '700082', '65001'].includes(code ?? '');
+    const needsReauth =
+        err.name === 'InteractionRequiredAuthError' ||
+        err.errorCode === 'invalid_grant' ||
+        ['50057', '50173', '700082', '65001'].includes(code ?? '');
     return new AccountAuthError(failure, needsReauth);
 }

@@ -38,30 +38,52 @@ export async function startAuthorization(services: Services, ticket: string | nu
  * stores the tokens in the account's own cache partition and binds the drive. Every failure ends in a
  * page or a redirect with a code; a drive is only touched after the account is fully stored.
  */
-export async function completeAuthorization(services: Services, query: URLSearchParams, log?: Logger): Promise<FlowOutcome> {
+export async function completeAuthorization(
+    services: Services,
+    query: URLSearchParams,
+    log?: Logger,
+): Promise<FlowOutcome> {
     const consumed = await consumeState(await services.tables.get('oauthStates'), query.get('state'));
     if (!consumed.ok) return failurePage(stateFailure(consumed.problem));
     const request = consumed.record;
-    const back = (failure: SignInFailure) => (request.returnUrl ? redirectWith(request.returnUrl, { result: 'error', code: failure.code, driveId: request.driveId }) : failurePage(failure));
+    const back = (failure: SignInFailure) =>
+        request.returnUrl
+            ? redirectWith(request.returnUrl, { result: 'error', code: failure.code, driveId: request.driveId })
+            : failurePage(failure);
 
     const error = query.get('error');
     if (error) return back(oauthFailure(error, query.get('error_description')));
     const code = query.get('code');
-    if (!code) return back({ code: 'code_missing', message: 'The sign-in response had no authorization code.', hint: 'Start the connection again.' });
+    if (!code)
+        return back({
+            code: 'code_missing',
+            message: 'The sign-in response had no authorization code.',
+            hint: 'Start the connection again.',
+        });
 
     const integration = await requireIntegration(services, request.integrationId);
     const cca = await createMsalClient(services, integration);
     let result: AuthenticationResult;
     try {
         // MSAL checks the id_token's nonce against ours (replayed or injected codes fail here).
-        result = await cca.acquireTokenByCode({ code, scopes: graphScopes(integration), redirectUri: integration.redirectUri, codeVerifier: request.codeVerifier, nonce: request.nonce });
+        result = await cca.acquireTokenByCode({
+            code,
+            scopes: graphScopes(integration),
+            redirectUri: integration.redirectUri,
+            codeVerifier: request.codeVerifier,
+            nonce: request.nonce,
+        });
     } catch (e) {
         const failure = toAccountAuthError(e).failure;
         log?.warn('Code redemption failed', { code: failure.code, error: e });
         return back(failure);
     }
     if (!result.account) {
-        return back({ code: 'id_token_mismatch', message: 'The sign-in response did not match this sign-in.', hint: 'Start the connection again.' });
+        return back({
+            code: 'id_token_mismatch',
+            message: 'The sign-in response did not match this sign-in.',
+            hint: 'Start the connection again.',
+        });
     }
     await persistSignIn({
         tableClient: await services.tables.get('tokenCache'),
@@ -71,8 +93,21 @@ export async function completeAuthorization(services: Services, query: URLSearch
         homeAccountId: result.account.homeAccountId,
     });
     const bound = await bindSignedInAccount(services, integration, request, result);
-    if (request.returnUrl) return redirectWith(request.returnUrl, { result: bound.ok ? 'connected' : 'error', driveId: request.driveId, status: bound.status, code: bound.ok ? undefined : bound.failure.code });
-    return bound.ok ? { kind: 'page', status: 200, title: 'Connected', detail: `The drive is ${bound.status.replace('_', ' ')}. You can close this window.` } : failurePage(bound.failure);
+    if (request.returnUrl)
+        return redirectWith(request.returnUrl, {
+            result: bound.ok ? 'connected' : 'error',
+            driveId: request.driveId,
+            status: bound.status,
+            code: bound.ok ? undefined : bound.failure.code,
+        });
+    return bound.ok
+        ? {
+              kind: 'page',
+              status: 200,
+              title: 'Connected',
+              detail: `The drive is ${bound.status.replace('_', ' ')}. You can close this window.`,
+          }
+        : failurePage(bound.failure);
 }
 
 function redirectWith(returnUrl: string, outcome: Record<string, string | undefined>): FlowOutcome {

@@ -22,7 +22,10 @@ export function keyVaultCacheKey(vault: SecretClient): CacheKeyProvider {
 async function loadOrCreate(vault: SecretClient): Promise<Buffer> {
     const oldest = await oldestVersion(vault);
     if (!oldest) {
-        await vault.setSecret(TOKEN_CACHE_KEY_SECRET, randomBytes(32).toString('base64'), { contentType: 'application/octet-stream;base64', tags: { kind: 'token-cache-key' } });
+        await vault.setSecret(TOKEN_CACHE_KEY_SECRET, randomBytes(32).toString('base64'), {
+            contentType: 'application/octet-stream;base64',
+            tags: { kind: 'token-cache-key' },
+        });
     }
     const version = oldest ?? (await oldestVersion(vault));
     const secret = await vault.getSecret(TOKEN_CACHE_KEY_SECRET, { version });
@@ -34,7 +37,11 @@ async function oldestVersion(vault: SecretClient): Promise<string | undefined> {
     try {
         for await (const p of vault.listPropertiesOfSecretVersions(TOKEN_CACHE_KEY_SECRET)) {
             const created = p.createdOn?.getTime() ?? 0;
-            if (p.enabled !== false && p.version && (!oldest || created < oldest.created || (created === oldest.created && p.version < oldest.version))) {
+            if (
+                p.enabled !== false &&
+                p.version &&
+                (!oldest || created < oldest.created || (created === oldest.created && p.version < oldest.version))
+            ) {
                 oldest = { version: p.version, created };
             }
         }

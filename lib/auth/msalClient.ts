@@ -14,8 +14,16 @@ import type { Services } from '../runtime/services';
  * one is given (verifying a new credential before it is promoted). It never affects the token cache:
  * MSAL keys refresh tokens by client id and account, so a rotation keeps every connection.
  */
-export async function createMsalClient(services: Services, integration: IntegrationRecord, cachePlugin?: ICachePlugin, credential?: MsalClientCredential): Promise<ConfidentialClientApplication> {
-    const [{ ConfidentialClientApplication, LogLevel }, auth] = await Promise.all([import('@azure/msal-node'), credential ?? activeMsalCredential(services, integration)]);
+export async function createMsalClient(
+    services: Services,
+    integration: IntegrationRecord,
+    cachePlugin?: ICachePlugin,
+    credential?: MsalClientCredential,
+): Promise<ConfidentialClientApplication> {
+    const [{ ConfidentialClientApplication, LogLevel }, auth] = await Promise.all([
+        import('@azure/msal-node'),
+        credential ?? activeMsalCredential(services, integration),
+    ]);
     const { authorityHost } = cloudEndpoints(integration.cloud, services.config.m365);
     return new ConfidentialClientApplication({
         auth: {
@@ -26,7 +34,9 @@ export async function createMsalClient(services: Services, integration: Integrat
             knownAuthorities: [new URL(authorityHost).host],
         },
         cache: cachePlugin ? { cachePlugin } : undefined,
-        system: { loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined } },
+        system: {
+            loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined },
+        },
     });
 }
 
@@ -38,5 +48,7 @@ function activeMsalCredential(services: Services, integration: IntegrationRecord
 
 export function graphScopes(integration: IntegrationRecord): string[] {
     // offline_access/openid/profile are added by MSAL itself; asking for them again is harmless but noisy.
-    return integration.scopes.filter((s) => !['offline_access', 'openid', 'profile'].includes(s)).map((s) => (s.includes('/') ? s : `${cloudEndpoints(integration.cloud, {}).graphResource}/${s}`));
+    return integration.scopes
+        .filter((s) => !['offline_access', 'openid', 'profile'].includes(s))
+        .map((s) => (s.includes('/') ? s : `${cloudEndpoints(integration.cloud, {}).graphResource}/${s}`));
 }

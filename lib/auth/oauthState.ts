@@ -43,10 +43,20 @@ function rowKeyOf(value: string): string {
     return createHash('sha256').update(value).digest('hex');
 }
 
-export async function createConnectTicket(table: TableClient, request: ConnectRequest, now = Date.now()): Promise<{ ticket: string; expiresAt: string }> {
+export async function createConnectTicket(
+    table: TableClient,
+    request: ConnectRequest,
+    now = Date.now(),
+): Promise<{ ticket: string; expiresAt: string }> {
     const ticket = randomToken();
     const expiresAt = new Date(now + TICKET_TTL_MS).toISOString();
-    await table.createEntity({ partitionKey: TICKET, rowKey: rowKeyOf(ticket), document: JSON.stringify(request), expiresAt, consumed: false });
+    await table.createEntity({
+        partitionKey: TICKET,
+        rowKey: rowKeyOf(ticket),
+        document: JSON.stringify(request),
+        expiresAt,
+        consumed: false,
+    });
     return { ticket, expiresAt };
 }
 
@@ -54,19 +64,37 @@ export async function createConnectTicket(table: TableClient, request: ConnectRe
 export async function exchangeTicketForState(
     table: TableClient,
     ticket: string | null,
-    now = Date.now()
-): Promise<{ ok: true; state: string; codeChallenge: string; nonce: string; request: ConnectRequest } | { ok: false; problem: StateProblem }> {
+    now = Date.now(),
+): Promise<
+    | { ok: true; state: string; codeChallenge: string; nonce: string; request: ConnectRequest }
+    | { ok: false; problem: StateProblem }
+> {
     const consumed = await consume(table, TICKET, ticket, now);
     if (!consumed.ok) return consumed;
     const request = JSON.parse(consumed.document) as ConnectRequest;
     const state = randomToken();
-    const record: AuthorizationState = { ...request, codeVerifier: randomToken(), nonce: randomToken(16), expiresAt: new Date(now + STATE_TTL_MS).toISOString() };
-    await table.createEntity({ partitionKey: STATE, rowKey: rowKeyOf(state), document: JSON.stringify(record), expiresAt: record.expiresAt, consumed: false });
+    const record: AuthorizationState = {
+        ...request,
+        codeVerifier: randomToken(),
+        nonce: randomToken(16),
+        expiresAt: new Date(now + STATE_TTL_MS).toISOString(),
+    };
+    await table.createEntity({
+        partitionKey: STATE,
+        rowKey: rowKeyOf(state),
+        document: JSON.stringify(record),
+        expiresAt: record.expiresAt,
+        consumed: false,
+    });
     return { ok: true, state, codeChallenge: pkceChallenge(record.codeVerifier), nonce: record.nonce, request };
 }
 
 /** Consumes the state exactly once: a replay, an expired or an unknown state is refused. */
-export async function consumeState(table: TableClient, state: string | null, now = Date.now()): Promise<{ ok: true; record: AuthorizationState } | { ok: false; problem: StateProblem }> {
+export async function consumeState(
+    table: TableClient,
+    state: string | null,
+    now = Date.now(),
+): Promise<{ ok: true; record: AuthorizationState } | { ok: false; problem: StateProblem }> {
     const consumed = await consume(table, STATE, state, now);
     return consumed.ok ? { ok: true, record: JSON.parse(consumed.document) as AuthorizationState } : consumed;
 }
@@ -81,7 +109,12 @@ interface Row {
  * Marks a row consumed with an ETag-conditional write: of two concurrent callbacks with the same
  * state, exactly one wins. The row stays (as consumed) so a replay is told apart from a forgery.
  */
-async function consume(table: TableClient, partition: string, value: string | null, now: number): Promise<{ ok: true; document: string } | { ok: false; problem: StateProblem }> {
+async function consume(
+    table: TableClient,
+    partition: string,
+    value: string | null,
+    now: number,
+): Promise<{ ok: true; document: string } | { ok: false; problem: StateProblem }> {
     if (!value || value.length > 200) return { ok: false, problem: value ? 'state_unknown' : 'state_missing' };
     const rowKey = rowKeyOf(value);
     let row: Row & { etag: string };
@@ -106,7 +139,9 @@ async function consume(table: TableClient, partition: string, value: string | nu
 export async function purgeExpiredStates(table: TableClient, now = Date.now()): Promise<number> {
     let removed = 0;
     const cutoff = new Date(now - STATE_TTL_MS).toISOString();
-    for await (const row of table.listEntities<Row>({ queryOptions: { filter: `expiresAt lt '${cutoff}'`, select: ['PartitionKey', 'RowKey'] } })) {
+    for await (const row of table.listEntities<Row>({
+        queryOptions: { filter: `expiresAt lt '${cutoff}'`, select: ['PartitionKey', 'RowKey'] },
+    })) {
         await table.deleteEntity(row.partitionKey!, row.rowKey!).catch(() => undefined);
         removed++;
     }

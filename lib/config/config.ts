@@ -29,7 +29,8 @@ export function loadConfig(env: Env = process.env): Config {
     const errors: SettingError[] = [];
     const read = <N extends SettingName>(name: N): SettingValue<N> | undefined => {
         const s = settings[name];
-        const raw = env[name] !== undefined && env[name] !== '' ? env[name] : s.default === 'required' ? undefined : s.default;
+        const raw =
+            env[name] !== undefined && env[name] !== '' ? env[name] : s.default === 'required' ? undefined : s.default;
         if (raw === undefined) {
             if (s.default === 'required') errors.push(new SettingError(name, s.description, undefined));
             return undefined;
@@ -72,7 +73,7 @@ export function loadConfig(env: Env = process.env): Config {
 
 function readStorage(
     read: <N extends SettingName>(name: N) => SettingValue<N> | undefined,
-    errors: SettingError[]
+    errors: SettingError[],
 ): StorageConfig | undefined {
     const connectionString = read('SyncStorage');
     if (connectionString) return { kind: 'connectionString', connectionString };
@@ -80,14 +81,20 @@ function readStorage(
     const queueServiceUri = read('SyncStorage__queueServiceUri');
     const tableServiceUri = read('SyncStorage__tableServiceUri');
     if (blobServiceUri && queueServiceUri && tableServiceUri) {
-        return { kind: 'identity', blobServiceUri, queueServiceUri, tableServiceUri, clientId: read('SyncStorage__clientId') };
+        return {
+            kind: 'identity',
+            blobServiceUri,
+            queueServiceUri,
+            tableServiceUri,
+            clientId: read('SyncStorage__clientId'),
+        };
     }
     errors.push(
         new SettingError(
             'SyncStorage',
             'a storage connection string, or all of SyncStorage__blobServiceUri, SyncStorage__queueServiceUri and SyncStorage__tableServiceUri',
-            undefined
-        )
+            undefined,
+        ),
     );
     return undefined;
 }

@@ -5,11 +5,15 @@
  */
 
 export class SettingError extends Error {
-    constructor(readonly setting: string, readonly expected: string, readonly received: string | undefined) {
+    constructor(
+        readonly setting: string,
+        readonly expected: string,
+        readonly received: string | undefined,
+    ) {
         super(
             received === undefined
                 ? `Missing app setting ${setting}: expected ${expected}.`
-                : `Invalid app setting ${setting}=${JSON.stringify(redactIfLong(received))}: expected ${expected}.`
+                : `Invalid app setting ${setting}=${JSON.stringify(redactIfLong(received))}: expected ${expected}.`,
         );
         this.name = 'SettingError';
     }

@@ -12,7 +12,12 @@ ${help ? `<p class="help" id="h-${name}">${help}</p>` : ''}
 }
 
 function text(name: string, label: string, help: string, extra = ''): string {
-    return field(name, label, `<input type="text" id="f-${name}" name="${name}" aria-describedby="h-${name} e-${name}" autocomplete="off" spellcheck="false"${extra}>`, help);
+    return field(
+        name,
+        label,
+        `<input type="text" id="f-${name}" name="${name}" aria-describedby="h-${name} e-${name}" autocomplete="off" spellcheck="false"${extra}>`,
+        help,
+    );
 }
 
 const setup = `<section id="setup" aria-labelledby="setup-h">
@@ -21,11 +26,11 @@ const setup = `<section id="setup" aria-labelledby="setup-h">
 <form id="integration-form" novalidate>
 <div class="grid">
 ${text('tenantId', 'Directory (tenant) ID', 'A GUID, or a verified domain such as contoso.onmicrosoft.com.', ' required')}
-${text('clientId', 'Application (client) ID', 'A GUID from the app registration\'s Overview page.', ' required')}
+${text('clientId', 'Application (client) ID', "A GUID from the app registration's Overview page.", ' required')}
 ${field('clientSecret', 'Client secret value', '<input type="password" id="f-clientSecret" name="clientSecret" aria-describedby="h-clientSecret e-clientSecret" autocomplete="new-password">', 'The Value column (shown once), not the Secret ID. Leave empty to keep the stored secret.')}
 ${field('clientSecretExpiresOn', 'Secret expires on', '<input type="date" id="f-clientSecretExpiresOn" name="clientSecretExpiresOn" aria-describedby="h-clientSecretExpiresOn e-clientSecretExpiresOn">', 'The Expires column; you will be warned before it expires.')}
 ${field('cloud', 'Cloud', '<select id="f-cloud" name="cloud" aria-describedby="h-cloud e-cloud"><option value="global">Global (login.microsoftonline.com)</option><option value="usgov">US Government</option><option value="china">China (21Vianet)</option></select>', 'Where the tenant lives.')}
-${text('redirectUri', 'Redirect URI', 'Defaults to this service\'s URL + /oauth2/sharepoint/callback. HTTPS, exact, no trailing slash.')}
+${text('redirectUri', 'Redirect URI', "Defaults to this service's URL + /oauth2/sharepoint/callback. HTTPS, exact, no trailing slash.")}
 </div>
 <p class="error" id="e-form" data-error-for="(body)" role="alert"></p>
 <div class="actions"><button type="submit" id="save-integration">Save settings</button><span id="integration-result" role="status" aria-live="polite"></span></div>
@@ -57,7 +62,7 @@ const runs = `<section id="runs" aria-labelledby="runs-h">
 <div class="filters">
 ${field('runDrive', 'Drive', '<select id="f-runDrive" aria-describedby="h-runDrive"></select>', 'Whose run history to show.')}
 ${field('outcomeStatus', 'Outcome', '<select id="f-outcomeStatus"><option value="">All outcomes</option><option value="failed">Failed</option><option value="skipped">Skipped</option><option value="conflict">Conflict</option><option value="held">Held</option><option value="retrying">Retrying</option><option value="queued">Queued</option><option value="ok">OK</option></select>')}
-${field('whyPath', 'Why didn\'t this file sync?', '<input type="search" id="f-whyPath" placeholder="Part of a path or file name" aria-describedby="h-whyPath">', 'Searches the outcomes of the recent runs.')}
+${field('whyPath', "Why didn't this file sync?", '<input type="search" id="f-whyPath" placeholder="Part of a path or file name" aria-describedby="h-whyPath">', 'Searches the outcomes of the recent runs.')}
 </div>
 <div class="actions"><button type="button" class="secondary" id="refresh-runs">Refresh runs</button><span id="runs-status" role="status" aria-live="polite"></span></div>
 <div id="why-result" aria-live="polite"></div>

@@ -17,9 +17,27 @@ export function addCredentialInput(now: () => number = Date.now) {
             })
             .superRefine((v, ctx) => {
                 const expiry = Date.parse(v.expiresOn);
-                if (expiry <= now()) ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'This secret has already expired.', params: { code: 'secret_expired' } });
-                else if (expiry - now() > MAX_SECRET_LIFETIME_MS) ctx.addIssue({ code: 'custom', path: ['expiresOn'], message: 'Entra client secrets last at most 24 months; check the expiry date.', params: { code: 'secret_expiry_too_far' } });
-                if (isGuid(v.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'This is a GUID: probably the Secret ID. Paste the secret\'s Value instead.', params: { code: 'secret_id_not_value' } });
+                if (expiry <= now())
+                    ctx.addIssue({
+                        code: 'custom',
+                        path: ['expiresOn'],
+                        message: 'This secret has already expired.',
+                        params: { code: 'secret_expired' },
+                    });
+                else if (expiry - now() > MAX_SECRET_LIFETIME_MS)
+                    ctx.addIssue({
+                        code: 'custom',
+                        path: ['expiresOn'],
+                        message: 'Entra client secrets last at most 24 months; check the expiry date.',
+                        params: { code: 'secret_expiry_too_far' },
+                    });
+                if (isGuid(v.value))
+                    ctx.addIssue({
+                        code: 'custom',
+                        path: ['value'],
+                        message: "This is a GUID: probably the Secret ID. Paste the secret's Value instead.",
+                        params: { code: 'secret_id_not_value' },
+                    });
             }),
         z.strictObject({
             kind: z.literal('certificate'),
@@ -29,7 +47,13 @@ export function addCredentialInput(now: () => number = Date.now) {
         }),
         z.strictObject({
             kind: z.literal('federated'),
-            managedIdentityClientId: z.string().refine(isGuid, { message: 'The managed identity\'s client id is a GUID.', params: { code: 'client_id_format' } }).optional(),
+            managedIdentityClientId: z
+                .string()
+                .refine(isGuid, {
+                    message: "The managed identity's client id is a GUID.",
+                    params: { code: 'client_id_format' },
+                })
+                .optional(),
             displayName,
         }),
     ]);

@@ -16,7 +16,13 @@ export function credentialSecretName(integrationId: string, credentialId: string
 
 type Meta = Pick<SecretCredential, 'id' | 'createdAt' | 'createdBy' | 'displayName' | 'verifiedAt'>;
 
-export async function storeSecretCredential(vault: SecretClient, integration: IntegrationRecord, meta: Meta, value: string, requestedExpiry: Date): Promise<SecretCredential> {
+export async function storeSecretCredential(
+    vault: SecretClient,
+    integration: IntegrationRecord,
+    meta: Meta,
+    value: string,
+    requestedExpiry: Date,
+): Promise<SecretCredential> {
     // Key Vault keeps whole seconds; record exactly what it keeps.
     const expiresOn = new Date(Math.floor(requestedExpiry.getTime() / 1000) * 1000);
     const secretName = credentialSecretName(integration.id, meta.id);
@@ -24,19 +30,45 @@ export async function storeSecretCredential(vault: SecretClient, integration: In
     const stored = await vault.setSecret(secretName, value, {
         expiresOn,
         contentType: 'text/plain',
-        tags: { integrationId: integration.id, clientId: integration.clientId, kind: 'client-secret', credentialId: meta.id, fingerprint },
+        tags: {
+            integrationId: integration.id,
+            clientId: integration.clientId,
+            kind: 'client-secret',
+            credentialId: meta.id,
+            fingerprint,
+        },
     });
-    return { ...meta, kind: 'client_secret', state: 'pending', secretName, version: stored.properties.version!, expiresOn: expiresOn.toISOString(), fingerprint, hint: value.slice(0, 3) };
+    return {
+        ...meta,
+        kind: 'client_secret',
+        state: 'pending',
+        secretName,
+        version: stored.properties.version!,
+        expiresOn: expiresOn.toISOString(),
+        fingerprint,
+        hint: value.slice(0, 3),
+    };
 }
 
 /** The PEM bundle, with the certificate's notAfter as the secret's expiry (what the expiry timer reads). */
-export async function storeCertificateCredential(vault: SecretClient, integration: IntegrationRecord, meta: Meta, cert: ParsedCertificate): Promise<CertificateCredential> {
+export async function storeCertificateCredential(
+    vault: SecretClient,
+    integration: IntegrationRecord,
+    meta: Meta,
+    cert: ParsedCertificate,
+): Promise<CertificateCredential> {
     const secretName = credentialSecretName(integration.id, meta.id);
     const stored = await vault.setSecret(secretName, pemBundle(cert), {
         expiresOn: cert.notAfter,
         notBefore: cert.notBefore,
         contentType: 'application/x-pem-file',
-        tags: { integrationId: integration.id, clientId: integration.clientId, kind: 'certificate', credentialId: meta.id, thumbprintSha256: cert.thumbprintSha256 },
+        tags: {
+            integrationId: integration.id,
+            clientId: integration.clientId,
+            kind: 'certificate',
+            credentialId: meta.id,
+            thumbprintSha256: cert.thumbprintSha256,
+        },
     });
     return {
         ...meta,
@@ -57,7 +89,11 @@ export async function storeCertificateCredential(vault: SecretClient, integratio
  * (recoverable during the vault's retention). The initial secret's name is reused by later PUTs,
  * so only its version is disabled.
  */
-export async function removeFromVault(vault: SecretClient, credential: StoredCredential, ownSecret: boolean): Promise<void> {
+export async function removeFromVault(
+    vault: SecretClient,
+    credential: StoredCredential,
+    ownSecret: boolean,
+): Promise<void> {
     try {
         if (ownSecret) await vault.beginDeleteSecret(credential.secretName);
         else await vault.updateSecretProperties(credential.secretName, credential.version, { enabled: false });

@@ -9,7 +9,11 @@ import { checkCredentialExpiry } from './expiryAlerts';
  * What the daily timer does, with `now` injectable (tests move time). Retirement runs first, so a
  * credential retired today raises no expiry alert; each step runs even if an earlier one failed.
  */
-export async function runDailyCredentialChecks(services: Services, now: Date, log?: Logger): Promise<{ retired: string[]; alertsRaised: number; deliveriesRetried: number; alertsPurged: number }> {
+export async function runDailyCredentialChecks(
+    services: Services,
+    now: Date,
+    log?: Logger,
+): Promise<{ retired: string[]; alertsRaised: number; deliveriesRetried: number; alertsPurged: number }> {
     const errors: string[] = [];
     const step = async <T>(name: string, run: () => Promise<T>, fallback: T): Promise<T> => {
         try {
@@ -21,10 +25,21 @@ export async function runDailyCredentialChecks(services: Services, now: Date, lo
         }
     };
     const retired = await step('retire', () => retireDueCredentials(services, now), [] as string[]);
-    const expiry = await step('expiry', () => checkCredentialExpiry(services, now, log), { raised: [] as string[], current: [] as string[] });
-    const deliveries = await step('deliveries', () => retryAlertDeliveries(services, { log }), { attempted: 0, delivered: 0 });
+    const expiry = await step('expiry', () => checkCredentialExpiry(services, now, log), {
+        raised: [] as string[],
+        current: [] as string[],
+    });
+    const deliveries = await step('deliveries', () => retryAlertDeliveries(services, { log }), {
+        attempted: 0,
+        delivered: 0,
+    });
     const purged = await step('purge', () => purgeResolvedAlerts(services, now), 0);
     // Failing the invocation makes the host record it (and the admin see it) after every step had its chance.
     if (errors.length > 0) throw new Error(`Daily credential checks failed: ${errors.join(', ')}`);
-    return { retired, alertsRaised: expiry.raised.length, deliveriesRetried: deliveries.attempted, alertsPurged: purged };
+    return {
+        retired,
+        alertsRaised: expiry.raised.length,
+        deliveriesRetried: deliveries.attempted,
+        alertsPurged: purged,
+    };
 }

@@ -16,13 +16,22 @@ export interface FederatedSetup {
  * Reads the issuer and subject from the managed identity's own token, so the hint names the exact
  * values to register instead of describing where to find them.
  */
-export async function federatedSetup(services: Services, integration: IntegrationRecord, managedIdentityClientId?: string): Promise<FederatedSetup> {
+export async function federatedSetup(
+    services: Services,
+    integration: IntegrationRecord,
+    managedIdentityClientId?: string,
+): Promise<FederatedSetup> {
     const audience = federatedAudience(integration.cloud);
     try {
-        const claims = assertionClaims(await federatedTokenSource(services)(audience, managedIdentityFor(services, managedIdentityClientId)));
+        const claims = assertionClaims(
+            await federatedTokenSource(services)(audience, managedIdentityFor(services, managedIdentityClientId)),
+        );
         return { issuer: claims.iss, subject: claims.sub, audience };
     } catch (e) {
-        return { audience, problem: `The managed identity${managedIdentityClientId ? ` ${managedIdentityClientId}` : ''} gave no token: ${(e as Error).message.slice(0, 200)}` };
+        return {
+            audience,
+            problem: `The managed identity${managedIdentityClientId ? ` ${managedIdentityClientId}` : ''} gave no token: ${(e as Error).message.slice(0, 200)}`,
+        };
     }
 }
 

@@ -38,7 +38,9 @@ async function managedIdentityTokens(audience: string, managedIdentityClientId?:
     let credential = credentials.get(key);
     if (!credential) {
         credential = import('@azure/identity').then(({ ManagedIdentityCredential }) =>
-            managedIdentityClientId ? new ManagedIdentityCredential({ clientId: managedIdentityClientId }) : new ManagedIdentityCredential()
+            managedIdentityClientId
+                ? new ManagedIdentityCredential({ clientId: managedIdentityClientId })
+                : new ManagedIdentityCredential(),
         );
         credentials.set(key, credential);
     }
@@ -51,7 +53,11 @@ async function managedIdentityTokens(audience: string, managedIdentityClientId?:
 /** The claims Entra matches against the federated identity credential (shown in the status hint). */
 export function assertionClaims(jwt: string): { iss?: string; sub?: string; aud?: string } {
     try {
-        const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: string; sub?: string; aud?: string | string[] };
+        const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+            iss?: string;
+            sub?: string;
+            aud?: string | string[];
+        };
         return { iss: claims.iss, sub: claims.sub, aud: Array.isArray(claims.aud) ? claims.aud[0] : claims.aud };
     } catch {
         return {};

@@ -13,12 +13,18 @@ export type MsalClientCredential =
     | { clientAssertion: () => Promise<string> };
 
 /** The MSAL credential for a stored credential reference: the value comes from Key Vault (cached by version). */
-export async function msalCredential(services: Services, integration: IntegrationRecord, credential: CredentialReference): Promise<MsalClientCredential> {
+export async function msalCredential(
+    services: Services,
+    integration: IntegrationRecord,
+    credential: CredentialReference,
+): Promise<MsalClientCredential> {
     switch (credential.kind) {
         case 'client_secret':
             return { clientSecret: await cachedValue(services.secrets, credential.secretName, credential.version) };
         case 'certificate': {
-            const { privateKeyPem } = splitPemBundle(await cachedValue(services.secrets, credential.secretName, credential.version));
+            const { privateKeyPem } = splitPemBundle(
+                await cachedValue(services.secrets, credential.secretName, credential.version),
+            );
             return { clientCertificate: { thumbprintSha256: credential.thumbprintSha256, privateKey: privateKeyPem } };
         }
         case 'federated':
@@ -27,7 +33,11 @@ export async function msalCredential(services: Services, integration: Integratio
 }
 
 /** MSAL calls the callback whenever it needs an assertion, so the token is always current. */
-export function federatedAssertion(services: Services, integration: IntegrationRecord, managedIdentityClientId?: string): MsalClientCredential {
+export function federatedAssertion(
+    services: Services,
+    integration: IntegrationRecord,
+    managedIdentityClientId?: string,
+): MsalClientCredential {
     const source = federatedTokenSource(services);
     const audience = federatedAudience(integration.cloud);
     const identity = managedIdentityFor(services, managedIdentityClientId);

@@ -9,7 +9,12 @@ export const DEFAULT_GRACE_DAYS = 7;
 const DAY = 86_400_000;
 
 /** Makes `id` the credential token requests use; the previous one retires after the grace period. */
-export function promote(record: IntegrationRecord, id: string, graceDays: number, now: Date): { previous?: CredentialReference } {
+export function promote(
+    record: IntegrationRecord,
+    id: string,
+    graceDays: number,
+    now: Date,
+): { previous?: CredentialReference } {
     const previous = activeCredential(record);
     if (previous?.id === id) return {};
     const retireAfter = new Date(now.getTime() + graceDays * DAY).toISOString();
@@ -21,7 +26,7 @@ export function promote(record: IntegrationRecord, id: string, graceDays: number
         return { previous };
     }
     record.credentials = (record.credentials ?? []).map((c) =>
-        c.id === id ? { ...c, state: 'active', promotedAt: now.toISOString(), retireAfter: undefined } : c
+        c.id === id ? { ...c, state: 'active', promotedAt: now.toISOString(), retireAfter: undefined } : c,
     );
     record.activeCredentialId = id;
     return { previous };
@@ -41,7 +46,9 @@ function markRetiring(record: IntegrationRecord, previous: CredentialReference |
         if (record.clientSecret) record.clientSecret = { ...record.clientSecret, retireAfter };
         return;
     }
-    record.credentials = (record.credentials ?? []).map((c) => (c.id === previous.id ? { ...c, state: 'retiring', retireAfter } : c));
+    record.credentials = (record.credentials ?? []).map((c) =>
+        c.id === previous.id ? { ...c, state: 'retiring', retireAfter } : c,
+    );
 }
 
 /** Marks a credential retired in the record (the initial secret is dropped from it). */
@@ -50,5 +57,7 @@ export function markRetired(record: IntegrationRecord, id: string, now: Date): v
         record.clientSecret = undefined;
         return;
     }
-    record.credentials = (record.credentials ?? []).map((c) => (c.id === id ? { ...c, state: 'retired', retiredAt: now.toISOString(), retireAfter: undefined } : c));
+    record.credentials = (record.credentials ?? []).map((c) =>
+        c.id === id ? { ...c, state: 'retired', retiredAt: now.toISOString(), retireAfter: undefined } : c,
+    );
 }

@@ -23,11 +23,15 @@ export async function checkReadiness(config: Config, timeoutMs = 5_000): Promise
         table: async () => (await storage).tables.listTables().byPage({ maxPageSize: 1 }).next(),
         queue: async () => (await storage).queue.listQueues().byPage({ maxPageSize: 1 }).next(),
         blob: async () => (await storage).blob.listContainers().byPage({ maxPageSize: 1 }).next(),
-        keyVault: async () => (await createSecretClient(config)).listPropertiesOfSecrets().byPage({ maxPageSize: 1 }).next(),
+        keyVault: async () =>
+            (await createSecretClient(config)).listPropertiesOfSecrets().byPage({ maxPageSize: 1 }).next(),
     };
     const names = Object.keys(probes) as DependencyName[];
     const results = await Promise.all(names.map((n) => probe(probes[n], timeoutMs)));
-    const dependencies = Object.fromEntries(names.map((n, i) => [n, results[i]])) as Record<DependencyName, DependencyStatus>;
+    const dependencies = Object.fromEntries(names.map((n, i) => [n, results[i]])) as Record<
+        DependencyName,
+        DependencyStatus
+    >;
     return { status: results.every((r) => r.status === 'ok') ? 'ok' : 'degraded', dependencies };
 }
 

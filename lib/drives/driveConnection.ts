@@ -18,19 +18,29 @@ export async function bindSignedInAccount(
     services: Services,
     integration: IntegrationRecord,
     request: AuthorizationState,
-    result: AuthenticationResult
+    result: AuthenticationResult,
 ): Promise<{ ok: true; status: DriveStatus } | { ok: false; status: DriveStatus; failure: SignInFailure }> {
     if (!request.driveId) return { ok: true, status: 'connected' };
     const table = await services.tables.get('drives');
     const { drive, etag } = await requireDrive(table, integration.id, request.driveId);
     const client = await createGraphClient(services, integration, async () => result.accessToken);
-    const account = { homeAccountId: result.account!.homeAccountId, username: result.account!.username, displayName: result.account!.name };
+    const account = {
+        homeAccountId: result.account!.homeAccountId,
+        username: result.account!.username,
+        displayName: result.account!.name,
+    };
     const now = new Date().toISOString();
     let next: DriveRecord;
     try {
         if (drive.kind === 'onedrive') {
             const own = await getMyDrive(client);
-            next = { ...drive, account, graph: { driveId: own.id, driveType: own.driveType, webUrl: own.webUrl, name: own.name }, status: 'connected', statusCause: undefined };
+            next = {
+                ...drive,
+                account,
+                graph: { driveId: own.id, driveType: own.driveType, webUrl: own.webUrl, name: own.name },
+                status: 'connected',
+                statusCause: undefined,
+            };
         } else if (drive.graph) {
             await getDriveById(client, drive.graph.driveId);
             next = { ...drive, account, status: 'connected', statusCause: undefined };
@@ -47,6 +57,9 @@ export async function bindSignedInAccount(
     }
     await saveDrive(table, { ...next, updatedAt: now }, etag);
     // Best effort: a drive without notifications still syncs on its schedule (its record says why).
-    if (next.status === 'connected') await (await import('../notifications/ensureSubscription')).ensureSubscriptionSafely(services, integration, next);
+    if (next.status === 'connected')
+        await (
+            await import('../notifications/ensureSubscription')
+        ).ensureSubscriptionSafely(services, integration, next);
     return { ok: true, status: next.status };
 }

@@ -19,7 +19,11 @@ export function accessLostCause(failure: GraphFailure, username: string): DriveS
  * Checks a drive for real: a silent token for its account, then one cheap Graph read of the drive.
  * Returns the drive with its status and cause updated (the caller saves it).
  */
-export async function checkDriveHealth(services: Services, integration: IntegrationRecord, drive: DriveRecord): Promise<DriveRecord> {
+export async function checkDriveHealth(
+    services: Services,
+    integration: IntegrationRecord,
+    drive: DriveRecord,
+): Promise<DriveRecord> {
     if (!drive.account || !drive.graph) return drive;
     const at = new Date().toISOString();
     let token: string;
@@ -37,7 +41,8 @@ export async function checkDriveHealth(services: Services, integration: Integrat
         return { ...drive, status: 'connected', statusCause: undefined };
     } catch (e) {
         const failure = graphFailure(e);
-        if (failure && [403, 404].includes(failure.statusCode)) return { ...drive, status: 'access_lost', statusCause: accessLostCause(failure, drive.account.username) };
+        if (failure && [403, 404].includes(failure.statusCode))
+            return { ...drive, status: 'access_lost', statusCause: accessLostCause(failure, drive.account.username) };
         throw e;
     }
 }

@@ -9,7 +9,11 @@ interface Row {
     document: string;
 }
 
-export async function getDrive(table: TableClient, integrationId: string, id: string): Promise<{ drive: DriveRecord; etag: string } | undefined> {
+export async function getDrive(
+    table: TableClient,
+    integrationId: string,
+    id: string,
+): Promise<{ drive: DriveRecord; etag: string } | undefined> {
     try {
         const row = await table.getEntity<Row>(integrationId, id);
         return { drive: JSON.parse(row.document) as DriveRecord, etag: row.etag };
@@ -19,15 +23,27 @@ export async function getDrive(table: TableClient, integrationId: string, id: st
     }
 }
 
-export async function requireDrive(table: TableClient, integrationId: string, id: string): Promise<{ drive: DriveRecord; etag: string }> {
+export async function requireDrive(
+    table: TableClient,
+    integrationId: string,
+    id: string,
+): Promise<{ drive: DriveRecord; etag: string }> {
     const found = await getDrive(table, integrationId, id);
-    if (!found) throw new ApiError(404, 'drive_not_found', `No external drive has the id ${id}.`, 'List drives with GET /api/drives.');
+    if (!found)
+        throw new ApiError(
+            404,
+            'drive_not_found',
+            `No external drive has the id ${id}.`,
+            'List drives with GET /api/drives.',
+        );
     return found;
 }
 
 export async function listDrives(table: TableClient, integrationId: string): Promise<DriveRecord[]> {
     const drives: DriveRecord[] = [];
-    for await (const row of table.listEntities<Row>({ queryOptions: { filter: `PartitionKey eq '${integrationId.replace(/'/g, "''")}'` } })) {
+    for await (const row of table.listEntities<Row>({
+        queryOptions: { filter: `PartitionKey eq '${integrationId.replace(/'/g, "''")}'` },
+    })) {
         drives.push(JSON.parse(row.document) as DriveRecord);
     }
     return drives.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
@@ -41,7 +57,12 @@ export async function saveDrive(table: TableClient, drive: DriveRecord, etag?: s
         else await table.createEntity(row);
     } catch (e) {
         if ((e as { statusCode?: number }).statusCode === 412) {
-            throw new ApiError(409, 'drive_changed', 'The drive was changed by another request.', 'Read the drive again and retry.');
+            throw new ApiError(
+                409,
+                'drive_changed',
+                'The drive was changed by another request.',
+                'Read the drive again and retry.',
+            );
         }
         throw e;
     }
@@ -55,5 +76,8 @@ export async function deleteDriveRecord(table: TableClient, integrationId: strin
 
 /** Unconditional write (create or replace), for bulk status changes where the last writer should win. */
 export async function upsertDrive(table: TableClient, drive: DriveRecord): Promise<void> {
-    await table.upsertEntity<Row>({ partitionKey: drive.integrationId, rowKey: drive.id, document: JSON.stringify(drive) }, 'Replace');
+    await table.upsertEntity<Row>(
+        { partitionKey: drive.integrationId, rowKey: drive.id, document: JSON.stringify(drive) },
+        'Replace',
+    );
 }

@@ -14,7 +14,11 @@ export const addDriveInput = z
         conflictPolicy: z.enum(CONFLICT_POLICIES).optional(),
         syncIntervalMinutes: z.int().min(5).max(1440).optional(),
     })
-    .refine((d) => d.scope !== 'personal' || d.platformUserId !== undefined, { path: ['platformUserId'], message: 'A personal drive needs the platform user it belongs to.', params: { code: 'platform_user_required' } });
+    .refine((d) => d.scope !== 'personal' || d.platformUserId !== undefined, {
+        path: ['platformUserId'],
+        message: 'A personal drive needs the platform user it belongs to.',
+        params: { code: 'platform_user_required' },
+    });
 
 export const updateDriveInput = z
     .strictObject({
@@ -24,8 +28,15 @@ export const updateDriveInput = z
         conflictPolicy: z.enum(CONFLICT_POLICIES).optional(),
         syncIntervalMinutes: z.int().min(5).max(1440).optional(),
     })
-    .refine((d) => Object.keys(d).length > 0, { message: 'Send at least one field to change.', params: { code: 'empty_patch' } })
-    .refine((d) => d.siteId === undefined || d.graphDriveId !== undefined, { path: ['graphDriveId'], message: 'Choose the library (graphDriveId) within the site.', params: { code: 'library_required' } });
+    .refine((d) => Object.keys(d).length > 0, {
+        message: 'Send at least one field to change.',
+        params: { code: 'empty_patch' },
+    })
+    .refine((d) => d.siteId === undefined || d.graphDriveId !== undefined, {
+        path: ['graphDriveId'],
+        message: 'Choose the library (graphDriveId) within the site.',
+        params: { code: 'library_required' },
+    });
 
 export const reconnectInput = z.strictObject({ returnUrl: returnUrl.optional() });
 

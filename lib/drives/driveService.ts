@@ -21,11 +21,19 @@ export interface ConnectLink {
 }
 
 /** Adds a drive in `pending_connection` and returns the single-use link that connects it. */
-export async function addDrive(services: Services, input: AddDriveInput): Promise<{ drive: DriveRecord } & ConnectLink> {
+export async function addDrive(
+    services: Services,
+    input: AddDriveInput,
+): Promise<{ drive: DriveRecord } & ConnectLink> {
     const integration = await requireIntegration(services);
     const { properties } = await readProperties(await services.tables.get('properties'));
     if (input.scope === 'personal' && !properties.AllowPersonalConnections) {
-        throw new ApiError(403, 'personal_connections_disabled', 'Personal connections are turned off.', 'Set AllowPersonalConnections to true with PATCH /api/manage/properties.');
+        throw new ApiError(
+            403,
+            'personal_connections_disabled',
+            'Personal connections are turned off.',
+            'Set AllowPersonalConnections to true with PATCH /api/manage/properties.',
+        );
     }
     const now = new Date().toISOString();
     const drive: DriveRecord = {
@@ -36,7 +44,10 @@ export async function addDrive(services: Services, input: AddDriveInput): Promis
         scope: input.scope,
         ...(input.platformUserId ? { platformUserId: input.platformUserId } : {}),
         status: 'pending_connection',
-        policies: { conflictPolicy: input.conflictPolicy ?? properties.DefaultConflictPolicy, ...(input.syncIntervalMinutes ? { syncIntervalMinutes: input.syncIntervalMinutes } : {}) },
+        policies: {
+            conflictPolicy: input.conflictPolicy ?? properties.DefaultConflictPolicy,
+            ...(input.syncIntervalMinutes ? { syncIntervalMinutes: input.syncIntervalMinutes } : {}),
+        },
         createdAt: now,
         updatedAt: now,
     };
@@ -51,11 +62,20 @@ export async function reconnectDrive(services: Services, driveId: string, return
     return connectLink(services, integration, drive, returnUrl);
 }
 
-async function connectLink(services: Services, integration: IntegrationRecord, drive: DriveRecord, returnUrl?: string): Promise<ConnectLink> {
+async function connectLink(
+    services: Services,
+    integration: IntegrationRecord,
+    drive: DriveRecord,
+    returnUrl?: string,
+): Promise<ConnectLink> {
     if (returnUrl !== undefined && !isAllowedReturnUrl(returnUrl, services.config.platformAllowedOrigins)) {
-        throw new ApiError(400, 'validation_failed', 'The return URL is not on an allowed platform origin.', 'Add the platform origin to PLATFORM_ALLOWED_ORIGINS, or use a return URL on it.', [
-            { field: 'returnUrl', code: 'return_url_not_allowed', message: 'Not on an allowed origin.' },
-        ]);
+        throw new ApiError(
+            400,
+            'validation_failed',
+            'The return URL is not on an allowed platform origin.',
+            'Add the platform origin to PLATFORM_ALLOWED_ORIGINS, or use a return URL on it.',
+            [{ field: 'returnUrl', code: 'return_url_not_allowed', message: 'Not on an allowed origin.' }],
+        );
     }
     const { ticket, expiresAt } = await createConnectTicket(await services.tables.get('oauthStates'), {
         integrationId: integration.id,
@@ -64,7 +84,10 @@ async function connectLink(services: Services, integration: IntegrationRecord, d
         ...(drive.platformUserId ? { platformUserId: drive.platformUserId } : {}),
         ...(returnUrl ? { returnUrl } : {}),
     });
-    return { connectUrl: `${services.config.publicBaseUrl}/oauth2/sharepoint/connect?ticket=${encodeURIComponent(ticket)}`, connectExpiresAt: expiresAt };
+    return {
+        connectUrl: `${services.config.publicBaseUrl}/oauth2/sharepoint/connect?ticket=${encodeURIComponent(ticket)}`,
+        connectExpiresAt: expiresAt,
+    };
 }
 
 export async function listAllDrives(services: Services): Promise<DriveRecord[]> {
@@ -78,7 +101,10 @@ export async function getDriveChecked(services: Services, driveId: string, refre
     const table = await services.tables.get('drives');
     const { drive, etag } = await requireDrive(table, integration.id, driveId);
     if (!refresh) return drive;
-    const checked = drive.auth === 'app' ? await checkAppDriveHealth(services, integration, drive) : await checkDriveHealth(services, integration, drive);
+    const checked =
+        drive.auth === 'app'
+            ? await checkAppDriveHealth(services, integration, drive)
+            : await checkDriveHealth(services, integration, drive);
     if (checked.status !== drive.status || JSON.stringify(checked.statusCause) !== JSON.stringify(drive.statusCause)) {
         await saveDrive(table, { ...checked, updatedAt: new Date().toISOString() }, etag);
     }
@@ -94,31 +120,76 @@ export async function updateDrive(services: Services, driveId: string, input: Up
     const next: DriveRecord = {
         ...drive,
         name: input.name ?? drive.name,
-        policies: { ...drive.policies, ...(input.conflictPolicy ? { conflictPolicy: input.conflictPolicy } : {}), ...(input.syncIntervalMinutes ? { syncIntervalMinutes: input.syncIntervalMinutes } : {}) },
+        policies: {
+            ...drive.policies,
+            ...(input.conflictPolicy ? { conflictPolicy: input.conflictPolicy } : {}),
+            ...(input.syncIntervalMinutes ? { syncIntervalMinutes: input.syncIntervalMinutes } : {}),
+        },
         updatedAt: new Date().toISOString(),
     };
-    if (input.graphDriveId) Object.assign(next, await selectLibrary(services, integration, drive, input.graphDriveId, input.siteId));
+    if (input.graphDriveId)
+        Object.assign(next, await selectLibrary(services, integration, drive, input.graphDriveId, input.siteId));
     await saveDrive(table, next, etag);
-    if (input.graphDriveId && next.status === 'connected') await (await import('../notifications/ensureSubscription')).ensureSubscriptionSafely(services, integration, next);
+    if (input.graphDriveId && next.status === 'connected')
+        await (
+            await import('../notifications/ensureSubscription')
+        ).ensureSubscriptionSafely(services, integration, next);
     return next;
 }
 
-async function selectLibrary(services: Services, integration: IntegrationRecord, drive: DriveRecord, graphDriveId: string, siteId?: string): Promise<Partial<DriveRecord>> {
-    if (drive.kind !== 'sharepoint') throw new ApiError(409, 'not_a_library_drive', 'Only SharePoint drives choose a library; a OneDrive is the account\'s own.', 'Add a SharePoint drive instead.');
-    if (!drive.account) throw new ApiError(409, 'drive_not_connected', 'Connect the drive before choosing its library.', 'Open the connect link returned when the drive was added, or POST /api/drives/{id}/reconnect.');
+async function selectLibrary(
+    services: Services,
+    integration: IntegrationRecord,
+    drive: DriveRecord,
+    graphDriveId: string,
+    siteId?: string,
+): Promise<Partial<DriveRecord>> {
+    if (drive.kind !== 'sharepoint')
+        throw new ApiError(
+            409,
+            'not_a_library_drive',
+            "Only SharePoint drives choose a library; a OneDrive is the account's own.",
+            'Add a SharePoint drive instead.',
+        );
+    if (!drive.account)
+        throw new ApiError(
+            409,
+            'drive_not_connected',
+            'Connect the drive before choosing its library.',
+            'Open the connect link returned when the drive was added, or POST /api/drives/{id}/reconnect.',
+        );
     const client = await graphClientForAccount(services, integration, drive.account.homeAccountId);
     try {
         const library = await getDriveById(client, graphDriveId);
         if (library.driveType !== 'documentLibrary') {
-            throw new ApiError(400, 'validation_failed', `That drive is a ${library.driveType} drive, not a document library.`, 'List the site\'s libraries with GET /api/manage/sites/{siteId}/drives.', [
-                { field: 'graphDriveId', code: 'not_a_document_library', message: 'Not a document library.' },
-            ]);
+            throw new ApiError(
+                400,
+                'validation_failed',
+                `That drive is a ${library.driveType} drive, not a document library.`,
+                "List the site's libraries with GET /api/manage/sites/{siteId}/drives.",
+                [{ field: 'graphDriveId', code: 'not_a_document_library', message: 'Not a document library.' }],
+            );
         }
-        return { graph: { siteId, driveId: library.id, driveType: library.driveType, webUrl: library.webUrl, name: library.name }, status: 'connected', statusCause: undefined };
+        return {
+            graph: {
+                siteId,
+                driveId: library.id,
+                driveType: library.driveType,
+                webUrl: library.webUrl,
+                name: library.name,
+            },
+            status: 'connected',
+            statusCause: undefined,
+        };
     } catch (e) {
         const failure = graphFailure(e);
         if (failure && [403, 404].includes(failure.statusCode)) {
-            throw new ApiError(403, 'library_not_accessible', `${drive.account.username} cannot read that library (Graph ${failure.statusCode} ${failure.code}).`, 'Unable to connect to SharePoint sites: give the connecting user at least read access to the site, or reconnect with another account.');
+            throw new ApiError(
+                403,
+                'library_not_accessible',
+                `${drive.account.username} cannot read that library (Graph ${failure.statusCode} ${failure.code}).`,
+                'Unable to connect to SharePoint sites: give the connecting user at least read access to the site, or reconnect with another account.',
+            );
         }
         throw e;
     }

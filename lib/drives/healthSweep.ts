@@ -5,10 +5,15 @@ import { getDriveChecked } from './driveService';
 import { listDrives } from './driveRepository';
 
 /** Checks every bound drive; one failing check never stops the others. */
-export async function sweepDriveHealth(services: Services, log: Logger): Promise<{ checked: number; unhealthy: number; errors: number }> {
+export async function sweepDriveHealth(
+    services: Services,
+    log: Logger,
+): Promise<{ checked: number; unhealthy: number; errors: number }> {
     const integration = await loadIntegration(services);
     if (!integration) return { checked: 0, unhealthy: 0, errors: 0 };
-    const drives = (await listDrives(await services.tables.get('drives'), integration.id)).filter((d) => d.account && d.graph);
+    const drives = (await listDrives(await services.tables.get('drives'), integration.id)).filter(
+        (d) => d.account && d.graph,
+    );
     let unhealthy = 0;
     let errors = 0;
     for (const drive of drives) {

@@ -6,12 +6,29 @@ import type { Services } from '../runtime/services';
 import { requireDrive } from './driveRepository';
 
 /** Site search (no siteId) or a site's document libraries, through the drive's connected account. */
-export async function browseSites(services: Services, siteId: string | undefined, query: URLSearchParams): Promise<{ value: unknown[] }> {
+export async function browseSites(
+    services: Services,
+    siteId: string | undefined,
+    query: URLSearchParams,
+): Promise<{ value: unknown[] }> {
     const integration = await requireIntegration(services);
     const driveId = query.get('driveId');
-    if (!driveId) throw new ApiError(400, 'validation_failed', 'driveId is required: sites are listed as the drive\'s connected account sees them.', 'Add ?driveId=<the drive being set up>.', [{ field: 'driveId', code: 'required', message: 'Required.' }]);
+    if (!driveId)
+        throw new ApiError(
+            400,
+            'validation_failed',
+            "driveId is required: sites are listed as the drive's connected account sees them.",
+            'Add ?driveId=<the drive being set up>.',
+            [{ field: 'driveId', code: 'required', message: 'Required.' }],
+        );
     const { drive } = await requireDrive(await services.tables.get('drives'), integration.id, driveId);
-    if (!drive.account) throw new ApiError(409, 'drive_not_connected', 'Connect the drive before browsing sites.', 'Open the drive\'s connect link first.');
+    if (!drive.account)
+        throw new ApiError(
+            409,
+            'drive_not_connected',
+            'Connect the drive before browsing sites.',
+            "Open the drive's connect link first.",
+        );
     const client = await graphClientForAccount(services, integration, drive.account.homeAccountId);
     try {
         if (!siteId) return { value: await searchSites(client, query.get('search') ?? '*') };
@@ -19,7 +36,12 @@ export async function browseSites(services: Services, siteId: string | undefined
     } catch (e) {
         const failure = graphFailure(e);
         if (failure && [403, 404].includes(failure.statusCode)) {
-            throw new ApiError(403, 'site_not_accessible', `${drive.account.username} cannot reach that site (Graph ${failure.statusCode} ${failure.code}).`, 'Give the connecting user at least read access to the site.');
+            throw new ApiError(
+                403,
+                'site_not_accessible',
+                `${drive.account.username} cannot reach that site (Graph ${failure.statusCode} ${failure.code}).`,
+                'Give the connecting user at least read access to the site.',
+            );
         }
         throw e;
     }

@@ -24,19 +24,30 @@ export function getMyDrive(client: Client): Promise<GraphDrive> {
 }
 
 export function getDriveById(client: Client, driveId: string): Promise<GraphDrive> {
-    return client.api(`/drives/${encodeURIComponent(driveId)}`).select(DRIVE_FIELDS).get() as Promise<GraphDrive>;
+    return client
+        .api(`/drives/${encodeURIComponent(driveId)}`)
+        .select(DRIVE_FIELDS)
+        .get() as Promise<GraphDrive>;
 }
 
 export async function searchSites(client: Client, query: string): Promise<GraphSite[]> {
-    const page = (await client.api('/sites').query({ search: query }).select(SITE_FIELDS).get()) as { value: GraphSite[] };
+    const page = (await client.api('/sites').query({ search: query }).select(SITE_FIELDS).get()) as {
+        value: GraphSite[];
+    };
     return page.value;
 }
 
 export function getSite(client: Client, siteId: string): Promise<GraphSite> {
-    return client.api(`/sites/${encodeURIComponent(siteId)}`).select(SITE_FIELDS).get() as Promise<GraphSite>;
+    return client
+        .api(`/sites/${encodeURIComponent(siteId)}`)
+        .select(SITE_FIELDS)
+        .get() as Promise<GraphSite>;
 }
 
 export async function listSiteDrives(client: Client, siteId: string): Promise<GraphDrive[]> {
-    const page = (await client.api(`/sites/${encodeURIComponent(siteId)}/drives`).select(DRIVE_FIELDS).get()) as { value: GraphDrive[] };
+    const page = (await client
+        .api(`/sites/${encodeURIComponent(siteId)}/drives`)
+        .select(DRIVE_FIELDS)
+        .get()) as { value: GraphDrive[] };
     return page.value;
 }

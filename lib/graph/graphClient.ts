@@ -9,11 +9,19 @@ import type { Services } from '../runtime/services';
  * the simulator locally); the token comes from the account's own cache partition on every request, so
  * a silent refresh happens exactly when needed.
  */
-export async function graphClientForAccount(services: Services, integration: IntegrationRecord, homeAccountId: string): Promise<Client> {
+export async function graphClientForAccount(
+    services: Services,
+    integration: IntegrationRecord,
+    homeAccountId: string,
+): Promise<Client> {
     return createGraphClient(services, integration, () => acquireGraphToken(services, integration, homeAccountId));
 }
 
-export async function createGraphClient(services: Services, integration: IntegrationRecord, getToken: () => Promise<string>): Promise<Client> {
+export async function createGraphClient(
+    services: Services,
+    integration: IntegrationRecord,
+    getToken: () => Promise<string>,
+): Promise<Client> {
     const { Client, GraphClientError } = await import('@microsoft/microsoft-graph-client');
     const { graphBaseUrl } = cloudEndpoints(integration.cloud, services.config.m365);
     const url = new URL(graphBaseUrl);
@@ -29,7 +37,13 @@ export async function createGraphClient(services: Services, integration: Integra
                 (token) => done(null, token),
                 // The client rebuilds any other Error as a GraphError and drops it; a GraphClientError
                 // passes through untouched, so the sign-in failure survives (signInFailureIn).
-                (e: unknown) => done(e instanceof AccountAuthError ? Object.assign(new GraphClientError(e.message), { customError: e }) : e, null)
+                (e: unknown) =>
+                    done(
+                        e instanceof AccountAuthError
+                            ? Object.assign(new GraphClientError(e.message), { customError: e })
+                            : e,
+                        null,
+                    ),
             );
         },
     });
@@ -53,5 +67,10 @@ export interface GraphFailure {
 export function graphFailure(e: unknown): GraphFailure | undefined {
     const err = e as { statusCode?: number; code?: string; message?: string; requestId?: string | null };
     if (typeof err?.statusCode !== 'number' || err.statusCode <= 0) return undefined;
-    return { statusCode: err.statusCode, code: err.code ?? 'unknown', message: err.message ?? '', requestId: err.requestId ?? undefined };
+    return {
+        statusCode: err.statusCode,
+        code: err.code ?? 'unknown',
+        message: err.message ?? '',
+        requestId: err.requestId ?? undefined,
+    };
 }

@@ -21,7 +21,7 @@ export class ApiError extends Error {
         readonly code: string,
         message: string,
         readonly hint?: string,
-        readonly details?: FieldProblem[]
+        readonly details?: FieldProblem[],
     ) {
         super(message);
         this.name = 'ApiError';
@@ -38,5 +38,10 @@ export class ApiError extends Error {
 /** Maps anything thrown by a handler to the error shape; unknown errors never leak their text. */
 export function toErrorResponse(e: unknown): HttpResponseInit {
     if (e instanceof ApiError) return e.toResponse();
-    return new ApiError(500, 'internal_error', 'The service failed to process the request.', 'Retry; if it persists, check the function logs for this invocation id.').toResponse();
+    return new ApiError(
+        500,
+        'internal_error',
+        'The service failed to process the request.',
+        'Retry; if it persists, check the function logs for this invocation id.',
+    ).toResponse();
 }

@@ -6,14 +6,19 @@ import { ApiError, toErrorResponse } from './apiError';
  * Wraps a route handler: errors become the JSON error shape (ApiError as is, anything else a 500 that
  * leaks nothing), and unexpected failures are logged, redacted, with the invocation id.
  */
-export function handle(run: (request: HttpRequest, log: Logger, context: InvocationContext) => Promise<HttpResponseInit>): HttpHandler {
+export function handle(
+    run: (request: HttpRequest, log: Logger, context: InvocationContext) => Promise<HttpResponseInit>,
+): HttpHandler {
     return async (request, context) => {
         const log = createLogger(context);
         try {
             return await run(request, log, context);
         } catch (e) {
             if (!(e instanceof ApiError) || e.status >= 500) {
-                log.error(`${request.method} ${new URL(request.url).pathname} failed`, { error: e, invocationId: context.invocationId });
+                log.error(`${request.method} ${new URL(request.url).pathname} failed`, {
+                    error: e,
+                    invocationId: context.invocationId,
+                });
             }
             return toErrorResponse(e);
         }
@@ -27,5 +32,10 @@ export function actorOf(request: HttpRequest): string {
 }
 
 export function methodNotAllowed(request: HttpRequest, allowed: string[]): never {
-    throw new ApiError(405, 'method_not_allowed', `${request.method} is not supported on this route.`, `Use ${allowed.join(', ')}.`);
+    throw new ApiError(
+        405,
+        'method_not_allowed',
+        `${request.method} is not supported on this route.`,
+        `Use ${allowed.join(', ')}.`,
+    );
 }

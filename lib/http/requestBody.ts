@@ -10,10 +10,19 @@ export const DEFAULT_MAX_JSON_BYTES = 64 * 1024;
  * 415 unsupported_media_type, 413 payload_too_large, 400 invalid_json, 400 validation_failed (with
  * field-level details). Nothing is stored before this passes.
  */
-export async function readJsonBody<T>(request: HttpRequest, schema: ZodType<T>, maxBytes = DEFAULT_MAX_JSON_BYTES): Promise<T> {
+export async function readJsonBody<T>(
+    request: HttpRequest,
+    schema: ZodType<T>,
+    maxBytes = DEFAULT_MAX_JSON_BYTES,
+): Promise<T> {
     const contentType = request.headers.get('content-type') ?? '';
     if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
-        throw new ApiError(415, 'unsupported_media_type', `Expected Content-Type application/json, got ${contentType ? `"${contentType.slice(0, 60)}"` : 'none'}.`, 'Send the body as JSON with Content-Type: application/json.');
+        throw new ApiError(
+            415,
+            'unsupported_media_type',
+            `Expected Content-Type application/json, got ${contentType ? `"${contentType.slice(0, 60)}"` : 'none'}.`,
+            'Send the body as JSON with Content-Type: application/json.',
+        );
     }
     const declared = Number(request.headers.get('content-length') ?? '0');
     if (declared > maxBytes) throw tooLarge(maxBytes);
@@ -23,7 +32,12 @@ export async function readJsonBody<T>(request: HttpRequest, schema: ZodType<T>, 
     try {
         parsed = JSON.parse(bytes.toString('utf8'));
     } catch {
-        throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON.', 'Check the body for a trailing comma or unquoted key.');
+        throw new ApiError(
+            400,
+            'invalid_json',
+            'The request body is not valid JSON.',
+            'Check the body for a trailing comma or unquoted key.',
+        );
     }
     return validate(schema, parsed);
 }
@@ -37,7 +51,7 @@ export function validate<T>(schema: ZodType<T>, value: unknown): T {
         'validation_failed',
         `The request has ${details.length} invalid field${details.length === 1 ? '' : 's'}: ${details.map((d) => d.field).join(', ')}.`,
         'Correct the fields listed in details and send the request again.',
-        details
+        details,
     );
 }
 
@@ -52,7 +66,11 @@ interface Issue {
 function toFieldProblems(issue: Issue): FieldProblem[] {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys' && issue.keys) {
-        return issue.keys.map((k) => ({ field: base ? `${base}.${k}` : k, code: 'unknown_property', message: `Unknown property "${k}".` }));
+        return issue.keys.map((k) => ({
+            field: base ? `${base}.${k}` : k,
+            code: 'unknown_property',
+            message: `Unknown property "${k}".`,
+        }));
     }
     // Custom refinements carry their own stable code in params.code.
     const code = issue.code === 'custom' && issue.params?.code ? issue.params.code : issue.code;
@@ -60,5 +78,10 @@ function toFieldProblems(issue: Issue): FieldProblem[] {
 }
 
 function tooLarge(maxBytes: number): ApiError {
-    return new ApiError(413, 'payload_too_large', `The request body exceeds ${maxBytes} bytes.`, 'Send only the documented fields.');
+    return new ApiError(
+        413,
+        'payload_too_large',
+        `The request body exceeds ${maxBytes} bytes.`,
+        'Send only the documented fields.',
+    );
 }

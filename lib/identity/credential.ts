@@ -12,11 +12,15 @@ export async function azureCredential(c: Config['credential']): Promise<TokenCre
             return devCredential;
         case 'default': {
             const { DefaultAzureCredential } = await import('@azure/identity');
-            return new DefaultAzureCredential(c.managedIdentityClientId ? { managedIdentityClientId: c.managedIdentityClientId } : {});
+            return new DefaultAzureCredential(
+                c.managedIdentityClientId ? { managedIdentityClientId: c.managedIdentityClientId } : {},
+            );
         }
         case 'managedidentity': {
             const { ManagedIdentityCredential } = await import('@azure/identity');
-            return c.managedIdentityClientId ? new ManagedIdentityCredential({ clientId: c.managedIdentityClientId }) : new ManagedIdentityCredential();
+            return c.managedIdentityClientId
+                ? new ManagedIdentityCredential({ clientId: c.managedIdentityClientId })
+                : new ManagedIdentityCredential();
         }
     }
 }

@@ -28,7 +28,7 @@ export async function storeClientSecret(
     integrationId: string,
     clientId: string,
     value: string,
-    expiresOn: Date
+    expiresOn: Date,
 ): Promise<SecretReference> {
     const fingerprint = secretFingerprint(value);
     const name = clientSecretName(integrationId);
@@ -37,10 +37,19 @@ export async function storeClientSecret(
         contentType: 'text/plain',
         tags: { integrationId, clientId, kind: 'client-secret', fingerprint },
     });
-    return { secretName: name, version: stored.properties.version!, expiresOn: expiresOn.toISOString(), fingerprint, hint: value.slice(0, 3) };
+    return {
+        secretName: name,
+        version: stored.properties.version!,
+        expiresOn: expiresOn.toISOString(),
+        fingerprint,
+        hint: value.slice(0, 3),
+    };
 }
 
-export async function readClientSecret(vault: SecretClient, ref: Pick<SecretReference, 'secretName' | 'version'>): Promise<string> {
+export async function readClientSecret(
+    vault: SecretClient,
+    ref: Pick<SecretReference, 'secretName' | 'version'>,
+): Promise<string> {
     const secret = await vault.getSecret(ref.secretName, { version: ref.version });
     if (secret.value === undefined) throw new Error(`Key Vault returned no value for ${ref.secretName}`);
     return secret.value;

@@ -13,9 +13,21 @@ export interface CloudEndpoints {
 }
 
 const CLOUDS: Record<CloudName, CloudEndpoints> = {
-    global: { authorityHost: 'https://login.microsoftonline.com', graphBaseUrl: 'https://graph.microsoft.com/v1.0', graphResource: 'https://graph.microsoft.com' },
-    usgov: { authorityHost: 'https://login.microsoftonline.us', graphBaseUrl: 'https://graph.microsoft.us/v1.0', graphResource: 'https://graph.microsoft.us' },
-    china: { authorityHost: 'https://login.chinacloudapi.cn', graphBaseUrl: 'https://microsoftgraph.chinacloudapi.cn/v1.0', graphResource: 'https://microsoftgraph.chinacloudapi.cn' },
+    global: {
+        authorityHost: 'https://login.microsoftonline.com',
+        graphBaseUrl: 'https://graph.microsoft.com/v1.0',
+        graphResource: 'https://graph.microsoft.com',
+    },
+    usgov: {
+        authorityHost: 'https://login.microsoftonline.us',
+        graphBaseUrl: 'https://graph.microsoft.us/v1.0',
+        graphResource: 'https://graph.microsoft.us',
+    },
+    china: {
+        authorityHost: 'https://login.chinacloudapi.cn',
+        graphBaseUrl: 'https://microsoftgraph.chinacloudapi.cn/v1.0',
+        graphResource: 'https://microsoftgraph.chinacloudapi.cn',
+    },
 };
 
 export const CLOUD_NAMES = Object.keys(CLOUDS) as CloudName[];
@@ -24,7 +36,10 @@ export const CLOUD_NAMES = Object.keys(CLOUDS) as CloudName[];
  * Endpoints for a cloud, with the deployment's overrides applied (locally: the simulator). Scopes keep
  * the real Graph resource, since the simulator issues tokens for that audience like Entra does.
  */
-export function cloudEndpoints(cloud: CloudName, m365: Pick<Config['m365'], 'authorityHost' | 'graphBaseUrl'>): CloudEndpoints {
+export function cloudEndpoints(
+    cloud: CloudName,
+    m365: Pick<Config['m365'], 'authorityHost' | 'graphBaseUrl'>,
+): CloudEndpoints {
     const base = CLOUDS[cloud];
     return {
         authorityHost: m365.authorityHost ?? base.authorityHost,

@@ -32,7 +32,10 @@ interface Row {
     document: string;
 }
 
-export async function getIntegration(table: TableClient, id: string): Promise<{ record: IntegrationRecord; etag: string } | undefined> {
+export async function getIntegration(
+    table: TableClient,
+    id: string,
+): Promise<{ record: IntegrationRecord; etag: string } | undefined> {
     try {
         const row = await table.getEntity<Row>(PARTITION, id);
         return { record: JSON.parse(row.document) as IntegrationRecord, etag: row.etag };

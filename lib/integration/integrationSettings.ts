@@ -21,7 +21,16 @@ export interface IntegrationView {
     cloud: IntegrationRecord['cloud'];
     redirectUri: string;
     scopes: string[];
-    clientSecret: { configured: false } | { configured: true; expiresOn: string; daysToExpiry: number; fingerprint: string; hint: string; version: string };
+    clientSecret:
+        | { configured: false }
+        | {
+              configured: true;
+              expiresOn: string;
+              daysToExpiry: number;
+              fingerprint: string;
+              hint: string;
+              version: string;
+          };
     /** The credential token requests use (see /api/manage/integration/credentials for all of them). */
     activeCredential?: { id: string; kind: string; expiresOn?: string };
     updatedAt: string;
@@ -39,7 +48,14 @@ export function toView(record: IntegrationRecord, now: number): IntegrationView 
         redirectUri: record.redirectUri,
         scopes: record.scopes,
         clientSecret: s
-            ? { configured: true, expiresOn: s.expiresOn, daysToExpiry: Math.floor((Date.parse(s.expiresOn) - now) / 86_400_000), fingerprint: s.fingerprint, hint: s.hint, version: s.version }
+            ? {
+                  configured: true,
+                  expiresOn: s.expiresOn,
+                  daysToExpiry: Math.floor((Date.parse(s.expiresOn) - now) / 86_400_000),
+                  fingerprint: s.fingerprint,
+                  hint: s.hint,
+                  version: s.version,
+              }
             : { configured: false },
         ...activeCredentialView(record),
         updatedAt: record.updatedAt,
@@ -53,14 +69,22 @@ function activeCredentialView(record: IntegrationRecord): Pick<IntegrationView, 
     return { activeCredential: { id: c.id, kind: c.kind, ...('expiresOn' in c ? { expiresOn: c.expiresOn } : {}) } };
 }
 
-export async function loadIntegration(services: Services, id = DEFAULT_INTEGRATION_ID): Promise<IntegrationRecord | undefined> {
+export async function loadIntegration(
+    services: Services,
+    id = DEFAULT_INTEGRATION_ID,
+): Promise<IntegrationRecord | undefined> {
     return (await getIntegration(await services.tables.get('integrations'), id))?.record;
 }
 
 export async function requireIntegration(services: Services, id = DEFAULT_INTEGRATION_ID): Promise<IntegrationRecord> {
     const record = await loadIntegration(services, id);
     if (!record) {
-        throw new ApiError(404, 'integration_not_configured', 'No SharePoint/OneDrive integration is configured.', 'PUT /api/manage/integration with the tenant id, client id and client secret of your Entra app registration.');
+        throw new ApiError(
+            404,
+            'integration_not_configured',
+            'No SharePoint/OneDrive integration is configured.',
+            'PUT /api/manage/integration with the tenant id, client id and client secret of your Entra app registration.',
+        );
     }
     return record;
 }
@@ -74,7 +98,7 @@ export async function saveIntegrationSettings(
     input: IntegrationSettingsInput,
     actor: string,
     now = new Date(),
-    id = DEFAULT_INTEGRATION_ID
+    id = DEFAULT_INTEGRATION_ID,
 ): Promise<{ view: IntegrationView; changed: string[]; created: boolean }> {
     const table = await services.tables.get('integrations');
     const existing = await getIntegration(table, id);
@@ -82,9 +106,13 @@ export async function saveIntegrationSettings(
     const previous = existing?.record;
 
     if (!previous?.clientSecret && !previous?.activeCredentialId && input.clientSecret === undefined) {
-        throw new ApiError(400, 'validation_failed', 'The client secret is required when the integration is first configured.', 'Create a client secret under Certificates & secrets and send its Value and expiry date.', [
-            { field: 'clientSecret', code: 'secret_required', message: 'Required when no secret is stored yet.' },
-        ]);
+        throw new ApiError(
+            400,
+            'validation_failed',
+            'The client secret is required when the integration is first configured.',
+            'Create a client secret under Certificates & secrets and send its Value and expiry date.',
+            [{ field: 'clientSecret', code: 'secret_required', message: 'Required when no secret is stored yet.' }],
+        );
     }
     const secretUnchanged =
         input.clientSecret === undefined ||
@@ -111,27 +139,55 @@ export async function saveIntegrationSettings(
     if (changed.length === 0) return { view: toView(next, now.getTime()), changed, created: false };
 
     if (!secretUnchanged) {
-        next.clientSecret = await storeClientSecret(services.secrets, id, next.clientId, input.clientSecret!, new Date(input.clientSecretExpiresOn!));
+        next.clientSecret = await storeClientSecret(
+            services.secrets,
+            id,
+            next.clientId,
+            input.clientSecret!,
+            new Date(input.clientSecretExpiresOn!),
+        );
         // A secret sent with PUT is used at once: a rotated-in credential steps aside (and retires later).
         demoteForNewInitialSecret(next, now);
     }
     next.updatedAt = now.toISOString();
     next.updatedBy = actor;
     await putIntegration(table, next, existing?.etag);
-    await recordAudit(await services.tables.get('audit'), { actor, action: existing ? 'integration.update' : 'integration.create', target: id, changed }, now);
+    await recordAudit(
+        await services.tables.get('audit'),
+        { actor, action: existing ? 'integration.update' : 'integration.create', target: id, changed },
+        now,
+    );
     return { view: toView(next, now.getTime()), changed, created: !existing };
 }
 
-async function resolveTenantField(services: Services, input: IntegrationSettingsInput): Promise<{ tenantId: string; domain?: string }> {
+async function resolveTenantField(
+    services: Services,
+    input: IntegrationSettingsInput,
+): Promise<{ tenantId: string; domain?: string }> {
     const { authorityHost } = cloudEndpoints(input.cloud, services.config.m365);
     const resolved = await resolveTenant(authorityHost, input.tenantId);
-    if (resolved.ok) return { tenantId: resolved.tenantId, domain: resolved.tenantId === input.tenantId.toLowerCase() ? undefined : input.tenantId.toLowerCase() };
-    throw new ApiError(400, 'validation_failed', resolved.message, 'Use the Directory (tenant) ID shown on the app registration\'s Overview page.', [
-        { field: 'tenantId', code: resolved.code, message: resolved.message },
-    ]);
+    if (resolved.ok)
+        return {
+            tenantId: resolved.tenantId,
+            domain: resolved.tenantId === input.tenantId.toLowerCase() ? undefined : input.tenantId.toLowerCase(),
+        };
+    throw new ApiError(
+        400,
+        'validation_failed',
+        resolved.message,
+        "Use the Directory (tenant) ID shown on the app registration's Overview page.",
+        [{ field: 'tenantId', code: resolved.code, message: resolved.message }],
+    );
 }
 
-const COMPARED: (keyof IntegrationRecord)[] = ['tenantId', 'tenantDomain', 'clientId', 'cloud', 'redirectUri', 'scopes'];
+const COMPARED: (keyof IntegrationRecord)[] = [
+    'tenantId',
+    'tenantDomain',
+    'clientId',
+    'cloud',
+    'redirectUri',
+    'scopes',
+];
 
 function changedFields(previous: IntegrationRecord | undefined, next: IntegrationRecord): string[] {
     if (!previous) return COMPARED.filter((k) => next[k] !== undefined);

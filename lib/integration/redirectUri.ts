@@ -12,7 +12,11 @@ export interface RedirectUriProblem {
  * admin discover AADSTS50011 at sign-in.
  */
 export function checkRedirectUri(value: string): RedirectUriProblem | undefined {
-    if (value !== value.trim()) return { code: 'redirect_uri_spaces', message: 'The redirect URI has leading or trailing spaces; Entra compares it exactly.' };
+    if (value !== value.trim())
+        return {
+            code: 'redirect_uri_spaces',
+            message: 'The redirect URI has leading or trailing spaces; Entra compares it exactly.',
+        };
     let url: URL;
     try {
         url = new URL(value);
@@ -21,10 +25,15 @@ export function checkRedirectUri(value: string): RedirectUriProblem | undefined 
     }
     const localhost = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && localhost)) {
-        return { code: 'redirect_uri_not_https', message: 'The redirect URI must use HTTPS (Entra allows http only for localhost).' };
+        return {
+            code: 'redirect_uri_not_https',
+            message: 'The redirect URI must use HTTPS (Entra allows http only for localhost).',
+        };
     }
-    if (url.search || url.hash) return { code: 'redirect_uri_query', message: 'The redirect URI must not have a query string or fragment.' };
-    if (value.endsWith('/')) return { code: 'redirect_uri_trailing_slash', message: 'The redirect URI must not end with a slash.' };
+    if (url.search || url.hash)
+        return { code: 'redirect_uri_query', message: 'The redirect URI must not have a query string or fragment.' };
+    if (value.endsWith('/'))
+        return { code: 'redirect_uri_trailing_slash', message: 'The redirect URI must not end with a slash.' };
     if (url.pathname !== CALLBACK_PATH) {
         const caseOnly = url.pathname.toLowerCase() === CALLBACK_PATH;
         return {

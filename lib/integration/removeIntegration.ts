@@ -24,7 +24,11 @@ export interface RemovalResult {
  * soft-deleted (recoverable for Key Vault's retention period). Files stay in Microsoft 365 and in
  * the platform store. Safe to run twice: a second run finds nothing left to do but the 404.
  */
-export async function removeIntegration(services: Services, actor: string, id = DEFAULT_INTEGRATION_ID): Promise<RemovalResult> {
+export async function removeIntegration(
+    services: Services,
+    actor: string,
+    id = DEFAULT_INTEGRATION_ID,
+): Promise<RemovalResult> {
     const record = await requireIntegration(services, id);
     const drivesTable = await services.tables.get('drives');
     const drives = await listDrives(drivesTable, id);
@@ -36,7 +40,12 @@ export async function removeIntegration(services: Services, actor: string, id = 
             ...drive,
             account: undefined,
             status: 'needs_reauth',
-            statusCause: { code: 'integration_removed', message: 'The SharePoint/OneDrive integration was removed.', hint: 'Configure the integration again, then reconnect the drive.', at },
+            statusCause: {
+                code: 'integration_removed',
+                message: 'The SharePoint/OneDrive integration was removed.',
+                hint: 'Configure the integration again, then reconnect the drive.',
+                at,
+            },
             updatedAt: at,
         });
     }
@@ -53,10 +62,20 @@ export async function removeIntegration(services: Services, actor: string, id = 
     const credentialSecretsDeleted = await deleteCredentialSecrets(services, record);
     await deleteIntegration(await services.tables.get('integrations'), id);
     await resolveAlerts(services, () => true, 'The integration was removed.');
-    await recordAudit(await services.tables.get('audit'), { actor, action: 'integration.remove', target: id, changed: ['*'] });
+    await recordAudit(await services.tables.get('audit'), {
+        actor,
+        action: 'integration.remove',
+        target: id,
+        changed: ['*'],
+    });
     return {
         integrationId: id,
-        disconnectedDrives: drives.map((d) => ({ driveId: d.id, name: d.name, scope: d.scope, ...(d.platformUserId ? { platformUserId: d.platformUserId } : {}) })),
+        disconnectedDrives: drives.map((d) => ({
+            driveId: d.id,
+            name: d.name,
+            scope: d.scope,
+            ...(d.platformUserId ? { platformUserId: d.platformUserId } : {}),
+        })),
         tokenCachesPurged,
         secretDeleted,
         credentialSecretsDeleted,

@@ -36,7 +36,7 @@ const SECRET_KEYS = new Set(
         'validationtoken',
         'connectionstring',
         'value',
-    ].map((k) => k.toLowerCase())
+    ].map((k) => k.toLowerCase()),
 );
 
 const TEXT_PATTERNS: [RegExp, string][] = [
@@ -44,7 +44,10 @@ const TEXT_PATTERNS: [RegExp, string][] = [
     [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
     [/\b(AccountKey|SharedAccessSignature|SharedAccessKey)=[^;\s"']+/gi, `$1=${REDACTED}`],
     // Query parameters that carry credentials (SAS sig, tempauth on upload/download URLs, OAuth).
-    [/([?&](?:sig|tempauth|token|code|code_verifier|client_secret|client_assertion|refresh_token|access_token|state)=)[^&\s"'#]+/gi, `$1${REDACTED}`],
+    [
+        /([?&](?:sig|tempauth|token|code|code_verifier|client_secret|client_assertion|refresh_token|access_token|state)=)[^&\s"'#]+/gi,
+        `$1${REDACTED}`,
+    ],
 ];
 
 export function redactText(text: string): string {

@@ -1,5 +1,9 @@
 /** Runs `work` over `items`, at most `limit` at a time; collects every result (errors included). */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+export async function mapLimited<T, R>(
+    items: readonly T[],
+    limit: number,
+    work: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
     const results: PromiseSettledResult<R>[] = new Array(items.length);
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -7,7 +11,7 @@ export async function mapLimited<T, R>(items: readonly T[], limit: number, work:
             const i = next++;
             results[i] = await work(items[i]!).then(
                 (value) => ({ status: 'fulfilled', value }) as const,
-                (reason: unknown) => ({ status: 'rejected', reason }) as const
+                (reason: unknown) => ({ status: 'rejected', reason }) as const,
             );
         }
     };

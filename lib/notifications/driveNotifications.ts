@@ -7,9 +7,15 @@ export async function markDrive(
     table: TableClient,
     drive: { id: string; integrationId: string },
     state: NotificationState,
-    details: { subscriptionId?: string; expiresAt?: string; reason?: DriveNotifications['reason'] } = {}
+    details: { subscriptionId?: string; expiresAt?: string; reason?: DriveNotifications['reason'] } = {},
 ): Promise<DriveNotifications> {
-    const record: DriveNotifications = { driveId: drive.id, integrationId: drive.integrationId, state, ...details, updatedAt: new Date().toISOString() };
+    const record: DriveNotifications = {
+        driveId: drive.id,
+        integrationId: drive.integrationId,
+        state,
+        ...details,
+        updatedAt: new Date().toISOString(),
+    };
     await putDriveNotifications(table, record);
     return record;
 }

@@ -5,7 +5,12 @@ import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
 import { hashClientState, newClientState } from './clientState';
 import { markDrive } from './driveNotifications';
-import { createSubscription, deleteSubscription, existingSubscriptionId, renewSubscription } from './graphSubscriptions';
+import {
+    createSubscription,
+    deleteSubscription,
+    existingSubscriptionId,
+    renewSubscription,
+} from './graphSubscriptions';
 import { notificationUrl } from './notificationUrl';
 import { DEFAULT_POLICY, expirationFrom, NotificationPolicy } from './policy';
 import type { DriveNotifications, SubscriptionRecord } from './subscriptionRecords';
@@ -28,32 +33,61 @@ interface Context {
     policy: NotificationPolicy;
 }
 
-export async function ensureSubscription(services: Services, integration: IntegrationRecord, drive: DriveRecord, policy: NotificationPolicy = DEFAULT_POLICY): Promise<DriveNotifications> {
+export async function ensureSubscription(
+    services: Services,
+    integration: IntegrationRecord,
+    drive: DriveRecord,
+    policy: NotificationPolicy = DEFAULT_POLICY,
+): Promise<DriveNotifications> {
     const table = await services.tables.get('subscriptions');
     if (drive.status === 'connected' && drive.auth === 'app') {
-        return markDrive(table, drive, 'unavailable', { reason: { code: 'app_only_drive', message: 'Change notifications are not set up for app-only drives yet: this drive syncs on its schedule.' } });
+        return markDrive(table, drive, 'unavailable', {
+            reason: {
+                code: 'app_only_drive',
+                message:
+                    'Change notifications are not set up for app-only drives yet: this drive syncs on its schedule.',
+            },
+        });
     }
     if (drive.status !== 'connected' || !drive.account || !drive.graph) {
-        return markDrive(table, drive, 'off', { reason: { code: 'drive_not_connected', message: 'Notifications start once the drive is connected.' } });
+        return markDrive(table, drive, 'off', {
+            reason: { code: 'drive_not_connected', message: 'Notifications start once the drive is connected.' },
+        });
     }
     const url = notificationUrl(services.config);
     if (!url.ok) return markDrive(table, drive, 'unavailable', { reason: { code: url.code, message: url.message } });
     try {
         const client = await graphClientForAccount(services, integration, drive.account.homeAccountId);
-        return await ensureWith({ services, integration, drive: drive as ConnectedDrive, url: url.url, client, policy });
+        return await ensureWith({
+            services,
+            integration,
+            drive: drive as ConnectedDrive,
+            url: url.url,
+            client,
+            policy,
+        });
     } catch (e) {
         const signIn = signInFailureIn(e);
         if (!signIn) throw e;
-        return markDrive(table, drive, 'error', { reason: { code: signIn.failure.code, message: signIn.failure.message } });
+        return markDrive(table, drive, 'error', {
+            reason: { code: signIn.failure.code, message: signIn.failure.message },
+        });
     }
 }
 
 /** Never throws: connecting a drive must not fail because notifications could not be set up. */
-export async function ensureSubscriptionSafely(services: Services, integration: IntegrationRecord, drive: DriveRecord): Promise<DriveNotifications | undefined> {
+export async function ensureSubscriptionSafely(
+    services: Services,
+    integration: IntegrationRecord,
+    drive: DriveRecord,
+): Promise<DriveNotifications | undefined> {
     try {
         return await ensureSubscription(services, integration, drive);
     } catch (e) {
-        const reason = { code: 'subscription_setup_failed', message: e instanceof Error ? e.message.slice(0, 300) : 'Unknown error.' };
+        const reason = {
+            code: 'subscription_setup_failed',
+            message: e instanceof Error ? e.message.slice(0, 300) : 'Unknown error.',
+        };
         return markDrive(await services.tables.get('subscriptions'), drive, 'error', { reason }).catch(() => undefined);
     }
 }
@@ -72,7 +106,12 @@ async function renewOrRecreate(c: Context, sub: SubscriptionRecord): Promise<Dri
     const table = await c.services.tables.get('subscriptions');
     const renewed = await renewSubscription(c.client, sub.subscriptionId, expirationFrom(Date.now(), c.policy));
     if (renewed.ok) {
-        const next = { ...sub, driveIds: union(sub.driveIds, c.drive.id), expiresAt: renewed.value.expirationDateTime, renewedAt: new Date().toISOString() };
+        const next = {
+            ...sub,
+            driveIds: union(sub.driveIds, c.drive.id),
+            expiresAt: renewed.value.expirationDateTime,
+            renewedAt: new Date().toISOString(),
+        };
         await putSubscription(table, next);
         return markDrive(table, c.drive, 'active', { subscriptionId: sub.subscriptionId, expiresAt: next.expiresAt });
     }
@@ -80,7 +119,8 @@ async function renewOrRecreate(c: Context, sub: SubscriptionRecord): Promise<Dri
     await deleteSubscriptionRecord(table, sub.subscriptionId);
     const result = await create(c, true, sub.driveIds);
     if (result.state === 'active') {
-        for (const driveId of union(sub.driveIds, c.drive.id)) await requestSync(c.services, { integrationId: c.integration.id, driveId }, c.policy);
+        for (const driveId of union(sub.driveIds, c.drive.id))
+            await requestSync(c.services, { integrationId: c.integration.id, driveId }, c.policy);
     }
     return result;
 }
@@ -88,7 +128,12 @@ async function renewOrRecreate(c: Context, sub: SubscriptionRecord): Promise<Dri
 async function create(c: Context, mayRetry: boolean, alsoServes: string[] = []): Promise<DriveNotifications> {
     const table = await c.services.tables.get('subscriptions');
     const clientState = newClientState();
-    const created = await createSubscription(c.client, { graphDriveId: c.drive.graph.driveId, notificationUrl: c.url, clientState, expirationDateTime: expirationFrom(Date.now(), c.policy) });
+    const created = await createSubscription(c.client, {
+        graphDriveId: c.drive.graph.driveId,
+        notificationUrl: c.url,
+        clientState,
+        expirationDateTime: expirationFrom(Date.now(), c.policy),
+    });
     if (created.ok) {
         const driveIds = union(alsoServes, c.drive.id);
         const now = new Date().toISOString();
@@ -102,7 +147,11 @@ async function create(c: Context, mayRetry: boolean, alsoServes: string[] = []):
             expiresAt: created.value.expirationDateTime,
             createdAt: now,
         });
-        for (const driveId of driveIds) await markDrive(table, { id: driveId, integrationId: c.integration.id }, 'active', { subscriptionId: created.value.id, expiresAt: created.value.expirationDateTime });
+        for (const driveId of driveIds)
+            await markDrive(table, { id: driveId, integrationId: c.integration.id }, 'active', {
+                subscriptionId: created.value.id,
+                expiresAt: created.value.expirationDateTime,
+            });
         return (await getDriveNotifications(table, c.drive.id))!;
     }
     const inUse = existingSubscriptionId(created.failure);
@@ -122,7 +171,12 @@ async function adopt(c: Context, subscriptionId: string, mayRetry: boolean): Pro
     if (known) return renewOrRecreate(c, known);
     const deleted = await deleteSubscription(c.client, subscriptionId);
     if (!deleted.ok) return markFailure(c, deleted.failure);
-    if (!mayRetry) return markFailure(c, { statusCode: 409, code: 'ObjectIdentifierInUse', message: 'Graph kept reporting an existing subscription.' });
+    if (!mayRetry)
+        return markFailure(c, {
+            statusCode: 409,
+            code: 'ObjectIdentifierInUse',
+            message: 'Graph kept reporting an existing subscription.',
+        });
     return create(c, false);
 }
 
@@ -137,8 +191,16 @@ async function detachDrive(c: Context, sub: SubscriptionRecord): Promise<void> {
 /** Graph said no: 4xx other than throttling is a refusal (schedule only), anything else is retried by the renewal timer. */
 async function markFailure(c: Context, failure: GraphFailure): Promise<DriveNotifications> {
     const table = await c.services.tables.get('subscriptions');
-    const refused = failure.statusCode >= 400 && failure.statusCode < 500 && failure.statusCode !== 429 && failure.statusCode !== 401;
-    const reason = { code: refused ? 'graph_refused_subscription' : 'subscription_failed', message: `Graph ${failure.statusCode} ${failure.code}: ${failure.message}`.slice(0, 400), graphCode: failure.code };
+    const refused =
+        failure.statusCode >= 400 &&
+        failure.statusCode < 500 &&
+        failure.statusCode !== 429 &&
+        failure.statusCode !== 401;
+    const reason = {
+        code: refused ? 'graph_refused_subscription' : 'subscription_failed',
+        message: `Graph ${failure.statusCode} ${failure.code}: ${failure.message}`.slice(0, 400),
+        graphCode: failure.code,
+    };
     return markDrive(table, c.drive, refused ? 'unavailable' : 'error', { reason });
 }
 

@@ -27,21 +27,31 @@ async function attempt<T>(call: () => Promise<T>): Promise<GraphResult<T>> {
 }
 
 export function createSubscription(client: Client, r: CreateRequest): Promise<GraphResult<GraphSubscription>> {
-    return attempt(() =>
-        client.api('/subscriptions').post({
-            changeType: 'updated',
-            notificationUrl: r.notificationUrl,
-            // reauthorizationRequired goes to the same endpoint; the webhook tells them apart.
-            lifecycleNotificationUrl: r.notificationUrl,
-            resource: `/drives/${r.graphDriveId}/root`,
-            expirationDateTime: r.expirationDateTime,
-            clientState: r.clientState,
-        }) as Promise<GraphSubscription>
+    return attempt(
+        () =>
+            client.api('/subscriptions').post({
+                changeType: 'updated',
+                notificationUrl: r.notificationUrl,
+                // reauthorizationRequired goes to the same endpoint; the webhook tells them apart.
+                lifecycleNotificationUrl: r.notificationUrl,
+                resource: `/drives/${r.graphDriveId}/root`,
+                expirationDateTime: r.expirationDateTime,
+                clientState: r.clientState,
+            }) as Promise<GraphSubscription>,
     );
 }
 
-export function renewSubscription(client: Client, id: string, expirationDateTime: string): Promise<GraphResult<GraphSubscription>> {
-    return attempt(() => client.api(`/subscriptions/${encodeURIComponent(id)}`).patch({ expirationDateTime }) as Promise<GraphSubscription>);
+export function renewSubscription(
+    client: Client,
+    id: string,
+    expirationDateTime: string,
+): Promise<GraphResult<GraphSubscription>> {
+    return attempt(
+        () =>
+            client
+                .api(`/subscriptions/${encodeURIComponent(id)}`)
+                .patch({ expirationDateTime }) as Promise<GraphSubscription>,
+    );
 }
 
 /** 404 counts as done: the subscription is gone either way. */

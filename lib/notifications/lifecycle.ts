@@ -13,8 +13,19 @@ const LIFECYCLE_BUDGET_MS = 2_000;
  * a fresh token of a connected drive it serves. `subscriptionRemoved` / `missed` (never sent for
  * drives, handled anyway) take the same path; the caller has already requested a sync.
  */
-export async function reauthorize(services: Services, sub: SubscriptionRecord, event: string, log: Logger): Promise<void> {
-    const work = renew(services, sub).catch((e: unknown) => log.warn('Lifecycle renewal failed; the renewal timer retries', { subscriptionId: sub.subscriptionId, event, error: e }));
+export async function reauthorize(
+    services: Services,
+    sub: SubscriptionRecord,
+    event: string,
+    log: Logger,
+): Promise<void> {
+    const work = renew(services, sub).catch((e: unknown) =>
+        log.warn('Lifecycle renewal failed; the renewal timer retries', {
+            subscriptionId: sub.subscriptionId,
+            event,
+            error: e,
+        }),
+    );
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, LIFECYCLE_BUDGET_MS)));
     await Promise.race([work, budget]).finally(() => clearTimeout(timer));

@@ -12,7 +12,15 @@ export interface NotificationMetrics {
     coalesced: number;
 }
 
-const metrics: NotificationMetrics = { received: 0, accepted: 0, rejected: 0, unknownSubscription: 0, lifecycle: 0, enqueued: 0, coalesced: 0 };
+const metrics: NotificationMetrics = {
+    received: 0,
+    accepted: 0,
+    rejected: 0,
+    unknownSubscription: 0,
+    lifecycle: 0,
+    enqueued: 0,
+    coalesced: 0,
+};
 
 export function count(key: keyof NotificationMetrics, by = 1): void {
     metrics[key] += by;

@@ -24,10 +24,12 @@ export function parseNotifications(text: string): ChangeNotification[] | undefin
     return value.flatMap((v: unknown): ChangeNotification[] => {
         const e = v as Record<string, unknown> | null;
         if (!e || typeof e.subscriptionId !== 'string' || e.subscriptionId.length > 100) return [];
-        return [{
-            subscriptionId: e.subscriptionId,
-            ...(typeof e.clientState === 'string' ? { clientState: e.clientState } : {}),
-            ...(typeof e.lifecycleEvent === 'string' ? { lifecycleEvent: e.lifecycleEvent } : {}),
-        }];
+        return [
+            {
+                subscriptionId: e.subscriptionId,
+                ...(typeof e.clientState === 'string' ? { clientState: e.clientState } : {}),
+                ...(typeof e.lifecycleEvent === 'string' ? { lifecycleEvent: e.lifecycleEvent } : {}),
+            },
+        ];
     });
 }

@@ -3,7 +3,13 @@ import { graphClientForAccount } from '../graph/graphClient';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
 import { deleteSubscription } from './graphSubscriptions';
-import { deleteDriveNotifications, deleteSubscriptionRecord, getDriveNotifications, getSubscription, putSubscription } from './subscriptionStore';
+import {
+    deleteDriveNotifications,
+    deleteSubscriptionRecord,
+    getDriveNotifications,
+    getSubscription,
+    putSubscription,
+} from './subscriptionStore';
 import { forgetSyncRequests } from './syncRequests';
 
 /**
@@ -11,7 +17,11 @@ import { forgetSyncRequests } from './syncRequests';
  * Graph once no drive uses it. Best effort and never throws: a subscription left behind expires on its
  * own, and its notifications no longer match a drive.
  */
-export async function removeDriveSubscription(services: Services, integration: IntegrationRecord, drive: DriveRecord): Promise<{ deleted: boolean }> {
+export async function removeDriveSubscription(
+    services: Services,
+    integration: IntegrationRecord,
+    drive: DriveRecord,
+): Promise<{ deleted: boolean }> {
     try {
         const table = await services.tables.get('subscriptions');
         const row = await getDriveNotifications(table, drive.id);
@@ -23,7 +33,11 @@ export async function removeDriveSubscription(services: Services, integration: I
                 await putSubscription(table, { ...sub, driveIds });
             } else {
                 // The creator's token deletes it; the drive's own account is the fallback (same account in practice).
-                const client = await graphClientForAccount(services, integration, sub.homeAccountId ?? drive.account?.homeAccountId);
+                const client = await graphClientForAccount(
+                    services,
+                    integration,
+                    sub.homeAccountId ?? drive.account?.homeAccountId,
+                );
                 deleted = (await deleteSubscription(client, sub.subscriptionId)).ok;
                 if (deleted) await deleteSubscriptionRecord(table, sub.subscriptionId);
             }

@@ -23,13 +23,20 @@ export interface RenewalReport {
  * (e.g. PUBLIC_BASE_URL became public, or Graph refused earlier). Subscriptions no connected drive
  * uses any more are deleted.
  */
-export async function renewSubscriptions(services: Services, policy: NotificationPolicy = DEFAULT_POLICY): Promise<RenewalReport> {
+export async function renewSubscriptions(
+    services: Services,
+    policy: NotificationPolicy = DEFAULT_POLICY,
+): Promise<RenewalReport> {
     const integration = await loadIntegration(services);
     const report: RenewalReport = { drives: 0, byState: {}, failed: 0, orphansRemoved: 0 };
     if (!integration) return report;
-    const drives = (await listDrives(await services.tables.get('drives'), integration.id)).filter((d) => d.status === 'connected');
+    const drives = (await listDrives(await services.tables.get('drives'), integration.id)).filter(
+        (d) => d.status === 'connected',
+    );
     report.drives = drives.length;
-    const results = await mapLimited(drives, policy.renewalConcurrency, (d) => ensureSubscription(services, integration, d, policy));
+    const results = await mapLimited(drives, policy.renewalConcurrency, (d) =>
+        ensureSubscription(services, integration, d, policy),
+    );
     for (const r of results) {
         if (r.status === 'rejected') report.failed++;
         else report.byState[r.value.state] = (report.byState[r.value.state] ?? 0) + 1;
@@ -38,9 +45,15 @@ export async function renewSubscriptions(services: Services, policy: Notificatio
     return report;
 }
 
-async function removeOrphans(services: Services, integration: IntegrationRecord, connected: Set<string>): Promise<number> {
+async function removeOrphans(
+    services: Services,
+    integration: IntegrationRecord,
+    connected: Set<string>,
+): Promise<number> {
     const table = await services.tables.get('subscriptions');
-    const orphans = (await listSubscriptions(table)).filter((s) => s.integrationId === integration.id && !s.driveIds.some((id) => connected.has(id)));
+    const orphans = (await listSubscriptions(table)).filter(
+        (s) => s.integrationId === integration.id && !s.driveIds.some((id) => connected.has(id)),
+    );
     let removed = 0;
     for (const sub of orphans) {
         try {

@@ -4,7 +4,10 @@ import type { SubscriptionRecord } from './subscriptionRecords';
 import { getSubscription } from './subscriptionStore';
 
 /** Concurrent lookups of one id share a single table read (a burst arrives all at once). */
-export function lookupSubscription(services: Services, subscriptionId: string): Promise<SubscriptionRecord | undefined> {
+export function lookupSubscription(
+    services: Services,
+    subscriptionId: string,
+): Promise<SubscriptionRecord | undefined> {
     const hit = lookupCache.get(subscriptionId);
     if (hit && Date.now() - hit.at < LOOKUP_TTL_MS) return hit.record;
     const record = services.tables.get('subscriptions').then((t) => getSubscription(t, subscriptionId));

@@ -21,7 +21,10 @@ async function read<T>(table: TableClient, partition: string, id: string): Promi
 }
 
 async function write(table: TableClient, partition: string, id: string, value: unknown): Promise<void> {
-    await table.upsertEntity<DocumentRow>({ partitionKey: partition, rowKey: tableKey(id), document: JSON.stringify(value) }, 'Replace');
+    await table.upsertEntity<DocumentRow>(
+        { partitionKey: partition, rowKey: tableKey(id), document: JSON.stringify(value) },
+        'Replace',
+    );
 }
 
 async function remove(table: TableClient, partition: string, id: string): Promise<void> {
@@ -41,13 +44,16 @@ export async function deleteSubscriptionRecord(t: TableClient, id: string): Prom
     forgetSubscriptionLookup(id);
 }
 
-export const getDriveNotifications = (t: TableClient, driveId: string) => read<DriveNotifications>(t, PARTITION.drive, driveId);
+export const getDriveNotifications = (t: TableClient, driveId: string) =>
+    read<DriveNotifications>(t, PARTITION.drive, driveId);
 export const putDriveNotifications = (t: TableClient, d: DriveNotifications) => write(t, PARTITION.drive, d.driveId, d);
 export const deleteDriveNotifications = (t: TableClient, driveId: string) => remove(t, PARTITION.drive, driveId);
 
 export async function listSubscriptions(table: TableClient): Promise<SubscriptionRecord[]> {
     const out: SubscriptionRecord[] = [];
-    for await (const row of table.listEntities<DocumentRow>({ queryOptions: { filter: `PartitionKey eq '${PARTITION.sub}'` } })) {
+    for await (const row of table.listEntities<DocumentRow>({
+        queryOptions: { filter: `PartitionKey eq '${PARTITION.sub}'` },
+    })) {
         out.push(JSON.parse(row.document) as SubscriptionRecord);
     }
     return out;

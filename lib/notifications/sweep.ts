@@ -16,11 +16,19 @@ const SPREAD_SECONDS = 15 * 60;
 export async function sweepDrives(services: Services): Promise<{ enqueued: number; failed: number }> {
     const integration = await loadIntegration(services);
     if (!integration) return { enqueued: 0, failed: 0 };
-    const drives = (await listDrives(await services.tables.get('drives'), integration.id)).filter((d) => d.status === 'connected');
+    const drives = (await listDrives(await services.tables.get('drives'), integration.id)).filter(
+        (d) => d.status === 'connected',
+    );
     const requestedAt = new Date().toISOString();
     const spread = drives.length > SPREAD_ABOVE;
     const results = await mapLimited(drives, 16, (d) => {
-        const message: SyncMessage = { kind: 'sync', integrationId: integration.id, driveId: d.id, trigger: 'sweep', requestedAt };
+        const message: SyncMessage = {
+            kind: 'sync',
+            integrationId: integration.id,
+            driveId: d.id,
+            trigger: 'sweep',
+            requestedAt,
+        };
         return enqueueSync(services, message, spread ? delayFor(d.id) : 0);
     });
     const failed = results.filter((r) => r.status === 'rejected').length;

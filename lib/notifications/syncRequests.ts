@@ -39,7 +39,11 @@ const knownDue = new Map<string, number>();
 // Per instance: concurrent requests for one drive share one table round trip.
 const inFlight = new Map<string, Promise<SyncRequestOutcome>>();
 
-export function requestSync(services: Services, target: SyncTarget, policy: NotificationPolicy = DEFAULT_POLICY): Promise<SyncRequestOutcome> {
+export function requestSync(
+    services: Services,
+    target: SyncTarget,
+    policy: NotificationPolicy = DEFAULT_POLICY,
+): Promise<SyncRequestOutcome> {
     const cached = knownDue.get(target.driveId);
     if (cached !== undefined && Date.now() < cached) return Promise.resolve({ outcome: 'coalesced', dueAt: cached });
     const running = inFlight.get(target.driveId);
@@ -49,7 +53,11 @@ export function requestSync(services: Services, target: SyncTarget, policy: Noti
     return request;
 }
 
-async function claimAndSend(services: Services, target: SyncTarget, policy: NotificationPolicy): Promise<SyncRequestOutcome> {
+async function claimAndSend(
+    services: Services,
+    target: SyncTarget,
+    policy: NotificationPolicy,
+): Promise<SyncRequestOutcome> {
     const now = Date.now();
     const table = await services.tables.get('subscriptions');
     // A lost race means another request just claimed the slot; re-read to see its dueAt.
@@ -59,7 +67,10 @@ async function claimAndSend(services: Services, target: SyncTarget, policy: Noti
             if (now < row.dueAt) knownDue.set(target.driveId, row.dueAt);
             return { outcome: 'coalesced', dueAt: row.dueAt };
         }
-        const dueAt = Math.max(now + policy.debounceSeconds * 1000, row && row.startedAt > 0 ? row.startedAt + policy.minGapSeconds * 1000 : 0);
+        const dueAt = Math.max(
+            now + policy.debounceSeconds * 1000,
+            row && row.startedAt > 0 ? row.startedAt + policy.minGapSeconds * 1000 : 0,
+        );
         const etag = await claim(table, target.driveId, dueAt, row?.etag);
         if (!etag) continue;
         await sendOrRelease(services, table, target, { dueAt, now, etag, previous: row ?? { dueAt: 0, startedAt: 0 } });
@@ -78,7 +89,7 @@ async function sendOrRelease(
     services: Services,
     table: TableClient,
     target: SyncTarget,
-    c: { dueAt: number; now: number; etag: string; previous: { dueAt: number; startedAt: number } }
+    c: { dueAt: number; now: number; etag: string; previous: { dueAt: number; startedAt: number } },
 ): Promise<void> {
     knownDue.set(target.driveId, c.dueAt);
     const message: SyncMessage = {
@@ -94,7 +105,11 @@ async function sendOrRelease(
     } catch (e) {
         // Give the slot back so Graph's retry (we answer 5xx) can claim it again.
         knownDue.delete(target.driveId);
-        await table.updateEntity<RequestRow>(row(target.driveId, c.previous.dueAt, c.previous.startedAt), 'Replace', { etag: c.etag }).catch(() => undefined);
+        await table
+            .updateEntity<RequestRow>(row(target.driveId, c.previous.dueAt, c.previous.startedAt), 'Replace', {
+                etag: c.etag,
+            })
+            .catch(() => undefined);
         throw e;
     }
 }
@@ -103,7 +118,10 @@ function row(driveId: string, dueAt: number, startedAt = 0): RequestRow {
     return { partitionKey: PARTITION.request, rowKey: tableKey(driveId), dueAt, startedAt };
 }
 
-async function readRow(table: TableClient, driveId: string): Promise<{ dueAt: number; startedAt: number; etag: string } | undefined> {
+async function readRow(
+    table: TableClient,
+    driveId: string,
+): Promise<{ dueAt: number; startedAt: number; etag: string } | undefined> {
     try {
         const r = await table.getEntity<RequestRow>(PARTITION.request, tableKey(driveId));
         return { dueAt: Number(r.dueAt), startedAt: Number(r.startedAt ?? 0), etag: r.etag };
@@ -114,9 +132,16 @@ async function readRow(table: TableClient, driveId: string): Promise<{ dueAt: nu
 }
 
 /** Creates the row, or replaces it if unchanged since read; undefined when another request won. */
-async function claim(table: TableClient, driveId: string, dueAt: number, etag: string | undefined): Promise<string | undefined> {
+async function claim(
+    table: TableClient,
+    driveId: string,
+    dueAt: number,
+    etag: string | undefined,
+): Promise<string | undefined> {
     try {
-        const r = etag ? await table.updateEntity(row(driveId, dueAt), 'Replace', { etag }) : await table.createEntity(row(driveId, dueAt));
+        const r = etag
+            ? await table.updateEntity(row(driveId, dueAt), 'Replace', { etag })
+            : await table.createEntity(row(driveId, dueAt));
         return r.etag;
     } catch (e) {
         const status = (e as { statusCode?: number }).statusCode;
@@ -133,9 +158,11 @@ export async function markSyncRequestsServed(services: Services, driveId: string
     knownDue.delete(driveId);
     const table = await services.tables.get('subscriptions');
     // Merge without an ETag: only the start time changes, and the latest start is the one that matters.
-    await table.updateEntity({ partitionKey: PARTITION.request, rowKey: tableKey(driveId), startedAt: now }, 'Merge').catch((e: { statusCode?: number }) => {
-        if (e.statusCode !== 404) throw e;
-    });
+    await table
+        .updateEntity({ partitionKey: PARTITION.request, rowKey: tableKey(driveId), startedAt: now }, 'Merge')
+        .catch((e: { statusCode?: number }) => {
+            if (e.statusCode !== 404) throw e;
+        });
 }
 
 /** Forgets a removed drive's debounce state. */

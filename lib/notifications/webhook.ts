@@ -20,7 +20,11 @@ export interface BatchOutcome {
  * drive (a batch may name several subscriptions, and the same one many times). Throws only if a
  * sync request could not be persisted, so the caller answers 5xx and Graph retries.
  */
-export async function handleNotifications(services: Services, notifications: ChangeNotification[], log: Logger): Promise<BatchOutcome> {
+export async function handleNotifications(
+    services: Services,
+    notifications: ChangeNotification[],
+    log: Logger,
+): Promise<BatchOutcome> {
     count('received', notifications.length);
     const targets = new Map<string, SyncTarget>();
     const lifecycle: { sub: SubscriptionRecord; event: string }[] = [];
@@ -32,7 +36,8 @@ export async function handleNotifications(services: Services, notifications: Cha
             continue;
         }
         for (const driveId of sub.driveIds) targets.set(driveId, { integrationId: sub.integrationId, driveId });
-        if (n.lifecycleEvent && !lifecycle.some((l) => l.sub.subscriptionId === sub.subscriptionId)) lifecycle.push({ sub, event: n.lifecycleEvent });
+        if (n.lifecycleEvent && !lifecycle.some((l) => l.sub.subscriptionId === sub.subscriptionId))
+            lifecycle.push({ sub, event: n.lifecycleEvent });
     }
     count('accepted', notifications.length - rejected);
     const outcomes = await Promise.all([...targets.values()].map((t) => requestSync(services, t)));
@@ -53,13 +58,20 @@ async function verify(services: Services, n: ChangeNotification, log: Logger): P
     if (!clientStateMatches(n.clientState, sub.clientStateHash)) {
         count('rejected');
         // The received clientState is never logged: it could be a probe for ours.
-        log.warn('Rejected a notification whose clientState does not match', { subscriptionId: n.subscriptionId, hasClientState: n.clientState !== undefined });
+        log.warn('Rejected a notification whose clientState does not match', {
+            subscriptionId: n.subscriptionId,
+            hasClientState: n.clientState !== undefined,
+        });
         return undefined;
     }
     return sub;
 }
 
-async function handleLifecycle(services: Services, events: { sub: SubscriptionRecord; event: string }[], log: Logger): Promise<void> {
+async function handleLifecycle(
+    services: Services,
+    events: { sub: SubscriptionRecord; event: string }[],
+    log: Logger,
+): Promise<void> {
     count('lifecycle', events.length);
     // Renewing needs MSAL and the Graph client: loaded only when a lifecycle event arrives.
     const { reauthorize } = await import('./lifecycle');

@@ -35,14 +35,24 @@ export function buildOpenApiDocument(routes: readonly RouteDescription[], option
         components: {
             schemas: components.all(),
             securitySchemes: {
-                functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key', description: 'The function key (or the `code` query parameter).' },
+                functionKey: {
+                    type: 'apiKey',
+                    in: 'header',
+                    name: 'x-functions-key',
+                    description: 'The function key (or the `code` query parameter).',
+                },
             },
         },
     };
 }
 
 function operation(route: RouteDescription, components: SchemaComponents): JsonObject {
-    const pathParams = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const pathParams = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+    }));
     const queryParams = (route.query ?? []).map((q) => ({
         name: q.name,
         in: 'query',
@@ -59,7 +69,10 @@ function operation(route: RouteDescription, components: SchemaComponents): JsonO
     };
     if (pathParams.length + queryParams.length > 0) op.parameters = [...pathParams, ...queryParams];
     if (route.body) {
-        op.requestBody = { required: route.body.required ?? true, content: { 'application/json': { schema: components.ref(route.body, 'input') } } };
+        op.requestBody = {
+            required: route.body.required ?? true,
+            content: { 'application/json': { schema: components.ref(route.body, 'input') } },
+        };
     }
     const responses: Record<string, JsonObject> = {};
     for (const [status, r] of Object.entries(route.responses)) {
@@ -67,7 +80,13 @@ function operation(route: RouteDescription, components: SchemaComponents): JsonO
         const response: JsonObject = { description: r.description };
         if (r.body) response.content = { 'application/json': { schema: components.ref(r.body, 'output') } };
         else if (r.contentType) response.content = { [r.contentType]: { schema: { type: 'string' } } };
-        if (r.headers) response.headers = Object.fromEntries(Object.entries(r.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
+        if (r.headers)
+            response.headers = Object.fromEntries(
+                Object.entries(r.headers).map(([name, description]) => [
+                    name,
+                    { description, schema: { type: 'string' } },
+                ]),
+            );
         responses[status] = response;
     }
     for (const [status, codes] of errorsByStatus(route.errors)) {
@@ -90,7 +109,12 @@ function errorsByStatus(codes: readonly ErrorCode[]): Map<string, ErrorCode[]> {
 }
 
 function examples(codes: ErrorCode[]): JsonObject {
-    return Object.fromEntries(codes.map((c) => [c, { summary: ERROR_CODES[c].description, value: { error: { code: c, message: ERROR_CODES[c].description } } }]));
+    return Object.fromEntries(
+        codes.map((c) => [
+            c,
+            { summary: ERROR_CODES[c].description, value: { error: { code: c, message: ERROR_CODES[c].description } } },
+        ]),
+    );
 }
 
 function inline(schema: ZodType, io: 'input' | 'output' = 'input'): JsonObject {
@@ -105,12 +129,15 @@ class SchemaComponents {
 
     ref(named: NamedSchema, io: 'input' | 'output'): JsonObject {
         const existing = this.schemas.get(named.name);
-        if (existing && existing.schema !== named.schema) throw new Error(`Two different schemas are named ${named.name}.`);
+        if (existing && existing.schema !== named.schema)
+            throw new Error(`Two different schemas are named ${named.name}.`);
         if (!existing) this.schemas.set(named.name, { schema: named.schema, json: inline(named.schema, io) });
         return { $ref: `#/components/schemas/${named.name}` };
     }
 
     all(): Record<string, JsonObject> {
-        return Object.fromEntries([...this.schemas].sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => [name, s.json]));
+        return Object.fromEntries(
+            [...this.schemas].sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => [name, s.json]),
+        );
     }
 }

@@ -11,12 +11,18 @@ export const ERROR_CODES = {
     internal_error: { status: 500, description: 'The service failed; the invocation id is in the logs.' },
     // Request bodies
     unsupported_media_type: { status: 415, description: 'The body is not application/json.' },
-    payload_too_large: { status: 413, description: 'The JSON body exceeds the route\'s limit.' },
+    payload_too_large: { status: 413, description: "The JSON body exceeds the route's limit." },
     invalid_json: { status: 400, description: 'The body is not valid JSON.' },
-    validation_failed: { status: 400, description: 'One or more fields are invalid; `details` lists them with a code and message each.' },
+    validation_failed: {
+        status: 400,
+        description: 'One or more fields are invalid; `details` lists them with a code and message each.',
+    },
     method_not_allowed: { status: 405, description: 'The method is not supported on this route.' },
     // Domain
-    integration_not_configured: { status: 404, description: 'No integration is configured yet (PUT /api/manage/integration).' },
+    integration_not_configured: {
+        status: 404,
+        description: 'No integration is configured yet (PUT /api/manage/integration).',
+    },
     drive_not_found: { status: 404, description: 'No external drive has this id.' },
     drive_not_connected: { status: 409, description: 'The drive has no connected account yet.' },
     drive_changed: { status: 409, description: 'The drive changed since it was read; read it again and retry.' },
@@ -27,14 +33,20 @@ export const ERROR_CODES = {
     integration_changed: { status: 409, description: 'The integration changed since it was read; retry.' },
     // Credentials and alerts
     credential_not_found: { status: 404, description: 'No credential has this id.' },
-    credential_rejected: { status: 400, description: 'Entra refused the new credential (the AADSTS code and hint say why); nothing was stored.' },
+    credential_rejected: {
+        status: 400,
+        description: 'Entra refused the new credential (the AADSTS code and hint say why); nothing was stored.',
+    },
     credential_active: { status: 409, description: 'The active credential cannot be retired; promote another first.' },
     credential_retired: { status: 409, description: 'The credential was retired and cannot be promoted.' },
     site_not_granted: { status: 403, description: 'The app has no Sites.Selected grant on that site.' },
     alert_not_found: { status: 404, description: 'No alert has this id.' },
     alert_changed: { status: 409, description: 'The alert changed meanwhile; read it again.' },
     // Platform store
-    invalid_name: { status: 400, description: 'A name breaks a SharePoint/OneDrive rule; the hint says which and how to fix it.' },
+    invalid_name: {
+        status: 400,
+        description: 'A name breaks a SharePoint/OneDrive rule; the hint says which and how to fix it.',
+    },
     invalid_path: { status: 400, description: 'The path is not a clean drive-relative path, or breaks a path rule.' },
     folder_not_found: { status: 404, description: 'No folder at that path in the platform store.' },
     item_not_found: { status: 404, description: 'No file at that path in the platform store.' },
@@ -45,7 +57,10 @@ export const ERROR_CODES = {
     transfer_not_found: { status: 404, description: 'No transfer has this id for this drive.' },
     transfer_not_failed: { status: 409, description: 'Only a failed or skipped transfer can be replayed.' },
     no_held_deletes: { status: 409, description: 'The drive has no deletes waiting for approval.' },
-    download_disabled: { status: 403, description: 'EnableDownloadExternalFile is off: the platform may not download external files.' },
+    download_disabled: {
+        status: 403,
+        description: 'EnableDownloadExternalFile is off: the platform may not download external files.',
+    },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -54,4 +69,9 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export const KEYED_ROUTE_ERRORS: ErrorCode[] = ['missing_function_key', 'invalid_function_key', 'internal_error'];
 
 /** Codes of readJsonBody (lib/http/requestBody.ts). */
-export const JSON_BODY_ERRORS: ErrorCode[] = ['unsupported_media_type', 'payload_too_large', 'invalid_json', 'validation_failed'];
+export const JSON_BODY_ERRORS: ErrorCode[] = [
+    'unsupported_media_type',
+    'payload_too_large',
+    'invalid_json',
+    'validation_failed',
+];

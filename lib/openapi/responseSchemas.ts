@@ -20,11 +20,18 @@ export const errorBody = named(
             hint: z.string().optional().meta({ description: 'What an administrator should do.' }),
             details: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
         }),
-    })
+    }),
 );
 
 const clientSecretView = z.union([
-    z.object({ configured: z.literal(true), expiresOn: timestamp, daysToExpiry: z.int(), fingerprint: z.string(), hint: z.string(), version: z.string().optional() }),
+    z.object({
+        configured: z.literal(true),
+        expiresOn: timestamp,
+        daysToExpiry: z.int(),
+        fingerprint: z.string(),
+        hint: z.string(),
+        version: z.string().optional(),
+    }),
     z.object({ configured: z.literal(false) }),
 ]);
 
@@ -42,16 +49,26 @@ const integrationFields = {
 };
 
 export const integrationView = named('IntegrationView', z.object(integrationFields));
-export const integrationSaved = named('IntegrationSaved', z.object({ ...integrationFields, changed: z.array(z.string()) }));
+export const integrationSaved = named(
+    'IntegrationSaved',
+    z.object({ ...integrationFields, changed: z.array(z.string()) }),
+);
 
 export const integrationRemoved = named(
     'IntegrationRemoved',
     z.object({
         integrationId: z.string(),
-        disconnectedDrives: z.array(z.object({ driveId: z.string(), name: z.string(), scope: z.enum(['platform', 'personal']), platformUserId: z.string().optional() })),
+        disconnectedDrives: z.array(
+            z.object({
+                driveId: z.string(),
+                name: z.string(),
+                scope: z.enum(['platform', 'personal']),
+                platformUserId: z.string().optional(),
+            }),
+        ),
         tokenCachesPurged: z.int(),
         secretDeleted: z.boolean(),
-    })
+    }),
 );
 
 export const integrationStatus = named(
@@ -66,11 +83,14 @@ export const integrationStatus = named(
                 title: z.string(),
                 status: z.enum(['pass', 'fail', 'warn', 'pending']),
                 evidence: z.string(),
-                code: z.string().optional().meta({ description: 'The Entra error behind a failure, e.g. AADSTS700016.' }),
+                code: z
+                    .string()
+                    .optional()
+                    .meta({ description: 'The Entra error behind a failure, e.g. AADSTS700016.' }),
                 hint: z.string().optional(),
-            })
+            }),
         ),
-    })
+    }),
 );
 
 const statusCause = z.object({ code: z.string(), message: z.string(), hint: z.string(), at: timestamp });
@@ -84,22 +104,42 @@ export const driveRecord = named(
         kind: z.enum(['sharepoint', 'onedrive']),
         scope: z.enum(['platform', 'personal']),
         platformUserId: z.string().optional(),
-        account: z.object({ homeAccountId: z.string(), username: z.string(), displayName: z.string().optional() }).optional(),
-        graph: z.object({ siteId: z.string().optional(), driveId: z.string(), driveType: z.string(), webUrl: z.string().optional(), name: z.string() }).optional(),
+        account: z
+            .object({ homeAccountId: z.string(), username: z.string(), displayName: z.string().optional() })
+            .optional(),
+        graph: z
+            .object({
+                siteId: z.string().optional(),
+                driveId: z.string(),
+                driveType: z.string(),
+                webUrl: z.string().optional(),
+                name: z.string(),
+            })
+            .optional(),
         status: z.enum(['pending_connection', 'needs_library', 'connected', 'needs_reauth', 'access_lost']),
         statusCause: statusCause.optional(),
         policies: z.object({ conflictPolicy: z.enum(CONFLICT_POLICIES), syncIntervalMinutes: z.int().optional() }),
         notifications: z
-            .object({ state: z.string(), mode: z.enum(['webhook', 'schedule']), expiresAt: timestamp.optional(), reason: z.string().optional() })
+            .object({
+                state: z.string(),
+                mode: z.enum(['webhook', 'schedule']),
+                expiresAt: timestamp.optional(),
+                reason: z.string().optional(),
+            })
             .optional()
-            .meta({ description: 'Change notifications: webhook (near real time) or schedule only, with the reason. GET /api/drives/{driveId} only.' }),
+            .meta({
+                description:
+                    'Change notifications: webhook (near real time) or schedule only, with the reason. GET /api/drives/{driveId} only.',
+            }),
         createdAt: timestamp,
         updatedAt: timestamp,
-    })
+    }),
 );
 
 const connectFields = {
-    connectUrl: z.string().meta({ format: 'uri', description: 'Single-use sign-in link; open it in the admin\'s browser.' }),
+    connectUrl: z
+        .string()
+        .meta({ format: 'uri', description: "Single-use sign-in link; open it in the admin's browser." }),
     connectExpiresAt: timestamp,
 };
 
@@ -108,8 +148,27 @@ export const driveAdded = named('DriveAdded', z.object({ drive: driveRecord.sche
 export const driveList = named('DriveList', z.object({ value: z.array(driveRecord.schema) }));
 export const driveRemoved = named('DriveRemoved', z.object({ driveId: z.string(), removed: z.literal(true) }));
 
-export const siteList = named('SiteList', z.object({ value: z.array(z.looseObject({ id: z.string(), name: z.string().optional(), displayName: z.string().optional(), webUrl: z.string().optional() })) }));
-export const libraryList = named('LibraryList', z.object({ value: z.array(z.looseObject({ id: z.string(), name: z.string(), driveType: z.string(), webUrl: z.string().optional() })) }));
+export const siteList = named(
+    'SiteList',
+    z.object({
+        value: z.array(
+            z.looseObject({
+                id: z.string(),
+                name: z.string().optional(),
+                displayName: z.string().optional(),
+                webUrl: z.string().optional(),
+            }),
+        ),
+    }),
+);
+export const libraryList = named(
+    'LibraryList',
+    z.object({
+        value: z.array(
+            z.looseObject({ id: z.string(), name: z.string(), driveType: z.string(), webUrl: z.string().optional() }),
+        ),
+    }),
+);
 
 export const properties = named('Properties', propertiesSchema);
 export const propertiesChanged = named('PropertiesChanged', propertiesSchema.extend({ changed: z.array(z.string()) }));
@@ -117,7 +176,13 @@ export const propertiesChanged = named('PropertiesChanged', propertiesSchema.ext
 const dependency = z.object({ status: z.enum(['ok', 'failed']), latencyMs: z.number(), error: z.string().optional() });
 export const readiness = named(
     'Readiness',
-    z.object({ status: z.enum(['ok', 'degraded']), dependencies: z.object({ table: dependency, queue: dependency, blob: dependency, keyVault: dependency }) })
+    z.object({
+        status: z.enum(['ok', 'degraded']),
+        dependencies: z.object({ table: dependency, queue: dependency, blob: dependency, keyVault: dependency }),
+    }),
 );
 
-export const openApiDocument = named('OpenApiDocument', z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }));
+export const openApiDocument = named(
+    'OpenApiDocument',
+    z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }),
+);

@@ -4,7 +4,10 @@
  * serves both.
  */
 export function toOpenApiPaths(route: string, routePrefix = ''): string[] {
-    const text = [routePrefix, route].map((s) => s.replace(/^\/+|\/+$/g, '')).filter((s) => s !== '').join('/');
+    const text = [routePrefix, route]
+        .map((s) => s.replace(/^\/+|\/+$/g, ''))
+        .filter((s) => s !== '')
+        .join('/');
     const segments = text === '' ? [] : text.split('/');
     let paths = [''];
     for (const segment of segments) {

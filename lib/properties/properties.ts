@@ -19,7 +19,9 @@ export const propertiesSchema = z.strictObject({
 
 export type Properties = z.infer<typeof propertiesSchema>;
 
-export const propertiesPatchSchema = propertiesSchema.partial().refine((p) => Object.keys(p).length > 0, { message: 'Send at least one property to change.' });
+export const propertiesPatchSchema = propertiesSchema
+    .partial()
+    .refine((p) => Object.keys(p).length > 0, { message: 'Send at least one property to change.' });
 
 export const DEFAULT_PROPERTIES: Properties = {
     ShowNewMyAccountFilesView: false,
@@ -38,7 +40,10 @@ export async function readProperties(table: TableClient): Promise<{ properties: 
     try {
         const row = await table.getEntity<{ document: string }>(KEY.partitionKey, KEY.rowKey);
         // Defaults first: a property added in a later version has a value before anyone sets it.
-        return { properties: { ...DEFAULT_PROPERTIES, ...(JSON.parse(row.document) as Partial<Properties>) }, etag: row.etag };
+        return {
+            properties: { ...DEFAULT_PROPERTIES, ...(JSON.parse(row.document) as Partial<Properties>) },
+            etag: row.etag,
+        };
     } catch (e) {
         if ((e as { statusCode?: number }).statusCode === 404) return { properties: { ...DEFAULT_PROPERTIES } };
         throw e;
@@ -46,7 +51,10 @@ export async function readProperties(table: TableClient): Promise<{ properties: 
 }
 
 /** Applies a patch; returns the names that actually changed (an unchanged value is not a change). */
-export async function patchProperties(table: TableClient, patch: Partial<Properties>): Promise<{ properties: Properties; changed: string[] }> {
+export async function patchProperties(
+    table: TableClient,
+    patch: Partial<Properties>,
+): Promise<{ properties: Properties; changed: string[] }> {
     const { properties, etag } = await readProperties(table);
     const changed = (Object.keys(patch) as (keyof Properties)[]).filter((k) => patch[k] !== properties[k]);
     if (changed.length === 0) return { properties, changed };

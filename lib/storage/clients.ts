@@ -23,7 +23,11 @@ export async function createStorageClients(config: Pick<Config, 'storage' | 'cre
     ]);
     const s: StorageConfig = config.storage;
     if (s.kind === 'connectionString') {
-        const insecure = { allowInsecureConnection: /^DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true|=http:\/\//i.test(s.connectionString) };
+        const insecure = {
+            allowInsecureConnection: /^DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true|=http:\/\//i.test(
+                s.connectionString,
+            ),
+        };
         return {
             blob: BlobServiceClient.fromConnectionString(s.connectionString),
             queue: QueueServiceClient.fromConnectionString(s.connectionString),
@@ -31,7 +35,10 @@ export async function createStorageClients(config: Pick<Config, 'storage' | 'cre
             table: (name) => TableClient.fromConnectionString(s.connectionString, name, insecure),
         };
     }
-    const credential = await azureCredential({ ...config.credential, managedIdentityClientId: s.clientId ?? config.credential.managedIdentityClientId });
+    const credential = await azureCredential({
+        ...config.credential,
+        managedIdentityClientId: s.clientId ?? config.credential.managedIdentityClientId,
+    });
     return {
         blob: new BlobServiceClient(s.blobServiceUri, credential),
         queue: new QueueServiceClient(s.queueServiceUri, credential),

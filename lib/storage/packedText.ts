@@ -14,7 +14,8 @@ export type PackedColumns = { [chunk: `c${number}`]: string };
 /** The columns for `text` (at most ROW_CHARS long: split longer text over rows first, see rowPieces). */
 export function toColumns(text: string): PackedColumns {
     const columns: PackedColumns = {};
-    for (let i = 0, at = 0; at < text.length; i++, at += CHUNK_CHARS) columns[`c${i}`] = text.slice(at, at + CHUNK_CHARS);
+    for (let i = 0, at = 0; at < text.length; i++, at += CHUNK_CHARS)
+        columns[`c${i}`] = text.slice(at, at + CHUNK_CHARS);
     return columns;
 }
 

@@ -12,7 +12,9 @@ export async function deletePartition(table: TableClient, partitionKey: string):
         deleted += batch.length;
         batch = [];
     };
-    for await (const row of table.listEntities<{ rowKey: string }>({ queryOptions: { filter: `PartitionKey eq '${partitionKey}'`, select: ['RowKey'] } })) {
+    for await (const row of table.listEntities<{ rowKey: string }>({
+        queryOptions: { filter: `PartitionKey eq '${partitionKey}'`, select: ['RowKey'] },
+    })) {
         batch.push(['delete', { partitionKey, rowKey: row.rowKey }]);
         if (batch.length === 100) await flush();
     }

@@ -9,7 +9,17 @@ export function pathKey(folded: string): string {
     for (const c of folded) {
         const code = c.charCodeAt(0);
         if (c === '/') out += '|';
-        else if (c === '|' || c === '$' || c === '~' || c === '\\' || c === '#' || c === '?' || code < 0x20 || (code >= 0x7f && code <= 0x9f)) out += `~${code.toString(16).padStart(4, '0')}`;
+        else if (
+            c === '|' ||
+            c === '$' ||
+            c === '~' ||
+            c === '\\' ||
+            c === '#' ||
+            c === '?' ||
+            code < 0x20 ||
+            (code >= 0x7f && code <= 0x9f)
+        )
+            out += `~${code.toString(16).padStart(4, '0')}`;
         else out += c;
     }
     return out;

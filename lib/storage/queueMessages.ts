@@ -7,12 +7,20 @@ import type { QueueClient } from '@azure/storage-queue';
 export function encodeMessage(message: unknown): string {
     const json = JSON.stringify(message);
     // Storage queue messages are limited to 64 KiB; base64 inflates by a third.
-    if (Buffer.byteLength(json) > 48 * 1024) throw new Error(`Queue message too large (${Buffer.byteLength(json)} bytes): send references, not payloads.`);
+    if (Buffer.byteLength(json) > 48 * 1024)
+        throw new Error(`Queue message too large (${Buffer.byteLength(json)} bytes): send references, not payloads.`);
     return Buffer.from(json, 'utf8').toString('base64');
 }
 
-export async function sendMessage(queue: QueueClient, message: unknown, options: { delaySeconds?: number } = {}): Promise<void> {
-    await queue.sendMessage(encodeMessage(message), options.delaySeconds ? { visibilityTimeout: options.delaySeconds } : undefined);
+export async function sendMessage(
+    queue: QueueClient,
+    message: unknown,
+    options: { delaySeconds?: number } = {},
+): Promise<void> {
+    await queue.sendMessage(
+        encodeMessage(message),
+        options.delaySeconds ? { visibilityTimeout: options.delaySeconds } : undefined,
+    );
 }
 
 /** By queue URL: callers build a new QueueClient per send, and a create call per message is a wasted round trip. */

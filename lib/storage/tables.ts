@@ -32,7 +32,10 @@ export type TableKey = keyof typeof TABLES;
 export class Tables {
     private readonly created = new Map<string, Promise<TableClient>>();
 
-    constructor(private readonly storage: StorageClients, private readonly prefix: string) {}
+    constructor(
+        private readonly storage: StorageClients,
+        private readonly prefix: string,
+    ) {}
 
     get(key: TableKey): Promise<TableClient> {
         const name = `${this.prefix}${TABLES[key]}`;

@@ -9,7 +9,10 @@ import { skipped } from './errors';
 export class BlobRanges {
     private ahead?: { start: number; end: number; data: Promise<Buffer> };
 
-    constructor(private readonly blob: BlobClient, private readonly etag: string) {}
+    constructor(
+        private readonly blob: BlobClient,
+        private readonly etag: string,
+    ) {}
 
     /** Bytes [start, end] (inclusive), from the read-ahead when it matches. */
     async read(start: number, end: number): Promise<Buffer> {
@@ -32,7 +35,10 @@ export class BlobRanges {
         const count = end - start + 1;
         const out = Buffer.allocUnsafe(count);
         try {
-            const response = await this.blob.download(start, count, { conditions: { ifMatch: this.etag }, maxRetryRequests: 3 });
+            const response = await this.blob.download(start, count, {
+                conditions: { ifMatch: this.etag },
+                maxRetryRequests: 3,
+            });
             let at = 0;
             for await (const chunk of response.readableStreamBody as AsyncIterable<Buffer>) {
                 if (at + chunk.length > count) throw new Error('The blob returned more bytes than asked for.');
@@ -43,7 +49,11 @@ export class BlobRanges {
             return out;
         } catch (e) {
             const status = (e as { statusCode?: number }).statusCode;
-            if (status === 412 || status === 404) throw skipped('source_changed', 'The platform file changed (or was removed) during the upload; the next sync re-plans it.');
+            if (status === 412 || status === 404)
+                throw skipped(
+                    'source_changed',
+                    'The platform file changed (or was removed) during the upload; the next sync re-plans it.',
+                );
             throw e;
         }
     }

@@ -22,8 +22,15 @@ export class Deadline {
 
 export class Paused extends Error {
     /** `throttled`: the tenant is blocked past the budget; `resumeAt` says when to come back. */
-    constructor(readonly reason: 'budget' | 'throttled', readonly resumeAt?: number) {
-        super(reason === 'budget' ? 'Time budget reached; continuing in the next slice.' : 'Tenant throttled past the time budget.');
+    constructor(
+        readonly reason: 'budget' | 'throttled',
+        readonly resumeAt?: number,
+    ) {
+        super(
+            reason === 'budget'
+                ? 'Time budget reached; continuing in the next slice.'
+                : 'Tenant throttled past the time budget.',
+        );
         this.name = 'Paused';
     }
 }

@@ -44,7 +44,9 @@ export interface TransferContext {
 export type TransferResult = NonNullable<TransferRecord['result']>;
 
 export function remoteTarget(message: TransferMessage): ItemTarget {
-    return message.remote.itemId ? { itemId: message.remote.itemId } : { parentPath: message.remote.parentPath, name: message.remote.name };
+    return message.remote.itemId
+        ? { itemId: message.remote.itemId }
+        : { parentPath: message.remote.parentPath, name: message.remote.name };
 }
 
 export function platformBlobName(message: TransferMessage): string {

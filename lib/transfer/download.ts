@@ -37,7 +37,9 @@ class Download {
     private hash = new QuickXorHash();
 
     constructor(private readonly ctx: TransferContext) {
-        this.blob = ctx.services.storage.blob.getContainerClient(ctx.services.config.platformContainer).getBlockBlobClient(platformBlobName(ctx.message));
+        this.blob = ctx.services.storage.blob
+            .getContainerClient(ctx.services.config.platformContainer)
+            .getBlockBlobClient(platformBlobName(ctx.message));
     }
 
     async run(): Promise<TransferResult> {
@@ -62,18 +64,38 @@ class Download {
         } catch (e) {
             throw e instanceof GraphCallError ? classifyGraphError(e) : e;
         }
-        if (!item || !item.file) throw skipped('source_missing', 'The item is gone from the drive; the next sync re-plans it.');
-        if (item.malware) throw failed('malware_detected', `Microsoft flagged this file as malware (${item.malware.description ?? 'unnamed'}); it is not downloaded.`);
+        if (!item || !item.file)
+            throw skipped('source_missing', 'The item is gone from the drive; the next sync re-plans it.');
+        if (item.malware)
+            throw failed(
+                'malware_detected',
+                `Microsoft flagged this file as malware (${item.malware.description ?? 'unnamed'}); it is not downloaded.`,
+            );
         const ifMatch = message.remote.ifMatch;
-        if (ifMatch && ifMatch !== item.eTag && ifMatch !== item.cTag) throw skipped('source_changed', 'The item changed after the sync planned this download; the next sync re-plans it.');
-        if (message.expected.quickXorHash && item.file.hashes?.quickXorHash && item.file.hashes.quickXorHash !== message.expected.quickXorHash) {
-            throw skipped('source_changed', 'The item\'s content changed after the sync planned this download; the next sync re-plans it.');
+        if (ifMatch && ifMatch !== item.eTag && ifMatch !== item.cTag)
+            throw skipped(
+                'source_changed',
+                'The item changed after the sync planned this download; the next sync re-plans it.',
+            );
+        if (
+            message.expected.quickXorHash &&
+            item.file.hashes?.quickXorHash &&
+            item.file.hashes.quickXorHash !== message.expected.quickXorHash
+        ) {
+            throw skipped(
+                'source_changed',
+                "The item's content changed after the sync planned this download; the next sync re-plans it.",
+            );
         }
         const url = item['@microsoft.graph.downloadUrl'];
         if (item.size > 0 && (!url || !isTrustedTransferUrl(url, this.ctx.services.config.m365.trustedHosts))) {
-            throw failed('untrusted_download_url', 'Graph returned no download URL, or one on a host that is not Microsoft\'s.');
+            throw failed(
+                'untrusted_download_url',
+                "Graph returned no download URL, or one on a host that is not Microsoft's.",
+            );
         }
-        if (this.item && (item.cTag ?? item.eTag) !== (this.item.cTag ?? this.item.eTag)) throw skipped('source_changed', 'The item changed during the download; the next sync re-plans it.');
+        if (this.item && (item.cTag ?? item.eTag) !== (this.item.cTag ?? this.item.eTag))
+            throw skipped('source_changed', 'The item changed during the download; the next sync re-plans it.');
         this.item = item;
         this.url = url ?? '';
     }
@@ -81,13 +103,17 @@ class Download {
     /** A crash between the commit and the journal write: the blob already says it is ours. */
     private async alreadyCommitted(): Promise<TransferResult | undefined> {
         const props = await this.blob.getProperties().catch(() => undefined);
-        if (props?.metadata?.transferid !== this.ctx.message.transferId || !props.metadata.quickxorhash) return undefined;
+        if (props?.metadata?.transferid !== this.ctx.message.transferId || !props.metadata.quickxorhash)
+            return undefined;
         return this.result(props.etag as string, props.metadata.quickxorhash);
     }
 
     private resumeFrom(c: DownloadCheckpoint): void {
         const restored = restoreHash(c.hash, c.offset);
-        const sameSource = c.remoteETag === (this.item.cTag ?? this.item.eTag) && c.size === this.item.size && c.blockBytes === this.ctx.fragmentBytes;
+        const sameSource =
+            c.remoteETag === (this.item.cTag ?? this.item.eTag) &&
+            c.size === this.item.size &&
+            c.blockBytes === this.ctx.fragmentBytes;
         if (!restored || !sameSource) return;
         this.hash = restored;
         this.offset = c.offset;
@@ -116,23 +142,37 @@ class Download {
         }
     }
 
-    private async recover(reply: Exclude<RangeReply, { kind: 'bytes' | 'whole' }>, bodyRetries: number): Promise<number> {
+    private async recover(
+        reply: Exclude<RangeReply, { kind: 'bytes' | 'whole' }>,
+        bodyRetries: number,
+    ): Promise<number> {
         switch (reply.kind) {
             case 'malware':
-                throw failed('malware_detected', `Microsoft flagged this file as malware (${reply.virus}); it is not downloaded.`);
+                throw failed(
+                    'malware_detected',
+                    `Microsoft flagged this file as malware (${reply.virus}); it is not downloaded.`,
+                );
             case 'expired':
-                if (++this.refreshes > MAX_URL_REFRESHES) throw retryLater('download_url_refused', 'The download URL kept being refused.');
+                if (++this.refreshes > MAX_URL_REFRESHES)
+                    throw retryLater('download_url_refused', 'The download URL kept being refused.');
                 this.ctx.log.warn('download URL refused, fetching a fresh one', { status: reply.status });
                 await this.refreshItem();
                 return bodyRetries;
             case 'mismatch':
-                if (++this.restarts > MAX_RESTARTS) throw retryLater('download_range_refused', `The download did not honour Range requests (${reply.reason}).`);
-                this.ctx.log.warn('unexpected range response, restarting the download cleanly', { reason: reply.reason });
+                if (++this.restarts > MAX_RESTARTS)
+                    throw retryLater(
+                        'download_range_refused',
+                        `The download did not honour Range requests (${reply.reason}).`,
+                    );
+                this.ctx.log.warn('unexpected range response, restarting the download cleanly', {
+                    reason: reply.reason,
+                });
                 this.offset = 0;
                 this.hash = new QuickXorHash();
                 return bodyRetries;
             case 'broken':
-                if (bodyRetries >= MAX_BODY_RETRIES) throw retryLater('download_interrupted', `The download kept failing (${reply.reason}).`);
+                if (bodyRetries >= MAX_BODY_RETRIES)
+                    throw retryLater('download_interrupted', `The download kept failing (${reply.reason}).`);
                 await sleep(backoffMs(bodyRetries, 250, 8_000));
                 return bodyRetries + 1;
             default:
@@ -162,7 +202,7 @@ class Download {
             });
             if (next.done) break;
             const chunk = next.value;
-            for (let at = 0; at < chunk.length; ) {
+            for (let at = 0; at < chunk.length;) {
                 const n = Math.min(block.length - filled, chunk.length - at);
                 block.set(chunk.subarray(at, at + n), filled);
                 filled += n;
@@ -174,7 +214,8 @@ class Download {
             }
         }
         if (filled > 0) await this.stage(this.offset, Buffer.from(block.subarray(0, filled)));
-        if (this.offset !== this.item.size) throw retryLater('download_interrupted', `Got ${this.offset} of ${this.item.size} bytes.`);
+        if (this.offset !== this.item.size)
+            throw retryLater('download_interrupted', `Got ${this.offset} of ${this.item.size} bytes.`);
     }
 
     private async commit(): Promise<TransferResult> {
@@ -182,7 +223,10 @@ class Download {
         const hash = this.hash.digest();
         const listed = this.item.file?.hashes?.quickXorHash;
         if (this.offset !== this.item.size || (listed && listed !== hash)) {
-            throw failed('hash_mismatch', `Downloaded ${this.offset} bytes with hash ${hash}; Graph lists ${this.item.size} bytes with hash ${listed ?? 'none'}.`);
+            throw failed(
+                'hash_mismatch',
+                `Downloaded ${this.offset} bytes with hash ${hash}; Graph lists ${this.item.size} bytes with hash ${listed ?? 'none'}.`,
+            );
         }
         const ids: string[] = [];
         for (let at = 0; at < this.item.size; at += fragmentBytes) ids.push(blockId(message.transferId, at));
@@ -190,13 +234,21 @@ class Download {
         try {
             const response = await this.blob.commitBlockList(ids, {
                 conditions: expected ? { ifMatch: expected } : { ifNoneMatch: '*' },
-                metadata: { quickxorhash: hash, transferid: message.transferId, mtime: this.item.fileSystemInfo?.lastModifiedDateTime ?? '' },
+                metadata: {
+                    quickxorhash: hash,
+                    transferid: message.transferId,
+                    mtime: this.item.fileSystemInfo?.lastModifiedDateTime ?? '',
+                },
             });
             await this.ctx.hooks.afterStep?.('commit');
             return this.result(response.etag as string, hash);
         } catch (e) {
             const status = (e as { statusCode?: number }).statusCode;
-            if (status === 412 || status === 409) throw skipped('precondition_failed', 'The platform file changed after the sync planned this download; the next sync re-plans it.');
+            if (status === 412 || status === 409)
+                throw skipped(
+                    'precondition_failed',
+                    'The platform file changed after the sync planned this download; the next sync re-plans it.',
+                );
             throw e;
         }
     }

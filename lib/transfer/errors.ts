@@ -10,7 +10,7 @@ export class TransferError extends Error {
         readonly code: string,
         message: string,
         readonly outcome: TransferOutcome,
-        readonly graph?: { status?: number; code?: string; requestId?: string }
+        readonly graph?: { status?: number; code?: string; requestId?: string },
     ) {
         super(message);
         this.name = 'TransferError';
@@ -21,6 +21,9 @@ export class TransferError extends Error {
     }
 }
 
-export const skipped = (code: string, message: string, graph?: TransferError['graph']): TransferError => new TransferError(code, message, 'skipped', graph);
-export const failed = (code: string, message: string, graph?: TransferError['graph']): TransferError => new TransferError(code, message, 'failed', graph);
-export const retryLater = (code: string, message: string, graph?: TransferError['graph']): TransferError => new TransferError(code, message, 'retry', graph);
+export const skipped = (code: string, message: string, graph?: TransferError['graph']): TransferError =>
+    new TransferError(code, message, 'skipped', graph);
+export const failed = (code: string, message: string, graph?: TransferError['graph']): TransferError =>
+    new TransferError(code, message, 'failed', graph);
+export const retryLater = (code: string, message: string, graph?: TransferError['graph']): TransferError =>
+    new TransferError(code, message, 'retry', graph);

@@ -15,12 +15,20 @@ export function createTransferHandler(getServices: () => Promise<Services>, opti
         const message = parseTransferMessage(input);
         if (!message) {
             // Not retried: no delivery will make it valid. The producer has a bug.
-            log.error('transfer message is not a valid TransferMessage; dropped', { invocationId: context.invocationId });
+            log.error('transfer message is not a valid TransferMessage; dropped', {
+                invocationId: context.invocationId,
+            });
             return 'invalid';
         }
         const meta = context.triggerMetadata ?? {};
         const dequeueCount = Number(meta.dequeueCount ?? 1) || 1;
         const messageId = typeof meta.id === 'string' && meta.id ? meta.id : context.invocationId;
-        return runTransfer(await getServices(), message, { messageId, dequeueCount, invocationId: context.invocationId }, log, options);
+        return runTransfer(
+            await getServices(),
+            message,
+            { messageId, dequeueCount, invocationId: context.invocationId },
+            log,
+            options,
+        );
     };
 }

@@ -13,7 +13,7 @@ export class HashCursor {
         private readonly readRange: (start: number, end: number) => Promise<Buffer>,
         private readonly chunkBytes: number,
         saved?: SavedHash,
-        savedAt = 0
+        savedAt = 0,
     ) {
         this.hash = restoreHash(saved, savedAt) ?? new QuickXorHash();
     }

@@ -15,7 +15,9 @@ const CELLS = 1760;
 
 function internals(hash: QuickXorHash): Internals | undefined {
     const h = hash as unknown as Partial<Internals>;
-    return h.cells instanceof Uint8Array && h.cells.length === CELLS && typeof h.length === 'number' ? (h as Internals) : undefined;
+    return h.cells instanceof Uint8Array && h.cells.length === CELLS && typeof h.length === 'number'
+        ? (h as Internals)
+        : undefined;
 }
 
 export interface SavedHash {

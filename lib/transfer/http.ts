@@ -31,7 +31,10 @@ const SERVER_ERRORS = new Set([500, 502, 503, 504, 509]);
 const MAX_THROTTLE_WAITS = 8;
 
 export class NetworkError extends Error {
-    constructor(readonly what: string, cause: unknown) {
+    constructor(
+        readonly what: string,
+        cause: unknown,
+    ) {
         super(`${what}: connection failed (${(cause as Error)?.message ?? 'unknown'})`);
         this.name = 'NetworkError';
     }
@@ -48,7 +51,8 @@ export async function send(deps: HttpDeps, url: string, init: RequestInit, optio
             response = await gatedFetch(deps, url, init);
         } catch (e) {
             await deps.afterResponse?.(options.what);
-            if (e instanceof Paused || !options.retryServerErrors || ++failures >= maxAttempts) throw e instanceof Paused ? e : new NetworkError(options.what, e);
+            if (e instanceof Paused || !options.retryServerErrors || ++failures >= maxAttempts)
+                throw e instanceof Paused ? e : new NetworkError(options.what, e);
             deps.log.warn(`${options.what}: connection failed, retrying`, { attempt: failures });
             await sleep(backoffMs(failures));
             continue;
@@ -61,7 +65,11 @@ export async function send(deps: HttpDeps, url: string, init: RequestInit, optio
         if (throttled) {
             await discard(response);
             const seconds = retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS;
-            deps.log.warn(`${options.what}: throttled by Graph`, { status: response.status, retryAfterSeconds: seconds, tenantId: deps.tenantId });
+            deps.log.warn(`${options.what}: throttled by Graph`, {
+                status: response.status,
+                retryAfterSeconds: seconds,
+                tenantId: deps.tenantId,
+            });
             if (++throttles > MAX_THROTTLE_WAITS) return response;
             continue;
         }
@@ -101,7 +109,7 @@ export class GraphCallError extends Error {
         readonly innerCodes: string[],
         message: string,
         readonly requestId: string | undefined,
-        readonly headers: Headers
+        readonly headers: Headers,
     ) {
         super(`${status} ${code}: ${message}`);
         this.name = 'GraphCallError';

@@ -42,16 +42,29 @@ export type Claim =
 
 const TERMINAL: TransferState[] = ['succeeded', 'failed', 'skipped'];
 
-export async function claimTransfer(table: TableClient, message: TransferMessage, owner: Owner, leaseMs: number): Promise<Claim> {
+export async function claimTransfer(
+    table: TableClient,
+    message: TransferMessage,
+    owner: Owner,
+    leaseMs: number,
+): Promise<Claim> {
     for (let attempt = 0; attempt < 5; attempt++) {
         const row = await readRow(table, message.driveId, message.transferId);
         const now = Date.now();
         if (!row) {
             const record = newRecord(message, now);
-            const fresh: Row = { ...keys(message.driveId, message.transferId), document: JSON.stringify(record), message: JSON.stringify(message), ...lease(owner, now + leaseMs) };
+            const fresh: Row = {
+                ...keys(message.driveId, message.transferId),
+                document: JSON.stringify(record),
+                message: JSON.stringify(message),
+                ...lease(owner, now + leaseMs),
+            };
             try {
                 const created = await table.createEntity(fresh);
-                return { kind: 'claimed', entry: new JournalEntry(table, fresh, record, created.etag!, owner, leaseMs) };
+                return {
+                    kind: 'claimed',
+                    entry: new JournalEntry(table, fresh, record, created.etag!, owner, leaseMs),
+                };
             } catch (e) {
                 if ((e as { statusCode?: number }).statusCode === 409) continue; // a twin created it first
                 throw e;
@@ -60,7 +73,12 @@ export async function claimTransfer(table: TableClient, message: TransferMessage
         const record = JSON.parse(row.document) as TransferRecord;
         if (TERMINAL.includes(record.state)) return { kind: 'done', record };
         if (!mayTakeOver(row, owner, now)) return { kind: 'busy', until: row.leaseUntil ?? now };
-        const next: TransferRecord = { ...record, state: 'running', attempts: record.attempts + 1, updatedAt: new Date(now).toISOString() };
+        const next: TransferRecord = {
+            ...record,
+            state: 'running',
+            attempts: record.attempts + 1,
+            updatedAt: new Date(now).toISOString(),
+        };
         const updated: Row = { ...stripEtag(row), document: JSON.stringify(next), ...lease(owner, now + leaseMs) };
         try {
             const result = await table.updateEntity(updated, 'Replace', { etag: row.etag });
@@ -87,7 +105,7 @@ export class JournalEntry {
         public record: TransferRecord,
         private etag: string,
         private readonly owner: Owner,
-        private readonly leaseMs: number
+        private readonly leaseMs: number,
     ) {}
 
     get checkpoint(): Checkpoint | undefined {
@@ -100,19 +118,38 @@ export class JournalEntry {
 
     /** Saves progress and renews the lease. */
     async save(checkpoint: Checkpoint | undefined, bytesDone: number): Promise<void> {
-        await this.write({ ...this.record, bytesDone }, { checkpoint: checkpoint ? JSON.stringify(checkpoint) : undefined, ...lease(this.owner, Date.now() + this.leaseMs) });
+        await this.write(
+            { ...this.record, bytesDone },
+            {
+                checkpoint: checkpoint ? JSON.stringify(checkpoint) : undefined,
+                ...lease(this.owner, Date.now() + this.leaseMs),
+            },
+        );
     }
 
     /** Ends the transfer: the record keeps the outcome, the checkpoint and lease go. */
-    async finish(state: TransferState, patch: Pick<TransferRecord, 'result' | 'error'> & { bytesDone?: number }): Promise<void> {
+    async finish(
+        state: TransferState,
+        patch: Pick<TransferRecord, 'result' | 'error'> & { bytesDone?: number },
+    ): Promise<void> {
         // A success or skip is announced to the sync engine's next fold by a marker written with it.
-        const marker = state === 'succeeded' || state === 'skipped' ? foldMarker(this.record.driveId, this.record.transferId) : undefined;
-        await this.write({ ...this.record, ...patch, state, bytesDone: patch.bytesDone ?? this.record.bytesDone }, { checkpoint: undefined, leaseOwner: undefined, leaseUntil: undefined }, marker);
+        const marker =
+            state === 'succeeded' || state === 'skipped'
+                ? foldMarker(this.record.driveId, this.record.transferId)
+                : undefined;
+        await this.write(
+            { ...this.record, ...patch, state, bytesDone: patch.bytesDone ?? this.record.bytesDone },
+            { checkpoint: undefined, leaseOwner: undefined, leaseUntil: undefined },
+            marker,
+        );
     }
 
     /** Stops for now (time budget): keeps the checkpoint, frees the lease for the next slice. */
     async release(message: TransferMessage, error?: TransferRecord['error']): Promise<void> {
-        await this.write({ ...this.record, state: 'queued', error }, { message: JSON.stringify(message), leaseOwner: undefined, leaseUntil: undefined });
+        await this.write(
+            { ...this.record, state: 'queued', error },
+            { message: JSON.stringify(message), leaseOwner: undefined, leaseUntil: undefined },
+        );
     }
 
     private async write(record: TransferRecord, fields: Partial<Row>, marker?: FoldMarker): Promise<void> {
@@ -120,7 +157,9 @@ export class JournalEntry {
         const row: Row = { ...this.row, ...fields, document: JSON.stringify(next) };
         for (const k of Object.keys(row) as (keyof Row)[]) if (row[k] === undefined) delete row[k];
         try {
-            this.etag = marker ? await this.updateWithMarker(row, marker) : (await this.table.updateEntity(row, 'Replace', { etag: this.etag })).etag!;
+            this.etag = marker
+                ? await this.updateWithMarker(row, marker)
+                : (await this.table.updateEntity(row, 'Replace', { etag: this.etag })).etag!;
             this.row = row;
             this.record = next;
         } catch (e) {
@@ -142,18 +181,50 @@ export class JournalEntry {
 }
 
 /** For the sync engine and the replay route. */
-export async function readTransfer(table: TableClient, driveId: string, transferId: string): Promise<{ record: TransferRecord; message: TransferMessage; etag: string } | undefined> {
+export async function readTransfer(
+    table: TableClient,
+    driveId: string,
+    transferId: string,
+): Promise<{ record: TransferRecord; message: TransferMessage; etag: string } | undefined> {
     const row = await readRow(table, driveId, transferId);
-    return row ? { record: JSON.parse(row.document) as TransferRecord, message: JSON.parse(row.message) as TransferMessage, etag: row.etag } : undefined;
+    return row
+        ? {
+              record: JSON.parse(row.document) as TransferRecord,
+              message: JSON.parse(row.message) as TransferMessage,
+              etag: row.etag,
+          }
+        : undefined;
 }
 
 /** Replay: a failed (or skipped) transfer goes back to queued, keeping nothing of its last attempt. */
-export async function requeueTransfer(table: TableClient, driveId: string, transferId: string, etag: string, record: TransferRecord, message: TransferMessage): Promise<void> {
-    const next: TransferRecord = { ...record, state: 'queued', error: undefined, result: undefined, bytesDone: 0, updatedAt: new Date().toISOString() };
-    await table.updateEntity({ ...keys(driveId, transferId), document: JSON.stringify(next), message: JSON.stringify(message) }, 'Replace', { etag });
+export async function requeueTransfer(
+    table: TableClient,
+    driveId: string,
+    transferId: string,
+    etag: string,
+    record: TransferRecord,
+    message: TransferMessage,
+): Promise<void> {
+    const next: TransferRecord = {
+        ...record,
+        state: 'queued',
+        error: undefined,
+        result: undefined,
+        bytesDone: 0,
+        updatedAt: new Date().toISOString(),
+    };
+    await table.updateEntity(
+        { ...keys(driveId, transferId), document: JSON.stringify(next), message: JSON.stringify(message) },
+        'Replace',
+        { etag },
+    );
 }
 
-async function readRow(table: TableClient, driveId: string, transferId: string): Promise<(Row & { etag: string }) | undefined> {
+async function readRow(
+    table: TableClient,
+    driveId: string,
+    transferId: string,
+): Promise<(Row & { etag: string }) | undefined> {
     try {
         return await table.getEntity<Row>(tableKey(driveId), tableKey(transferId));
     } catch (e) {
@@ -172,7 +243,9 @@ function lease(owner: Owner, until: number): Pick<Row, 'leaseOwner' | 'leaseUnti
 
 function stripEtag(row: Row & { etag?: string; timestamp?: string }): Row {
     const { partitionKey, rowKey, document, message, checkpoint } = row;
-    return checkpoint === undefined ? { partitionKey, rowKey, document, message } : { partitionKey, rowKey, document, message, checkpoint };
+    return checkpoint === undefined
+        ? { partitionKey, rowKey, document, message }
+        : { partitionKey, rowKey, document, message, checkpoint };
 }
 
 function newRecord(m: TransferMessage, now: number): TransferRecord {

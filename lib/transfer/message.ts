@@ -19,7 +19,11 @@ const schema = z.object({
         name: z.string().min(1).max(400),
         ifMatch: z.string().max(512).optional(),
     }),
-    expected: z.object({ size: z.int().min(0), quickXorHash: z.string().max(64).optional(), platformETag: z.string().max(256).optional() }),
+    expected: z.object({
+        size: z.int().min(0),
+        quickXorHash: z.string().max(64).optional(),
+        platformETag: z.string().max(256).optional(),
+    }),
     conflictBehavior: z.enum(['replace', 'fail']),
     slice: z.int().min(0).optional(),
 });

@@ -13,10 +13,21 @@ export type RangeReply =
     | { kind: 'broken'; reason: string }
     | { kind: 'refused'; error: GraphCallError };
 
-export async function fetchRange(http: HttpDeps, url: string, start: number, end: number, total: number): Promise<RangeReply> {
+export async function fetchRange(
+    http: HttpDeps,
+    url: string,
+    start: number,
+    end: number,
+    total: number,
+): Promise<RangeReply> {
     let response: Response;
     try {
-        response = await send(http, url, { method: 'GET', headers: { Range: `bytes=${start}-${end}` } }, { retryServerErrors: true, what: 'download range' });
+        response = await send(
+            http,
+            url,
+            { method: 'GET', headers: { Range: `bytes=${start}-${end}` } },
+            { retryServerErrors: true, what: 'download range' },
+        );
     } catch (e) {
         if (e instanceof NetworkError) return { kind: 'broken', reason: 'connection failed' };
         throw e;

@@ -43,7 +43,13 @@ export interface Delivery {
 /** What happened to this delivery (the journal row has the details). */
 export type DeliveryOutcome = 'succeeded' | 'failed' | 'skipped' | 'noop' | 'busy' | 'paused' | 'lost';
 
-export async function runTransfer(services: Services, message: TransferMessage, delivery: Delivery, log: Logger, options: TransferOptions = {}): Promise<DeliveryOutcome> {
+export async function runTransfer(
+    services: Services,
+    message: TransferMessage,
+    delivery: Delivery,
+    log: Logger,
+    options: TransferOptions = {},
+): Promise<DeliveryOutcome> {
     const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
     const leaseMs = options.leaseMs ?? budgetMs + 120_000;
     const deadline = Deadline.after(budgetMs);
@@ -60,14 +66,27 @@ export async function runTransfer(services: Services, message: TransferMessage, 
         const ctx = await buildContext(services, message, entry, deadline, log, options);
         const result = ctx.message.direction === 'upload' ? await runUpload(ctx) : await runDownload(ctx);
         await entry.finish('succeeded', { result, error: undefined, bytesDone: result.platformSize });
-        log.info('transfer succeeded', { transferId: message.transferId, direction: message.direction, bytes: result.platformSize, enriched: result.enriched });
+        log.info('transfer succeeded', {
+            transferId: message.transferId,
+            direction: message.direction,
+            bytes: result.platformSize,
+            enriched: result.enriched,
+        });
         return 'succeeded';
     } catch (e) {
         return settle(services, message, entry, delivery, log, options, e);
     }
 }
 
-async function settle(services: Services, message: TransferMessage, entry: JournalEntry, delivery: Delivery, log: Logger, options: TransferOptions, e: unknown): Promise<DeliveryOutcome> {
+async function settle(
+    services: Services,
+    message: TransferMessage,
+    entry: JournalEntry,
+    delivery: Delivery,
+    log: Logger,
+    options: TransferOptions,
+    e: unknown,
+): Promise<DeliveryOutcome> {
     if (e instanceof SimulatedCrash) throw e;
     if (e instanceof LeaseLost) {
         log.warn('another invocation took over this transfer; stopping', { transferId: message.transferId });
@@ -78,50 +97,82 @@ async function settle(services: Services, message: TransferMessage, entry: Journ
         await entry.release(next);
         const delay = e.resumeAt ? (e.resumeAt - Date.now()) / 1000 : 0;
         await enqueueTransfer(services, next, delay);
-        log.info('transfer paused; continuing in the next slice', { transferId: message.transferId, slice: next.slice, reason: e.reason });
+        log.info('transfer paused; continuing in the next slice', {
+            transferId: message.transferId,
+            slice: next.slice,
+            reason: e.reason,
+        });
         return 'paused';
     }
     const error = describe(e);
     if (e instanceof AccountAuthError && e.needsReauth) {
         await entry.finish('failed', { error });
-        log.error('transfer failed: the drive\'s account must sign in again', { transferId: message.transferId, error });
+        log.error("transfer failed: the drive's account must sign in again", { transferId: message.transferId, error });
         return 'failed';
     }
     if (e instanceof TransferError && e.outcome !== 'retry') {
         await entry.finish(e.outcome === 'skipped' ? 'skipped' : 'failed', { error });
-        (e.outcome === 'failed' ? log.error : log.warn)(`transfer ${e.outcome}: ${e.code}`, { transferId: message.transferId, error });
+        (e.outcome === 'failed' ? log.error : log.warn)(`transfer ${e.outcome}: ${e.code}`, {
+            transferId: message.transferId,
+            error,
+        });
         return e.outcome;
     }
     const maxDequeue = options.maxDequeueCount ?? 5;
     if (delivery.dequeueCount >= maxDequeue) {
         // The host moves the message to <queue>-poison after this attempt: leave the reason on the row.
         await entry.finish('failed', { error });
-        log.error('transfer failed on its last attempt; the message goes to the poison queue', { transferId: message.transferId, error });
-        await raiseAlert(services, {
-            key: `transfer-poison:${message.driveId}:${message.transferId}`,
-            severity: 'warning',
-            kind: 'transfer_poisoned',
-            title: 'A file could not be transferred',
-            message: `${message.direction === 'upload' ? 'Uploading' : 'Downloading'} ${message.platformPath} failed ${delivery.dequeueCount} times (${error.code}); it is in the poison queue.`,
-            hint: `Fix the cause shown on the transfer, then POST /api/drives/${message.driveId}/transfers/${message.transferId}/replay.`,
-            subject: { type: 'transfer', id: message.transferId, name: message.platformPath },
-        }, { log }).catch(() => undefined);
+        log.error('transfer failed on its last attempt; the message goes to the poison queue', {
+            transferId: message.transferId,
+            error,
+        });
+        await raiseAlert(
+            services,
+            {
+                key: `transfer-poison:${message.driveId}:${message.transferId}`,
+                severity: 'warning',
+                kind: 'transfer_poisoned',
+                title: 'A file could not be transferred',
+                message: `${message.direction === 'upload' ? 'Uploading' : 'Downloading'} ${message.platformPath} failed ${delivery.dequeueCount} times (${error.code}); it is in the poison queue.`,
+                hint: `Fix the cause shown on the transfer, then POST /api/drives/${message.driveId}/transfers/${message.transferId}/replay.`,
+                subject: { type: 'transfer', id: message.transferId, name: message.platformPath },
+            },
+            { log },
+        ).catch(() => undefined);
     } else {
         await entry.release(message, error);
-        log.warn('transfer attempt failed; the queue will retry it', { transferId: message.transferId, attempt: delivery.dequeueCount, error });
+        log.warn('transfer attempt failed; the queue will retry it', {
+            transferId: message.transferId,
+            attempt: delivery.dequeueCount,
+            error,
+        });
     }
     throw e;
 }
 
 function describe(e: unknown): NonNullable<TransferRecord['error']> {
     if (e instanceof TransferError) {
-        return { code: e.code, message: e.message, graphCode: e.graph?.code, requestId: e.graph?.requestId, retryable: e.retryable };
+        return {
+            code: e.code,
+            message: e.message,
+            graphCode: e.graph?.code,
+            requestId: e.graph?.requestId,
+            retryable: e.retryable,
+        };
     }
-    if (e instanceof AccountAuthError) return { code: e.failure.code, message: e.failure.message, retryable: !e.needsReauth };
+    if (e instanceof AccountAuthError)
+        return { code: e.failure.code, message: e.failure.message, retryable: !e.needsReauth };
     return { code: 'transfer_error', message: (e as Error)?.message ?? String(e), retryable: true };
 }
 
-async function buildContext(services: Services, message: TransferMessage, journal: JournalEntry, deadline: Deadline, log: Logger, options: TransferOptions): Promise<TransferContext> {
+async function buildContext(
+    services: Services,
+    message: TransferMessage,
+    journal: JournalEntry,
+    deadline: Deadline,
+    log: Logger,
+    options: TransferOptions,
+): Promise<TransferContext> {
     const { integration, drive } = await loadDrive(services, message);
     const http: HttpDeps = {
         tenantId: integration.tenantId,
@@ -133,24 +184,55 @@ async function buildContext(services: Services, message: TransferMessage, journa
         afterResponse: options.hooks?.afterResponse,
     };
     const { graphBaseUrl } = cloudEndpoints(integration.cloud, services.config.m365);
-    const graph = new GraphApi(http, graphBaseUrl.replace(/\/+$/, ''), drive.graph?.driveId as string, tokenFor(services, integration, drive), services.config.m365.trustedHosts);
-    return { services, integration, drive, message, journal, graph, http, deadline, fragmentBytes: options.fragmentBytes ?? services.config.transfer.fragmentBytes, log, hooks: options.hooks ?? {} };
+    const graph = new GraphApi(
+        http,
+        graphBaseUrl.replace(/\/+$/, ''),
+        drive.graph?.driveId as string,
+        tokenFor(services, integration, drive),
+        services.config.m365.trustedHosts,
+    );
+    return {
+        services,
+        integration,
+        drive,
+        message,
+        journal,
+        graph,
+        http,
+        deadline,
+        fragmentBytes: options.fragmentBytes ?? services.config.transfer.fragmentBytes,
+        log,
+        hooks: options.hooks ?? {},
+    };
 }
 
 /** App-only drives (Sites.Selected) have no account: the application's own token reaches them. */
 function tokenFor(services: Services, integration: IntegrationRecord, drive: DriveRecord): () => Promise<string> {
     if (drive.auth === 'app') {
-        return async () => (await import('../credentials/appOnly/appToken')).acquireAppGraphToken(services, integration);
+        return async () =>
+            (await import('../credentials/appOnly/appToken')).acquireAppGraphToken(services, integration);
     }
     const homeAccountId = drive.account?.homeAccountId as string;
     return () => acquireGraphToken(services, integration, homeAccountId);
 }
 
-async function loadDrive(services: Services, message: TransferMessage): Promise<{ integration: IntegrationRecord; drive: DriveRecord }> {
-    const [integrations, drives] = await Promise.all([services.tables.get('integrations'), services.tables.get('drives')]);
+async function loadDrive(
+    services: Services,
+    message: TransferMessage,
+): Promise<{ integration: IntegrationRecord; drive: DriveRecord }> {
+    const [integrations, drives] = await Promise.all([
+        services.tables.get('integrations'),
+        services.tables.get('drives'),
+    ]);
     const integration = (await getIntegration(integrations, message.integrationId))?.record;
     const drive = integration ? (await getDrive(drives, integration.id, message.driveId))?.drive : undefined;
-    if (!integration || !drive) throw new TransferError('drive_not_found', 'The drive or its integration no longer exists.', 'failed');
-    if (!drive.graph?.driveId || !hasGraphIdentity(drive)) throw new TransferError('drive_not_connected', `The drive has no account or library bound (status ${drive.status}); reconnect it, then replay.`, 'failed');
+    if (!integration || !drive)
+        throw new TransferError('drive_not_found', 'The drive or its integration no longer exists.', 'failed');
+    if (!drive.graph?.driveId || !hasGraphIdentity(drive))
+        throw new TransferError(
+            'drive_not_connected',
+            `The drive has no account or library bound (status ${drive.status}); reconnect it, then replay.`,
+            'failed',
+        );
     return { integration, drive };
 }

@@ -17,23 +17,44 @@ export type SessionReply =
     | { kind: 'expired' }
     | { kind: 'refused'; error: GraphCallError };
 
-export async function putFragment(http: HttpDeps, url: string, bytes: Buffer, start: number, total: number): Promise<SessionReply> {
-    const headers = { 'Content-Range': `bytes ${start}-${start + bytes.length - 1}/${total}`, 'Content-Type': 'application/octet-stream' };
+export async function putFragment(
+    http: HttpDeps,
+    url: string,
+    bytes: Buffer,
+    start: number,
+    total: number,
+): Promise<SessionReply> {
+    const headers = {
+        'Content-Range': `bytes ${start}-${start + bytes.length - 1}/${total}`,
+        'Content-Type': 'application/octet-stream',
+    };
     let response: Response;
     try {
         // Never retried here: after a lost reply only the status tells what the server kept.
-        response = await send(http, url, { method: 'PUT', body: bytes, headers }, { retryServerErrors: false, what: 'upload fragment' });
+        response = await send(
+            http,
+            url,
+            { method: 'PUT', body: bytes, headers },
+            { retryServerErrors: false, what: 'upload fragment' },
+        );
     } catch (e) {
         if (e instanceof NetworkError) return { kind: 'resync', reason: 'connection lost' };
         throw e;
     }
-    if (response.status === 202) return { kind: 'accepted', next: firstOffset(await response.json()) ?? start + bytes.length };
-    if (response.status === 200 || response.status === 201) return { kind: 'done', item: (await response.json()) as DriveItem };
+    if (response.status === 202)
+        return { kind: 'accepted', next: firstOffset(await response.json()) ?? start + bytes.length };
+    if (response.status === 200 || response.status === 201)
+        return { kind: 'done', item: (await response.json()) as DriveItem };
     return classify(response);
 }
 
 export async function sessionStatus(http: HttpDeps, url: string): Promise<SessionReply> {
-    const response = await send(http, url, { method: 'GET' }, { retryServerErrors: true, what: 'upload session status' });
+    const response = await send(
+        http,
+        url,
+        { method: 'GET' },
+        { retryServerErrors: true, what: 'upload session status' },
+    );
     if (response.ok) {
         const next = firstOffset(await response.json());
         // No expected range left: every byte is in (a deferred commit would be next; we never defer).
@@ -44,7 +65,12 @@ export async function sessionStatus(http: HttpDeps, url: string): Promise<Sessio
 
 export async function cancelSession(http: HttpDeps, url: string): Promise<void> {
     try {
-        const response = await send(http, url, { method: 'DELETE' }, { retryServerErrors: true, maxAttempts: 2, what: 'cancel upload session' });
+        const response = await send(
+            http,
+            url,
+            { method: 'DELETE' },
+            { retryServerErrors: true, maxAttempts: 2, what: 'cancel upload session' },
+        );
         await discard(response);
     } catch {
         // Best effort: an abandoned session is cleaned up by SharePoint after it expires.

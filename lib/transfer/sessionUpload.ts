@@ -35,7 +35,12 @@ export class SessionUpload {
     private readonly ranges: BlobRanges;
     private readonly cursor: HashCursor;
 
-    constructor(private readonly ctx: TransferContext, blob: BlobClient, private readonly source: Source, private readonly saved?: UploadCheckpoint) {
+    constructor(
+        private readonly ctx: TransferContext,
+        blob: BlobClient,
+        private readonly source: Source,
+        private readonly saved?: UploadCheckpoint,
+    ) {
         this.ranges = new BlobRanges(blob, source.etag);
         const chunk = Math.max(ctx.fragmentBytes, FRAGMENT_QUANTUM);
         this.cursor = new HashCursor((s, e) => this.ranges.read(s, e), chunk, saved?.hash, saved?.offset ?? 0);
@@ -47,14 +52,17 @@ export class SessionUpload {
             return adopted ?? (await this.loop());
         } catch (e) {
             // A session we will not come back to is cancelled rather than left to expire.
-            if (e instanceof TransferError && e.outcome !== 'retry' && this.url) await cancelSession(this.ctx.http, this.url);
+            if (e instanceof TransferError && e.outcome !== 'retry' && this.url)
+                await cancelSession(this.ctx.http, this.url);
             throw e;
         }
     }
 
     /** Cancels the session of a checkpoint that will not be resumed. */
     async abandon(checkpoint?: UploadCheckpoint): Promise<void> {
-        const url = checkpoint?.sealedUrl ? await openUrl(this.ctx.services, this.ctx.message.transferId, checkpoint.sealedUrl) : undefined;
+        const url = checkpoint?.sealedUrl
+            ? await openUrl(this.ctx.services, this.ctx.message.transferId, checkpoint.sealedUrl)
+            : undefined;
         if (url) await cancelSession(this.ctx.http, url);
     }
 
@@ -64,7 +72,9 @@ export class SessionUpload {
         this.sessions = saved.sessions;
         this.finalHash = saved.finalHash;
         this.offset = saved.offset;
-        this.url = saved.sealedUrl ? await openUrl(this.ctx.services, this.ctx.message.transferId, saved.sealedUrl) : undefined;
+        this.url = saved.sealedUrl
+            ? await openUrl(this.ctx.services, this.ctx.message.transferId, saved.sealedUrl)
+            : undefined;
         if (!this.url) return this.finalHash ? this.adoptCommitted() : undefined;
         // We may have died after Graph accepted a fragment and before the checkpoint: ask.
         return this.resync();
@@ -98,8 +108,15 @@ export class SessionUpload {
                     await this.cursor.advanceTo(source.size, bytes, this.offset);
                     return this.finish(reply.item);
                 case 'resync': {
-                    if (++resyncs > MAX_RESYNCS) throw retryLater('upload_unstable', `The upload kept failing (${reply.reason}); the queue will retry it.`);
-                    ctx.log.warn('upload fragment not confirmed, asking the session where it is', { reason: reply.reason, offset: this.offset });
+                    if (++resyncs > MAX_RESYNCS)
+                        throw retryLater(
+                            'upload_unstable',
+                            `The upload kept failing (${reply.reason}); the queue will retry it.`,
+                        );
+                    ctx.log.warn('upload fragment not confirmed, asking the session where it is', {
+                        reason: reply.reason,
+                        offset: this.offset,
+                    });
                     await sleep(reply.reason === '416' ? 0 : backoffMs(resyncs - 1, 250, 8_000));
                     const adopted = await this.resync();
                     if (adopted) return adopted;
@@ -135,14 +152,23 @@ export class SessionUpload {
             const adopted = await this.adoptCommitted();
             if (adopted) return adopted;
         }
-        this.ctx.log.warn(reply.kind === 'expired' ? 'upload URL expired, starting a new session' : 'upload session gone, starting a new session', { sessions: this.sessions });
+        this.ctx.log.warn(
+            reply.kind === 'expired'
+                ? 'upload URL expired, starting a new session'
+                : 'upload session gone, starting a new session',
+            { sessions: this.sessions },
+        );
         this.url = undefined;
         return undefined;
     }
 
     private async newSession(): Promise<void> {
         const { ctx, source } = this;
-        if (this.sessions >= MAX_SESSIONS) throw failed('upload_session_lost', `The upload session was lost ${this.sessions} times; giving up on this file.`);
+        if (this.sessions >= MAX_SESSIONS)
+            throw failed(
+                'upload_session_lost',
+                `The upload session was lost ${this.sessions} times; giving up on this file.`,
+            );
         const target = remoteTarget(ctx.message);
         const item: Record<string, unknown> = {
             '@microsoft.graph.conflictBehavior': ctx.message.conflictBehavior,
@@ -165,7 +191,11 @@ export class SessionUpload {
     }
 
     private async moveTo(next: number, inHand?: Buffer, inHandStart = 0): Promise<void> {
-        if (next > this.source.size) throw retryLater('upload_out_of_range', `The session expects offset ${next} beyond the file's ${this.source.size} bytes.`);
+        if (next > this.source.size)
+            throw retryLater(
+                'upload_out_of_range',
+                `The session expects offset ${next} beyond the file's ${this.source.size} bytes.`,
+            );
         await this.cursor.advanceTo(next, inHand, inHandStart);
         this.offset = next;
         await this.save();
@@ -185,7 +215,9 @@ export class SessionUpload {
         const hash = item.file.hashes?.quickXorHash;
         const ours =
             (hash === this.finalHash && item.size === this.source.size) ||
-            (mayBeEnriched(this.ctx.drive.graph?.driveType, item.name) && sameSecond(item.fileSystemInfo?.lastModifiedDateTime, this.source.mtime) && item.size >= this.source.size);
+            (mayBeEnriched(this.ctx.drive.graph?.driveType, item.name) &&
+                sameSecond(item.fileSystemInfo?.lastModifiedDateTime, this.source.mtime) &&
+                item.size >= this.source.size);
         if (!ours) return undefined;
         this.ctx.log.info('the last fragment was committed before its reply was lost; adopting the item');
         this.url = undefined;

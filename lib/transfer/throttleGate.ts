@@ -24,12 +24,16 @@ export class ThrottleGate {
     private readonly reading = new Map<string, Promise<number>>();
 
     /** `cacheMs`: how long a read is trusted (0: read for every request; other instances' blocks apply at once). */
-    constructor(private readonly table: () => Promise<TableClient>, private readonly cacheMs = 0) {}
+    constructor(
+        private readonly table: () => Promise<TableClient>,
+        private readonly cacheMs = 0,
+    ) {}
 
     /** Epoch ms until which the tenant is blocked (0 when it is not). */
     async blockedUntil(tenantId: string): Promise<number> {
         const cached = this.cache.get(tenantId);
-        if (cached && (cached.blockedUntil > Date.now() || Date.now() - cached.readAt < this.cacheMs)) return cached.blockedUntil;
+        if (cached && (cached.blockedUntil > Date.now() || Date.now() - cached.readAt < this.cacheMs))
+            return cached.blockedUntil;
         let pending = this.reading.get(tenantId);
         if (!pending) {
             pending = this.read(tenantId).then((row) => {
@@ -68,7 +72,12 @@ export class ThrottleGate {
         for (let attempt = 0; attempt < 5; attempt++) {
             const row = await this.read(tenantId);
             if (row && row.blockedUntil >= until) return row.blockedUntil;
-            const next: GateRow = { partitionKey: PARTITION, rowKey: tableKey(tenantId), blockedUntil: until, updatedAt: new Date().toISOString() };
+            const next: GateRow = {
+                partitionKey: PARTITION,
+                rowKey: tableKey(tenantId),
+                blockedUntil: until,
+                updatedAt: new Date().toISOString(),
+            };
             try {
                 if (row) await table.updateEntity(next, 'Replace', { etag: (row as GateRow & { etag: string }).etag });
                 else await table.createEntity(next);
@@ -107,7 +116,11 @@ export async function waitForThrottleGate(services: Services, tenantId: string):
 }
 
 /** For the sync engine: records a 429/503 it met (Retry-After seconds, 120 when Graph sent none). */
-export async function recordThrottle(services: Services, tenantId: string, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS): Promise<void> {
+export async function recordThrottle(
+    services: Services,
+    tenantId: string,
+    retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS,
+): Promise<void> {
     await throttleGate(services).block(tenantId, retryAfterSeconds);
 }
 

@@ -14,7 +14,9 @@ import { transferResult } from './transferResult';
  */
 export async function runUpload(ctx: TransferContext): Promise<TransferResult> {
     const { message } = ctx;
-    const blob = ctx.services.storage.blob.getContainerClient(ctx.services.config.platformContainer).getBlobClient(platformBlobName(message));
+    const blob = ctx.services.storage.blob
+        .getContainerClient(ctx.services.config.platformContainer)
+        .getBlobClient(platformBlobName(message));
     const props = await sourceProperties(blob);
     const etag = props.etag as string;
     const size = props.contentLength ?? 0;
@@ -23,7 +25,10 @@ export async function runUpload(ctx: TransferContext): Promise<TransferResult> {
     const session = new SessionUpload(ctx, blob, { etag, size, mtime: mtimeOf(props) }, checkpoint);
     if ((message.expected.platformETag && etag !== message.expected.platformETag) || size !== message.expected.size) {
         await session.abandon(saved?.kind === 'upload' ? saved : undefined);
-        throw skipped('source_changed', 'The platform file changed after the sync planned this upload; the next sync re-plans it.');
+        throw skipped(
+            'source_changed',
+            'The platform file changed after the sync planned this upload; the next sync re-plans it.',
+        );
     }
     if (size === 0) return uploadEmpty(ctx, etag);
     return session.run();
@@ -33,7 +38,12 @@ async function uploadEmpty(ctx: TransferContext, platformETag: string): Promise<
     const { message } = ctx;
     let item: DriveItem;
     try {
-        item = await ctx.graph.putContent(remoteTarget(message), new Uint8Array(0), message.conflictBehavior, message.remote.ifMatch);
+        item = await ctx.graph.putContent(
+            remoteTarget(message),
+            new Uint8Array(0),
+            message.conflictBehavior,
+            message.remote.ifMatch,
+        );
     } catch (e) {
         throw e instanceof GraphCallError ? classifyGraphError(e) : e;
     }
@@ -46,7 +56,8 @@ async function sourceProperties(blob: BlobClient): Promise<BlobGetPropertiesResp
     try {
         return await blob.getProperties();
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) throw skipped('source_missing', 'The platform file no longer exists; the next sync re-plans it.');
+        if ((e as { statusCode?: number }).statusCode === 404)
+            throw skipped('source_missing', 'The platform file no longer exists; the next sync re-plans it.');
         throw e;
     }
 }
@@ -59,4 +70,3 @@ function mtimeOf(props: BlobGetPropertiesResponse): string {
     // Graph keeps whole seconds.
     return new Date(Math.floor(at / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
-

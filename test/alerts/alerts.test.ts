@@ -1,5 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { purgeResolvedAlerts, raiseAlert, resolveAlert, WEBHOOK_SIGNING_KEY_SECRET, type AlertRecord } from '../../lib/alerts';
+import {
+    purgeResolvedAlerts,
+    raiseAlert,
+    resolveAlert,
+    WEBHOOK_SIGNING_KEY_SECRET,
+    type AlertRecord,
+} from '../../lib/alerts';
 import type { Logger } from '../../lib/logging/logger';
 import { startHarness, startWebhookReceiver, type Harness, type WebhookReceiver } from '../credentials/harness';
 
@@ -7,7 +13,12 @@ const FAST = { attempts: 3, delaysMs: [20, 20], timeoutMs: 2_000 };
 
 function capturingLogger(): Logger & { warnings: { message: string; properties?: Record<string, unknown> }[] } {
     const warnings: { message: string; properties?: Record<string, unknown> }[] = [];
-    return { warnings, info: () => undefined, error: () => undefined, warn: (message, properties) => void warnings.push({ message, properties }) };
+    return {
+        warnings,
+        info: () => undefined,
+        error: () => undefined,
+        warn: (message, properties) => void warnings.push({ message, properties }),
+    };
 }
 
 let key = 0;
@@ -50,16 +61,34 @@ describe('alerts: raise once, list, acknowledge, signed webhook delivery', () =>
         expect(first.raised).toBe(true);
         expect(second).toMatchObject({ raised: false, alert: { id: first.alert.id } });
         expect(log.warnings).toHaveLength(1);
-        expect(log.warnings[0]!.properties).toMatchObject({ alertId: first.alert.id, key: condition.key, severity: 'critical', kind: 'test_condition' });
+        expect(log.warnings[0]!.properties).toMatchObject({
+            alertId: first.alert.id,
+            key: condition.key,
+            severity: 'critical',
+            kind: 'test_condition',
+        });
 
         expect(hook.received).toHaveLength(1);
         const { headers, body } = hook.received[0]!;
         const signingKey = (await services.secrets.getSecret(WEBHOOK_SIGNING_KEY_SECRET)).value!;
         expect(signingKey.length).toBeGreaterThanOrEqual(32);
-        expect(headers['x-signature-256']).toBe(`sha256=${createHmac('sha256', signingKey).update(body).digest('hex')}`);
-        expect(headers['x-signature-256']).not.toBe(`sha256=${createHmac('sha256', 'another key').update(body).digest('hex')}`);
+        expect(headers['x-signature-256']).toBe(
+            `sha256=${createHmac('sha256', signingKey).update(body).digest('hex')}`,
+        );
+        expect(headers['x-signature-256']).not.toBe(
+            `sha256=${createHmac('sha256', 'another key').update(body).digest('hex')}`,
+        );
         const parsed = JSON.parse(body) as { type: string; alert: AlertRecord };
-        expect(parsed).toMatchObject({ type: 'alert.raised', alert: { id: first.alert.id, key: condition.key, title: condition.title, hint: condition.hint, state: 'open' } });
+        expect(parsed).toMatchObject({
+            type: 'alert.raised',
+            alert: {
+                id: first.alert.id,
+                key: condition.key,
+                title: condition.title,
+                hint: condition.hint,
+                state: 'open',
+            },
+        });
         expect(parsed.alert).not.toHaveProperty('delivery');
         expect(first.alert.delivery).toMatchObject({ state: 'delivered', attempts: 1 });
     });
@@ -71,12 +100,18 @@ describe('alerts: raise once, list, acknowledge, signed webhook delivery', () =>
         expect(listed.status).toBe(200);
         expect((listed.body as { value: AlertRecord[] }).value.map((a) => a.id)).toContain(alert.id);
 
-        const ack = await h.env.api('POST', `/api/manage/alerts/${alert.id}/acknowledge`, { headers: { 'x-platform-user': 'admin@contoso.com' } });
+        const ack = await h.env.api('POST', `/api/manage/alerts/${alert.id}/acknowledge`, {
+            headers: { 'x-platform-user': 'admin@contoso.com' },
+        });
         expect(ack.status).toBe(200);
         expect(ack.body).toMatchObject({ id: alert.id, state: 'acknowledged', acknowledgedBy: 'admin@contoso.com' });
-        expect((await h.env.api('POST', `/api/manage/alerts/${alert.id}/acknowledge`)).body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'admin@contoso.com' });
+        expect((await h.env.api('POST', `/api/manage/alerts/${alert.id}/acknowledge`)).body).toMatchObject({
+            state: 'acknowledged',
+            acknowledgedBy: 'admin@contoso.com',
+        });
 
-        const ids = async (q: string) => ((await h.api('GET', `/api/manage/alerts${q}`)).body as { value: AlertRecord[] }).value.map((a) => a.id);
+        const ids = async (q: string) =>
+            ((await h.api('GET', `/api/manage/alerts${q}`)).body as { value: AlertRecord[] }).value.map((a) => a.id);
         expect(await ids('?state=open')).not.toContain(alert.id);
         expect(await ids('?state=acknowledged')).toContain(alert.id);
         expect(await ids('')).toContain(alert.id);
@@ -85,7 +120,9 @@ describe('alerts: raise once, list, acknowledge, signed webhook delivery', () =>
     });
 
     it('answers 404 for an unknown alert and 400 for an unknown state', async () => {
-        expect((await h.env.api('POST', '/api/manage/alerts/alt_nope/acknowledge')).body).toMatchObject({ error: { code: 'alert_not_found' } });
+        expect((await h.env.api('POST', '/api/manage/alerts/alt_nope/acknowledge')).body).toMatchObject({
+            error: { code: 'alert_not_found' },
+        });
         const bad = await h.api('GET', '/api/manage/alerts?state=closed');
         expect(bad.status).toBe(400);
         expect(bad.body).toMatchObject({ error: { code: 'validation_failed' } });
@@ -100,7 +137,9 @@ describe('alerts: raise once, list, acknowledge, signed webhook delivery', () =>
         const again = await raiseAlert(services, condition, { retry: FAST });
         expect(again.raised).toBe(true);
         expect(again.alert.id).not.toBe(first.alert.id);
-        const resolvedList = ((await h.api('GET', '/api/manage/alerts?state=resolved')).body as { value: AlertRecord[] }).value;
+        const resolvedList = (
+            (await h.api('GET', '/api/manage/alerts?state=resolved')).body as { value: AlertRecord[] }
+        ).value;
         expect(resolvedList.map((a) => a.id)).toContain(first.alert.id);
     });
 
@@ -112,7 +151,9 @@ describe('alerts: raise once, list, acknowledge, signed webhook delivery', () =>
         const { alert: kept } = await raiseAlert(services, input(), { retry: FAST });
         expect(await purgeResolvedAlerts(services, new Date(Date.now() + 89 * 86_400_000))).toBe(0);
         expect(await purgeResolvedAlerts(services, new Date(Date.now() + 91 * 86_400_000))).toBeGreaterThanOrEqual(1);
-        const ids = ((await h.api('GET', '/api/manage/alerts?state=all')).body as { value: AlertRecord[] }).value.map((a) => a.id);
+        const ids = ((await h.api('GET', '/api/manage/alerts?state=all')).body as { value: AlertRecord[] }).value.map(
+            (a) => a.id,
+        );
         expect(ids).not.toContain(gone.id);
         expect(ids).toContain(kept.id);
         // The purged condition can be raised again.
@@ -129,14 +170,20 @@ describe('alerts: raise once, list, acknowledge, signed webhook delivery', () =>
 
     it('a delivery that keeps failing never loses the alert; the daily timer delivers it later', async () => {
         hook.failNext = 3;
-        const { alert } = await raiseAlert(await h.services(), input({ title: 'Kept despite the outage' }), { retry: FAST });
+        const { alert } = await raiseAlert(await h.services(), input({ title: 'Kept despite the outage' }), {
+            retry: FAST,
+        });
         expect(hook.received).toHaveLength(3);
         expect(alert.delivery).toMatchObject({ state: 'failed', attempts: 3, lastError: 'HTTP 503' });
-        const stored = ((await h.api('GET', '/api/manage/alerts')).body as { value: AlertRecord[] }).value.find((a) => a.id === alert.id);
+        const stored = ((await h.api('GET', '/api/manage/alerts')).body as { value: AlertRecord[] }).value.find(
+            (a) => a.id === alert.id,
+        );
         expect(stored).toMatchObject({ title: 'Kept despite the outage', delivery: { state: 'failed' } });
 
         await h.env.host.fireTimer('credentialExpiry');
-        const after = ((await h.api('GET', '/api/manage/alerts')).body as { value: AlertRecord[] }).value.find((a) => a.id === alert.id);
+        const after = ((await h.api('GET', '/api/manage/alerts')).body as { value: AlertRecord[] }).value.find(
+            (a) => a.id === alert.id,
+        );
         expect(after).toMatchObject({ delivery: { state: 'delivered', attempts: 4 } });
         expect(hook.received.filter((r) => r.headers['x-alert-id'] === alert.id)).toHaveLength(4);
     });
@@ -151,7 +198,10 @@ describe('alerts: drive health raises and resolves', () => {
     afterAll(() => h.stop());
 
     it('a drive losing access raises one critical alert with the cause; regaining it resolves the alert', async () => {
-        const drive = await h.connectDrive({ name: 'Team library', kind: 'sharepoint' }, h.demo.users.megan.userPrincipalName);
+        const drive = await h.connectDrive(
+            { name: 'Team library', kind: 'sharepoint' },
+            h.demo.users.megan.userPrincipalName,
+        );
         await h.selectLibrary(drive.id);
         h.graph.setSiteMember(h.content.site.id, h.demo.users.megan.id, undefined);
         try {
@@ -160,12 +210,22 @@ describe('alerts: drive health raises and resolves', () => {
         } finally {
             h.graph.setSiteMember(h.content.site.id, h.demo.users.megan.id, 'write');
         }
-        const open = ((await h.api('GET', '/api/manage/alerts')).body as { value: AlertRecord[] }).value.filter((a) => a.subject.id === drive.id);
+        const open = ((await h.api('GET', '/api/manage/alerts')).body as { value: AlertRecord[] }).value.filter(
+            (a) => a.subject.id === drive.id,
+        );
         expect(open).toHaveLength(1);
-        expect(open[0]).toMatchObject({ kind: 'drive_access_lost', severity: 'critical', subject: { type: 'drive', name: 'Team library' }, hint: expect.stringMatching(/read access/), delivery: { state: 'not_configured' } });
+        expect(open[0]).toMatchObject({
+            kind: 'drive_access_lost',
+            severity: 'critical',
+            subject: { type: 'drive', name: 'Team library' },
+            hint: expect.stringMatching(/read access/),
+            delivery: { state: 'not_configured' },
+        });
 
         expect(await h.health(drive.id)).toMatchObject({ status: 'connected' });
-        const all = ((await h.api('GET', '/api/manage/alerts?state=all')).body as { value: AlertRecord[] }).value.filter((a) => a.subject.id === drive.id);
+        const all = (
+            (await h.api('GET', '/api/manage/alerts?state=all')).body as { value: AlertRecord[] }
+        ).value.filter((a) => a.subject.id === drive.id);
         expect(all).toEqual([expect.objectContaining({ id: open[0]!.id, state: 'resolved' })]);
     });
 });

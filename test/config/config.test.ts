@@ -25,13 +25,21 @@ describe('loadConfig', () => {
             SyncStorage__tableServiceUri: 'https://acct.table.core.windows.net',
             SyncStorage__clientId: 'abc',
         });
-        expect(c.storage).toMatchObject({ kind: 'identity', clientId: 'abc', tableServiceUri: 'https://acct.table.core.windows.net' });
+        expect(c.storage).toMatchObject({
+            kind: 'identity',
+            clientId: 'abc',
+            tableServiceUri: 'https://acct.table.core.windows.net',
+        });
     });
 
     it('names every missing or malformed setting and what it expects', () => {
         let error: unknown;
         try {
-            loadConfig({ KEY_VAULT_URL: 'http://vault', TRANSFER_FRAGMENT_BYTES: '1000000', SYNC_QUEUE_NAME: 'Bad_Name' });
+            loadConfig({
+                KEY_VAULT_URL: 'http://vault',
+                TRANSFER_FRAGMENT_BYTES: '1000000',
+                SYNC_QUEUE_NAME: 'Bad_Name',
+            });
         } catch (e) {
             error = e;
         }
@@ -40,17 +48,22 @@ describe('loadConfig', () => {
         expect(messages).toEqual(
             expect.arrayContaining([
                 expect.stringMatching(/^Missing app setting SyncStorage: expected a storage connection string/),
-                expect.stringMatching(/^Invalid app setting KEY_VAULT_URL="http:\/\/vault": expected an absolute https: URL/),
+                expect.stringMatching(
+                    /^Invalid app setting KEY_VAULT_URL="http:\/\/vault": expected an absolute https: URL/,
+                ),
                 expect.stringMatching(/^Missing app setting PUBLIC_BASE_URL/),
-                expect.stringMatching(/^Invalid app setting TRANSFER_FRAGMENT_BYTES="1000000": expected a multiple of 327680/),
+                expect.stringMatching(
+                    /^Invalid app setting TRANSFER_FRAGMENT_BYTES="1000000": expected a multiple of 327680/,
+                ),
                 expect.stringMatching(/^Invalid app setting SYNC_QUEUE_NAME="Bad_Name"/),
-            ])
+            ]),
         );
         expect(messages).toHaveLength(5);
     });
 
     it('never echoes a connection string with a key in an error', () => {
-        const attempt = () => loadConfig({ ...valid, TRANSFER_FRAGMENT_BYTES: 'AccountKey=supersecretvalue0123456789' });
+        const attempt = () =>
+            loadConfig({ ...valid, TRANSFER_FRAGMENT_BYTES: 'AccountKey=supersecretvalue0123456789' });
         expect(attempt).toThrow(/TRANSFER_FRAGMENT_BYTES="AccountKey=supersecretva…"/);
         expect(attempt).not.toThrow(/0123456789/);
     });

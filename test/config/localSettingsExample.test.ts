@@ -12,7 +12,9 @@ describe('local.settings.example.json', () => {
     };
 
     it('documents exactly the settings the configuration module reads', () => {
-        const documented = Object.keys(example.Values).filter((k) => !PLATFORM_SETTINGS.includes(k)).sort();
+        const documented = Object.keys(example.Values)
+            .filter((k) => !PLATFORM_SETTINGS.includes(k))
+            .sort();
         expect(documented).toEqual(Object.keys(settings).sort());
     });
 

@@ -27,10 +27,13 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
         // The service believes it lives at PUBLIC_BASE_URL (its redirect URI is registered there); the
         // local host listens on a random port: requests to the public origin go to the host.
         const publicOrigin = new URL(svc.env.settings.PUBLIC_BASE_URL!).origin;
-        await context.route((url) => url.origin === publicOrigin, (route) => {
-            const url = new URL(route.request().url());
-            return route.continue({ url: `${svc.env.host.url}${url.pathname}${url.search}` });
-        });
+        await context.route(
+            (url) => url.origin === publicOrigin,
+            (route) => {
+                const url = new URL(route.request().url());
+                return route.continue({ url: `${svc.env.host.url}${url.pathname}${url.search}` });
+            },
+        );
         page = await context.newPage();
     });
     afterAll(async () => {
@@ -46,14 +49,18 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
             await expect(page.getByRole('heading', { level: 2, name }).isVisible()).resolves.toBe(true);
         }
         await expect(page.locator('#integration-result').textContent()).resolves.toBe('Not configured yet.');
-        if (!has('GET /api/manage/alerts')) await expect(page.locator('#alerts-unavailable').textContent()).resolves.toMatch(/not available/);
-        if (!has('GET /api/drives/{driveId}/runs')) await expect(page.locator('#runs-unavailable').textContent()).resolves.toMatch(/not available/);
+        if (!has('GET /api/manage/alerts'))
+            await expect(page.locator('#alerts-unavailable').textContent()).resolves.toMatch(/not available/);
+        if (!has('GET /api/drives/{driveId}/runs'))
+            await expect(page.locator('#runs-unavailable').textContent()).resolves.toMatch(/not available/);
         // Keyboard: the first Tab reaches the skip link, which moves to Setup.
         await page.keyboard.press('Tab');
-        await expect(page.evaluate<string | undefined>('document.activeElement?.textContent')).resolves.toBe('Skip to setup');
+        await expect(page.evaluate<string | undefined>('document.activeElement?.textContent')).resolves.toBe(
+            'Skip to setup',
+        );
     });
 
-    it('shows the API\'s field error beside the field when the secret ID is pasted instead of its value', async () => {
+    it("shows the API's field error beside the field when the secret ID is pasted instead of its value", async () => {
         const demo = svc.sim.demo;
         await page.getByLabel('Directory (tenant) ID').fill(demo.tenantId);
         await page.getByLabel('Application (client) ID').fill(demo.clientId);
@@ -61,8 +68,12 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
         await page.getByLabel('Secret expires on').fill(demo.clientSecretExpiresOn.slice(0, 10));
         await page.getByRole('button', { name: 'Save settings' }).click();
         await page.locator('#e-clientSecret:not(:empty)').waitFor();
-        await expect(page.locator('#e-clientSecret').textContent()).resolves.toMatch(/secret's ID \(a GUID\), not its value/);
-        await expect(page.getByLabel('Client secret value', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
+        await expect(page.locator('#e-clientSecret').textContent()).resolves.toMatch(
+            /secret's ID \(a GUID\), not its value/,
+        );
+        await expect(
+            page.getByLabel('Client secret value', { exact: true }).getAttribute('aria-invalid'),
+        ).resolves.toBe('true');
         await expect(page.evaluate<string | undefined>('document.activeElement?.id')).resolves.toBe('f-clientSecret');
         await shot('1-setup-field-error.png');
     });
@@ -84,7 +95,10 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
     it('adds a SharePoint drive, signs in on the sign-in page it opens, and picks the library', async () => {
         await page.getByLabel('Drive name').fill('Intranet documents');
         await page.getByLabel('Type', { exact: true }).selectOption('sharepoint');
-        const [popup] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Add drive and sign in' }).click()]);
+        const [popup] = await Promise.all([
+            context.waitForEvent('page'),
+            page.getByRole('button', { name: 'Add drive and sign in' }).click(),
+        ]);
         await popup.locator(`input[name=login][value="${svc.sim.demo.users.megan.userPrincipalName}"]`).check();
         await popup.getByRole('button', { name: 'Accept' }).click();
         await popup.getByRole('heading', { name: 'Connected' }).waitFor();
@@ -103,7 +117,7 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
         await shot('3-drives-connected.png');
     });
 
-    it('presses Sync now and shows the run\'s outcomes (or says the route is not there yet)', async () => {
+    it("presses Sync now and shows the run's outcomes (or says the route is not there yet)", async () => {
         const card = page.locator('article.card', { hasText: 'Intranet documents' });
         await card.getByRole('button', { name: 'Sync now' }).click();
         const message = card.locator('[data-drive-message]');
@@ -130,7 +144,9 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
         await page.getByLabel('EnableDownloadExternalFile').check();
         await page.getByRole('button', { name: 'Save properties' }).click();
         await page.locator('#properties-result', { hasText: 'Saved: EnableDownloadExternalFile.' }).waitFor();
-        await expect(svc.env.api('GET', '/api/manage/properties').then((r) => r.body)).resolves.toMatchObject({ EnableDownloadExternalFile: true });
+        await expect(svc.env.api('GET', '/api/manage/properties').then((r) => r.body)).resolves.toMatchObject({
+            EnableDownloadExternalFile: true,
+        });
     });
 
     it('stays readable at 390px wide (no sideways scrolling)', async () => {

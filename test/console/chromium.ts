@@ -6,7 +6,15 @@ import type { Browser } from 'playwright-core';
  * Missing pieces skip the browser tests locally with a message; under CI=true they fail.
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+];
 
 export type BrowserAvailability = { ok: true; launch: () => Promise<Browser> } | { ok: false; reason: string };
 
@@ -17,8 +25,15 @@ export function browserAvailability(): BrowserAvailability {
     } catch {
         return { ok: false, reason: 'playwright-core is not installed (npm i -D playwright-core)' };
     }
-    if (!existsSync(CHROMIUM_PATH)) return { ok: false, reason: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)` };
-    return { ok: true, launch: () => playwright.chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS }) };
+    if (!existsSync(CHROMIUM_PATH))
+        return {
+            ok: false,
+            reason: `no Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+        };
+    return {
+        ok: true,
+        launch: () => playwright.chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS }),
+    };
 }
 
 /** `describe` when the browser can run; otherwise a skipped suite (or, under CI, a failing one). */

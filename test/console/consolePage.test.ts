@@ -35,7 +35,7 @@ describe('GET /manage (the admin console page)', () => {
 
     it('has a script that parses and keeps the key in sessionStorage, sent as x-functions-key', () => {
         expect(() => new Script(CONSOLE_SCRIPT)).not.toThrow();
-        expect(CONSOLE_SCRIPT).toContain("sessionStorage.setItem(KEY_NAME, code)");
+        expect(CONSOLE_SCRIPT).toContain('sessionStorage.setItem(KEY_NAME, code)');
         expect(CONSOLE_SCRIPT).toContain("headers['x-functions-key'] = key");
         expect(CONSOLE_SCRIPT).toContain('history.replaceState');
         expect(CONSOLE_SCRIPT).not.toMatch(/console\.(log|info|debug)|innerHTML/);
@@ -44,7 +44,8 @@ describe('GET /manage (the admin console page)', () => {
     it('labels every field and names every section', () => {
         const ids = [...CONSOLE_BODY.matchAll(/<(?:input|select)[^>]*\bid="([^"]+)"/g)].map((m) => m[1]!);
         expect(ids.length).toBeGreaterThan(10);
-        for (const id of ids) expect({ id, labelled: CONSOLE_BODY.includes(`for="${id}"`) }).toEqual({ id, labelled: true });
+        for (const id of ids)
+            expect({ id, labelled: CONSOLE_BODY.includes(`for="${id}"`) }).toEqual({ id, labelled: true });
         for (const section of ['setup', 'drives', 'runs', 'credentials', 'alerts', 'properties']) {
             expect(CONSOLE_BODY).toContain(`<section id="${section}" aria-labelledby="${section}-h">`);
             expect(CONSOLE_BODY).toContain(`href="#${section}"`);

@@ -32,8 +32,11 @@ describe('daily expiry alerts for credentials in Key Vault', () => {
     afterAll(() => h.stop());
 
     const credentialAlerts = async (state = 'all') =>
-        ((await h.api('GET', `/api/manage/alerts?state=${state}`)).body as { value: AlertRecord[] }).value.filter((a) => a.subject.type === 'credential');
-    const runAt = async (msBeforeExpiry: number) => runDailyCredentialChecks(await h.services(), new Date(expiresOn - msBeforeExpiry));
+        ((await h.api('GET', `/api/manage/alerts?state=${state}`)).body as { value: AlertRecord[] }).value.filter(
+            (a) => a.subject.type === 'credential',
+        );
+    const runAt = async (msBeforeExpiry: number) =>
+        runDailyCredentialChecks(await h.services(), new Date(expiresOn - msBeforeExpiry));
 
     it('stays quiet more than 30 days out', async () => {
         expect((await runAt(31 * DAY)).alertsRaised).toBe(0);
@@ -53,7 +56,12 @@ describe('daily expiry alerts for credentials in Key Vault', () => {
             expect((await runAt(before - 60_000)).alertsRaised).toBe(0); // the next run raises nothing new
             const open = await credentialAlerts('open');
             expect(open).toHaveLength(1);
-            expect(open[0]).toMatchObject({ severity, kind, subject: { id: 'initial' }, hint: expect.stringContaining('/api/manage/integration/credentials') });
+            expect(open[0]).toMatchObject({
+                severity,
+                kind,
+                subject: { id: 'initial' },
+                hint: expect.stringContaining('/api/manage/integration/credentials'),
+            });
         }
         const all = await credentialAlerts();
         expect(all).toHaveLength(5);
@@ -62,22 +70,37 @@ describe('daily expiry alerts for credentials in Key Vault', () => {
         expect(all.filter((a) => a.state === 'resolved')).toHaveLength(4);
     });
 
-    it('reads the expiry from Key Vault, not from the service\'s copy', async () => {
+    it("reads the expiry from Key Vault, not from the service's copy", async () => {
         const services = await h.services();
-        const record = (await h.api('GET', '/api/manage/integration/credentials')).body as { value: { secretName: string; version: string }[] };
+        const record = (await h.api('GET', '/api/manage/integration/credentials')).body as {
+            value: { secretName: string; version: string }[];
+        };
         const { secretName, version } = record.value[0]!;
         // Someone extends the secret's recorded expiry in the vault (e.g. after checking Entra).
-        await services.secrets.updateSecretProperties(secretName, version, { expiresOn: new Date(expiresOn + 100 * DAY) });
+        await services.secrets.updateSecretProperties(secretName, version, {
+            expiresOn: new Date(expiresOn + 100 * DAY),
+        });
         await runAt(-1 * DAY);
         expect(await credentialAlerts('open')).toEqual([]);
         await services.secrets.updateSecretProperties(secretName, version, { expiresOn: new Date(expiresOn) });
     });
 
-    it('rotation clears the old credential\'s alerts; the new one raises none until its own thresholds', async () => {
+    it("rotation clears the old credential's alerts; the new one raises none until its own thresholds", async () => {
         await runAt(3 * DAY);
-        expect(await credentialAlerts('open')).toEqual([expect.objectContaining({ key: expect.stringContaining(':7'), subject: expect.objectContaining({ id: 'initial' }) })]);
-        const fresh = h.sim.entra.addClientSecret(h.demo.tenantId, h.demo.clientId, { endDateTime: h.sim.clock.now() + 400 * DAY });
-        const added = await h.api('POST', '/api/manage/integration/credentials', { kind: 'client_secret', value: fresh.secretText, expiresOn: new Date(Date.now() + 400 * DAY).toISOString() });
+        expect(await credentialAlerts('open')).toEqual([
+            expect.objectContaining({
+                key: expect.stringContaining(':7'),
+                subject: expect.objectContaining({ id: 'initial' }),
+            }),
+        ]);
+        const fresh = h.sim.entra.addClientSecret(h.demo.tenantId, h.demo.clientId, {
+            endDateTime: h.sim.clock.now() + 400 * DAY,
+        });
+        const added = await h.api('POST', '/api/manage/integration/credentials', {
+            kind: 'client_secret',
+            value: fresh.secretText,
+            expiresOn: new Date(Date.now() + 400 * DAY).toISOString(),
+        });
         expect(added.status).toBe(201);
         const id = (added.body as { id: string }).id;
         expect((await h.api('POST', `/api/manage/integration/credentials/${id}/promote`)).status).toBe(200);

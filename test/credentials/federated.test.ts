@@ -25,7 +25,19 @@ describe('secretless: a managed identity token as the client assertion (federate
         setFederatedTokenSource(await h.services(), async (audience, clientId) => {
             tokenRequests.push({ audience, clientId });
             const now = Math.floor(h.sim.clock.now() / 1000);
-            return signJwt({ alg: 'RS256', typ: 'JWT', kid: 'mi' }, { iss: identity.issuer, sub: identity.subject, oid: identity.subject, aud: audience, iat: now, nbf: now, exp: now + 3600 }, miKey.privateKey);
+            return signJwt(
+                { alg: 'RS256', typ: 'JWT', kid: 'mi' },
+                {
+                    iss: identity.issuer,
+                    sub: identity.subject,
+                    oid: identity.subject,
+                    aud: audience,
+                    iat: now,
+                    nbf: now,
+                    exp: now + 3600,
+                },
+                miKey.privateKey,
+            );
         });
     });
     afterAll(() => h.stop());
@@ -38,13 +50,20 @@ describe('secretless: a managed identity token as the client assertion (federate
         h.federated.verifier = (app, jwt) => {
             const aud = Array.isArray(jwt.claims.aud) ? jwt.claims.aud : [jwt.claims.aud];
             const current = typeof jwt.claims.exp === 'number' && jwt.claims.exp * 1000 > h.sim.clock.now();
-            const matches = app.appId === h.demo.clientId && jwt.claims.iss === fic.issuer && jwt.claims.sub === fic.subject && aud.includes(fic.audience);
+            const matches =
+                app.appId === h.demo.clientId &&
+                jwt.claims.iss === fic.issuer &&
+                jwt.claims.sub === fic.subject &&
+                aud.includes(fic.audience);
             return matches && current && verifyJwtSignature(jwt, miKey.publicKey) ? 'certificate' : undefined;
         };
     }
 
     it('before the federated credential exists in Entra, refuses it and names the issuer, subject and audience to register', async () => {
-        const res = await h.api('POST', '/api/manage/integration/credentials', { kind: 'federated', managedIdentityClientId: MI_CLIENT_ID });
+        const res = await h.api('POST', '/api/manage/integration/credentials', {
+            kind: 'federated',
+            managedIdentityClientId: MI_CLIENT_ID,
+        });
         expect(res.status).toBe(400);
         const error = (res.body as { error: { code: string; hint: string } }).error;
         expect(error.code).toBe('credential_rejected');
@@ -56,9 +75,17 @@ describe('secretless: a managed identity token as the client assertion (federate
 
     it('with the federated credential registered, adds it as pending; status explains what it trusts', async () => {
         registerFederatedCredential({ issuer: identity.issuer, subject: identity.subject, audience: AUDIENCE });
-        const res = await h.api('POST', '/api/manage/integration/credentials', { kind: 'federated', managedIdentityClientId: MI_CLIENT_ID });
+        const res = await h.api('POST', '/api/manage/integration/credentials', {
+            kind: 'federated',
+            managedIdentityClientId: MI_CLIENT_ID,
+        });
         expect(res.status).toBe(201);
-        expect(res.body).toMatchObject({ kind: 'federated', state: 'pending', audience: AUDIENCE, managedIdentityClientId: MI_CLIENT_ID });
+        expect(res.body).toMatchObject({
+            kind: 'federated',
+            state: 'pending',
+            audience: AUDIENCE,
+            managedIdentityClientId: MI_CLIENT_ID,
+        });
         expect(res.body).not.toHaveProperty('expiresOn');
         const c = byId(await status(), 'federated_credential');
         expect(c).toMatchObject({ status: 'warn', hint: expect.stringContaining('/promote') });
@@ -66,18 +93,30 @@ describe('secretless: a managed identity token as the client assertion (federate
     });
 
     it('promoted, it replaces every secret: sign-in, drive health and status work with no secret in Entra or Key Vault', async () => {
-        const { value } = (await h.api('GET', '/api/manage/integration/credentials')).body as { value: { id: string; kind: string }[] };
+        const { value } = (await h.api('GET', '/api/manage/integration/credentials')).body as {
+            value: { id: string; kind: string }[];
+        };
         const federated = value.find((c) => c.kind === 'federated')!;
-        expect((await h.api('POST', `/api/manage/integration/credentials/${federated.id}/promote`, { graceDays: 0 })).status).toBe(200);
+        expect(
+            (await h.api('POST', `/api/manage/integration/credentials/${federated.id}/promote`, { graceDays: 0 }))
+                .status,
+        ).toBe(200);
         expect((await h.api('DELETE', '/api/manage/integration/credentials/initial')).status).toBe(200);
-        for (const s of h.sim.entra.getApp(h.demo.tenantId, h.demo.clientId).secrets) h.sim.entra.removeClientSecret(h.demo.tenantId, h.demo.clientId, s.keyId);
+        for (const s of h.sim.entra.getApp(h.demo.tenantId, h.demo.clientId).secrets)
+            h.sim.entra.removeClientSecret(h.demo.tenantId, h.demo.clientId, s.keyId);
 
-        const drive = await h.connectDrive({ name: 'Adele OneDrive', kind: 'onedrive' }, h.demo.users.adele.userPrincipalName);
+        const drive = await h.connectDrive(
+            { name: 'Adele OneDrive', kind: 'onedrive' },
+            h.demo.users.adele.userPrincipalName,
+        );
         expect(drive).toMatchObject({ status: 'connected', account: { username: expect.stringMatching(/^AdeleV@/) } });
         expect(await h.health(drive.id)).toMatchObject({ status: 'connected' });
 
         const s = await status();
-        expect(byId(s, 'client_secret')).toMatchObject({ status: 'pass', evidence: expect.stringContaining('nothing expires') });
+        expect(byId(s, 'client_secret')).toMatchObject({
+            status: 'pass',
+            evidence: expect.stringContaining('nothing expires'),
+        });
         expect(byId(s, 'federated_credential')).toMatchObject({ status: 'pass' });
         expect(byId(s, 'key_vault')).toMatchObject({ status: 'pass' });
         expect(s.status).toBe('ok');

@@ -53,10 +53,16 @@ export async function startHarness(settings: Record<string, string> = {}): Promi
     const content = seedDemoContent(graph!, demo.tenantId, [demo.users.adele, demo.users.megan]);
     const env = await startServiceEnvironment({
         functions: CREDENTIAL_FUNCTIONS,
-        settings: { M365_AUTHORITY_HOST: sim.authorityHost, M365_GRAPH_BASE_URL: sim.graphBaseUrl, M365_TRUSTED_HOSTS: new URL(sim.baseUrl).host, ...settings },
+        settings: {
+            M365_AUTHORITY_HOST: sim.authorityHost,
+            M365_GRAPH_BASE_URL: sim.graphBaseUrl,
+            M365_TRUSTED_HOSTS: new URL(sim.baseUrl).host,
+            ...settings,
+        },
     });
     const browser = { publicOrigin: env.settings.PUBLIC_BASE_URL!, serviceUrl: env.host.url };
-    const api = (method: string, route: string, body?: unknown) => env.api(method, route, body === undefined ? {} : { body });
+    const api = (method: string, route: string, body?: unknown) =>
+        env.api(method, route, body === undefined ? {} : { body });
     const h: Harness = {
         env,
         sim,
@@ -67,7 +73,13 @@ export async function startHarness(settings: Record<string, string> = {}): Promi
         services: getServices,
         api,
         configure: (overrides = {}) =>
-            api('PUT', '/api/manage/integration', { tenantId: demo.tenantId, clientId: demo.clientId, clientSecret: demo.clientSecret, clientSecretExpiresOn: demo.clientSecretExpiresOn, ...overrides }),
+            api('PUT', '/api/manage/integration', {
+                tenantId: demo.tenantId,
+                clientId: demo.clientId,
+                clientSecret: demo.clientSecret,
+                clientSecretExpiresOn: demo.clientSecretExpiresOn,
+                ...overrides,
+            }),
         async connectDrive(input, login) {
             const added = await api('POST', '/api/drives', { ...input, returnUrl: RETURN_URL });
             if (added.status !== 201) throw new Error(`POST /api/drives answered ${added.status}: ${added.text}`);
@@ -95,9 +107,15 @@ export async function startHarness(settings: Record<string, string> = {}): Promi
 }
 
 /** A self-signed certificate and its key, valid between the given times. */
-export function makeCertificate(notBefore: Date, notAfter: Date, commonName = 'sync-service'): { certificatePem: string; privateKeyPem: string } {
+export function makeCertificate(
+    notBefore: Date,
+    notAfter: Date,
+    commonName = 'sync-service',
+): { certificatePem: string; privateKeyPem: string } {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
+    const forgeKey = forge.pki.privateKeyFromPem(
+        privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    ) as forge.pki.rsa.PrivateKey;
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
     cert.serialNumber = '0b';
@@ -107,7 +125,10 @@ export function makeCertificate(notBefore: Date, notAfter: Date, commonName = 's
     cert.setIssuer([{ name: 'commonName', value: commonName }]);
     cert.sign(forgeKey, forge.md.sha256.create());
     // PKCS#1 on purpose: what `openssl genrsa` writes; the service must accept it.
-    return { certificatePem: forge.pki.certificateToPem(cert), privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString() };
+    return {
+        certificatePem: forge.pki.certificateToPem(cert),
+        privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    };
 }
 
 export function newSigningKey(): { privateKey: KeyObject; publicKey: KeyObject } {

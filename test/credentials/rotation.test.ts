@@ -17,8 +17,14 @@ describe('credential rotation with overlap: no drive reconnects', () => {
     beforeAll(async () => {
         h = await startHarness();
         expect((await h.configure()).status).toBe(201);
-        drives.push((await h.connectDrive({ name: 'Adele OneDrive', kind: 'onedrive' }, h.demo.users.adele.userPrincipalName)).id);
-        const library = await h.connectDrive({ name: 'Intranet', kind: 'sharepoint' }, h.demo.users.megan.userPrincipalName);
+        drives.push(
+            (await h.connectDrive({ name: 'Adele OneDrive', kind: 'onedrive' }, h.demo.users.adele.userPrincipalName))
+                .id,
+        );
+        const library = await h.connectDrive(
+            { name: 'Intranet', kind: 'sharepoint' },
+            h.demo.users.megan.userPrincipalName,
+        );
         expect((await h.selectLibrary(library.id)).status).toBe('connected');
         drives.push(library.id);
     });
@@ -26,14 +32,32 @@ describe('credential rotation with overlap: no drive reconnects', () => {
     afterEach(() => jest.useRealTimers());
 
     const list = async () => (await h.api('GET', '/api/manage/integration/credentials')).body as Listing;
-    const newEntraSecret = (days = 365) => h.sim.entra.addClientSecret(h.demo.tenantId, h.demo.clientId, { displayName: 'rotation', endDateTime: h.sim.clock.now() + days * DAY });
+    const newEntraSecret = (days = 365) =>
+        h.sim.entra.addClientSecret(h.demo.tenantId, h.demo.clientId, {
+            displayName: 'rotation',
+            endDateTime: h.sim.clock.now() + days * DAY,
+        });
     const expiresOn = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 
     /** Moves both clocks (ours and the simulator's) past the access tokens' lifetime: MSAL must refresh. */
     function afterTokenExpiry(): void {
         const later = h.sim.clock.now() + 2 * HOUR;
         h.sim.clock.set(later);
-        jest.useFakeTimers({ now: later, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+        jest.useFakeTimers({
+            now: later,
+            doNotFake: [
+                'nextTick',
+                'setImmediate',
+                'setTimeout',
+                'setInterval',
+                'clearTimeout',
+                'clearInterval',
+                'clearImmediate',
+                'queueMicrotask',
+                'hrtime',
+                'performance',
+            ],
+        });
     }
 
     async function tokenCacheRows(): Promise<string[]> {
@@ -47,13 +71,35 @@ describe('credential rotation with overlap: no drive reconnects', () => {
         const res = await h.api('GET', '/api/manage/integration/credentials');
         expect(res.status).toBe(200);
         expect(res.text).not.toContain(h.demo.clientSecret);
-        expect(res.body).toMatchObject({ activeCredentialId: 'initial', value: [{ id: 'initial', kind: 'client_secret', state: 'active', hint: h.demo.clientSecret.slice(0, 3), daysToExpiry: expect.any(Number) }] });
+        expect(res.body).toMatchObject({
+            activeCredentialId: 'initial',
+            value: [
+                {
+                    id: 'initial',
+                    kind: 'client_secret',
+                    state: 'active',
+                    hint: h.demo.clientSecret.slice(0, 3),
+                    daysToExpiry: expect.any(Number),
+                },
+            ],
+        });
     });
 
     it('rejects a wrong secret before storing it, with AADSTS7000215 and the "Value, not the ID" hint', async () => {
-        const res = await h.api('POST', '/api/manage/integration/credentials', { kind: 'client_secret', value: 'Wrong8Q~notTheRealSecretValue0123456789abc', expiresOn: expiresOn(300) });
+        const res = await h.api('POST', '/api/manage/integration/credentials', {
+            kind: 'client_secret',
+            value: 'Wrong8Q~notTheRealSecretValue0123456789abc',
+            expiresOn: expiresOn(300),
+        });
         expect(res.status).toBe(400);
-        expect(res.body).toMatchObject({ error: { code: 'credential_rejected', message: expect.stringContaining('AADSTS7000215'), hint: expect.stringMatching(/Value, not its Secret ID/), details: [{ field: 'value', code: 'AADSTS7000215' }] } });
+        expect(res.body).toMatchObject({
+            error: {
+                code: 'credential_rejected',
+                message: expect.stringContaining('AADSTS7000215'),
+                hint: expect.stringMatching(/Value, not its Secret ID/),
+                details: [{ field: 'value', code: 'AADSTS7000215' }],
+            },
+        });
         expect((await list()).value).toHaveLength(1);
         const names: string[] = [];
         for await (const p of (await h.services()).secrets.listPropertiesOfSecrets()) names.push(p.name);
@@ -62,35 +108,60 @@ describe('credential rotation with overlap: no drive reconnects', () => {
 
     it('refuses a pasted Secret ID (a GUID) as a field error', async () => {
         const secretId = h.sim.entra.getApp(h.demo.tenantId, h.demo.clientId).secrets[0]!.keyId;
-        const res = await h.api('POST', '/api/manage/integration/credentials', { kind: 'client_secret', value: secretId, expiresOn: expiresOn(300) });
-        expect(res.body).toMatchObject({ error: { code: 'validation_failed', details: [{ field: 'value', code: 'secret_id_not_value' }] } });
+        const res = await h.api('POST', '/api/manage/integration/credentials', {
+            kind: 'client_secret',
+            value: secretId,
+            expiresOn: expiresOn(300),
+        });
+        expect(res.body).toMatchObject({
+            error: { code: 'validation_failed', details: [{ field: 'value', code: 'secret_id_not_value' }] },
+        });
     });
 
     it('adds, promotes and retires a secret while drives stay connected and token caches untouched', async () => {
         const cachesBefore = await tokenCacheRows();
         expect(cachesBefore.length).toBeGreaterThanOrEqual(2);
         const fresh = newEntraSecret();
-        const added = await h.api('POST', '/api/manage/integration/credentials', { kind: 'client_secret', value: fresh.secretText, expiresOn: expiresOn(300), displayName: 'Q3 rotation' });
+        const added = await h.api('POST', '/api/manage/integration/credentials', {
+            kind: 'client_secret',
+            value: fresh.secretText,
+            expiresOn: expiresOn(300),
+            displayName: 'Q3 rotation',
+        });
         expect(added.status).toBe(201);
         expect(added.text).not.toContain(fresh.secretText);
         const credential = added.body as CredentialView & { secretName: string; version: string; expiresOn: string };
-        expect(credential).toMatchObject({ kind: 'client_secret', state: 'pending', hint: fresh.secretText.slice(0, 3), displayName: 'Q3 rotation' });
-        const stored = await (await h.services()).secrets.getSecret(credential.secretName, { version: credential.version });
+        expect(credential).toMatchObject({
+            kind: 'client_secret',
+            state: 'pending',
+            hint: fresh.secretText.slice(0, 3),
+            displayName: 'Q3 rotation',
+        });
+        const stored = await (
+            await h.services()
+        ).secrets.getSecret(credential.secretName, { version: credential.version });
         expect(stored.value).toBe(fresh.secretText);
         expect(stored.properties.expiresOn?.toISOString()).toBe(credential.expiresOn);
         expect(stored.properties.tags).toMatchObject({ kind: 'client-secret', credentialId: credential.id });
         // Pending: the initial secret still serves every token request.
         expect((await list()).activeCredentialId).toBe('initial');
 
-        const promoted = await h.api('POST', `/api/manage/integration/credentials/${credential.id}/promote`, { graceDays: 3 });
+        const promoted = await h.api('POST', `/api/manage/integration/credentials/${credential.id}/promote`, {
+            graceDays: 3,
+        });
         expect(promoted.status).toBe(200);
         expect(promoted.body).toMatchObject({ id: credential.id, state: 'active' });
         const afterPromote = await list();
         expect(afterPromote.activeCredentialId).toBe(credential.id);
-        expect(afterPromote.value.find((c) => c.id === 'initial')).toMatchObject({ state: 'retiring', retireAfter: expect.any(String) });
+        expect(afterPromote.value.find((c) => c.id === 'initial')).toMatchObject({
+            state: 'retiring',
+            retireAfter: expect.any(String),
+        });
 
         // Entra forgets the old secret: from now on only the promoted one can refresh anything.
-        const old = h.sim.entra.getApp(h.demo.tenantId, h.demo.clientId).secrets.find((s) => s.secretText === h.demo.clientSecret)!;
+        const old = h.sim.entra
+            .getApp(h.demo.tenantId, h.demo.clientId)
+            .secrets.find((s) => s.secretText === h.demo.clientSecret)!;
         h.sim.entra.removeClientSecret(h.demo.tenantId, h.demo.clientId, old.keyId);
         afterTokenExpiry();
         const since = h.sim.clock.now();
@@ -101,8 +172,13 @@ describe('credential rotation with overlap: no drive reconnects', () => {
         expect(await tokenCacheRows()).toEqual(cachesBefore);
 
         const status = await h.api('GET', '/api/manage/integration/status?refresh=true');
-        const secretCheck = (status.body as { checkpoints: { id: string; status: string; evidence: string }[] }).checkpoints.find((c) => c.id === 'client_secret');
-        expect(secretCheck).toMatchObject({ status: 'pass', evidence: expect.stringContaining(`${fresh.secretText.slice(0, 3)}…`) });
+        const secretCheck = (
+            status.body as { checkpoints: { id: string; status: string; evidence: string }[] }
+        ).checkpoints.find((c) => c.id === 'client_secret');
+        expect(secretCheck).toMatchObject({
+            status: 'pass',
+            evidence: expect.stringContaining(`${fresh.secretText.slice(0, 3)}…`),
+        });
     });
 
     it('retires the old secret on DELETE (its Key Vault version disabled), never the active one', async () => {
@@ -115,13 +191,30 @@ describe('credential rotation with overlap: no drive reconnects', () => {
         expect(retired.body).toMatchObject({ id: 'initial', state: 'retired' });
         expect((await list()).value.map((c) => c.id)).toEqual([activeCredentialId]);
         const versions = [];
-        for await (const p of (await h.services()).secrets.listPropertiesOfSecretVersions('integration-default-client-secret')) versions.push(p);
+        for await (const p of (await h.services()).secrets.listPropertiesOfSecretVersions(
+            'integration-default-client-secret',
+        ))
+            versions.push(p);
         expect(versions.every((v) => v.enabled === false)).toBe(true);
         const view = (await h.api('GET', '/api/manage/integration')).body;
-        expect(view).toMatchObject({ clientSecret: { configured: false }, activeCredential: { id: activeCredentialId, kind: 'client_secret' } });
+        expect(view).toMatchObject({
+            clientSecret: { configured: false },
+            activeCredential: { id: activeCredentialId, kind: 'client_secret' },
+        });
         // Saving unrelated settings still works without the initial secret.
-        const { clientSecret: _s, clientSecretExpiresOn: _e, ...rest } = { tenantId: h.demo.tenantId, clientId: h.demo.clientId, clientSecret: '', clientSecretExpiresOn: '' };
-        expect((await h.api('PUT', '/api/manage/integration', { ...rest, redirectUri: 'https://localhost:7071/oauth2/sharepoint/callback' })).status).toBe(200);
+        const {
+            clientSecret: _s,
+            clientSecretExpiresOn: _e,
+            ...rest
+        } = { tenantId: h.demo.tenantId, clientId: h.demo.clientId, clientSecret: '', clientSecretExpiresOn: '' };
+        expect(
+            (
+                await h.api('PUT', '/api/manage/integration', {
+                    ...rest,
+                    redirectUri: 'https://localhost:7071/oauth2/sharepoint/callback',
+                })
+            ).status,
+        ).toBe(200);
         for (const id of drives) expect(await h.health(id)).toMatchObject({ status: 'connected' });
     });
 
@@ -129,7 +222,13 @@ describe('credential rotation with overlap: no drive reconnects', () => {
         const services = await h.services();
         const first = (await list()).activeCredentialId;
         const secret = newEntraSecret();
-        const added = (await h.api('POST', '/api/manage/integration/credentials', { kind: 'client_secret', value: secret.secretText, expiresOn: expiresOn(300) })).body as CredentialView & { secretName: string };
+        const added = (
+            await h.api('POST', '/api/manage/integration/credentials', {
+                kind: 'client_secret',
+                value: secret.secretText,
+                expiresOn: expiresOn(300),
+            })
+        ).body as CredentialView & { secretName: string };
         await h.api('POST', `/api/manage/integration/credentials/${added.id}/promote`, { graceDays: 1 });
         const retiring = (await list()).value.find((c) => c.id === first) as CredentialView & { secretName: string };
         expect(retiring.state).toBe('retiring');
@@ -137,16 +236,21 @@ describe('credential rotation with overlap: no drive reconnects', () => {
         expect((await runDailyCredentialChecks(services, new Date(Date.now() + 0.5 * DAY))).retired).toEqual([]);
         const result = await runDailyCredentialChecks(services, new Date(Date.now() + 1.5 * DAY));
         expect(result.retired).toEqual([`default/${first}`]);
-        expect((await list()).value.find((c) => c.id === first)).toMatchObject({ state: 'retired', retiredAt: expect.any(String) });
+        expect((await list()).value.find((c) => c.id === first)).toMatchObject({
+            state: 'retired',
+            retiredAt: expect.any(String),
+        });
         await expect(services.secrets.getSecret(retiring.secretName)).rejects.toMatchObject({ statusCode: 404 });
         for (const id of drives) expect(await h.health(id)).toMatchObject({ status: 'connected' });
     });
 
-    it('removing the integration can delete every added credential\'s secret', async () => {
+    it("removing the integration can delete every added credential's secret", async () => {
         const services = await h.services();
         const { activeCredentialId, value } = await list();
         const active = value.find((c) => c.id === activeCredentialId) as CredentialView & { secretName: string };
-        expect(await deleteCredentialSecrets(services, await requireIntegration(services))).toEqual([active.secretName]);
+        expect(await deleteCredentialSecrets(services, await requireIntegration(services))).toEqual([
+            active.secretName,
+        ]);
         await expect(services.secrets.getSecret(active.secretName)).rejects.toMatchObject({ statusCode: 404 });
     });
 
@@ -157,7 +261,10 @@ describe('credential rotation with overlap: no drive reconnects', () => {
         expect(put.body).toMatchObject({ changed: ['clientSecret'], activeCredential: { id: 'initial' } });
         const after = await list();
         expect(after.activeCredentialId).toBe('initial');
-        expect(after.value.find((c) => c.id === before)).toMatchObject({ state: 'retiring', retireAfter: expect.any(String) });
+        expect(after.value.find((c) => c.id === before)).toMatchObject({
+            state: 'retiring',
+            retireAfter: expect.any(String),
+        });
         for (const id of drives) expect(await h.health(id)).toMatchObject({ status: 'connected' });
     });
 });

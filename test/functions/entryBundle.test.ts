@@ -30,14 +30,19 @@ describeBuilt('the built Functions entry point (dist/functions/index.js)', () =>
             env: {
                 ...process.env,
                 // Valid configuration pointing nowhere: the health check reports failures, it does not throw.
-                SyncStorage: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;',
+                SyncStorage:
+                    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;',
                 KEY_VAULT_URL: 'https://127.0.0.1:9',
                 PUBLIC_BASE_URL: 'http://localhost:7071',
                 AZURE_CREDENTIAL: 'dev',
             },
             timeout: 60_000,
         });
-        const result = JSON.parse(out.slice(out.indexOf('{'))) as { names: string[]; healthStatus: number; dependencies: string[] };
+        const result = JSON.parse(out.slice(out.indexOf('{'))) as {
+            names: string[];
+            healthStatus: number;
+            dependencies: string[];
+        };
         const kinds: Record<string, string> = { http: 'http', timer: 'timer', queue: 'storageQueue' };
         expect(result.names.sort()).toEqual(registry.map((f) => `${kinds[f.kind]}:${f.name}`).sort());
         expect(result.healthStatus).toBe(503);

@@ -10,7 +10,12 @@ describe('GET /api/health', () => {
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({
             status: 'ok',
-            dependencies: { table: { status: 'ok' }, queue: { status: 'ok' }, blob: { status: 'ok' }, keyVault: { status: 'ok' } },
+            dependencies: {
+                table: { status: 'ok' },
+                queue: { status: 'ok' },
+                blob: { status: 'ok' },
+                keyVault: { status: 'ok' },
+            },
         });
     });
 
@@ -18,7 +23,10 @@ describe('GET /api/health', () => {
         await env.vault.stop();
         const res = await env.api('GET', '/api/health', { key: false });
         expect(res.status).toBe(503);
-        expect(res.body).toMatchObject({ status: 'degraded', dependencies: { keyVault: { status: 'failed' }, table: { status: 'ok' } } });
+        expect(res.body).toMatchObject({
+            status: 'degraded',
+            dependencies: { keyVault: { status: 'failed' }, table: { status: 'ok' } },
+        });
     });
 });
 
@@ -36,6 +44,8 @@ describe('host routing errors', () => {
     it('answers a management route without the function key with 401 in the error shape', async () => {
         const res = await env.api('GET', '/api/manage/integration', { key: false });
         expect(res.status).toBe(401);
-        expect(res.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String), hint: expect.any(String) } });
+        expect(res.body).toMatchObject({
+            error: { code: expect.any(String), message: expect.any(String), hint: expect.any(String) },
+        });
     });
 });

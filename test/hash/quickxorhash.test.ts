@@ -11,7 +11,7 @@ interface Vector {
 const oracle = JSON.parse(readFileSync(oraclePath('quickxorhash-vectors.json'), 'utf8')) as { vectors: Vector[] };
 
 describe('QuickXorHash', () => {
-    it('has all 70 of rclone\'s vectors to check', () => {
+    it("has all 70 of rclone's vectors to check", () => {
         expect(oracle.vectors).toHaveLength(70);
     });
 

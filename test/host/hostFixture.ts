@@ -8,13 +8,23 @@ export function testHostJson(queues: NonNullable<HostJson['extensions']>['queues
         functionTimeout: '00:00:20',
         extensions: {
             http: { routePrefix: '' },
-            queues: { batchSize: 4, newBatchThreshold: 2, maxDequeueCount: 5, visibilityTimeout: '00:00:01', maxPollingInterval: '00:00:00.200', messageEncoding: 'base64', ...queues },
+            queues: {
+                batchSize: 4,
+                newBatchThreshold: 2,
+                maxDequeueCount: 5,
+                visibilityTimeout: '00:00:01',
+                maxPollingInterval: '00:00:00.200',
+                messageEncoding: 'base64',
+                ...queues,
+            },
         },
     };
 }
 
 /** Starts a host whose log lines are kept for assertions (and printed only when DEBUG_HOST is set). */
-export async function startTestHost(options: Omit<LocalHostOptions, 'log'>): Promise<{ host: LocalHost; logs: string[] }> {
+export async function startTestHost(
+    options: Omit<LocalHostOptions, 'log'>,
+): Promise<{ host: LocalHost; logs: string[] }> {
     const logs: string[] = [];
     const host = await startLocalHost({
         ...options,
@@ -27,7 +37,11 @@ export async function startTestHost(options: Omit<LocalHostOptions, 'log'>): Pro
 }
 
 /** Polls until `check` returns a value (not undefined) or the deadline passes. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+    check: () => Promise<T | undefined> | T | undefined,
+    timeoutMs = 20_000,
+    what = 'condition',
+): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
         const value = await check();

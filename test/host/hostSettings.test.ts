@@ -19,12 +19,29 @@ describe('host.json', () => {
         expect(defaults).toEqual({
             routePrefix: 'api',
             functionTimeoutMs: 30 * 60_000,
-            queues: { batchSize: 16, newBatchThreshold: 8, maxPollingIntervalMs: 60_000, visibilityTimeoutMs: 0, maxDequeueCount: 5, messageEncoding: 'base64' },
+            queues: {
+                batchSize: 16,
+                newBatchThreshold: 8,
+                maxPollingIntervalMs: 60_000,
+                visibilityTimeoutMs: 0,
+                maxDequeueCount: 5,
+                messageEncoding: 'base64',
+            },
         });
         const shipped = resolveHostSettings(readHostJson(path.join(__dirname, '..', '..', 'host.json')), {});
         expect(shipped.routePrefix).toBe('');
-        expect(shipped.queues).toMatchObject({ batchSize: 4, newBatchThreshold: 2, maxDequeueCount: 5, visibilityTimeoutMs: 30_000 });
-        expect(resolveHostSettings({ version: '2.0', extensions: { http: { routePrefix: 'x' } } }, { AzureFunctionsJobHost__extensions__http__routePrefix: '' }).routePrefix).toBe('');
+        expect(shipped.queues).toMatchObject({
+            batchSize: 4,
+            newBatchThreshold: 2,
+            maxDequeueCount: 5,
+            visibilityTimeoutMs: 30_000,
+        });
+        expect(
+            resolveHostSettings(
+                { version: '2.0', extensions: { http: { routePrefix: 'x' } } },
+                { AzureFunctionsJobHost__extensions__http__routePrefix: '' },
+            ).routePrefix,
+        ).toBe('');
         expect(() => resolveHostSettings({ extensions: { queues: { batchSize: 64 } } }, {})).toThrow(/batchSize/);
     });
 });
@@ -47,8 +64,16 @@ describe('queue message decoding', () => {
 
 describe('functionTimeout', () => {
     it('fails an invocation that outlives host.json functionTimeout with a 500, and logs the timeout', async () => {
-        const slow = http('slow', { route: 'slow', methods: ['GET'], handler: () => new Promise((r) => setTimeout(() => r({ body: 'late' }), 2_500)) });
-        const { host, logs } = await startTestHost({ functions: [slow], hostJson: { ...testHostJson(), functionTimeout: '00:00:01' }, appSettings: {} });
+        const slow = http('slow', {
+            route: 'slow',
+            methods: ['GET'],
+            handler: () => new Promise((r) => setTimeout(() => r({ body: 'late' }), 2_500)),
+        });
+        const { host, logs } = await startTestHost({
+            functions: [slow],
+            hostJson: { ...testHostJson(), functionTimeout: '00:00:01' },
+            appSettings: {},
+        });
         try {
             const res = await fetch(`${host.url}/slow`);
             expect(res.status).toBe(500);

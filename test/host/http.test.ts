@@ -17,12 +17,26 @@ const testFunctions: FunctionDefinition[] = [
         methods: ['GET'],
         handler: async (req: HttpRequest, context: InvocationContext) => {
             seen.contexts.push(context);
-            return { jsonBody: { params: req.params, tags: req.query.getAll('tag'), method: req.method, url: req.url } };
+            return {
+                jsonBody: { params: req.params, tags: req.query.getAll('tag'), method: req.method, url: req.url },
+            };
         },
     }),
-    http('getThing', { route: 'test/things/{id:guid}', methods: ['GET'], handler: async (req) => ({ body: `guid ${req.params.id}` }) }),
-    http('getFile', { route: 'test/files/{*path}', methods: ['GET'], handler: async (req) => ({ jsonBody: { path: req.params.path ?? null } }) }),
-    http('optional', { route: 'test/opt/{name?}', methods: ['GET'], handler: async (req) => ({ jsonBody: { name: req.params.name ?? null } }) }),
+    http('getThing', {
+        route: 'test/things/{id:guid}',
+        methods: ['GET'],
+        handler: async (req) => ({ body: `guid ${req.params.id}` }),
+    }),
+    http('getFile', {
+        route: 'test/files/{*path}',
+        methods: ['GET'],
+        handler: async (req) => ({ jsonBody: { path: req.params.path ?? null } }),
+    }),
+    http('optional', {
+        route: 'test/opt/{name?}',
+        methods: ['GET'],
+        handler: async (req) => ({ jsonBody: { name: req.params.name ?? null } }),
+    }),
     http('secure', {
         route: 'test/secure',
         methods: ['GET', 'POST'],
@@ -36,7 +50,10 @@ const testFunctions: FunctionDefinition[] = [
             const bytes = Buffer.from(await req.arrayBuffer());
             return new HttpResponse({
                 status: 201,
-                headers: { 'content-type': req.headers.get('content-type') ?? 'application/octet-stream', 'x-echo-length': String(bytes.length) },
+                headers: {
+                    'content-type': req.headers.get('content-type') ?? 'application/octet-stream',
+                    'x-echo-length': String(bytes.length),
+                },
                 cookies: [{ name: 'session', value: 'a b', httpOnly: true, sameSite: 'Lax', path: '/' }],
                 body: bytes,
             });
@@ -49,7 +66,11 @@ const testFunctions: FunctionDefinition[] = [
             throw new Error('secret detail 4242');
         },
     }),
-    http('nothing', { route: 'test/nothing', methods: ['DELETE'], handler: async () => undefined as unknown as HttpResponse }),
+    http('nothing', {
+        route: 'test/nothing',
+        methods: ['DELETE'],
+        handler: async () => undefined as unknown as HttpResponse,
+    }),
     http('stream', {
         route: 'test/stream',
         methods: ['GET'],
@@ -92,7 +113,11 @@ beforeAll(async () => {
         AZURE_CREDENTIAL: 'dev',
     });
     resetConfigForTests();
-    ({ host, logs } = await startTestHost({ functions: [...registry.filter((f) => f.kind === 'http'), ...testFunctions], hostJson: testHostJson(), maxRequestBodyBytes: 64 * 1024 }));
+    ({ host, logs } = await startTestHost({
+        functions: [...registry.filter((f) => f.kind === 'http'), ...testFunctions],
+        hostJson: testHostJson(),
+        maxRequestBodyBytes: 64 * 1024,
+    }));
 });
 
 afterAll(async () => {
@@ -103,7 +128,11 @@ afterAll(async () => {
 const get = (path: string, init?: RequestInit) => fetch(`${host.url}${path}`, init);
 
 /** A raw request to /test/echo whose body `write` produces, resolved with the response (the upload may be cut short). */
-function send(method: string, headers: Record<string, string>, write: (req: ClientRequest) => void): Promise<{ status: number; body: string }> {
+function send(
+    method: string,
+    headers: Record<string, string>,
+    write: (req: ClientRequest) => void,
+): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
         const req = httpRequest(`${host.url}/test/echo`, { method, headers }, (res) => {
             let body = '';
@@ -122,15 +151,27 @@ describe('local host: HTTP', () => {
         const res = await get('/Test/Drives/b%21abc/ITEMS/42?tag=a&tag=b');
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toBe('application/json');
-        const body = (await res.json()) as { params: Record<string, string>; tags: string[]; method: string; url: string };
-        expect(body).toEqual({ params: { driveId: 'b!abc', id: '42' }, tags: ['a', 'b'], method: 'GET', url: `${host.url}/Test/Drives/b%21abc/ITEMS/42?tag=a&tag=b` });
+        const body = (await res.json()) as {
+            params: Record<string, string>;
+            tags: string[];
+            method: string;
+            url: string;
+        };
+        expect(body).toEqual({
+            params: { driveId: 'b!abc', id: '42' },
+            tags: ['a', 'b'],
+            method: 'GET',
+            url: `${host.url}/Test/Drives/b%21abc/ITEMS/42?tag=a&tag=b`,
+        });
         const context = seen.contexts.at(-1)!;
         expect(context.functionName).toBe('getItem');
         expect(context.invocationId).toMatch(/^[0-9a-f-]{36}$/);
         expect(res.headers.get('x-ms-invocation-id')).toBe(context.invocationId);
 
         expect((await get('/test/drives/x/items/abc')).status).toBe(404);
-        expect(await (await get('/test/things/0f8fad5b-d9cb-469f-a165-70867728950e')).text()).toBe('guid 0f8fad5b-d9cb-469f-a165-70867728950e');
+        expect(await (await get('/test/things/0f8fad5b-d9cb-469f-a165-70867728950e')).text()).toBe(
+            'guid 0f8fad5b-d9cb-469f-a165-70867728950e',
+        );
         expect((await get('/test/things/12345')).status).toBe(404);
         expect(await (await get('/test/files/a/b/c.txt')).json()).toEqual({ path: 'a/b/c.txt' });
         expect(await (await get('/test/opt')).json()).toEqual({ name: null });
@@ -175,7 +216,11 @@ describe('local host: HTTP', () => {
 
     it('round-trips a request body, status, headers and cookies', async () => {
         const payload = Buffer.from([0, 1, 2, 250, 255]);
-        const res = await get('/test/echo', { method: 'POST', body: payload, headers: { 'content-type': 'application/x-test' } });
+        const res = await get('/test/echo', {
+            method: 'POST',
+            body: payload,
+            headers: { 'content-type': 'application/x-test' },
+        });
         expect(res.status).toBe(201);
         expect(res.headers.get('content-type')).toBe('application/x-test');
         expect(res.headers.get('x-echo-length')).toBe('5');

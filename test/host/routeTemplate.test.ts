@@ -12,10 +12,15 @@ describe('route templates', () => {
     });
 
     it('binds URL-decoded parameters and applies int, guid, alpha and length constraints', () => {
-        expect(match('drives/{driveId}/items/{id:int}', '/drives/b%21x%20y/items/42')).toEqual({ driveId: 'b!x y', id: '42' });
+        expect(match('drives/{driveId}/items/{id:int}', '/drives/b%21x%20y/items/42')).toEqual({
+            driveId: 'b!x y',
+            id: '42',
+        });
         expect(match('items/{id:int}', '/items/4x')).toBeUndefined();
         expect(match('items/{id:int}', '/items/99999999999')).toBeUndefined();
-        expect(match('items/{id:guid}', '/items/0f8fad5b-d9cb-469f-a165-70867728950e')).toEqual({ id: '0f8fad5b-d9cb-469f-a165-70867728950e' });
+        expect(match('items/{id:guid}', '/items/0f8fad5b-d9cb-469f-a165-70867728950e')).toEqual({
+            id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+        });
         expect(match('items/{id:guid}', '/items/not-a-guid')).toBeUndefined();
         expect(match('x/{name:alpha:minlength(3)}', '/x/ab')).toBeUndefined();
         expect(match('x/{name:alpha:minlength(3)}', '/x/abc')).toEqual({ name: 'abc' });
@@ -51,7 +56,7 @@ describe('router', () => {
                 http('literal', { route: 'items/latest', methods: ['GET'], handler: noop }),
                 http('post', { route: 'items/{name}', methods: ['POST'], handler: noop }),
             ],
-            'api'
+            'api',
         );
         expect(router.match('GET', '/api/items/latest')?.route.definition.name).toBe('literal');
         expect(router.match('GET', '/api/items/7')?.route.definition.name).toBe('typed');
@@ -62,6 +67,8 @@ describe('router', () => {
     });
 
     it('refuses routes that begin with admin, as the host does', () => {
-        expect(() => new Router([http('a', { route: 'administration/x', methods: ['GET'], handler: noop })], '')).toThrow(/built-in admin routes/);
+        expect(
+            () => new Router([http('a', { route: 'administration/x', methods: ['GET'], handler: noop })], ''),
+        ).toThrow(/built-in admin routes/);
     });
 });

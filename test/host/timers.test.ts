@@ -33,7 +33,11 @@ const testTimers: FunctionDefinition[] = [
 let host: LocalHost;
 
 beforeAll(async () => {
-    ({ host } = await startTestHost({ functions: [...registry.filter((f) => f.kind === 'http'), ...testTimers], hostJson: testHostJson(), appSettings: {} }));
+    ({ host } = await startTestHost({
+        functions: [...registry.filter((f) => f.kind === 'http'), ...testTimers],
+        hostJson: testHostJson(),
+        appSettings: {},
+    }));
 });
 
 afterAll(async () => {
@@ -55,7 +59,11 @@ describe('local host: timers', () => {
 
     it('fires on the NCRONTAB schedule (seconds field, UTC)', async () => {
         const before = calls.everySecond!.length;
-        await eventually(() => (calls.everySecond!.length >= before + 2 ? true : undefined), 5_000, 'two scheduled runs');
+        await eventually(
+            () => (calls.everySecond!.length >= before + 2 ? true : undefined),
+            5_000,
+            'two scheduled runs',
+        );
         const [a, b] = calls.everySecond!.slice(-2);
         expect(Date.parse(b!.scheduleStatus.last) - Date.parse(a!.scheduleStatus.last)).toBeGreaterThanOrEqual(1000);
     });
@@ -88,18 +96,27 @@ describe('local host: timers', () => {
         expect(await ok.json()).toMatchObject({ function: 'yearly', status: 'succeeded' });
         expect(calls.yearly).toHaveLength(before + 1);
 
-        const failed = await fetch(`${host.url}/__host/timers/failing?code=${encodeURIComponent(host.functionKey)}`, { method: 'POST' });
+        const failed = await fetch(`${host.url}/__host/timers/failing?code=${encodeURIComponent(host.functionKey)}`, {
+            method: 'POST',
+        });
         expect(failed.status).toBe(500);
         expect(await failed.text()).not.toContain('timer broke');
 
-        const unknown = await fetch(`${host.url}/__host/timers/nope`, { method: 'POST', headers: { 'x-functions-key': host.functionKey } });
+        const unknown = await fetch(`${host.url}/__host/timers/nope`, {
+            method: 'POST',
+            headers: { 'x-functions-key': host.functionKey },
+        });
         expect(unknown.status).toBe(404);
         expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('timer_not_found');
     });
 
     it('refuses to start with a schedule that is not 6-field NCRONTAB', async () => {
         await expect(
-            startTestHost({ functions: [timer('fiveFields', { schedule: '*/5 * * * *', handler: () => undefined })], hostJson: testHostJson(), appSettings: {} })
+            startTestHost({
+                functions: [timer('fiveFields', { schedule: '*/5 * * * *', handler: () => undefined })],
+                hostJson: testHostJson(),
+                appSettings: {},
+            }),
         ).rejects.toThrow(/6-field NCRONTAB/);
     });
 });

@@ -21,10 +21,17 @@ const REQUIRED_ON_AZURE: SettingName[] = [
 ];
 
 /** Local-only settings (Azurite connection string, simulators, Key Vault double) must never reach Azure. */
-const LOCAL_ONLY: SettingName[] = ['SyncStorage', 'KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION', 'M365_AUTHORITY_HOST', 'M365_GRAPH_BASE_URL'];
+const LOCAL_ONLY: SettingName[] = [
+    'SyncStorage',
+    'KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION',
+    'M365_AUTHORITY_HOST',
+    'M365_GRAPH_BASE_URL',
+];
 
 function appSettings(arm: Parameters<typeof allResources>[0]): { values: Record<string, unknown>; scope: Scope } {
-    const found = allResources(arm).filter((l) => l.resource.type === 'Microsoft.Web/sites/config' && l.resource.name.includes("'appsettings'"));
+    const found = allResources(arm).filter(
+        (l) => l.resource.type === 'Microsoft.Web/sites/config' && l.resource.name.includes("'appsettings'"),
+    );
     expect(found).toHaveLength(1);
     const values = found[0].resource.properties;
     // A plain object (not union()/createObject()) keeps every name visible to this test.
@@ -36,12 +43,16 @@ describeArm('infrastructure: app settings match lib/config/settings.ts', (arm) =
     it('sets every setting the service needs on Azure', () => {
         const names = Object.keys(appSettings(arm()).values);
         expect(REQUIRED_ON_AZURE.filter((n) => !names.includes(n))).toEqual([]);
-        expect(names.filter((n) => n.startsWith('AzureWebJobsStorage__')).sort()).toEqual(
-            ['AzureWebJobsStorage__blobServiceUri', 'AzureWebJobsStorage__clientId', 'AzureWebJobsStorage__credential', 'AzureWebJobsStorage__queueServiceUri', 'AzureWebJobsStorage__tableServiceUri']
-        );
+        expect(names.filter((n) => n.startsWith('AzureWebJobsStorage__')).sort()).toEqual([
+            'AzureWebJobsStorage__blobServiceUri',
+            'AzureWebJobsStorage__clientId',
+            'AzureWebJobsStorage__credential',
+            'AzureWebJobsStorage__queueServiceUri',
+            'AzureWebJobsStorage__tableServiceUri',
+        ]);
     });
 
-    it('sets nothing the settings table does not know, besides the platform\'s own, and nothing local-only', () => {
+    it("sets nothing the settings table does not know, besides the platform's own, and nothing local-only", () => {
         const names = Object.keys(appSettings(arm()).values);
         expect(names.filter((n) => !(n in settings) && !PLATFORM.test(n))).toEqual([]);
         expect(names.filter((n) => (LOCAL_ONLY as string[]).includes(n))).toEqual([]);
@@ -62,11 +73,15 @@ describeArm('infrastructure: app settings match lib/config/settings.ts', (arm) =
             expect(values[`AzureWebJobsStorage__${kind}ServiceUri`]).toBe(`[parameters('${kind}Endpoint')]`);
         }
         expect(values.KEY_VAULT_URL).toBe("[parameters('keyVaultUri')]");
-        expect(moduleDeployment(arm(), 'functionapp').properties!.parameters!.keyVaultUri.value).toMatch(/'keyvault'\), '[^']+'\)\.outputs\.uri\.value\]$/);
-        expect(values.PUBLIC_BASE_URL).toBe("[format('https://{0}', reference(resourceId('Microsoft.Web/sites', parameters('name')), '2024-04-01').defaultHostName)]");
+        expect(moduleDeployment(arm(), 'functionapp').properties!.parameters!.keyVaultUri.value).toMatch(
+            /'keyvault'\), '[^']+'\)\.outputs\.uri\.value\]$/,
+        );
+        expect(values.PUBLIC_BASE_URL).toBe(
+            "[format('https://{0}', reference(resourceId('Microsoft.Web/sites', parameters('name')), '2024-04-01').defaultHostName)]",
+        );
     });
 
-    it('every value known at build time passes the setting\'s own parser', () => {
+    it("every value known at build time passes the setting's own parser", () => {
         const { values, scope } = appSettings(arm());
         for (const [name, raw] of Object.entries(values)) {
             if (!(name in settings)) continue;
@@ -79,10 +94,17 @@ describeArm('infrastructure: app settings match lib/config/settings.ts', (arm) =
 
     it('the queues, the table prefix and the platform container are the ones storage creates', () => {
         const { values, scope } = appSettings(arm());
-        const [{ resource: queues, scope: storageScope }] = ofType(arm(), 'Microsoft.Storage/storageAccounts/queueServices/queues');
+        const [{ resource: queues, scope: storageScope }] = ofType(
+            arm(),
+            'Microsoft.Storage/storageAccounts/queueServices/queues',
+        );
         expect(queues.copy).toBeDefined();
-        const created = (literal("[parameters('queueNames')]", storageScope) as unknown[]).map((q) => literal(q, storageScope.parent!));
-        expect(created.sort()).toEqual([literal(values.SYNC_QUEUE_NAME, scope), literal(values.TRANSFER_QUEUE_NAME, scope)].sort());
+        const created = (literal("[parameters('queueNames')]", storageScope) as unknown[]).map((q) =>
+            literal(q, storageScope.parent!),
+        );
+        expect(created.sort()).toEqual(
+            [literal(values.SYNC_QUEUE_NAME, scope), literal(values.TRANSFER_QUEUE_NAME, scope)].sort(),
+        );
         expect(literal(values.SYNC_QUEUE_NAME, scope)).toBe(settings.SYNC_QUEUE_NAME.default);
         expect(literal(values.TRANSFER_QUEUE_NAME, scope)).toBe(settings.TRANSFER_QUEUE_NAME.default);
         expect(literal(values.TABLE_PREFIX, scope)).toBe(settings.TABLE_PREFIX.default);

@@ -75,7 +75,13 @@ export function scopes(root: ArmTemplate): Scope[] {
         out.push(s);
         for (const r of resourcesOf(s.template)) {
             const nested = r.type === 'Microsoft.Resources/deployments' ? r.properties?.template : undefined;
-            if (nested) visit({ path: [...s.path, r.name], template: nested, passed: r.properties?.parameters ?? {}, parent: s });
+            if (nested)
+                visit({
+                    path: [...s.path, r.name],
+                    template: nested,
+                    passed: r.properties?.parameters ?? {},
+                    parent: s,
+                });
         }
     };
     visit({ path: [], template: root, passed: {} });
@@ -87,7 +93,7 @@ export function allResources(root: ArmTemplate): Located[] {
     return scopes(root).flatMap((scope) =>
         resourcesOf(scope.template)
             .filter((r) => r.type !== 'Microsoft.Resources/deployments' && !r.existing)
-            .map((resource) => ({ scope, resource }))
+            .map((resource) => ({ scope, resource })),
     );
 }
 
@@ -135,7 +141,8 @@ export function literal(value: unknown, scope: Scope): unknown {
 
 /** `[f(args)]` → `f(args)`: the expression inside ARM's brackets, to compose expected expressions. */
 export function inner(expr: unknown): string {
-    if (typeof expr !== 'string' || !expr.startsWith('[') || !expr.endsWith(']')) throw new Error(`not an ARM expression: ${String(expr)}`);
+    if (typeof expr !== 'string' || !expr.startsWith('[') || !expr.endsWith(']'))
+        throw new Error(`not an ARM expression: ${String(expr)}`);
     return expr.slice(1, -1);
 }
 
@@ -162,6 +169,5 @@ export function describeArm(title: string, body: (arm: () => ArmTemplate) => voi
     describe.skip(`${title} (${SKIP_MESSAGE})`, () =>
         body(() => {
             throw new Error(SKIP_MESSAGE);
-        })
-    );
+        }));
 }

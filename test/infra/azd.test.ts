@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeArm, literal, moduleDeployment, ofType, repoRoot, resourcesOf, scopes } from './armTemplate';
 
-const graphPermissions = JSON.parse(readFileSync(resolve(repoRoot, 'infra/graph-permissions.json'), 'utf8')) as { delegated: string[]; application: string[] };
+const graphPermissions = JSON.parse(readFileSync(resolve(repoRoot, 'infra/graph-permissions.json'), 'utf8')) as {
+    delegated: string[];
+    application: string[];
+};
 
 describe('infrastructure: azd project files', () => {
     const azureYaml = readFileSync(resolve(repoRoot, 'azure.yaml'), 'utf8');
@@ -18,12 +21,15 @@ describe('infrastructure: azd project files', () => {
         expect(hooks).toEqual(['./infra/hooks/postprovision.sh', './infra/hooks/postprovision.ps1']);
         for (const hook of hooks) {
             const text = readFileSync(resolve(repoRoot, hook), 'utf8');
-            for (const v of ['OAUTH_REDIRECT_URI', 'GRAPH_DELEGATED_PERMISSIONS', 'GRAPH_APPLICATION_PERMISSIONS']) expect(text).toContain(v);
+            for (const v of ['OAUTH_REDIRECT_URI', 'GRAPH_DELEGATED_PERMISSIONS', 'GRAPH_APPLICATION_PERMISSIONS'])
+                expect(text).toContain(v);
         }
     });
 
     it('the Graph permissions cover what the service asks Graph for', () => {
-        expect(graphPermissions.delegated).toEqual(expect.arrayContaining(['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'User.Read', 'offline_access']));
+        expect(graphPermissions.delegated).toEqual(
+            expect.arrayContaining(['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'User.Read', 'offline_access']),
+        );
         expect(graphPermissions.application).toEqual(['Sites.ReadWrite.All']);
     });
 
@@ -46,16 +52,24 @@ describeArm('infrastructure: azd conventions', (arm) => {
         expect(rgs).toHaveLength(1);
         expect(rgs[0].tags).toBe("[variables('tags')]");
         expect(arm().variables?.tags).toEqual({ 'azd-env-name': "[parameters('environmentName')]" });
-        expect(arm().variables?.resourceToken).toBe("[toLower(uniqueString(subscription().id, parameters('environmentName'), parameters('location')))]");
+        expect(arm().variables?.resourceToken).toBe(
+            "[toLower(uniqueString(subscription().id, parameters('environmentName'), parameters('location')))]",
+        );
         // Every module tags its resources with the same azd-env-name.
         for (const s of scopes(arm()).slice(1)) {
-            if (s.template.parameters?.tags) expect({ module: s.path, tags: s.passed.tags?.value }).toEqual({ module: s.path, tags: "[variables('tags')]" });
+            if (s.template.parameters?.tags)
+                expect({ module: s.path, tags: s.passed.tags?.value }).toEqual({
+                    module: s.path,
+                    tags: "[variables('tags')]",
+                });
         }
     });
 
     it('tags the function app azd-service-name: api', () => {
         const [{ resource: site, scope }] = ofType(arm(), 'Microsoft.Web/sites');
-        expect(site.tags).toBe("[union(parameters('tags'), createObject('azd-service-name', parameters('serviceName')))]");
+        expect(site.tags).toBe(
+            "[union(parameters('tags'), createObject('azd-service-name', parameters('serviceName')))]",
+        );
         expect(literal("[parameters('serviceName')]", scope)).toBe('api');
     });
 
@@ -68,18 +82,26 @@ describeArm('infrastructure: azd conventions', (arm) => {
         const [{ resource: app }] = ofType(arm(), 'Microsoft.Web/sites');
         expect(app.name).toBe("[parameters('name')]");
         const fnOutputs = scopes(arm()).find((s) => s.path.join('/') === 'functionapp')!.template.outputs!;
-        expect(fnOutputs.defaultHostName.value).toBe("[reference(resourceId('Microsoft.Web/sites', parameters('name')), '2024-04-01').defaultHostName]");
+        expect(fnOutputs.defaultHostName.value).toBe(
+            "[reference(resourceId('Microsoft.Web/sites', parameters('name')), '2024-04-01').defaultHostName]",
+        );
 
         expect(outputs.GRAPH_DELEGATED_PERMISSIONS.value).toBe("[join(variables('graphPermissions').delegated, ' ')]");
-        expect(outputs.GRAPH_APPLICATION_PERMISSIONS.value).toBe("[join(variables('graphPermissions').application, ' ')]");
-        expect(literal("[variables('graphPermissions').delegated]", scopes(arm())[0])).toEqual(graphPermissions.delegated);
+        expect(outputs.GRAPH_APPLICATION_PERMISSIONS.value).toBe(
+            "[join(variables('graphPermissions').application, ' ')]",
+        );
+        expect(literal("[variables('graphPermissions').delegated]", scopes(arm())[0])).toEqual(
+            graphPermissions.delegated,
+        );
         expect(outputs.SERVICE_API_NAME).toBeDefined();
         expect(moduleDeployment(arm(), 'functionapp').properties!.parameters!.serviceName.value).toBe('api');
     });
 
     it('every parameter without a default is fed by main.parameters.json, and nothing else is', () => {
         const declared = arm().parameters!;
-        const fed = Object.keys(JSON.parse(readFileSync(resolve(repoRoot, 'infra/main.parameters.json'), 'utf8')).parameters);
+        const fed = Object.keys(
+            JSON.parse(readFileSync(resolve(repoRoot, 'infra/main.parameters.json'), 'utf8')).parameters,
+        );
         expect(fed.filter((n) => !(n in declared))).toEqual([]);
         expect(Object.keys(declared).filter((n) => !('defaultValue' in declared[n]) && !fed.includes(n))).toEqual([]);
     });

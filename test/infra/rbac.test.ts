@@ -41,7 +41,9 @@ interface Assignment {
 function assignments(arm: Parameters<typeof ofType>[0]): Assignment[] {
     return ofType(arm, 'Microsoft.Authorization/roleAssignments').map(({ resource, scope }) => {
         const props = resource.properties as { roleDefinitionId: string; principalId: string };
-        const m = /^\[subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (.+)\)\]$/.exec(props.roleDefinitionId);
+        const m = /^\[subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (.+)\)\]$/.exec(
+            props.roleDefinitionId,
+        );
         if (!m) throw new Error(`unexpected roleDefinitionId ${props.roleDefinitionId}`);
         return {
             resource,

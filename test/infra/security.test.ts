@@ -1,7 +1,14 @@
 import { allResources, describeArm, inner, literal, ofType, scopes } from './armTemplate';
 
 /** Secret-bearing ARM constructs: account keys, SAS, list*() calls that return keys or connection strings. */
-const SECRET_PATTERNS = [/AccountKey=/i, /SharedAccessKey=/i, /SharedAccessSignature=/i, /\bsig=/i, /\blist[A-Za-z]*\s*\(/, /secureString|secureObject/];
+const SECRET_PATTERNS = [
+    /AccountKey=/i,
+    /SharedAccessKey=/i,
+    /SharedAccessSignature=/i,
+    /\bsig=/i,
+    /\blist[A-Za-z]*\s*\(/,
+    /secureString|secureObject/,
+];
 
 describeArm('infrastructure: security posture', (arm) => {
     it('storage accepts Entra ID only, over HTTPS with TLS 1.2+, with no public blobs', () => {
@@ -30,11 +37,16 @@ describeArm('infrastructure: security posture', (arm) => {
         const [{ resource: site, scope }] = sites;
         expect(site.kind).toBe('functionapp,linux');
         expect(site.identity?.type).toBe('UserAssigned');
-        expect(site.properties).toMatchObject({ httpsOnly: true, siteConfig: { minTlsVersion: '1.2', ftpsState: 'Disabled' } });
+        expect(site.properties).toMatchObject({
+            httpsOnly: true,
+            siteConfig: { minTlsVersion: '1.2', ftpsState: 'Disabled' },
+        });
 
         const config = site.properties?.functionAppConfig as {
             runtime: { name: string; version: string };
-            deployment: { storage: { type: string; authentication: { type: string; userAssignedIdentityResourceId: string } } };
+            deployment: {
+                storage: { type: string; authentication: { type: string; userAssignedIdentityResourceId: string } };
+            };
         };
         expect(config.runtime.name).toBe('node');
         expect(literal(config.runtime.version, scope)).toBe('20');
@@ -42,7 +54,9 @@ describeArm('infrastructure: security posture', (arm) => {
         // The package is pulled with the same identity the app runs as, never with a storage key.
         expect(config.deployment.storage.authentication.type).toBe('UserAssignedIdentity');
         const identities = Object.keys(site.identity?.userAssignedIdentities as object);
-        expect(identities).toEqual([`[format('{0}', ${inner(config.deployment.storage.authentication.userAssignedIdentityResourceId)})]`]);
+        expect(identities).toEqual([
+            `[format('{0}', ${inner(config.deployment.storage.authentication.userAssignedIdentityResourceId)})]`,
+        ]);
 
         // No FTP / Kudu passwords: azd deploys to Flex with an Entra token.
         const policies = ofType(arm(), 'Microsoft.Web/sites/basicPublishingCredentialsPolicies').map((l) => l.resource);
@@ -56,7 +70,11 @@ describeArm('infrastructure: security posture', (arm) => {
         const vaults = ofType(arm(), 'Microsoft.KeyVault/vaults');
         expect(vaults).toHaveLength(1);
         const [{ resource: vault, scope }] = vaults;
-        expect(vault.properties).toMatchObject({ enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true });
+        expect(vault.properties).toMatchObject({
+            enableRbacAuthorization: true,
+            enableSoftDelete: true,
+            enablePurgeProtection: true,
+        });
         expect(vault.properties?.accessPolicies ?? []).toEqual([]);
         expect(literal(vault.properties?.publicNetworkAccess, scope)).toBe('Enabled');
         const main = scopes(arm())[0].template;
@@ -67,7 +85,9 @@ describeArm('infrastructure: security posture', (arm) => {
         const components = ofType(arm(), 'Microsoft.Insights/components');
         expect(components).toHaveLength(1);
         expect(components[0].resource.properties).toMatchObject({ DisableLocalAuth: true });
-        expect(components[0].resource.properties?.WorkspaceResourceId).toEqual(expect.stringContaining('Microsoft.OperationalInsights/workspaces'));
+        expect(components[0].resource.properties?.WorkspaceResourceId).toEqual(
+            expect.stringContaining('Microsoft.OperationalInsights/workspaces'),
+        );
     });
 
     it('no account key, SAS, list*() call or secure value appears anywhere in the template', () => {
@@ -79,22 +99,38 @@ describeArm('infrastructure: security posture', (arm) => {
         for (const scope of scopes(arm())) {
             for (const [name, output] of Object.entries(scope.template.outputs ?? {})) {
                 const where = `${['main', ...scope.path].join('/')} output ${name}`;
-                expect({ where, name }).not.toEqual({ where, name: expect.stringMatching(/secret|password|connection_?string|sas|key(?!_?vault)/i) });
-                expect({ where, type: output.type.toLowerCase() }).not.toEqual({ where, type: expect.stringMatching(/^secure/) });
-                expect({ where, value: JSON.stringify(output.value) }).not.toEqual({ where, value: expect.stringMatching(/ConnectionString|list[A-Za-z]*\(|Key=/) });
+                expect({ where, name }).not.toEqual({
+                    where,
+                    name: expect.stringMatching(/secret|password|connection_?string|sas|key(?!_?vault)/i),
+                });
+                expect({ where, type: output.type.toLowerCase() }).not.toEqual({
+                    where,
+                    type: expect.stringMatching(/^secure/),
+                });
+                expect({ where, value: JSON.stringify(output.value) }).not.toEqual({
+                    where,
+                    value: expect.stringMatching(/ConnectionString|list[A-Za-z]*\(|Key=/),
+                });
             }
         }
     });
 
     it('no app setting holds a storage connection string; the telemetry one is read from the component', () => {
-        const [settings] = allResources(arm()).filter((l) => l.resource.type === 'Microsoft.Web/sites/config' && l.resource.name.includes("'appsettings'"));
+        const [settings] = allResources(arm()).filter(
+            (l) => l.resource.type === 'Microsoft.Web/sites/config' && l.resource.name.includes("'appsettings'"),
+        );
         const values = settings.resource.properties as Record<string, unknown>;
         expect(Object.keys(values)).not.toEqual(expect.arrayContaining(['AzureWebJobsStorage']));
         expect(Object.keys(values)).not.toEqual(expect.arrayContaining(['SyncStorage']));
         for (const [name, value] of Object.entries(values)) {
-            for (const pattern of SECRET_PATTERNS) expect({ name, value }).not.toEqual({ name, value: expect.stringMatching(pattern) });
+            for (const pattern of SECRET_PATTERNS)
+                expect({ name, value }).not.toEqual({ name, value: expect.stringMatching(pattern) });
         }
-        expect(values.APPLICATIONINSIGHTS_CONNECTION_STRING).toBe("[reference(resourceId('Microsoft.Insights/components', parameters('appInsightsName')), '2020-02-02').ConnectionString]");
-        expect(values.APPLICATIONINSIGHTS_AUTHENTICATION_STRING).toBe("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]");
+        expect(values.APPLICATIONINSIGHTS_CONNECTION_STRING).toBe(
+            "[reference(resourceId('Microsoft.Insights/components', parameters('appInsightsName')), '2020-02-02').ConnectionString]",
+        );
+        expect(values.APPLICATIONINSIGHTS_AUTHENTICATION_STRING).toBe(
+            "[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]",
+        );
     });
 });

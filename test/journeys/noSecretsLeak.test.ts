@@ -29,7 +29,14 @@ describe('no secret, token, code or verifier in logs or responses', () => {
         // Failures log too: a wrong secret, a bad PUT, a callback replay.
         await svc.configure({ clientSecret: 'Leak8Q~wrongSecretValueThatMustNotAppear0' });
         await svc.env.api('GET', '/api/manage/integration/status?refresh=true');
-        await svc.env.api('PUT', '/api/manage/integration', { body: { tenantId: 'x', clientId: randomUUID(), clientSecret: 'Leak8Q~anotherSecretThatMustNotAppear1', clientSecretExpiresOn: '2020-01-01' } });
+        await svc.env.api('PUT', '/api/manage/integration', {
+            body: {
+                tenantId: 'x',
+                clientId: randomUUID(),
+                clientSecret: 'Leak8Q~anotherSecretThatMustNotAppear1',
+                clientSecretExpiresOn: '2020-01-01',
+            },
+        });
         await svc.configure();
         await svc.env.api('GET', `/api/drives`);
     });
@@ -48,7 +55,11 @@ describe('no secret, token, code or verifier in logs or responses', () => {
 
     it('has no client secret value', () => {
         const all = haystack();
-        for (const secret of [svc.sim.demo.clientSecret, 'Leak8Q~wrongSecretValueThatMustNotAppear0', 'Leak8Q~anotherSecretThatMustNotAppear1']) {
+        for (const secret of [
+            svc.sim.demo.clientSecret,
+            'Leak8Q~wrongSecretValueThatMustNotAppear0',
+            'Leak8Q~anotherSecretThatMustNotAppear1',
+        ]) {
             expect(all).not.toContain(secret);
         }
     });
@@ -64,7 +75,11 @@ describe('no secret, token, code or verifier in logs or responses', () => {
     });
 
     it('has no PKCE verifier or OAuth state', async () => {
-        const table = await (await import('../../lib/runtime/services')).getServices().then((s) => s.tables.get('oauthStates'));
+        const table = await (
+            await import('../../lib/runtime/services')
+        )
+            .getServices()
+            .then((s) => s.tables.get('oauthStates'));
         const all = haystack();
         let checked = 0;
         for await (const row of table.listEntities<{ document: string }>()) {

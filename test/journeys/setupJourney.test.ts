@@ -34,19 +34,37 @@ describe('admin setup journey against the Microsoft 365 simulator', () => {
     });
 
     it('connects a OneDrive through the sign-in page and lands back on the platform', async () => {
-        const { drive, end } = await svc.connectDrive({ name: 'Adele OneDrive', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName);
+        const { drive, end } = await svc.connectDrive(
+            { name: 'Adele OneDrive', kind: 'onedrive' },
+            svc.sim.demo.users.adele.userPrincipalName,
+        );
         expect(end.url.origin + end.url.pathname).toBe(RETURN_URL);
-        expect(Object.fromEntries(end.url.searchParams)).toMatchObject({ result: 'connected', driveId: drive.id, status: 'connected' });
-        expect(drive).toMatchObject({ status: 'connected', kind: 'onedrive', account: { username: expect.stringMatching(/^AdeleV@/) }, graph: { driveType: 'business' } });
+        expect(Object.fromEntries(end.url.searchParams)).toMatchObject({
+            result: 'connected',
+            driveId: drive.id,
+            status: 'connected',
+        });
+        expect(drive).toMatchObject({
+            status: 'connected',
+            kind: 'onedrive',
+            account: { username: expect.stringMatching(/^AdeleV@/) },
+            graph: { driveType: 'business' },
+        });
     });
 
     it('connects a SharePoint library: sign in, search the site, pick the library', async () => {
-        const { drive } = await svc.connectDrive({ name: 'Intranet documents', kind: 'sharepoint' }, svc.sim.demo.users.megan.userPrincipalName);
+        const { drive } = await svc.connectDrive(
+            { name: 'Intranet documents', kind: 'sharepoint' },
+            svc.sim.demo.users.megan.userPrincipalName,
+        );
         expect(drive.status).toBe('needs_library');
         const sites = await svc.env.api('GET', `/api/manage/sites?search=Intranet&driveId=${drive.id}`);
         expect((sites.body as { value: { id: string }[] }).value.map((s) => s.id)).toContain(svc.sim.content.site.id);
         const connected = await svc.selectLibrary(drive.id, 'Documents');
-        expect(connected).toMatchObject({ status: 'connected', graph: { driveType: 'documentLibrary', name: 'Documents' } });
+        expect(connected).toMatchObject({
+            status: 'connected',
+            graph: { driveType: 'documentLibrary', name: 'Documents' },
+        });
     });
 
     it('then shows consent and drives green too', async () => {
@@ -60,7 +78,9 @@ describe('admin setup journey against the Microsoft 365 simulator', () => {
         expect(res.body).toMatchObject({ changed: [] });
         const drives = (await svc.env.api('GET', '/api/drives')).body as { value: { id: string }[] };
         for (const d of drives.value) {
-            expect((await svc.env.api('GET', `/api/drives/${d.id}?refresh=true`)).body).toMatchObject({ status: 'connected' });
+            expect((await svc.env.api('GET', `/api/drives/${d.id}?refresh=true`)).body).toMatchObject({
+                status: 'connected',
+            });
         }
     });
 });

@@ -29,29 +29,48 @@ describe('troubleshooting: setup mistakes show their AADSTS code and hint', () =
         await svc.configure({ redirectUri: 'https://intranet.example.com/oauth2/sharepoint/callback' });
         const c = await checkpoints(svc);
         expect(c.application).toMatchObject({ status: 'pass' });
-        expect(c.redirect_uri).toMatchObject({ status: 'fail', code: 'AADSTS50011', hint: expect.stringMatching(/redirect URI/i) });
+        expect(c.redirect_uri).toMatchObject({
+            status: 'fail',
+            code: 'AADSTS50011',
+            hint: expect.stringMatching(/redirect URI/i),
+        });
         expect(c.redirect_uri!.evidence).toContain('https://intranet.example.com/oauth2/sharepoint/callback');
     });
 
     it('"Application not found": AADSTS700016', async () => {
         await svc.configure({ clientId: randomUUID() });
         const c = await checkpoints(svc);
-        expect(c.application).toMatchObject({ status: 'fail', code: 'AADSTS700016', hint: expect.stringMatching(/client\) ID/) });
+        expect(c.application).toMatchObject({
+            status: 'fail',
+            code: 'AADSTS700016',
+            hint: expect.stringMatching(/client\) ID/),
+        });
         expect(c.client_secret).toMatchObject({ status: 'fail' });
     });
 
     it('wrong secret value: AADSTS7000215 says to paste the Value, not the ID', async () => {
         await svc.configure({ clientSecret: 'Wrong8Q~notTheRealSecretValue0123456789abc' });
         const c = await checkpoints(svc);
-        expect(c.client_secret).toMatchObject({ status: 'fail', code: 'AADSTS7000215', hint: expect.stringMatching(/Value/) });
+        expect(c.client_secret).toMatchObject({
+            status: 'fail',
+            code: 'AADSTS7000215',
+            hint: expect.stringMatching(/Value/),
+        });
     });
 
     it('"Authentication suddenly stopped working": an expired secret is AADSTS7000222', async () => {
         const { entra, clock } = svc.sim.simulator;
-        const expired = entra.addClientSecret(svc.sim.demo.tenantId, svc.sim.demo.clientId, { endDateTime: clock.now() - HOUR, displayName: 'old' });
+        const expired = entra.addClientSecret(svc.sim.demo.tenantId, svc.sim.demo.clientId, {
+            endDateTime: clock.now() - HOUR,
+            displayName: 'old',
+        });
         await svc.configure({ clientSecret: expired.secretText });
         const c = await checkpoints(svc);
-        expect(c.client_secret).toMatchObject({ status: 'fail', code: 'AADSTS7000222', hint: expect.stringMatching(/new client secret/i) });
+        expect(c.client_secret).toMatchObject({
+            status: 'fail',
+            code: 'AADSTS7000222',
+            hint: expect.stringMatching(/new client secret/i),
+        });
     });
 
     it('a secret expiring within 30 days is a warning with the days left', async () => {
@@ -127,9 +146,14 @@ describe('troubleshooting: connecting and staying connected', () => {
         const { drive } = await svc.connectDrive({ name: 'No access', kind: 'sharepoint' }, megan());
         svc.sim.graph.setSiteMember(svc.sim.content.site.id, svc.sim.demo.users.megan.id, undefined);
         try {
-            const libs = await svc.env.api('GET', `/api/manage/sites/${encodeURIComponent(svc.sim.content.site.id)}/drives?driveId=${drive.id}`);
+            const libs = await svc.env.api(
+                'GET',
+                `/api/manage/sites/${encodeURIComponent(svc.sim.content.site.id)}/drives?driveId=${drive.id}`,
+            );
             expect(libs.status).toBe(403);
-            expect(libs.body).toMatchObject({ error: { code: 'site_not_accessible', hint: expect.stringMatching(/read access/) } });
+            expect(libs.body).toMatchObject({
+                error: { code: 'site_not_accessible', hint: expect.stringMatching(/read access/) },
+            });
         } finally {
             svc.sim.graph.setSiteMember(svc.sim.content.site.id, svc.sim.demo.users.megan.id, 'write');
         }
@@ -141,7 +165,10 @@ describe('troubleshooting: connecting and staying connected', () => {
         svc.sim.graph.setSiteMember(svc.sim.content.site.id, svc.sim.demo.users.megan.id, undefined);
         try {
             const checked = await svc.env.api('GET', `/api/drives/${drive.id}?refresh=true`);
-            expect(checked.body).toMatchObject({ status: 'access_lost', statusCause: { code: 'access_lost', hint: expect.stringMatching(/read access/) } });
+            expect(checked.body).toMatchObject({
+                status: 'access_lost',
+                statusCause: { code: 'access_lost', hint: expect.stringMatching(/read access/) },
+            });
         } finally {
             svc.sim.graph.setSiteMember(svc.sim.content.site.id, svc.sim.demo.users.megan.id, 'write');
         }
@@ -151,7 +178,21 @@ describe('troubleshooting: connecting and staying connected', () => {
     function afterTokenExpiry(): void {
         const later = svc.sim.simulator.clock.now() + 2 * HOUR;
         svc.sim.simulator.clock.set(later);
-        jest.useFakeTimers({ now: later, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+        jest.useFakeTimers({
+            now: later,
+            doNotFake: [
+                'nextTick',
+                'setImmediate',
+                'setTimeout',
+                'setInterval',
+                'clearTimeout',
+                'clearInterval',
+                'clearImmediate',
+                'queueMicrotask',
+                'hrtime',
+                'performance',
+            ],
+        });
     }
 
     it('"Drive stopped working after staff change": a disabled account makes the drive needs_reauth with its cause', async () => {
@@ -161,9 +202,15 @@ describe('troubleshooting: connecting and staying connected', () => {
         try {
             afterTokenExpiry();
             const checked = await svc.env.api('GET', `/api/drives/${drive.id}?refresh=true`);
-            expect(checked.body).toMatchObject({ status: 'needs_reauth', statusCause: { code: 'account_disabled', hint: expect.stringMatching(/active account/) } });
+            expect(checked.body).toMatchObject({
+                status: 'needs_reauth',
+                statusCause: { code: 'account_disabled', hint: expect.stringMatching(/active account/) },
+            });
             const status = await checkpoints(svc);
-            expect(status.drives).toMatchObject({ status: 'fail', evidence: expect.stringContaining('account_disabled') });
+            expect(status.drives).toMatchObject({
+                status: 'fail',
+                evidence: expect.stringContaining('account_disabled'),
+            });
         } finally {
             svc.sim.simulator.entra.updateUser(svc.sim.demo.tenantId, adele(), { accountEnabled: true });
         }
@@ -175,23 +222,35 @@ describe('troubleshooting: connecting and staying connected', () => {
         svc.sim.simulator.entra.changePassword(svc.sim.demo.tenantId, megan());
         afterTokenExpiry();
         const checked = await svc.env.api('GET', `/api/drives/${drive.id}?refresh=true`);
-        expect(checked.body).toMatchObject({ status: 'needs_reauth', statusCause: { code: 'credentials_changed', hint: expect.stringMatching(/Reconnect/) } });
+        expect(checked.body).toMatchObject({
+            status: 'needs_reauth',
+            statusCause: { code: 'credentials_changed', hint: expect.stringMatching(/Reconnect/) },
+        });
 
-        const link = await svc.env.api('POST', `/api/drives/${drive.id}/reconnect`, { body: { returnUrl: RETURN_URL } });
+        const link = await svc.env.api('POST', `/api/drives/${drive.id}/reconnect`, {
+            body: { returnUrl: RETURN_URL },
+        });
         const end = await completeSignIn((link.body as { connectUrl: string }).connectUrl, megan(), svc.browser);
         expect(end.url.searchParams.get('result')).toBe('connected');
-        expect((await svc.env.api('GET', `/api/drives/${drive.id}?refresh=true`)).body).toMatchObject({ id: drive.id, status: 'connected' });
+        expect((await svc.env.api('GET', `/api/drives/${drive.id}?refresh=true`)).body).toMatchObject({
+            id: drive.id,
+            status: 'connected',
+        });
     });
 
     it('"shared token cache" disconnects cannot happen: re-signing-in one drive never logs another out', async () => {
         const first = await svc.connectDrive({ name: 'Megan A', kind: 'onedrive' }, megan());
         const second = await svc.connectDrive({ name: 'Megan B', kind: 'onedrive' }, megan());
-        const reconnect = await svc.env.api('POST', `/api/drives/${second.drive.id}/reconnect`, { body: { returnUrl: RETURN_URL } });
+        const reconnect = await svc.env.api('POST', `/api/drives/${second.drive.id}/reconnect`, {
+            body: { returnUrl: RETURN_URL },
+        });
         const end = await completeSignIn((reconnect.body as { connectUrl: string }).connectUrl, megan(), svc.browser);
         expect(end.url.searchParams.get('result')).toBe('connected');
         await svc.configure(); // saving settings again, as the guide's failure story does
         for (const id of [first.drive.id, second.drive.id]) {
-            expect((await svc.env.api('GET', `/api/drives/${id}?refresh=true`)).body).toMatchObject({ status: 'connected' });
+            expect((await svc.env.api('GET', `/api/drives/${id}?refresh=true`)).body).toMatchObject({
+                status: 'connected',
+            });
         }
     });
 });

@@ -18,12 +18,18 @@ describe('Key Vault double: the HTTP surface under the SDK', () => {
         });
 
         expect(res.status).toBe(401);
-        expect(res.headers['www-authenticate']).toBe(`Bearer authorization="https://login.microsoftonline.com/${TENANT_ID}", resource="https://vault.azure.net"`);
-        expect(res.json).toEqual({ error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } });
+        expect(res.headers['www-authenticate']).toBe(
+            `Bearer authorization="https://login.microsoftonline.com/${TENANT_ID}", resource="https://vault.azure.net"`,
+        );
+        expect(res.json).toEqual({
+            error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' },
+        });
     });
 
     it('challenges a non-bearer Authorization header too', async () => {
-        const res = await rawRequest(`${vault.url}/secrets?api-version=7.6`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+        const res = await rawRequest(`${vault.url}/secrets?api-version=7.6`, {
+            headers: { authorization: 'Basic dXNlcjpwYXNz' },
+        });
         expect(res.status).toBe(401);
         expect(res.headers['www-authenticate']).toContain('resource="https://vault.azure.net"');
     });
@@ -36,7 +42,11 @@ describe('Key Vault double: the HTTP surface under the SDK', () => {
         const unknown = await rawRequest(`${vault.url}/secrets?api-version=7.9`, { headers: BEARER });
         expect(unknown.status).toBe(400);
         expect(unknown.json).toEqual({
-            error: { code: 'BadParameter', message: 'The specified version (7.9) is not recognized. Consider using the latest supported version (2025-07-01).' },
+            error: {
+                code: 'BadParameter',
+                message:
+                    'The specified version (7.9) is not recognized. Consider using the latest supported version (2025-07-01).',
+            },
         });
     });
 
@@ -61,17 +71,30 @@ describe('Key Vault double: the HTTP surface under the SDK', () => {
             },
         });
 
-        const list = await rawRequest(`${vault.url}/secrets/wire-shape/versions?api-version=7.5&maxresults=25`, { headers: BEARER });
-        expect(list.json).toEqual({ value: [{ id: (put.json as { id: string }).id, attributes: expect.any(Object) }], nextLink: null });
+        const list = await rawRequest(`${vault.url}/secrets/wire-shape/versions?api-version=7.5&maxresults=25`, {
+            headers: BEARER,
+        });
+        expect(list.json).toEqual({
+            value: [{ id: (put.json as { id: string }).id, attributes: expect.any(Object) }],
+            nextLink: null,
+        });
     });
 
     it('refuses maxresults outside 1-25 and malformed bodies with 400 BadParameter', async () => {
         const tooMany = await rawRequest(`${vault.url}/secrets?api-version=7.5&maxresults=26`, { headers: BEARER });
         expect(tooMany.status).toBe(400);
-        const notJson = await rawRequest(`${vault.url}/secrets/x?api-version=7.5`, { method: 'PUT', headers: BEARER, body: '{value' });
+        const notJson = await rawRequest(`${vault.url}/secrets/x?api-version=7.5`, {
+            method: 'PUT',
+            headers: BEARER,
+            body: '{value',
+        });
         expect(notJson.status).toBe(400);
         expect(notJson.json).toMatchObject({ error: { code: 'BadParameter' } });
-        const noValue = await rawRequest(`${vault.url}/secrets/x?api-version=7.5`, { method: 'PUT', headers: BEARER, body: '{"attributes":{}}' });
+        const noValue = await rawRequest(`${vault.url}/secrets/x?api-version=7.5`, {
+            method: 'PUT',
+            headers: BEARER,
+            body: '{"attributes":{}}',
+        });
         expect(noValue.status).toBe(400);
     });
 });

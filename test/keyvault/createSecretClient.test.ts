@@ -10,10 +10,16 @@ describe('lib/secrets createSecretClient against the Key Vault double', () => {
     afterAll(() => vault.stop());
 
     it('round-trips a secret with the dev credential', async () => {
-        const client = await createSecretClient({ keyVault: { url: vault.url, disableChallengeResourceVerification: true }, credential: { kind: 'dev' } });
+        const client = await createSecretClient({
+            keyVault: { url: vault.url, disableChallengeResourceVerification: true },
+            credential: { kind: 'dev' },
+        });
         const expiresOn = new Date(Date.UTC(2031, 5, 30));
 
-        await client.setSecret('integration-default-client-secret', 'abc~123', { expiresOn, tags: { integrationId: 'default' } });
+        await client.setSecret('integration-default-client-secret', 'abc~123', {
+            expiresOn,
+            tags: { integrationId: 'default' },
+        });
         const read = await client.getSecret('integration-default-client-secret');
 
         expect(read.value).toBe('abc~123');
@@ -21,7 +27,10 @@ describe('lib/secrets createSecretClient against the Key Vault double', () => {
     });
 
     it('is refused by the SDK when challenge resource verification stays on (localhost is not *.vault.azure.net)', async () => {
-        const client = await createSecretClient({ keyVault: { url: vault.url, disableChallengeResourceVerification: false }, credential: { kind: 'dev' } });
+        const client = await createSecretClient({
+            keyVault: { url: vault.url, disableChallengeResourceVerification: false },
+            credential: { kind: 'dev' },
+        });
         await expect(client.getSecret('anything')).rejects.toThrow(/does not match the requested domain/);
     });
 });

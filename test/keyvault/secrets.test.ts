@@ -18,7 +18,9 @@ describe('Key Vault double: secrets through the real SecretClient', () => {
         });
 
         expect(f.credential.requests[0]).toEqual({ scopes: ['https://vault.azure.net/.default'], tenantId: TENANT_ID });
-        expect(set.properties.id).toMatch(new RegExp(`^${escape(f.vault.url)}/secrets/graph-client-secret/[0-9a-f]{32}$`));
+        expect(set.properties.id).toMatch(
+            new RegExp(`^${escape(f.vault.url)}/secrets/graph-client-secret/[0-9a-f]{32}$`),
+        );
         expect(set.properties.version).toMatch(/^[0-9a-f]{32}$/);
         expect(set.properties.certificateKeyId).toBeUndefined();
 
@@ -61,13 +63,20 @@ describe('Key Vault double: secrets through the real SecretClient', () => {
             created.push(await f.client.setSecret('many-versions', `value-${i}`, { expiresOn, enabled: i !== 2 }));
         }
 
-        const { items, pageCount } = await allPages(f.client.listPropertiesOfSecretVersions('many-versions').byPage({ maxPageSize: 2 }));
+        const { items, pageCount } = await allPages(
+            f.client.listPropertiesOfSecretVersions('many-versions').byPage({ maxPageSize: 2 }),
+        );
 
         expect(pageCount).toBe(3);
         expect(items).toHaveLength(5);
         for (const c of created) {
             const listed = items.find((p) => p.version === c.properties.version);
-            expect(listed).toMatchObject({ name: 'many-versions', expiresOn: c.properties.expiresOn, enabled: c.properties.enabled, createdOn: c.properties.createdOn });
+            expect(listed).toMatchObject({
+                name: 'many-versions',
+                expiresOn: c.properties.expiresOn,
+                enabled: c.properties.enabled,
+                createdOn: c.properties.createdOn,
+            });
             expect(listed).not.toHaveProperty('value');
         }
         expect(items.filter((p) => !p.enabled)).toHaveLength(1);
@@ -92,9 +101,17 @@ describe('Key Vault double: secrets through the real SecretClient', () => {
         const newExpiry = new Date(Date.UTC(2032, 1, 29));
         f.clock.advanceDays(2);
 
-        const updated = await f.client.updateSecretProperties('to-disable', current.properties.version!, { enabled: false, expiresOn: newExpiry });
+        const updated = await f.client.updateSecretProperties('to-disable', current.properties.version!, {
+            enabled: false,
+            expiresOn: newExpiry,
+        });
 
-        expect(updated).toMatchObject({ enabled: false, expiresOn: newExpiry, updatedOn: new Date(f.clock.nowMs), createdOn: current.properties.createdOn });
+        expect(updated).toMatchObject({
+            enabled: false,
+            expiresOn: newExpiry,
+            updatedOn: new Date(f.clock.nowMs),
+            createdOn: current.properties.createdOn,
+        });
         expect(await restErrorOf(f.client.getSecret('to-disable'))).toEqual({
             statusCode: 403,
             code: 'Forbidden',
@@ -103,8 +120,14 @@ describe('Key Vault double: secrets through the real SecretClient', () => {
         });
         expect((await f.client.getSecret('to-disable', { version: old.properties.version! })).value).toBe('old');
 
-        await f.client.updateSecretProperties('to-disable', current.properties.version!, { enabled: true, tags: { rotated: 'yes' } });
-        await expect(f.client.getSecret('to-disable')).resolves.toMatchObject({ value: 'current', properties: { expiresOn: newExpiry, tags: { rotated: 'yes' } } });
+        await f.client.updateSecretProperties('to-disable', current.properties.version!, {
+            enabled: true,
+            tags: { rotated: 'yes' },
+        });
+        await expect(f.client.getSecret('to-disable')).resolves.toMatchObject({
+            value: 'current',
+            properties: { expiresOn: newExpiry, tags: { rotated: 'yes' } },
+        });
     });
 
     it('answers 404 SecretNotFound with Key Vault’s message for an unknown secret or version', async () => {
@@ -122,7 +145,9 @@ describe('Key Vault double: secrets through the real SecretClient', () => {
             code: 'SecretNotFound',
             message: expect.stringContaining(`(name/id) known/${missingVersion} was not found`),
         });
-        expect(await restErrorOf(f.client.updateSecretProperties('never-created', missingVersion, { enabled: false }))).toMatchObject({ statusCode: 404 });
+        expect(
+            await restErrorOf(f.client.updateSecretProperties('never-created', missingVersion, { enabled: false })),
+        ).toMatchObject({ statusCode: 404 });
     });
 
     it('rejects an invalid secret name with Key Vault’s BadParameter error', async () => {
@@ -132,7 +157,10 @@ describe('Key Vault double: secrets through the real SecretClient', () => {
             message: 'The request URI contains an invalid name: bad_name',
             innerCode: undefined,
         });
-        expect(await restErrorOf(f.client.getSecret('a'.repeat(128)))).toMatchObject({ statusCode: 400, code: 'BadParameter' });
+        expect(await restErrorOf(f.client.getSecret('a'.repeat(128)))).toMatchObject({
+            statusCode: 400,
+            code: 'BadParameter',
+        });
         await expect(f.client.setSecret('a'.repeat(127), 'x')).resolves.toMatchObject({ value: 'x' });
     });
 

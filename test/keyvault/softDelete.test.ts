@@ -23,7 +23,10 @@ describe('Key Vault double: soft delete, recover and purge through the real Secr
             tags: { kind: 'client-secret' },
         });
         expect(deleted.value).toBeUndefined();
-        expect(await restErrorOf(f.client.getSecret('to-delete'))).toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
+        expect(await restErrorOf(f.client.getSecret('to-delete'))).toMatchObject({
+            statusCode: 404,
+            code: 'SecretNotFound',
+        });
 
         const fetched = await f.client.getDeletedSecret('to-delete');
         expect(fetched.properties.recoveryId).toBe(`${f.vault.url}/deletedsecrets/to-delete`);
@@ -52,7 +55,9 @@ describe('Key Vault double: soft delete, recover and purge through the real Secr
         await f.client.setSecret('recoverable', 'two');
         await (await f.client.beginDeleteSecret('recoverable', { intervalInMs: 10 })).pollUntilDone();
 
-        const recovered = await (await f.client.beginRecoverDeletedSecret('recoverable', { intervalInMs: 10 })).pollUntilDone();
+        const recovered = await (
+            await f.client.beginRecoverDeletedSecret('recoverable', { intervalInMs: 10 })
+        ).pollUntilDone();
 
         expect(recovered.name).toBe('recoverable');
         expect((await f.client.getSecret('recoverable')).value).toBe('two');
@@ -71,7 +76,10 @@ describe('Key Vault double: soft delete, recover and purge through the real Secr
 
         await f.client.purgeDeletedSecret('purgeable');
 
-        expect(await restErrorOf(f.client.getDeletedSecret('purgeable'))).toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
+        expect(await restErrorOf(f.client.getDeletedSecret('purgeable'))).toMatchObject({
+            statusCode: 404,
+            code: 'SecretNotFound',
+        });
         expect(await restErrorOf(f.client.purgeDeletedSecret('purgeable'))).toMatchObject({ statusCode: 404 });
         await f.client.setSecret('purgeable', 'new');
         const { items } = await allPages(f.client.listPropertiesOfSecretVersions('purgeable').byPage());
@@ -90,6 +98,9 @@ describe('Key Vault double: soft delete, recover and purge through the real Secr
     });
 
     it('answers 404 for deleting a secret that does not exist', async () => {
-        expect(await restErrorOf(f.client.beginDeleteSecret('no-such-secret'))).toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
+        expect(await restErrorOf(f.client.beginDeleteSecret('no-such-secret'))).toMatchObject({
+            statusCode: 404,
+            code: 'SecretNotFound',
+        });
     });
 });

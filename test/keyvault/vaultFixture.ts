@@ -52,7 +52,10 @@ export async function startVaultFixture(): Promise<VaultFixture> {
     const clock = new ManualClock(Date.UTC(2030, 0, 15, 9, 30, 0));
     const vault = await startTrustedVault({ now: clock.now, tenantId: TENANT_ID });
     const credential = new FixedTokenCredential();
-    const client = new SecretClient(vault.url, credential, { disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 } });
+    const client = new SecretClient(vault.url, credential, {
+        disableChallengeResourceVerification: true,
+        retryOptions: { maxRetries: 0 },
+    });
     return { vault, client, credential, clock };
 }
 
@@ -63,7 +66,10 @@ export interface RawResponse {
 }
 
 /** A plain HTTPS request, for what the SDK hides: the challenge, missing api-version, raw bodies. */
-export function rawRequest(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function rawRequest(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
     const { caPem } = trustedDevCertificates();
     return new Promise((resolve, reject) => {
         const req = request(url, { method: init.method ?? 'GET', headers: init.headers, ca: caPem }, (res) => {
@@ -71,7 +77,11 @@ export function rawRequest(url: string, init: { method?: string; headers?: Recor
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('end', () => {
                 const text = Buffer.concat(chunks).toString('utf8');
-                resolve({ status: res.statusCode ?? 0, headers: res.headers, json: text ? (JSON.parse(text) as unknown) : undefined });
+                resolve({
+                    status: res.statusCode ?? 0,
+                    headers: res.headers,
+                    json: text ? (JSON.parse(text) as unknown) : undefined,
+                });
             });
         });
         req.on('error', reject);
@@ -91,12 +101,24 @@ export async function allPages<T>(pages: AsyncIterableIterator<T[]>): Promise<{ 
 }
 
 /** The RestError the SDK throws, reduced to what Key Vault sent. */
-export async function restErrorOf(promise: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string; innerCode?: string }> {
+export async function restErrorOf(
+    promise: Promise<unknown>,
+): Promise<{ statusCode?: number; code?: string; message: string; innerCode?: string }> {
     try {
         await promise;
     } catch (e) {
-        const err = e as { statusCode?: number; code?: string; message: string; details?: { error?: { innerError?: { code?: string } } } };
-        return { statusCode: err.statusCode, code: err.code, message: err.message, innerCode: err.details?.error?.innerError?.code };
+        const err = e as {
+            statusCode?: number;
+            code?: string;
+            message: string;
+            details?: { error?: { innerError?: { code?: string } } };
+        };
+        return {
+            statusCode: err.statusCode,
+            code: err.code,
+            message: err.message,
+            innerCode: err.details?.error?.innerError?.code,
+        };
     }
     throw new Error('expected the call to fail');
 }

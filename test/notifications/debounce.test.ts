@@ -1,6 +1,10 @@
 import { getServices } from '../../lib/runtime/services';
 import { DEFAULT_POLICY } from '../../lib/notifications/policy';
-import { markSyncRequestsServed, requestSync, resetSyncRequestCacheForTests } from '../../lib/notifications/syncRequests';
+import {
+    markSyncRequestsServed,
+    requestSync,
+    resetSyncRequestCacheForTests,
+} from '../../lib/notifications/syncRequests';
 import { startServiceEnvironment, type ServiceEnvironment } from '../support/serviceEnvironment';
 
 /** One waiting message per drive; a run that starts serves it; an idle drive reacts within the debounce. */

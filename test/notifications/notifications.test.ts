@@ -6,7 +6,12 @@ import { notificationMetrics } from '../../lib/notifications/metrics';
 import { mapLimited } from '../../lib/notifications/concurrency';
 import { PARTITION } from '../../lib/notifications/subscriptionRecords';
 import { subscriptionHealth } from '../../lib/notifications/subscriptionHealth';
-import { deleteDriveNotifications, deleteSubscriptionRecord, getDriveNotifications, getSubscription } from '../../lib/notifications/subscriptionStore';
+import {
+    deleteDriveNotifications,
+    deleteSubscriptionRecord,
+    getDriveNotifications,
+    getSubscription,
+} from '../../lib/notifications/subscriptionStore';
 import { forgetSyncRequests, resetSyncRequestCacheForTests } from '../../lib/notifications/syncRequests';
 import { percentile, sleep, startNotifyingService, type NotifyingService } from './notifyingService';
 
@@ -18,17 +23,27 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
     let library: DriveRecord; // Megan's "Documents" library, connected before the webhook was reachable
     let twin: DriveRecord; // a second drive record on the same library (shares its subscription)
 
-    const subsOf = (graphDriveId: string) => svc.sim.graph.listSubscriptions().filter((s) => s.driveId === graphDriveId);
+    const subsOf = (graphDriveId: string) =>
+        svc.sim.graph.listSubscriptions().filter((s) => s.driveId === graphDriveId);
     const webhookUrl = () => `${svc.env.host.url}/api/graph/notifications`;
-    const post = (body: unknown) => fetch(webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const subLog = (method: string, status: number) => svc.sim.simulator.requests.filter(method, /\/subscriptions(\/|$)/).filter((r) => r.status === status).length;
+    const post = (body: unknown) =>
+        fetch(webhookUrl(), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+        });
+    const subLog = (method: string, status: number) =>
+        svc.sim.simulator.requests.filter(method, /\/subscriptions(\/|$)/).filter((r) => r.status === status).length;
     async function resetDebounce(...drives: DriveRecord[]): Promise<void> {
         const table = await (await svc.services()).tables.get('subscriptions');
         for (const d of drives) await forgetSyncRequests(table, d.id);
         resetSyncRequestCacheForTests();
     }
     async function connectLibrary(name: string): Promise<DriveRecord> {
-        const { drive } = await svc.connectDrive({ name, kind: 'sharepoint' }, svc.sim.demo.users.megan.userPrincipalName);
+        const { drive } = await svc.connectDrive(
+            { name, kind: 'sharepoint' },
+            svc.sim.demo.users.megan.userPrincipalName,
+        );
         return svc.selectLibrary(drive.id, 'Documents');
     }
 
@@ -44,21 +59,31 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
         expect(library.status).toBe('connected');
         expect(subsOf(library.graph!.driveId)).toHaveLength(0);
         const health = await subscriptionHealth(await svc.services(), library.id);
-        expect(health).toMatchObject({ state: 'unavailable', mode: 'schedule', reason: { code: 'graph_refused_subscription', graphCode: 'ValidationError' } });
+        expect(health).toMatchObject({
+            state: 'unavailable',
+            mode: 'schedule',
+            reason: { code: 'graph_refused_subscription', graphCode: 'ValidationError' },
+        });
     });
 
     it('echoes the decoded validation token as text/plain', async () => {
         svc.publishHost();
         const token = 'Validation: Testing client application reachability +/&=?%';
-        const res = await fetch(`${webhookUrl()}?validationToken=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' } });
+        const res = await fetch(`${webhookUrl()}?validationToken=${encodeURIComponent(token)}`, {
+            method: 'POST',
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+        });
         expect(res.status).toBe(200);
         expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
         expect(await res.text()).toBe(token);
     });
 
-    it('creates a subscription on connect, through Graph\'s validation handshake, keeping only a hash of the clientState', async () => {
+    it("creates a subscription on connect, through Graph's validation handshake, keeping only a hash of the clientState", async () => {
         const posted = subLog('POST', 201);
-        ({ drive: onedrive } = await svc.connectDrive({ name: 'Adele OneDrive', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName));
+        ({ drive: onedrive } = await svc.connectDrive(
+            { name: 'Adele OneDrive', kind: 'onedrive' },
+            svc.sim.demo.users.adele.userPrincipalName,
+        ));
         expect(onedrive.status).toBe('connected');
         expect(subLog('POST', 201)).toBe(posted + 1);
         const [sub] = subsOf(onedrive.graph!.driveId);
@@ -80,7 +105,15 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
         await svc.sim.graph.flushNotifications();
         expect(await svc.syncQueue.count()).toBe(1);
         const messages = await svc.syncQueue.waitVisible(1);
-        expect(messages).toEqual([{ kind: 'sync', integrationId: 'default', driveId: onedrive.id, trigger: 'webhook', requestedAt: expect.any(String) }]);
+        expect(messages).toEqual([
+            {
+                kind: 'sync',
+                integrationId: 'default',
+                driveId: onedrive.id,
+                trigger: 'webhook',
+                requestedAt: expect.any(String),
+            },
+        ]);
         await svc.syncQueue.clear();
     });
 
@@ -92,35 +125,65 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
         await svc.sim.graph.flushNotifications();
         expect(notificationMetrics().rejected).toBe(before + 1);
         expect(await svc.syncQueue.count()).toBe(0);
-        const missing = await post({ value: [{ subscriptionId: sub!.id, changeType: 'updated', resource: 'x', tenantId: 't' }] });
+        const missing = await post({
+            value: [{ subscriptionId: sub!.id, changeType: 'updated', resource: 'x', tenantId: 't' }],
+        });
         expect(missing.status).toBe(202);
         expect(notificationMetrics().rejected).toBe(before + 2);
         expect(await svc.syncQueue.count()).toBe(0);
     });
 
     it('answers 400 to a body that is not a notification', async () => {
-        const res = await fetch(webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nope":1}' });
+        const res = await fetch(webhookUrl(), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"nope":1}',
+        });
         expect(res.status).toBe(400);
     });
 
     it('coalesces a burst of 500 notifications (batched, duplicated, some forged) into one or two SyncMessages, answering each within 3 s', async () => {
         await resetDebounce(onedrive);
         const [sub] = subsOf(onedrive.graph!.driveId);
-        const good = { subscriptionId: sub!.id, clientState: sub!.clientState, changeType: 'updated', resource: `/drives/${onedrive.graph!.driveId}/root`, tenantId: svc.sim.demo.tenantId };
+        const good = {
+            subscriptionId: sub!.id,
+            clientState: sub!.clientState,
+            changeType: 'updated',
+            resource: `/drives/${onedrive.graph!.driveId}/root`,
+            tenantId: svc.sim.demo.tenantId,
+        };
         // Graph delivers in parallel but not 500 at once; 50 connections at a time is a heavy burst.
         // (Everything here shares one event loop: client, host and simulator.)
         const latencies: number[] = [];
         const statuses: number[] = [];
         const firstLog = svc.logLines.length;
-        await mapLimited(Array.from({ length: 500 }, (_, i) => i), 50, async (i) => {
-            const value = i % 10 === 0 ? [good, good, { ...good, clientState: 'forged' }, { ...good, subscriptionId: '00000000-0000-0000-0000-000000000000' }] : [good];
-            const started = performance.now();
-            const res = await post({ value });
-            await res.arrayBuffer();
-            latencies.push(performance.now() - started);
-            statuses.push(res.status);
-        });
-        const handlerMs = svc.logLines.slice(firstLog).flatMap((l) => /Executed 'Functions\.graphNotifications' \(Succeeded, .*Duration=(\d+)ms/.exec(l)?.[1] ?? []).map(Number).sort((a, b) => a - b);
+        await mapLimited(
+            Array.from({ length: 500 }, (_, i) => i),
+            50,
+            async (i) => {
+                const value =
+                    i % 10 === 0
+                        ? [
+                              good,
+                              good,
+                              { ...good, clientState: 'forged' },
+                              { ...good, subscriptionId: '00000000-0000-0000-0000-000000000000' },
+                          ]
+                        : [good];
+                const started = performance.now();
+                const res = await post({ value });
+                await res.arrayBuffer();
+                latencies.push(performance.now() - started);
+                statuses.push(res.status);
+            },
+        );
+        const handlerMs = svc.logLines
+            .slice(firstLog)
+            .flatMap(
+                (l) => /Executed 'Functions\.graphNotifications' \(Succeeded, .*Duration=(\d+)ms/.exec(l)?.[1] ?? [],
+            )
+            .map(Number)
+            .sort((a, b) => a - b);
         // And real ones from the simulator, while the burst settles.
         for (let i = 0; i < 50; i++) {
             svc.sim.graph.putFile(onedrive.graph!.driveId, `/Burst/f${i}.txt`, `v${i}`);
@@ -131,7 +194,7 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
         latencies.sort((a, b) => a - b);
         console.log(
             `webhook burst: 500 POSTs (50 at a time): round trip p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms, max ${latencies[latencies.length - 1]!.toFixed(0)} ms; ` +
-                `handler p50 ${percentile(handlerMs, 50)} ms, p95 ${percentile(handlerMs, 95)} ms, max ${handlerMs[handlerMs.length - 1]} ms`
+                `handler p50 ${percentile(handlerMs, 50)} ms, p95 ${percentile(handlerMs, 95)} ms, max ${handlerMs[handlerMs.length - 1]} ms`,
         );
         expect(handlerMs).toHaveLength(500);
         // What the service controls: every invocation well inside Graph's 3 s (round trips here also
@@ -149,7 +212,17 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
     it('renews on a reauthorizationRequired lifecycle notification', async () => {
         const [sub] = subsOf(onedrive.graph!.driveId);
         const patched = subLog('PATCH', 200);
-        const res = await post({ value: [{ subscriptionId: sub!.id, clientState: sub!.clientState, lifecycleEvent: 'reauthorizationRequired', resource: 'x', tenantId: svc.sim.demo.tenantId }] });
+        const res = await post({
+            value: [
+                {
+                    subscriptionId: sub!.id,
+                    clientState: sub!.clientState,
+                    lifecycleEvent: 'reauthorizationRequired',
+                    resource: 'x',
+                    tenantId: svc.sim.demo.tenantId,
+                },
+            ],
+        });
         expect(res.status).toBe(202);
         expect(subLog('PATCH', 200)).toBe(patched + 1);
         await svc.syncQueue.clear();
@@ -206,7 +279,10 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
         expect(subs).toHaveLength(1);
         const table = await (await svc.services()).tables.get('subscriptions');
         expect((await getSubscription(table, subs[0]!.id))!.driveIds.sort()).toEqual([library.id, twin.id].sort());
-        expect((await getDriveNotifications(table, twin.id))!).toMatchObject({ state: 'active', subscriptionId: subs[0]!.id });
+        expect((await getDriveNotifications(table, twin.id))!).toMatchObject({
+            state: 'active',
+            subscriptionId: subs[0]!.id,
+        });
         await resetDebounce(library, twin);
         svc.sim.graph.putFile(library.graph!.driveId, '/Shared/plan.docx', 'plan');
         await svc.sim.graph.flushNotifications();
@@ -233,7 +309,8 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
         const table = await services.tables.get('subscriptions');
         expect(await getDriveNotifications(table, onedrive.id)).toBeUndefined();
         const rows: string[] = [];
-        for await (const row of table.listEntities<{ partitionKey: string }>()) if (row.partitionKey === PARTITION.sub) rows.push(row.rowKey!);
+        for await (const row of table.listEntities<{ partitionKey: string }>())
+            if (row.partitionKey === PARTITION.sub) rows.push(row.rowKey!);
         expect(rows).toEqual([subsOf(library.graph!.driveId)[0]!.id]);
     });
 

@@ -11,7 +11,11 @@ import type { SyncMessage } from '../../lib/sync/contracts';
 import { startConnectedService, type ConnectedService } from '../support/connectedService';
 import { azuriteConnectionString } from '../support/uniqueNames';
 
-export const notificationFunctions: readonly FunctionDefinition[] = [graphNotifications, subscriptionRenewal, syncSweep];
+export const notificationFunctions: readonly FunctionDefinition[] = [
+    graphNotifications,
+    subscriptionRenewal,
+    syncSweep,
+];
 
 /**
  * The service with the notification functions, the simulator and a sync queue nobody consumes (queue
@@ -26,11 +30,20 @@ export interface NotifyingService extends ConnectedService {
     publishHost(): void;
 }
 
-export async function startNotifyingService(options: { keepQueueHandlers?: boolean; hostJson?: HostJson } = {}): Promise<NotifyingService> {
+export async function startNotifyingService(
+    options: { keepQueueHandlers?: boolean; hostJson?: HostJson } = {},
+): Promise<NotifyingService> {
     const mine = new Set(notificationFunctions.map((f) => f.name));
-    const functions = [...registry.filter((f) => (options.keepQueueHandlers || f.kind !== 'queue') && !mine.has(f.name)), ...notificationFunctions];
+    const functions = [
+        ...registry.filter((f) => (options.keepQueueHandlers || f.kind !== 'queue') && !mine.has(f.name)),
+        ...notificationFunctions,
+    ];
     const logLines: string[] = [];
-    const svc = await startConnectedService({ functions, logLines, ...(options.hostJson ? { hostJson: options.hostJson } : {}) });
+    const svc = await startConnectedService({
+        functions,
+        logLines,
+        ...(options.hostJson ? { hostJson: options.hostJson } : {}),
+    });
     const syncQueue = new SyncQueue(new QueueClient(azuriteConnectionString(), svc.env.settings.SYNC_QUEUE_NAME!));
     await syncQueue.queue.createIfNotExists();
     return {
@@ -58,7 +71,9 @@ export class SyncQueue {
 
     async visible(): Promise<SyncMessage[]> {
         const peeked = await this.queue.peekMessages({ numberOfMessages: 32 });
-        return peeked.peekedMessageItems.map((m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as SyncMessage);
+        return peeked.peekedMessageItems.map(
+            (m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as SyncMessage,
+        );
     }
 
     /** Waits until at least `n` messages are visible (debounced messages appear after their delay). */

@@ -10,7 +10,10 @@ import { validateOpenApi } from './schemaValidator';
 
 type Doc = {
     openapi: string;
-    paths: Record<string, Record<string, { security: unknown[]; responses: Record<string, unknown>; requestBody?: unknown }>>;
+    paths: Record<
+        string,
+        Record<string, { security: unknown[]; responses: Record<string, unknown>; requestBody?: unknown }>
+    >;
     components: { schemas: Record<string, unknown> };
 };
 
@@ -18,7 +21,11 @@ const doc = buildOpenApiDocument(ROUTES, { serverUrl: 'https://sync.example.com'
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'];
 
 function documentedOperations(): string[] {
-    return Object.entries(doc.paths).flatMap(([p, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${p}`));
+    return Object.entries(doc.paths).flatMap(([p, item]) =>
+        Object.keys(item)
+            .filter((m) => METHODS.includes(m))
+            .map((m) => `${m.toUpperCase()} ${p}`),
+    );
 }
 
 describe('the OpenAPI document', () => {
@@ -31,7 +38,7 @@ describe('the OpenAPI document', () => {
         expect({ undocumented, stale }).toEqual({ undocumented: [], stale: [] });
     });
 
-    it('states each route\'s auth level as the registry does', () => {
+    it("states each route's auth level as the registry does", () => {
         for (const [key, definition] of registeredOperations()) {
             const [method, path] = key.split(' ') as [string, string];
             const op = doc.paths[path]?.[method.toLowerCase()];
@@ -52,12 +59,19 @@ describe('the OpenAPI document', () => {
         expect(result.valid).toBe(true);
         expect(doc.openapi).toBe('3.1.0');
         // The validator does reject a broken document (no info, a path without its leading slash).
-        expect(validateOpenApi({ openapi: '3.1.0', paths: { 'api/x': {} } })).toMatchObject({ available: true, valid: false });
+        expect(validateOpenApi({ openapi: '3.1.0', paths: { 'api/x': {} } })).toMatchObject({
+            available: true,
+            valid: false,
+        });
     });
 
-    it('uses the handlers\' own zod schemas for request bodies', () => {
+    it("uses the handlers' own zod schemas for request bodies", () => {
         const json = (schema: z.ZodType) => {
-            const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+            const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+                target: 'draft-2020-12',
+                io: 'input',
+                unrepresentable: 'any',
+            }) as Record<string, unknown>;
             return rest;
         };
         expect(doc.components.schemas.IntegrationSettingsInput).toEqual(json(integrationSettingsInput()));
@@ -71,11 +85,16 @@ describe('the OpenAPI document', () => {
         });
     });
 
-    it('lists each operation\'s error codes under their status, in the error shape', () => {
+    it("lists each operation's error codes under their status, in the error shape", () => {
         const put = doc.paths['/api/manage/integration']!.put!.responses;
         expect(put['400']).toMatchObject({
             description: expect.stringContaining('`validation_failed`'),
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' }, examples: { validation_failed: expect.anything(), invalid_json: expect.anything() } } },
+            content: {
+                'application/json': {
+                    schema: { $ref: '#/components/schemas/ErrorBody' },
+                    examples: { validation_failed: expect.anything(), invalid_json: expect.anything() },
+                },
+            },
         });
         expect(put['401']).toMatchObject({ description: expect.stringContaining('missing_function_key') });
         for (const route of ROUTES) for (const code of route.errors) expect(ERROR_CODES[code]).toBeDefined();

@@ -15,6 +15,9 @@ describe('Functions route templates as OpenAPI paths', () => {
     });
 
     it('pairs every path with every method', () => {
-        expect(operationKeys('api/manage/sites/{siteId?}', ['get'])).toEqual(['GET /api/manage/sites', 'GET /api/manage/sites/{siteId}']);
+        expect(operationKeys('api/manage/sites/{siteId?}', ['get'])).toEqual([
+            'GET /api/manage/sites',
+            'GET /api/manage/sites/{siteId}',
+        ]);
     });
 });

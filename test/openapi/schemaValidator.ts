@@ -6,7 +6,8 @@ import path from 'node:path';
  * jest runs CommonJS, so it runs in a child Node process; the package is resolved the CommonJS way
  * from the repository (NODE_PATH included).
  */
-export type ValidatorResult = { available: false; reason: string } | { available: true; valid: boolean; errors: unknown };
+export type ValidatorResult =
+    { available: false; reason: string } | { available: true; valid: boolean; errors: unknown };
 
 const PACKAGE = '@seriousme/openapi-schema-validator';
 

@@ -24,7 +24,11 @@ export function openAtService(url: URL, options: BrowserOptions): Promise<Respon
     return fetch(toService(url, options), { redirect: 'manual' });
 }
 
-export async function completeSignIn(connectUrl: string, login: string, options: BrowserOptions & { action?: 'accept' | 'cancel' }): Promise<FlowEnd> {
+export async function completeSignIn(
+    connectUrl: string,
+    login: string,
+    options: BrowserOptions & { action?: 'accept' | 'cancel' },
+): Promise<FlowEnd> {
     let url = new URL(connectUrl);
     const history: URL[] = [];
     for (let hop = 0; hop < 10; hop++) {
@@ -34,7 +38,8 @@ export async function completeSignIn(connectUrl: string, login: string, options:
         const location = response.headers.get('location');
         if (response.status >= 300 && response.status < 400 && location) {
             url = new URL(location, url);
-            if (!isServiceUrl(url, options) && !url.pathname.includes('/oauth2/v2.0/authorize')) return { url, status: response.status, body, history };
+            if (!isServiceUrl(url, options) && !url.pathname.includes('/oauth2/v2.0/authorize'))
+                return { url, status: response.status, body, history };
             continue;
         }
         if (response.status === 200 && body.includes('<form') && url.pathname.includes('/oauth2/v2.0/authorize')) {
@@ -58,7 +63,8 @@ async function submitForm(pageUrl: URL, html: string, login: string, action: 'ac
     const formAction = /<form[^>]*action="([^"]*)"/.exec(html)?.[1];
     if (formAction === undefined) throw new Error('No form on the sign-in page');
     const fields: Record<string, string> = {};
-    for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"/g)) fields[unescape(m[1]!)] = unescape(m[2]!);
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"/g))
+        fields[unescape(m[1]!)] = unescape(m[2]!);
     fields.login = login;
     fields.action = action;
     const posted = await fetch(new URL(unescape(formAction), pageUrl), {
@@ -73,5 +79,10 @@ async function submitForm(pageUrl: URL, html: string, login: string, action: 'ac
 }
 
 function unescape(s: string): string {
-    return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    return s
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
 }

@@ -14,7 +14,11 @@ export interface ConnectedService {
     /** PUTs the demo tenant's settings (overrides allowed) and returns the response. */
     configure(overrides?: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
     /** Adds a drive and signs in as `login` (a user principal name, e.g. sim.demo.users.adele.userPrincipalName); returns the drive after the flow. */
-    connectDrive(input: { name: string; kind: 'onedrive' | 'sharepoint' }, login: string, action?: 'accept' | 'cancel'): Promise<{ drive: DriveRecord; end: FlowEnd }>;
+    connectDrive(
+        input: { name: string; kind: 'onedrive' | 'sharepoint' },
+        login: string,
+        action?: 'accept' | 'cancel',
+    ): Promise<{ drive: DriveRecord; end: FlowEnd }>;
     /** Every Graph body the simulator sent in this suite, checked against the v1.0 CSDL schema. */
     schema: SchemaRecorder;
     /** Where the browser helper sends requests meant for the service's public URL. */
@@ -64,10 +68,17 @@ export async function startConnectedService(options: ServiceEnvironmentOptions =
         },
         async selectLibrary(driveId, library = 'Documents') {
             const siteId = sim.content.site.id;
-            const libraries = await env.api('GET', `/api/manage/sites/${encodeURIComponent(siteId)}/drives?driveId=${driveId}`);
-            const chosen = (libraries.body as { value: { id: string; name: string }[] }).value.find((d) => d.name === library);
+            const libraries = await env.api(
+                'GET',
+                `/api/manage/sites/${encodeURIComponent(siteId)}/drives?driveId=${driveId}`,
+            );
+            const chosen = (libraries.body as { value: { id: string; name: string }[] }).value.find(
+                (d) => d.name === library,
+            );
             if (!chosen) throw new Error(`No library ${library}: ${libraries.text}`);
-            const patched = await env.api('PATCH', `/api/drives/${driveId}`, { body: { siteId, graphDriveId: chosen.id } });
+            const patched = await env.api('PATCH', `/api/drives/${driveId}`, {
+                body: { siteId, graphDriveId: chosen.id },
+            });
             if (patched.status !== 200) throw new Error(`PATCH answered ${patched.status}: ${patched.text}`);
             return patched.body as DriveRecord;
         },

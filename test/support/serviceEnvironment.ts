@@ -20,7 +20,11 @@ export interface ServiceEnvironment {
     /** Every response (status, headers, body) the suite received through api(), for leak checks. */
     transcript: string[];
     /** Calls the service over HTTP; sends the function key unless `key: false` (or a string to send instead). */
-    api(method: string, route: string, options?: { body?: unknown; rawBody?: string; key?: boolean | string; headers?: Record<string, string> }): Promise<ApiResponse>;
+    api(
+        method: string,
+        route: string,
+        options?: { body?: unknown; rawBody?: string; key?: boolean | string; headers?: Record<string, string> },
+    ): Promise<ApiResponse>;
     stop(): Promise<void>;
 }
 
@@ -99,7 +103,7 @@ async function callApi(
     host: LocalHost,
     method: string,
     route: string,
-    o: { body?: unknown; rawBody?: string; key?: boolean | string; headers?: Record<string, string> }
+    o: { body?: unknown; rawBody?: string; key?: boolean | string; headers?: Record<string, string> },
 ): Promise<ApiResponse> {
     const headers: Record<string, string> = { ...o.headers };
     if (o.key !== false) headers['x-functions-key'] = typeof o.key === 'string' ? o.key : host.functionKey;

@@ -19,6 +19,9 @@ export function isolatedStorageSettings(): Record<string, string> {
 
 export function azuriteConnectionString(): string {
     const cs = process.env.TEST_AZURITE_CONNECTION_STRING;
-    if (!cs) throw new Error('TEST_AZURITE_CONNECTION_STRING is not set: run tests with npm test (jest globalSetup starts Azurite).');
+    if (!cs)
+        throw new Error(
+            'TEST_AZURITE_CONNECTION_STRING is not set: run tests with npm test (jest globalSetup starts Azurite).',
+        );
     return cs;
 }

@@ -9,7 +9,7 @@ const KiB = 1024;
 const FRAGMENT = 640 * KiB;
 const opts: TransferOptions = { fragmentBytes: FRAGMENT };
 
-describe('uploads and downloads through Graph\'s failure modes', () => {
+describe("uploads and downloads through Graph's failure modes", () => {
     let f: TransferFixture;
     let n = 0;
     beforeAll(async () => {
@@ -22,7 +22,12 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
     const graph = () => f.svc.sim.graph;
     const clock = () => f.svc.sim.simulator.clock;
 
-    async function stageUpload(drive: DriveRecord, size: number, name = `file-${++n}.bin`, extra: Partial<TransferMessage> = {}) {
+    async function stageUpload(
+        drive: DriveRecord,
+        size: number,
+        name = `file-${++n}.bin`,
+        extra: Partial<TransferMessage> = {},
+    ) {
         const bytes = seededBytes(size, 1000 + n);
         const path = `faults/${name}`;
         graph().mkdirp(f.gid(drive), 'faults');
@@ -35,12 +40,16 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
         const bytes = seededBytes(size, 2000 + n);
         const path = `faults/${name}`;
         const item = graph().putFile(f.gid(drive), `/${path}`, bytes);
-        const m = f.message(drive, 'download', path, size, { remote: { itemId: item.id, parentPath: 'faults', name, ifMatch: item.eTag }, expected: { size, quickXorHash: item.quickXorHash } });
+        const m = f.message(drive, 'download', path, size, {
+            remote: { itemId: item.id, parentPath: 'faults', name, ifMatch: item.eTag },
+            expected: { size, quickXorHash: item.quickXorHash },
+        });
         return { bytes, path, item, m };
     }
 
     const remote = (drive: DriveRecord, path: string) => graph().readContent(f.gid(drive), `/${path}`);
-    const platform = (drive: DriveRecord, path: string) => f.container.getBlobClient(`${drive.id}/${path}`).downloadToBuffer();
+    const platform = (drive: DriveRecord, path: string) =>
+        f.container.getBlobClient(`${drive.id}/${path}`).downloadToBuffer();
 
     describe('upload', () => {
         it('realigns to the 320 KiB grid after a partial accept (nextExpectedRanges off the grid)', async () => {
@@ -51,7 +60,7 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
             expect(remote(f.oneDrive, path).equals(bytes)).toBe(true);
         });
 
-        it('continues from the server\'s offset when a fragment was kept but the reply was a 503 (416 on retry, several ranges)', async () => {
+        it("continues from the server's offset when a fragment was kept but the reply was a 503 (416 on retry, several ranges)", async () => {
             const { bytes, path, m } = await stageUpload(f.oneDrive, 3 * FRAGMENT);
             graph().addUploadFault({ kind: 'commitThenFail', count: 1 });
             graph().addUploadFault({ kind: 'multipleRanges', count: 1 });
@@ -75,16 +84,21 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
         it('starts a new session when the session expired (404) mid-upload', async () => {
             const { bytes, path, m } = await stageUpload(f.oneDrive, 3 * FRAGMENT);
             let moved = false;
-            const hooks = { afterStep: (step: string) => void (step === 'fragment' && !moved && ((moved = true), clock().advance(16 * MINUTE))) };
+            const hooks = {
+                afterStep: (step: string) =>
+                    void (step === 'fragment' && !moved && ((moved = true), clock().advance(16 * MINUTE))),
+            };
             expect(await f.invoke(m, {}, { ...opts, hooks })).toBe('succeeded');
             expect(moved).toBe(true);
             expect(remote(f.oneDrive, path).equals(bytes)).toBe(true);
         });
 
-        it('starts a new session when the upload URL\'s tempauth expires mid-upload (403 on business drives)', async () => {
+        it("starts a new session when the upload URL's tempauth expires mid-upload (403 on business drives)", async () => {
             const { bytes, path, m } = await stageUpload(f.library, 4 * FRAGMENT);
             let steps = 0;
-            const hooks = { afterStep: (step: string) => void (step === 'fragment' && ++steps === 2 && clock().advance(25 * HOUR)) };
+            const hooks = {
+                afterStep: (step: string) => void (step === 'fragment' && ++steps === 2 && clock().advance(25 * HOUR)),
+            };
             expect(await f.invoke(m, {}, { ...opts, hooks })).toBe('succeeded');
             expect(steps).toBeGreaterThanOrEqual(2);
             expect(remote(f.library, path).equals(bytes)).toBe(true);
@@ -102,10 +116,16 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
         it('skips with name_conflict when the name is taken during the session (409 on the last fragment)', async () => {
             const name = `clash-${uid()}.bin`;
             const { path, m } = await stageUpload(f.oneDrive, 2 * FRAGMENT, name, { conflictBehavior: 'fail' });
-            const theirs = Buffer.from('somebody else\'s file');
-            const hooks = { afterStep: (step: string) => void (step === 'fragment' && graph().putFile(f.gid(f.oneDrive), `/${path}`, theirs)) };
+            const theirs = Buffer.from("somebody else's file");
+            const hooks = {
+                afterStep: (step: string) =>
+                    void (step === 'fragment' && graph().putFile(f.gid(f.oneDrive), `/${path}`, theirs)),
+            };
             expect(await f.invoke(m, {}, { ...opts, hooks })).toBe('skipped');
-            expect(await f.record(m)).toMatchObject({ state: 'skipped', error: { code: 'name_conflict', graphCode: 'nameAlreadyExists', retryable: false } });
+            expect(await f.record(m)).toMatchObject({
+                state: 'skipped',
+                error: { code: 'name_conflict', graphCode: 'nameAlreadyExists', retryable: false },
+            });
             expect(remote(f.oneDrive, path).equals(theirs)).toBe(true);
         });
 
@@ -116,7 +136,10 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
             const { path, m } = await stageUpload(f.oneDrive, FRAGMENT, name);
             m.remote = { ...m.remote, itemId: existing.id, ifMatch: existing.eTag };
             expect(await f.invoke(m, {}, opts)).toBe('skipped');
-            expect(await f.record(m)).toMatchObject({ state: 'skipped', error: { code: 'precondition_failed', graphCode: 'resourceModified' } });
+            expect(await f.record(m)).toMatchObject({
+                state: 'skipped',
+                error: { code: 'precondition_failed', graphCode: 'resourceModified' },
+            });
             expect(remote(f.oneDrive, path).toString()).toBe('v2 by a colleague');
         });
 
@@ -135,7 +158,10 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
             try {
                 const { m } = await stageUpload(f.oneDrive, 2 * FRAGMENT);
                 expect(await f.invoke(m, {}, opts)).toBe('failed');
-                expect(await f.record(m)).toMatchObject({ state: 'failed', error: { code: 'too_large', retryable: false } });
+                expect(await f.record(m)).toMatchObject({
+                    state: 'failed',
+                    error: { code: 'too_large', retryable: false },
+                });
             } finally {
                 graph().setOptions({ uploads: { maxFragmentBytes: 60 * 1024 * KiB } });
             }
@@ -144,12 +170,20 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
         it('fails visibly on 507 (no quota left), creating no session', async () => {
             const siteId = f.svc.sim.content.site.id;
             const tiny = graph().createLibrary(siteId, `Tiny${n}`, { quotaTotal: 1000 });
-            const { drive } = await f.svc.connectDrive({ name: 'Tiny library', kind: 'sharepoint' }, f.svc.sim.demo.users.adele.userPrincipalName);
-            const patched = await f.svc.env.api('PATCH', `/api/drives/${drive.id}`, { body: { siteId, graphDriveId: tiny.id } });
+            const { drive } = await f.svc.connectDrive(
+                { name: 'Tiny library', kind: 'sharepoint' },
+                f.svc.sim.demo.users.adele.userPrincipalName,
+            );
+            const patched = await f.svc.env.api('PATCH', `/api/drives/${drive.id}`, {
+                body: { siteId, graphDriveId: tiny.id },
+            });
             expect(patched.status).toBe(200);
             const { m } = await stageUpload(patched.body as DriveRecord, 2 * FRAGMENT);
             expect(await f.invoke(m, {}, opts)).toBe('failed');
-            expect(await f.record(m)).toMatchObject({ state: 'failed', error: { code: 'quota_exceeded', graphCode: 'quotaLimitReached', retryable: false } });
+            expect(await f.record(m)).toMatchObject({
+                state: 'failed',
+                error: { code: 'quota_exceeded', graphCode: 'quotaLimitReached', retryable: false },
+            });
         });
 
         it('skips with source_changed when the platform file changed after planning', async () => {
@@ -163,7 +197,11 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
             const { bytes, m } = await stageUpload(f.library, FRAGMENT + 10, `report-${uid()}.docx`);
             expect(await f.invoke(m, {}, opts)).toBe('succeeded');
             const { result } = (await f.record(m))!;
-            expect(result).toMatchObject({ enriched: true, platformHash: quickXorHash(bytes), platformSize: bytes.length });
+            expect(result).toMatchObject({
+                enriched: true,
+                platformHash: quickXorHash(bytes),
+                platformSize: bytes.length,
+            });
             expect(result!.remoteSize).toBeGreaterThan(bytes.length);
             expect(result!.remoteHash).not.toBe(quickXorHash(bytes));
         });
@@ -190,7 +228,10 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
         it('fetches a fresh download URL when the old one expires mid-download', async () => {
             const { bytes, path, m } = stageDownload(f.library, 3 * FRAGMENT);
             let moved = false;
-            const hooks = { afterStep: (step: string) => void (step === 'block' && !moved && ((moved = true), clock().advance(61 * MINUTE))) };
+            const hooks = {
+                afterStep: (step: string) =>
+                    void (step === 'block' && !moved && ((moved = true), clock().advance(61 * MINUTE))),
+            };
             expect(await f.invoke(m, {}, { ...opts, hooks })).toBe('succeeded');
             expect(moved).toBe(true);
             expect((await platform(f.library, path)).equals(bytes)).toBe(true);
@@ -208,13 +249,19 @@ describe('uploads and downloads through Graph\'s failure modes', () => {
             const { path, m } = stageDownload(f.library, 2000);
             graph().setMalware(f.gid(f.library), `/${path}`, 'EICAR-Test-File');
             expect(await f.invoke(m, {}, opts)).toBe('failed');
-            expect(await f.record(m)).toMatchObject({ state: 'failed', error: { code: 'malware_detected', retryable: false } });
+            expect(await f.record(m)).toMatchObject({
+                state: 'failed',
+                error: { code: 'malware_detected', retryable: false },
+            });
             expect(await f.container.getBlobClient(`${f.library.id}/${path}`).exists()).toBe(false);
         });
 
         it('fails with hash_mismatch, committing nothing, when the bytes do not match the listed hash', async () => {
             const { path, m } = stageDownload(f.library, FRAGMENT + 1);
-            graph().setLyingMetadata(f.gid(f.library), `/${path}`, { size: FRAGMENT + 1, quickXorHash: quickXorHash(Buffer.from('other')) });
+            graph().setLyingMetadata(f.gid(f.library), `/${path}`, {
+                size: FRAGMENT + 1,
+                quickXorHash: quickXorHash(Buffer.from('other')),
+            });
             m.expected = { size: FRAGMENT + 1 };
             expect(await f.invoke(m, {}, opts)).toBe('failed');
             expect(await f.record(m)).toMatchObject({ error: { code: 'hash_mismatch' } });

@@ -7,11 +7,15 @@ import { seededBytes, startTransferFixture, type TransferFixture } from './trans
 describe('the transfer queue function, poison queue and replay route', () => {
     let f: TransferFixture;
     beforeAll(async () => {
-        f = await startTransferFixture({ withQueue: true, hostJson: testHostJson({ visibilityTimeout: '00:00:02', maxDequeueCount: 5 }) });
+        f = await startTransferFixture({
+            withQueue: true,
+            hostJson: testHostJson({ visibilityTimeout: '00:00:02', maxDequeueCount: 5 }),
+        });
     }, 120_000);
     afterAll(() => f?.stop());
 
-    const queue = (suffix = '') => f.services.storage.queue.getQueueClient(`${f.services.config.queues.transfer}${suffix}`);
+    const queue = (suffix = '') =>
+        f.services.storage.queue.getQueueClient(`${f.services.config.queues.transfer}${suffix}`);
     const until = async (what: () => Promise<boolean>, ms = 30_000) => {
         const end = Date.now() + ms;
         while (!(await what())) {
@@ -24,20 +28,38 @@ describe('the transfer queue function, poison queue and replay route', () => {
         const bytes = seededBytes(700_000, 9);
         const path = 'q/report.bin';
         const item = f.svc.sim.graph.putFile(f.gid(f.library), `/${path}`, bytes);
-        const m: TransferMessage = f.message(f.library, 'download', path, bytes.length, { remote: { itemId: item.id, parentPath: 'q', name: item.name }, expected: { size: bytes.length, quickXorHash: item.quickXorHash } });
+        const m: TransferMessage = f.message(f.library, 'download', path, bytes.length, {
+            remote: { itemId: item.id, parentPath: 'q', name: item.name },
+            expected: { size: bytes.length, quickXorHash: item.quickXorHash },
+        });
         // Every read of the item is refused (retryable), five deliveries in a row.
         f.svc.sim.graph.addFault({ kind: 'error', status: 403, method: 'GET', path: `/items/${item.id}`, count: 5 });
-        await sendMessage(await queue().createIfNotExists().then(() => queue()), m);
+        await sendMessage(
+            await queue()
+                .createIfNotExists()
+                .then(() => queue()),
+            m,
+        );
         await until(async () => (await f.record(m))?.state === 'failed');
-        expect(await f.record(m)).toMatchObject({ state: 'failed', attempts: 5, error: { code: 'access_denied', retryable: true } });
+        expect(await f.record(m)).toMatchObject({
+            state: 'failed',
+            attempts: 5,
+            error: { code: 'access_denied', retryable: true },
+        });
         await until(async () => (await queue('-poison').peekMessages()).peekedMessageItems.length === 1);
-        const alerts = (await f.svc.env.api('GET', '/api/manage/alerts')).body as { value: { kind: string; subject: { id: string } }[] };
-        expect(alerts.value.filter((a) => a.kind === 'transfer_poisoned' && a.subject.id === m.transferId)).toHaveLength(1);
+        const alerts = (await f.svc.env.api('GET', '/api/manage/alerts')).body as {
+            value: { kind: string; subject: { id: string } }[];
+        };
+        expect(
+            alerts.value.filter((a) => a.kind === 'transfer_poisoned' && a.subject.id === m.transferId),
+        ).toHaveLength(1);
 
         const missing = await f.svc.env.api('POST', `/api/drives/${f.library.id}/transfers/nope/replay`);
         expect(missing.status).toBe(404);
         expect(missing.body).toMatchObject({ error: { code: 'transfer_not_found' } });
-        const noKey = await f.svc.env.api('POST', `/api/drives/${f.library.id}/transfers/${m.transferId}/replay`, { key: false });
+        const noKey = await f.svc.env.api('POST', `/api/drives/${f.library.id}/transfers/${m.transferId}/replay`, {
+            key: false,
+        });
         expect(noKey.status).toBe(401);
 
         const replay = await f.svc.env.api('POST', `/api/drives/${f.library.id}/transfers/${m.transferId}/replay`);
@@ -57,7 +79,9 @@ describe('the transfer queue function, poison queue and replay route', () => {
         const path = 'q/upload.bin';
         f.svc.sim.graph.mkdirp(f.gid(f.oneDrive), 'q');
         const etag = await f.putBlob(f.oneDrive, path, bytes);
-        const m = f.message(f.oneDrive, 'upload', path, bytes.length, { expected: { size: bytes.length, platformETag: etag } });
+        const m = f.message(f.oneDrive, 'upload', path, bytes.length, {
+            expected: { size: bytes.length, platformETag: etag },
+        });
         const before = f.svc.sim.graph.counters().uploadFragments;
         await sendMessage(queue(), m);
         await sendMessage(queue(), m);

@@ -3,7 +3,14 @@ import type { TransferMessage } from '../../lib/sync/contracts';
 import { SimulatedCrash } from '../../lib/transfer/context';
 import type { TransferOptions } from '../../lib/transfer/runTransfer';
 import { recordThrottle, ThrottleGate, waitForThrottleGate } from '../../lib/transfer/throttleGate';
-import { followRealTime, seededBytes, seededRandom, startTransferFixture, uid, type TransferFixture } from './transferFixture';
+import {
+    followRealTime,
+    seededBytes,
+    seededRandom,
+    startTransferFixture,
+    uid,
+    type TransferFixture,
+} from './transferFixture';
 
 const KiB = 1024;
 const FRAGMENT = 320 * KiB;
@@ -19,7 +26,11 @@ describe('idempotent, resumable, throttle-aware transfers', () => {
 
     const graph = () => f.svc.sim.graph;
 
-    async function upload(drive: DriveRecord, size: number, seed: number): Promise<{ bytes: Buffer; path: string; m: TransferMessage }> {
+    async function upload(
+        drive: DriveRecord,
+        size: number,
+        seed: number,
+    ): Promise<{ bytes: Buffer; path: string; m: TransferMessage }> {
         const bytes = seededBytes(size, seed);
         const path = `res/u-${uid()}.bin`;
         graph().mkdirp(f.gid(drive), 'res');
@@ -27,17 +38,31 @@ describe('idempotent, resumable, throttle-aware transfers', () => {
         return { bytes, path, m: f.message(drive, 'upload', path, size, { expected: { size, platformETag: etag } }) };
     }
 
-    function download(drive: DriveRecord, size: number, seed: number): { bytes: Buffer; path: string; m: TransferMessage } {
+    function download(
+        drive: DriveRecord,
+        size: number,
+        seed: number,
+    ): { bytes: Buffer; path: string; m: TransferMessage } {
         const bytes = seededBytes(size, seed);
         const path = `res/d-${uid()}.bin`;
         const item = graph().putFile(f.gid(drive), `/${path}`, bytes);
-        return { bytes, path, m: f.message(drive, 'download', path, size, { remote: { itemId: item.id, parentPath: 'res', name: item.name }, expected: { size, quickXorHash: item.quickXorHash } }) };
+        return {
+            bytes,
+            path,
+            m: f.message(drive, 'download', path, size, {
+                remote: { itemId: item.id, parentPath: 'res', name: item.name },
+                expected: { size, quickXorHash: item.quickXorHash },
+            }),
+        };
     }
 
     it('uploads once when the same message is delivered twice at the same time; a later redelivery is a no-op', async () => {
         const { bytes, path, m } = await upload(f.oneDrive, 4 * FRAGMENT + 17, 1);
         const before = graph().counters().uploadFragments;
-        const outcomes = await Promise.all([f.invoke(m, {}, { fragmentBytes: FRAGMENT }), f.invoke(m, {}, { fragmentBytes: FRAGMENT })]);
+        const outcomes = await Promise.all([
+            f.invoke(m, {}, { fragmentBytes: FRAGMENT }),
+            f.invoke(m, {}, { fragmentBytes: FRAGMENT }),
+        ]);
         expect(outcomes.sort()).toEqual(['busy', 'succeeded']);
         expect(graph().counters().uploadFragments - before).toBe(5);
         expect(graph().readContent(f.gid(f.oneDrive), `/${path}`).equals(bytes)).toBe(true);
@@ -53,7 +78,9 @@ describe('idempotent, resumable, throttle-aware transfers', () => {
         expect(record).toMatchObject({ state: 'queued', bytesDone: FRAGMENT });
         const queue = f.services.storage.queue.getQueueClient(f.services.config.queues.transfer);
         const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32 });
-        const next = receivedMessageItems.map((q) => JSON.parse(Buffer.from(q.messageText, 'base64').toString('utf8')) as TransferMessage).find((q) => q.transferId === m.transferId);
+        const next = receivedMessageItems
+            .map((q) => JSON.parse(Buffer.from(q.messageText, 'base64').toString('utf8')) as TransferMessage)
+            .find((q) => q.transferId === m.transferId);
         expect(next).toMatchObject({ transferId: m.transferId, slice: 1 });
         const before = graph().counters().uploadFragments;
         expect((await f.runToEnd(next!, { fragmentBytes: FRAGMENT, budgetMs: 1 })).state).toBe('succeeded');
@@ -83,7 +110,11 @@ describe('idempotent, resumable, throttle-aware transfers', () => {
                         throw new SimulatedCrash(where);
                     }
                 };
-                return { fragmentBytes: FRAGMENT, budgetMs: random() < 0.3 ? 1 : 60_000, hooks: { beforeRequest: maybeCrash, afterStep: maybeCrash } };
+                return {
+                    fragmentBytes: FRAGMENT,
+                    budgetMs: random() < 0.3 ? 1 : 60_000,
+                    hooks: { beforeRequest: maybeCrash, afterStep: maybeCrash },
+                };
             };
             let current = c.m;
             const id = uid();
@@ -101,10 +132,17 @@ describe('idempotent, resumable, throttle-aware transfers', () => {
                 if (record?.state === 'succeeded') break;
                 expect(record?.state).not.toMatch(/failed|skipped/);
             }
-            const got = c.m.direction === 'upload' ? graph().readContent(f.gid(c.drive), `/${c.path}`) : await f.container.getBlobClient(`${c.drive.id}/${c.path}`).downloadToBuffer();
+            const got =
+                c.m.direction === 'upload'
+                    ? graph().readContent(f.gid(c.drive), `/${c.path}`)
+                    : await f.container.getBlobClient(`${c.drive.id}/${c.path}`).downloadToBuffer();
             expect(got.equals(c.bytes)).toBe(true);
             // Exactly one item with that name, whatever happened.
-            expect(graph().listTree(f.gid(c.drive)).filter((i) => i.path === `/${c.path}`)).toHaveLength(1);
+            expect(
+                graph()
+                    .listTree(f.gid(c.drive))
+                    .filter((i) => i.path === `/${c.path}`),
+            ).toHaveLength(1);
         }
         expect(kills).toBeGreaterThanOrEqual(50);
         expect(pauses).toBeGreaterThan(0);
@@ -115,8 +153,22 @@ describe('idempotent, resumable, throttle-aware transfers', () => {
         try {
             graph().resetCounters();
             const started = Date.now();
-            graph().addFault({ kind: 'throttle', path: 'uploadSession', method: 'PUT', count: 1, skip: 2, retryAfterSeconds: 2 });
-            graph().addFault({ kind: 'throttle', status: 503, path: '/items/', method: 'GET', count: 1, retryAfterSeconds: 1 });
+            graph().addFault({
+                kind: 'throttle',
+                path: 'uploadSession',
+                method: 'PUT',
+                count: 1,
+                skip: 2,
+                retryAfterSeconds: 2,
+            });
+            graph().addFault({
+                kind: 'throttle',
+                status: 503,
+                path: '/items/',
+                method: 'GET',
+                count: 1,
+                retryAfterSeconds: 1,
+            });
             graph().addFault({ kind: 'throttle', path: 'download.aspx', count: 1, skip: 3, retryAfterSeconds: 2 });
             const jobs = [
                 await upload(f.oneDrive, 4 * FRAGMENT, 301),
@@ -131,7 +183,11 @@ describe('idempotent, resumable, throttle-aware transfers', () => {
             // The transfers interleave, but one request is on the wire at a time: a request already in
             // flight when Graph throttles another is not the client ignoring Retry-After.
             const wire = oneAtATime();
-            const outcomes = await Promise.all(jobs.map((j, i) => f.invoke(j.m, {}, { fragmentBytes: FRAGMENT, gate: i % 2 ? other : undefined, hooks: wire })));
+            const outcomes = await Promise.all(
+                jobs.map((j, i) =>
+                    f.invoke(j.m, {}, { fragmentBytes: FRAGMENT, gate: i % 2 ? other : undefined, hooks: wire }),
+                ),
+            );
             expect(outcomes).toEqual(jobs.map(() => 'succeeded'));
             const counters = graph().counters();
             expect(counters.throttled).toBe(3);

@@ -35,7 +35,14 @@ describe('transfers of every size, both ways, against the simulator', () => {
         const item = f.svc.sim.graph.getItem(f.gid(f.oneDrive), `/${path}`)!;
         const record = await f.record(m);
         expect(record).toMatchObject({ state: 'succeeded', bytesDone: size, bytesTotal: size });
-        expect(record!.result).toMatchObject({ remoteId: item.id, remoteHash: quickXorHash(bytes), platformHash: quickXorHash(bytes), platformETag: etag, remoteSize: size, enriched: false });
+        expect(record!.result).toMatchObject({
+            remoteId: item.id,
+            remoteHash: quickXorHash(bytes),
+            platformHash: quickXorHash(bytes),
+            platformETag: etag,
+            remoteSize: size,
+            enriched: false,
+        });
         const fragments = f.svc.sim.graph.counters().uploadFragments - fragmentsBefore;
         // Empty files go by simple PUT (no session); the rest in 10 MiB fragments.
         expect(fragments).toBe(Math.ceil(size / (10 * MiB)));
@@ -46,7 +53,10 @@ describe('transfers of every size, both ways, against the simulator', () => {
         const bytes = seededBytes(size, size + 11);
         const path = `down/${label.replace(/\W+/g, '-')}.bin`;
         const item = f.svc.sim.graph.putFile(f.gid(f.library), `/${path}`, bytes);
-        const m = f.message(f.library, 'download', path, size, { remote: { itemId: item.id, parentPath: 'down', name: item.name, ifMatch: item.eTag }, expected: { size, quickXorHash: item.quickXorHash } });
+        const m = f.message(f.library, 'download', path, size, {
+            remote: { itemId: item.id, parentPath: 'down', name: item.name, ifMatch: item.eTag },
+            expected: { size, quickXorHash: item.quickXorHash },
+        });
         expect(await f.invoke(m)).toBe('succeeded');
         const blob = f.container.getBlobClient(`${f.library.id}/${path}`);
         const downloaded = await blob.downloadToBuffer();
@@ -54,7 +64,12 @@ describe('transfers of every size, both ways, against the simulator', () => {
         const props = await blob.getProperties();
         expect(props.metadata?.quickxorhash).toBe(quickXorHash(bytes));
         const record = await f.record(m);
-        expect(record!.result).toMatchObject({ remoteId: item.id, platformETag: props.etag, platformHash: item.quickXorHash, platformSize: size });
+        expect(record!.result).toMatchObject({
+            remoteId: item.id,
+            platformETag: props.etag,
+            platformHash: item.quickXorHash,
+            platformSize: size,
+        });
     });
 
     it('never sent an Authorization header to an upload or download URL', () => {

@@ -24,8 +24,18 @@ export interface TransferFixture {
     container: ContainerClient;
     logs: string[];
     putBlob(drive: DriveRecord, path: string, bytes: Buffer, mtime?: Date): Promise<string>;
-    message(drive: DriveRecord, direction: 'upload' | 'download', path: string, size: number, extra?: Partial<TransferMessage>): TransferMessage;
-    invoke(message: TransferMessage, delivery?: { id?: string; dequeueCount?: number }, options?: TransferOptions): Promise<DeliveryOutcome | 'invalid'>;
+    message(
+        drive: DriveRecord,
+        direction: 'upload' | 'download',
+        path: string,
+        size: number,
+        extra?: Partial<TransferMessage>,
+    ): TransferMessage;
+    invoke(
+        message: TransferMessage,
+        delivery?: { id?: string; dequeueCount?: number },
+        options?: TransferOptions,
+    ): Promise<DeliveryOutcome | 'invalid'>;
     /** Invokes (same message id, next dequeue count) until the journal says it is done. */
     runToEnd(message: TransferMessage, options?: TransferOptions, maxDeliveries?: number): Promise<TransferRecord>;
     record(message: TransferMessage): Promise<TransferRecord | undefined>;
@@ -47,10 +57,18 @@ export const uid = (): string => `${Date.now().toString(36)}-${(seq++).toString(
 export async function startTransferFixture(options: FixtureOptions = {}): Promise<TransferFixture> {
     const logs: string[] = [];
     // Without the queue, tests call the handler themselves: the host must not pump the transfer queue too.
-    const functions: FunctionDefinition[] = options.withQueue ? [...registry] : registry.filter((f) => f.name !== 'transfer');
-    const svc = await startConnectedService({ functions, settings: options.settings, logLines: logs, hostJson: options.hostJson });
+    const functions: FunctionDefinition[] = options.withQueue
+        ? [...registry]
+        : registry.filter((f) => f.name !== 'transfer');
+    const svc = await startConnectedService({
+        functions,
+        settings: options.settings,
+        logLines: logs,
+        hostJson: options.hostJson,
+    });
     const configured = await svc.configure();
-    if (configured.status !== 201 && configured.status !== 200) throw new Error(`configure: ${configured.status} ${logs.slice(-5).join("\n")}`);
+    if (configured.status !== 201 && configured.status !== 200)
+        throw new Error(`configure: ${configured.status} ${logs.slice(-5).join('\n')}`);
     const adele = svc.sim.demo.users.adele.userPrincipalName;
     const { drive: oneDrive } = await svc.connectDrive({ name: 'Adele OneDrive', kind: 'onedrive' }, adele);
     const { drive: sp } = await svc.connectDrive({ name: 'Intranet Documents', kind: 'sharepoint' }, adele);
@@ -96,7 +114,8 @@ export async function startTransferFixture(options: FixtureOptions = {}): Promis
                 invocationId: uid(),
                 functionName: 'transfer',
                 triggerMetadata: { dequeueCount: delivery.dequeueCount ?? 1, id: delivery.id ?? uid() },
-                logHandler: (_level, ...args) => logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')),
+                logHandler: (_level, ...args) =>
+                    logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')),
             });
             return createTransferHandler(getServices, opts)(message, context);
         },
@@ -111,13 +130,18 @@ export async function startTransferFixture(options: FixtureOptions = {}): Promis
                 }
                 const record = await fixture.record(message);
                 if (record && ['succeeded', 'failed', 'skipped'].includes(record.state)) return record;
-                const stored = await readTransfer(await services.tables.get('transfers'), message.driveId, message.transferId);
+                const stored = await readTransfer(
+                    await services.tables.get('transfers'),
+                    message.driveId,
+                    message.transferId,
+                );
                 if (stored) current = stored.message;
             }
             throw new Error(`transfer ${message.transferId} did not finish in ${maxDeliveries} deliveries`);
         },
         async record(message) {
-            return (await readTransfer(await services.tables.get('transfers'), message.driveId, message.transferId))?.record;
+            return (await readTransfer(await services.tables.get('transfers'), message.driveId, message.transferId))
+                ?.record;
         },
         gid: (drive) => drive.graph!.driveId,
         stop: () => svc.stop(),

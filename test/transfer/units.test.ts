@@ -33,9 +33,19 @@ describe('transfer building blocks', () => {
         expect(mayBeEnriched('business', 'Report.docx')).toBe(false);
         expect(mayBeEnriched('documentLibrary', 'data.bin')).toBe(false);
         const item = { id: '1', name: 'data.bin', eTag: '"e"', size: 5, file: { hashes: { quickXorHash: 'other' } } };
-        expect(() => checkUploaded(item, { size: 5, hash: 'mine' }, 'documentLibrary')).toThrow(failed('hash_mismatch', '').constructor as never);
-        expect(checkUploaded({ ...item, name: 'a.pdf' }, { size: 5, hash: 'mine' }, 'documentLibrary')).toEqual({ enriched: true });
-        expect(checkUploaded({ ...item, file: { hashes: { quickXorHash: 'mine' } } }, { size: 5, hash: 'mine' }, 'business')).toEqual({ enriched: false });
+        expect(() => checkUploaded(item, { size: 5, hash: 'mine' }, 'documentLibrary')).toThrow(
+            failed('hash_mismatch', '').constructor as never,
+        );
+        expect(checkUploaded({ ...item, name: 'a.pdf' }, { size: 5, hash: 'mine' }, 'documentLibrary')).toEqual({
+            enriched: true,
+        });
+        expect(
+            checkUploaded(
+                { ...item, file: { hashes: { quickXorHash: 'mine' } } },
+                { size: 5, hash: 'mine' },
+                'business',
+            ),
+        ).toEqual({ enriched: false });
     });
 
     it('derives equal-length, deterministic block ids from transfer and offset', () => {

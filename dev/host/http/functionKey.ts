@@ -11,7 +11,11 @@ export function generateFunctionKey(): string {
  * The host accepts a key in the `x-functions-key` header or the `code` query parameter. The local host
  * has one key, used for 'function' and 'admin' levels alike (it plays the master key's role too).
  */
-export function checkFunctionKey(headerValue: string | string[] | undefined, query: URLSearchParams, expected: string): ApiError | undefined {
+export function checkFunctionKey(
+    headerValue: string | string[] | undefined,
+    query: URLSearchParams,
+    expected: string,
+): ApiError | undefined {
     const sent = (Array.isArray(headerValue) ? headerValue[0] : headerValue) ?? query.get('code') ?? undefined;
     if (sent === undefined || sent === '') return missingFunctionKey();
     return sameKey(sent, expected) ? undefined : invalidFunctionKey();

@@ -5,23 +5,44 @@ import { ApiError } from '../../../lib/http/apiError';
  * error shape so clients handle them like any other API error.
  */
 export function routeNotFound(method: string, pathname: string): ApiError {
-    return new ApiError(404, 'route_not_found', `No function serves ${method} ${pathname}.`, 'Check the path and the HTTP method; the local host prints every registered route when it starts.');
+    return new ApiError(
+        404,
+        'route_not_found',
+        `No function serves ${method} ${pathname}.`,
+        'Check the path and the HTTP method; the local host prints every registered route when it starts.',
+    );
 }
 
-const KEY_HINT = "Pass the function key in the 'x-functions-key' header or the 'code' query parameter; the local host prints it at start-up and keeps it in .local/host-keys.json.";
+const KEY_HINT =
+    "Pass the function key in the 'x-functions-key' header or the 'code' query parameter; the local host prints it at start-up and keeps it in .local/host-keys.json.";
 
 export function missingFunctionKey(): ApiError {
     return new ApiError(401, 'missing_function_key', 'This route requires a function key and none was sent.', KEY_HINT);
 }
 
 export function invalidFunctionKey(): ApiError {
-    return new ApiError(401, 'invalid_function_key', 'The function key sent with the request is not valid for this host.', KEY_HINT);
+    return new ApiError(
+        401,
+        'invalid_function_key',
+        'The function key sent with the request is not valid for this host.',
+        KEY_HINT,
+    );
 }
 
 export function requestTooLarge(limitBytes: number): ApiError {
-    return new ApiError(413, 'request_too_large', `The request body exceeds the host's limit of ${limitBytes} bytes.`, 'Upload large files through an upload slot (a SAS URL), never through an HTTP function.');
+    return new ApiError(
+        413,
+        'request_too_large',
+        `The request body exceeds the host's limit of ${limitBytes} bytes.`,
+        'Upload large files through an upload slot (a SAS URL), never through an HTTP function.',
+    );
 }
 
 export function unknownTimer(name: string): ApiError {
-    return new ApiError(404, 'timer_not_found', `No timer function is named '${name}'.`, 'The local host prints the registered timers when it starts.');
+    return new ApiError(
+        404,
+        'timer_not_found',
+        `No timer function is named '${name}'.`,
+        'The local host prints the registered timers when it starts.',
+    );
 }

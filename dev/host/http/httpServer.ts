@@ -30,7 +30,9 @@ export function createHttpServer(options: HttpServerOptions): Server {
     return createServer((req, res) => {
         handle(options, req, res).catch((e: unknown) => {
             // Only reachable when writing the response failed (e.g. a stream that errored mid-way).
-            options.invoker.log(`HTTP ${req.method} ${req.url} failed while responding: ${e instanceof Error ? e.message : String(e)}`);
+            options.invoker.log(
+                `HTTP ${req.method} ${req.url} failed while responding: ${e instanceof Error ? e.message : String(e)}`,
+            );
             if (!res.headersSent) void writeInit(res, toErrorResponse(e)).catch(() => res.destroy());
             else res.destroy();
         });
@@ -44,8 +46,13 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const match = hostRoute ? undefined : options.router.match(method, url.pathname);
     if (!hostRoute && !match) return sendError(res, routeNotFound(method, url.pathname));
 
-    const needsKey = hostRoute ? hostRoute.route.requiresKey : match!.route.definition.options.authLevel !== undefined && match!.route.definition.options.authLevel !== 'anonymous';
-    const keyError = needsKey ? checkFunctionKey(req.headers['x-functions-key'], url.searchParams, options.functionKey) : undefined;
+    const needsKey = hostRoute
+        ? hostRoute.route.requiresKey
+        : match!.route.definition.options.authLevel !== undefined &&
+          match!.route.definition.options.authLevel !== 'anonymous';
+    const keyError = needsKey
+        ? checkFunctionKey(req.headers['x-functions-key'], url.searchParams, options.functionKey)
+        : undefined;
     if (keyError) return sendError(res, keyError);
 
     let body: Buffer;
@@ -62,7 +69,14 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     return invokeFunction(options.invoker, match!, req, url, body, res);
 }
 
-async function invokeFunction(invoker: Invoker, match: RouteMatch, req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse): Promise<void> {
+async function invokeFunction(
+    invoker: Invoker,
+    match: RouteMatch,
+    req: IncomingMessage,
+    url: URL,
+    body: Buffer,
+    res: ServerResponse,
+): Promise<void> {
     const { definition } = match.route;
     const request = toHttpRequest(req, url, match.params, body);
     let invocationId = '';
@@ -71,7 +85,13 @@ async function invokeFunction(invoker: Invoker, match: RouteMatch, req: Incoming
         response = await invoker.invoke({
             functionName: definition.name,
             reason: 'This function was programmatically called via the host APIs.',
-            trigger: { type: 'httpTrigger', name: 'request', authLevel: definition.options.authLevel ?? 'anonymous', methods: definition.options.methods, route: definition.options.route },
+            trigger: {
+                type: 'httpTrigger',
+                name: 'request',
+                authLevel: definition.options.authLevel ?? 'anonymous',
+                methods: definition.options.methods,
+                route: definition.options.route,
+            },
             run: async (context) => {
                 invocationId = context.invocationId;
                 return toHttpResponse(await definition.options.handler(request, context));
@@ -84,7 +104,11 @@ async function invokeFunction(invoker: Invoker, match: RouteMatch, req: Incoming
     await writeHttpResponse(res, response, { 'x-ms-invocation-id': invocationId });
 }
 
-function findHostRoute(routes: readonly HostRoute[], method: string, pathname: string): { route: HostRoute; params: Record<string, string> } | undefined {
+function findHostRoute(
+    routes: readonly HostRoute[],
+    method: string,
+    pathname: string,
+): { route: HostRoute; params: Record<string, string> } | undefined {
     for (const route of routes) {
         const params = route.method === method ? route.match(pathname) : undefined;
         if (params) return { route, params };

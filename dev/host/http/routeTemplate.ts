@@ -34,9 +34,12 @@ const PRECEDENCE: Record<Segment['kind'], number> = { literal: 1, complex: 2, pa
 export function parseRouteTemplate(text: string): RouteTemplate {
     const segments = text === '' ? [] : text.split('/').map((s) => parseSegment(s, text));
     segments.forEach((s, i) => {
-        if (s.kind === 'catchAll' && i !== segments.length - 1) throw new Error(`Route '${text}': a catch-all parameter must be the last segment.`);
+        if (s.kind === 'catchAll' && i !== segments.length - 1)
+            throw new Error(`Route '${text}': a catch-all parameter must be the last segment.`);
     });
-    const precedence = segments.map((s) => (s.kind === 'parameter' && s.parameters[0]!.constraints.length > 0 ? 3 : PRECEDENCE[s.kind]));
+    const precedence = segments.map((s) =>
+        s.kind === 'parameter' && s.parameters[0]!.constraints.length > 0 ? 3 : PRECEDENCE[s.kind],
+    );
     return { text, precedence, match: (path) => matchSegments(segments, path) };
 }
 
@@ -66,7 +69,9 @@ function matchSegments(segments: readonly Segment[], path: readonly string[]): R
         const value = path[i];
         if (value === undefined) {
             // The path ran out: the rest of the template must be optional.
-            return segments.slice(i).every((s) => fillOptional(s, values)) && satisfies(segments, values) ? values : undefined;
+            return segments.slice(i).every((s) => fillOptional(s, values)) && satisfies(segments, values)
+                ? values
+                : undefined;
         }
         const m = segment.regex.exec(value);
         if (!m) return undefined;
@@ -88,7 +93,9 @@ function fillOptional(segment: Segment, values: Record<string, string>): boolean
 }
 
 function satisfies(segments: readonly Segment[], values: Record<string, string>): boolean {
-    return segments.every((s) => s.parameters.every((p) => values[p.name] === undefined || p.constraints.every((c) => c(values[p.name]!))));
+    return segments.every((s) =>
+        s.parameters.every((p) => values[p.name] === undefined || p.constraints.every((c) => c(values[p.name]!))),
+    );
 }
 
 function parseSegment(text: string, template: string): Segment {
@@ -98,10 +105,14 @@ function parseSegment(text: string, template: string): Segment {
         const p = parameters[0]!;
         return { kind: p.catchAll ? 'catchAll' : 'parameter', regex: /^(.+)$/, parameters };
     }
-    if (parameters.some((p) => p.catchAll)) throw new Error(`Route '${template}': a catch-all parameter must be a whole segment.`);
-    if (parameters.length === 0) return { kind: 'literal', regex: new RegExp(`^${escapeRegex(text)}$`, 'i'), parameters };
+    if (parameters.some((p) => p.catchAll))
+        throw new Error(`Route '${template}': a catch-all parameter must be a whole segment.`);
+    if (parameters.length === 0)
+        return { kind: 'literal', regex: new RegExp(`^${escapeRegex(text)}$`, 'i'), parameters };
     // Greedy captures: with `{name}.{ext}` and "a.b.c", ASP.NET matches literals right to left (ext = "c").
-    const source = parts.map((p) => ('literal' in p ? escapeRegex(p.literal) : p.parameter.optional ? '(.*)' : '(.+)')).join('');
+    const source = parts
+        .map((p) => ('literal' in p ? escapeRegex(p.literal) : p.parameter.optional ? '(.*)' : '(.+)'))
+        .join('');
     return { kind: 'complex', regex: new RegExp(`^${source}$`, 'i'), parameters };
 }
 
@@ -117,7 +128,15 @@ function parseParts(text: string, template: string): Part[] {
             const end = findClosingBrace(text, i + 1, template);
             if (literal) parts.push({ literal });
             literal = '';
-            parts.push({ parameter: parseParameter(text.slice(i + 1, end).replace(/\{\{/g, '{').replace(/\}\}/g, '}'), template) });
+            parts.push({
+                parameter: parseParameter(
+                    text
+                        .slice(i + 1, end)
+                        .replace(/\{\{/g, '{')
+                        .replace(/\}\}/g, '}'),
+                    template,
+                ),
+            });
             i = end;
         } else if (c === '}') {
             throw new Error(`Route '${template}': unmatched '}'.`);

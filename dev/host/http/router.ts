@@ -41,10 +41,16 @@ function createRoute(definition: HttpDefinition, routePrefix: string): HttpRoute
     const route = definition.options.route.replace(/^\/+|\/+$/g, '');
     // The host refuses these at indexing time: "The specified route conflicts with one or more built in routes."
     if (/^admin/i.test(route)) {
-        throw new Error(`Function '${definition.name}': route '${route}' conflicts with the host's built-in admin routes (routes may not begin with 'admin').`);
+        throw new Error(
+            `Function '${definition.name}': route '${route}' conflicts with the host's built-in admin routes (routes may not begin with 'admin').`,
+        );
     }
     const text = [routePrefix, route].filter((s) => s !== '').join('/');
-    return { definition, template: parseRouteTemplate(text), methods: new Set(definition.options.methods.map((m) => m.toUpperCase())) };
+    return {
+        definition,
+        template: parseRouteTemplate(text),
+        methods: new Set(definition.options.methods.map((m) => m.toUpperCase())),
+    };
 }
 
 function comparePrecedence(a: readonly number[], b: readonly number[]): number {

@@ -5,7 +5,12 @@ import type { IncomingMessage } from 'node:http';
  * Builds the request object the handler receives. `query` is left to HttpRequest to parse from the
  * URL, which keeps repeated keys (`?a=1&a=2`), as the streaming worker does with the real host.
  */
-export function toHttpRequest(req: IncomingMessage, url: URL, params: Record<string, string>, body: Buffer): HttpRequest {
+export function toHttpRequest(
+    req: IncomingMessage,
+    url: URL,
+    params: Record<string, string>,
+    body: Buffer,
+): HttpRequest {
     return new HttpRequest({
         method: req.method ?? 'GET',
         url: url.href,

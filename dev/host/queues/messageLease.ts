@@ -14,7 +14,7 @@ export class MessageLease {
         private readonly queue: QueueClient,
         private readonly message: DequeuedMessageItem,
         private readonly leaseSeconds: number,
-        private readonly log: (line: string) => void
+        private readonly log: (line: string) => void,
     ) {
         this.popReceipt = message.popReceipt;
     }
@@ -30,10 +30,17 @@ export class MessageLease {
 
     private async renew(): Promise<void> {
         try {
-            const r = await this.queue.updateMessage(this.message.messageId, this.popReceipt, undefined, this.leaseSeconds);
+            const r = await this.queue.updateMessage(
+                this.message.messageId,
+                this.popReceipt,
+                undefined,
+                this.leaseSeconds,
+            );
             this.popReceipt = r.popReceipt!;
         } catch (e) {
-            this.log(`Could not renew the lease of message '${this.message.messageId}' in queue '${this.queue.name}': ${e instanceof Error ? e.message : String(e)}`);
+            this.log(
+                `Could not renew the lease of message '${this.message.messageId}' in queue '${this.queue.name}': ${e instanceof Error ? e.message : String(e)}`,
+            );
         }
     }
 }

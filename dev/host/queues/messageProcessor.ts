@@ -33,7 +33,7 @@ export class MessageProcessor {
         const decoded = decodeMessage(message.messageText, settings.messageEncoding);
         if (!decoded) {
             this.o.invoker.log(
-                `Message '${message.messageId}' in queue '${target.name}' is not valid base64 (host.json messageEncoding is 'base64'): producers must send Buffer.from(text).toString('base64'). Moving it to '${target.poison.name}'.`
+                `Message '${message.messageId}' in queue '${target.name}' is not valid base64 (host.json messageEncoding is 'base64'): producers must send Buffer.from(text).toString('base64'). Moving it to '${target.poison.name}'.`,
             );
             return this.moveToPoison(message, message.popReceipt, false);
         }
@@ -44,7 +44,12 @@ export class MessageProcessor {
             await this.o.invoker.invoke({
                 functionName: this.o.functionName,
                 reason: `New queue message detected on '${target.name}'.`,
-                trigger: { type: 'queueTrigger', name: 'queueItem', queueName: target.name, connection: this.o.options.connection },
+                trigger: {
+                    type: 'queueTrigger',
+                    name: 'queueItem',
+                    queueName: target.name,
+                    connection: this.o.options.connection,
+                },
                 triggerMetadata: queueTriggerMetadata(message, decoded.input),
                 run: (context) => this.o.options.handler(decoded.input, context),
             });
@@ -62,17 +67,27 @@ export class MessageProcessor {
         try {
             if (succeeded) await target.queue.deleteMessage(message.messageId, popReceipt);
             else if (message.dequeueCount >= settings.maxDequeueCount) await this.moveToPoison(message, popReceipt);
-            else await target.queue.updateMessage(message.messageId, popReceipt, undefined, Math.round(settings.visibilityTimeoutMs / 1000));
+            else
+                await target.queue.updateMessage(
+                    message.messageId,
+                    popReceipt,
+                    undefined,
+                    Math.round(settings.visibilityTimeoutMs / 1000),
+                );
         } catch (e) {
             // A lost lease (pop receipt no longer valid) means the message will be seen again: the host logs and moves on.
-            this.o.invoker.log(`Could not settle message '${message.messageId}' in queue '${target.name}': ${e instanceof Error ? e.message : String(e)}`);
+            this.o.invoker.log(
+                `Could not settle message '${message.messageId}' in queue '${target.name}': ${e instanceof Error ? e.message : String(e)}`,
+            );
         }
     }
 
     private async moveToPoison(message: DequeuedMessageItem, popReceipt: string, reachedMax = true): Promise<void> {
         const { target, settings } = this.o;
         if (reachedMax) {
-            this.o.invoker.log(`Message has reached MaxDequeueCount of ${settings.maxDequeueCount}. Moving message to queue '${target.poison.name}'.`);
+            this.o.invoker.log(
+                `Message has reached MaxDequeueCount of ${settings.maxDequeueCount}. Moving message to queue '${target.poison.name}'.`,
+            );
         }
         this.poisonReady ??= target.poison.createIfNotExists();
         await this.poisonReady;

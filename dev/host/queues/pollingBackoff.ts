@@ -5,7 +5,11 @@
 export class PollingBackoff {
     private current: number;
 
-    constructor(private readonly minMs: number, private readonly maxMs: number, private readonly random: () => number = Math.random) {
+    constructor(
+        private readonly minMs: number,
+        private readonly maxMs: number,
+        private readonly random: () => number = Math.random,
+    ) {
         this.current = minMs;
     }
 

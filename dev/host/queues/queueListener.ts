@@ -27,7 +27,7 @@ export class QueueListener {
         private readonly settings: QueueSettings,
         private readonly leaseSeconds: number,
         private readonly processor: MessageProcessor,
-        private readonly log: LogSink
+        private readonly log: LogSink,
     ) {
         this.backoff = new PollingBackoff(MIN_POLLING_INTERVAL_MS, settings.maxPollingIntervalMs);
     }
@@ -71,13 +71,18 @@ export class QueueListener {
             });
             return r.receivedMessageItems;
         } catch (e) {
-            if (!this.stopped) this.log(`Polling queue '${this.target.name}' failed: ${e instanceof Error ? e.message : String(e)}`);
+            if (!this.stopped)
+                this.log(`Polling queue '${this.target.name}' failed: ${e instanceof Error ? e.message : String(e)}`);
             return undefined;
         }
     }
 
     private track(work: Promise<void>): void {
-        const p = work.catch((e: unknown) => this.log(`Queue '${this.target.name}': ${e instanceof Error ? e.message : String(e)}`)).finally(() => this.inFlight.delete(p));
+        const p = work
+            .catch((e: unknown) =>
+                this.log(`Queue '${this.target.name}': ${e instanceof Error ? e.message : String(e)}`),
+            )
+            .finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);
     }
 

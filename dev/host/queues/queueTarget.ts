@@ -11,11 +11,18 @@ export interface QueueTarget {
 // The host's default when a trigger names no connection.
 const DEFAULT_CONNECTION = 'AzureWebJobsStorage';
 
-export function resolveQueueTarget(functionName: string, queueName: string, connection: string | undefined, settings: AppSettings): QueueTarget {
+export function resolveQueueTarget(
+    functionName: string,
+    queueName: string,
+    connection: string | undefined,
+    settings: AppSettings,
+): QueueTarget {
     const where = `Queue trigger '${functionName}'`;
     const name = resolveBindingExpression(queueName, settings, where).toLowerCase();
     assertQueueName(`${name}-poison`, where, name);
-    const service = QueueServiceClient.fromConnectionString(connectionString(connection ?? DEFAULT_CONNECTION, settings, where));
+    const service = QueueServiceClient.fromConnectionString(
+        connectionString(connection ?? DEFAULT_CONNECTION, settings, where),
+    );
     return { name, queue: service.getQueueClient(name), poison: service.getQueueClient(`${name}-poison`) };
 }
 
@@ -24,14 +31,20 @@ function connectionString(connection: string, settings: AppSettings, where: stri
     const value = settings[connection] || settings[`AzureWebJobs${connection}`];
     if (value) return value;
     if (settings[`${connection}__queueServiceUri`]) {
-        throw new Error(`${where}: connection '${connection}' is identity-based (${connection}__queueServiceUri); the local host needs a connection string in the app setting '${connection}' (Azurite's locally).`);
+        throw new Error(
+            `${where}: connection '${connection}' is identity-based (${connection}__queueServiceUri); the local host needs a connection string in the app setting '${connection}' (Azurite's locally).`,
+        );
     }
-    throw new Error(`${where}: storage connection '${connection}' does not exist: set the app setting '${connection}' to a connection string (Azurite's locally).`);
+    throw new Error(
+        `${where}: storage connection '${connection}' does not exist: set the app setting '${connection}' to a connection string (Azurite's locally).`,
+    );
 }
 
 function assertQueueName(withSuffix: string, where: string, name: string): void {
     // Queue names: 3-63 characters, lowercase letters, digits and single hyphens, not starting or ending with one.
     if (!/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(name) || withSuffix.length > 63) {
-        throw new Error(`${where}: '${name}' is not a valid queue name (3-56 lowercase letters, digits or single hyphens, leaving room for '-poison').`);
+        throw new Error(
+            `${where}: '${name}' is not a valid queue name (3-56 lowercase letters, digits or single hyphens, leaving room for '-poison').`,
+        );
     }
 }

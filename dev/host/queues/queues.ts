@@ -12,11 +12,28 @@ type QueueDefinition = Extract<FunctionDefinition, { kind: 'queue' }>;
 export class Queues {
     private readonly listeners: { functionName: string; queueName: string; listener: QueueListener }[];
 
-    constructor(definitions: readonly QueueDefinition[], appSettings: AppSettings, settings: QueueSettings, leaseSeconds: number, invoker: Invoker) {
+    constructor(
+        definitions: readonly QueueDefinition[],
+        appSettings: AppSettings,
+        settings: QueueSettings,
+        leaseSeconds: number,
+        invoker: Invoker,
+    ) {
         this.listeners = definitions.map((d) => {
             const target = resolveQueueTarget(d.name, d.options.queueName, d.options.connection, appSettings);
-            const processor = new MessageProcessor({ functionName: d.name, options: d.options, target, settings, leaseSeconds, invoker });
-            return { functionName: d.name, queueName: target.name, listener: new QueueListener(target, settings, leaseSeconds, processor, invoker.log) };
+            const processor = new MessageProcessor({
+                functionName: d.name,
+                options: d.options,
+                target,
+                settings,
+                leaseSeconds,
+                invoker,
+            });
+            return {
+                functionName: d.name,
+                queueName: target.name,
+                listener: new QueueListener(target, settings, leaseSeconds, processor, invoker.log),
+            };
         });
     }
 

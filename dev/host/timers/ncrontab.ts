@@ -19,14 +19,16 @@ export function parseSchedule(expression: string, functionName: string): Schedul
     const fields = expression.trim().split(/\s+/);
     if (fields.length !== 6) {
         throw new Error(
-            `Timer '${functionName}': schedule '${expression}' is not a 6-field NCRONTAB expression '{second} {minute} {hour} {day} {month} {day-of-week}', e.g. '0 */5 * * * *'.`
+            `Timer '${functionName}': schedule '${expression}' is not a 6-field NCRONTAB expression '{second} {minute} {hour} {day} {month} {day-of-week}', e.g. '0 */5 * * * *'.`,
         );
     }
     const at = (date: Date) => CronExpressionParser.parse(expression, { currentDate: date, tz: 'UTC' });
     try {
         at(new Date()).next();
     } catch (e) {
-        throw new Error(`Timer '${functionName}': schedule '${expression}' is invalid: ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(
+            `Timer '${functionName}': schedule '${expression}' is invalid: ${e instanceof Error ? e.message : String(e)}`,
+        );
     }
     return {
         expression,

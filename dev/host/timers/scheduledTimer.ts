@@ -32,12 +32,15 @@ export class ScheduledTimer {
         readonly name: string,
         private readonly options: TimerFunctionOptions,
         private readonly schedule: Schedule,
-        private readonly invoker: Invoker
+        private readonly invoker: Invoker,
     ) {}
 
     start(): void {
         const now = new Date();
-        if (this.options.runOnStartup) void this.run({ reason: 'Timer fired on startup (runOnStartup).', isPastDue: false }).catch(() => undefined);
+        if (this.options.runOnStartup)
+            void this.run({ reason: 'Timer fired on startup (runOnStartup).', isPastDue: false }).catch(
+                () => undefined,
+            );
         this.arm(this.schedule.next(now), false);
     }
 
@@ -70,7 +73,11 @@ export class ScheduledTimer {
     private async onDue(occurrence: Date, missed: boolean): Promise<void> {
         const late = Date.now() - occurrence.getTime() > PAST_DUE_TOLERANCE_MS;
         // Scheduled failures are logged by the invoker; the schedule goes on.
-        await this.run({ reason: `Timer fired at ${new Date().toISOString()}`, isPastDue: missed || late, occurrence }).catch(() => undefined);
+        await this.run({
+            reason: `Timer fired at ${new Date().toISOString()}`,
+            isPastDue: missed || late,
+            occurrence,
+        }).catch(() => undefined);
         const now = new Date();
         const skipped = this.schedule.next(occurrence) <= now;
         if (skipped && this.useMonitor()) this.arm(this.schedule.prev(now), true);
@@ -91,7 +98,10 @@ export class ScheduledTimer {
             schedule: { adjustForDST: true },
             scheduleStatus: {
                 last: (this.last ?? this.schedule.prev(run.occurrence ?? now)).toISOString(),
-                next: (run.occurrence ? this.schedule.next(run.occurrence) : (this.armedFor ?? this.schedule.next(now))).toISOString(),
+                next: (run.occurrence
+                    ? this.schedule.next(run.occurrence)
+                    : (this.armedFor ?? this.schedule.next(now))
+                ).toISOString(),
                 lastUpdated: now.toISOString(),
             },
         };
@@ -99,7 +109,12 @@ export class ScheduledTimer {
         await this.invoker.invoke({
             functionName: this.name,
             reason: run.reason,
-            trigger: { type: 'timerTrigger', name: 'timer', schedule: this.schedule.expression, runOnStartup: !!this.options.runOnStartup },
+            trigger: {
+                type: 'timerTrigger',
+                name: 'timer',
+                schedule: this.schedule.expression,
+                runOnStartup: !!this.options.runOnStartup,
+            },
             run: (context) => this.options.handler(timer, context),
         });
     }

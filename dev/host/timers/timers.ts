@@ -19,7 +19,10 @@ export class Timers {
         for (const d of definitions) {
             // Schedules may be %Setting% expressions, resolved once at start-up as the host does.
             const expression = resolveBindingExpression(d.options.schedule, appSettings, `Timer '${d.name}'`);
-            this.timers.set(d.name.toLowerCase(), new ScheduledTimer(d.name, d.options, parseSchedule(expression, d.name), invoker));
+            this.timers.set(
+                d.name.toLowerCase(),
+                new ScheduledTimer(d.name, d.options, parseSchedule(expression, d.name), invoker),
+            );
         }
     }
 
@@ -70,6 +73,13 @@ export class Timers {
         } catch (e) {
             return writeInit(res, toErrorResponse(e));
         }
-        return writeInit(res, { status: 200, jsonBody: { function: this.timers.get(name.toLowerCase())!.name, status: 'succeeded', durationMs: Math.round(performance.now() - started) } });
+        return writeInit(res, {
+            status: 200,
+            jsonBody: {
+                function: this.timers.get(name.toLowerCase())!.name,
+                status: 'succeeded',
+                durationMs: Math.round(performance.now() - started),
+            },
+        });
     }
 }

@@ -5,7 +5,8 @@ import { HttpError } from '../http';
 export type Body = Record<string, unknown>;
 
 export function asBody(value: unknown): Body {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'BadRequest', 'The body must be a JSON object.');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new HttpError(400, 'BadRequest', 'The body must be a JSON object.');
     return value as Body;
 }
 
@@ -32,7 +33,8 @@ export function optionalBoolean(body: Body, name: string): boolean | undefined {
 export function optionalStrings(body: Body, name: string): string[] | undefined {
     const value = body[name];
     if (value === undefined || value === null) return undefined;
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw badField(name, 'an array of strings');
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))
+        throw badField(name, 'an array of strings');
     return value as string[];
 }
 

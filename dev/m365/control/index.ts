@@ -17,7 +17,12 @@ export interface ControlDeps {
 
 /** /__control/**: the clock, the request log, reset, and tenant administration. */
 export function createControlApi(deps: ControlDeps): RouteHandler {
-    const routes: Route[] = [...clockRoutes(deps.clock), ...logRoutes(deps.requests), resetRoute(deps), ...tenantRoutes(deps.tenants)];
+    const routes: Route[] = [
+        ...clockRoutes(deps.clock),
+        ...logRoutes(deps.requests),
+        resetRoute(deps),
+        ...tenantRoutes(deps.tenants),
+    ];
     return (req, res, url) => dispatch(routes, req, res, url);
 }
 
@@ -36,7 +41,8 @@ function clockRoutes(clock: SimulatedClock): Route[] {
                 const b = asBody(body);
                 const now = optionalTime(b, 'now');
                 const advanceMs = optionalNumber(b, 'advanceMs');
-                if (now === undefined && advanceMs === undefined) throw new HttpError(400, 'BadRequest', "Send 'now' or 'advanceMs'.");
+                if (now === undefined && advanceMs === undefined)
+                    throw new HttpError(400, 'BadRequest', "Send 'now' or 'advanceMs'.");
                 if (now !== undefined) clock.set(now);
                 if (advanceMs !== undefined) advance(clock, advanceMs);
                 return { status: 200, body: clockView(clock) };
@@ -54,7 +60,12 @@ function clockRoutes(clock: SimulatedClock): Route[] {
 }
 
 function advance(clock: SimulatedClock, ms: number): void {
-    if (ms < 0) throw new HttpError(400, 'BadRequest', 'Time only moves forward: advance by a non-negative number of milliseconds.');
+    if (ms < 0)
+        throw new HttpError(
+            400,
+            'BadRequest',
+            'Time only moves forward: advance by a non-negative number of milliseconds.',
+        );
     clock.advance(ms);
 }
 
@@ -63,7 +74,10 @@ function logRoutes(requests: RequestLog): Route[] {
         {
             method: 'GET',
             pattern: /^\/__control\/requests$/,
-            handle: () => ({ status: 200, body: { value: requests.entries.map((r) => ({ ...r, at: new Date(r.at).toISOString() })) } }),
+            handle: () => ({
+                status: 200,
+                body: { value: requests.entries.map((r) => ({ ...r, at: new Date(r.at).toISOString() })) },
+            }),
         },
         {
             method: 'DELETE',

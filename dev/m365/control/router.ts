@@ -19,7 +19,10 @@ export async function dispatch(routes: Route[], req: IncomingMessage, res: Serve
     if (candidates.length === 0) return false;
     const route = candidates.find((r) => r.method === req.method);
     if (!route) {
-        sendHttpError(res, new HttpError(405, 'MethodNotAllowed', `${req.method} is not supported on ${url.pathname}.`));
+        sendHttpError(
+            res,
+            new HttpError(405, 'MethodNotAllowed', `${req.method} is not supported on ${url.pathname}.`),
+        );
         return true;
     }
     const match = route.pattern.exec(url.pathname)!;
@@ -32,7 +35,8 @@ export async function dispatch(routes: Route[], req: IncomingMessage, res: Serve
             res.end();
         } else sendJson(res, result.status, result.body);
     } catch (error) {
-        if (error instanceof StoreError) sendHttpError(res, new HttpError(error.status, statusCode(error.status), error.message));
+        if (error instanceof StoreError)
+            sendHttpError(res, new HttpError(error.status, statusCode(error.status), error.message));
         else if (error instanceof HttpError) sendHttpError(res, error);
         else throw error;
     }

@@ -28,11 +28,17 @@ export function tenantRoutes(tenants: TenantStore): Route[] {
         route('GET', tenant, ({ p }) => ({ status: 200, body: tenantView(tenants.getTenant(p.tenant!)) })),
         route('PATCH', tenant, ({ p, body }) => {
             const b = asBody(body);
-            const changes = { displayName: optionalString(b, 'displayName'), userConsentAllowed: optionalBoolean(b, 'userConsentAllowed') };
+            const changes = {
+                displayName: optionalString(b, 'displayName'),
+                userConsentAllowed: optionalBoolean(b, 'userConsentAllowed'),
+            };
             return { status: 200, body: tenantView(tenants.updateTenant(p.tenant!, changes)) };
         }),
 
-        route('GET', `${tenant}/users`, ({ p }) => ({ status: 200, body: { value: tenants.listUsers(tenants.getTenant(p.tenant!).id).map(userView) } })),
+        route('GET', `${tenant}/users`, ({ p }) => ({
+            status: 200,
+            body: { value: tenants.listUsers(tenants.getTenant(p.tenant!).id).map(userView) },
+        })),
         route('POST', `${tenant}/users`, ({ p, body }) => {
             const b = asBody(body);
             const created = tenants.createUser(p.tenant!, {
@@ -46,13 +52,25 @@ export function tenantRoutes(tenants: TenantStore): Route[] {
         route('GET', user, ({ p }) => ({ status: 200, body: userView(tenants.getUser(p.tenant!, p.user!)) })),
         route('PATCH', user, ({ p, body }) => {
             const b = asBody(body);
-            const changes = { displayName: optionalString(b, 'displayName'), accountEnabled: optionalBoolean(b, 'accountEnabled') };
+            const changes = {
+                displayName: optionalString(b, 'displayName'),
+                accountEnabled: optionalBoolean(b, 'accountEnabled'),
+            };
             return { status: 200, body: userView(tenants.updateUser(p.tenant!, p.user!, changes)) };
         }),
-        route('POST', `${user}/changePassword`, ({ p }) => ({ status: 200, body: userView(tenants.changePassword(p.tenant!, p.user!)) })),
-        route('POST', `${user}/revokeSignInSessions`, ({ p }) => ({ status: 200, body: userView(tenants.revokeSignInSessions(p.tenant!, p.user!)) })),
+        route('POST', `${user}/changePassword`, ({ p }) => ({
+            status: 200,
+            body: userView(tenants.changePassword(p.tenant!, p.user!)),
+        })),
+        route('POST', `${user}/revokeSignInSessions`, ({ p }) => ({
+            status: 200,
+            body: userView(tenants.revokeSignInSessions(p.tenant!, p.user!)),
+        })),
 
-        route('GET', `${tenant}/apps`, ({ p }) => ({ status: 200, body: { value: tenants.listApps(tenants.getTenant(p.tenant!).id).map(appView) } })),
+        route('GET', `${tenant}/apps`, ({ p }) => ({
+            status: 200,
+            body: { value: tenants.listApps(tenants.getTenant(p.tenant!).id).map(appView) },
+        })),
         route('POST', `${tenant}/apps`, ({ p, body }) => {
             const b = asBody(body);
             const created = tenants.registerApp(p.tenant!, {
@@ -83,7 +101,10 @@ export function tenantRoutes(tenants: TenantStore): Route[] {
         }),
         route('POST', `${app}/secrets`, ({ p, body }) => {
             const b = asBody(body);
-            const created = tenants.addClientSecret(p.tenant!, p.app!, { displayName: optionalString(b, 'displayName'), endDateTime: optionalTime(b, 'endDateTime') });
+            const created = tenants.addClientSecret(p.tenant!, p.app!, {
+                displayName: optionalString(b, 'displayName'),
+                endDateTime: optionalTime(b, 'endDateTime'),
+            });
             // The only response that carries the value, like the portal's one-time display.
             return { status: 201, body: { ...secretView({ ...created }), secretText: created.secretText } };
         }),

@@ -5,7 +5,12 @@ import type { AppRegistration, CertificateCredential, ClientSecret, Tenant, User
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export function tenantView(tenant: Tenant): Record<string, unknown> {
-    return { id: tenant.id, displayName: tenant.displayName, domains: [...tenant.domains], userConsentAllowed: tenant.userConsentAllowed };
+    return {
+        id: tenant.id,
+        displayName: tenant.displayName,
+        domains: [...tenant.domains],
+        userConsentAllowed: tenant.userConsentAllowed,
+    };
 }
 
 export function userView(user: User): Record<string, unknown> {

@@ -23,9 +23,11 @@ function authenticate(ctx: EntraContext, header: string | undefined): AuthResult
         return fail('Access token validation failure.');
     }
     const { claims } = jwt;
-    if (claims.aud !== GRAPH_RESOURCE && claims.aud !== GRAPH_APP_ID) return fail('Access token validation failure. Invalid audience.');
+    if (claims.aud !== GRAPH_RESOURCE && claims.aud !== GRAPH_APP_ID)
+        return fail('Access token validation failure. Invalid audience.');
     const tenantId = typeof claims.tid === 'string' ? claims.tid : '';
-    if (!ctx.tenants.findTenant(tenantId) || claims.iss !== ctx.issuer.issuer(tenantId)) return fail('Access token validation failure. Invalid issuer.');
+    if (!ctx.tenants.findTenant(tenantId) || claims.iss !== ctx.issuer.issuer(tenantId))
+        return fail('Access token validation failure. Invalid issuer.');
     const now = ctx.clock.now();
     const expiresAt = numberClaim(claims, 'exp') * 1000;
     const notBefore = numberClaim(claims, 'nbf') * 1000;

@@ -23,10 +23,19 @@ interface ValidRequest {
     params: AuthorizeParams;
 }
 
-type Validation = { ok: true; request: ValidRequest } | { ok: false; page: AadstsError } | { ok: false; redirect: AadstsError; request: ValidRequest };
+type Validation =
+    | { ok: true; request: ValidRequest }
+    | { ok: false; page: AadstsError }
+    | { ok: false; redirect: AadstsError; request: ValidRequest };
 
 /** GET: validate, then show the sign-in page (or an error page, or an error redirect). */
-export async function handleAuthorizeGet(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, resolved: TenantSegment, url: URL): Promise<void> {
+export async function handleAuthorizeGet(
+    ctx: EntraContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    resolved: TenantSegment,
+    url: URL,
+): Promise<void> {
     const params = Object.fromEntries(url.searchParams);
     const validation = validate(ctx, resolved, params);
     if (!validation.ok) return answerInvalid(ctx, req, res, validation);
@@ -36,22 +45,41 @@ export async function handleAuthorizeGet(ctx: EntraContext, req: IncomingMessage
 }
 
 /** POST: the sign-in form came back: cancel, pick a user, consent, then redirect with a code. */
-export async function handleAuthorizePost(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, resolved: TenantSegment, url: URL): Promise<void> {
+export async function handleAuthorizePost(
+    ctx: EntraContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    resolved: TenantSegment,
+    url: URL,
+): Promise<void> {
     const { login, action, ...params } = await readForm(req);
     const validation = validate(ctx, resolved, params);
     if (!validation.ok) return answerInvalid(ctx, req, res, validation);
     const { request } = validation;
-    if (action === 'cancel') return sendError(ctx, req, res, request, Aadsts.userDeclined(), { error_subcode: 'cancel' });
+    if (action === 'cancel')
+        return sendError(ctx, req, res, request, Aadsts.userDeclined(), { error_subcode: 'cancel' });
     if (!login) return sendHtml(res, 200, signInPage(ctx, request, url.pathname, 'Pick an account to continue.'));
     const user = ctx.tenants.findUser(request.tenant.id, login);
     if (!user) return sendErrorPage(ctx, req, res, Aadsts.userNotFound(login, request.tenant.displayName));
     if (!user.accountEnabled) return sendErrorPage(ctx, req, res, Aadsts.userDisabled());
-    if (!consent(ctx, request, user)) return sendError(ctx, req, res, request, Aadsts.consentRequired(request.app.appId, request.app.displayName, 'consent_required'));
+    if (!consent(ctx, request, user))
+        return sendError(
+            ctx,
+            req,
+            res,
+            request,
+            Aadsts.consentRequired(request.app.appId, request.app.displayName, 'consent_required'),
+        );
     issueCode(ctx, res, request, user);
 }
 
 /** Invalid requests get Entra's error page, or an error redirect once the redirect URI is trusted. */
-function answerInvalid(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, validation: Exclude<Validation, { ok: true }>): void {
+function answerInvalid(
+    ctx: EntraContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    validation: Exclude<Validation, { ok: true }>,
+): void {
     if ('redirect' in validation) sendError(ctx, req, res, validation.request, validation.redirect);
     else sendErrorPage(ctx, req, res, validation.page);
 }
@@ -64,14 +92,31 @@ function validate(ctx: EntraContext, resolved: TenantSegment, params: AuthorizeP
     if (resolved.kind === 'unknown') return { ok: false, page: Aadsts.tenantNotFound(resolved.segment) };
     const clientId = params.client_id;
     if (!clientId) return { ok: false, page: Aadsts.missingParameter('client_id') };
-    const app = resolved.kind === 'tenant' ? ctx.tenants.findApp(resolved.tenant.id, clientId) : ctx.tenants.findAppAnywhere(clientId);
-    if (!app) return { ok: false, page: Aadsts.appNotFound(clientId, resolved.kind === 'tenant' ? resolved.tenant.displayName : resolved.segment) };
+    const app =
+        resolved.kind === 'tenant'
+            ? ctx.tenants.findApp(resolved.tenant.id, clientId)
+            : ctx.tenants.findAppAnywhere(clientId);
+    if (!app)
+        return {
+            ok: false,
+            page: Aadsts.appNotFound(
+                clientId,
+                resolved.kind === 'tenant' ? resolved.tenant.displayName : resolved.segment,
+            ),
+        };
     if (resolved.kind === 'multi') return { ok: false, page: Aadsts.notMultiTenant(app.appId, app.displayName) };
     const redirectUri = params.redirect_uri;
     if (!redirectUri) return { ok: false, page: Aadsts.missingParameter('redirect_uri') };
-    if (!app.redirectUris.includes(redirectUri)) return { ok: false, page: Aadsts.redirectMismatch(redirectUri, app.appId) };
+    if (!app.redirectUris.includes(redirectUri))
+        return { ok: false, page: Aadsts.redirectMismatch(redirectUri, app.appId) };
     if (!params.scope) return { ok: false, page: Aadsts.missingParameter('scope') };
-    const request: ValidRequest = { tenant: resolved.tenant, app, redirectUri, responseMode: responseModeOf(params), params };
+    const request: ValidRequest = {
+        tenant: resolved.tenant,
+        app,
+        redirectUri,
+        responseMode: responseModeOf(params),
+        params,
+    };
     const problem = laterProblem(params);
     return problem ? { ok: false, redirect: problem, request } : { ok: true, request };
 }
@@ -79,7 +124,8 @@ function validate(ctx: EntraContext, resolved: TenantSegment, params: AuthorizeP
 function laterProblem(params: AuthorizeParams): AadstsError | undefined {
     if (!params.response_type) return Aadsts.missingParameter('response_type');
     if (params.response_type !== 'code') return Aadsts.unsupportedResponseType(params.response_type);
-    if (params.code_challenge && !['S256', 'plain', undefined].includes(params.code_challenge_method)) return Aadsts.invalidCodeChallengeMethod();
+    if (params.code_challenge && !['S256', 'plain', undefined].includes(params.code_challenge_method))
+        return Aadsts.invalidCodeChallengeMethod();
     const unknown = parseScopes(params.scope).unknown;
     return unknown.length > 0 ? Aadsts.invalidScope(unknown[0]!) : undefined;
 }
@@ -108,7 +154,11 @@ function issueCode(ctx: EntraContext, res: ServerResponse, request: ValidRequest
         scope: params.scope!,
         nonce: params.nonce,
         codeChallenge: params.code_challenge || undefined,
-        codeChallengeMethod: params.code_challenge ? (params.code_challenge_method === 'plain' ? 'plain' : 'S256') : undefined,
+        codeChallengeMethod: params.code_challenge
+            ? params.code_challenge_method === 'plain'
+                ? 'plain'
+                : 'S256'
+            : undefined,
         issuedAt: ctx.clock.now(),
     });
     const clientInfo = Buffer.from(JSON.stringify({ uid: user.id, utid: request.tenant.id })).toString('base64url');
@@ -120,7 +170,14 @@ function issueCode(ctx: EntraContext, res: ServerResponse, request: ValidRequest
     });
 }
 
-function sendError(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, request: ValidRequest, error: AadstsError, extra: Record<string, string> = {}): void {
+function sendError(
+    ctx: EntraContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: ValidRequest,
+    error: AadstsError,
+    extra: Record<string, string> = {},
+): void {
     const { traceId, correlationId, timestamp } = errorDetails(ctx, req);
     deliver(res, request, {
         error: error.error,
@@ -135,7 +192,10 @@ function sendErrorPage(ctx: EntraContext, req: IncomingMessage, res: ServerRespo
     sendHtml(res, error.status, renderErrorPage(error, errorDetails(ctx, req)));
 }
 
-function errorDetails(ctx: EntraContext, req: IncomingMessage): { traceId: string; correlationId: string; timestamp: string } {
+function errorDetails(
+    ctx: EntraContext,
+    req: IncomingMessage,
+): { traceId: string; correlationId: string; timestamp: string } {
     const header = req.headers['client-request-id'];
     const correlationId = (Array.isArray(header) ? header[0] : header) ?? randomGuid();
     return { traceId: randomGuid(), correlationId, timestamp: entraTimestamp(ctx.clock.now()) };

@@ -24,7 +24,7 @@ export function renderSignInPage(page: SignInPage): string {
     const accounts = page.users
         .map(
             (u, i) =>
-                `<label><input type="radio" name="login" value="${escapeHtml(u.userPrincipalName)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(u.displayName)} (${escapeHtml(u.userPrincipalName)})</label><br>`
+                `<label><input type="radio" name="login" value="${escapeHtml(u.userPrincipalName)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(u.displayName)} (${escapeHtml(u.userPrincipalName)})</label><br>`,
         )
         .join('\n');
     const permissions = page.requestedPermissions.map((p) => `<li>${escapeHtml(p)}</li>`).join('\n');
@@ -44,12 +44,15 @@ ${permissions}
 </ul>
 <button type="submit" name="action" value="accept">Accept</button>
 <button type="submit" name="action" value="cancel">Cancel</button>
-</form>`
+</form>`,
     );
 }
 
 /** Errors Entra shows on its own page instead of redirecting (bad client, redirect URI, tenant). */
-export function renderErrorPage(error: AadstsError, details: { traceId: string; correlationId: string; timestamp: string }): string {
+export function renderErrorPage(
+    error: AadstsError,
+    details: { traceId: string; correlationId: string; timestamp: string },
+): string {
     return layout(
         'Sign in to your account',
         `<h1>Sorry, but we're having trouble signing you in.</h1>
@@ -58,7 +61,7 @@ export function renderErrorPage(error: AadstsError, details: { traceId: string; 
 <dt>Request Id</dt><dd id="trace-id">${escapeHtml(details.traceId)}</dd>
 <dt>Correlation Id</dt><dd id="correlation-id">${escapeHtml(details.correlationId)}</dd>
 <dt>Timestamp</dt><dd id="timestamp">${escapeHtml(details.timestamp)}</dd>
-</dl>`
+</dl>`,
     );
 }
 
@@ -73,12 +76,15 @@ export function renderFormPost(redirectUri: string, fields: Record<string, strin
 ${inputs}
 <noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit"></noscript>
 </form>
-<script>document.forms[0].submit();</script>`
+<script>document.forms[0].submit();</script>`,
     );
 }
 
 export function renderErrorLookup(code: string): string {
-    return layout('Error lookup', `<h1>Error code lookup</h1><p>AADSTS${escapeHtml(code)}: see reference-error-codes in the Microsoft Entra documentation.</p>`);
+    return layout(
+        'Error lookup',
+        `<h1>Error code lookup</h1><p>AADSTS${escapeHtml(code)}: see reference-error-codes in the Microsoft Entra documentation.</p>`,
+    );
 }
 
 function layout(title: string, body: string): string {

@@ -31,7 +31,11 @@ export interface ClientAuthenticationOptions {
 }
 
 /** Authenticates the client at the token endpoint or throws the AADSTS error Entra would return. */
-export function authenticateClient(app: AppRegistration, credentials: ClientCredentials, options: ClientAuthenticationOptions): ClientAuthMethod {
+export function authenticateClient(
+    app: AppRegistration,
+    credentials: ClientCredentials,
+    options: ClientAuthenticationOptions,
+): ClientAuthMethod {
     if (credentials.clientAssertion !== undefined || credentials.clientAssertionType !== undefined) {
         return verifyAssertion(app, credentials, options);
     }
@@ -46,8 +50,13 @@ function verifySecret(app: AppRegistration, presented: string, now: number): Cli
     return 'secret';
 }
 
-function verifyAssertion(app: AppRegistration, credentials: ClientCredentials, options: ClientAuthenticationOptions): ClientAuthMethod {
-    if (credentials.clientAssertionType !== JWT_BEARER_ASSERTION_TYPE) throw new EntraError(Aadsts.unsupportedAssertionType());
+function verifyAssertion(
+    app: AppRegistration,
+    credentials: ClientCredentials,
+    options: ClientAuthenticationOptions,
+): ClientAuthMethod {
+    if (credentials.clientAssertionType !== JWT_BEARER_ASSERTION_TYPE)
+        throw new EntraError(Aadsts.unsupportedAssertionType());
     if (!credentials.clientAssertion) throw new EntraError(Aadsts.missingParameter('client_assertion'));
     const jwt = decodeJwt(credentials.clientAssertion);
     if (!jwt) throw new EntraError(Aadsts.assertionMalformed('The token is not a compact JWS.'));
@@ -60,7 +69,8 @@ function verifyAssertion(app: AppRegistration, credentials: ClientCredentials, o
     const certificate = findCertificate(app, thumbprint);
     if (!certificate) throw new EntraError(Aadsts.assertionKeyNotFound(thumbprint.display, app.appId));
     checkCertificateCurrent(certificate, thumbprint.display, options.clock.now());
-    if (!verifyJwtSignature(jwt, certificate.publicKey)) throw new EntraError(Aadsts.assertionBadSignature(thumbprint.display));
+    if (!verifyJwtSignature(jwt, certificate.publicKey))
+        throw new EntraError(Aadsts.assertionBadSignature(thumbprint.display));
     checkClaims(app, jwt, options);
     return 'certificate';
 }
@@ -75,14 +85,17 @@ interface Thumbprint {
 /** x5t#S256 (SHA-256) is preferred; x5t (SHA-1) is what older clients send. Both are base64url. */
 function headerThumbprint(jwt: DecodedJwt): Thumbprint | undefined {
     const sha256 = jwt.header['x5t#S256'];
-    if (typeof sha256 === 'string' && sha256 !== '') return { kind: 'sha256', hex: base64UrlToHex(sha256), display: sha256 };
+    if (typeof sha256 === 'string' && sha256 !== '')
+        return { kind: 'sha256', hex: base64UrlToHex(sha256), display: sha256 };
     const sha1 = jwt.header.x5t;
     if (typeof sha1 === 'string' && sha1 !== '') return { kind: 'sha1', hex: base64UrlToHex(sha1), display: sha1 };
     return undefined;
 }
 
 function findCertificate(app: AppRegistration, thumbprint: Thumbprint): CertificateCredential | undefined {
-    return app.certificates.find((c) => (thumbprint.kind === 'sha256' ? c.thumbprintSha256 : c.thumbprint) === thumbprint.hex);
+    return app.certificates.find(
+        (c) => (thumbprint.kind === 'sha256' ? c.thumbprintSha256 : c.thumbprint) === thumbprint.hex,
+    );
 }
 
 function checkCertificateCurrent(certificate: CertificateCredential, display: string, now: number): void {
@@ -101,7 +114,8 @@ function checkClaims(app: AppRegistration, jwt: DecodedJwt, options: ClientAuthe
     const now = options.clock.now();
     const exp = typeof claims.exp === 'number' ? claims.exp * 1000 : NaN;
     const nbf = typeof claims.nbf === 'number' ? claims.nbf * 1000 : -Infinity;
-    if (!(exp + ASSERTION_CLOCK_SKEW_MS > now) || nbf - ASSERTION_CLOCK_SKEW_MS > now) throw new EntraError(Aadsts.assertionLifetime());
+    if (!(exp + ASSERTION_CLOCK_SKEW_MS > now) || nbf - ASSERTION_CLOCK_SKEW_MS > now)
+        throw new EntraError(Aadsts.assertionLifetime());
 }
 
 function base64UrlToHex(value: string): string {

@@ -6,7 +6,10 @@ import type { TenantSegment } from './tenantResolution';
  * domain) the endpoints carry its GUID; for common/organizations they carry the alias and the issuer
  * carries the `{tenantid}` placeholder MSAL substitutes.
  */
-export function openIdConfiguration(ctx: EntraContext, resolved: Exclude<TenantSegment, { kind: 'unknown' }>): Record<string, unknown> {
+export function openIdConfiguration(
+    ctx: EntraContext,
+    resolved: Exclude<TenantSegment, { kind: 'unknown' }>,
+): Record<string, unknown> {
     const pathTenant = resolved.kind === 'tenant' ? resolved.tenant.id : resolved.segment;
     const issuerTenant = resolved.kind === 'tenant' ? resolved.tenant.id : '{tenantid}';
     const base = `${ctx.authorityHost}/${pathTenant}`;
@@ -27,8 +30,25 @@ export function openIdConfiguration(ctx: EntraContext, resolved: Exclude<TenantS
         frontchannel_logout_supported: true,
         end_session_endpoint: `${base}/oauth2/v2.0/logout`,
         claims_supported: [
-            'sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp',
-            'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email',
+            'sub',
+            'iss',
+            'cloud_instance_name',
+            'cloud_instance_host_name',
+            'cloud_graph_host_name',
+            'msgraph_host',
+            'aud',
+            'exp',
+            'iat',
+            'auth_time',
+            'acr',
+            'nonce',
+            'preferred_username',
+            'name',
+            'tid',
+            'ver',
+            'at_hash',
+            'c_hash',
+            'email',
         ],
         tenant_region_scope: 'NA',
         cloud_instance_name: 'microsoftonline.com',

@@ -2,7 +2,14 @@ import { constants, createSign, createVerify, type KeyObject } from 'node:crypto
 
 /** Compact JWS (RFC 7515) with RS256 and PS256: what Entra signs with and what MSAL signs assertions with. */
 
-export type JwtHeader = { alg: string; typ?: string; kid?: string; x5t?: string; 'x5t#S256'?: string; x5c?: string[] } & Record<string, unknown>;
+export type JwtHeader = {
+    alg: string;
+    typ?: string;
+    kid?: string;
+    x5t?: string;
+    'x5t#S256'?: string;
+    x5c?: string[];
+} & Record<string, unknown>;
 export type JwtClaims = Record<string, unknown>;
 
 export interface DecodedJwt {
@@ -25,8 +32,14 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
     try {
         const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as JwtHeader;
         const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as JwtClaims;
-        if (typeof header !== 'object' || header === null || typeof claims !== 'object' || claims === null) return undefined;
-        return { header, claims, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2]!, 'base64url') };
+        if (typeof header !== 'object' || header === null || typeof claims !== 'object' || claims === null)
+            return undefined;
+        return {
+            header,
+            claims,
+            signingInput: `${parts[0]}.${parts[1]}`,
+            signature: Buffer.from(parts[2]!, 'base64url'),
+        };
     } catch {
         return undefined;
     }
@@ -36,15 +49,21 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
 export function verifyJwtSignature(jwt: DecodedJwt, publicKey: KeyObject): boolean {
     if (jwt.header.alg !== 'RS256' && jwt.header.alg !== 'PS256') return false;
     try {
-        return createVerify('RSA-SHA256').update(jwt.signingInput).verify(signatureKey(jwt.header.alg, publicKey), jwt.signature);
+        return createVerify('RSA-SHA256')
+            .update(jwt.signingInput)
+            .verify(signatureKey(jwt.header.alg, publicKey), jwt.signature);
     } catch {
         return false;
     }
 }
 
-function signatureKey(alg: string, key: KeyObject): KeyObject | { key: KeyObject; padding: number; saltLength: number } {
+function signatureKey(
+    alg: string,
+    key: KeyObject,
+): KeyObject | { key: KeyObject; padding: number; saltLength: number } {
     if (alg === 'RS256') return key;
-    if (alg === 'PS256') return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+    if (alg === 'PS256')
+        return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
     throw new Error(`Unsupported JWS algorithm ${alg}`);
 }
 

@@ -9,7 +9,13 @@ import { Aadsts, errorBody } from './errors';
 import { resolveTenantSegment, type TenantSegment } from './tenantResolution';
 import { handleToken } from './tokenEndpoint';
 
-type EntraEndpoint = (ctx: EntraContext, req: IncomingMessage, res: ServerResponse, resolved: TenantSegment, url: URL) => Promise<void>;
+type EntraEndpoint = (
+    ctx: EntraContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    resolved: TenantSegment,
+    url: URL,
+) => Promise<void>;
 
 /** Entra's v2.0 endpoints, each under /{tenant}/ (GUID, verified domain, common or organizations). */
 const endpoints: Record<string, Partial<Record<string, EntraEndpoint>>> = {
@@ -30,7 +36,12 @@ export function createEntraRoutes(ctx: EntraContext): RouteHandler {
         if (!match || !endpoint) return false;
         const handler = endpoint[req.method ?? 'GET'];
         if (!handler) {
-            sendJson(res, 405, { error: 'invalid_request', error_description: `${req.method} is not supported here.` }, { Allow: Object.keys(endpoint).join(', ') });
+            sendJson(
+                res,
+                405,
+                { error: 'invalid_request', error_description: `${req.method} is not supported here.` },
+                { Allow: Object.keys(endpoint).join(', ') },
+            );
             return true;
         }
         await handler(ctx, req, res, resolveTenantSegment(ctx.tenants, decodeURIComponent(match[1]!)), url);
@@ -38,12 +49,22 @@ export function createEntraRoutes(ctx: EntraContext): RouteHandler {
     };
 }
 
-async function discoveryDocument(ctx: EntraContext, _req: IncomingMessage, res: ServerResponse, resolved: TenantSegment): Promise<void> {
+async function discoveryDocument(
+    ctx: EntraContext,
+    _req: IncomingMessage,
+    res: ServerResponse,
+    resolved: TenantSegment,
+): Promise<void> {
     if (resolved.kind === 'unknown') return tenantNotFound(ctx, res, resolved.segment);
     sendJson(res, 200, openIdConfiguration(ctx, resolved));
 }
 
-async function keys(ctx: EntraContext, _req: IncomingMessage, res: ServerResponse, resolved: TenantSegment): Promise<void> {
+async function keys(
+    ctx: EntraContext,
+    _req: IncomingMessage,
+    res: ServerResponse,
+    resolved: TenantSegment,
+): Promise<void> {
     if (resolved.kind === 'unknown') return tenantNotFound(ctx, res, resolved.segment);
     sendJson(res, 200, jsonWebKeySet(ctx));
 }

@@ -17,7 +17,10 @@ export interface ParsedScopes {
 }
 
 export function splitScopes(raw: string | undefined): string[] {
-    return (raw ?? '').split(' ').map((s) => s.trim()).filter((s) => s !== '');
+    return (raw ?? '')
+        .split(' ')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 }
 
 export function parseScopes(raw: string | undefined): ParsedScopes {

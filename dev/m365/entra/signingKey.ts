@@ -32,7 +32,16 @@ export function createSigningKey(issuerTemplate: string): SigningKey {
         kid: x5t,
         privateKey,
         publicKey,
-        jwk: { kty: 'RSA', use: 'sig', kid: x5t, x5t, n, e, x5c: [certificateDer.toString('base64')], issuer: issuerTemplate },
+        jwk: {
+            kty: 'RSA',
+            use: 'sig',
+            kid: x5t,
+            x5t,
+            n,
+            e,
+            x5c: [certificateDer.toString('base64')],
+            issuer: issuerTemplate,
+        },
     };
 }
 
@@ -46,6 +55,9 @@ function selfSignedCertificate(privateKey: KeyObject, publicKey: KeyObject): Buf
     const name = [{ name: 'commonName', value: 'accounts.accesscontrol.windows.net' }];
     cert.setSubject(name);
     cert.setIssuer(name);
-    cert.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()), forge.md.sha256.create());
+    cert.sign(
+        forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()),
+        forge.md.sha256.create(),
+    );
     return Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary');
 }

@@ -36,7 +36,9 @@ export interface NewApp {
     grantedRoles?: string[];
 }
 
-export type AppChanges = Partial<Pick<AppRegistration, 'displayName' | 'redirectUris' | 'requiredScopes' | 'consentedScopes' | 'grantedRoles'>>;
+export type AppChanges = Partial<
+    Pick<AppRegistration, 'displayName' | 'redirectUris' | 'requiredScopes' | 'consentedScopes' | 'grantedRoles'>
+>;
 
 export interface NewSecret {
     displayName?: string;
@@ -70,7 +72,11 @@ export class TenantStore {
     private users = new Map<string, User>();
     private apps = new Map<string, AppRegistration>();
 
-    constructor(private readonly clock: Clock, private random: SeededRandom, private readonly seed: number) {}
+    constructor(
+        private readonly clock: Clock,
+        private random: SeededRandom,
+        private readonly seed: number,
+    ) {}
 
     /** Forgets everything and restarts the id sequence, so a reset simulator hands out the same ids again. */
     reset(): void {
@@ -82,9 +88,11 @@ export class TenantStore {
 
     createTenant(input: NewTenant): Tenant {
         const label = input.name.toLowerCase();
-        if (!/^[a-z0-9]{1,27}$/.test(label)) throw new StoreError(400, `Tenant name '${input.name}' must be 1-27 letters or digits.`);
+        if (!/^[a-z0-9]{1,27}$/.test(label))
+            throw new StoreError(400, `Tenant name '${input.name}' must be 1-27 letters or digits.`);
         const initialDomain = `${label}.onmicrosoft.com`;
-        if (this.findTenant(initialDomain)) throw new StoreError(409, `A tenant with domain ${initialDomain} already exists.`);
+        if (this.findTenant(initialDomain))
+            throw new StoreError(409, `A tenant with domain ${initialDomain} already exists.`);
         const tenant: Tenant = {
             id: input.id ?? this.random.guid(),
             displayName: input.displayName ?? capitalize(label),
@@ -117,7 +125,9 @@ export class TenantStore {
 
     createUser(tenantIdOrDomain: string, input: NewUser): User {
         const tenant = this.getTenant(tenantIdOrDomain);
-        const upn = input.userPrincipalName.includes('@') ? input.userPrincipalName : `${input.userPrincipalName}@${tenant.domains[0]}`;
+        const upn = input.userPrincipalName.includes('@')
+            ? input.userPrincipalName
+            : `${input.userPrincipalName}@${tenant.domains[0]}`;
         if (this.findUser(tenant.id, upn)) throw new StoreError(409, `User ${upn} already exists.`);
         const now = this.clock.now();
         const user: User = {
@@ -152,7 +162,11 @@ export class TenantStore {
         return tenant ? [...this.users.values()].filter((u) => u.tenantId === tenant.id) : [];
     }
 
-    updateUser(tenantIdOrDomain: string, idOrUpn: string, changes: Partial<Pick<User, 'displayName' | 'accountEnabled'>>): User {
+    updateUser(
+        tenantIdOrDomain: string,
+        idOrUpn: string,
+        changes: Partial<Pick<User, 'displayName' | 'accountEnabled'>>,
+    ): User {
         return Object.assign(this.getUser(tenantIdOrDomain, idOrUpn), definedOnly(changes));
     }
 
@@ -187,7 +201,8 @@ export class TenantStore {
             certificates: [],
             userConsents: new Map(),
         };
-        if (this.apps.has(appKey(tenant.id, app.appId))) throw new StoreError(409, `App ${app.appId} already exists in ${tenant.id}.`);
+        if (this.apps.has(appKey(tenant.id, app.appId)))
+            throw new StoreError(409, `App ${app.appId} already exists in ${tenant.id}.`);
         this.apps.set(appKey(tenant.id, app.appId), app);
         return app;
     }
@@ -215,7 +230,9 @@ export class TenantStore {
 
     updateApp(tenantIdOrDomain: string, appId: string, changes: AppChanges): AppRegistration {
         const app = this.getApp(tenantIdOrDomain, appId);
-        const copied = Object.fromEntries(Object.entries(definedOnly(changes)).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
+        const copied = Object.fromEntries(
+            Object.entries(definedOnly(changes)).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]),
+        );
         return Object.assign(app, copied);
     }
 
@@ -227,7 +244,9 @@ export class TenantStore {
 
     grantAdminConsent(tenantIdOrDomain: string, appId: string, scopes: string[]): AppRegistration {
         const app = this.getApp(tenantIdOrDomain, appId);
-        for (const scope of scopes) if (!app.consentedScopes.some((s) => s.toLowerCase() === scope.toLowerCase())) app.consentedScopes.push(scope);
+        for (const scope of scopes)
+            if (!app.consentedScopes.some((s) => s.toLowerCase() === scope.toLowerCase()))
+                app.consentedScopes.push(scope);
         return app;
     }
 
@@ -241,7 +260,10 @@ export class TenantStore {
 
     recordUserConsent(app: AppRegistration, userId: string, scopes: string[]): void {
         const existing = app.userConsents.get(userId) ?? [];
-        app.userConsents.set(userId, [...existing, ...scopes.filter((s) => !existing.some((e) => e.toLowerCase() === s.toLowerCase()))]);
+        app.userConsents.set(userId, [
+            ...existing,
+            ...scopes.filter((s) => !existing.some((e) => e.toLowerCase() === s.toLowerCase())),
+        ]);
     }
 
     addClientSecret(tenantIdOrDomain: string, appId: string, input: NewSecret = {}): CreatedSecret {
@@ -299,7 +321,10 @@ export class TenantStore {
 
 /** A failed control operation; the control API turns it into an HTTP status. */
 export class StoreError extends Error {
-    constructor(readonly status: 400 | 404 | 409, message: string) {
+    constructor(
+        readonly status: 400 | 404 | 409,
+        message: string,
+    ) {
         super(message);
         this.name = 'StoreError';
     }

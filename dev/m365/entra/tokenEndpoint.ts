@@ -10,7 +10,13 @@ import type { AppRegistration, Tenant } from './model';
 import type { TenantSegment } from './tenantResolution';
 import type { ClientAuthMethod, TokenResponse } from './tokenIssuer';
 
-type GrantHandler = (ctx: EntraContext, tenant: Tenant, app: AppRegistration, clientAuth: ClientAuthMethod, form: Record<string, string>) => TokenResponse;
+type GrantHandler = (
+    ctx: EntraContext,
+    tenant: Tenant,
+    app: AppRegistration,
+    clientAuth: ClientAuthMethod,
+    form: Record<string, string>,
+) => TokenResponse;
 
 const grantHandlers: Record<string, GrantHandler> = {
     authorization_code: redeemAuthorizationCode,
@@ -21,7 +27,12 @@ const grantHandlers: Record<string, GrantHandler> = {
 const NO_STORE = { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' };
 
 /** POST /{tenant}/oauth2/v2.0/token. Checks run in Entra's order: tenant, grant type, client, credential, grant. */
-export async function handleToken(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, resolved: TenantSegment): Promise<void> {
+export async function handleToken(
+    ctx: EntraContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    resolved: TenantSegment,
+): Promise<void> {
     const form = await readForm(req);
     const correlationId = headerValue(req, 'client-request-id');
     const headers = { ...NO_STORE, ...(correlationId ? { 'client-request-id': correlationId } : {}) };
@@ -35,7 +46,12 @@ export async function handleToken(ctx: EntraContext, req: IncomingMessage, res: 
     }
 }
 
-function issue(ctx: EntraContext, req: IncomingMessage, form: Record<string, string>, resolved: TenantSegment): TokenResponse {
+function issue(
+    ctx: EntraContext,
+    req: IncomingMessage,
+    form: Record<string, string>,
+    resolved: TenantSegment,
+): TokenResponse {
     if (resolved.kind === 'unknown') throw new EntraError(Aadsts.tenantNotFound(resolved.segment));
     const grantType = form.grant_type;
     if (!grantType) throw new EntraError(Aadsts.missingParameter('grant_type'));
@@ -54,7 +70,11 @@ function issue(ctx: EntraContext, req: IncomingMessage, form: Record<string, str
 }
 
 /** The app in the addressed tenant; on /common an app registered for one tenant only is refused (AADSTS50194). */
-function findClientApp(ctx: EntraContext, resolved: Exclude<TenantSegment, { kind: 'unknown' }>, clientId: string): AppRegistration {
+function findClientApp(
+    ctx: EntraContext,
+    resolved: Exclude<TenantSegment, { kind: 'unknown' }>,
+    clientId: string,
+): AppRegistration {
     if (resolved.kind === 'tenant') {
         const app = ctx.tenants.findApp(resolved.tenant.id, clientId);
         if (!app) throw new EntraError(Aadsts.appNotFound(clientId, resolved.tenant.displayName));
@@ -66,7 +86,10 @@ function findClientApp(ctx: EntraContext, resolved: Exclude<TenantSegment, { kin
 }
 
 /** client_secret_post, or client_secret_basic (RFC 6749 2.3.1: form-urlencoded id and secret in Basic). */
-function clientFromRequest(form: Record<string, string>, authorization: string | undefined): { clientId?: string; credentials: ClientCredentials } {
+function clientFromRequest(
+    form: Record<string, string>,
+    authorization: string | undefined,
+): { clientId?: string; credentials: ClientCredentials } {
     const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
     if (basic) {
         const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
@@ -90,7 +113,10 @@ function clientFromRequest(form: Record<string, string>, authorization: string |
 
 function acceptedAssertionAudiences(ctx: EntraContext, tenant: Tenant, segment: string): string[] {
     const tenantNames = new Set([tenant.id, segment, ...tenant.domains]);
-    return [...tenantNames].flatMap((t) => [`${ctx.authorityHost}/${t}/oauth2/v2.0/token`, `${ctx.authorityHost}/${t}/v2.0`]);
+    return [...tenantNames].flatMap((t) => [
+        `${ctx.authorityHost}/${t}/oauth2/v2.0/token`,
+        `${ctx.authorityHost}/${t}/v2.0`,
+    ]);
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

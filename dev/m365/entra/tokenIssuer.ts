@@ -45,7 +45,7 @@ export class TokenIssuer {
         private readonly clock: Clock,
         private readonly key: SigningKey,
         private readonly authorityHost: string,
-        private readonly random: () => SeededRandom
+        private readonly random: () => SeededRandom,
     ) {}
 
     issuer(tenantId: string): string {
@@ -136,7 +136,10 @@ export class TokenIssuer {
     }
 
     private accessTokenLifetime(): number {
-        const minutes = this.random().integer(MIN_ACCESS_TOKEN_LIFETIME_MS / MINUTE, MAX_ACCESS_TOKEN_LIFETIME_MS / MINUTE + 1);
+        const minutes = this.random().integer(
+            MIN_ACCESS_TOKEN_LIFETIME_MS / MINUTE,
+            MAX_ACCESS_TOKEN_LIFETIME_MS / MINUTE + 1,
+        );
         return minutes * MINUTE;
     }
 

@@ -6,7 +6,16 @@ import type { UploadFault } from './uploads/session';
 import type { ChaosOptions, FaultRule, Faults } from './faults/faults';
 import { GraphError } from './http/errors';
 import { cTagOf, eTagOf } from './items/serialize';
-import { deleteItem, enrich, liveChildren, namesFromRoot, putItem, renameOrMove, replaceContent, resolveRelative } from './items/operations';
+import {
+    deleteItem,
+    enrich,
+    liveChildren,
+    namesFromRoot,
+    putItem,
+    renameOrMove,
+    replaceContent,
+    resolveRelative,
+} from './items/operations';
 import { mergeOptions, type DeepPartial, type ResyncVariant, type SimOptions } from './model/options';
 import { newCounters, type Counters, type SimState } from './model/state';
 import type { DriveType, IdentitySet, SimDrive, SimItem, SimSite, SiteRole } from './model/types';
@@ -62,9 +71,21 @@ export interface UserEdit {
 }
 
 export interface GraphSimApi {
-    createSite(input: { tenantId: string; name: string; displayName?: string; description?: string; hostname?: string; path?: string; members?: Record<string, SiteRole> }): SiteInfo;
+    createSite(input: {
+        tenantId: string;
+        name: string;
+        displayName?: string;
+        description?: string;
+        hostname?: string;
+        path?: string;
+        members?: Record<string, SiteRole>;
+    }): SiteInfo;
     createLibrary(siteId: string, name: string, options?: { description?: string; quotaTotal?: number }): DriveInfo;
-    createOneDrive(tenantId: string, userId: string, options?: { driveType?: 'business' | 'personal'; quotaTotal?: number }): DriveInfo;
+    createOneDrive(
+        tenantId: string,
+        userId: string,
+        options?: { driveType?: 'business' | 'personal'; quotaTotal?: number },
+    ): DriveInfo;
     setSiteMember(siteId: string, userId: string, role: SiteRole | undefined): void;
     /** A Sites.Selected grant (what `POST /sites/{id}/permissions` does for an app). */
     grantSiteToApp(siteId: string, appId: string, role: SiteRole | undefined): void;
@@ -90,13 +111,23 @@ export interface GraphSimApi {
     expireDeltaTokens(driveId: string, variant?: ResyncVariant, locationFails?: boolean): void;
     failDeltaSnapshots(count: number): void;
     setMalware(driveId: string, pathOrId: string, virusName: string | undefined): void;
-    setLyingMetadata(driveId: string, pathOrId: string, reported: { size: number; quickXorHash: string } | undefined): void;
+    setLyingMetadata(
+        driveId: string,
+        pathOrId: string,
+        reported: { size: number; quickXorHash: string } | undefined,
+    ): void;
     setRetentionHold(driveId: string, pathOrId: string, on: boolean): void;
     setCheckedOut(driveId: string, pathOrId: string, on: boolean): void;
     /** SharePoint rewrites the file now (appends bytes; new size, hash, eTag, cTag). */
     enrich(driveId: string, pathOrId: string, bytes?: number): ItemInfo;
 
-    listSubscriptions(): { id: string; driveId: string; notificationUrl: string; clientState?: string; expirationDateTime: string }[];
+    listSubscriptions(): {
+        id: string;
+        driveId: string;
+        notificationUrl: string;
+        clientState?: string;
+        expirationDateTime: string;
+    }[];
     /** Posts a notification for a subscription with a chosen clientState (forgery test). */
     sendForgedNotification(subscriptionId: string, clientState: string): void;
     /** Resolves when no notification is queued, waiting to retry or in flight. */
@@ -165,21 +196,53 @@ export function createApi(parts: ApiParts): GraphSimApi {
         }
         return at;
     };
-    const siteInfo = (s: SimSite): SiteInfo => ({ id: s.id, name: s.name, hostname: s.hostname, path: s.path, driveIds: [...s.driveIds] });
-    const driveInfo = (d: SimDrive): DriveInfo => ({ id: d.id, driveType: d.driveType, name: d.name, rootId: d.rootId, siteId: d.siteId, ownerUserId: d.ownerUserId });
+    const siteInfo = (s: SimSite): SiteInfo => ({
+        id: s.id,
+        name: s.name,
+        hostname: s.hostname,
+        path: s.path,
+        driveIds: [...s.driveIds],
+    });
+    const driveInfo = (d: SimDrive): DriveInfo => ({
+        id: d.id,
+        driveType: d.driveType,
+        name: d.name,
+        rootId: d.rootId,
+        siteId: d.siteId,
+        ownerUserId: d.ownerUserId,
+    });
 
-    const newDrive = (input: Omit<SimDrive, 'id' | 'rootId' | 'createdAt' | 'seq' | 'seqLog' | 'tokenEpoch'>): SimDrive => {
+    const newDrive = (
+        input: Omit<SimDrive, 'id' | 'rootId' | 'createdAt' | 'seq' | 'seqLog' | 'tokenEpoch'>,
+    ): SimDrive => {
         const personal = input.driveType === 'personal';
         const id = personal ? state.ids.personalDriveId() : state.ids.businessDriveId();
         const now = state.now();
         const rootId = personal ? `${id.toUpperCase()}!100` : state.ids.businessItemId();
         const d: SimDrive = { ...input, id, rootId, createdAt: now, seq: 0, seqLog: [], tokenEpoch: 0 };
-        const system: IdentitySet = { user: { displayName: 'System Account', id: '00000000-0000-0000-0000-000000000000' } };
+        const system: IdentitySet = {
+            user: { displayName: 'System Account', id: '00000000-0000-0000-0000-000000000000' },
+        };
         state.drives.set(id, d);
         state.items.set(rootId, {
-            id: rootId, driveId: id, name: 'root', isFolder: true, content: Buffer.alloc(0), quickXorHash: '', mimeType: '',
-            guid: state.ids.guid().toUpperCase(), eTagVersion: 1, cTagVersion: 1, versions: 0, createdAt: now, modifiedAt: now,
-            fsCreatedAt: now, fsModifiedAt: now, createdBy: system, modifiedBy: system, seq: 0,
+            id: rootId,
+            driveId: id,
+            name: 'root',
+            isFolder: true,
+            content: Buffer.alloc(0),
+            quickXorHash: '',
+            mimeType: '',
+            guid: state.ids.guid().toUpperCase(),
+            eTagVersion: 1,
+            cTagVersion: 1,
+            versions: 0,
+            createdAt: now,
+            modifiedAt: now,
+            fsCreatedAt: now,
+            fsModifiedAt: now,
+            createdBy: system,
+            modifiedBy: system,
+            seq: 0,
         });
         state.children.set(rootId, new Set());
         return d;
@@ -247,8 +310,10 @@ export function createApi(parts: ApiParts): GraphSimApi {
             if (role) site.appGrants.set(appId, role);
             else site.appGrants.delete(appId);
         },
-        listDrives: (tenantId) => [...state.drives.values()].filter((d) => !tenantId || d.tenantId === tenantId).map(driveInfo),
-        listSites: (tenantId) => [...state.sites.values()].filter((s) => !tenantId || s.tenantId === tenantId).map(siteInfo),
+        listDrives: (tenantId) =>
+            [...state.drives.values()].filter((d) => !tenantId || d.tenantId === tenantId).map(driveInfo),
+        listSites: (tenantId) =>
+            [...state.sites.values()].filter((s) => !tenantId || s.tenantId === tenantId).map(siteInfo),
 
         putFile(driveId, path, content, edit) {
             const d = drive(driveId);
@@ -260,7 +325,15 @@ export function createApi(parts: ApiParts): GraphSimApi {
                 replaceContent(state, existing, bytes, by(d, edit), { fsModifiedAt: edit?.modifiedAt });
                 return info(existing);
             }
-            const { item } = putItem(state, parent, { name: names[names.length - 1], isFolder: false, content: bytes, by: by(d, edit), conflictBehavior: 'fail', fsModifiedAt: edit?.modifiedAt, fsCreatedAt: edit?.modifiedAt });
+            const { item } = putItem(state, parent, {
+                name: names[names.length - 1],
+                isFolder: false,
+                content: bytes,
+                by: by(d, edit),
+                conflictBehavior: 'fail',
+                fsModifiedAt: edit?.modifiedAt,
+                fsCreatedAt: edit?.modifiedAt,
+            });
             return info(item);
         },
         mkdirp: (driveId, path, edit) => info(mkdirp(driveId, path, edit)),
@@ -277,7 +350,9 @@ export function createApi(parts: ApiParts): GraphSimApi {
         },
         remove: (driveId, pathOrId) => deleteItem(state, must(driveId, pathOrId)),
         getItem(driveId, pathOrId) {
-            const item = find(driveId, pathOrId) ?? (state.items.get(pathOrId)?.driveId === driveId ? state.items.get(pathOrId) : undefined);
+            const item =
+                find(driveId, pathOrId) ??
+                (state.items.get(pathOrId)?.driveId === driveId ? state.items.get(pathOrId) : undefined);
             return item ? info(item) : undefined;
         },
         readContent: (driveId, pathOrId) => Buffer.from(must(driveId, pathOrId).content),
@@ -324,7 +399,13 @@ export function createApi(parts: ApiParts): GraphSimApi {
         },
 
         listSubscriptions: () =>
-            subscriptions.live().map((s) => ({ id: s.id, driveId: s.driveId, notificationUrl: s.notificationUrl, clientState: s.clientState, expirationDateTime: new Date(s.expiresAt).toISOString() })),
+            subscriptions.live().map((s) => ({
+                id: s.id,
+                driveId: s.driveId,
+                notificationUrl: s.notificationUrl,
+                clientState: s.clientState,
+                expirationDateTime: new Date(s.expiresAt).toISOString(),
+            })),
         sendForgedNotification(subscriptionId, clientState) {
             const sub = subscriptions.all.get(subscriptionId);
             if (!sub) throw new GraphError(404, 'ResourceNotFound', 'No such subscription');

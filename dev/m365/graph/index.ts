@@ -33,7 +33,10 @@ export interface GraphServiceOptions {
  * The Microsoft Graph v1.0 half of the Microsoft 365 simulator: `/v1.0/**`, SharePoint's
  * pre-authenticated download and upload URLs, and `/__control/graph/**`.
  */
-export function createGraphService(deps: GraphDeps, options: GraphServiceOptions = {}): GraphService & { api: GraphSimApi } {
+export function createGraphService(
+    deps: GraphDeps,
+    options: GraphServiceOptions = {},
+): GraphService & { api: GraphSimApi } {
     const seed = options.seed ?? 'graph-sim';
     const state = new SimState(deps, seed);
     const tempAuth = new TempAuth(`tempauth:${seed}`);
@@ -86,7 +89,14 @@ export function createGraphService(deps: GraphDeps, options: GraphServiceOptions
             };
             throw new GraphError(401, 'InvalidAuthenticationToken', auth.message, undefined, { headers });
         }
-        const ctx: GraphContext = { state, ex, principal: auth.principal, tempAuth, faults, path: ex.url.pathname.slice('/v1.0'.length) || '/' };
+        const ctx: GraphContext = {
+            state,
+            ex,
+            principal: auth.principal,
+            tempAuth,
+            faults,
+            path: ex.url.pathname.slice('/v1.0'.length) || '/',
+        };
         if (faults.intercept(ex, auth.principal.tenantId) === 'handled') return;
         await routeGraph(ctx, routes);
     };

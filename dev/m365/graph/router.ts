@@ -36,7 +36,10 @@ async function driveRoute(ctx: GraphContext, routes: Routes, address: DriveAddre
     const drive = resolveDrive(ctx, address.drive, write ? 'write' : 'read');
     if (!address.item) {
         if (method !== 'GET') throw notAllowed();
-        ctx.ex.sendJson(200, { '@odata.context': metadataUrl(ctx.state, 'drives/$entity'), ...serializeDrive(ctx.state, drive) });
+        ctx.ex.sendJson(200, {
+            '@odata.context': metadataUrl(ctx.state, 'drives/$entity'),
+            ...serializeDrive(ctx.state, drive),
+        });
         return;
     }
     const item = address.item;
@@ -67,4 +70,5 @@ async function driveRoute(ctx: GraphContext, routes: Routes, address: DriveAddre
     }
 }
 
-const notAllowed = (): GraphError => new GraphError(405, 'notSupported', 'The requested method is not supported on this resource.');
+const notAllowed = (): GraphError =>
+    new GraphError(405, 'notSupported', 'The requested method is not supported on this resource.');

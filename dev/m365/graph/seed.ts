@@ -33,13 +33,21 @@ export function seedDemoContent(api: GraphSimApi, tenantId: string, users: reado
             for (let i = 0; i < 10; i++) {
                 const topic = TOPICS[(d + y + i) % TOPICS.length];
                 const ext = EXTENSIONS[(d * 7 + i) % EXTENSIONS.length];
-                put(documents.id, `/${dept}/${year}/${topic}-${i + 1}${ext}`, body(`${dept} ${topic} ${year} #${i + 1}`, d * 100 + y * 10 + i));
+                put(
+                    documents.id,
+                    `/${dept}/${year}/${topic}-${i + 1}${ext}`,
+                    body(`${dept} ${topic} ${year} #${i + 1}`, d * 100 + y * 10 + i),
+                );
             }
         }
     });
     for (let i = 0; i < 40; i++) {
         const area = DEPARTMENTS[i % DEPARTMENTS.length];
-        put(policies.id, `/${area}/policy-${String(i + 1).padStart(3, '0')}.md`, body(`# ${area} policy ${i + 1}`, 1000 + i));
+        put(
+            policies.id,
+            `/${area}/policy-${String(i + 1).padStart(3, '0')}.md`,
+            body(`# ${area} policy ${i + 1}`, 1000 + i),
+        );
     }
     put(policies.id, '/Handbook/Employee handbook.docx', body('handbook', 2000));
     put(policies.id, '/Handbook/Code of conduct.pdf', body('conduct', 2001));
@@ -49,7 +57,11 @@ export function seedDemoContent(api: GraphSimApi, tenantId: string, users: reado
         oneDrives[user.id] = drive.id;
         for (let i = 0; i < 20; i++) {
             const folder = ['Desktop', 'Documents', 'Pictures/Trips'][i % 3];
-            put(drive.id, `/${folder}/file-${u + 1}-${i + 1}.txt`, body(`personal file ${i + 1} of user ${u + 1}`, 3000 + u * 50 + i));
+            put(
+                drive.id,
+                `/${folder}/file-${u + 1}-${i + 1}.txt`,
+                body(`personal file ${i + 1} of user ${u + 1}`, 3000 + u * 50 + i),
+            );
         }
     });
     return { site, documentsDriveId: documents.id, policiesDriveId: policies.id, oneDrives, fileCount };
@@ -58,6 +70,7 @@ export function seedDemoContent(api: GraphSimApi, tenantId: string, users: reado
 /** A few lines of deterministic text, 100 bytes to ~3 KiB. */
 function body(title: string, n: number): string {
     const lines = [title];
-    for (let i = 0; i < (n % 37) + 1; i++) lines.push(`line ${i + 1}: ${((n + 1) * 2654435761 * (i + 1)) % 1000003} lorem ipsum dolor sit amet`);
+    for (let i = 0; i < (n % 37) + 1; i++)
+        lines.push(`line ${i + 1}: ${((n + 1) * 2654435761 * (i + 1)) % 1000003} lorem ipsum dolor sit amet`);
     return lines.join('\n') + '\n';
 }

@@ -21,7 +21,8 @@ const absoluteUrl: AnnotationCheck = (value) => {
 
 const CHECKS: Record<string, AnnotationCheck> = {
     'odata.context': isString,
-    'odata.type': (value) => (typeof value === 'string' && value.startsWith('#') ? undefined : 'expected "#namespace.type"'),
+    'odata.type': (value) =>
+        typeof value === 'string' && value.startsWith('#') ? undefined : 'expected "#namespace.type"',
     'odata.id': isString,
     'odata.etag': isString,
     'odata.editLink': isString,

@@ -52,7 +52,10 @@ function afterVersion(url: string): string {
 
 /** True when a path-and-query after /v1.0 matches an example's route (`*` matches any run of characters). */
 export function routeMatches(route: string, pathAndQuery: string): boolean {
-    const pattern = route.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+    const pattern = route
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*');
     return new RegExp(`^${pattern}$`).test(pathAndQuery);
 }
 

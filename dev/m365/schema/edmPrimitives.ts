@@ -14,15 +14,19 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 // OData specifies base64url; Graph emits standard base64 too, so both alphabets pass.
 const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
 
-const string = (pattern: RegExp, what: string): PrimitiveCheck => (value) => {
-    if (typeof value !== 'string') return `expected ${what} string, got ${describe(value)}`;
-    return pattern.test(value) ? undefined : `"${value}" is not a valid ${what}`;
-};
+const string =
+    (pattern: RegExp, what: string): PrimitiveCheck =>
+    (value) => {
+        if (typeof value !== 'string') return `expected ${what} string, got ${describe(value)}`;
+        return pattern.test(value) ? undefined : `"${value}" is not a valid ${what}`;
+    };
 
-const integer = (min: number, max: number, what: string): PrimitiveCheck => (value) => {
-    if (typeof value !== 'number' || !Number.isInteger(value)) return `expected ${what}, got ${describe(value)}`;
-    return value >= min && value <= max ? undefined : `${value} is out of range for ${what}`;
-};
+const integer =
+    (min: number, max: number, what: string): PrimitiveCheck =>
+    (value) => {
+        if (typeof value !== 'number' || !Number.isInteger(value)) return `expected ${what}, got ${describe(value)}`;
+        return value >= min && value <= max ? undefined : `${value} is out of range for ${what}`;
+    };
 
 /** Doubles may be the strings NaN, INF and -INF, which JSON numbers cannot express. */
 const floating: PrimitiveCheck = (value) =>

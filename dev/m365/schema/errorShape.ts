@@ -48,11 +48,17 @@ function expectKeys(record: Record<string, unknown>, at: string, allowed: string
 }
 
 function expectString(
-    record: Record<string, unknown>, key: string, at: string, issues: ValidationIssue[], required: boolean,
+    record: Record<string, unknown>,
+    key: string,
+    at: string,
+    issues: ValidationIssue[],
+    required: boolean,
 ): void {
     const value = record[key];
     if (value === undefined && !required) return;
     if (typeof value !== 'string' || (required && value === '')) {
-        issues.push(issue(`${at}.${key}`, 'shape', `expected a${required ? ' non-empty' : ''} string, got ${describe(value)}`));
+        issues.push(
+            issue(`${at}.${key}`, 'shape', `expected a${required ? ' non-empty' : ''} string, got ${describe(value)}`),
+        );
     }
 }

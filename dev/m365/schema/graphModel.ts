@@ -23,7 +23,8 @@ export function loadGraphModel(csdlPath: string = oraclePath('graph/cleanMetadat
 function loadFromDiskCacheOrParse(csdlPath: string): CsdlModel {
     const stat = fs.statSync(csdlPath);
     const cacheFile = path.join(
-        os.tmpdir(), `m365-graph-csdl-v${MODEL_FORMAT}-${stat.size}-${Math.floor(stat.mtimeMs)}.json`,
+        os.tmpdir(),
+        `m365-graph-csdl-v${MODEL_FORMAT}-${stat.size}-${Math.floor(stat.mtimeMs)}.json`,
     );
     const fromCache = readCache(cacheFile);
     if (fromCache) return fromCache;

@@ -7,7 +7,12 @@ export { compareWithExample, loadDocsExamples, routeMatches, type DocsExample } 
 export { validateGraphError } from './errorShape';
 export { loadGraphModel } from './graphModel';
 export { graphSchema } from './schemaIndex';
-export { createSchemaRecorder, type RecordedIssue, type SchemaRecorder, type SchemaRecorderOptions } from './schemaRecorder';
+export {
+    createSchemaRecorder,
+    type RecordedIssue,
+    type SchemaRecorder,
+    type SchemaRecorderOptions,
+} from './schemaRecorder';
 export { validateGraphActionBody, validateGraphEntity, validateGraphRequestBody } from './validateBodies';
 export { validateGraphResponse, type ObservedResponse } from './validateResponse';
 export { formatIssues, type IssueCode, type ValidationIssue } from './validationIssue';

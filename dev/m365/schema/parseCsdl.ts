@@ -1,6 +1,12 @@
 import { XMLParser } from 'fast-xml-parser';
 import type {
-    CsdlEnumType, CsdlModel, CsdlOperation, CsdlParameter, CsdlProperty, CsdlStructuredType, TypeRef,
+    CsdlEnumType,
+    CsdlModel,
+    CsdlOperation,
+    CsdlParameter,
+    CsdlProperty,
+    CsdlStructuredType,
+    TypeRef,
 } from './csdlTypes';
 
 /** One parsed XML element: attributes under `@_Name`, child elements as arrays. */
@@ -82,14 +88,19 @@ function enumType(ns: string, node: XmlNode): CsdlEnumType {
 }
 
 function structured(
-    kind: 'entity' | 'complex', ns: string, node: XmlNode, qualify: (name: string) => string,
+    kind: 'entity' | 'complex',
+    ns: string,
+    node: XmlNode,
+    qualify: (name: string) => string,
 ): CsdlStructuredType {
-    const property = (navigation: boolean) => (child: XmlNode): CsdlProperty => ({
-        name: attr(child, 'Name'),
-        ...typeRef(attr(child, 'Type'), qualify),
-        nullable: attr(child, 'Nullable') !== 'false',
-        navigation,
-    });
+    const property =
+        (navigation: boolean) =>
+        (child: XmlNode): CsdlProperty => ({
+            name: attr(child, 'Name'),
+            ...typeRef(attr(child, 'Type'), qualify),
+            nullable: attr(child, 'Nullable') !== 'false',
+            navigation,
+        });
     const base = attr(node, 'BaseType');
     return {
         kind,

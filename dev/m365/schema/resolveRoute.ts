@@ -20,9 +20,7 @@ const GRAPH_PREFIX = /^\/(v1\.0|beta)(?=\/|$)/;
  * bound actions and functions (delta, createUploadSession, search), casts and path addressing.
  * Paths outside /v1.0 are the pre-authenticated upload URLs the simulator hands out.
  */
-export function expectationForRoute(
-    schema: SchemaIndex, method: string, path: string, body: unknown,
-): BodyExpectation {
+export function expectationForRoute(schema: SchemaIndex, method: string, path: string, body: unknown): BodyExpectation {
     const pathname = pathOnly(path);
     if (!GRAPH_PREFIX.test(pathname)) return uploadUrlExpectation(body);
     const target = walkSegments(schema, splitSegments(pathname.replace(GRAPH_PREFIX, '')), 'path');

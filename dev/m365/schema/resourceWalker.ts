@@ -37,10 +37,12 @@ function step(schema: SchemaIndex, from: Target, segment: Segment, mode: WalkMod
     if (from.via === 'stream' || from.noBody) return undefined;
     if (segment.name === '$count') return { ref: { type: 'Edm.Int32', collection: false }, via: 'count' };
     if (segment.name === '$value') return { ref: from.ref, via: 'stream' };
-    return fromProperty(schema, from, segment, mode)
-        ?? fromOperation(schema, from.ref, segment)
-        ?? fromCast(schema, from.ref, segment)
-        ?? (from.ref.collection ? { ref: { ...from.ref, collection: false }, via: 'key' } : undefined);
+    return (
+        fromProperty(schema, from, segment, mode) ??
+        fromOperation(schema, from.ref, segment) ??
+        fromCast(schema, from.ref, segment) ??
+        (from.ref.collection ? { ref: { ...from.ref, collection: false }, via: 'key' } : undefined)
+    );
 }
 
 function fromProperty(schema: SchemaIndex, from: Target, segment: Segment, mode: WalkMode): Target | undefined {
@@ -55,9 +57,7 @@ function fromOperation(schema: SchemaIndex, binding: TypeRef, segment: Segment):
     const name = segment.name.replace(/^(microsoft\.graph|graph)\./, '');
     const op = schema.boundOperation(name, binding);
     if (!op) return undefined;
-    return op.returnType
-        ? { ref: op.returnType, via: 'operation' }
-        : { ref: binding, via: 'operation', noBody: true };
+    return op.returnType ? { ref: op.returnType, via: 'operation' } : { ref: binding, via: 'operation', noBody: true };
 }
 
 function fromCast(schema: SchemaIndex, from: TypeRef, segment: Segment): Target | undefined {

@@ -72,7 +72,11 @@ export class SchemaIndex {
     /** The type itself followed by its base types, most derived first. */
     private lineage(qualifiedName: string): CsdlStructuredType[] {
         const chain: CsdlStructuredType[] = [];
-        for (let type = this.structured(qualifiedName); type; type = type.baseType ? this.structured(type.baseType) : undefined) {
+        for (
+            let type = this.structured(qualifiedName);
+            type;
+            type = type.baseType ? this.structured(type.baseType) : undefined
+        ) {
             chain.push(type);
         }
         return chain;

@@ -2,7 +2,13 @@ import { checkAnnotation, isAnnotationKey } from './annotations';
 import { describe } from './edmPrimitives';
 import { graphSchema } from './schemaIndex';
 import { issue, type ValidationIssue } from './validationIssue';
-import { shortName, validateStructured, validateValue, type ValidateOptions, type ValidationContext } from './validateValue';
+import {
+    shortName,
+    validateStructured,
+    validateValue,
+    type ValidateOptions,
+    type ValidationContext,
+} from './validateValue';
 
 /**
  * Validates one entity or complex value, e.g. `validateGraphEntity('driveItem', item)`. Type names may
@@ -11,7 +17,8 @@ import { shortName, validateStructured, validateValue, type ValidateOptions, typ
 export function validateGraphEntity(typeName: string, body: unknown, options: ValidateOptions = {}): ValidationIssue[] {
     const schema = graphSchema();
     const type = schema.qualify(typeName);
-    if (!type || !schema.structured(type)) return [issue('$', 'unknown-type', `${typeName} is not an entity or complex type`)];
+    if (!type || !schema.structured(type))
+        return [issue('$', 'unknown-type', `${typeName} is not an entity or complex type`)];
     const ctx: ValidationContext = { schema, options, issues: [] };
     validateStructured(ctx, type, body, '$');
     return ctx.issues;
@@ -21,7 +28,11 @@ export function validateGraphEntity(typeName: string, body: unknown, options: Va
  * Request bodies (POST .../children, PATCH an item, POST /subscriptions) follow the same rules as
  * entities; `@microsoft.graph.conflictBehavior` and friends are annotations and checked as such.
  */
-export function validateGraphRequestBody(typeName: string, body: unknown, options: ValidateOptions = {}): ValidationIssue[] {
+export function validateGraphRequestBody(
+    typeName: string,
+    body: unknown,
+    options: ValidateOptions = {},
+): ValidationIssue[] {
     return validateGraphEntity(typeName, body, options);
 }
 
@@ -31,7 +42,10 @@ export function validateGraphRequestBody(typeName: string, body: unknown, option
  * are required.
  */
 export function validateGraphActionBody(
-    bindingType: string, actionName: string, body: unknown, options: ValidateOptions = {},
+    bindingType: string,
+    actionName: string,
+    body: unknown,
+    options: ValidateOptions = {},
 ): ValidationIssue[] {
     const schema = graphSchema();
     const binding = schema.qualify(bindingType);
@@ -46,10 +60,18 @@ export function validateGraphActionBody(
         const param = op.parameters.find((p) => p.name === key);
         if (param) validateValue(ctx, param, value, `$.${key}`);
         else if (isAnnotationKey(key)) ctx.issues.push(...checkAnnotation(key, value, `$.${key}`));
-        else ctx.issues.push(issue(`$.${key}`, 'unknown-property', `${actionName} on ${shortName(binding)} has no parameter "${key}"`));
+        else
+            ctx.issues.push(
+                issue(
+                    `$.${key}`,
+                    'unknown-property',
+                    `${actionName} on ${shortName(binding)} has no parameter "${key}"`,
+                ),
+            );
     }
     for (const param of op.parameters) {
-        if (!param.nullable && !(param.name in record)) ctx.issues.push(issue(`$.${param.name}`, 'null', 'required parameter is missing'));
+        if (!param.nullable && !(param.name in record))
+            ctx.issues.push(issue(`$.${param.name}`, 'null', 'required parameter is missing'));
     }
     return ctx.issues;
 }

@@ -30,7 +30,8 @@ export function validateGraphResponse(observed: ObservedResponse, options: Valid
     const ctx: ValidationContext = { schema, options, issues: [] };
     const fromRoute = expectationForRoute(schema, method, path, body);
     const expected = reconcileContext(ctx, fromRoute, body);
-    if (expected.kind === 'none') ctx.issues.push(issue('$', 'shape', `${method} ${path} should answer without a body`));
+    if (expected.kind === 'none')
+        ctx.issues.push(issue('$', 'shape', `${method} ${path} should answer without a body`));
     if (expected.kind === 'unresolved') ctx.issues.push(issue('$', 'unresolved', expected.reason));
     if (expected.kind === 'json') validateBody(ctx, expected.ref, body);
     return ctx.issues;
@@ -46,15 +47,22 @@ function reconcileContext(ctx: ValidationContext, fromRoute: BodyExpectation, bo
         return fromRoute;
     }
     if (fromRoute.kind === 'json' && !compatible(ctx.schema, fromRoute.ref, target.ref)) {
-        ctx.issues.push(issue('$.@odata.context', 'context',
-            `context says ${refName(target.ref)} but the route returns ${refName(fromRoute.ref)}`));
+        ctx.issues.push(
+            issue(
+                '$.@odata.context',
+                'context',
+                `context says ${refName(target.ref)} but the route returns ${refName(fromRoute.ref)}`,
+            ),
+        );
     }
     return { kind: 'json', ref: target.ref };
 }
 
 function compatible(schema: SchemaIndex, a: TypeRef, b: TypeRef): boolean {
-    return a.collection === b.collection && (schema.derivesFrom(a.type, b.type) || schema.derivesFrom(b.type, a.type)
-        || a.type === b.type);
+    return (
+        a.collection === b.collection &&
+        (schema.derivesFrom(a.type, b.type) || schema.derivesFrom(b.type, a.type) || a.type === b.type)
+    );
 }
 
 function refName(ref: TypeRef): string {
@@ -74,7 +82,11 @@ function validateCollectionEnvelope(ctx: ValidationContext, ref: TypeRef, body: 
     }
     for (const [key, value] of Object.entries(body)) {
         if (key === 'value') validateValue(ctx, { ...ref, nullable: false }, value, '$.value');
-        else if (isAnnotationKey(key) && key.startsWith('@')) ctx.issues.push(...checkAnnotation(key, value, `$.${key}`));
-        else ctx.issues.push(issue(`$.${key}`, 'unknown-property', `collection responses hold only value and annotations`));
+        else if (isAnnotationKey(key) && key.startsWith('@'))
+            ctx.issues.push(...checkAnnotation(key, value, `$.${key}`));
+        else
+            ctx.issues.push(
+                issue(`$.${key}`, 'unknown-property', `collection responses hold only value and annotations`),
+            );
     }
 }

@@ -101,7 +101,8 @@ export function validateStructured(ctx: ValidationContext, typeName: string, val
         }
         const prop = props.get(key);
         if (prop) validateValue(ctx, prop, child, childAt);
-        else if (!open) ctx.issues.push(issue(childAt, 'unknown-property', `${shortName(actual)} has no property "${key}"`));
+        else if (!open)
+            ctx.issues.push(issue(childAt, 'unknown-property', `${shortName(actual)} has no property "${key}"`));
     }
 }
 
@@ -112,7 +113,11 @@ function acceptsOpenProperties(ctx: ValidationContext, typeName: string): boolea
 }
 
 function validateAnnotation(
-    ctx: ValidationContext, props: Map<string, unknown>, key: string, value: unknown, at: string,
+    ctx: ValidationContext,
+    props: Map<string, unknown>,
+    key: string,
+    value: unknown,
+    at: string,
 ): void {
     const target = annotatedProperty(key);
     if (target !== '' && !props.has(target)) {

@@ -27,7 +27,7 @@ export class AccountPartitionManager implements IPartitionManager {
         if (!partition.integrationId || !partition.homeAccountId) {
             throw new TokenCacheError(
                 'token_cache_invalid_argument',
-                'A token cache partition needs an integration id and a home account id; for a first sign-in use persistSignIn.'
+                'A token cache partition needs an integration id and a home account id; for a first sign-in use persistSignIn.',
             );
         }
         this.partition = Object.freeze({ ...partition });
@@ -45,7 +45,7 @@ export class AccountPartitionManager implements IPartitionManager {
         if (accountEntity.homeAccountId !== this.partition.homeAccountId) {
             throw new TokenCacheError(
                 'token_cache_partition_mismatch',
-                `Tokens of account '${accountEntity.homeAccountId}' cannot be stored in the partition of account '${this.partition.homeAccountId}' (integration '${this.partition.integrationId}').`
+                `Tokens of account '${accountEntity.homeAccountId}' cannot be stored in the partition of account '${this.partition.homeAccountId}' (integration '${this.partition.integrationId}').`,
             );
         }
         return this.partition.homeAccountId;

@@ -19,7 +19,10 @@ export function staticKeyProvider(key: Buffer): CacheKeyProvider {
 
 export function requireKeyLength(key: Buffer): Buffer {
     if (key.length !== CACHE_KEY_BYTES) {
-        throw new TokenCacheError('token_cache_invalid_argument', `The token cache key must be ${CACHE_KEY_BYTES} bytes, got ${key.length}.`);
+        throw new TokenCacheError(
+            'token_cache_invalid_argument',
+            `The token cache key must be ${CACHE_KEY_BYTES} bytes, got ${key.length}.`,
+        );
     }
     return key;
 }

@@ -57,7 +57,11 @@ export class TableCacheClient implements ICacheClient {
 
     /** Stores `value` (merged with a concurrent writer's if needed) and returns what was stored. */
     async set(key: string, value: string): Promise<string> {
-        if (!key) throw new TokenCacheError('token_cache_invalid_argument', 'Refusing to write a token cache without a home account id.');
+        if (!key)
+            throw new TokenCacheError(
+                'token_cache_invalid_argument',
+                'Refusing to write a token cache without a home account id.',
+            );
         assertOwnedBy(value, key);
         let known = this.snapshots.get(key);
         let next = value;
@@ -88,14 +92,19 @@ export class TableCacheClient implements ICacheClient {
             if (statusOf(e) === 404) return undefined;
             throw e;
         }
-        return { etag: entity.etag, value: openCache(sealedBytesOf(entity), await keyProvider.getKey(), this.partition(key)) };
+        return {
+            etag: entity.etag,
+            value: openCache(sealedBytesOf(entity), await keyProvider.getKey(), this.partition(key)),
+        };
     }
 
     /** Returns the new ETag. With an ETag: replace only that version; without: create only if absent. */
     private async write(key: string, value: string, etag: string | undefined): Promise<string> {
         const { tableClient, integrationId, keyProvider } = this.options;
         const entity = toEntity(integrationId, key, sealCache(value, await keyProvider.getKey(), this.partition(key)));
-        const response = etag ? await tableClient.updateEntity(entity, 'Replace', { etag }) : await tableClient.createEntity(entity);
+        const response = etag
+            ? await tableClient.updateEntity(entity, 'Replace', { etag })
+            : await tableClient.createEntity(entity);
         // Both responses carry the ETag; without one the next write falls back to create-then-merge.
         return response.etag ?? '';
     }
@@ -108,7 +117,7 @@ export class TableCacheClient implements ICacheClient {
         return new TokenCacheError(
             'token_cache_partition_removed',
             `The token cache of account '${key}' in integration '${this.options.integrationId}' was deleted (disconnected) while it was in use; the refreshed tokens were not stored.`,
-            { cause }
+            { cause },
         );
     }
 
@@ -116,7 +125,7 @@ export class TableCacheClient implements ICacheClient {
         return new TokenCacheError(
             'token_cache_conflict',
             `The token cache of account '${key}' in integration '${this.options.integrationId}' kept changing under ${attempts} write attempts.`,
-            { cause }
+            { cause },
         );
     }
 }

@@ -36,7 +36,10 @@ export function openCache(sealed: Buffer, key: Buffer, partition: PartitionRef):
     decipher.setAAD(associatedData(partition));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
     try {
-        const deflated = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+        const deflated = Buffer.concat([
+            decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+            decipher.final(),
+        ]);
         return inflateRawSync(deflated).toString('utf8');
     } catch (e) {
         throw integrityError(partition, e);
@@ -53,6 +56,6 @@ function integrityError(p: PartitionRef, cause?: unknown): TokenCacheError {
         'token_cache_integrity',
         `The token cache of account '${p.homeAccountId}' in integration '${p.integrationId}' failed to decrypt: ` +
             'it was modified, encrypted with another key, or copied from another partition. Reconnect the account.',
-        { cause }
+        { cause },
     );
 }

@@ -21,5 +21,8 @@ export interface TokenCachePluginOptions {
 export function createTokenCachePlugin(options: TokenCachePluginOptions): ICachePlugin {
     const { tableClient, integrationId, homeAccountId, keyProvider, maxWriteAttempts } = options;
     const partitionManager = new AccountPartitionManager({ integrationId, homeAccountId });
-    return new DistributedCachePlugin(new TableCacheClient({ tableClient, integrationId, keyProvider, maxWriteAttempts }), partitionManager);
+    return new DistributedCachePlugin(
+        new TableCacheClient({ tableClient, integrationId, keyProvider, maxWriteAttempts }),
+        partitionManager,
+    );
 }

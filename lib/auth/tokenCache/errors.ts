@@ -20,7 +20,7 @@ export class TokenCacheError extends Error {
     constructor(
         readonly code: TokenCacheErrorCode,
         message: string,
-        options?: { cause?: unknown }
+        options?: { cause?: unknown },
     ) {
         super(message, options);
         this.name = 'TokenCacheError';

@@ -9,7 +9,12 @@ export { createTokenCachePlugin, type TokenCachePluginOptions } from './createTo
 export { TokenCacheError, type TokenCacheErrorCode } from './errors';
 export { mergeCacheJson } from './mergeCaches';
 export { persistSignIn, type PersistSignInOptions } from './persistSignIn';
-export { deleteIntegrationTokenCaches, deleteTokenCachePartition, listTokenCachePartitions, type TokenCachePartitionInfo } from './purgeTokenCaches';
+export {
+    deleteIntegrationTokenCaches,
+    deleteTokenCachePartition,
+    listTokenCachePartitions,
+    type TokenCachePartitionInfo,
+} from './purgeTokenCaches';
 export { TableCacheClient, type TableCacheClientOptions } from './TableCacheClient';
 export { decodeTableKey, encodeTableKey } from './tableKey';
 export { ensureTokenCacheTable } from './tokenCacheEntity';

@@ -38,7 +38,9 @@ export async function persistSignIn(options: PersistSignInOptions): Promise<void
     const serialized = tokenCache.serialize();
     assertOwnedBy(serialized, homeAccountId, { requireAccount: true });
     const client = new TableCacheClient({ tableClient, integrationId, keyProvider });
-    await readCurrent(client, homeAccountId, () => deleteTokenCachePartition(tableClient, integrationId, homeAccountId));
+    await readCurrent(client, homeAccountId, () =>
+        deleteTokenCachePartition(tableClient, integrationId, homeAccountId),
+    );
     await client.set(homeAccountId, serialized);
 }
 
@@ -47,7 +49,11 @@ export async function persistSignIn(options: PersistSignInOptions): Promise<void
  * decrypts (tampered, or the key was lost) is deleted: reconnecting is how an admin repairs it, so it
  * must not be blocked by the very corruption it repairs.
  */
-async function readCurrent(client: TableCacheClient, homeAccountId: string, deleteRow: () => Promise<boolean>): Promise<void> {
+async function readCurrent(
+    client: TableCacheClient,
+    homeAccountId: string,
+    deleteRow: () => Promise<boolean>,
+): Promise<void> {
     try {
         await client.get(homeAccountId);
     } catch (e) {

@@ -14,19 +14,32 @@ export interface TokenCachePartitionInfo {
     updatedOn?: Date;
 }
 
-export async function listTokenCachePartitions(tableClient: TableClient, integrationId: string): Promise<TokenCachePartitionInfo[]> {
+export async function listTokenCachePartitions(
+    tableClient: TableClient,
+    integrationId: string,
+): Promise<TokenCachePartitionInfo[]> {
     const rows = tableClient.listEntities({
-        queryOptions: { filter: odata`PartitionKey eq ${partitionKeyOf(integrationId)}`, select: ['RowKey', 'Timestamp'] },
+        queryOptions: {
+            filter: odata`PartitionKey eq ${partitionKeyOf(integrationId)}`,
+            select: ['RowKey', 'Timestamp'],
+        },
     });
     const out: TokenCachePartitionInfo[] = [];
     for await (const row of rows) {
-        out.push({ homeAccountId: decodeTableKey(row.rowKey ?? ''), updatedOn: row.timestamp ? new Date(row.timestamp) : undefined });
+        out.push({
+            homeAccountId: decodeTableKey(row.rowKey ?? ''),
+            updatedOn: row.timestamp ? new Date(row.timestamp) : undefined,
+        });
     }
     return out;
 }
 
 /** True if a row was deleted; false if there was none. */
-export async function deleteTokenCachePartition(tableClient: TableClient, integrationId: string, homeAccountId: string): Promise<boolean> {
+export async function deleteTokenCachePartition(
+    tableClient: TableClient,
+    integrationId: string,
+    homeAccountId: string,
+): Promise<boolean> {
     try {
         await tableClient.deleteEntity(partitionKeyOf(integrationId), rowKeyOf(homeAccountId));
         return true;

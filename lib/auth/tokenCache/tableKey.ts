@@ -16,9 +16,14 @@ const MAX_KEY_CHARS = 512;
 
 export function encodeTableKey(value: string, what: string): string {
     if (!value) throw new TokenCacheError('token_cache_invalid_argument', `The ${what} must not be empty.`);
-    const encoded = Array.from(value, (c) => (mustEscape(c) ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : c)).join('');
+    const encoded = Array.from(value, (c) =>
+        mustEscape(c) ? `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : c,
+    ).join('');
     if (encoded.length > MAX_KEY_CHARS) {
-        throw new TokenCacheError('token_cache_invalid_argument', `The ${what} is too long for a Table key (${encoded.length} characters encoded, at most ${MAX_KEY_CHARS}).`);
+        throw new TokenCacheError(
+            'token_cache_invalid_argument',
+            `The ${what} is too long for a Table key (${encoded.length} characters encoded, at most ${MAX_KEY_CHARS}).`,
+        );
     }
     return encoded;
 }

@@ -35,10 +35,15 @@ export function toEntity(integrationId: string, homeAccountId: string, sealed: B
     if (chunks > MAX_CHUNKS) {
         throw new TokenCacheError(
             'token_cache_too_large',
-            `The token cache of account '${homeAccountId}' is ${sealed.length} bytes sealed; one entity holds at most ${MAX_CHUNKS * CHUNK_BYTES}.`
+            `The token cache of account '${homeAccountId}' is ${sealed.length} bytes sealed; one entity holds at most ${MAX_CHUNKS * CHUNK_BYTES}.`,
         );
     }
-    const entity: TokenCacheEntity = { partitionKey: partitionKeyOf(integrationId), rowKey: rowKeyOf(homeAccountId), Format: CIPHER_FORMAT, Chunks: chunks };
+    const entity: TokenCacheEntity = {
+        partitionKey: partitionKeyOf(integrationId),
+        rowKey: rowKeyOf(homeAccountId),
+        Format: CIPHER_FORMAT,
+        Chunks: chunks,
+    };
     for (let i = 0; i < chunks; i++) entity[`Data${i}`] = sealed.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES);
     return entity;
 }

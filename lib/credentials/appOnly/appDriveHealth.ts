@@ -11,7 +11,11 @@ import { siteGrantHint } from './siteGrantHint';
  * grant on its site Graph answers 403: the drive is `access_lost` with the grant to restore. A refused
  * app credential makes it `needs_reauth` (for an app, "re-auth" is fixing the credential).
  */
-export async function checkAppDriveHealth(services: Services, integration: IntegrationRecord, drive: DriveRecord): Promise<DriveRecord> {
+export async function checkAppDriveHealth(
+    services: Services,
+    integration: IntegrationRecord,
+    drive: DriveRecord,
+): Promise<DriveRecord> {
     if (!drive.graph) return drive;
     const at = new Date().toISOString();
     try {

@@ -36,14 +36,23 @@ export async function addAppOnlyDrive(services: Services, input: AddAppOnlyDrive
         if (e instanceof AppAuthError) throw new ApiError(409, e.failure.code, e.failure.message, e.failure.hint);
         const failure = graphFailure(e);
         if (failure && [403, 404].includes(failure.statusCode)) {
-            throw new ApiError(403, 'site_not_granted', `The application cannot read that library (Graph ${failure.statusCode} ${failure.code}).`, siteGrantHint(input.siteId, integration.clientId));
+            throw new ApiError(
+                403,
+                'site_not_granted',
+                `The application cannot read that library (Graph ${failure.statusCode} ${failure.code}).`,
+                siteGrantHint(input.siteId, integration.clientId),
+            );
         }
         throw e;
     }
     if (library.driveType !== 'documentLibrary') {
-        throw new ApiError(400, 'validation_failed', `That drive is a ${library.driveType} drive, not a document library.`, 'App-only mode syncs SharePoint document libraries.', [
-            { field: 'graphDriveId', code: 'not_a_document_library', message: 'Not a document library.' },
-        ]);
+        throw new ApiError(
+            400,
+            'validation_failed',
+            `That drive is a ${library.driveType} drive, not a document library.`,
+            'App-only mode syncs SharePoint document libraries.',
+            [{ field: 'graphDriveId', code: 'not_a_document_library', message: 'Not a document library.' }],
+        );
     }
     const { properties } = await readProperties(await services.tables.get('properties'));
     const now = new Date().toISOString();
@@ -54,14 +63,25 @@ export async function addAppOnlyDrive(services: Services, input: AddAppOnlyDrive
         kind: 'sharepoint',
         scope: 'platform',
         auth: 'app',
-        graph: { siteId: input.siteId, driveId: library.id, driveType: library.driveType, webUrl: library.webUrl, name: library.name },
+        graph: {
+            siteId: input.siteId,
+            driveId: library.id,
+            driveType: library.driveType,
+            webUrl: library.webUrl,
+            name: library.name,
+        },
         status: 'connected',
-        policies: { conflictPolicy: input.conflictPolicy ?? properties.DefaultConflictPolicy, ...(input.syncIntervalMinutes ? { syncIntervalMinutes: input.syncIntervalMinutes } : {}) },
+        policies: {
+            conflictPolicy: input.conflictPolicy ?? properties.DefaultConflictPolicy,
+            ...(input.syncIntervalMinutes ? { syncIntervalMinutes: input.syncIntervalMinutes } : {}),
+        },
         createdAt: now,
         updatedAt: now,
     };
     await saveDrive(await services.tables.get('drives'), drive);
     // Records the drive's notification health (schedule only, for now), as a connected drive's would.
-    await (await import('../../notifications/ensureSubscription')).ensureSubscriptionSafely(services, integration, drive);
+    await (
+        await import('../../notifications/ensureSubscription')
+    ).ensureSubscriptionSafely(services, integration, drive);
     return drive;
 }

@@ -39,10 +39,16 @@ function clientFor(services: Services, integration: IntegrationRecord): Promise<
 }
 
 /** `fresh`: skip the cached token (status checks want the roles Entra grants now, not an hour ago). */
-export async function acquireAppGraphToken(services: Services, integration: IntegrationRecord, options: { fresh?: boolean } = {}): Promise<string> {
+export async function acquireAppGraphToken(
+    services: Services,
+    integration: IntegrationRecord,
+    options: { fresh?: boolean } = {},
+): Promise<string> {
     const { graphResource } = cloudEndpoints(integration.cloud, services.config.m365);
     try {
-        const result = await (await clientFor(services, integration)).acquireTokenByClientCredential({ scopes: [`${graphResource}/.default`], skipCache: options.fresh === true });
+        const result = await (
+            await clientFor(services, integration)
+        ).acquireTokenByClientCredential({ scopes: [`${graphResource}/.default`], skipCache: options.fresh === true });
         if (!result) throw new Error('Entra returned no token.');
         return result.accessToken;
     } catch (e) {
@@ -56,7 +62,11 @@ export function graphClientForApp(services: Services, integration: IntegrationRe
 }
 
 /** The right Graph client for a drive: app-only drives have no account. */
-export function graphClientForDrive(services: Services, integration: IntegrationRecord, drive: DriveRecord): Promise<Client> {
+export function graphClientForDrive(
+    services: Services,
+    integration: IntegrationRecord,
+    drive: DriveRecord,
+): Promise<Client> {
     if (drive.auth === 'app') return graphClientForApp(services, integration);
     if (!drive.account) throw new Error(`Drive ${drive.id} has no connected account.`);
     return graphClientForAccount(services, integration, drive.account.homeAccountId);

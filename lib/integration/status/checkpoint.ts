@@ -9,7 +9,16 @@ export interface Checkpoint {
     hint?: string;
 }
 
-export type CheckpointId = 'tenant' | 'application' | 'redirect_uri' | 'client_secret' | 'federated_credential' | 'consent' | 'app_only_sites' | 'key_vault' | 'drives';
+export type CheckpointId =
+    | 'tenant'
+    | 'application'
+    | 'redirect_uri'
+    | 'client_secret'
+    | 'federated_credential'
+    | 'consent'
+    | 'app_only_sites'
+    | 'key_vault'
+    | 'drives';
 
 export const TITLES: Record<CheckpointId, string> = {
     tenant: 'Tenant exists',
@@ -23,6 +32,11 @@ export const TITLES: Record<CheckpointId, string> = {
     drives: 'Connected drives healthy',
 };
 
-export function checkpoint(id: CheckpointId, status: Checkpoint['status'], evidence: string, extra: { code?: string; hint?: string } = {}): Checkpoint {
+export function checkpoint(
+    id: CheckpointId,
+    status: Checkpoint['status'],
+    evidence: string,
+    extra: { code?: string; hint?: string } = {},
+): Checkpoint {
     return { id, title: TITLES[id], status, evidence, ...extra };
 }

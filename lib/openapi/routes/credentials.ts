@@ -14,7 +14,7 @@ const credential = named(
             state: z.enum(['pending', 'active', 'retiring', 'retired']),
             expiresOn: z.string().optional(),
         })
-        .meta({ description: 'Metadata only: a secret value or private key is never returned.' })
+        .meta({ description: 'Metadata only: a secret value or private key is never returned.' }),
 );
 const credentialList = named('CredentialList', z.object({ value: z.array(credential.schema) }));
 const alert = named(
@@ -29,7 +29,7 @@ const alert = named(
         hint: z.string().optional(),
         state: z.enum(['open', 'acknowledged', 'resolved']),
         raisedAt: z.string(),
-    })
+    }),
 );
 const alertList = named('AlertList', z.object({ value: z.array(alert.schema) }));
 const credentialErrors = [...KEYED_ROUTE_ERRORS, 'integration_not_configured', 'credential_not_found'] as const;
@@ -40,7 +40,7 @@ export const credentialRoutes: RouteDescription[] = [
         method: 'GET',
         path: '/api/manage/integration/credentials',
         operationId: 'listCredentials',
-        summary: 'List the integration\'s credentials (metadata and expiry only)',
+        summary: "List the integration's credentials (metadata and expiry only)",
         tag: 'credentials',
         auth: 'function',
         responses: { 200: { description: 'Every credential, the active one marked.', body: credentialList } },
@@ -54,7 +54,13 @@ export const credentialRoutes: RouteDescription[] = [
         tag: 'credentials',
         auth: 'function',
         body: { ...named('AddCredentialInput', addCredentialInput()), required: true },
-        responses: { 201: { description: 'Stored in Key Vault as pending; promote it to use it.', body: credential, headers: { location: 'The new credential.' } } },
+        responses: {
+            201: {
+                description: 'Stored in Key Vault as pending; promote it to use it.',
+                body: credential,
+                headers: { location: 'The new credential.' },
+            },
+        },
         errors: [...KEYED_ROUTE_ERRORS, ...JSON_BODY_ERRORS, 'integration_not_configured', 'credential_rejected'],
     },
     {
@@ -92,11 +98,17 @@ export const credentialRoutes: RouteDescription[] = [
         method: 'POST',
         path: '/api/manage/integration/app-drives',
         operationId: 'addAppOnlyDrive',
-        summary: 'Add a library synced app-only (Sites.Selected grant, no person\'s account)',
+        summary: "Add a library synced app-only (Sites.Selected grant, no person's account)",
         tag: 'credentials',
         auth: 'function',
         body: { ...named('AddAppOnlyDriveInput', addAppOnlyDriveInput), required: true },
-        responses: { 201: { description: 'The drive, connected.', body: named('AppOnlyDriveAdded', z.object({ drive: driveRecord.schema })), headers: { location: 'The new drive.' } } },
+        responses: {
+            201: {
+                description: 'The drive, connected.',
+                body: named('AppOnlyDriveAdded', z.object({ drive: driveRecord.schema })),
+                headers: { location: 'The new drive.' },
+            },
+        },
         errors: [...KEYED_ROUTE_ERRORS, ...JSON_BODY_ERRORS, 'integration_not_configured', 'site_not_granted'],
     },
     {
@@ -106,7 +118,13 @@ export const credentialRoutes: RouteDescription[] = [
         summary: 'Alerts: expiring credentials, drives needing re-authentication, held deletes, failed transfers',
         tag: 'alerts',
         auth: 'function',
-        query: [{ name: 'state', description: 'open, acknowledged, resolved or all (comma-separated); default open,acknowledged.', schema: z.string() }],
+        query: [
+            {
+                name: 'state',
+                description: 'open, acknowledged, resolved or all (comma-separated); default open,acknowledged.',
+                schema: z.string(),
+            },
+        ],
         responses: { 200: { description: 'Newest first.', body: alertList } },
         errors: [...KEYED_ROUTE_ERRORS, 'validation_failed'],
     },

@@ -26,8 +26,19 @@ export const driveRoutes: RouteDescription[] = [
         tag: 'drives',
         auth: 'function',
         body: { ...named('AddDriveInput', addDriveInput), required: true },
-        responses: { 201: { description: 'Added; open connectUrl in a browser to sign in.', body: driveAdded, headers: { location: 'The new drive.' } } },
-        errors: [...KEYED_ROUTE_ERRORS, ...JSON_BODY_ERRORS, 'integration_not_configured', 'personal_connections_disabled'],
+        responses: {
+            201: {
+                description: 'Added; open connectUrl in a browser to sign in.',
+                body: driveAdded,
+                headers: { location: 'The new drive.' },
+            },
+        },
+        errors: [
+            ...KEYED_ROUTE_ERRORS,
+            ...JSON_BODY_ERRORS,
+            'integration_not_configured',
+            'personal_connections_disabled',
+        ],
     },
     {
         method: 'GET',
@@ -36,7 +47,13 @@ export const driveRoutes: RouteDescription[] = [
         summary: 'Inspect a drive (health, account, library)',
         tag: 'drives',
         auth: 'function',
-        query: [{ name: 'refresh', description: 'true: check the account and library live.', schema: z.enum(['true', 'false']) }],
+        query: [
+            {
+                name: 'refresh',
+                description: 'true: check the account and library live.',
+                schema: z.enum(['true', 'false']),
+            },
+        ],
         responses: { 200: { description: 'The drive.', body: driveRecord } },
         errors: [...driveErrors],
     },
@@ -49,7 +66,14 @@ export const driveRoutes: RouteDescription[] = [
         auth: 'function',
         body: { ...named('UpdateDriveInput', updateDriveInput), required: true },
         responses: { 200: { description: 'The drive after the change.', body: driveRecord } },
-        errors: [...driveErrors, ...JSON_BODY_ERRORS, 'drive_not_connected', 'drive_changed', 'not_a_library_drive', 'library_not_accessible'],
+        errors: [
+            ...driveErrors,
+            ...JSON_BODY_ERRORS,
+            'drive_not_connected',
+            'drive_changed',
+            'not_a_library_drive',
+            'library_not_accessible',
+        ],
     },
     {
         method: 'DELETE',

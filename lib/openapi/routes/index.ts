@@ -13,4 +13,13 @@ import { syncRoutes } from './sync';
  * functions/registry.ts must be described here too (test/openapi checks both lists match): add a
  * file beside these and list it below.
  */
-export const ROUTES: readonly RouteDescription[] = [...serviceRoutes, ...manageRoutes, ...driveRoutes, ...oauthRoutes, ...notificationRoutes, ...credentialRoutes, ...platformStoreRoutes, ...syncRoutes];
+export const ROUTES: readonly RouteDescription[] = [
+    ...serviceRoutes,
+    ...manageRoutes,
+    ...driveRoutes,
+    ...oauthRoutes,
+    ...notificationRoutes,
+    ...credentialRoutes,
+    ...platformStoreRoutes,
+    ...syncRoutes,
+];

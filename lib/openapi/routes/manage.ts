@@ -2,12 +2,37 @@ import { z } from 'zod';
 import { integrationSettingsInput } from '../../integration/settingsSchema';
 import { propertiesPatchSchema } from '../../properties/properties';
 import { JSON_BODY_ERRORS, KEYED_ROUTE_ERRORS } from '../errorCatalogue';
-import { integrationRemoved, integrationSaved, integrationStatus, integrationView, libraryList, properties, propertiesChanged, siteList } from '../responseSchemas';
+import {
+    integrationRemoved,
+    integrationSaved,
+    integrationStatus,
+    integrationView,
+    libraryList,
+    properties,
+    propertiesChanged,
+    siteList,
+} from '../responseSchemas';
 import { named, type RouteDescription } from '../routeDescription';
 
-const refresh = { name: 'refresh', description: 'true: verify live, skipping the cache.', schema: z.enum(['true', 'false']) };
-const driveIdQuery = { name: 'driveId', description: 'The drive being set up: sites are listed as its connected account sees them.', schema: z.string(), required: true };
-const siteErrors = [...KEYED_ROUTE_ERRORS, 'validation_failed', 'integration_not_configured', 'drive_not_found', 'drive_not_connected', 'site_not_accessible'] as const;
+const refresh = {
+    name: 'refresh',
+    description: 'true: verify live, skipping the cache.',
+    schema: z.enum(['true', 'false']),
+};
+const driveIdQuery = {
+    name: 'driveId',
+    description: 'The drive being set up: sites are listed as its connected account sees them.',
+    schema: z.string(),
+    required: true,
+};
+const siteErrors = [
+    ...KEYED_ROUTE_ERRORS,
+    'validation_failed',
+    'integration_not_configured',
+    'drive_not_found',
+    'drive_not_connected',
+    'site_not_accessible',
+] as const;
 
 /** /api/manage/*: the integration, its live checkpoints, system properties, site and library selection. */
 export const manageRoutes: RouteDescription[] = [
@@ -26,11 +51,15 @@ export const manageRoutes: RouteDescription[] = [
         path: '/api/manage/integration',
         operationId: 'putIntegration',
         summary: 'Create or update the integration (tenant, client id, secret + expiry, cloud, redirect URI)',
-        description: 'Validated before anything is stored; the secret goes to Key Vault. Saving unchanged settings changes nothing.',
+        description:
+            'Validated before anything is stored; the secret goes to Key Vault. Saving unchanged settings changes nothing.',
         tag: 'manage',
         auth: 'function',
         body: { ...named('IntegrationSettingsInput', integrationSettingsInput()), required: true },
-        responses: { 200: { description: 'Updated.', body: integrationSaved }, 201: { description: 'Created.', body: integrationSaved } },
+        responses: {
+            200: { description: 'Updated.', body: integrationSaved },
+            201: { description: 'Created.', body: integrationSaved },
+        },
         errors: [...KEYED_ROUTE_ERRORS, ...JSON_BODY_ERRORS],
     },
     {
@@ -51,7 +80,12 @@ export const manageRoutes: RouteDescription[] = [
         tag: 'manage',
         auth: 'function',
         query: [refresh],
-        responses: { 200: { description: 'Every checkpoint with its evidence, and a code and hint when failing.', body: integrationStatus } },
+        responses: {
+            200: {
+                description: 'Every checkpoint with its evidence, and a code and hint when failing.',
+                body: integrationStatus,
+            },
+        },
         errors: [...KEYED_ROUTE_ERRORS, 'integration_not_configured'],
     },
     {
@@ -72,14 +106,19 @@ export const manageRoutes: RouteDescription[] = [
         tag: 'manage',
         auth: 'function',
         body: { ...named('PropertiesPatch', propertiesPatchSchema), required: true },
-        responses: { 200: { description: 'The properties after the change, with the names that changed.', body: propertiesChanged } },
+        responses: {
+            200: {
+                description: 'The properties after the change, with the names that changed.',
+                body: propertiesChanged,
+            },
+        },
         errors: [...KEYED_ROUTE_ERRORS, ...JSON_BODY_ERRORS],
     },
     {
         method: 'GET',
         path: '/api/manage/sites',
         operationId: 'searchSites',
-        summary: 'Search SharePoint sites as the drive\'s connected account',
+        summary: "Search SharePoint sites as the drive's connected account",
         tag: 'manage',
         auth: 'function',
         query: [{ name: 'search', description: 'Search text (default *).', schema: z.string() }, driveIdQuery],
@@ -90,7 +129,7 @@ export const manageRoutes: RouteDescription[] = [
         method: 'GET',
         path: '/api/manage/sites/{siteId}',
         operationId: 'listSiteLibraries',
-        summary: 'A site\'s document libraries (same as /drives)',
+        summary: "A site's document libraries (same as /drives)",
         tag: 'manage',
         auth: 'function',
         query: [driveIdQuery],
@@ -101,7 +140,7 @@ export const manageRoutes: RouteDescription[] = [
         method: 'GET',
         path: '/api/manage/sites/{siteId}/drives',
         operationId: 'listSiteDrives',
-        summary: 'A site\'s document libraries, to pick the one a drive syncs',
+        summary: "A site's document libraries, to pick the one a drive syncs",
         tag: 'manage',
         auth: 'function',
         query: [driveIdQuery],

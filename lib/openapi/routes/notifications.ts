@@ -14,9 +14,9 @@ const notificationBatch = named(
                 lifecycleEvent: z.string().optional(),
                 tenantId: z.string().optional(),
                 subscriptionExpirationDateTime: z.string().optional(),
-            })
+            }),
         ),
-    })
+    }),
 );
 
 /** The Microsoft Graph change-notification webhook (called by Graph, not by the platform). */
@@ -27,12 +27,21 @@ export const notificationRoutes: RouteDescription[] = [
         operationId: 'receiveGraphNotifications',
         summary: 'Microsoft Graph change notifications and lifecycle events',
         description:
-            'With ?validationToken=…: echoes the token as text/plain (subscription validation). Otherwise: each item\'s clientState is checked against its subscription (mismatches are logged and ignored), and one debounced sync is queued per affected drive. 202 within 3 s; 503 only when the request could not be persisted, so Graph retries.',
+            "With ?validationToken=…: echoes the token as text/plain (subscription validation). Otherwise: each item's clientState is checked against its subscription (mismatches are logged and ignored), and one debounced sync is queued per affected drive. 202 within 3 s; 503 only when the request could not be persisted, so Graph retries.",
         tag: 'notifications',
         auth: 'anonymous',
-        query: [{ name: 'validationToken', description: 'Sent by Graph when a subscription is created.', schema: z.string() }],
+        query: [
+            {
+                name: 'validationToken',
+                description: 'Sent by Graph when a subscription is created.',
+                schema: z.string(),
+            },
+        ],
         body: { ...notificationBatch, required: false },
-        responses: { 200: { description: 'The validation token, echoed.', contentType: 'text/plain' }, 202: { description: 'Accepted.' } },
+        responses: {
+            200: { description: 'The validation token, echoed.', contentType: 'text/plain' },
+            202: { description: 'Accepted.' },
+        },
         errors: ['internal_error'],
     },
 ];

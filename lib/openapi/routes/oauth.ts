@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { RouteDescription } from '../routeDescription';
 
-const page = { description: 'A page a person can read: the outcome, or what failed and what to do.', contentType: 'text/html' };
+const page = {
+    description: 'A page a person can read: the outcome, or what failed and what to do.',
+    contentType: 'text/html',
+};
 const redirect = (description: string) => ({ description, headers: { location: 'Where the browser goes next.' } });
 
 /** The OAuth flow: opened by a browser, never called by the platform's code. */
@@ -13,7 +16,14 @@ export const oauthRoutes: RouteDescription[] = [
         summary: 'Start sign-in for a drive (state + PKCE) and redirect to Entra',
         tag: 'oauth',
         auth: 'anonymous',
-        query: [{ name: 'ticket', description: 'The single-use ticket from a connectUrl.', schema: z.string(), required: true }],
+        query: [
+            {
+                name: 'ticket',
+                description: 'The single-use ticket from a connectUrl.',
+                schema: z.string(),
+                required: true,
+            },
+        ],
         responses: { 302: redirect('To the Entra authorize endpoint.'), 400: page, 410: page },
         errors: [],
     },
@@ -21,16 +31,20 @@ export const oauthRoutes: RouteDescription[] = [
         method: 'GET',
         path: '/oauth2/sharepoint/callback',
         operationId: 'completeConnect',
-        summary: 'Entra\'s redirect: redeem the code, bind the drive, return to the platform',
+        summary: "Entra's redirect: redeem the code, bind the drive, return to the platform",
         tag: 'oauth',
         auth: 'anonymous',
         query: [
             { name: 'code', description: 'The authorization code.', schema: z.string() },
             { name: 'state', description: 'The state issued by connect.', schema: z.string() },
-            { name: 'error', description: 'Entra\'s error, when sign-in failed.', schema: z.string() },
-            { name: 'error_description', description: 'Entra\'s error text (AADSTS code).', schema: z.string() },
+            { name: 'error', description: "Entra's error, when sign-in failed.", schema: z.string() },
+            { name: 'error_description', description: "Entra's error text (AADSTS code).", schema: z.string() },
         ],
-        responses: { 302: redirect('To the return URL, with result, driveId, status (and code on failure).'), 200: page, 400: page },
+        responses: {
+            302: redirect('To the return URL, with result, driveId, status (and code on failure).'),
+            200: page,
+            400: page,
+        },
         errors: [],
     },
 ];

@@ -4,26 +4,44 @@ import { JSON_BODY_ERRORS, KEYED_ROUTE_ERRORS } from '../errorCatalogue';
 import { named, type RouteDescription } from '../routeDescription';
 
 const driveErrors = [...KEYED_ROUTE_ERRORS, 'integration_not_configured', 'drive_not_found'] as const;
-const pathQuery = { name: 'path', description: 'Drive-relative path, "/"-separated (empty for the root).', schema: z.string() };
+const pathQuery = {
+    name: 'path',
+    description: 'Drive-relative path, "/"-separated (empty for the root).',
+    schema: z.string(),
+};
 
 const uploadSlot = named(
     'UploadSlot',
     z.looseObject({
         path: z.string(),
-        uploadUrl: z.string().meta({ description: 'Short-lived write-only SAS URL: PUT the bytes there (Azure Blob Put Blob / Put Block), never through this API.' }),
+        uploadUrl: z.string().meta({
+            description:
+                'Short-lived write-only SAS URL: PUT the bytes there (Azure Blob Put Blob / Put Block), never through this API.',
+        }),
         method: z.string(),
         headers: z.record(z.string(), z.string()),
         expiresOn: z.string(),
         completeUrl: z.string(),
-    })
+    }),
 );
-const uploadCompleted = named('UploadCompleted', z.looseObject({ path: z.string(), size: z.number(), quickXorHash: z.string(), eTag: z.string() }));
+const uploadCompleted = named(
+    'UploadCompleted',
+    z.looseObject({ path: z.string(), size: z.number(), quickXorHash: z.string(), eTag: z.string() }),
+);
 const platformItems = named(
     'PlatformItemPage',
     z.looseObject({
-        value: z.array(z.looseObject({ name: z.string(), path: z.string(), isFolder: z.boolean(), size: z.number().optional(), lastModified: z.string().optional() })),
+        value: z.array(
+            z.looseObject({
+                name: z.string(),
+                path: z.string(),
+                isFolder: z.boolean(),
+                size: z.number().optional(),
+                lastModified: z.string().optional(),
+            }),
+        ),
         continuationToken: z.string().optional(),
-    })
+    }),
 );
 
 /** The platform store of a drive: upload slots, browsing, downloads. */
@@ -57,7 +75,11 @@ export const platformStoreRoutes: RouteDescription[] = [
         summary: 'Browse the platform copy of a drive, one folder page at a time',
         tag: 'platform store',
         auth: 'function',
-        query: [pathQuery, { name: 'pageSize', description: 'Items per page.', schema: z.string() }, { name: 'continuationToken', description: 'From the previous page.', schema: z.string() }],
+        query: [
+            pathQuery,
+            { name: 'pageSize', description: 'Items per page.', schema: z.string() },
+            { name: 'continuationToken', description: 'From the previous page.', schema: z.string() },
+        ],
         responses: { 200: { description: 'A page of the folder.', body: platformItems } },
         errors: [...driveErrors, 'invalid_path', 'validation_failed', 'folder_not_found'],
     },

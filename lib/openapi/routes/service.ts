@@ -12,7 +12,10 @@ export const serviceRoutes: RouteDescription[] = [
         summary: 'Liveness and dependency readiness (Table, Queue, Blob, Key Vault)',
         tag: 'service',
         auth: 'anonymous',
-        responses: { 200: { description: 'Every dependency answered.', body: readiness }, 503: { description: 'At least one dependency failed; see dependencies.', body: readiness } },
+        responses: {
+            200: { description: 'Every dependency answered.', body: readiness },
+            503: { description: 'At least one dependency failed; see dependencies.', body: readiness },
+        },
         errors: ['internal_error'],
     },
     {
@@ -20,7 +23,8 @@ export const serviceRoutes: RouteDescription[] = [
         path: '/api/openapi.json',
         operationId: 'getOpenApiDocument',
         summary: 'This API description (OpenAPI 3.1)',
-        description: 'Requires the function key: the description lists the management surface and its troubleshooting hints, which only key holders (the platform, the admin console) use.',
+        description:
+            'Requires the function key: the description lists the management surface and its troubleshooting hints, which only key holders (the platform, the admin console) use.',
         tag: 'service',
         auth: 'function',
         responses: { 200: { description: 'The OpenAPI 3.1 document.', body: openApiDocument } },
@@ -31,7 +35,8 @@ export const serviceRoutes: RouteDescription[] = [
         path: '/manage',
         operationId: 'getAdminConsole',
         summary: 'The admin console (HTML page)',
-        description: 'Open it once with ?code=<function key>; the page keeps the key in sessionStorage for its API calls and removes it from the address bar.',
+        description:
+            'Open it once with ?code=<function key>; the page keeps the key in sessionStorage for its API calls and removes it from the address bar.',
         tag: 'service',
         auth: 'function',
         query: [{ name: 'code', description: 'The function key (first load in a browser).', schema: z.string() }],

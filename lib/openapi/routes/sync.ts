@@ -4,7 +4,10 @@ import { named, type RouteDescription } from '../routeDescription';
 
 const driveErrors = [...KEYED_ROUTE_ERRORS, 'integration_not_configured', 'drive_not_found'] as const;
 
-const runStarted = named('SyncRunStarted', z.looseObject({ runId: z.string(), created: z.boolean(), status: z.string() }));
+const runStarted = named(
+    'SyncRunStarted',
+    z.looseObject({ runId: z.string(), created: z.boolean(), status: z.string() }),
+);
 const outcome = z.looseObject({
     path: z.string(),
     action: z.string(),
@@ -29,7 +32,13 @@ export const syncRoutes: RouteDescription[] = [
         summary: '"Sync now": queue a run (a second request while one is queued or running returns the same run)',
         tag: 'sync',
         auth: 'function',
-        query: [{ name: 'dryRun', description: 'true: plan only, apply nothing; the plan is the run\'s outcomes.', schema: z.enum(['true', 'false']) }],
+        query: [
+            {
+                name: 'dryRun',
+                description: "true: plan only, apply nothing; the plan is the run's outcomes.",
+                schema: z.enum(['true', 'false']),
+            },
+        ],
         responses: { 202: { description: 'Queued (or already queued/running).', body: runStarted } },
         errors: [...driveErrors, 'drive_not_connected'],
     },
@@ -55,7 +64,11 @@ export const syncRoutes: RouteDescription[] = [
         tag: 'sync',
         auth: 'function',
         query: [
-            { name: 'status', description: 'Only outcomes with this status (failed, skipped, conflict, …).', schema: z.string() },
+            {
+                name: 'status',
+                description: 'Only outcomes with this status (failed, skipped, conflict, …).',
+                schema: z.string(),
+            },
             { name: 'q', description: 'Only outcomes whose path contains this text.', schema: z.string() },
             { name: 'limit', description: 'Outcomes per page.', schema: z.string() },
             { name: 'offset', description: 'Outcomes to skip.', schema: z.string() },
@@ -80,7 +93,12 @@ export const syncRoutes: RouteDescription[] = [
         summary: 'Re-enqueue a failed (e.g. poisoned) or skipped transfer',
         tag: 'sync',
         auth: 'function',
-        responses: { 202: { description: 'Queued again.', body: named('TransferReplayed', z.looseObject({ transferId: z.string() })) } },
+        responses: {
+            202: {
+                description: 'Queued again.',
+                body: named('TransferReplayed', z.looseObject({ transferId: z.string() })),
+            },
+        },
         errors: [...driveErrors, 'transfer_not_found', 'transfer_not_failed'],
     },
     {

@@ -24,11 +24,21 @@ const DONE = new Set<ItemOutcome['status']>(['ok', 'queued', 'conflict']);
  * yields exactly one outcome; a failing one stops only the actions that depend on it.
  */
 export async function applyPlan(ctx: ApplyContext, plan: Plan): Promise<AppliedPlan> {
-    if (plan.dryRun) return { outcomes: plan.actions.map((a) => outcome(a, 'skipped', 'dry_run', `Dry run: would ${a.kind}. ${a.reason.message}`)), transfersEnqueued: 0 };
+    if (plan.dryRun)
+        return {
+            outcomes: plan.actions.map((a) =>
+                outcome(a, 'skipped', 'dry_run', `Dry run: would ${a.kind}. ${a.reason.message}`),
+            ),
+            transfersEnqueued: 0,
+        };
     const state = new ApplyState(new Set(plan.actions.filter((a) => TRANSFER_KINDS.has(a.kind)).map((a) => a.item)));
     for (const folder of ctx.knownFolders ?? []) state.folders.add(folder);
     for (const a of plan.actions) {
-        if (a.kind === 'createPlatformFolder' || ((a.kind === 'renamePlatform' || a.kind === 'movePlatform') && a.isFolder)) state.folders.add(a.path);
+        if (
+            a.kind === 'createPlatformFolder' ||
+            ((a.kind === 'renamePlatform' || a.kind === 'movePlatform') && a.isFolder)
+        )
+            state.folders.add(a.path);
     }
     const byId = new Map(plan.actions.map((a) => [a.id, a]));
     const tasks = plan.actions.map((action) => ({
@@ -39,7 +49,11 @@ export async function applyPlan(ctx: ApplyContext, plan: Plan): Promise<AppliedP
     }));
     const outcomes = await runScheduled(tasks, (o) => DONE.has(o.status), CONCURRENCY);
     await writeBaseline(ctx, state);
-    return { outcomes, transfersEnqueued: state.transfersEnqueued, recheck: unfinishedRemoteIds(plan.actions, outcomes) };
+    return {
+        outcomes,
+        transfersEnqueued: state.transfersEnqueued,
+        recheck: unfinishedRemoteIds(plan.actions, outcomes),
+    };
 }
 
 export interface AppliedPlan {
@@ -86,27 +100,38 @@ function runAction(ctx: ApplyContext, state: ApplyState, action: Action): Promis
         case 'updateBaseline':
             return Promise.resolve(updateBaseline(state, action));
         case 'skip':
-            return Promise.resolve(outcome(action, 'skipped', action.rule, action.reason.message, { hint: action.hint }));
+            return Promise.resolve(
+                outcome(action, 'skipped', action.rule, action.reason.message, { hint: action.hint }),
+            );
         case 'holdDelete':
             return Promise.resolve(
                 outcome(action, 'held', action.reason.code, `${action.reason.message} Held by the big-delete guard.`, {
                     hint: 'Approve the deletes for this drive if they are intended; until then nothing is deleted.',
-                })
+                }),
             );
     }
 }
 
 function updateBaseline(state: ApplyState, action: Extract<Action, { kind: 'updateBaseline' }>): ItemOutcome {
-    if (action.previousRemoteId && action.previousRemoteId !== action.entry?.remoteId) state.forget(action.previousRemoteId);
+    if (action.previousRemoteId && action.previousRemoteId !== action.entry?.remoteId)
+        state.forget(action.previousRemoteId);
     if (action.entry) state.upsert(action.entry);
     return ok(action);
 }
 
 function blockedOutcome(action: Action, dependency: Action | undefined): ItemOutcome {
-    const what = dependency ? `${dependency.kind} of ${dependency.kind === 'updateBaseline' ? dependency.item : dependency.path}` : 'an earlier action';
-    return outcome(action, 'retrying', 'dependency_failed', `Not attempted: it waits for the ${what}, which did not complete.`, {
-        hint: 'Fix the item it waits for (see its outcome); the next sync retries this one.',
-    });
+    const what = dependency
+        ? `${dependency.kind} of ${dependency.kind === 'updateBaseline' ? dependency.item : dependency.path}`
+        : 'an earlier action';
+    return outcome(
+        action,
+        'retrying',
+        'dependency_failed',
+        `Not attempted: it waits for the ${what}, which did not complete.`,
+        {
+            hint: 'Fix the item it waits for (see its outcome); the next sync retries this one.',
+        },
+    );
 }
 
 /** Rows of moved blobs carry the blob's new ETag (a copy has a new one), so the next sync sees no change. */
@@ -116,9 +141,16 @@ async function writeBaseline(ctx: ApplyContext, state: ApplyState): Promise<void
     const remove: string[] = [];
     for (const [remoteId, entry] of state.baseline) {
         if (!entry) remove.push(remoteId);
-        else upsert.push(entry.isFolder ? entry : { ...entry, platformETag: state.etagOf(entry.platformPath, entry.platformETag) });
+        else
+            upsert.push(
+                entry.isFolder
+                    ? entry
+                    : { ...entry, platformETag: state.etagOf(entry.platformPath, entry.platformETag) },
+            );
     }
-    const known = ctx.baseline ? { rows: new Map(ctx.baseline.map((b) => [b.remoteId, b])), complete: !!ctx.baselineComplete } : undefined;
+    const known = ctx.baseline
+        ? { rows: new Map(ctx.baseline.map((b) => [b.remoteId, b])), complete: !!ctx.baselineComplete }
+        : undefined;
     await applyBaselineChanges(ctx.services, ctx.drive.id, { upsert, remove }, known);
 }
 
@@ -134,7 +166,8 @@ function followMovedFolders(ctx: ApplyContext, state: ApplyState): void {
     const moves: { from: string; to: string }[] = [];
     for (const [remoteId, entry] of state.baseline) {
         const old = before.get(remoteId);
-        if (entry?.isFolder && old?.isFolder && old.platformPath !== entry.platformPath) moves.push({ from: `${old.platformPath}/`, to: `${entry.platformPath}/` });
+        if (entry?.isFolder && old?.isFolder && old.platformPath !== entry.platformPath)
+            moves.push({ from: `${old.platformPath}/`, to: `${entry.platformPath}/` });
     }
     if (moves.length === 0) return;
     // Deepest first, so a folder moved inside a moved folder wins for its own contents.

@@ -15,7 +15,13 @@ export function pathOf(action: Action): string {
     }
 }
 
-export function outcome(action: Action, status: ItemOutcome['status'], code: string, message: string, extra: Partial<ItemOutcome> = {}): ItemOutcome {
+export function outcome(
+    action: Action,
+    status: ItemOutcome['status'],
+    code: string,
+    message: string,
+    extra: Partial<ItemOutcome> = {},
+): ItemOutcome {
     return { path: pathOf(action), action: action.kind, status, code, message, ...extra };
 }
 
@@ -30,12 +36,23 @@ export function ok(action: Action, message?: string): ItemOutcome {
  * request id, so an admin can quote it to Microsoft support.
  */
 export function failure(action: Action, e: unknown): ItemOutcome {
-    if (e instanceof PlatformConflict) return outcome(action, 'retrying', e.code, e.message, { hint: 'Nothing was overwritten; the next sync re-plans this item.' });
+    if (e instanceof PlatformConflict)
+        return outcome(action, 'retrying', e.code, e.message, {
+            hint: 'Nothing was overwritten; the next sync re-plans this item.',
+        });
     const graph = graphFailure(e);
-    if (!graph) return outcome(action, 'failed', 'internal_error', errorMessage(e), { hint: 'Check the function logs for this run; the next sync retries.' });
+    if (!graph)
+        return outcome(action, 'failed', 'internal_error', errorMessage(e), {
+            hint: 'Check the function logs for this run; the next sync retries.',
+        });
     const extra = { graphCode: graph.code, ...(graph.requestId ? { requestId: graph.requestId } : {}) };
-    const rule = GRAPH_RULES.find((r) => r.status === graph.statusCode) ?? (graph.statusCode >= 500 ? TRANSIENT : undefined);
-    if (!rule) return outcome(action, 'failed', 'graph_error', graph.message, { ...extra, hint: 'See the Graph error code; the next sync retries.' });
+    const rule =
+        GRAPH_RULES.find((r) => r.status === graph.statusCode) ?? (graph.statusCode >= 500 ? TRANSIENT : undefined);
+    if (!rule)
+        return outcome(action, 'failed', 'graph_error', graph.message, {
+            ...extra,
+            hint: 'See the Graph error code; the next sync retries.',
+        });
     return outcome(action, rule.outcome, rule.code, graph.message || rule.hint, { ...extra, hint: rule.hint });
 }
 
@@ -46,21 +63,56 @@ interface GraphRule {
     hint: string;
 }
 
-const TRANSIENT: GraphRule = { status: 500, outcome: 'retrying', code: 'transient', hint: 'Microsoft Graph had a temporary problem; the next sync retries.' };
+const TRANSIENT: GraphRule = {
+    status: 500,
+    outcome: 'retrying',
+    code: 'transient',
+    hint: 'Microsoft Graph had a temporary problem; the next sync retries.',
+};
 
 const GRAPH_RULES: GraphRule[] = [
-    { status: 412, outcome: 'retrying', code: 'precondition_failed', hint: 'The item changed in SharePoint/OneDrive after the sync planned; nothing was overwritten and the next sync re-plans it.' },
-    { status: 409, outcome: 'retrying', code: 'name_already_exists', hint: 'An item with that name appeared meanwhile; the next sync pairs or renames it.' },
-    { status: 404, outcome: 'retrying', code: 'item_not_found', hint: 'The item or its folder is gone in SharePoint/OneDrive; the next sync re-plans it.' },
-    { status: 423, outcome: 'retrying', code: 'locked', hint: 'The file is checked out or locked in SharePoint; check it in, and the next sync retries.' },
-    { status: 429, outcome: 'retrying', code: 'throttled', hint: 'Microsoft Graph is throttling this tenant; the next sync retries.' },
+    {
+        status: 412,
+        outcome: 'retrying',
+        code: 'precondition_failed',
+        hint: 'The item changed in SharePoint/OneDrive after the sync planned; nothing was overwritten and the next sync re-plans it.',
+    },
+    {
+        status: 409,
+        outcome: 'retrying',
+        code: 'name_already_exists',
+        hint: 'An item with that name appeared meanwhile; the next sync pairs or renames it.',
+    },
+    {
+        status: 404,
+        outcome: 'retrying',
+        code: 'item_not_found',
+        hint: 'The item or its folder is gone in SharePoint/OneDrive; the next sync re-plans it.',
+    },
+    {
+        status: 423,
+        outcome: 'retrying',
+        code: 'locked',
+        hint: 'The file is checked out or locked in SharePoint; check it in, and the next sync retries.',
+    },
+    {
+        status: 429,
+        outcome: 'retrying',
+        code: 'throttled',
+        hint: 'Microsoft Graph is throttling this tenant; the next sync retries.',
+    },
     {
         status: 403,
         outcome: 'failed',
         code: 'access_denied',
         hint: 'The account cannot change this item: check its permissions, or a retention hold on the folder (abraunegg#338).',
     },
-    { status: 507, outcome: 'failed', code: 'quota_exceeded', hint: 'The library or OneDrive is full: free space or raise the quota.' },
+    {
+        status: 507,
+        outcome: 'failed',
+        code: 'quota_exceeded',
+        hint: 'The library or OneDrive is full: free space or raise the quota.',
+    },
 ];
 
 function errorMessage(e: unknown): string {

@@ -11,27 +11,63 @@ export function remoteIdOfItem(item: string): string | undefined {
 }
 
 /** Creates the folder marker and records the pair; the remote eTag is learned at the next delta. */
-export async function applyCreatePlatformFolder(ctx: ApplyContext, state: ApplyState, action: CreatePlatformFolder): Promise<ItemOutcome> {
+export async function applyCreatePlatformFolder(
+    ctx: ApplyContext,
+    state: ApplyState,
+    action: CreatePlatformFolder,
+): Promise<ItemOutcome> {
     await createPlatformFolder({ services: ctx.services, driveId: ctx.drive.id }, action.path);
     const remoteId = remoteIdOfItem(action.item);
     // A folder's row only pairs the id with the path: folder tags never decide content (compare.ts).
-    if (remoteId) state.upsert({ remoteId, platformPath: action.path, isFolder: true, remoteETag: '', remoteSize: 0, platformSize: 0 });
+    if (remoteId)
+        state.upsert({
+            remoteId,
+            platformPath: action.path,
+            isFolder: true,
+            remoteETag: '',
+            remoteSize: 0,
+            platformSize: 0,
+        });
     return ok(action);
 }
 
-export async function applyMovePlatform(ctx: ApplyContext, state: ApplyState, action: MovePlatform): Promise<ItemOutcome> {
+export async function applyMovePlatform(
+    ctx: ApplyContext,
+    state: ApplyState,
+    action: MovePlatform,
+): Promise<ItemOutcome> {
     const ifMatch = action.isFolder ? undefined : state.etagOf(action.from, action.preconditions.platformIfMatch);
-    const { etags } = await movePlatform({ services: ctx.services, driveId: ctx.drive.id, keepFolder: (p) => state.folders.has(p) }, action.from, action.path, action.isFolder, ifMatch);
+    const { etags } = await movePlatform(
+        { services: ctx.services, driveId: ctx.drive.id, keepFolder: (p) => state.folders.has(p) },
+        action.from,
+        action.path,
+        action.isFolder,
+        ifMatch,
+    );
     for (const [path, etag] of etags) state.blobETags.set(path, etag);
     return ok(action);
 }
 
 /** Deletes to the platform trash (`.trash/<driveId>/<runId>/…`, restorable); already gone counts as done. */
-export async function applyDeletePlatform(ctx: ApplyContext, state: ApplyState, action: DeletePlatform): Promise<ItemOutcome> {
+export async function applyDeletePlatform(
+    ctx: ApplyContext,
+    state: ApplyState,
+    action: DeletePlatform,
+): Promise<ItemOutcome> {
     const remoteId = remoteIdOfItem(action.item);
     try {
         const ifMatch = action.isFolder ? undefined : state.etagOf(action.path, action.preconditions.platformIfMatch);
-        await trashPlatform({ services: ctx.services, driveId: ctx.drive.id, runId: ctx.runId, keepFolder: (p) => state.folders.has(p) }, action.path, action.isFolder, ifMatch);
+        await trashPlatform(
+            {
+                services: ctx.services,
+                driveId: ctx.drive.id,
+                runId: ctx.runId,
+                keepFolder: (p) => state.folders.has(p),
+            },
+            action.path,
+            action.isFolder,
+            ifMatch,
+        );
     } catch (e) {
         if (!(e instanceof PlatformConflict && e.code === 'source_missing')) throw e;
         if (remoteId) state.forget(remoteId);

@@ -8,10 +8,21 @@ import { createRemoteFolder, deleteRemoteItem, patchRemoteItem, RemoteItem } fro
 import { splitPath } from './transferQueue';
 
 /** Creates the folder in SharePoint/OneDrive and records the pair (the planner cannot know the new id). */
-export async function applyCreateRemoteFolder(ctx: ApplyContext, state: ApplyState, action: CreateRemoteFolder): Promise<ItemOutcome> {
+export async function applyCreateRemoteFolder(
+    ctx: ApplyContext,
+    state: ApplyState,
+    action: CreateRemoteFolder,
+): Promise<ItemOutcome> {
     const { parentPath, name } = splitPath(action.path);
     const created = await createRemoteFolder(ctx.graph, driveGraphId(ctx.drive), parentPath, name);
-    state.upsert({ remoteId: created.id, platformPath: action.path, isFolder: true, remoteETag: created.eTag, remoteSize: 0, platformSize: 0 });
+    state.upsert({
+        remoteId: created.id,
+        platformPath: action.path,
+        isFolder: true,
+        remoteETag: created.eTag,
+        remoteSize: 0,
+        platformSize: 0,
+    });
     return ok(action);
 }
 
@@ -23,21 +34,41 @@ export async function applyCreateRemoteFolder(ctx: ApplyContext, state: ApplySta
 export async function applyMoveRemote(ctx: ApplyContext, state: ApplyState, action: MoveRemote): Promise<ItemOutcome> {
     const from = splitPath(action.from);
     const to = splitPath(action.path);
-    const change = { ...(from.name !== to.name ? { name: to.name } : {}), ...(action.kind === 'moveRemote' || from.parentPath !== to.parentPath ? { parentPath: to.parentPath } : {}) };
-    const moved = await patchRemoteItem(ctx.graph, driveGraphId(ctx.drive), action.remoteId, action.preconditions.remoteIfMatch, change);
+    const change = {
+        ...(from.name !== to.name ? { name: to.name } : {}),
+        ...(action.kind === 'moveRemote' || from.parentPath !== to.parentPath ? { parentPath: to.parentPath } : {}),
+    };
+    const moved = await patchRemoteItem(
+        ctx.graph,
+        driveGraphId(ctx.drive),
+        action.remoteId,
+        action.preconditions.remoteIfMatch,
+        change,
+    );
     // A row this run already wrote (or forgot, null) is newer than the table's.
-    const previous = state.baseline.has(action.remoteId) ? state.baseline.get(action.remoteId) : await getBaselineEntry(ctx.services, ctx.drive.id, action.remoteId);
+    const previous = state.baseline.has(action.remoteId)
+        ? state.baseline.get(action.remoteId)
+        : await getBaselineEntry(ctx.services, ctx.drive.id, action.remoteId);
     if (previous) state.upsert(movedRow(previous, moved, action.path, state.itemsWithTransfers.has(action.item)));
     return ok(action);
 }
 
 function movedRow(previous: BaselineEntry, moved: RemoteItem, path: string, transferPending: boolean): BaselineEntry {
     if (transferPending) return { ...previous, platformPath: path };
-    return { ...previous, platformPath: path, remoteETag: moved.eTag, ...(moved.cTag ? { remoteCTag: moved.cTag } : {}) };
+    return {
+        ...previous,
+        platformPath: path,
+        remoteETag: moved.eTag,
+        ...(moved.cTag ? { remoteCTag: moved.cTag } : {}),
+    };
 }
 
 /** Deletes to the recycle bin with the planned eTag; already gone counts as done. */
-export async function applyDeleteRemote(ctx: ApplyContext, state: ApplyState, action: DeleteRemote): Promise<ItemOutcome> {
+export async function applyDeleteRemote(
+    ctx: ApplyContext,
+    state: ApplyState,
+    action: DeleteRemote,
+): Promise<ItemOutcome> {
     try {
         await deleteRemoteItem(ctx.graph, driveGraphId(ctx.drive), action.remoteId, action.preconditions.remoteIfMatch);
     } catch (e) {

@@ -32,12 +32,25 @@ export async function getRemoteItem(graph: Client, driveId: string, id: string):
 }
 
 /** Creates a folder; `fail` makes a name taken meanwhile a 409 rather than a silent merge or rename. */
-export async function createRemoteFolder(graph: Client, driveId: string, parentPath: string, name: string): Promise<RemoteItem> {
-    return (await graph.api(`${itemByPath(driveId, parentPath)}/children`).post({ name, folder: {}, '@microsoft.graph.conflictBehavior': 'fail' })) as RemoteItem;
+export async function createRemoteFolder(
+    graph: Client,
+    driveId: string,
+    parentPath: string,
+    name: string,
+): Promise<RemoteItem> {
+    return (await graph
+        .api(`${itemByPath(driveId, parentPath)}/children`)
+        .post({ name, folder: {}, '@microsoft.graph.conflictBehavior': 'fail' })) as RemoteItem;
 }
 
 /** Renames and/or moves by id. Moving to the root needs the root's real id, never "root" (§1.5). */
-export async function patchRemoteItem(graph: Client, driveId: string, id: string, ifMatch: string | undefined, change: { name?: string; parentPath?: string }): Promise<RemoteItem> {
+export async function patchRemoteItem(
+    graph: Client,
+    driveId: string,
+    id: string,
+    ifMatch: string | undefined,
+    change: { name?: string; parentPath?: string },
+): Promise<RemoteItem> {
     const body: Record<string, unknown> = {};
     if (change.name !== undefined) body.name = change.name;
     if (change.parentPath !== undefined) {
@@ -50,7 +63,12 @@ export async function patchRemoteItem(graph: Client, driveId: string, id: string
 }
 
 /** Deletes to the recycle bin (204). */
-export async function deleteRemoteItem(graph: Client, driveId: string, id: string, ifMatch: string | undefined): Promise<void> {
+export async function deleteRemoteItem(
+    graph: Client,
+    driveId: string,
+    id: string,
+    ifMatch: string | undefined,
+): Promise<void> {
     let request = graph.api(itemById(driveId, id));
     if (ifMatch) request = request.header('If-Match', ifMatch);
     await request.delete();

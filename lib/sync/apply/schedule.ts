@@ -11,15 +11,24 @@ export interface Task<R> {
     blocked(failedDependency: string): R;
 }
 
-export async function runScheduled<R>(tasks: readonly Task<R>[], succeeded: (r: R) => boolean, concurrency: number): Promise<R[]> {
+export async function runScheduled<R>(
+    tasks: readonly Task<R>[],
+    succeeded: (r: R) => boolean,
+    concurrency: number,
+): Promise<R[]> {
     const limit = limiter(concurrency);
     const done = new Map<string, Promise<boolean>>();
     const results = tasks.map((task) => {
-        const result = Promise.all(task.dependsOn.map(async (d) => ((await done.get(d)) ?? true ? undefined : d))).then((failed) => {
+        const result = Promise.all(
+            task.dependsOn.map(async (d) => (((await done.get(d)) ?? true) ? undefined : d)),
+        ).then((failed) => {
             const first = failed.find((d) => d !== undefined);
             return first === undefined ? limit(() => task.run()) : task.blocked(first);
         });
-        done.set(task.id, result.then(succeeded, () => false));
+        done.set(
+            task.id,
+            result.then(succeeded, () => false),
+        );
         return result;
     });
     return Promise.all(results);

@@ -14,8 +14,16 @@ export async function applyUpload(ctx: ApplyContext, state: ApplyState, action: 
     await enqueueTransfer(ctx, state, action.id, {
         direction: 'upload',
         platformPath: action.from,
-        remote: { ...(action.remoteId ? { itemId: action.remoteId } : {}), ...splitPath(action.path), ...ifMatch(action.preconditions.remoteIfMatch) },
-        expected: { size: action.size, ...hash(action.contentHash), ...platformTag(state.etagOf(action.from, action.preconditions.platformIfMatch)) },
+        remote: {
+            ...(action.remoteId ? { itemId: action.remoteId } : {}),
+            ...splitPath(action.path),
+            ...ifMatch(action.preconditions.remoteIfMatch),
+        },
+        expected: {
+            size: action.size,
+            ...hash(action.contentHash),
+            ...platformTag(state.etagOf(action.from, action.preconditions.platformIfMatch)),
+        },
         // A new item must not replace one that appeared meanwhile (mustNotExist); an existing one is replaced by id, under If-Match.
         conflictBehavior: newItem ? 'fail' : 'replace',
     });
@@ -29,7 +37,11 @@ export async function applyDownload(ctx: ApplyContext, state: ApplyState, action
         direction: 'download',
         platformPath: action.path,
         remote: { itemId: action.remoteId, ...splitPath(action.path), ...ifMatch(action.preconditions.remoteIfMatch) },
-        expected: { size: action.size, ...hash(action.contentHash), ...platformTag(state.etagOf(action.path, action.preconditions.platformIfMatch)) },
+        expected: {
+            size: action.size,
+            ...hash(action.contentHash),
+            ...platformTag(state.etagOf(action.path, action.preconditions.platformIfMatch)),
+        },
         conflictBehavior: mustNotExist ? 'fail' : 'replace',
     });
     return outcome(action, 'queued', action.reason.code, `${action.reason.message} Download queued.`);

@@ -14,14 +14,23 @@ export function transferIdOf(runId: string, actionId: string, part?: 'upload' | 
     return part ? `${runId}.${actionId}.${part}` : `${runId}.${actionId}`;
 }
 
-export type TransferSpec = Omit<TransferMessage, 'kind' | 'transferId' | 'integrationId' | 'driveId' | 'runId' | 'actionId'>;
+export type TransferSpec = Omit<
+    TransferMessage,
+    'kind' | 'transferId' | 'integrationId' | 'driveId' | 'runId' | 'actionId'
+>;
 
 /**
  * Journals the transfer as `queued`, then sends its message (in that order: the transfer handler may
  * run before this function returns, and must find its row). A row already past `queued` means a
  * redelivered run: the transfer is under way or done, and is not sent again.
  */
-export async function enqueueTransfer(ctx: ApplyContext, state: ApplyState, actionId: string, spec: TransferSpec, part?: 'upload' | 'download'): Promise<void> {
+export async function enqueueTransfer(
+    ctx: ApplyContext,
+    state: ApplyState,
+    actionId: string,
+    spec: TransferSpec,
+    part?: 'upload' | 'download',
+): Promise<void> {
     const message: TransferMessage = {
         kind: 'transfer',
         transferId: transferIdOf(ctx.runId, actionId, part),

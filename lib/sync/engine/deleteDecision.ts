@@ -22,17 +22,34 @@ export async function readDeleteDecision(services: Services, driveId: string): P
     return (await readDocument<DeleteDecision>(await services.tables.get('syncState'), driveId, ROW))?.value;
 }
 
-export async function holdDeletes(services: Services, driveId: string, runId: string, counts: { remote: number; platform: number }): Promise<void> {
+export async function holdDeletes(
+    services: Services,
+    driveId: string,
+    runId: string,
+    counts: { remote: number; platform: number },
+): Promise<void> {
     const table = await services.tables.get('syncState');
-    await updateDocument<DeleteDecision>(table, driveId, ROW, () => ({ state: 'pending', heldByRun: runId, ...counts, heldAt: new Date().toISOString() }));
+    await updateDocument<DeleteDecision>(table, driveId, ROW, () => ({
+        state: 'pending',
+        heldByRun: runId,
+        ...counts,
+        heldAt: new Date().toISOString(),
+    }));
 }
 
 /** Records the decision; undefined when nothing is held. */
-export async function decideDeletes(services: Services, driveId: string, state: 'approved' | 'rejected', by: string): Promise<DeleteDecision | undefined> {
+export async function decideDeletes(
+    services: Services,
+    driveId: string,
+    state: 'approved' | 'rejected',
+    by: string,
+): Promise<DeleteDecision | undefined> {
     const table = await services.tables.get('syncState');
     const current = await readDocument<DeleteDecision>(table, driveId, ROW);
     if (!current) return undefined;
-    return updateDocument<DeleteDecision>(table, driveId, ROW, (d) => (d ? { ...d, state, decidedAt: new Date().toISOString(), decidedBy: by } : undefined));
+    return updateDocument<DeleteDecision>(table, driveId, ROW, (d) =>
+        d ? { ...d, state, decidedAt: new Date().toISOString(), decidedBy: by } : undefined,
+    );
 }
 
 export async function clearDeleteDecision(services: Services, driveId: string): Promise<void> {

@@ -19,7 +19,12 @@ export interface SyncDeps {
     /** The drive's baseline row count, or undefined until its path index is complete (state/baselineIndex.ts). */
     baselineCount(services: Services, driveId: string): Promise<number | undefined>;
     /** The rows around delta's changes (engine/scopedBaseline.ts): a superset of what the scoped plan reads. */
-    loadBaselineAround(services: Services, driveId: string, items: readonly DeltaItem[], rootId: string | undefined): Promise<BaselineEntry[]>;
+    loadBaselineAround(
+        services: Services,
+        driveId: string,
+        items: readonly DeltaItem[],
+        rootId: string | undefined,
+    ): Promise<BaselineEntry[]>;
     /** After a full load: completes the path index of an older drive, corrects the count. */
     ensureBaselineIndex(services: Services, driveId: string, entries: readonly BaselineEntry[]): Promise<void>;
     listPlatformEntries(services: Services, drive: DriveRecord): Promise<PlatformEntry[]>;
@@ -28,7 +33,10 @@ export interface SyncDeps {
     applyPlan(ctx: ApplyContext, plan: Plan): Promise<AppliedPlan>;
     graphClient(services: Services, integration: IntegrationRecord, drive: DriveRecord): Promise<Client>;
     /** Waits out a tenant-wide Retry-After another instance recorded; records one this run met. */
-    throttle: { wait(services: Services, tenantId: string): Promise<void>; record(services: Services, tenantId: string, seconds?: number): Promise<void> };
+    throttle: {
+        wait(services: Services, tenantId: string): Promise<void>;
+        record(services: Services, tenantId: string, seconds?: number): Promise<void>;
+    };
 }
 
 export async function defaultDeps(): Promise<SyncDeps> {

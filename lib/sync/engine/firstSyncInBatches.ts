@@ -85,7 +85,11 @@ export async function firstSyncInBatches(input: FirstSyncInput): Promise<FirstSy
     let transfersEnqueued = 0;
     const recheck: string[] = [];
     let index = 0;
-    for await (const batch of firstSyncBatches(stagedGroups(services, drive.id), folders, input.batchSize ?? FIRST_SYNC_BATCH)) {
+    for await (const batch of firstSyncBatches(
+        stagedGroups(services, drive.id),
+        folders,
+        input.batchSize ?? FIRST_SYNC_BATCH,
+    )) {
         const plan = await timer.time('plan', async () =>
             batchPlan(
                 planSync({
@@ -97,15 +101,18 @@ export async function firstSyncInBatches(input: FirstSyncInput): Promise<FirstSy
                     options: { firstSync: true, resync: false, dryRun, bigDelete: GUARD_OFF, now: input.now },
                 }),
                 batch,
-                index
-            )
+                index,
+            ),
         );
         lease.assertHeld();
-        const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan(ctx, plan));
+        const applied = dryRun
+            ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 }
+            : await timer.time('apply', () => deps.applyPlan(ctx, plan));
         await timer.time('record', () => input.outcomes.write(applied.outcomes));
         transfersEnqueued += applied.transfersEnqueued;
         if ('recheck' in applied && applied.recheck) recheck.push(...applied.recheck.slice(0, 500 - recheck.length));
-        for (const [kind, n] of Object.entries(plan.counts) as [ActionKind, number][]) counts[kind] = (counts[kind] ?? 0) + n;
+        for (const [kind, n] of Object.entries(plan.counts) as [ActionKind, number][])
+            counts[kind] = (counts[kind] ?? 0) + n;
         index++;
     }
     await dropStaging(services, drive.id).catch(() => undefined);

@@ -29,11 +29,17 @@ export const LEASE_MS = 60_000;
 const ROW = 'lease';
 
 /** Takes the lease, or returns the run id of the live holder. */
-export async function acquireLease(services: Services, driveId: string, runId: string, leaseMs = LEASE_MS): Promise<{ lease: DriveLease } | { heldBy: string }> {
+export async function acquireLease(
+    services: Services,
+    driveId: string,
+    runId: string,
+    leaseMs = LEASE_MS,
+): Promise<{ lease: DriveLease } | { heldBy: string }> {
     const table = await services.tables.get('syncState');
     const current = await readDocument<LeaseDoc>(table, driveId, ROW);
     const now = Date.now();
-    if (current && current.value.expiresAt > now && current.value.runId !== runId) return { heldBy: current.value.runId };
+    if (current && current.value.expiresAt > now && current.value.runId !== runId)
+        return { heldBy: current.value.runId };
     const doc: LeaseDoc = { holder: `${process.pid}:${runId}`, runId, expiresAt: now + leaseMs };
     let etag: string;
     try {
@@ -53,11 +59,14 @@ function holdLease(services: Services, driveId: string, doc: LeaseDoc, firstEtag
     let etag = firstEtag;
     let lost = false;
     let renewing: Promise<void> = Promise.resolve();
-    const timer = setInterval(() => {
-        renewing = renew().catch(() => {
-            lost = true;
-        });
-    }, Math.max(1000, Math.floor(leaseMs / 3)));
+    const timer = setInterval(
+        () => {
+            renewing = renew().catch(() => {
+                lost = true;
+            });
+        },
+        Math.max(1000, Math.floor(leaseMs / 3)),
+    );
     timer.unref();
     const renew = async (): Promise<void> => {
         if (lost) return;

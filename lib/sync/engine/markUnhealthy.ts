@@ -9,13 +9,22 @@ import { signInFailureIn } from '../../graph/graphClient';
  * raises the drive-health alert) at once: the drive must never look connected while nothing syncs.
  * The scheduler skips such drives until they are reconnected. Returns true when it marked the drive.
  */
-export async function markDriveIfSignInLost(services: Services, drive: DriveRecord, error: unknown, log?: Logger): Promise<boolean> {
+export async function markDriveIfSignInLost(
+    services: Services,
+    drive: DriveRecord,
+    error: unknown,
+    log?: Logger,
+): Promise<boolean> {
     const auth = signInFailureIn(error);
     if (!auth?.needsReauth) return false;
     const table = await services.tables.get('drives');
     const found = await getDrive(table, drive.integrationId, drive.id);
     if (!found || found.drive.status !== 'connected') return false;
-    const marked: DriveRecord = { ...found.drive, status: 'needs_reauth', statusCause: { ...auth.failure, at: new Date().toISOString() } };
+    const marked: DriveRecord = {
+        ...found.drive,
+        status: 'needs_reauth',
+        statusCause: { ...auth.failure, at: new Date().toISOString() },
+    };
     // Conditional: if the drive was reconnected meanwhile, that newer state wins.
     await saveDrive(table, marked, found.etag);
     const { reportDriveHealth } = await import('../../alerts/driveAlerts');

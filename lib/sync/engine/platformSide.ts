@@ -3,7 +3,8 @@ import type { PlatformChangeMark } from '../platform/platformChanges';
 import type { SyncMessage } from '../contracts';
 
 /** Why a run lists the whole platform store (recorded on the run), or `undefined` when it need not. */
-export type PlatformScanReason = 'first_sync' | 'resync' | 'transfer_skipped' | 'manual' | 'sweep' | 'platform_changed' | 'scan_due';
+export type PlatformScanReason =
+    'first_sync' | 'resync' | 'transfer_skipped' | 'manual' | 'sweep' | 'platform_changed' | 'scan_due';
 
 export interface PlatformScanInput {
     firstSync: boolean;
@@ -47,6 +48,13 @@ export function platformFromBaseline(baseline: readonly BaselineEntry[]): Platfo
     return baseline.map((b) =>
         b.isFolder
             ? { path: b.platformPath, isFolder: true, size: 0, lastModified: '' }
-            : { path: b.platformPath, isFolder: false, size: b.platformSize, lastModified: '', ...(b.platformETag ? { blobETag: b.platformETag } : {}), ...(b.platformHash ? { contentHash: b.platformHash } : {}) }
+            : {
+                  path: b.platformPath,
+                  isFolder: false,
+                  size: b.platformSize,
+                  lastModified: '',
+                  ...(b.platformETag ? { blobETag: b.platformETag } : {}),
+                  ...(b.platformHash ? { contentHash: b.platformHash } : {}),
+              },
     );
 }

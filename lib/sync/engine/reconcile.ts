@@ -11,7 +11,17 @@ import type { ApplyContext } from '../apply/applyContext';
 import type { Properties } from '../../properties/properties';
 import { firstSyncInBatches } from './firstSyncInBatches';
 import { readPlatformChangeMark } from '../platform/platformChanges';
-import { dropJournal, enumerateDelta, fetchItems, loadCursor, saveCursor, toRemoteEntries, type DeltaCursor, type DeltaEnumeration, type DeltaItem } from '../remote';
+import {
+    dropJournal,
+    enumerateDelta,
+    fetchItems,
+    loadCursor,
+    saveCursor,
+    toRemoteEntries,
+    type DeltaCursor,
+    type DeltaEnumeration,
+    type DeltaItem,
+} from '../remote';
 import { planOutcomes, type OutcomeWriter, type RunRecord } from '../runs';
 import { clearDeleteDecision, holdDeletes, readDeleteDecision, type DeleteDecision } from './deleteDecision';
 import type { SyncDeps } from './deps';
@@ -58,37 +68,108 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const { cursor } = await timer.time('cursor', () => loadCursor(services, drive.id));
     const recheck = [...fold.replan.remoteIds, ...(cursor?.recheck ?? [])];
     // With a deltaLink the drive has synced before; only without one does the baseline decide.
-    const baseline = cursor?.deltaLink ? undefined : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
+    const baseline = cursor?.deltaLink
+        ? undefined
+        : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
     const firstSync = !cursor?.deltaLink && baseline?.length === 0;
     await deps.throttle.wait(services, integration.tenantId);
     // A first sync leaves the listing in the page journal and reads it back in batches (firstSyncInBatches.ts).
-    const delta = await timer.time('delta', () => enumerateDelta({ services, driveId: drive.id, graphDriveId, graph, cursor, checkpoint: () => lease.assertHeld(), retain: firstSync ? 'journal' : 'items' }));
-    const [{ properties }, mark] = await Promise.all([readProperties(await services.tables.get('properties')), readPlatformChangeMark(services, drive.id)]);
-    const scan = platformScanReason({ firstSync, resync: !!delta.resync, transferSkipped: fold.replan.uploads > 0, trigger: input.trigger, mark, lastScanAt: cursor?.platformScannedAt, lastScanMarkId: cursor?.platformMarkId, scanMinutes: properties.PlatformScanMinutes, now: startedAt.getTime() });
+    const delta = await timer.time('delta', () =>
+        enumerateDelta({
+            services,
+            driveId: drive.id,
+            graphDriveId,
+            graph,
+            cursor,
+            checkpoint: () => lease.assertHeld(),
+            retain: firstSync ? 'journal' : 'items',
+        }),
+    );
+    const [{ properties }, mark] = await Promise.all([
+        readProperties(await services.tables.get('properties')),
+        readPlatformChangeMark(services, drive.id),
+    ]);
+    const scan = platformScanReason({
+        firstSync,
+        resync: !!delta.resync,
+        transferSkipped: fold.replan.uploads > 0,
+        trigger: input.trigger,
+        mark,
+        lastScanAt: cursor?.platformScannedAt,
+        lastScanMarkId: cursor?.platformMarkId,
+        scanMinutes: properties.PlatformScanMinutes,
+        now: startedAt.getTime(),
+    });
     if (!scan && delta.items.length === 0 && folded === 0 && recheck.length === 0 && !baseline && !delta.journaled) {
         // Nothing changed on either side: no baseline, no listing, no plan (a fixed handful of storage calls).
         if (!dryRun) await timer.time('cursor', () => keepCursor(services, drive.id, cursor, delta));
-        return { outcomes: [], record: { firstSync: false, resync: false, unchanged: true, delta: deltaRecord(delta, 0, 0), counts: {}, transfersEnqueued: 0, foldedTransfers: 0 } };
+        return {
+            outcomes: [],
+            record: {
+                firstSync: false,
+                resync: false,
+                unchanged: true,
+                delta: deltaRecord(delta, 0, 0),
+                counts: {},
+                transfersEnqueued: 0,
+                foldedTransfers: 0,
+            },
+        };
     }
-    const ctxOf = (known: BaselineEntry[], complete: boolean): ApplyContext => ({ services, integration, drive, graph, runId, knownFolders: baselineFolders(known), baseline: known, baselineComplete: complete });
+    const ctxOf = (known: BaselineEntry[], complete: boolean): ApplyContext => ({
+        services,
+        integration,
+        drive,
+        graph,
+        runId,
+        knownFolders: baselineFolders(known),
+        baseline: known,
+        baselineComplete: complete,
+    });
     if (delta.journaled) {
         // A new drive's path index starts complete (and empty): every row the sync writes keeps it so.
         if (!dryRun) await deps.ensureBaselineIndex(services, drive.id, []);
-        return firstSyncRun(input, ctxOf([], true), { delta, cursor, scan, markId: mark?.id, startedAt, folded: fold.folded });
+        return firstSyncRun(input, ctxOf([], true), {
+            delta,
+            cursor,
+            scan,
+            markId: mark?.id,
+            startedAt,
+            folded: fold.folded,
+        });
     }
     const rootId = delta.rootId ?? cursor?.rootId;
     const items = await withSkippedItems(graph, graphDriveId, delta.items, recheck);
     const deltaItemCount = delta.items.length;
-    const { known, count, complete } = await timer.time('baseline', () => baselineFor(input, { baseline, scan: !!scan, items, rootId }));
-    const platform = scan ? await timer.time('platform', () => deps.listPlatformEntries(services, drive)) : platformFromBaseline(known);
+    const { known, count, complete } = await timer.time('baseline', () =>
+        baselineFor(input, { baseline, scan: !!scan, items, rootId }),
+    );
+    const platform = scan
+        ? await timer.time('platform', () => deps.listPlatformEntries(services, drive))
+        : platformFromBaseline(known);
     const resolved = await timer.time('plan', async () => toRemoteEntries(items, known, rootId));
     delta.items.length = 0;
-    const done = await planWhole(input, ctxOf(known, complete), { baseline: known, baselineCount: count, remote: resolved.entries, platform, scoped: !scan, delta, properties, now: startedAt.toISOString() });
+    const done = await planWhole(input, ctxOf(known, complete), {
+        baseline: known,
+        baselineCount: count,
+        remote: resolved.entries,
+        platform,
+        scoped: !scan,
+        delta,
+        properties,
+        now: startedAt.toISOString(),
+    });
     const { plan, decision } = done;
     if (!dryRun) {
         lease.assertHeld();
-        const scanned = hadFailures(done.outcomes) ? RELIST : scan ? { platformScannedAt: startedAt.toISOString(), platformMarkId: mark?.id } : { platformScannedAt: cursor?.platformScannedAt, platformMarkId: cursor?.platformMarkId };
-        await timer.time('cursor', () => advance(services, drive.id, plan, delta, runId, !!decision, { ...scanned, recheck: done.recheck }));
+        const scanned = hadFailures(done.outcomes)
+            ? RELIST
+            : scan
+              ? { platformScannedAt: startedAt.toISOString(), platformMarkId: mark?.id }
+              : { platformScannedAt: cursor?.platformScannedAt, platformMarkId: cursor?.platformMarkId };
+        await timer.time('cursor', () =>
+            advance(services, drive.id, plan, delta, runId, !!decision, { ...scanned, recheck: done.recheck }),
+        );
     }
     const replanned = fold.replan.remoteIds.length + fold.replan.uploads;
     return {
@@ -124,13 +205,27 @@ interface FirstSyncState {
 async function firstSyncRun(input: ReconcileInput, ctx: ApplyContext, s: FirstSyncState): Promise<ReconcileResult> {
     const { services, deps, drive, runId, dryRun, lease, timer } = input;
     const { delta } = s;
-    const done = await firstSyncInBatches({ ctx, deps, enumerationId: delta.enumerationId!, knownRootId: s.cursor?.rootId, policy: drive.policies.conflictPolicy, dryRun, now: s.startedAt.toISOString(), lease, timer, batchSize: input.firstSyncBatch, outcomes: input.outcomes });
+    const done = await firstSyncInBatches({
+        ctx,
+        deps,
+        enumerationId: delta.enumerationId!,
+        knownRootId: s.cursor?.rootId,
+        policy: drive.policies.conflictPolicy,
+        dryRun,
+        now: s.startedAt.toISOString(),
+        lease,
+        timer,
+        batchSize: input.firstSyncBatch,
+        outcomes: input.outcomes,
+    });
     if (!dryRun) {
         lease.assertHeld();
         const applied = { ...delta, rootId: delta.rootId ?? done.rootId };
         const failed = (input.outcomes.counts.failed ?? 0) + (input.outcomes.counts.retrying ?? 0) > 0;
         const scanned = failed ? RELIST : { platformScannedAt: s.startedAt.toISOString(), platformMarkId: s.markId };
-        await timer.time('cursor', () => advance(services, drive.id, done.plan, applied, runId, false, { ...scanned, recheck: done.recheck }));
+        await timer.time('cursor', () =>
+            advance(services, drive.id, done.plan, applied, runId, false, { ...scanned, recheck: done.recheck }),
+        );
     }
     return {
         outcomes: done.orphans.map(orphanOutcome),
@@ -163,11 +258,19 @@ interface BaselineNeed {
  * from the baseline and the drive's path index is complete; otherwise all of it (and a full load
  * completes an older drive's index).
  */
-async function baselineFor(input: ReconcileInput, need: BaselineNeed): Promise<{ known: BaselineEntry[]; count: number; complete: boolean }> {
+async function baselineFor(
+    input: ReconcileInput,
+    need: BaselineNeed,
+): Promise<{ known: BaselineEntry[]; count: number; complete: boolean }> {
     const { services, deps, drive } = input;
     if (!need.baseline && !need.scan) {
         const count = await deps.baselineCount(services, drive.id);
-        if (count !== undefined) return { known: await deps.loadBaselineAround(services, drive.id, need.items, need.rootId), count, complete: false };
+        if (count !== undefined)
+            return {
+                known: await deps.loadBaselineAround(services, drive.id, need.items, need.rootId),
+                count,
+                complete: false,
+            };
     }
     const known = need.baseline ?? (await deps.loadBaseline(services, drive.id));
     if (!input.dryRun) await deps.ensureBaselineIndex(services, drive.id, known);
@@ -188,7 +291,18 @@ interface WholePlanInput {
 }
 
 /** The drive's changes in one plan (every run but a first sync), with the big-delete guard and any decision on held deletes. */
-async function planWhole(input: ReconcileInput, ctx: ApplyContext, w: WholePlanInput): Promise<{ plan: Plan; decision?: DeleteDecision; outcomes: ItemOutcome[]; transfersEnqueued: number; recheck?: string[]; plannedBaseline: number }> {
+async function planWhole(
+    input: ReconcileInput,
+    ctx: ApplyContext,
+    w: WholePlanInput,
+): Promise<{
+    plan: Plan;
+    decision?: DeleteDecision;
+    outcomes: ItemOutcome[];
+    transfersEnqueued: number;
+    recheck?: string[];
+    plannedBaseline: number;
+}> {
     const { services, deps, drive, dryRun, lease, timer } = input;
     const { plan, decision, plannedBaseline } = await timer.time('plan', async () => {
         const decision = await readDeleteDecision(services, drive.id);
@@ -203,16 +317,25 @@ async function planWhole(input: ReconcileInput, ctx: ApplyContext, w: WholePlanI
                 firstSync: false,
                 resync: !!w.delta.resync,
                 dryRun,
-                bigDelete: decision?.state === 'approved' ? GUARD_OFF : { maxCount: w.properties.BigDeleteMaxCount, maxPercent: w.properties.BigDeleteMaxPercent },
+                bigDelete:
+                    decision?.state === 'approved'
+                        ? GUARD_OFF
+                        : { maxCount: w.properties.BigDeleteMaxCount, maxPercent: w.properties.BigDeleteMaxPercent },
                 now: w.now,
             },
         };
         const scoped = w.scoped ? scopeToChanges(whole) : whole;
         const planned = planSync(scoped);
-        return { plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned, decision, plannedBaseline: scoped.baseline.length };
+        return {
+            plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned,
+            decision,
+            plannedBaseline: scoped.baseline.length,
+        };
     });
     lease.assertHeld();
-    const applied = dryRun ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 } : await timer.time('apply', () => deps.applyPlan(ctx, plan));
+    const applied = dryRun
+        ? { outcomes: planOutcomes(plan), transfersEnqueued: 0 }
+        : await timer.time('apply', () => deps.applyPlan(ctx, plan));
     return { plan, decision, plannedBaseline, ...applied };
 }
 
@@ -221,16 +344,35 @@ function deltaRecord(delta: DeltaEnumeration, items: number, orphans: number): N
 }
 
 /** Delta's items plus the current state of items whose transfer was skipped and that delta did not list again. */
-async function withSkippedItems(graph: Client, graphDriveId: string, items: DeltaItem[], skipped: readonly string[]): Promise<DeltaItem[]> {
+async function withSkippedItems(
+    graph: Client,
+    graphDriveId: string,
+    items: DeltaItem[],
+    skipped: readonly string[],
+): Promise<DeltaItem[]> {
     const listed = new Set(items.map((i) => i.id));
     const missing = skipped.filter((id) => !listed.has(id));
     return missing.length === 0 ? items : [...items, ...(await fetchItems(graph, graphDriveId, missing))];
 }
 
 /** An unchanged drive: the cursor is rewritten only if Graph handed out a different deltaLink. */
-async function keepCursor(services: Services, driveId: string, cursor: DeltaCursor | undefined, delta: DeltaEnumeration): Promise<void> {
+async function keepCursor(
+    services: Services,
+    driveId: string,
+    cursor: DeltaCursor | undefined,
+    delta: DeltaEnumeration,
+): Promise<void> {
     if (delta.deltaLink !== cursor?.deltaLink || cursor?.nextLink) {
-        await saveCursor(services, driveId, { ...cursor, deltaLink: delta.deltaLink, nextLink: undefined, enumerationId: undefined, rootId: delta.rootId ?? cursor?.rootId, pages: 0, fullListing: false, updatedAt: '' });
+        await saveCursor(services, driveId, {
+            ...cursor,
+            deltaLink: delta.deltaLink,
+            nextLink: undefined,
+            enumerationId: undefined,
+            rootId: delta.rootId ?? cursor?.rootId,
+            pages: 0,
+            fullListing: false,
+            updatedAt: '',
+        });
     }
     if (delta.enumerationId) await dropJournal(services, driveId, delta.enumerationId).catch(() => undefined);
 }
@@ -239,7 +381,15 @@ async function keepCursor(services: Services, driveId: string, cursor: DeltaCurs
  * Moves the cursor past what was just applied. Held deletes keep it where it was, so the tombstones
  * come back on the next run, which applies or drops them once an admin has decided.
  */
-async function advance(services: Services, driveId: string, plan: Plan, delta: DeltaEnumeration, runId: string, hadDecision: boolean, scanned: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId' | 'recheck'>): Promise<void> {
+async function advance(
+    services: Services,
+    driveId: string,
+    plan: Plan,
+    delta: DeltaEnumeration,
+    runId: string,
+    hadDecision: boolean,
+    scanned: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId' | 'recheck'>,
+): Promise<void> {
     if (plan.heldDeletes) {
         await holdDeletes(services, driveId, runId, plan.deletes);
         await raiseAlert(services, {
@@ -254,7 +404,14 @@ async function advance(services: Services, driveId: string, plan: Plan, delta: D
         return;
     }
     const recheck = scanned.recheck?.length ? scanned.recheck.slice(0, MAX_RECHECK) : undefined;
-    await saveCursor(services, driveId, { deltaLink: delta.deltaLink, rootId: delta.rootId, pages: 0, fullListing: false, updatedAt: '', ...withoutUndefined({ ...scanned, recheck }) });
+    await saveCursor(services, driveId, {
+        deltaLink: delta.deltaLink,
+        rootId: delta.rootId,
+        pages: 0,
+        fullListing: false,
+        updatedAt: '',
+        ...withoutUndefined({ ...scanned, recheck }),
+    });
     if (delta.enumerationId) await dropJournal(services, driveId, delta.enumerationId).catch(() => undefined);
     if (hadDecision) {
         await clearDeleteDecision(services, driveId);
@@ -270,7 +427,10 @@ async function advance(services: Services, driveId: string, plan: Plan, delta: D
 /** Items fetched again by id at most per run (one GET each); more failures than this wait for their next change or a Sync now. */
 const MAX_RECHECK = 500;
 
-const RELIST: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId'> = { platformScannedAt: undefined, platformMarkId: undefined };
+const RELIST: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId'> = {
+    platformScannedAt: undefined,
+    platformMarkId: undefined,
+};
 
 function hadFailures(outcomes: readonly ItemOutcome[]): boolean {
     return outcomes.some((o) => o.status === 'failed' || o.status === 'retrying');

@@ -19,11 +19,20 @@ export interface SyncRequest {
  * run). The schedule row is claimed first (ETag-conditional), so two concurrent requests agree on one
  * run id; only the winner writes the run record and sends the message.
  */
-export async function requestSync(services: Services, driveId: string, options: { dryRun?: boolean; trigger?: SyncMessage['trigger'] } = {}): Promise<SyncRequest> {
+export async function requestSync(
+    services: Services,
+    driveId: string,
+    options: { dryRun?: boolean; trigger?: SyncMessage['trigger'] } = {},
+): Promise<SyncRequest> {
     const integration = await requireIntegration(services);
     const { drive } = await requireDrive(await services.tables.get('drives'), integration.id, driveId);
     if (drive.status !== 'connected' || !drive.graph) {
-        throw new ApiError(409, 'drive_not_connected', `The drive is ${drive.status.replace('_', ' ')}, so it cannot sync.`, drive.statusCause?.hint ?? 'Connect the drive (and choose its library) first.');
+        throw new ApiError(
+            409,
+            'drive_not_connected',
+            `The drive is ${drive.status.replace('_', ' ')}, so it cannot sync.`,
+            drive.statusCause?.hint ?? 'Connect the drive (and choose its library) first.',
+        );
     }
     const now = new Date().toISOString();
     const trigger = options.trigger ?? 'manual';
@@ -31,13 +40,31 @@ export async function requestSync(services: Services, driveId: string, options: 
     let existing: SyncRequest | undefined;
     await updateSchedule(services, driveId, (s) => {
         existing = undefined;
-        if (s?.running && isFresh(s.running.since)) existing = { runId: s.running.runId, created: false, status: 'running' };
-        else if (s?.queued && isFresh(s.queued.at)) existing = { runId: s.queued.runId, created: false, status: 'queued' };
+        if (s?.running && isFresh(s.running.since))
+            existing = { runId: s.running.runId, created: false, status: 'running' };
+        else if (s?.queued && isFresh(s.queued.at))
+            existing = { runId: s.queued.runId, created: false, status: 'queued' };
         if (existing) return undefined;
         return { ...(s ?? { driveId, integrationId: integration.id }), queued: fresh, lastRequestedAt: now };
     });
     if (existing) return existing;
-    await createRun(services, { runId: fresh.runId, driveId, integrationId: integration.id, trigger, dryRun: !!options.dryRun, status: 'queued', queuedAt: now });
-    await sendSyncMessage(services, { kind: 'sync', integrationId: integration.id, driveId, trigger, runId: fresh.runId, requestedAt: now, ...(options.dryRun ? { dryRun: true } : {}) });
+    await createRun(services, {
+        runId: fresh.runId,
+        driveId,
+        integrationId: integration.id,
+        trigger,
+        dryRun: !!options.dryRun,
+        status: 'queued',
+        queuedAt: now,
+    });
+    await sendSyncMessage(services, {
+        kind: 'sync',
+        integrationId: integration.id,
+        driveId,
+        trigger,
+        runId: fresh.runId,
+        requestedAt: now,
+        ...(options.dryRun ? { dryRun: true } : {}),
+    });
     return { runId: fresh.runId, created: true, status: 'queued' };
 }

@@ -13,7 +13,12 @@ async function knownDrive(services: Services, driveId: string): Promise<void> {
     await requireDrive(await services.tables.get('drives'), integration.id, driveId);
 }
 
-export async function runHistory(services: Services, driveId: string, limit: number, continuationToken?: string): Promise<RunPage> {
+export async function runHistory(
+    services: Services,
+    driveId: string,
+    limit: number,
+    continuationToken?: string,
+): Promise<RunPage> {
     await knownDrive(services, driveId);
     return listRuns(services, driveId, limit, continuationToken);
 }
@@ -26,27 +31,62 @@ export interface RunDetail {
     total: number;
 }
 
-export async function runDetail(services: Services, driveId: string, runId: string, query: { status?: string; q?: string; limit: number; offset: number }): Promise<RunDetail> {
+export async function runDetail(
+    services: Services,
+    driveId: string,
+    runId: string,
+    query: { status?: string; q?: string; limit: number; offset: number },
+): Promise<RunDetail> {
     await knownDrive(services, driveId);
     if (query.status && !(OUTCOME_STATUSES as readonly string[]).includes(query.status)) {
-        throw new ApiError(400, 'validation_failed', `Unknown status filter "${query.status.slice(0, 40)}".`, `Use one of ${OUTCOME_STATUSES.join(', ')}.`);
+        throw new ApiError(
+            400,
+            'validation_failed',
+            `Unknown status filter "${query.status.slice(0, 40)}".`,
+            `Use one of ${OUTCOME_STATUSES.join(', ')}.`,
+        );
     }
     const run = await getRun(services, driveId, runId);
-    if (!run) throw new ApiError(404, 'run_not_found', `No run ${runId} for this drive.`, 'List runs with GET /api/drives/{driveId}/runs.');
-    const { outcomes, total } = await queryOutcomes(services, driveId, runId, { status: query.status as ItemOutcome['status'] | undefined, q: query.q, limit: query.limit, offset: query.offset });
+    if (!run)
+        throw new ApiError(
+            404,
+            'run_not_found',
+            `No run ${runId} for this drive.`,
+            'List runs with GET /api/drives/{driveId}/runs.',
+        );
+    const { outcomes, total } = await queryOutcomes(services, driveId, runId, {
+        status: query.status as ItemOutcome['status'] | undefined,
+        q: query.q,
+        limit: query.limit,
+        offset: query.offset,
+    });
     return { run, outcomes, total };
 }
 
-export async function conflictInbox(services: Services, driveId: string): Promise<{ conflicts: Awaited<ReturnType<typeof listConflicts>> }> {
+export async function conflictInbox(
+    services: Services,
+    driveId: string,
+): Promise<{ conflicts: Awaited<ReturnType<typeof listConflicts>> }> {
     await knownDrive(services, driveId);
     return { conflicts: await listConflicts(services, driveId) };
 }
 
 /** Approve or reject the held deletes; the next run (queued now) carries the decision out. */
-export async function decideHeldDeletes(services: Services, driveId: string, decision: 'approved' | 'rejected', by: string): Promise<{ decision: DeleteDecision; sync: SyncRequest }> {
+export async function decideHeldDeletes(
+    services: Services,
+    driveId: string,
+    decision: 'approved' | 'rejected',
+    by: string,
+): Promise<{ decision: DeleteDecision; sync: SyncRequest }> {
     await knownDrive(services, driveId);
     const held = await readDeleteDecision(services, driveId);
-    if (!held) throw new ApiError(409, 'no_held_deletes', 'No deletes are waiting for approval on this drive.', 'Deletes are held only when a run exceeds BigDeleteMaxCount or BigDeleteMaxPercent.');
+    if (!held)
+        throw new ApiError(
+            409,
+            'no_held_deletes',
+            'No deletes are waiting for approval on this drive.',
+            'Deletes are held only when a run exceeds BigDeleteMaxCount or BigDeleteMaxPercent.',
+        );
     const decided = (await decideDeletes(services, driveId, decision, by))!;
     return { decision: decided, sync: await requestSync(services, driveId) };
 }

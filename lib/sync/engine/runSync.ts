@@ -33,11 +33,24 @@ export interface RunSyncOptions {
 const FINISHED = new Set(['succeeded', 'failed', 'held']);
 
 /** Handles one sync message end to end: lease → reconcile → run record → release → follow-up. */
-export async function runSync(services: Services, message: SyncMessage, options: RunSyncOptions = {}): Promise<SyncResult> {
+export async function runSync(
+    services: Services,
+    message: SyncMessage,
+    options: RunSyncOptions = {},
+): Promise<SyncResult> {
     const runId = message.runId ?? newRunId();
-    const base: RunRecord = { runId, driveId: message.driveId, integrationId: message.integrationId, trigger: message.trigger, dryRun: !!message.dryRun, status: 'queued', queuedAt: message.requestedAt };
+    const base: RunRecord = {
+        runId,
+        driveId: message.driveId,
+        integrationId: message.integrationId,
+        trigger: message.trigger,
+        dryRun: !!message.dryRun,
+        status: 'queued',
+        queuedAt: message.requestedAt,
+    };
     const existing = message.runId ? await getRun(services, message.driveId, runId) : undefined;
-    if (existing && FINISHED.has(existing.status)) return { outcome: 'ignored', reason: 'run_already_finished', run: existing };
+    if (existing && FINISHED.has(existing.status))
+        return { outcome: 'ignored', reason: 'run_already_finished', run: existing };
     const drive = await loadDrive(services, message);
     if (!drive) return { outcome: 'ignored', reason: 'drive_not_ready', run: await failUnready(services, base) };
     const timer = new PhaseTimer();
@@ -51,7 +64,14 @@ export async function runSync(services: Services, message: SyncMessage, options:
     return { outcome: 'ran', run: await runUnderLease(services, drive, base, taken.lease, timer, options) };
 }
 
-async function runUnderLease(services: Services, drive: DriveRecord, base: RunRecord, lease: DriveLease, timer: PhaseTimer, options: RunSyncOptions): Promise<RunRecord> {
+async function runUnderLease(
+    services: Services,
+    drive: DriveRecord,
+    base: RunRecord,
+    lease: DriveLease,
+    timer: PhaseTimer,
+    options: RunSyncOptions,
+): Promise<RunRecord> {
     const startedAt = new Date();
     let run: RunRecord = base;
     let retryAfterSeconds: number | undefined;
@@ -61,14 +81,44 @@ async function runUnderLease(services: Services, drive: DriveRecord, base: RunRe
         const deps = { ...(await defaultDeps()), ...options.deps };
         const integration = (await loadIntegration(services, drive.integrationId))!;
         const writer = new OutcomeWriter(services, drive.id, base.runId);
-        const result = await reconcile({ services, deps, integration, drive, runId: base.runId, dryRun: base.dryRun, trigger: base.trigger, lease, timer, firstSyncBatch: options.firstSyncBatch, outcomes: writer });
+        const result = await reconcile({
+            services,
+            deps,
+            integration,
+            drive,
+            runId: base.runId,
+            dryRun: base.dryRun,
+            trigger: base.trigger,
+            lease,
+            timer,
+            firstSyncBatch: options.firstSyncBatch,
+            outcomes: writer,
+        });
         await timer.time('record', () => writer.write(result.outcomes));
-        run = await finish(services, run, startedAt, timer, { ...result.record, status: result.record.heldDeletes ? 'held' : 'succeeded', outcomes: writer.counts });
-        options.log?.info('Sync run finished', { driveId: drive.id, runId: base.runId, status: run.status, counts: run.counts });
+        run = await finish(services, run, startedAt, timer, {
+            ...result.record,
+            status: result.record.heldDeletes ? 'held' : 'succeeded',
+            outcomes: writer.counts,
+        });
+        options.log?.info('Sync run finished', {
+            driveId: drive.id,
+            runId: base.runId,
+            status: run.status,
+            counts: run.counts,
+        });
     } catch (e) {
         const error = runError(e);
         retryAfterSeconds = error.retryable ? (error.retryAfterSeconds ?? 0) : undefined;
-        if (error.code === 'graph_throttled') await (await defaultDeps()).throttle.record(services, (await loadIntegration(services, drive.integrationId))!.tenantId, error.retryAfterSeconds).catch(() => undefined);
+        if (error.code === 'graph_throttled')
+            await (
+                await defaultDeps()
+            ).throttle
+                .record(
+                    services,
+                    (await loadIntegration(services, drive.integrationId))!.tenantId,
+                    error.retryAfterSeconds,
+                )
+                .catch(() => undefined);
         options.log?.warn('Sync run failed', { driveId: drive.id, runId: base.runId, error });
         await markDriveIfSignInLost(services, drive, e, options.log).catch(() => undefined);
         const { retryAfterSeconds: _omit, ...recorded } = error;
@@ -80,9 +130,20 @@ async function runUnderLease(services: Services, drive: DriveRecord, base: RunRe
     return run;
 }
 
-function finish(services: Services, run: RunRecord, startedAt: Date, timer: PhaseTimer, patch: Partial<RunRecord>): Promise<RunRecord> {
+function finish(
+    services: Services,
+    run: RunRecord,
+    startedAt: Date,
+    timer: PhaseTimer,
+    patch: Partial<RunRecord>,
+): Promise<RunRecord> {
     const finishedAt = new Date();
-    return updateRun(services, run, { ...patch, finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - startedAt.getTime(), timings: timer.timings });
+    return updateRun(services, run, {
+        ...patch,
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        timings: timer.timings,
+    });
 }
 
 async function markRunning(services: Services, drive: DriveRecord, runId: string, at: Date): Promise<void> {
@@ -98,7 +159,12 @@ async function markRunning(services: Services, drive: DriveRecord, runId: string
  * Clears the running mark; a sync requested meanwhile (absorbed as busy) runs now, and a retryable
  * failure comes back after its Retry-After (the cursor kept its place, so little is repeated).
  */
-async function afterRun(services: Services, drive: DriveRecord, run: RunRecord, retryAfterSeconds: number | undefined): Promise<void> {
+async function afterRun(
+    services: Services,
+    drive: DriveRecord,
+    run: RunRecord,
+    retryAfterSeconds: number | undefined,
+): Promise<void> {
     let followUp: SyncMessage | undefined;
     let delay = 0;
     await updateSchedule(services, drive.id, (s) => {
@@ -107,12 +173,27 @@ async function afterRun(services: Services, drive: DriveRecord, run: RunRecord, 
         if (next.running?.runId === run.runId) next.running = undefined;
         next.lastFinished = { runId: run.runId, at: run.finishedAt ?? new Date().toISOString(), status: run.status };
         if (next.queued && next.queued.runId !== run.runId && isFresh(next.queued.at)) {
-            followUp = { kind: 'sync', integrationId: drive.integrationId, driveId: drive.id, trigger: next.queued.trigger, runId: next.queued.runId, requestedAt: next.queued.at, ...(next.queued.dryRun ? { dryRun: true } : {}) };
+            followUp = {
+                kind: 'sync',
+                integrationId: drive.integrationId,
+                driveId: drive.id,
+                trigger: next.queued.trigger,
+                runId: next.queued.runId,
+                requestedAt: next.queued.at,
+                ...(next.queued.dryRun ? { dryRun: true } : {}),
+            };
         } else if (retryAfterSeconds !== undefined) {
             const runId = newRunId();
             delay = Math.min(Math.max(retryAfterSeconds, 5), 900);
             next.queued = { runId, at: new Date().toISOString(), trigger: 'retry' };
-            followUp = { kind: 'sync', integrationId: drive.integrationId, driveId: drive.id, trigger: 'retry', runId, requestedAt: next.queued.at };
+            followUp = {
+                kind: 'sync',
+                integrationId: drive.integrationId,
+                driveId: drive.id,
+                trigger: 'retry',
+                runId,
+                requestedAt: next.queued.at,
+            };
         }
         return next;
     });
@@ -124,7 +205,15 @@ async function awaitTurn(services: Services, drive: DriveRecord, message: SyncMe
     await updateSchedule(services, drive.id, (s) => {
         const next = { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }) };
         if (next.queued && isFresh(next.queued.at)) return next.queued.runId === runId ? undefined : next;
-        return { ...next, queued: { runId, at: new Date().toISOString(), trigger: message.trigger, ...(message.dryRun ? { dryRun: true } : {}) } };
+        return {
+            ...next,
+            queued: {
+                runId,
+                at: new Date().toISOString(),
+                trigger: message.trigger,
+                ...(message.dryRun ? { dryRun: true } : {}),
+            },
+        };
     });
 }
 
@@ -132,15 +221,24 @@ async function loadDrive(services: Services, message: SyncMessage): Promise<Driv
     const integration = await loadIntegration(services, message.integrationId);
     if (!integration) return undefined;
     const found = await getDrive(await services.tables.get('drives'), integration.id, message.driveId);
-    return found && found.drive.status === 'connected' && found.drive.graph && hasGraphIdentity(found.drive) ? found.drive : undefined;
+    return found && found.drive.status === 'connected' && found.drive.graph && hasGraphIdentity(found.drive)
+        ? found.drive
+        : undefined;
 }
 
 async function failUnready(services: Services, base: RunRecord): Promise<RunRecord> {
-    await updateSchedule(services, base.driveId, (s) => (s?.queued?.runId === base.runId ? { ...s, queued: undefined } : undefined));
+    await updateSchedule(services, base.driveId, (s) =>
+        s?.queued?.runId === base.runId ? { ...s, queued: undefined } : undefined,
+    );
     const now = new Date().toISOString();
     return updateRun(services, base, {
         status: 'failed',
         finishedAt: now,
-        error: { code: 'drive_not_ready', message: 'The drive is not connected (or was removed), so it was not synced.', hint: 'Check GET /api/drives/{id}: reconnect it or choose its library.', retryable: false },
+        error: {
+            code: 'drive_not_ready',
+            message: 'The drive is not connected (or was removed), so it was not synced.',
+            hint: 'Check GET /api/drives/{id}: reconnect it or choose its library.',
+            retryable: false,
+        },
     });
 }

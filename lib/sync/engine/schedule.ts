@@ -24,14 +24,20 @@ export function isFresh(at: string | undefined, now = Date.now()): boolean {
     return !!at && now - Date.parse(at) < STALE_MS;
 }
 
-export async function updateSchedule(services: Services, driveId: string, change: (current: ScheduleEntry | undefined) => ScheduleEntry | undefined): Promise<ScheduleEntry | undefined> {
+export async function updateSchedule(
+    services: Services,
+    driveId: string,
+    change: (current: ScheduleEntry | undefined) => ScheduleEntry | undefined,
+): Promise<ScheduleEntry | undefined> {
     return updateDocument<ScheduleEntry>(await services.tables.get('syncState'), SCHEDULE_PARTITION, driveId, change);
 }
 
 export async function listSchedule(services: Services): Promise<Map<string, ScheduleEntry>> {
     const table = await services.tables.get('syncState');
     const out = new Map<string, ScheduleEntry>();
-    for await (const row of table.listEntities<{ rowKey: string; document: string }>({ queryOptions: { filter: `PartitionKey eq '${SCHEDULE_PARTITION}'` } })) {
+    for await (const row of table.listEntities<{ rowKey: string; document: string }>({
+        queryOptions: { filter: `PartitionKey eq '${SCHEDULE_PARTITION}'` },
+    })) {
         out.set(row.rowKey, JSON.parse(row.document) as ScheduleEntry);
     }
     return out;

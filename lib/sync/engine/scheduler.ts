@@ -27,11 +27,17 @@ export async function scheduleDueDrives(services: Services, now = Date.now()): P
     ]);
     const due = drives.filter((d) => isDue(d, schedule.get(d.id), properties.SyncIntervalMinutes, now));
     const enqueued: string[] = [];
-    for (const drive of due) if (await enqueueTimerRun(services, drive, properties.SyncIntervalMinutes, now)) enqueued.push(drive.id);
+    for (const drive of due)
+        if (await enqueueTimerRun(services, drive, properties.SyncIntervalMinutes, now)) enqueued.push(drive.id);
     return { checked: drives.length, enqueued };
 }
 
-export function isDue(drive: DriveRecord, entry: ScheduleEntry | undefined, defaultMinutes: number, now: number): boolean {
+export function isDue(
+    drive: DriveRecord,
+    entry: ScheduleEntry | undefined,
+    defaultMinutes: number,
+    now: number,
+): boolean {
     if (drive.status !== 'connected' || !drive.graph || !hasGraphIdentity(drive)) return false;
     if (entry?.queued && isFresh(entry.queued.at, now)) return false;
     if (entry?.running && isFresh(entry.running.since, now)) return false;
@@ -40,16 +46,38 @@ export function isDue(drive: DriveRecord, entry: ScheduleEntry | undefined, defa
 }
 
 /** Claims the drive's schedule row (a concurrent timer or "Sync now" may win), then enqueues. */
-async function enqueueTimerRun(services: Services, drive: DriveRecord, defaultMinutes: number, now: number): Promise<boolean> {
+async function enqueueTimerRun(
+    services: Services,
+    drive: DriveRecord,
+    defaultMinutes: number,
+    now: number,
+): Promise<boolean> {
     const at = new Date(now).toISOString();
     const queued = { runId: newRunId(now), at, trigger: 'timer' as const };
     let claimed = false;
     await updateSchedule(services, drive.id, (s) => {
         claimed = isDue(drive, s, defaultMinutes, now);
-        return claimed ? { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }), queued, lastRequestedAt: at } : undefined;
+        return claimed
+            ? { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }), queued, lastRequestedAt: at }
+            : undefined;
     });
     if (!claimed) return false;
-    await createRun(services, { runId: queued.runId, driveId: drive.id, integrationId: drive.integrationId, trigger: 'timer', dryRun: false, status: 'queued', queuedAt: at });
-    await sendSyncMessage(services, { kind: 'sync', integrationId: drive.integrationId, driveId: drive.id, trigger: 'timer', runId: queued.runId, requestedAt: at });
+    await createRun(services, {
+        runId: queued.runId,
+        driveId: drive.id,
+        integrationId: drive.integrationId,
+        trigger: 'timer',
+        dryRun: false,
+        status: 'queued',
+        queuedAt: at,
+    });
+    await sendSyncMessage(services, {
+        kind: 'sync',
+        integrationId: drive.integrationId,
+        driveId: drive.id,
+        trigger: 'timer',
+        runId: queued.runId,
+        requestedAt: at,
+    });
     return true;
 }

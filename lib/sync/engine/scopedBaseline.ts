@@ -9,7 +9,12 @@ import { loadBaselineRows } from '../state/baselineStore';
  * of the parents they name (by id), then, with the items placed in the tree, the rows around them
  * through the path index. A few queries per change instead of one per thousand items of the drive.
  */
-export async function loadBaselineAround(services: Services, driveId: string, items: readonly DeltaItem[], rootId: string | undefined): Promise<BaselineEntry[]> {
+export async function loadBaselineAround(
+    services: Services,
+    driveId: string,
+    items: readonly DeltaItem[],
+    rootId: string | undefined,
+): Promise<BaselineEntry[]> {
     const ids = new Set<string>();
     for (const item of items) {
         ids.add(item.id);

@@ -25,6 +25,6 @@ export function caseCollision(name: string, existing: string): NameProblem {
     return problem(
         'case_collision',
         `"${name}" differs from "${existing}" in the same folder only by letter case; SharePoint treats them as the same name.`,
-        `Rename one of "${name}" and "${existing}" on the platform so they differ by more than case.`
+        `Rename one of "${name}" and "${existing}" on the platform so they differ by more than case.`,
     );
 }

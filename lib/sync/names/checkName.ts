@@ -26,7 +26,9 @@ export function checkName(name: string, ctx: NameContext): NameCheck {
 }
 
 const emptyName: Rule = (name, _ctx, what) =>
-    name.length > 0 ? OK : problem('empty_name', `The ${what} has an empty name.`, `Give the ${what} a name on the platform.`);
+    name.length > 0
+        ? OK
+        : problem('empty_name', `The ${what} has an empty name.`, `Give the ${what} a name on the platform.`);
 
 const invalidCharacter: Rule = (name, _ctx, what) => {
     const found = INVALID_CHARACTERS.find((c) => name.includes(c));
@@ -35,7 +37,7 @@ const invalidCharacter: Rule = (name, _ctx, what) => {
         : problem(
               'invalid_character',
               `"${name}" contains '${found}', which SharePoint and OneDrive do not allow.`,
-              `Rename the ${what} without '${found}' on the platform.`
+              `Rename the ${what} without '${found}' on the platform.`,
           );
 };
 
@@ -45,7 +47,7 @@ const controlCharacter: Rule = (name, _ctx, what) =>
         ? problem(
               'control_character',
               `The ${what} name contains a control character (such as a newline or tab).`,
-              `Rename the ${what} without control characters on the platform.`
+              `Rename the ${what} without control characters on the platform.`,
           )
         : OK;
 
@@ -60,44 +62,72 @@ const htmlEntity: Rule = (name, _ctx, what) =>
         ? problem(
               'html_entity',
               `"${name}" contains an HTML entity sequence (&#NNNN;), which SharePoint rejects.`,
-              `Rename the ${what} without '&#' sequences on the platform.`
+              `Rename the ${what} without '&#' sequences on the platform.`,
           )
         : OK;
 
 const leadingSpace: Rule = (name, _ctx, what) =>
     /^\s/.test(name)
-        ? problem('leading_space', `"${name}" starts with a space.`, `Remove the leading space from the ${what} name on the platform.`)
+        ? problem(
+              'leading_space',
+              `"${name}" starts with a space.`,
+              `Remove the leading space from the ${what} name on the platform.`,
+          )
         : OK;
 
 const trailingSpace: Rule = (name, _ctx, what) =>
     /\s$/.test(name)
-        ? problem('trailing_space', `"${name}" ends with a space.`, `Remove the trailing space from the ${what} name on the platform.`)
+        ? problem(
+              'trailing_space',
+              `"${name}" ends with a space.`,
+              `Remove the trailing space from the ${what} name on the platform.`,
+          )
         : OK;
 
 const trailingDot: Rule = (name, _ctx, what) =>
     name.endsWith('.')
-        ? problem('trailing_dot', `"${name}" ends with a period.`, `Remove the trailing period from the ${what} name on the platform.`)
+        ? problem(
+              'trailing_dot',
+              `"${name}" ends with a period.`,
+              `Remove the trailing period from the ${what} name on the platform.`,
+          )
         : OK;
 
 const reservedName: Rule = (name, _ctx, what) =>
     RESERVED_NAMES.has(name.toLowerCase())
-        ? problem('reserved_name', `"${name}" is a name SharePoint reserves.`, `Rename the ${what} to something other than "${name}" on the platform.`)
+        ? problem(
+              'reserved_name',
+              `"${name}" is a name SharePoint reserves.`,
+              `Rename the ${what} to something other than "${name}" on the platform.`,
+          )
         : OK;
 
 const vtiName: Rule = (name, _ctx, what) =>
     name.toLowerCase().includes('_vti_')
-        ? problem('vti_name', `"${name}" contains "_vti_", which SharePoint reserves.`, `Rename the ${what} without "_vti_" on the platform.`)
+        ? problem(
+              'vti_name',
+              `"${name}" contains "_vti_", which SharePoint reserves.`,
+              `Rename the ${what} without "_vti_" on the platform.`,
+          )
         : OK;
 
 const officeLockPrefix: Rule = (name, _ctx, what) =>
     // `~$` files are Office owner/lock files: SharePoint refuses them and nobody wants them synced.
     name.startsWith('~$')
-        ? problem('office_lock_prefix', `"${name}" starts with "~$" (an Office lock file name).`, `Rename the ${what} so it does not start with "~$", or let Office remove it.`)
+        ? problem(
+              'office_lock_prefix',
+              `"${name}" starts with "~$" (an Office lock file name).`,
+              `Rename the ${what} so it does not start with "~$", or let Office remove it.`,
+          )
         : OK;
 
 const leadingTildeFolder: Rule = (name, ctx) =>
     ctx.isFolder && name.startsWith('~')
-        ? problem('leading_tilde_folder', `The folder "${name}" starts with "~".`, 'Rename the folder so it does not start with "~" on the platform.')
+        ? problem(
+              'leading_tilde_folder',
+              `The folder "${name}" starts with "~".`,
+              'Rename the folder so it does not start with "~" on the platform.',
+          )
         : OK;
 
 const rootFormsFolder: Rule = (name, ctx) =>
@@ -105,7 +135,7 @@ const rootFormsFolder: Rule = (name, ctx) =>
         ? problem(
               'root_forms_folder',
               'A document library cannot have a folder named "forms" at its root.',
-              'Rename the root "forms" folder on the platform, or move it into a subfolder.'
+              'Rename the root "forms" folder on the platform, or move it into a subfolder.',
           )
         : OK;
 

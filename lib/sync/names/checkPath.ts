@@ -23,7 +23,11 @@ export function checkPath(path: string, ctx: PathContext): NameCheck {
     const segments = path.split('/');
     for (let i = ctx.lastSegmentOnly ? segments.length - 1 : 0; i < segments.length; i++) {
         const isLast = i === segments.length - 1;
-        const result = checkName(segments[i], { isFolder: isLast ? ctx.isFolder : true, atRoot: i === 0, library: ctx.library });
+        const result = checkName(segments[i], {
+            isFolder: isLast ? ctx.isFolder : true,
+            atRoot: i === 0,
+            library: ctx.library,
+        });
         if (!result.ok) return result;
     }
     const lengthCheck = checkPathLength(path, ctx);
@@ -45,7 +49,7 @@ function checkPathLength(path: string, ctx: PathContext): NameCheck {
     return problem(
         'path_too_long',
         `The path is ${length} characters long; SharePoint needs it under ${max}.`,
-        `Shorten the ${what} name or move it to a shallower folder on the platform.`
+        `Shorten the ${what} name or move it to a shallower folder on the platform.`,
     );
 }
 
@@ -54,6 +58,6 @@ function checkSize(ctx: PathContext): NameCheck {
     return problem(
         'file_too_large',
         `The file is ${ctx.size} bytes; SharePoint and OneDrive accept at most 250 GB.`,
-        'Split or compress the file on the platform; it cannot be synced as it is.'
+        'Split or compress the file on the platform; it cannot be synced as it is.',
     );
 }

@@ -15,7 +15,7 @@ export function buildBaselineTree(entries: readonly BaselineEntry[]): BaselineTr
     const byId = new Map<string, BaselineEntry>();
     for (const e of entries) byId.set(e.remoteId, e);
     const ordered = [...byId.values()].sort(
-        (a, b) => depth(a.platformPath) - depth(b.platformPath) || compareText(a.platformPath, b.platformPath)
+        (a, b) => depth(a.platformPath) - depth(b.platformPath) || compareText(a.platformPath, b.platformPath),
     );
     const byPath = new Map(ordered.map((e) => [e.platformPath, e]));
     return {

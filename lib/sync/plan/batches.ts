@@ -44,7 +44,11 @@ export interface FolderIndex {
     platform: Map<string, PlatformEntry>;
 }
 
-export async function* firstSyncBatches(source: GroupSource, folders: FolderIndex, size: number): AsyncGenerator<PlanBatch> {
+export async function* firstSyncBatches(
+    source: GroupSource,
+    folders: FolderIndex,
+    size: number,
+): AsyncGenerator<PlanBatch> {
     // Tangled folders whose whole subtree went into the batch of their parent's group.
     const pulled = new Set<string>();
     let batch = new BatchBuilder();
@@ -138,7 +142,8 @@ function tangledChildren(group: ItemGroup): string[] {
     for (const e of group.remote) if (e.isFolder && !e.deleted) folder(e.path);
     for (const e of group.platform) if (e.isFolder) folder(e.path);
     const tangled = new Set([...spellings].filter(([, paths]) => paths.size > 1).map(([folded]) => folded));
-    for (const e of group.remote) if (!e.isFolder && !e.deleted && spellings.has(foldPath(e.path))) tangled.add(foldPath(e.path));
+    for (const e of group.remote)
+        if (!e.isFolder && !e.deleted && spellings.has(foldPath(e.path))) tangled.add(foldPath(e.path));
     for (const e of group.platform) if (!e.isFolder && spellings.has(foldPath(e.path))) tangled.add(foldPath(e.path));
     return [...tangled];
 }

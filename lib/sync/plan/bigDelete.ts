@@ -26,7 +26,8 @@ export function holdBigDeletes(drafts: Draft[], driveItemCount: number, limits: 
         held = true;
         for (const draft of drafts) {
             const a = draft.action;
-            if (a.kind === (side === 'remote' ? 'deleteRemote' : 'deletePlatform')) draft.action = hold(a as DeleteRemote | DeletePlatform, side, counts[side], driveItemCount);
+            if (a.kind === (side === 'remote' ? 'deleteRemote' : 'deletePlatform'))
+                draft.action = hold(a as DeleteRemote | DeletePlatform, side, counts[side], driveItemCount);
         }
     }
     return held;
@@ -48,6 +49,9 @@ function hold(held: DeleteRemote | DeletePlatform, side: Side, count: number, dr
         held,
         dependsOn: held.dependsOn,
         preconditions: held.preconditions,
-        reason: reason('big_delete', `Held: this run would delete ${count} of ${driveItemCount} items on ${where}, over the big-delete limits; approve to apply.`),
+        reason: reason(
+            'big_delete',
+            `Held: this run would delete ${count} of ${driveItemCount} items on ${where}, over the big-delete limits; approve to apply.`,
+        ),
     };
 }

@@ -50,7 +50,15 @@ function newPlatformItem(entry: PlatformEntry): SyncItem {
 }
 
 function blank(key: string, isFolder: boolean): SyncItem {
-    return { key, isFolder, remoteChange: 'same', platformChange: 'same', remoteDeleted: false, remoteAbsent: false, fate: 'new' };
+    return {
+        key,
+        isFolder,
+        remoteChange: 'same',
+        platformChange: 'same',
+        remoteDeleted: false,
+        remoteAbsent: false,
+        fate: 'new',
+    };
 }
 
 function placeAll(items: Map<string, SyncItem>): void {
@@ -69,5 +77,5 @@ function placeAll(items: Map<string, SyncItem>): void {
 /** A parent the listing does not contain gets a `dir:` key so the item still has a stable place. */
 function placementOf(path: string, index: Map<string, string>): Placement {
     const parent = parentPath(path);
-    return { parent: parent === '' ? ROOT : index.get(parent) ?? `dir:${parent}`, name: baseName(path) };
+    return { parent: parent === '' ? ROOT : (index.get(parent) ?? `dir:${parent}`), name: baseName(path) };
 }

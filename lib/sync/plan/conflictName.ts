@@ -9,7 +9,13 @@ export const SIDE_LABEL: Record<Side, string> = { remote: 'SharePoint', platform
  * opens in the right application (bisync `--suffix-keep-extension`); the date is the run's, in UTC.
  * When that name is taken, ` (2)`, ` (3)`, … follow the label, so a copy never overwrites anything.
  */
-export function conflictName(name: string, isFolder: boolean, from: Side, now: string, taken: ReadonlySet<string>): string {
+export function conflictName(
+    name: string,
+    isFolder: boolean,
+    from: Side,
+    now: string,
+    taken: ReadonlySet<string>,
+): string {
     const { stem, extension } = isFolder ? { stem: name, extension: '' } : splitExtension(name);
     const label = `${stem} (conflict ${utcDate(now)} from ${SIDE_LABEL[from]})`;
     for (let n = 1; ; n++) {

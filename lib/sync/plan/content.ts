@@ -40,6 +40,15 @@ export function resolveConflict(policy: ConflictPolicy, remote: RemoteEntry, pla
             return { kind: 'keepBoth', loser: 'platform', why: 'conflict_newest_tie' };
         case 'keep-both':
             // The newer edit keeps the name; the older becomes the conflict copy.
-            return { kind: 'keepBoth', loser: remoteSeconds > platformSeconds ? 'platform' : platformSeconds > remoteSeconds ? 'remote' : 'platform', why: 'conflict_keep_both' };
+            return {
+                kind: 'keepBoth',
+                loser:
+                    remoteSeconds > platformSeconds
+                        ? 'platform'
+                        : platformSeconds > remoteSeconds
+                          ? 'remote'
+                          : 'platform',
+                why: 'conflict_keep_both',
+            };
     }
 }

@@ -32,10 +32,12 @@ export function linkDependencies(drafts: Draft[], graph: ItemGraph, at: Locator)
         for (const target of draft.places) {
             const parentPlacer = placerOfFinalParent(draft, target.side, graph, index);
             if (parentPlacer) deps.add(parentPlacer);
-            for (const other of index.vacating(target.side, target.path)) if (other.item !== draft.item) deps.add(other.action.id);
+            for (const other of index.vacating(target.side, target.path))
+                if (other.item !== draft.item) deps.add(other.action.id);
         }
         if (draft.action.kind === 'deleteRemote' || draft.action.kind === 'deletePlatform') {
-            if (draft.action.isFolder) for (const inner of index.vacatingWithin(draft.vacates[0])) deps.add(inner.action.id);
+            if (draft.action.isFolder)
+                for (const inner of index.vacatingWithin(draft.vacates[0])) deps.add(inner.action.id);
         }
         deps.delete(draft.action.id);
         draft.action.dependsOn = [...deps].sort();
@@ -45,7 +47,7 @@ export function linkDependencies(drafts: Draft[], graph: ItemGraph, at: Locator)
 /** The nearest final ancestor that gets created or moved on that side (its path exists only after). */
 function placerOfFinalParent(draft: Draft, side: Side, graph: ItemGraph, index: DraftIndex): string | undefined {
     const seen = new Set<string>();
-    for (let key = draft.item.final?.parent; key !== undefined && key !== ROOT && !seen.has(key); ) {
+    for (let key = draft.item.final?.parent; key !== undefined && key !== ROOT && !seen.has(key);) {
         seen.add(key);
         const placer = index.placerOf(side, key);
         if (placer) return placer;
@@ -64,11 +66,13 @@ class DraftIndex {
         for (const draft of drafts) {
             const kind = draft.action.kind;
             const side: Side = kind.endsWith('Platform') || kind === 'download' ? 'platform' : 'remote';
-            if (PLACING.has(kind) && !this.placers.has(slot(side, draft.item.key))) this.placers.set(slot(side, draft.item.key), draft.action.id);
+            if (PLACING.has(kind) && !this.placers.has(slot(side, draft.item.key)))
+                this.placers.set(slot(side, draft.item.key), draft.action.id);
             if (MOVES.has(kind)) this.moves.set(slot(side, draft.item.key), draft.action.id);
             for (const v of draft.vacates) {
                 appendTo(this.vacatesAt, slot(v.side, foldPath(v.path)), draft);
-                for (let dir = parentPath(v.path); dir !== ''; dir = parentPath(dir)) appendTo(this.vacatesUnder, slot(v.side, foldPath(dir)), draft);
+                for (let dir = parentPath(v.path); dir !== ''; dir = parentPath(dir))
+                    appendTo(this.vacatesUnder, slot(v.side, foldPath(dir)), draft);
             }
         }
     }

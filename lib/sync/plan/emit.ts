@@ -14,7 +14,11 @@ import { ConflictPolicy, Preconditions, Side } from './types';
 export class Emitter {
     readonly list = new DraftList();
 
-    constructor(private readonly graph: ItemGraph, private readonly at: Locator, private readonly policy: ConflictPolicy) {}
+    constructor(
+        private readonly graph: ItemGraph,
+        private readonly at: Locator,
+        private readonly policy: ConflictPolicy,
+    ) {}
 
     emit(item: SyncItem): void {
         switch (item.fate) {
@@ -33,12 +37,26 @@ export class Emitter {
         const info = item.skip as NonNullable<SyncItem['skip']>;
         const side: Side = item.platform ? 'remote' : 'platform';
         const path = item.platform?.path ?? item.remote?.path ?? '';
-        this.list.add(item, { kind: 'skip', side, path, rule: info.rule, hint: info.hint, reason: reason(info.rule, info.message), preconditions: {} });
+        this.list.add(item, {
+            kind: 'skip',
+            side,
+            path,
+            rule: info.rule,
+            hint: info.hint,
+            reason: reason(info.rule, info.message),
+            preconditions: {},
+        });
     }
 
     private forget(item: SyncItem, code: string): void {
         const previousRemoteId = item.baseline?.remoteId;
-        this.list.add(item, { kind: 'updateBaseline', previousRemoteId, entry: null, reason: reason(code), preconditions: {} });
+        this.list.add(item, {
+            kind: 'updateBaseline',
+            previousRemoteId,
+            entry: null,
+            reason: reason(code),
+            preconditions: {},
+        });
     }
 
     /** Deletes go to the recycle bin / platform trash, guarded by the tag the plan saw (graph-sync.md §1.5). */
@@ -49,16 +67,45 @@ export class Emitter {
         if (side === 'remote') {
             const remote = item.remote as NonNullable<SyncItem['remote']>;
             const preconditions = { remoteIfMatch: remote.eTag };
-            this.list.add(item, { kind: 'deleteRemote', remoteId: remote.id, path, isFolder: item.isFolder, toRecycleBin: true, reason: why, preconditions }, meta);
+            this.list.add(
+                item,
+                {
+                    kind: 'deleteRemote',
+                    remoteId: remote.id,
+                    path,
+                    isFolder: item.isFolder,
+                    toRecycleBin: true,
+                    reason: why,
+                    preconditions,
+                },
+                meta,
+            );
         } else {
             const preconditions = { platformIfMatch: item.platform?.blobETag };
-            this.list.add(item, { kind: 'deletePlatform', path, isFolder: item.isFolder, toRecycleBin: true, reason: why, preconditions }, meta);
+            this.list.add(
+                item,
+                {
+                    kind: 'deletePlatform',
+                    path,
+                    isFolder: item.isFolder,
+                    toRecycleBin: true,
+                    reason: why,
+                    preconditions,
+                },
+                meta,
+            );
         }
     }
 
     private survivor(item: SyncItem): void {
         for (const row of item.replaces ?? []) {
-            this.list.add(item, { kind: 'updateBaseline', previousRemoteId: row.remoteId, entry: null, reason: reason('replaced_by_pair'), preconditions: {} });
+            this.list.add(item, {
+                kind: 'updateBaseline',
+                previousRemoteId: row.remoteId,
+                entry: null,
+                reason: reason('replaced_by_pair'),
+                preconditions: {},
+            });
         }
         this.moveOrCreate(item, 'remote');
         this.moveOrCreate(item, 'platform');
@@ -81,7 +128,11 @@ export class Emitter {
         if (side === 'remote') {
             const remote = item.remote as NonNullable<SyncItem['remote']>;
             const kind = renameOnly ? 'renameRemote' : 'moveRemote';
-            this.list.add(item, { kind, remoteId: remote.id, from, path, reason: why, preconditions: { remoteIfMatch: remote.eTag } }, meta);
+            this.list.add(
+                item,
+                { kind, remoteId: remote.id, from, path, reason: why, preconditions: { remoteIfMatch: remote.eTag } },
+                meta,
+            );
         } else {
             const kind = renameOnly ? 'renamePlatform' : 'movePlatform';
             const preconditions = { platformIfMatch: item.platform?.blobETag };
@@ -109,11 +160,35 @@ export class Emitter {
             const platform = item.platform as NonNullable<SyncItem['platform']>;
             const from = this.at.pathAfterMove(item, 'platform');
             const preconditions = { mustNotExist, platformIfMatch: platform.blobETag };
-            this.list.add(item, { kind: 'upload', from, path, size: platform.size, contentHash: platform.contentHash, reason: why, preconditions }, { ...places, at: ['platform'] });
+            this.list.add(
+                item,
+                {
+                    kind: 'upload',
+                    from,
+                    path,
+                    size: platform.size,
+                    contentHash: platform.contentHash,
+                    reason: why,
+                    preconditions,
+                },
+                { ...places, at: ['platform'] },
+            );
         } else {
             const remote = item.remote as NonNullable<SyncItem['remote']>;
             const preconditions = { mustNotExist, remoteIfMatch: this.remoteContentTag(item) };
-            this.list.add(item, { kind: 'download', remoteId: remote.id, path, size: remote.size, contentHash: remote.quickXorHash, reason: why, preconditions }, places);
+            this.list.add(
+                item,
+                {
+                    kind: 'download',
+                    remoteId: remote.id,
+                    path,
+                    size: remote.size,
+                    contentHash: remote.quickXorHash,
+                    reason: why,
+                    preconditions,
+                },
+                places,
+            );
         }
         if (side === 'remote' && item.baseline && !item.remote) this.forget(item, item.why ?? 'delete_vs_edit');
     }
@@ -126,19 +201,59 @@ export class Emitter {
         if (!decision || !remote || !platform || decision.kind === 'none' || decision.kind === 'equal') return;
         const path = this.at.finalPath(item);
         const source = this.at.pathAfterMove(item, 'platform');
-        const preconditions: Preconditions = { remoteIfMatch: this.remoteContentTag(item), platformIfMatch: platform.blobETag };
+        const preconditions: Preconditions = {
+            remoteIfMatch: this.remoteContentTag(item),
+            platformIfMatch: platform.blobETag,
+        };
         const why = reason(decision.why);
         if (decision.kind === 'download') {
-            this.list.add(item, { kind: 'download', remoteId: remote.id, path, size: remote.size, contentHash: remote.quickXorHash, reason: why, preconditions }, { places: [{ side: 'platform', path }], at: ['platform'] });
-        } else if (decision.kind === 'upload') {
-            this.list.add(item, { kind: 'upload', from: source, path, remoteId: remote.id, size: platform.size, contentHash: platform.contentHash, reason: why, preconditions }, { places: [{ side: 'remote', path }], at: ['platform', 'remote'] });
-        } else {
-            const conflictPath = this.at.tree.conflictPath.get(item.key) as string;
-            const places = (['remote', 'platform'] as const).flatMap((side) => [{ side, path }, { side, path: conflictPath }]);
             this.list.add(
                 item,
-                { kind: 'conflictKeepBoth', remoteId: remote.id, platformPath: source, path, conflictPath, loser: decision.loser, reason: why, preconditions },
-                { places, at: ['platform', 'remote'] }
+                {
+                    kind: 'download',
+                    remoteId: remote.id,
+                    path,
+                    size: remote.size,
+                    contentHash: remote.quickXorHash,
+                    reason: why,
+                    preconditions,
+                },
+                { places: [{ side: 'platform', path }], at: ['platform'] },
+            );
+        } else if (decision.kind === 'upload') {
+            this.list.add(
+                item,
+                {
+                    kind: 'upload',
+                    from: source,
+                    path,
+                    remoteId: remote.id,
+                    size: platform.size,
+                    contentHash: platform.contentHash,
+                    reason: why,
+                    preconditions,
+                },
+                { places: [{ side: 'remote', path }], at: ['platform', 'remote'] },
+            );
+        } else {
+            const conflictPath = this.at.tree.conflictPath.get(item.key) as string;
+            const places = (['remote', 'platform'] as const).flatMap((side) => [
+                { side, path },
+                { side, path: conflictPath },
+            ]);
+            this.list.add(
+                item,
+                {
+                    kind: 'conflictKeepBoth',
+                    remoteId: remote.id,
+                    platformPath: source,
+                    path,
+                    conflictPath,
+                    loser: decision.loser,
+                    reason: why,
+                    preconditions,
+                },
+                { places, at: ['platform', 'remote'] },
             );
         }
     }
@@ -149,14 +264,30 @@ export class Emitter {
      * move or a transfer get theirs from the applier, which alone knows the new tags.
      */
     private syncState(item: SyncItem): void {
-        const transfers = item.content?.kind === 'download' || item.content?.kind === 'upload' || item.content?.kind === 'keepBoth';
+        const transfers =
+            item.content?.kind === 'download' || item.content?.kind === 'upload' || item.content?.kind === 'keepBoth';
         if (transfers || !item.remote || !item.platform || this.at.needsMove(item, 'remote')) return;
         const row = agreedRow(item, this.at.finalPath(item));
         if (!row || (item.fate === 'keep' && sameRow(row, item.baseline))) return;
-        const code = item.content?.kind === 'equal' ? item.content.why : item.fate === 'pair' ? 'created_on_both' : this.stateReason(item);
+        const code =
+            item.content?.kind === 'equal'
+                ? item.content.why
+                : item.fate === 'pair'
+                  ? 'created_on_both'
+                  : this.stateReason(item);
         // After any ancestor's move on either side: the row records where the item will be.
         const at: Side[] = ['remote', 'platform'];
-        this.list.add(item, { kind: 'updateBaseline', previousRemoteId: item.baseline?.remoteId, entry: row, reason: reason(code), preconditions: {} }, { at });
+        this.list.add(
+            item,
+            {
+                kind: 'updateBaseline',
+                previousRemoteId: item.baseline?.remoteId,
+                entry: row,
+                reason: reason(code),
+                preconditions: {},
+            },
+            { at },
+        );
     }
 
     private stateReason(item: SyncItem): string {

@@ -38,7 +38,8 @@ export function rescueMovedSubtrees(graph: ItemGraph): void {
     for (const item of graph.sorted()) {
         if (item.fate !== 'delete' || !item.side) continue;
         const side = item.side;
-        const rescuer = (a: SyncItem) => a.fate === 'new' && a.side === side && a.why === 'delete_vs_edit' && a.baseline !== undefined;
+        const rescuer = (a: SyncItem) =>
+            a.fate === 'new' && a.side === side && a.why === 'delete_vs_edit' && a.baseline !== undefined;
         if (ancestorOn(graph, item, side, rescuer)) setFate(item, 'new', side, 'delete_vs_edit');
     }
 }

@@ -35,7 +35,12 @@ export function layoutFinalTree(graph: ItemGraph, policy: ConflictPolicy, option
         tree = new Layout(graph, intended, options).run();
     }
     for (const item of unplaced(graph, tree)) {
-        skip(item, 'move_cycle', 'The two sides moved folders into each other.', 'Move one of the folders back on the platform.');
+        skip(
+            item,
+            'move_cycle',
+            'The two sides moved folders into each other.',
+            'Move one of the folders back on the platform.',
+        );
     }
     return tree;
 }
@@ -52,7 +57,12 @@ function unplaced(graph: ItemGraph, tree: FinalTree): SyncItem[] {
 function repairUnplaced(graph: ItemGraph, tree: FinalTree, intended: Map<string, Placement>): void {
     for (const item of unplaced(graph, tree)) {
         if (underSkipped(graph, item, intended)) {
-            skip(item, 'parent_skipped', 'A folder above this item cannot be synced, so neither can the item.', 'Fix the folder reported for the parent on the platform; its contents sync after that.');
+            skip(
+                item,
+                'parent_skipped',
+                'A folder above this item cannot be synced, so neither can the item.',
+                'Fix the folder reported for the parent on the platform; its contents sync after that.',
+            );
         } else if (isLiveOn(item, 'remote')) {
             intended.set(item.key, graph.placeOn(item, 'remote') as Placement);
         }
@@ -61,7 +71,11 @@ function repairUnplaced(graph: ItemGraph, tree: FinalTree, intended: Map<string,
 
 function underSkipped(graph: ItemGraph, item: SyncItem, intended: Map<string, Placement>): boolean {
     const seen = new Set<string>();
-    for (let key = intended.get(item.key)?.parent; key !== undefined && !seen.has(key); key = intended.get(key)?.parent) {
+    for (
+        let key = intended.get(item.key)?.parent;
+        key !== undefined && !seen.has(key);
+        key = intended.get(key)?.parent
+    ) {
         if (graph.get(key)?.fate === 'skip') return true;
         seen.add(key);
     }
@@ -74,7 +88,11 @@ class Layout {
     private readonly pinned = new Set<string>();
     private readonly children = new Map<string, SyncItem[]>();
 
-    constructor(private readonly graph: ItemGraph, private readonly intended: Map<string, Placement>, private readonly options: PlanOptions) {
+    constructor(
+        private readonly graph: ItemGraph,
+        private readonly intended: Map<string, Placement>,
+        private readonly options: PlanOptions,
+    ) {
         for (const item of graph.sorted()) this.noteCurrentNames(item);
         for (const item of survivors(graph)) {
             item.final = undefined;
@@ -105,7 +123,10 @@ class Layout {
             this.takenIn(place.parent).add(foldName(place.name));
             // A skipped item stays where it is: on SharePoint its name blocks any case variant, on
             // the platform (case-sensitive blob names) only the exact name.
-            if (item.fate === 'skip') this.pinned.add(side === 'remote' ? slot(place.parent, foldName(place.name)) : slot(place.parent, place.name, true));
+            if (item.fate === 'skip')
+                this.pinned.add(
+                    side === 'remote' ? slot(place.parent, foldName(place.name)) : slot(place.parent, place.name, true),
+                );
         }
     }
 
@@ -116,7 +137,8 @@ class Layout {
             const folded = foldName(this.want(item).name);
             appendTo(groups, folded, item);
         }
-        for (const folded of [...groups.keys()].sort(compareText)) this.nameGroup(parent, groups.get(folded) as SyncItem[]);
+        for (const folded of [...groups.keys()].sort(compareText))
+            this.nameGroup(parent, groups.get(folded) as SyncItem[]);
         return kids.filter((i) => i.fate !== 'skip');
     }
 
@@ -124,7 +146,10 @@ class Layout {
         const ordered = [...group].sort((a, b) => this.rank(a) - this.rank(b) || compareText(a.key, b.key));
         ordered.forEach((item, index) => {
             const wanted = this.want(item).name;
-            const blocked = index > 0 || this.pinned.has(slot(parent, foldName(wanted))) || this.pinned.has(slot(parent, wanted, true));
+            const blocked =
+                index > 0 ||
+                this.pinned.has(slot(parent, foldName(wanted))) ||
+                this.pinned.has(slot(parent, wanted, true));
             const name = blocked
                 ? conflictName(wanted, item.isFolder, this.origin(item), this.options.now, this.takenIn(parent))
                 : wanted;
@@ -159,7 +184,13 @@ class Layout {
         const path = joinPath(parentPath, final.name);
         if (!this.acceptable(item, path)) return undefined;
         if (item.content?.kind === 'keepBoth') {
-            const copy = conflictName(final.name, false, item.content.loser, this.options.now, this.takenIn(final.parent));
+            const copy = conflictName(
+                final.name,
+                false,
+                item.content.loser,
+                this.options.now,
+                this.takenIn(final.parent),
+            );
             const copyPath = joinPath(parentPath, copy);
             if (!this.acceptable(item, copyPath)) return undefined;
             this.takenIn(final.parent).add(foldName(copy));

@@ -12,11 +12,19 @@ import { Side } from './types';
 export class Locator {
     private readonly memo = { remote: new Map<string, string>(), platform: new Map<string, string>() };
 
-    constructor(private readonly graph: ItemGraph, readonly tree: FinalTree) {}
+    constructor(
+        private readonly graph: ItemGraph,
+        readonly tree: FinalTree,
+    ) {}
 
     needsMove(item: SyncItem, side: Side): boolean {
         const now = this.graph.placeOn(item, side);
-        return now !== undefined && item.final !== undefined && this.tree.path.has(item.key) && !samePlacement(now, item.final);
+        return (
+            now !== undefined &&
+            item.final !== undefined &&
+            this.tree.path.has(item.key) &&
+            !samePlacement(now, item.final)
+        );
     }
 
     finalPath(item: SyncItem): string {

@@ -26,7 +26,8 @@ export function choosePlacement(graph: ItemGraph, item: SyncItem, policy: Confli
     const platform = graph.placeOn(item, 'platform') as Placement;
     const remoteMoved = movedOn(graph, item, 'remote');
     const platformMoved = movedOn(graph, item, 'platform');
-    if (!platformMoved) return remoteMoved ? { place: remote, movedBy: 'remote', why: 'moved_on_remote' } : { place: remote };
+    if (!platformMoved)
+        return remoteMoved ? { place: remote, movedBy: 'remote', why: 'moved_on_remote' } : { place: remote };
     if (!remoteMoved) return { place: platform, movedBy: 'platform', why: 'moved_on_platform' };
     if (samePlacement(remote, platform)) return { place: remote, why: 'moved_on_both' };
     return policy === 'prefer-platform'

@@ -68,7 +68,7 @@ class MinHeap<T> {
     push(item: T): void {
         const items = this.items;
         items.push(item);
-        for (let i = items.length - 1; i > 0; ) {
+        for (let i = items.length - 1; i > 0;) {
             const parent = (i - 1) >> 1;
             if (this.compare(items[parent], items[i]) <= 0) break;
             [items[parent], items[i]] = [items[i], items[parent]];
@@ -82,7 +82,7 @@ class MinHeap<T> {
         const last = items.pop();
         if (items.length === 0 || last === undefined) return top;
         items[0] = last;
-        for (let i = 0; ; ) {
+        for (let i = 0; ;) {
             const l = 2 * i + 1;
             const r = l + 1;
             let least = i;
@@ -97,7 +97,12 @@ class MinHeap<T> {
 }
 
 function before(a: Action, b: Action): number {
-    return PHASE[a.kind] - PHASE[b.kind] || depthKey(a) - depthKey(b) || compareText(pathOf(a), pathOf(b)) || compareText(a.id, b.id);
+    return (
+        PHASE[a.kind] - PHASE[b.kind] ||
+        depthKey(a) - depthKey(b) ||
+        compareText(pathOf(a), pathOf(b)) ||
+        compareText(a.id, b.id)
+    );
 }
 
 function depthKey(a: Action): number {

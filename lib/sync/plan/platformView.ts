@@ -19,8 +19,11 @@ export function buildPlatformView(tree: BaselineTree, platform: readonly Platfor
     const index = indexWithFolders(platform);
     const state = new Locator(tree, index);
     for (const base of tree.ordered) state.locateInPlace(base);
-    for (const base of tree.ordered) if (!base.isFolder && !state.located.has(base.remoteId)) state.locateRenamedFile(base);
-    const created = [...index.values()].filter((e) => !state.claimed.has(e.path)).sort((a, b) => compareText(a.path, b.path));
+    for (const base of tree.ordered)
+        if (!base.isFolder && !state.located.has(base.remoteId)) state.locateRenamedFile(base);
+    const created = [...index.values()]
+        .filter((e) => !state.claimed.has(e.path))
+        .sort((a, b) => compareText(a.path, b.path));
     return { located: state.located, created };
 }
 
@@ -44,7 +47,10 @@ class Locator {
     private readonly reserved = new Set<string>();
     private readonly byContent = new Map<string, PlatformEntry[]>();
 
-    constructor(private readonly tree: BaselineTree, private readonly index: Map<string, PlatformEntry>) {
+    constructor(
+        private readonly tree: BaselineTree,
+        private readonly index: Map<string, PlatformEntry>,
+    ) {
         for (const base of tree.ordered) this.reserved.add(base.platformPath);
         for (const entry of [...index.values()].sort((a, b) => compareText(a.path, b.path))) {
             if (entry.isFolder || !entry.contentHash) continue;
@@ -56,7 +62,7 @@ class Locator {
     locateInPlace(base: BaselineEntry): void {
         const parent = this.tree.parentOf(base);
         const parentNow = parent
-            ? this.located.get(parent.remoteId)?.path ?? this.expected.get(parent.remoteId) ?? parent.platformPath
+            ? (this.located.get(parent.remoteId)?.path ?? this.expected.get(parent.remoteId) ?? parent.platformPath)
             : parentPath(base.platformPath);
         const path = joinPath(parentNow, baseName(base.platformPath));
         this.expected.set(base.remoteId, path);
@@ -69,10 +75,13 @@ class Locator {
     locateRenamedFile(base: BaselineEntry): void {
         if (!base.platformHash) return;
         const candidates = (this.byContent.get(contentKey(base.platformHash, base.platformSize)) ?? []).filter((e) =>
-            this.isFree(e.path)
+            this.isFree(e.path),
         );
         const expected = this.expected.get(base.remoteId) ?? base.platformPath;
-        const best = pickBest(candidates.map((e) => e.path), expected);
+        const best = pickBest(
+            candidates.map((e) => e.path),
+            expected,
+        );
         if (best !== undefined) this.claim(base, this.index.get(best) as PlatformEntry);
     }
 
@@ -88,7 +97,10 @@ class Locator {
             }
         }
         const most = Math.max(0, ...votes.values());
-        const best = pickBest([...votes.keys()].filter((f) => votes.get(f) === most), this.expected.get(base.remoteId) ?? '');
+        const best = pickBest(
+            [...votes.keys()].filter((f) => votes.get(f) === most),
+            this.expected.get(base.remoteId) ?? '',
+        );
         if (best !== undefined) this.claim(base, this.index.get(best) as PlatformEntry);
     }
 
@@ -108,6 +120,7 @@ function contentKey(hash: string, size: number): string {
 
 /** Prefer the same name (a move), then the same folder (a rename), then the first path: deterministic. */
 function pickBest(paths: string[], expected: string): string | undefined {
-    const score = (p: string) => (baseName(p) === baseName(expected) ? 0 : parentPath(p) === parentPath(expected) ? 1 : 2);
+    const score = (p: string) =>
+        baseName(p) === baseName(expected) ? 0 : parentPath(p) === parentPath(expected) ? 1 : 2;
     return [...paths].sort((a, b) => score(a) - score(b) || compareText(a, b))[0];
 }

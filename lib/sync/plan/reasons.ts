@@ -17,7 +17,8 @@ const MESSAGES: Record<string, string> = {
     deleted_on_remote: 'Deleted on SharePoint and unchanged on the platform since the last sync.',
     deleted_on_platform: 'Deleted on the platform and unchanged on SharePoint since the last sync.',
     deleted_on_both: 'Deleted on both sides; only the sync state is cleared.',
-    delete_vs_edit: 'Deleted on one side but changed or moved on the other: the change wins and the item is re-created.',
+    delete_vs_edit:
+        'Deleted on one side but changed or moved on the other: the change wins and the item is re-created.',
     kept_for_content: 'Deleted on one side, but something inside it survives, so the folder is re-created.',
     resync_unlisted: 'Missing from the full listing after a resync: it is uploaded again, never deleted on absence.',
     replaced_by_pair: 'Matched with an item created on the other side; the old sync record is replaced.',

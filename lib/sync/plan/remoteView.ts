@@ -27,7 +27,8 @@ export function buildRemoteView(tree: BaselineTree, remote: readonly RemoteEntry
     const latest = new Map<string, RemoteEntry>();
     for (const entry of remote) latest.set(entry.id, entry);
     const status = new Map<string, RemoteStatus>();
-    for (const base of tree.ordered) status.set(base.remoteId, statusOf(base, latest.get(base.remoteId), tree, status, mode));
+    for (const base of tree.ordered)
+        status.set(base.remoteId, statusOf(base, latest.get(base.remoteId), tree, status, mode));
     const created = [...latest.values()].filter((e) => !e.deleted && !tree.byId.has(e.id));
     return settleOrphans({ status, created, unknown: new Set() }, tree);
 }
@@ -57,7 +58,8 @@ function settleOrphans(view: RemoteView, tree: BaselineTree): RemoteView {
 }
 
 function underTombstone(base: BaselineEntry, tree: BaselineTree, status: Map<string, RemoteStatus>): boolean {
-    for (let p = tree.parentOf(base); p; p = tree.parentOf(p)) if (status.get(p.remoteId)?.kind === 'deleted') return true;
+    for (let p = tree.parentOf(base); p; p = tree.parentOf(p))
+        if (status.get(p.remoteId)?.kind === 'deleted') return true;
     return false;
 }
 
@@ -76,7 +78,7 @@ function statusOf(
     entry: RemoteEntry | undefined,
     tree: BaselineTree,
     known: Map<string, RemoteStatus>,
-    mode: RemoteViewMode
+    mode: RemoteViewMode,
 ): RemoteStatus {
     if (entry?.deleted) return { kind: 'deleted' };
     if (entry) return { kind: 'live', entry };

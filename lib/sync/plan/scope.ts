@@ -46,7 +46,8 @@ export function scopeNeeds(remote: readonly RemoteEntry[], byId: ReadonlyMap<str
         needs.ids.add(r.id);
         if (r.parentId) needs.ids.add(r.parentId);
         const known = byId.get(r.id);
-        if (!r.deleted) for (let dir = parentPath(r.path); dir !== ''; dir = parentPath(dir)) needs.above.add(foldPath(dir));
+        if (!r.deleted)
+            for (let dir = parentPath(r.path); dir !== ''; dir = parentPath(dir)) needs.above.add(foldPath(dir));
         // Edited in place (or a folder delta lists because something inside changed): no name comes or
         // goes in any folder, so only the item's own row and the folders above it matter.
         const moved = !known || r.deleted || known.platformPath !== r.path || known.isFolder !== r.isFolder;
@@ -61,7 +62,11 @@ export function scopeNeeds(remote: readonly RemoteEntry[], byId: ReadonlyMap<str
 
 /** A row the changes touch directly (its ancestors are added separately). */
 export function inScope(b: BaselineEntry, needs: ScopeNeeds): boolean {
-    return needs.ids.has(b.remoteId) || needs.folders.has(foldPath(parentPath(b.platformPath))) || isUnder(foldPath(b.platformPath), needs.subtrees);
+    return (
+        needs.ids.has(b.remoteId) ||
+        needs.folders.has(foldPath(parentPath(b.platformPath))) ||
+        isUnder(foldPath(b.platformPath), needs.subtrees)
+    );
 }
 
 function isUnder(path: string, folders: ReadonlySet<string>): boolean {
@@ -72,9 +77,14 @@ function isUnder(path: string, folders: ReadonlySet<string>): boolean {
 }
 
 /** `kept` and every folder above a kept row or named in `above` (case-folded paths), in baseline order. */
-function withAncestors(kept: BaselineEntry[], all: readonly BaselineEntry[], above: ReadonlySet<string>): BaselineEntry[] {
+function withAncestors(
+    kept: BaselineEntry[],
+    all: readonly BaselineEntry[],
+    above: ReadonlySet<string>,
+): BaselineEntry[] {
     const needed = new Set(above);
-    for (const b of kept) for (let dir = parentPath(b.platformPath); dir !== ''; dir = parentPath(dir)) needed.add(foldPath(dir));
+    for (const b of kept)
+        for (let dir = parentPath(b.platformPath); dir !== ''; dir = parentPath(dir)) needed.add(foldPath(dir));
     const chosen = new Set(kept);
     for (const b of all) if (b.isFolder && needed.has(foldPath(b.platformPath))) chosen.add(b);
     return all.filter((b) => chosen.has(b));

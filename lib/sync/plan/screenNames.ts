@@ -67,7 +67,7 @@ function skipDescendantsOfSkipped(graph: ItemGraph): void {
             item,
             'parent_skipped',
             'A folder above this item cannot be synced, so neither can the item.',
-            'Fix the folder name reported for the parent folder on the platform; its contents sync after that.'
+            'Fix the folder name reported for the parent folder on the platform; its contents sync after that.',
         );
     }
 }
@@ -81,6 +81,12 @@ export function skip(item: SyncItem, rule: string, message: string, hint: string
 export function skipOrphans(graph: ItemGraph, ids: ReadonlySet<string>): void {
     for (const id of [...ids].sort()) {
         const item = graph.get(remoteKey(id));
-        if (item) skip(item, 'remote_parent_unknown', 'SharePoint reported this item under a folder the sync does not know.', 'Run the sync again; if it persists, start a full resync of the drive.');
+        if (item)
+            skip(
+                item,
+                'remote_parent_unknown',
+                'SharePoint reported this item under a folder the sync does not know.',
+                'Run the sync again; if it persists, start a full resync of the drive.',
+            );
     }
 }

@@ -30,10 +30,17 @@ export const MAX_PAGE_SIZE = 1000;
  * folder markers) and files. Paged by the Blob service's own continuation token, so a folder of any
  * size costs one listing call per page.
  */
-export async function browsePlatform(services: Services, drive: DriveRecord, path: string, page: { pageSize: number; continuationToken?: string }): Promise<BrowsePage> {
+export async function browsePlatform(
+    services: Services,
+    drive: DriveRecord,
+    path: string,
+    page: { pageSize: number; continuationToken?: string },
+): Promise<BrowsePage> {
     const container = await platformContainer(services);
     const prefix = path === '' ? drivePrefix(drive.id) : `${blobNameOf(drive.id, path)}/`;
-    const pages = container.listBlobsByHierarchy('/', { prefix, includeMetadata: true }).byPage({ maxPageSize: page.pageSize, continuationToken: page.continuationToken });
+    const pages = container
+        .listBlobsByHierarchy('/', { prefix, includeMetadata: true })
+        .byPage({ maxPageSize: page.pageSize, continuationToken: page.continuationToken });
     const { value: result } = await pages.next();
     const items = new Map<string, PlatformItem>();
     for (const p of result?.segment.blobPrefixes ?? []) {
@@ -43,7 +50,13 @@ export async function browsePlatform(services: Services, drive: DriveRecord, pat
     for (const blob of result?.segment.blobItems ?? []) {
         const itemPath = pathOfBlob(drive.id, blob.name);
         if (isFolderMarker(blob.metadata)) {
-            if (!items.has(itemPath)) items.set(itemPath, { name: leaf(itemPath), path: itemPath, isFolder: true, lastModified: blob.properties.lastModified.toISOString() });
+            if (!items.has(itemPath))
+                items.set(itemPath, {
+                    name: leaf(itemPath),
+                    path: itemPath,
+                    isFolder: true,
+                    lastModified: blob.properties.lastModified.toISOString(),
+                });
             continue;
         }
         const hash = blob.metadata?.[META.hash];
@@ -59,16 +72,26 @@ export async function browsePlatform(services: Services, drive: DriveRecord, pat
         });
     }
     if (items.size === 0 && !page.continuationToken && path !== '') await requireFolder(services, drive, path);
-    const value = [...items.values()].sort((a, b) => Number(b.isFolder) - Number(a.isFolder) || a.name.localeCompare(b.name));
+    const value = [...items.values()].sort(
+        (a, b) => Number(b.isFolder) - Number(a.isFolder) || a.name.localeCompare(b.name),
+    );
     return { path, value, ...(result?.continuationToken ? { continuationToken: result.continuationToken } : {}) };
 }
 
 /** An empty listing is a folder only if its marker exists. */
 async function requireFolder(services: Services, drive: DriveRecord, path: string): Promise<void> {
     const container = await platformContainer(services);
-    const props = await container.getBlobClient(blobNameOf(drive.id, path)).getProperties().catch(() => undefined);
+    const props = await container
+        .getBlobClient(blobNameOf(drive.id, path))
+        .getProperties()
+        .catch(() => undefined);
     if (!isFolderMarker(props?.metadata)) {
-        throw new ApiError(404, 'folder_not_found', `There is no folder ${path} in this drive's platform store.`, 'Browse from the root (no path) to see what exists.');
+        throw new ApiError(
+            404,
+            'folder_not_found',
+            `There is no folder ${path} in this drive's platform store.`,
+            'Browse from the root (no path) to see what exists.',
+        );
     }
 }
 

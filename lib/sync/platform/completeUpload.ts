@@ -20,18 +20,37 @@ export interface CompletedUpload {
  * if the blob is still the one that was hashed (If-Match); otherwise 409 and the platform retries.
  */
 export async function completeUpload(services: Services, drive: DriveRecord, path: string): Promise<CompletedUpload> {
-    const { blob, download } = await openPlatformBlob(services, drive.id, path, () => new ApiError(404, 'upload_not_found', `Nothing was uploaded to ${path}.`, 'PUT the file to the uploadUrl of POST /uploads first, then complete it.'));
+    const { blob, download } = await openPlatformBlob(
+        services,
+        drive.id,
+        path,
+        () =>
+            new ApiError(
+                404,
+                'upload_not_found',
+                `Nothing was uploaded to ${path}.`,
+                'PUT the file to the uploadUrl of POST /uploads first, then complete it.',
+            ),
+    );
     const hash = new QuickXorHash();
     for await (const chunk of download.readableStreamBody as NodeJS.ReadableStream) hash.update(chunk as Buffer);
     const quickXorHash = hash.digest();
     const etag = download.etag as string;
     try {
-        const done = await blob.setMetadata({ ...download.metadata, [META.hash]: quickXorHash, [META.dirty]: '1' }, { conditions: { ifMatch: etag } });
+        const done = await blob.setMetadata(
+            { ...download.metadata, [META.hash]: quickXorHash, [META.dirty]: '1' },
+            { conditions: { ifMatch: etag } },
+        );
         await markPlatformChanged(services, drive.id);
         return { path, size: hash.bytesHashed, quickXorHash, eTag: done.etag ?? '' };
     } catch (e) {
         if ((e as { statusCode?: number }).statusCode === 412) {
-            throw new ApiError(409, 'upload_changed', `${path} was written again while it was being hashed.`, 'Complete the upload again once the last write has finished.');
+            throw new ApiError(
+                409,
+                'upload_changed',
+                `${path} was written again while it was being hashed.`,
+                'Complete the upload again once the last write has finished.',
+            );
         }
         throw e;
     }

@@ -13,10 +13,19 @@ import { openPlatformBlob } from './platformContainer';
  * off by default as the admin guide ships it). The body is piped from the Blob service as it
  * arrives: never buffered, whatever the file's size.
  */
-export async function downloadPlatformFile(services: Services, drive: DriveRecord, path: string): Promise<HttpResponseInit> {
+export async function downloadPlatformFile(
+    services: Services,
+    drive: DriveRecord,
+    path: string,
+): Promise<HttpResponseInit> {
     const { properties } = await readProperties(await services.tables.get('properties'));
     if (!properties.EnableDownloadExternalFile) {
-        throw new ApiError(403, 'download_disabled', 'Downloading files of external drives is turned off.', 'An admin can allow it: PATCH /api/manage/properties with {"EnableDownloadExternalFile": true}.');
+        throw new ApiError(
+            403,
+            'download_disabled',
+            'Downloading files of external drives is turned off.',
+            'An admin can allow it: PATCH /api/manage/properties with {"EnableDownloadExternalFile": true}.',
+        );
     }
     const { download } = await openPlatformBlob(services, drive.id, path, () => notFound(path));
     if (isFolderMarker(download.metadata)) {
@@ -36,5 +45,10 @@ export async function downloadPlatformFile(services: Services, drive: DriveRecor
 }
 
 function notFound(path: string): ApiError {
-    return new ApiError(404, 'item_not_found', `There is no file ${path} in this drive's platform store.`, 'Browse the drive with GET /api/drives/{driveId}/items to find the path.');
+    return new ApiError(
+        404,
+        'item_not_found',
+        `There is no file ${path} in this drive's platform store.`,
+        'Browse the drive with GET /api/drives/{driveId}/items to find the path.',
+    );
 }

@@ -18,9 +18,18 @@ const ROW = 'platform-changes';
 
 /** Unconditional upsert: the latest write wins; callers mark after their write, so a listing that read an older mark is redone. */
 export async function markPlatformChanged(services: Services, driveId: string, at = new Date()): Promise<void> {
-    await writeDocument<PlatformChangeMark>(await services.tables.get('syncState'), driveId, ROW, { changedAt: at.toISOString(), id: randomUUID() }, '*');
+    await writeDocument<PlatformChangeMark>(
+        await services.tables.get('syncState'),
+        driveId,
+        ROW,
+        { changedAt: at.toISOString(), id: randomUUID() },
+        '*',
+    );
 }
 
-export async function readPlatformChangeMark(services: Services, driveId: string): Promise<PlatformChangeMark | undefined> {
+export async function readPlatformChangeMark(
+    services: Services,
+    driveId: string,
+): Promise<PlatformChangeMark | undefined> {
     return (await readDocument<PlatformChangeMark>(await services.tables.get('syncState'), driveId, ROW))?.value;
 }

@@ -21,7 +21,12 @@ export async function platformContainer(services: Services): Promise<ContainerCl
  * Opens a blob of a drive's platform store for reading (the body streams as it is consumed). A
  * missing blob throws what `missing` makes: each caller has its own error for the platform.
  */
-export async function openPlatformBlob(services: Services, driveId: string, path: string, missing: () => Error): Promise<{ blob: BlobClient; download: BlobDownloadResponseParsed }> {
+export async function openPlatformBlob(
+    services: Services,
+    driveId: string,
+    path: string,
+    missing: () => Error,
+): Promise<{ blob: BlobClient; download: BlobDownloadResponseParsed }> {
     const blob = (await platformContainer(services)).getBlobClient(blobNameOf(driveId, path));
     try {
         return { blob, download: await blob.download(0) };

@@ -16,9 +16,13 @@ export async function requirePlatformDrive(services: Services, driveId: string):
 export function requireCleanPath(path: string | null | undefined, options: { allowRoot: boolean }): string {
     const p = path ?? '';
     if ((p === '' && !options.allowRoot) || !isCleanPath(p)) {
-        throw new ApiError(400, 'invalid_path', `"${p.slice(0, 200)}" is not a drive-relative path.`, "Send a path like 'Reports/2024/q1.xlsx': no leading or trailing '/', no empty, '.' or '..' segments.", [
-            { field: 'path', code: 'invalid_path', message: 'Not a drive-relative path.' },
-        ]);
+        throw new ApiError(
+            400,
+            'invalid_path',
+            `"${p.slice(0, 200)}" is not a drive-relative path.`,
+            "Send a path like 'Reports/2024/q1.xlsx': no leading or trailing '/', no empty, '.' or '..' segments.",
+            [{ field: 'path', code: 'invalid_path', message: 'Not a drive-relative path.' }],
+        );
     }
     return p;
 }
@@ -30,5 +34,7 @@ export function requireCleanPath(path: string | null | undefined, options: { all
 export function requireSyncablePath(path: string, size: number): void {
     const check = checkPath(path, { isFolder: false, size });
     if (check.ok) return;
-    throw new ApiError(400, 'invalid_name', check.message, check.hint, [{ field: 'path', code: check.rule, message: check.message }]);
+    throw new ApiError(400, 'invalid_name', check.message, check.hint, [
+        { field: 'path', code: check.rule, message: check.message },
+    ]);
 }

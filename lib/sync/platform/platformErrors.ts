@@ -3,7 +3,10 @@
  * appeared, source vanished): the next sync re-plans, nothing is overwritten.
  */
 export class PlatformConflict extends Error {
-    constructor(readonly code: 'precondition_failed' | 'target_exists' | 'source_missing', message: string) {
+    constructor(
+        readonly code: 'precondition_failed' | 'target_exists' | 'source_missing',
+        message: string,
+    ) {
         super(message);
         this.name = 'PlatformConflict';
     }
@@ -15,7 +18,8 @@ export function asPlatformConflict(e: unknown, what: string): unknown {
     if (err?.statusCode === 412 || err?.code === 'ConditionNotMet' || err?.code === 'SourceConditionNotMet') {
         return new PlatformConflict('precondition_failed', `${what}: the blob changed since the sync planned it.`);
     }
-    if (err?.statusCode === 409 && err.code === 'BlobAlreadyExists') return new PlatformConflict('target_exists', `${what}: the target already exists.`);
+    if (err?.statusCode === 409 && err.code === 'BlobAlreadyExists')
+        return new PlatformConflict('target_exists', `${what}: the target already exists.`);
     if (err?.statusCode === 404) return new PlatformConflict('source_missing', `${what}: the blob is gone.`);
     return e;
 }

@@ -13,10 +13,16 @@ const PAGE_SIZE = 5000;
  * (`hdi_isfolder=true`) as folders, and every ancestor implied by a blob name as a virtual folder.
  * Trash lives outside the prefix (platformLayout.ts), so it is never listed.
  */
-export async function listPlatformEntries(services: Services, drive: DriveRecord, options: { pageSize?: number } = {}): Promise<PlatformEntry[]> {
+export async function listPlatformEntries(
+    services: Services,
+    drive: DriveRecord,
+    options: { pageSize?: number } = {},
+): Promise<PlatformEntry[]> {
     const container = await platformContainer(services);
     const entries = new Map<string, PlatformEntry>();
-    const pages = container.listBlobsFlat({ prefix: drivePrefix(drive.id), includeMetadata: true }).byPage({ maxPageSize: options.pageSize ?? PAGE_SIZE });
+    const pages = container
+        .listBlobsFlat({ prefix: drivePrefix(drive.id), includeMetadata: true })
+        .byPage({ maxPageSize: options.pageSize ?? PAGE_SIZE });
     for await (const page of pages) {
         for (const blob of page.segment.blobItems) addBlob(entries, toEntry(drive.id, blob));
     }
@@ -30,10 +36,16 @@ export async function listPlatformEntries(services: Services, drive: DriveRecord
  * of a file listed earlier: the reader keeps the first entry of a path (the file), as the listing
  * above does.
  */
-export async function* streamPlatformEntries(services: Services, drive: DriveRecord, options: { pageSize?: number } = {}): AsyncGenerator<PlatformEntry[]> {
+export async function* streamPlatformEntries(
+    services: Services,
+    drive: DriveRecord,
+    options: { pageSize?: number } = {},
+): AsyncGenerator<PlatformEntry[]> {
     const container = await platformContainer(services);
     const folders = new Set<string>();
-    const pages = container.listBlobsFlat({ prefix: drivePrefix(drive.id), includeMetadata: true }).byPage({ maxPageSize: options.pageSize ?? PAGE_SIZE });
+    const pages = container
+        .listBlobsFlat({ prefix: drivePrefix(drive.id), includeMetadata: true })
+        .byPage({ maxPageSize: options.pageSize ?? PAGE_SIZE });
     for await (const page of pages) {
         const out: PlatformEntry[] = [];
         for (const blob of page.segment.blobItems) {

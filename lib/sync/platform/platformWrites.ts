@@ -37,13 +37,22 @@ export async function createPlatformFolder(t: PlatformTarget, path: string): Pro
 }
 
 /** Copies one blob (with its metadata) to a free name; returns the new blob's ETag. */
-export async function copyBlob(container: ContainerClient, from: string, to: string, ifMatch?: string): Promise<string> {
+export async function copyBlob(
+    container: ContainerClient,
+    from: string,
+    to: string,
+    ifMatch?: string,
+): Promise<string> {
     const source = container.getBlobClient(from);
     const target = container.getBlobClient(to);
     try {
-        const poller = await target.beginCopyFromURL(source.url, { sourceConditions: ifMatch ? { ifMatch } : undefined, conditions: { ifNoneMatch: '*' } });
+        const poller = await target.beginCopyFromURL(source.url, {
+            sourceConditions: ifMatch ? { ifMatch } : undefined,
+            conditions: { ifNoneMatch: '*' },
+        });
         const done = await poller.pollUntilDone();
-        if (done.copyStatus && done.copyStatus !== 'success') throw new Error(`Copy of ${from} ended ${done.copyStatus}.`);
+        if (done.copyStatus && done.copyStatus !== 'success')
+            throw new Error(`Copy of ${from} ended ${done.copyStatus}.`);
         return done.etag ?? (await target.getProperties()).etag ?? '';
     } catch (e) {
         throw asPlatformConflict(e, `Copy ${from} to ${to}`);
@@ -65,7 +74,8 @@ async function blobsUnder(container: ContainerClient, folderName: string): Promi
     const marker = container.getBlobClient(folderName);
     const props = await marker.getProperties().catch(() => undefined);
     if (props?.etag) names.push({ name: folderName, etag: props.etag });
-    for await (const blob of container.listBlobsFlat({ prefix: `${folderName}/` })) names.push({ name: blob.name, etag: quoteETag(blob.properties.etag) });
+    for await (const blob of container.listBlobsFlat({ prefix: `${folderName}/` }))
+        names.push({ name: blob.name, etag: quoteETag(blob.properties.etag) });
     return names;
 }
 
@@ -79,7 +89,13 @@ export interface MoveResult {
  * under it). A folder move that fails half-way leaves the copies and originals both in place: the
  * next sync sees the new files as copies of existing content and re-plans, nothing is lost.
  */
-export async function movePlatform(t: PlatformTarget, from: string, to: string, isFolder: boolean, ifMatch?: string): Promise<MoveResult> {
+export async function movePlatform(
+    t: PlatformTarget,
+    from: string,
+    to: string,
+    isFolder: boolean,
+    ifMatch?: string,
+): Promise<MoveResult> {
     const container = await platformContainer(t.services);
     const etags = new Map<string, string>();
     const fromName = blobNameOf(t.driveId, from);
@@ -115,7 +131,10 @@ async function keepParentFolder(t: PlatformTarget, container: ContainerClient, p
     if (slash <= 0) return; // the drive's root always exists
     const parent = path.slice(0, slash);
     if (!t.keepFolder?.(parent)) return;
-    const page = await container.listBlobsFlat({ prefix: `${blobNameOf(t.driveId, parent)}/` }).byPage({ maxPageSize: 1 }).next();
+    const page = await container
+        .listBlobsFlat({ prefix: `${blobNameOf(t.driveId, parent)}/` })
+        .byPage({ maxPageSize: 1 })
+        .next();
     if (!page.done && page.value.segment.blobItems.length > 0) return;
     try {
         await createPlatformFolder(t, parent);
@@ -130,7 +149,12 @@ async function keepParentFolder(t: PlatformTarget, container: ContainerClient, p
  * `trashedfrom` = its path, `trashedat`) and only then deleted, conditionally on the planned ETag.
  * Restoring is copying it back. Returns how many blobs went to the trash.
  */
-export async function trashPlatform(t: PlatformTarget & { runId: string }, path: string, isFolder: boolean, ifMatch?: string): Promise<number> {
+export async function trashPlatform(
+    t: PlatformTarget & { runId: string },
+    path: string,
+    isFolder: boolean,
+    ifMatch?: string,
+): Promise<number> {
     const container = await platformContainer(t.services);
     const name = blobNameOf(t.driveId, path);
     const blobs = isFolder ? await blobsUnder(container, name) : [{ name, etag: ifMatch }];
@@ -138,7 +162,10 @@ export async function trashPlatform(t: PlatformTarget & { runId: string }, path:
     const at = new Date().toISOString();
     for (const blob of blobs) {
         const original = pathOfBlob(t.driveId, blob.name);
-        await copyBlobOverwriting(container, blob.name, trash + original, blob.etag, { [META.trashedFrom]: encodeURIComponent(original), [META.trashedAt]: at });
+        await copyBlobOverwriting(container, blob.name, trash + original, blob.etag, {
+            [META.trashedFrom]: encodeURIComponent(original),
+            [META.trashedAt]: at,
+        });
     }
     for (const blob of blobs) await deleteBlob(container, blob.name, blob.etag);
     await keepParentFolder(t, container, path);
@@ -146,18 +173,30 @@ export async function trashPlatform(t: PlatformTarget & { runId: string }, path:
 }
 
 /** Trash copies may be redone by a redelivered run: the same trash name is simply written again. */
-async function copyBlobOverwriting(container: ContainerClient, from: string, to: string, ifMatch: string | undefined, metadata: Record<string, string>): Promise<void> {
+async function copyBlobOverwriting(
+    container: ContainerClient,
+    from: string,
+    to: string,
+    ifMatch: string | undefined,
+    metadata: Record<string, string>,
+): Promise<void> {
     const target = container.getBlobClient(to);
     try {
         const source = container.getBlobClient(from);
         // Unconditional read first: a missing blob must read as gone (404), not as changed (412).
         const props = await source.getProperties();
-        if (ifMatch && props.etag !== ifMatch) throw new PlatformConflict('precondition_failed', `Trash ${from}: the blob changed since the sync planned it.`);
-        const poller = await target.beginCopyFromURL(source.url, { sourceConditions: ifMatch ? { ifMatch } : undefined, metadata: { ...props.metadata, ...metadata } });
+        if (ifMatch && props.etag !== ifMatch)
+            throw new PlatformConflict(
+                'precondition_failed',
+                `Trash ${from}: the blob changed since the sync planned it.`,
+            );
+        const poller = await target.beginCopyFromURL(source.url, {
+            sourceConditions: ifMatch ? { ifMatch } : undefined,
+            metadata: { ...props.metadata, ...metadata },
+        });
         await poller.pollUntilDone();
     } catch (e) {
         if (e instanceof PlatformConflict) throw e;
         throw asPlatformConflict(e, `Trash ${from}`);
     }
 }
-

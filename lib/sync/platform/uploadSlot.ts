@@ -25,7 +25,11 @@ export interface UploadSlot {
  * the account key; with identity-based storage (no keys) a user delegation SAS signed with a key the
  * managed identity obtains (it needs "Storage Blob Delegator" or "Storage Blob Data Contributor").
  */
-export async function createUploadSlot(services: Services, drive: DriveRecord, input: { path: string; contentType?: string }): Promise<UploadSlot> {
+export async function createUploadSlot(
+    services: Services,
+    drive: DriveRecord,
+    input: { path: string; contentType?: string },
+): Promise<UploadSlot> {
     const { BlobSASPermissions, generateBlobSASQueryParameters, SASProtocol } = await import('@azure/storage-blob');
     const container = await platformContainer(services);
     const blob: BlockBlobClient = container.getBlockBlobClient(blobNameOf(drive.id, input.path));
@@ -38,9 +42,16 @@ export async function createUploadSlot(services: Services, drive: DriveRecord, i
     } else {
         const key = await services.storage.blob.getUserDelegationKey(startsOn, expiresOn);
         const sas = generateBlobSASQueryParameters(
-            { containerName: container.containerName, blobName: blob.name, permissions, startsOn, expiresOn, protocol: SASProtocol.Https },
+            {
+                containerName: container.containerName,
+                blobName: blob.name,
+                permissions,
+                startsOn,
+                expiresOn,
+                protocol: SASProtocol.Https,
+            },
             key,
-            services.storage.blob.accountName
+            services.storage.blob.accountName,
         );
         uploadUrl = `${blob.url}?${sas.toString()}`;
     }

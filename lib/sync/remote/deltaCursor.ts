@@ -28,12 +28,21 @@ export interface DeltaCursor {
 
 const ROW = 'cursor';
 
-export async function loadCursor(services: Services, driveId: string): Promise<{ cursor: DeltaCursor | undefined; etag?: string }> {
+export async function loadCursor(
+    services: Services,
+    driveId: string,
+): Promise<{ cursor: DeltaCursor | undefined; etag?: string }> {
     const found = await readDocument<DeltaCursor>(await services.tables.get('syncState'), driveId, ROW);
     return { cursor: found?.value, etag: found?.etag };
 }
 
 /** Unconditional: only the lease holder writes the cursor. */
 export async function saveCursor(services: Services, driveId: string, cursor: DeltaCursor): Promise<void> {
-    await writeDocument(await services.tables.get('syncState'), driveId, ROW, { ...cursor, updatedAt: new Date().toISOString() }, '*');
+    await writeDocument(
+        await services.tables.get('syncState'),
+        driveId,
+        ROW,
+        { ...cursor, updatedAt: new Date().toISOString() },
+        '*',
+    );
 }

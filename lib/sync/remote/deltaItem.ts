@@ -19,7 +19,8 @@ export interface DeltaItem {
     lastModifiedDateTime?: string;
 }
 
-export const DELTA_SELECT = 'id,name,eTag,cTag,size,parentReference,file,folder,package,root,deleted,fileSystemInfo,lastModifiedDateTime';
+export const DELTA_SELECT =
+    'id,name,eTag,cTag,size,parentReference,file,folder,package,root,deleted,fileSystemInfo,lastModifiedDateTime';
 
 /** The compact form kept in the page journal (one table row per page: every byte counts). */
 export interface JournalItem {

@@ -14,7 +14,7 @@ export class DeltaRequestError extends Error {
         readonly code: string,
         message: string,
         readonly requestId?: string,
-        readonly retryAfterSeconds?: number
+        readonly retryAfterSeconds?: number,
     ) {
         super(message);
         this.name = 'DeltaRequestError';
@@ -41,10 +41,19 @@ export async function fetchDeltaPage(graph: Client, url: string): Promise<DeltaR
     const body = await readJson(response);
     if (response.ok) {
         const page = body as { value?: DeltaItem[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
-        return { kind: 'page', items: page.value ?? [], nextLink: page['@odata.nextLink'], deltaLink: page['@odata.deltaLink'] };
+        return {
+            kind: 'page',
+            items: page.value ?? [],
+            nextLink: page['@odata.nextLink'],
+            deltaLink: page['@odata.deltaLink'],
+        };
     }
     if (response.status === 410) {
-        return { kind: 'resync', reason: classifyResync(410, body) ?? 'resyncRequired', location: response.headers.get('location') ?? undefined };
+        return {
+            kind: 'resync',
+            reason: classifyResync(410, body) ?? 'resyncRequired',
+            location: response.headers.get('location') ?? undefined,
+        };
     }
     const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
     const retryAfter = Number(response.headers.get('retry-after'));
@@ -53,7 +62,7 @@ export async function fetchDeltaPage(graph: Client, url: string): Promise<DeltaR
         error?.code ?? `http_${response.status}`,
         error?.message ?? `Delta answered ${response.status}.`,
         response.headers.get('request-id') ?? undefined,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : response.status === 429 ? 120 : undefined
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : response.status === 429 ? 120 : undefined,
     );
 }
 

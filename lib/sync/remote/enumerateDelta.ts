@@ -78,10 +78,18 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             throw e;
         }
         if (response.kind === 'resync') {
-            if (++resyncs > MAX_RESYNCS) throw new DeltaRequestError(410, 'resync_loop', 'Delta kept answering 410 after a fresh enumeration.');
+            if (++resyncs > MAX_RESYNCS)
+                throw new DeltaRequestError(410, 'resync_loop', 'Delta kept answering 410 after a fresh enumeration.');
             const old = cursor.enumerationId;
             live.length = 0;
-            cursor = { rootId: cursor.rootId, pages: 0, fullListing: true, resync: { reason: response.reason, at: new Date().toISOString() }, nextLink: response.location, updatedAt: '' };
+            cursor = {
+                rootId: cursor.rootId,
+                pages: 0,
+                fullListing: true,
+                resync: { reason: response.reason, at: new Date().toISOString() },
+                nextLink: response.location,
+                updatedAt: '',
+            };
             await saveCursor(services, driveId, cursor);
             if (old) await dropJournal(services, driveId, old).catch(() => undefined);
             url = response.location ?? fresh;
@@ -99,7 +107,12 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             url = response.nextLink;
             continue;
         }
-        if (!response.deltaLink) throw new DeltaRequestError(502, 'delta_without_link', 'A delta page carried neither a nextLink nor a deltaLink.');
+        if (!response.deltaLink)
+            throw new DeltaRequestError(
+                502,
+                'delta_without_link',
+                'A delta page carried neither a nextLink nor a deltaLink.',
+            );
         if (journalOnly) {
             // The cursor points at this page: a run killed before applying fetches it again into the same row.
             if (!cursor.enumerationId) {
@@ -108,7 +121,10 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             }
             await journalPage(services, driveId, cursor.enumerationId!, cursor.pages, response.items);
         } else for (const item of response.items) live.push(compactItem(item));
-        const earlier = !journalOnly && resumed && cursor.enumerationId === start?.enumerationId ? await readJournal(services, driveId, cursor.enumerationId!) : [];
+        const earlier =
+            !journalOnly && resumed && cursor.enumerationId === start?.enumerationId
+                ? await readJournal(services, driveId, cursor.enumerationId!)
+                : [];
         return {
             ...(journalOnly ? { journaled: true } : {}),
             items: lastOccurrences(earlier, live),
@@ -137,4 +153,3 @@ function lastOccurrences(earlier: readonly DeltaItem[], later: readonly DeltaIte
     }
     return [...byId.values()];
 }
-

@@ -11,7 +11,10 @@ export async function fetchItems(graph: Client, graphDriveId: string, ids: reado
     const items: DeltaItem[] = [];
     for (const id of ids) {
         try {
-            const item = (await graph.api(`/drives/${encodeURIComponent(graphDriveId)}/items/${encodeURIComponent(id)}`).select(DELTA_SELECT).get()) as DeltaItem;
+            const item = (await graph
+                .api(`/drives/${encodeURIComponent(graphDriveId)}/items/${encodeURIComponent(id)}`)
+                .select(DELTA_SELECT)
+                .get()) as DeltaItem;
             items.push(compactItem(item));
         } catch (e) {
             if (graphFailure(e)?.statusCode !== 404) throw e;

@@ -21,7 +21,12 @@ export interface FullListing {
     orphans: DeltaItem[];
 }
 
-export async function readFullListing(services: Services, driveId: string, enumerationId: string, knownRootId?: string): Promise<FullListing> {
+export async function readFullListing(
+    services: Services,
+    driveId: string,
+    enumerationId: string,
+    knownRootId?: string,
+): Promise<FullListing> {
     const pages = () => journalPages(services, driveId, enumerationId);
     const folders = new Map<string, DeltaItem>();
     const occurrences = new LastOccurrences();

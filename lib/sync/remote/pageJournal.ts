@@ -18,11 +18,22 @@ function partitionOf(driveId: string, enumerationId: string): string {
     return `${driveId}.${enumerationId}`;
 }
 
-export async function journalPage(services: Services, driveId: string, enumerationId: string, page: number, items: readonly DeltaItem[]): Promise<void> {
+export async function journalPage(
+    services: Services,
+    driveId: string,
+    enumerationId: string,
+    page: number,
+    items: readonly DeltaItem[],
+): Promise<void> {
     const table = await services.tables.get('syncDelta');
     const pieces = rowPieces(JSON.stringify(items.map(toJournalItem)));
     for (const [part, piece] of pieces.entries()) {
-        const row: PageRow = { partitionKey: partitionOf(driveId, enumerationId), rowKey: rowKeyOf(page, part), n: pieces.length, ...toColumns(piece) };
+        const row: PageRow = {
+            partitionKey: partitionOf(driveId, enumerationId),
+            rowKey: rowKeyOf(page, part),
+            n: pieces.length,
+            ...toColumns(piece),
+        };
         await table.upsertEntity(row, 'Replace');
     }
 }
@@ -38,9 +49,15 @@ export async function readJournal(services: Services, driveId: string, enumerati
  * The journaled pages one at a time, in page order: a full listing of a large drive is read through
  * without holding more than a page of it.
  */
-export async function* journalPages(services: Services, driveId: string, enumerationId: string): AsyncGenerator<DeltaItem[]> {
+export async function* journalPages(
+    services: Services,
+    driveId: string,
+    enumerationId: string,
+): AsyncGenerator<DeltaItem[]> {
     const table = await services.tables.get('syncDelta');
-    const rows = table.listEntities<PageRow>({ queryOptions: { filter: `PartitionKey eq '${partitionOf(driveId, enumerationId)}'` } }).byPage({ maxPageSize: ROWS_PER_REQUEST });
+    const rows = table
+        .listEntities<PageRow>({ queryOptions: { filter: `PartitionKey eq '${partitionOf(driveId, enumerationId)}'` } })
+        .byPage({ maxPageSize: ROWS_PER_REQUEST });
     let current = -1;
     let parts: string[] = [];
     let count = 0;

@@ -14,7 +14,11 @@ export interface ResolvedRemote {
  * this delta gives its new path, otherwise the baseline's path for it, otherwise the root. Items are
  * only resolved once every page is in, so a child listed before its parent is not an orphan.
  */
-export function toRemoteEntries(items: readonly DeltaItem[], baseline: readonly BaselineEntry[], knownRootId?: string): ResolvedRemote {
+export function toRemoteEntries(
+    items: readonly DeltaItem[],
+    baseline: readonly BaselineEntry[],
+    knownRootId?: string,
+): ResolvedRemote {
     const byId = new Map(items.map((i) => [i.id, i]));
     const rootId = items.find((i) => i.root)?.id ?? knownRootId;
     const basePaths = new Map(baseline.map((b) => [b.remoteId, b.platformPath]));
@@ -40,7 +44,7 @@ export class RemotePaths {
     constructor(
         private readonly byId: ReadonlyMap<string, DeltaItem>,
         private readonly rootId: string | undefined,
-        private readonly basePaths: ReadonlyMap<string, string> = new Map()
+        private readonly basePaths: ReadonlyMap<string, string> = new Map(),
     ) {}
 
     /** The planner's entry for a (non-root) item, or undefined when its place in the tree is unknown (an orphan). */

@@ -17,13 +17,20 @@ export function classifyResync(status: number, body: unknown): ResyncKind | unde
     const root = (body as { error?: ErrorNode } | undefined)?.error;
     const codes: string[] = [];
     const messages: string[] = [];
-    for (let node: ErrorNode | undefined = root, depth = 0; node && depth < 8; node = node.innererror ?? node.innerError, depth++) {
+    for (
+        let node: ErrorNode | undefined = root, depth = 0;
+        node && depth < 8;
+        node = node.innererror ?? node.innerError, depth++
+    ) {
         if (typeof node.code === 'string') codes.push(node.code.toLowerCase());
         if (typeof node.message === 'string') messages.push(node.message.toLowerCase());
     }
-    if (codes.some((c) => c === 'resyncchangesuploaddifferences' || c === 'resyncuploaddifferences')) return 'uploadDifferences';
-    if (codes.some((c) => c === 'resyncchangesapplydifferences' || c === 'resyncapplydifferences')) return 'applyDifferences';
-    if (codes.includes('resyncrequired') || messages.some((m) => m.includes('resync required'))) return 'resyncRequired';
+    if (codes.some((c) => c === 'resyncchangesuploaddifferences' || c === 'resyncuploaddifferences'))
+        return 'uploadDifferences';
+    if (codes.some((c) => c === 'resyncchangesapplydifferences' || c === 'resyncapplydifferences'))
+        return 'applyDifferences';
+    if (codes.includes('resyncrequired') || messages.some((m) => m.includes('resync required')))
+        return 'resyncRequired';
     // A bare 410 on a delta link still means the token is gone: the only fix is a full enumeration.
     return status === 410 ? 'resyncRequired' : undefined;
 }

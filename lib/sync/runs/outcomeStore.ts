@@ -21,7 +21,12 @@ function unpack(row: OutcomePackRow): ItemOutcome[] {
 const runPartition = (driveId: string, runId: string): string => `${driveId}.${runId}`;
 const conflictPartition = (driveId: string): string => `${driveId}.conflicts`;
 
-export async function saveOutcomes(services: Services, driveId: string, runId: string, outcomes: readonly ItemOutcome[]): Promise<void> {
+export async function saveOutcomes(
+    services: Services,
+    driveId: string,
+    runId: string,
+    outcomes: readonly ItemOutcome[],
+): Promise<void> {
     await new OutcomeWriter(services, driveId, runId).write(outcomes);
 }
 
@@ -37,7 +42,7 @@ export class OutcomeWriter {
     constructor(
         private readonly services: Services,
         private readonly driveId: string,
-        private readonly runId: string
+        private readonly runId: string,
     ) {}
 
     async write(outcomes: readonly ItemOutcome[]): Promise<void> {
@@ -48,7 +53,15 @@ export class OutcomeWriter {
         const rows = this.pack(outcomes);
         await submitInBatches(table, rows, 4);
         const at = new Date().toISOString();
-        const conflicts = outcomes.filter((o) => o.status === 'conflict').map((o): OutcomeRow => ({ partitionKey: conflictPartition(this.driveId), rowKey: tableKey(o.path), ...clean(o), runId: this.runId, at }));
+        const conflicts = outcomes
+            .filter((o) => o.status === 'conflict')
+            .map((o): OutcomeRow => ({
+                partitionKey: conflictPartition(this.driveId),
+                rowKey: tableKey(o.path),
+                ...clean(o),
+                runId: this.runId,
+                at,
+            }));
         await submitInBatches(table, conflicts, 100);
     }
 
@@ -74,7 +87,12 @@ export class OutcomeWriter {
         const flush = (): void => {
             if (pack.length === 0) return;
             const json = JSON.stringify(pack);
-            rows.push({ partitionKey, rowKey: String(this.nextRow++).padStart(6, '0'), n: pack.length, ...toColumns(json) });
+            rows.push({
+                partitionKey,
+                rowKey: String(this.nextRow++).padStart(6, '0'),
+                n: pack.length,
+                ...toColumns(json),
+            });
             pack = [];
             chars = 0;
         };
@@ -102,12 +120,19 @@ export interface OutcomeQuery {
  * order they were written) and only the requested page is kept, so a 100,000-item run costs one row
  * of memory, not the whole run.
  */
-export async function queryOutcomes(services: Services, driveId: string, runId: string, query: OutcomeQuery): Promise<{ outcomes: ItemOutcome[]; total: number }> {
+export async function queryOutcomes(
+    services: Services,
+    driveId: string,
+    runId: string,
+    query: OutcomeQuery,
+): Promise<{ outcomes: ItemOutcome[]; total: number }> {
     const table = await services.tables.get('syncOutcomes');
     const needle = query.q?.toLowerCase();
     const page: ItemOutcome[] = [];
     let total = 0;
-    for await (const row of table.listEntities<OutcomePackRow>({ queryOptions: { filter: `PartitionKey eq '${runPartition(driveId, runId)}'` } })) {
+    for await (const row of table.listEntities<OutcomePackRow>({
+        queryOptions: { filter: `PartitionKey eq '${runPartition(driveId, runId)}'` },
+    })) {
         for (const o of unpack(row)) {
             if (query.status && o.status !== query.status) continue;
             if (needle && !o.path.toLowerCase().includes(needle)) continue;
@@ -118,10 +143,15 @@ export async function queryOutcomes(services: Services, driveId: string, runId: 
     return { outcomes: page, total };
 }
 
-export async function listConflicts(services: Services, driveId: string): Promise<(ItemOutcome & { runId: string; at: string })[]> {
+export async function listConflicts(
+    services: Services,
+    driveId: string,
+): Promise<(ItemOutcome & { runId: string; at: string })[]> {
     const table = await services.tables.get('syncOutcomes');
     const out: (ItemOutcome & { runId: string; at: string })[] = [];
-    for await (const row of table.listEntities<OutcomeRow>({ queryOptions: { filter: `PartitionKey eq '${conflictPartition(driveId)}'` } })) {
+    for await (const row of table.listEntities<OutcomeRow>({
+        queryOptions: { filter: `PartitionKey eq '${conflictPartition(driveId)}'` },
+    })) {
         out.push({ ...toOutcome(row), runId: row.runId ?? '', at: row.at ?? '' });
     }
     return out.sort((a, b) => b.at.localeCompare(a.at) || a.path.localeCompare(b.path));
@@ -133,7 +163,13 @@ function clean(o: ItemOutcome): ItemOutcome {
 }
 
 function toOutcome(row: OutcomeRow): ItemOutcome {
-    const o: ItemOutcome = { path: row.path, action: row.action, status: row.status, code: row.code, message: row.message };
+    const o: ItemOutcome = {
+        path: row.path,
+        action: row.action,
+        status: row.status,
+        code: row.code,
+        message: row.message,
+    };
     if (row.hint) o.hint = row.hint;
     if (row.graphCode) o.graphCode = row.graphCode;
     if (row.requestId) o.requestId = row.requestId;
@@ -141,9 +177,19 @@ function toOutcome(row: OutcomeRow): ItemOutcome {
 }
 
 /** A transaction carries at most 100 entities and 4 MiB: packed rows go a few at a time. */
-async function submitInBatches(table: TableClient, rows: readonly (OutcomeRow | OutcomePackRow)[], perBatch: number): Promise<void> {
+async function submitInBatches(
+    table: TableClient,
+    rows: readonly (OutcomeRow | OutcomePackRow)[],
+    perBatch: number,
+): Promise<void> {
     for (let at = 0; at < rows.length; at += perBatch) {
-        const batch = rows.slice(at, at + perBatch).map((row): TransactionAction => ['upsert', row as unknown as Record<string, unknown> & { partitionKey: string; rowKey: string }, 'Replace']);
+        const batch = rows
+            .slice(at, at + perBatch)
+            .map((row): TransactionAction => [
+                'upsert',
+                row as unknown as Record<string, unknown> & { partitionKey: string; rowKey: string },
+                'Replace',
+            ]);
         await table.submitTransaction(batch);
     }
 }

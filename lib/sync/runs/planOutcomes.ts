@@ -10,12 +10,21 @@ export function planOutcomes(plan: Plan): ItemOutcome[] {
 }
 
 function toOutcome(action: Action): ItemOutcome {
-    const base = { path: pathOf(action), action: action.kind, code: action.reason.code, message: action.reason.message };
+    const base = {
+        path: pathOf(action),
+        action: action.kind,
+        code: action.reason.code,
+        message: action.reason.message,
+    };
     switch (action.kind) {
         case 'skip':
             return { ...base, status: 'skipped', hint: action.hint };
         case 'holdDelete':
-            return { ...base, status: 'held', hint: 'Approve with POST /api/drives/{driveId}/deletes/approve, or keep the files with /deletes/reject.' };
+            return {
+                ...base,
+                status: 'held',
+                hint: 'Approve with POST /api/drives/{driveId}/deletes/approve, or keep the files with /deletes/reject.',
+            };
         case 'conflictKeepBoth':
             return { ...base, status: 'conflict' };
         default:

@@ -14,7 +14,10 @@ export async function getRun(services: Services, driveId: string, runId: string)
 /** Merges fields into a run (creating it from `base` when a message arrives without a queued record). */
 export async function updateRun(services: Services, base: RunRecord, patch: Partial<RunRecord>): Promise<RunRecord> {
     const table = await services.tables.get('syncRuns');
-    return (await updateDocument<RunRecord>(table, base.driveId, base.runId, (current) => ({ ...(current ?? base), ...patch })))!;
+    return (await updateDocument<RunRecord>(table, base.driveId, base.runId, (current) => ({
+        ...(current ?? base),
+        ...patch,
+    })))!;
 }
 
 export interface RunPage {
@@ -22,13 +25,23 @@ export interface RunPage {
     continuationToken?: string;
 }
 
-export async function listRuns(services: Services, driveId: string, limit: number, continuationToken?: string): Promise<RunPage> {
+export async function listRuns(
+    services: Services,
+    driveId: string,
+    limit: number,
+    continuationToken?: string,
+): Promise<RunPage> {
     const table = await services.tables.get('syncRuns');
     const pages = table
-        .listEntities<{ document: string }>({ queryOptions: { filter: `PartitionKey eq '${driveId.replace(/'/g, "''")}'` } })
+        .listEntities<{ document: string }>({
+            queryOptions: { filter: `PartitionKey eq '${driveId.replace(/'/g, "''")}'` },
+        })
         .byPage({ maxPageSize: limit, continuationToken });
     const first = await pages.next();
     if (first.done) return { runs: [] };
     const page = first.value;
-    return { runs: page.map((row) => JSON.parse(row.document) as RunRecord), continuationToken: page.continuationToken };
+    return {
+        runs: page.map((row) => JSON.parse(row.document) as RunRecord),
+        continuationToken: page.continuationToken,
+    };
 }

@@ -19,7 +19,11 @@ export function statusOf(e: unknown): number | undefined {
     return (e as { statusCode?: number })?.statusCode;
 }
 
-export async function readDocument<T>(table: TableClient, partitionKey: string, rowKey: string): Promise<Versioned<T> | undefined> {
+export async function readDocument<T>(
+    table: TableClient,
+    partitionKey: string,
+    rowKey: string,
+): Promise<Versioned<T> | undefined> {
     try {
         const row = await table.getEntity<DocumentRow>(partitionKey, rowKey);
         return { value: JSON.parse(row.document) as T, etag: row.etag };
@@ -33,13 +37,29 @@ export async function readDocument<T>(table: TableClient, partitionKey: string, 
  * Writes a document. `etag` undefined creates (fails 409 if it exists), a string replaces only that
  * version (412 otherwise), '*' replaces whatever is there. Returns the new ETag.
  */
-export async function writeDocument<T>(table: TableClient, partitionKey: string, rowKey: string, value: T, etag?: string): Promise<string> {
+export async function writeDocument<T>(
+    table: TableClient,
+    partitionKey: string,
+    rowKey: string,
+    value: T,
+    etag?: string,
+): Promise<string> {
     const row: DocumentRow = { partitionKey, rowKey, document: JSON.stringify(value) };
-    const result = etag === undefined ? await table.createEntity(row) : etag === '*' ? await table.upsertEntity(row, 'Replace') : await table.updateEntity(row, 'Replace', { etag });
+    const result =
+        etag === undefined
+            ? await table.createEntity(row)
+            : etag === '*'
+              ? await table.upsertEntity(row, 'Replace')
+              : await table.updateEntity(row, 'Replace', { etag });
     return result.etag ?? '';
 }
 
-export async function deleteDocument(table: TableClient, partitionKey: string, rowKey: string, etag = '*'): Promise<void> {
+export async function deleteDocument(
+    table: TableClient,
+    partitionKey: string,
+    rowKey: string,
+    etag = '*',
+): Promise<void> {
     await table.deleteEntity(partitionKey, rowKey, { etag }).catch((e: unknown) => {
         if (statusOf(e) !== 404) throw e;
     });
@@ -49,7 +69,12 @@ export async function deleteDocument(table: TableClient, partitionKey: string, r
  * Read-modify-write with optimistic concurrency: `change` gets the current value (or undefined) and
  * returns the next one (or undefined to leave it). Retries when another writer got there first.
  */
-export async function updateDocument<T>(table: TableClient, partitionKey: string, rowKey: string, change: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+export async function updateDocument<T>(
+    table: TableClient,
+    partitionKey: string,
+    rowKey: string,
+    change: (current: T | undefined) => T | undefined,
+): Promise<T | undefined> {
     for (let attempt = 0; ; attempt++) {
         const current = await readDocument<T>(table, partitionKey, rowKey);
         const next = change(current?.value);

@@ -45,16 +45,23 @@ export async function readBaselineCount(services: Services, driveId: string): Pr
  * After a full load: completes the index of a drive synced before it existed (index rows for every
  * item, then the meta row), or corrects the count (a crash between a write and its count).
  */
-export async function ensureBaselineIndex(services: Services, driveId: string, entries: readonly BaselineEntry[]): Promise<void> {
+export async function ensureBaselineIndex(
+    services: Services,
+    driveId: string,
+    entries: readonly BaselineEntry[],
+): Promise<void> {
     const count = await readBaselineCount(services, driveId);
     const table = await services.tables.get('baselines');
     if (count === undefined) {
         for (let at = 0; at < entries.length; at += 100) {
-            const batch = entries.slice(at, at + 100).map((e): TransactionAction => ['upsert', { ...toRow(driveId, e), rowKey: indexKey(e) }, 'Replace']);
+            const batch = entries
+                .slice(at, at + 100)
+                .map((e): TransactionAction => ['upsert', { ...toRow(driveId, e), rowKey: indexKey(e) }, 'Replace']);
             await table.submitTransaction(batch);
         }
     }
-    if (count !== entries.length) await table.upsertEntity<MetaRow>({ partitionKey: driveId, rowKey: META, count: entries.length }, 'Replace');
+    if (count !== entries.length)
+        await table.upsertEntity<MetaRow>({ partitionKey: driveId, rowKey: META, count: entries.length }, 'Replace');
 }
 
 /** Moves the item count by `delta` (a no-op until the index is complete). */
@@ -68,7 +75,11 @@ export async function adjustCount(table: TableClient, driveId: string, delta: nu
             throw e;
         }
         try {
-            await table.updateEntity({ partitionKey: driveId, rowKey: META, count: Math.max(0, Number(meta.count) + delta) }, 'Replace', { etag: meta.etag });
+            await table.updateEntity(
+                { partitionKey: driveId, rowKey: META, count: Math.max(0, Number(meta.count) + delta) },
+                'Replace',
+                { etag: meta.etag },
+            );
             return;
         } catch (e) {
             if ((e as { statusCode?: number }).statusCode !== 412) throw e;
@@ -82,7 +93,12 @@ export async function adjustCount(table: TableClient, driveId: string, delta: nu
  * the subtrees of folders that moved, and the folders above all of them. A superset of what
  * scopeToChanges keeps from the whole baseline, so the plan is the same.
  */
-export async function loadBaselineScope(services: Services, driveId: string, remote: readonly RemoteEntry[], byId: ReadonlyMap<string, BaselineEntry>): Promise<BaselineEntry[]> {
+export async function loadBaselineScope(
+    services: Services,
+    driveId: string,
+    remote: readonly RemoteEntry[],
+    byId: ReadonlyMap<string, BaselineEntry>,
+): Promise<BaselineEntry[]> {
     const table = await services.tables.get('baselines');
     const needs = scopeNeeds(remote, byId);
     const rows = new Map(byId);
@@ -96,9 +112,19 @@ export async function loadBaselineScope(services: Services, driveId: string, rem
     await readRanges(table, driveId, ranges, add);
     // The folders above every row in scope and above each change's new place.
     const dirs = new Set(needs.above);
-    for (const e of rows.values()) if (inScope(e, needs)) for (let dir = parentPath(foldPath(e.platformPath)); dir !== ''; dir = parentPath(dir)) dirs.add(dir);
+    for (const e of rows.values())
+        if (inScope(e, needs))
+            for (let dir = parentPath(foldPath(e.platformPath)); dir !== ''; dir = parentPath(dir)) dirs.add(dir);
     for (const e of rows.values()) if (e.isFolder) dirs.delete(foldPath(e.platformPath));
-    await readRanges(table, driveId, [...dirs].map((dir) => [`${INDEX}${pathKey(parentPath(dir))}$${pathKey(baseName(dir))}$`, `${INDEX}${pathKey(parentPath(dir))}$${pathKey(baseName(dir))}%`]), (e) => e.isFolder && add(e));
+    await readRanges(
+        table,
+        driveId,
+        [...dirs].map((dir) => [
+            `${INDEX}${pathKey(parentPath(dir))}$${pathKey(baseName(dir))}$`,
+            `${INDEX}${pathKey(parentPath(dir))}$${pathKey(baseName(dir))}%`,
+        ]),
+        (e) => e.isFolder && add(e),
+    );
     return [...rows.values()];
 }
 
@@ -113,18 +139,35 @@ export async function hasFolderRow(services: Services, driveId: string, path: st
     const table = await services.tables.get('baselines');
     const dir = foldPath(path);
     let found = false;
-    await readRanges(table, driveId, [[`${INDEX}${pathKey(parentPath(dir))}$${pathKey(baseName(dir))}$`, `${INDEX}${pathKey(parentPath(dir))}$${pathKey(baseName(dir))}%`]], (e) => (found ||= e.isFolder));
+    await readRanges(
+        table,
+        driveId,
+        [
+            [
+                `${INDEX}${pathKey(parentPath(dir))}$${pathKey(baseName(dir))}$`,
+                `${INDEX}${pathKey(parentPath(dir))}$${pathKey(baseName(dir))}%`,
+            ],
+        ],
+        (e) => (found ||= e.isFolder),
+    );
     return found;
 }
 
-async function readRanges(table: TableClient, driveId: string, ranges: readonly [string, string][], add: (e: BaselineEntry) => void): Promise<void> {
+async function readRanges(
+    table: TableClient,
+    driveId: string,
+    ranges: readonly [string, string][],
+    add: (e: BaselineEntry) => void,
+): Promise<void> {
     let next = 0;
     const lane = async () => {
         while (next < ranges.length) {
             const [from, to] = ranges[next++]!;
-            for await (const row of table.listEntities<BaselineRow>({ queryOptions: { filter: odata`PartitionKey eq ${driveId} and RowKey ge ${from} and RowKey lt ${to}` } })) add(toEntry(row));
+            for await (const row of table.listEntities<BaselineRow>({
+                queryOptions: { filter: odata`PartitionKey eq ${driveId} and RowKey ge ${from} and RowKey lt ${to}` },
+            }))
+                add(toEntry(row));
         }
     };
     await Promise.all([lane(), lane(), lane(), lane()]);
 }
-

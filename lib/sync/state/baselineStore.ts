@@ -27,13 +27,19 @@ const BATCH = 100;
 export async function loadBaseline(services: Services, driveId: string): Promise<BaselineEntry[]> {
     const table = await services.tables.get('baselines');
     const entries: BaselineEntry[] = [];
-    const rows = table.listEntities<BaselineRow>({ queryOptions: { filter: odata`PartitionKey eq ${driveId} and RowKey ge ${ITEM_ROWS_FROM}` } });
+    const rows = table.listEntities<BaselineRow>({
+        queryOptions: { filter: odata`PartitionKey eq ${driveId} and RowKey ge ${ITEM_ROWS_FROM}` },
+    });
     for await (const row of rows) entries.push(toEntry(row));
     return entries;
 }
 
 /** Rows by remote id (missing ids are simply absent), 14 ids per query (Table Storage allows 15 comparisons). */
-export async function loadBaselineRows(services: Services, driveId: string, ids: Iterable<string>): Promise<Map<string, BaselineEntry>> {
+export async function loadBaselineRows(
+    services: Services,
+    driveId: string,
+    ids: Iterable<string>,
+): Promise<Map<string, BaselineEntry>> {
     const table = await services.tables.get('baselines');
     const all = [...new Set(ids)];
     const out = new Map<string, BaselineEntry>();
@@ -41,13 +47,20 @@ export async function loadBaselineRows(services: Services, driveId: string, ids:
     for (let at = 0; at < all.length; at += 14) chunks.push(all.slice(at, at + 14));
     await forEachLimited(chunks, 4, async (chunk) => {
         const keys = chunk.map((id) => `RowKey eq '${tableKey(id)}'`).join(' or ');
-        for await (const row of table.listEntities<BaselineRow>({ queryOptions: { filter: `${partitionFilter(driveId)} and (${keys})` } })) out.set(row.remoteId, toEntry(row));
+        for await (const row of table.listEntities<BaselineRow>({
+            queryOptions: { filter: `${partitionFilter(driveId)} and (${keys})` },
+        }))
+            out.set(row.remoteId, toEntry(row));
     });
     return out;
 }
 
 /** One row, for the applier (a remote move keeps the row's platform side). */
-export async function getBaselineEntry(services: Services, driveId: string, remoteId: string): Promise<BaselineEntry | undefined> {
+export async function getBaselineEntry(
+    services: Services,
+    driveId: string,
+    remoteId: string,
+): Promise<BaselineEntry | undefined> {
     const table = await services.tables.get('baselines');
     try {
         return toEntry(await table.getEntity<BaselineRow>(driveId, tableKey(remoteId)));
@@ -60,7 +73,14 @@ export async function getBaselineEntry(services: Services, driveId: string, remo
 /** A drive with no row has never completed a sync: the planner's `firstSync`. */
 export async function hasBaseline(services: Services, driveId: string): Promise<boolean> {
     const table = await services.tables.get('baselines');
-    const page = table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${driveId} and RowKey ge ${ITEM_ROWS_FROM}`, select: ['RowKey'] } }).byPage({ maxPageSize: 1 });
+    const page = table
+        .listEntities({
+            queryOptions: {
+                filter: odata`PartitionKey eq ${driveId} and RowKey ge ${ITEM_ROWS_FROM}`,
+                select: ['RowKey'],
+            },
+        })
+        .byPage({ maxPageSize: 1 });
     for await (const rows of page) return rows.length > 0;
     return false;
 }
@@ -77,7 +97,12 @@ export interface KnownRows {
  * are read otherwise. Deleting a row that is already gone is fine, so the same changes can be applied
  * twice (queue redelivery).
  */
-export async function applyBaselineChanges(services: Services, driveId: string, changes: BaselineChanges, known?: KnownRows): Promise<void> {
+export async function applyBaselineChanges(
+    services: Services,
+    driveId: string,
+    changes: BaselineChanges,
+    known?: KnownRows,
+): Promise<void> {
     const upserted = new Map(changes.upsert.map((e) => [e.remoteId, e]));
     const removed = [...new Set(changes.remove)].filter((id) => !upserted.has(id));
     if (upserted.size === 0 && removed.length === 0) return;
@@ -87,14 +112,21 @@ export async function applyBaselineChanges(services: Services, driveId: string, 
     let added = 0;
     for (const e of upserted.values()) {
         const old = before.get(e.remoteId);
-        const actions: TransactionAction[] = [['upsert', toRow(driveId, e), 'Replace'], ['upsert', { ...toRow(driveId, e), rowKey: indexKey(e) }, 'Replace']];
-        if (old && indexKey(old) !== indexKey(e)) actions.push(['delete', { partitionKey: driveId, rowKey: indexKey(old) }]);
+        const actions: TransactionAction[] = [
+            ['upsert', toRow(driveId, e), 'Replace'],
+            ['upsert', { ...toRow(driveId, e), rowKey: indexKey(e) }, 'Replace'],
+        ];
+        if (old && indexKey(old) !== indexKey(e))
+            actions.push(['delete', { partitionKey: driveId, rowKey: indexKey(old) }]);
         if (!old) added++;
         items.push(actions);
     }
     for (const id of removed) {
         const old = before.get(id);
-        items.push([['delete', { partitionKey: driveId, rowKey: tableKey(id) }], ...(old ? [['delete', { partitionKey: driveId, rowKey: indexKey(old) }] as TransactionAction] : [])]);
+        items.push([
+            ['delete', { partitionKey: driveId, rowKey: tableKey(id) }],
+            ...(old ? [['delete', { partitionKey: driveId, rowKey: indexKey(old) }] as TransactionAction] : []),
+        ]);
         if (old) added--;
     }
     // An item's actions never straddle two transactions.
@@ -117,7 +149,9 @@ async function submit(table: TableClient, batch: TransactionAction[]): Promise<v
     } catch (e) {
         if ((e as { statusCode?: number }).statusCode !== 404) throw e;
         const present: TransactionAction[] = [];
-        for (const action of batch) if (action[0] !== 'delete' || (await exists(table, action[1].partitionKey, action[1].rowKey))) present.push(action);
+        for (const action of batch)
+            if (action[0] !== 'delete' || (await exists(table, action[1].partitionKey, action[1].rowKey)))
+                present.push(action);
         if (present.length > 0) await table.submitTransaction(present);
     }
 }
@@ -132,7 +166,12 @@ async function exists(table: TableClient, partitionKey: string, rowKey: string):
     }
 }
 
-async function rowsBefore(services: Services, driveId: string, ids: string[], known: KnownRows | undefined): Promise<ReadonlyMap<string, BaselineEntry>> {
+async function rowsBefore(
+    services: Services,
+    driveId: string,
+    ids: string[],
+    known: KnownRows | undefined,
+): Promise<ReadonlyMap<string, BaselineEntry>> {
     if (known?.complete) return known.rows;
     const missing = known ? ids.filter((id) => !known.rows.has(id)) : ids;
     const read = await loadBaselineRows(services, driveId, missing);

@@ -42,11 +42,15 @@ export class StagingWriter {
     private constructor(
         private readonly table: TableClient,
         private readonly driveId: string,
-        private readonly flushChars: number
+        private readonly flushChars: number,
     ) {}
 
     /** A writer on an empty staging partition (what an earlier, interrupted first sync left is dropped). */
-    static async open(services: Services, driveId: string, options: { flushChars?: number } = {}): Promise<StagingWriter> {
+    static async open(
+        services: Services,
+        driveId: string,
+        options: { flushChars?: number } = {},
+    ): Promise<StagingWriter> {
         const table = await services.tables.get('syncStaging');
         await dropStaging(services, driveId);
         return new StagingWriter(table, driveId, options.flushChars ?? FLUSH_CHARS);
@@ -114,7 +118,9 @@ export class StagingWriter {
         const long = encoded.length > MAX_KEY;
         return {
             partitionKey: long ? longPartitionOf(this.driveId) : partitionOf(this.driveId),
-            rowKey: long ? `${String(key.split('/').length).padStart(4, '0')}${createHash('sha1').update(key).digest('hex')}$${seq}` : `${encoded}$${seq}`,
+            rowKey: long
+                ? `${String(key.split('/').length).padStart(4, '0')}${createHash('sha1').update(key).digest('hex')}$${seq}`
+                : `${encoded}$${seq}`,
             g: key,
             ...toColumns(JSON.stringify(packed)),
         };
@@ -131,7 +137,8 @@ export function stagedGroups(services: Services, driveId: string): GroupSource {
         subtree: async function* (folder: string) {
             const p = partitionOf(driveId);
             // The folder's own children, then every group below it.
-            for (const [from, to] of subtreeRanges('', pathKey(folder))) yield* readGroups(services, odata`PartitionKey eq ${p} and RowKey ge ${from} and RowKey lt ${to}`);
+            for (const [from, to] of subtreeRanges('', pathKey(folder)))
+                yield* readGroups(services, odata`PartitionKey eq ${p} and RowKey ge ${from} and RowKey lt ${to}`);
         },
     };
 }
@@ -146,7 +153,9 @@ export async function dropStaging(services: Services, driveId: string): Promise<
 async function* readGroups(services: Services, filter: string): AsyncGenerator<ItemGroup> {
     const table = await services.tables.get('syncStaging');
     let current: ItemGroup | undefined;
-    for await (const page of table.listEntities<StagingRow>({ queryOptions: { filter } }).byPage({ maxPageSize: ROWS_PER_READ })) {
+    for await (const page of table
+        .listEntities<StagingRow>({ queryOptions: { filter } })
+        .byPage({ maxPageSize: ROWS_PER_READ })) {
         for (const row of page) {
             const packed = JSON.parse(fromColumns(row)) as Packed;
             if (current && current.key !== row.g) {

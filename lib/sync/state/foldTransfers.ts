@@ -34,7 +34,11 @@ export async function foldTransfers(services: Services, driveId: string): Promis
     const pending: Pending[] = [];
     const skipped: Pending[] = [];
     const partition = tableKey(driveId);
-    const markers = table.listEntities<FoldMarker>({ queryOptions: { filter: odata`PartitionKey eq ${partition} and RowKey ge ${FOLD_RANGE.from} and RowKey lt ${FOLD_RANGE.to}` } });
+    const markers = table.listEntities<FoldMarker>({
+        queryOptions: {
+            filter: odata`PartitionKey eq ${partition} and RowKey ge ${FOLD_RANGE.from} and RowKey lt ${FOLD_RANGE.to}`,
+        },
+    });
     const marked: FoldMarker[] = [];
     for await (const marker of withUnmarked(table, partition, markers)) marked.push(marker);
     const rows = await journalRowsOf(table, partition, marked);
@@ -45,7 +49,8 @@ export async function foldTransfers(services: Services, driveId: string): Promis
             await table.deleteEntity(partition, marker.rowKey).catch(ignore412or404);
             continue;
         }
-        if (record.state === 'succeeded' && record.result && record.folded !== true) pending.push({ row, record, marker });
+        if (record.state === 'succeeded' && record.result && record.folded !== true)
+            pending.push({ row, record, marker });
         else if (awaitsFold(record)) skipped.push({ row, record, marker });
         // Replayed since (queued again): the marker is stale.
         else await retireMarker(table, row, marker, {});
@@ -60,10 +65,18 @@ async function foldSucceeded(services: Services, driveId: string, pending: Pendi
     // Oldest first, so when two transfers touched the same item the later result wins.
     pending.sort((a, b) => a.record.updatedAt.localeCompare(b.record.updatedAt));
     const rows = pending.map((p) => toBaseline(p.record));
-    const old = await loadBaselineRows(services, driveId, rows.map((r) => r.remoteId));
+    const old = await loadBaselineRows(
+        services,
+        driveId,
+        rows.map((r) => r.remoteId),
+    );
     for (const row of rows) {
         const before = old.get(row.remoteId);
-        if (before && parentPath(before.platformPath) !== parentPath(row.platformPath) && !(await hasFolderRow(services, driveId, parentPath(row.platformPath)))) {
+        if (
+            before &&
+            parentPath(before.platformPath) !== parentPath(row.platformPath) &&
+            !(await hasFolderRow(services, driveId, parentPath(row.platformPath)))
+        ) {
             // Copied into a folder whose own move is not in the baseline (it failed on the other side):
             // the row stays where its folder is recorded, so the next plan sees that folder's move again,
             // with this file inside, instead of a file under a folder it does not know.
@@ -83,7 +96,12 @@ async function markFolded(table: TableClient, { row, record, marker }: Pending):
  * outcome (which writes the row and its marker together) or a replay meanwhile fails the transaction
  * with 412, the marker stays and the next fold decides.
  */
-async function retireMarker(table: TableClient, row: JournalRow & { etag: string }, marker: FoldMarker, change: Partial<JournalRow>): Promise<void> {
+async function retireMarker(
+    table: TableClient,
+    row: JournalRow & { etag: string },
+    marker: FoldMarker,
+    change: Partial<JournalRow>,
+): Promise<void> {
     await table
         .submitTransaction([
             ['update', { partitionKey: row.partitionKey, rowKey: row.rowKey, ...change }, 'Merge', { etag: row.etag }],
@@ -97,10 +115,16 @@ async function retireMarker(table: TableClient, row: JournalRow & { etag: string
  * the first fold after the upgrade finds those once (a scan of the partition), gives each a marker,
  * and records that the drive's journal is marked throughout.
  */
-async function* withUnmarked(table: TableClient, partition: string, markers: AsyncIterable<FoldMarker>): AsyncGenerator<FoldMarker> {
+async function* withUnmarked(
+    table: TableClient,
+    partition: string,
+    markers: AsyncIterable<FoldMarker>,
+): AsyncGenerator<FoldMarker> {
     const seen = `${table.tableName}/${partition}`;
     if (!markedDrives.has(seen) && !(await getRow(table, partition, MARKED))) {
-        for await (const row of table.listEntities<{ rowKey: string }>({ queryOptions: { filter: odata`PartitionKey eq ${partition} and pendingFold eq true`, select: ['RowKey'] } })) {
+        for await (const row of table.listEntities<{ rowKey: string }>({
+            queryOptions: { filter: odata`PartitionKey eq ${partition} and pendingFold eq true`, select: ['RowKey'] },
+        })) {
             await table.upsertEntity({ partitionKey: partition, rowKey: `${FOLD_RANGE.from}${row.rowKey}` }, 'Replace');
         }
         await table.upsertEntity({ partitionKey: partition, rowKey: MARKED, document: '{}' }, 'Replace');
@@ -117,7 +141,11 @@ const markedDrives = new Set<string>();
  * with many finished transfers (a first sync's thousands of downloads) are read as one key range, and
  * a few stragglers one by one.
  */
-async function journalRowsOf(table: TableClient, partition: string, markers: readonly FoldMarker[]): Promise<Map<string, JournalRow & { etag: string }>> {
+async function journalRowsOf(
+    table: TableClient,
+    partition: string,
+    markers: readonly FoldMarker[],
+): Promise<Map<string, JournalRow & { etag: string }>> {
     const byRun = new Map<string, string[]>();
     for (const m of markers) {
         const key = markedRowKey(m);
@@ -137,7 +165,11 @@ async function journalRowsOf(table: TableClient, partition: string, markers: rea
         }
         const wanted = new Set(keys);
         // '/' follows '.': the range holds exactly the keys `<run>.…`.
-        for await (const row of table.listEntities<JournalRow>({ queryOptions: { filter: odata`PartitionKey eq ${partition} and RowKey ge ${`${run}.`} and RowKey lt ${`${run}/`}` } })) {
+        for await (const row of table.listEntities<JournalRow>({
+            queryOptions: {
+                filter: odata`PartitionKey eq ${partition} and RowKey ge ${`${run}.`} and RowKey lt ${`${run}/`}`,
+            },
+        })) {
             if (wanted.has(row.rowKey)) rows.set(row.rowKey, row as JournalRow & { etag: string });
         }
     }
@@ -147,7 +179,11 @@ async function journalRowsOf(table: TableClient, partition: string, markers: rea
 /** Present once the drive's journal has a marker for every transfer awaiting a fold. */
 const MARKED = '$marked';
 
-async function getRow(table: TableClient, partition: string, rowKey: string): Promise<(JournalRow & { etag: string }) | undefined> {
+async function getRow(
+    table: TableClient,
+    partition: string,
+    rowKey: string,
+): Promise<(JournalRow & { etag: string }) | undefined> {
     try {
         return await table.getEntity<JournalRow>(partition, rowKey);
     } catch (e) {

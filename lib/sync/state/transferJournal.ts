@@ -50,11 +50,19 @@ export function journalKeys(driveId: string, transferId: string): Pick<JournalRo
 }
 
 export function toJournalRow(record: TransferRecord, message?: TransferMessage): JournalRow {
-    return { ...journalKeys(record.driveId, record.transferId), document: JSON.stringify(record), ...(message ? { message: JSON.stringify(message) } : {}) };
+    return {
+        ...journalKeys(record.driveId, record.transferId),
+        document: JSON.stringify(record),
+        ...(message ? { message: JSON.stringify(message) } : {}),
+    };
 }
 
 /** Writes a journal row as the handler leaves it: with its fold marker when it awaits a fold (one transaction). */
-export async function writeJournalRow(table: TableClient, record: TransferRecord, message?: TransferMessage): Promise<void> {
+export async function writeJournalRow(
+    table: TableClient,
+    record: TransferRecord,
+    message?: TransferMessage,
+): Promise<void> {
     const actions: TransactionAction[] = [['upsert', { ...toJournalRow(record, message) }, 'Replace']];
     if (awaitsFold(record)) actions.push(['upsert', { ...foldMarker(record.driveId, record.transferId) }, 'Replace']);
     await table.submitTransaction(actions);
@@ -94,7 +102,11 @@ export async function journalQueued(services: Services, message: TransferMessage
     }
 }
 
-export async function readJournalRow(table: TableClient, driveId: string, transferId: string): Promise<(JournalRow & { etag: string }) | undefined> {
+export async function readJournalRow(
+    table: TableClient,
+    driveId: string,
+    transferId: string,
+): Promise<(JournalRow & { etag: string }) | undefined> {
     const keys = journalKeys(driveId, transferId);
     try {
         return await table.getEntity<JournalRow>(keys.partitionKey, keys.rowKey);

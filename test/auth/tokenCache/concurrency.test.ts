@@ -1,4 +1,9 @@
-import { AccountPartitionManager, TableCacheClient, deleteTokenCachePartition, type TokenCacheError } from '../../../lib/auth/tokenCache';
+import {
+    AccountPartitionManager,
+    TableCacheClient,
+    deleteTokenCachePartition,
+    type TokenCacheError,
+} from '../../../lib/auth/tokenCache';
 import { DistributedCachePlugin, type ICacheClient } from '@azure/msal-node';
 import { GRAPH_SCOPE, SHAREPOINT_SCOPE, tokenCacheFixture, type TokenCacheFixture } from './support/tokenCacheFixture';
 
@@ -22,8 +27,14 @@ describe('token cache concurrency (ETags over Azurite)', () => {
     });
 
     const client = (integrationId = 'int-a', maxWriteAttempts?: number) =>
-        new TableCacheClient({ tableClient: f.tableClient, integrationId, keyProvider: f.keyProvider, maxWriteAttempts });
-    const storedCache = async (homeAccountId: string): Promise<Cache> => JSON.parse(await client().get(homeAccountId)) as Cache;
+        new TableCacheClient({
+            tableClient: f.tableClient,
+            integrationId,
+            keyProvider: f.keyProvider,
+            maxWriteAttempts,
+        });
+    const storedCache = async (homeAccountId: string): Promise<Cache> =>
+        JSON.parse(await client().get(homeAccountId)) as Cache;
 
     it('two instances refreshing the same account at once keep both results', async () => {
         const homeAccountId = await f.signIn('int-a', f.newUser());
@@ -41,9 +52,18 @@ describe('token cache concurrency (ETags over Azurite)', () => {
                 },
             };
         };
-        const instance = () => f.cca('int-a', new DistributedCachePlugin(racing(), new AccountPartitionManager({ integrationId: 'int-a', homeAccountId })));
+        const instance = () =>
+            f.cca(
+                'int-a',
+                new DistributedCachePlugin(
+                    racing(),
+                    new AccountPartitionManager({ integrationId: 'int-a', homeAccountId }),
+                ),
+            );
         const [a, b] = [instance(), instance()];
-        const [accountA, accountB] = await Promise.all([a, b].map(async (cca) => (await cca.getTokenCache().getAccountByHomeId(homeAccountId))!));
+        const [accountA, accountB] = await Promise.all(
+            [a, b].map(async (cca) => (await cca.getTokenCache().getAccountByHomeId(homeAccountId))!),
+        );
 
         const [graph, sharepoint] = await Promise.all([
             a.acquireTokenSilent({ account: accountA, scopes: [GRAPH_SCOPE], forceRefresh: true }),
@@ -54,17 +74,31 @@ describe('token cache concurrency (ETags over Azurite)', () => {
         expect(written).toHaveLength(2);
         // Neither writer's serialization was stored as is: the loser merged.
         expect(written).not.toContain(JSON.stringify(cache));
-        expect(Object.values(cache.AccessToken).map((at) => at.secret).sort()).toEqual([graph.accessToken, sharepoint.accessToken].sort());
+        expect(
+            Object.values(cache.AccessToken)
+                .map((at) => at.secret)
+                .sort(),
+        ).toEqual([graph.accessToken, sharepoint.accessToken].sort());
         const refreshTokens = Object.values(cache.RefreshToken).map((rt) => rt.secret);
         expect(refreshTokens).toHaveLength(1);
         expect(['rt-2', 'rt-3']).toContain(refreshTokens[0]);
 
         // A third instance serves both from the cache.
         const requests = f.entra.requests.length;
-        const c = f.cca('int-a', new DistributedCachePlugin(client(), new AccountPartitionManager({ integrationId: 'int-a', homeAccountId })));
+        const c = f.cca(
+            'int-a',
+            new DistributedCachePlugin(
+                client(),
+                new AccountPartitionManager({ integrationId: 'int-a', homeAccountId }),
+            ),
+        );
         const accountC = (await c.getTokenCache().getAccountByHomeId(homeAccountId))!;
-        expect((await c.acquireTokenSilent({ account: accountC, scopes: [GRAPH_SCOPE] })).accessToken).toBe(graph.accessToken);
-        expect((await c.acquireTokenSilent({ account: accountC, scopes: [SHAREPOINT_SCOPE] })).accessToken).toBe(sharepoint.accessToken);
+        expect((await c.acquireTokenSilent({ account: accountC, scopes: [GRAPH_SCOPE] })).accessToken).toBe(
+            graph.accessToken,
+        );
+        expect((await c.acquireTokenSilent({ account: accountC, scopes: [SHAREPOINT_SCOPE] })).accessToken).toBe(
+            sharepoint.accessToken,
+        );
         expect(f.entra.requests.length).toBe(requests);
     });
 
@@ -79,13 +113,18 @@ describe('token cache concurrency (ETags over Azurite)', () => {
             writers.map((w, i) => {
                 // e.g. a family (FOCI) refresh token next to the app's own: a different cache key.
                 const mine: Cache = structuredClone(base);
-                mine.RefreshToken[`${homeAccountId}-login.windows.net-refreshtoken-${i}--`] = { home_account_id: homeAccountId, secret: `family-rt-${i}` };
+                mine.RefreshToken[`${homeAccountId}-login.windows.net-refreshtoken-${i}--`] = {
+                    home_account_id: homeAccountId,
+                    secret: `family-rt-${i}`,
+                };
                 return w.set(homeAccountId, JSON.stringify(mine));
-            })
+            }),
         );
 
         const secrets = Object.values((await storedCache(homeAccountId)).RefreshToken).map((rt) => rt.secret);
-        expect(secrets.sort()).toEqual([base.RefreshToken[originalKey].secret, ...[0, 1, 2, 3, 4].map((i) => `family-rt-${i}`)].sort());
+        expect(secrets.sort()).toEqual(
+            [base.RefreshToken[originalKey].secret, ...[0, 1, 2, 3, 4].map((i) => `family-rt-${i}`)].sort(),
+        );
     });
 
     it('gives up with token_cache_conflict after the bounded attempts', async () => {
@@ -94,7 +133,9 @@ describe('token cache concurrency (ETags over Azurite)', () => {
         const json = await winner.get(homeAccountId);
         await loser.get(homeAccountId);
         await winner.set(homeAccountId, json);
-        await expect(loser.set(homeAccountId, json)).rejects.toMatchObject({ code: 'token_cache_conflict' } satisfies Partial<TokenCacheError>);
+        await expect(loser.set(homeAccountId, json)).rejects.toMatchObject({
+            code: 'token_cache_conflict',
+        } satisfies Partial<TokenCacheError>);
     });
 
     it('does not resurrect a partition deleted while a writer held it', async () => {

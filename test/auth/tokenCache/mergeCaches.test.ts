@@ -1,16 +1,27 @@
 import { mergeCacheJson } from '../../../lib/auth/tokenCache';
 
-const at = (secret: string, cachedAt: number) => ({ home_account_id: 'u.t', credential_type: 'AccessToken', secret, cached_at: String(cachedAt), expires_on: String(cachedAt + 3600) });
+const at = (secret: string, cachedAt: number) => ({
+    home_account_id: 'u.t',
+    credential_type: 'AccessToken',
+    secret,
+    cached_at: String(cachedAt),
+    expires_on: String(cachedAt + 3600),
+});
 const rt = (secret: string) => ({ home_account_id: 'u.t', credential_type: 'RefreshToken', secret });
-const doc = (sections: Record<string, Record<string, unknown>>) => JSON.stringify({ Account: {}, IdToken: {}, AccessToken: {}, RefreshToken: {}, AppMetadata: {}, ...sections });
-const merge = (base: string, mine: string, theirs: string) => JSON.parse(mergeCacheJson(base, mine, theirs)) as Record<string, Record<string, { secret?: string }>>;
+const doc = (sections: Record<string, Record<string, unknown>>) =>
+    JSON.stringify({ Account: {}, IdToken: {}, AccessToken: {}, RefreshToken: {}, AppMetadata: {}, ...sections });
+const merge = (base: string, mine: string, theirs: string) =>
+    JSON.parse(mergeCacheJson(base, mine, theirs)) as Record<string, Record<string, { secret?: string }>>;
 
 describe('mergeCacheJson (three-way merge of MSAL caches)', () => {
     const base = doc({ RefreshToken: { rt0: rt('old') }, AccessToken: { graph: at('g0', 100) } });
 
     it('keeps entries each side added, refresh tokens included', () => {
         const mine = doc({ RefreshToken: { rt0: rt('old'), rtMine: rt('m') }, AccessToken: { graph: at('g0', 100) } });
-        const theirs = doc({ RefreshToken: { rt0: rt('old'), rtTheirs: rt('t') }, AccessToken: { graph: at('g0', 100), sp: at('s1', 200) } });
+        const theirs = doc({
+            RefreshToken: { rt0: rt('old'), rtTheirs: rt('t') },
+            AccessToken: { graph: at('g0', 100), sp: at('s1', 200) },
+        });
         const out = merge(base, mine, theirs);
         expect(Object.keys(out.RefreshToken).sort()).toEqual(['rt0', 'rtMine', 'rtTheirs']);
         expect(Object.keys(out.AccessToken).sort()).toEqual(['graph', 'sp']);

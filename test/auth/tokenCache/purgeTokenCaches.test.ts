@@ -1,4 +1,8 @@
-import { deleteIntegrationTokenCaches, deleteTokenCachePartition, listTokenCachePartitions } from '../../../lib/auth/tokenCache';
+import {
+    deleteIntegrationTokenCaches,
+    deleteTokenCachePartition,
+    listTokenCachePartitions,
+} from '../../../lib/auth/tokenCache';
 import { tokenCacheFixture, type TokenCacheFixture } from './support/tokenCacheFixture';
 
 describe('token cache purge (Azurite)', () => {
@@ -7,11 +11,16 @@ describe('token cache purge (Azurite)', () => {
         f = await tokenCacheFixture();
     });
 
-    const ids = async (integrationId: string) => (await listTokenCachePartitions(f.tableClient, integrationId)).map((p) => p.homeAccountId).sort();
+    const ids = async (integrationId: string) =>
+        (await listTokenCachePartitions(f.tableClient, integrationId)).map((p) => p.homeAccountId).sort();
 
     it('lists, deletes one partition, and purges exactly one integration', async () => {
         const [alice, bob, carol] = [f.newUser(), f.newUser(), f.newUser('odd/id#1')];
-        const files = [await f.signIn('files', alice), await f.signIn('files', bob), await f.signIn('files', carol)].sort();
+        const files = [
+            await f.signIn('files', alice),
+            await f.signIn('files', bob),
+            await f.signIn('files', carol),
+        ].sort();
         const mail = [await f.signIn('mail', alice), await f.signIn('mail', carol)].sort();
         // A prefix of the integration id must not match: PartitionKey is compared exactly.
         await f.signIn('files2', bob);

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { ConfidentialClientApplication, type ICachePlugin } from '@azure/msal-node';
 import { HOUR } from '../../../dev/m365/clock';
-import { createTokenCachePlugin, ensureTokenCacheTable, persistSignIn, staticKeyProvider, TableCacheClient } from '../../../lib/auth/tokenCache';
+import {
+    createTokenCachePlugin,
+    ensureTokenCacheTable,
+    persistSignIn,
+    staticKeyProvider,
+    TableCacheClient,
+} from '../../../lib/auth/tokenCache';
 import { azuriteConnectionString, uniqueSuffix } from '../../support/uniqueNames';
 import { GRAPH_SCOPES, REDIRECT_URI, signInWithMsal, startFixture, type Fixture } from '../../m365/entra/simHarness';
 
@@ -18,7 +24,9 @@ describe('token cache end to end (Entra simulator + Azurite)', () => {
 
     beforeAll(async () => {
         fx = await startFixture();
-        tableClient = TableClient.fromConnectionString(azuriteConnectionString(), `tce${uniqueSuffix()}`, { allowInsecureConnection: true });
+        tableClient = TableClient.fromConnectionString(azuriteConnectionString(), `tce${uniqueSuffix()}`, {
+            allowInsecureConnection: true,
+        });
         await ensureTokenCacheTable(tableClient);
     });
     afterAll(async () => {
@@ -28,26 +36,59 @@ describe('token cache end to end (Entra simulator + Azurite)', () => {
 
     const cca = (cachePlugin?: ICachePlugin) =>
         new ConfidentialClientApplication({
-            auth: { clientId: fx.app.appId, clientSecret: fx.secret.secretText, authority: `${fx.sim.authorityHost}/${fx.tenant.id}`, knownAuthorities: [`localhost:${fx.sim.port}`] },
+            auth: {
+                clientId: fx.app.appId,
+                clientSecret: fx.secret.secretText,
+                authority: `${fx.sim.authorityHost}/${fx.tenant.id}`,
+                knownAuthorities: [`localhost:${fx.sim.port}`],
+            },
             cache: cachePlugin ? { cachePlugin } : undefined,
         });
-    const plugged = (homeAccountId: string) => cca(createTokenCachePlugin({ tableClient, integrationId, homeAccountId, keyProvider }));
+    const plugged = (homeAccountId: string) =>
+        cca(createTokenCachePlugin({ tableClient, integrationId, homeAccountId, keyProvider }));
     const tokenPosts = () => fx.sim.requests.count('POST', `/${fx.tenant.id}/oauth2/v2.0/token`);
     const storedRefreshTokens = async (homeAccountId: string) => {
-        const json = JSON.parse(await new TableCacheClient({ tableClient, integrationId, keyProvider }).get(homeAccountId)) as { RefreshToken: Record<string, { secret: string }> };
+        const json = JSON.parse(
+            await new TableCacheClient({ tableClient, integrationId, keyProvider }).get(homeAccountId),
+        ) as { RefreshToken: Record<string, { secret: string }> };
         return Object.values(json.RefreshToken).map((rt) => rt.secret);
     };
 
     it('redeems the code into the partition, then serves and renews tokens silently through it', async () => {
-        jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'], now: fx.sim.clock.now() });
+        jest.useFakeTimers({
+            doNotFake: [
+                'nextTick',
+                'setImmediate',
+                'clearImmediate',
+                'setTimeout',
+                'clearTimeout',
+                'setInterval',
+                'clearInterval',
+                'queueMicrotask',
+                'hrtime',
+                'performance',
+            ],
+            now: fx.sim.clock.now(),
+        });
 
         // Callback: an in-memory CCA redeems the code; the result names the partition.
         const callback = cca();
         const signedIn = await signInWithMsal(callback, fx.adele.userPrincipalName);
-        const result = await callback.acquireTokenByCode({ code: signedIn.code, scopes: GRAPH_SCOPES, redirectUri: REDIRECT_URI, codeVerifier: signedIn.verifier });
+        const result = await callback.acquireTokenByCode({
+            code: signedIn.code,
+            scopes: GRAPH_SCOPES,
+            redirectUri: REDIRECT_URI,
+            codeVerifier: signedIn.verifier,
+        });
         const homeAccountId = result.account!.homeAccountId;
         expect(homeAccountId).toBe(`${fx.adele.id}.${fx.tenant.id}`);
-        await persistSignIn({ tableClient, integrationId, keyProvider, tokenCache: callback.getTokenCache(), homeAccountId });
+        await persistSignIn({
+            tableClient,
+            integrationId,
+            keyProvider,
+            tokenCache: callback.getTokenCache(),
+            homeAccountId,
+        });
         const [firstRefreshToken] = await storedRefreshTokens(homeAccountId);
 
         // A later invocation: a fresh CCA finds the account and the cached token, no token request.
@@ -63,7 +104,10 @@ describe('token cache end to end (Entra simulator + Azurite)', () => {
         fx.sim.clock.advance(2 * HOUR);
         jest.setSystemTime(fx.sim.clock.now());
         const later = plugged(homeAccountId);
-        const renewed = await later.acquireTokenSilent({ account: (await later.getTokenCache().getAccountByHomeId(homeAccountId))!, scopes: GRAPH_SCOPES });
+        const renewed = await later.acquireTokenSilent({
+            account: (await later.getTokenCache().getAccountByHomeId(homeAccountId))!,
+            scopes: GRAPH_SCOPES,
+        });
         expect(renewed.accessToken).not.toBe(result.accessToken);
         expect(fx.sim.authenticate(`Bearer ${renewed.accessToken}`).ok).toBe(true);
         expect(tokenPosts()).toBe(1);
@@ -71,7 +115,10 @@ describe('token cache end to end (Entra simulator + Azurite)', () => {
 
         // And the next invocation reuses the renewed token.
         const next = plugged(homeAccountId);
-        const again = await next.acquireTokenSilent({ account: (await next.getTokenCache().getAccountByHomeId(homeAccountId))!, scopes: GRAPH_SCOPES });
+        const again = await next.acquireTokenSilent({
+            account: (await next.getTokenCache().getAccountByHomeId(homeAccountId))!,
+            scopes: GRAPH_SCOPES,
+        });
         expect(again.accessToken).toBe(renewed.accessToken);
         expect(tokenPosts()).toBe(1);
     });

@@ -9,9 +9,16 @@ describe('TableCacheClient (Azurite)', () => {
         f = await tokenCacheFixture();
     });
 
-    const client = (keyProvider = f.keyProvider) => new TableCacheClient({ tableClient: f.tableClient, integrationId: 'int-a', keyProvider });
+    const client = (keyProvider = f.keyProvider) =>
+        new TableCacheClient({ tableClient: f.tableClient, integrationId: 'int-a', keyProvider });
     const cacheWith = (homeAccountId: string, secret: string) =>
-        JSON.stringify({ Account: {}, IdToken: {}, AccessToken: {}, RefreshToken: { rt: { home_account_id: homeAccountId, credential_type: 'RefreshToken', secret } }, AppMetadata: {} });
+        JSON.stringify({
+            Account: {},
+            IdToken: {},
+            AccessToken: {},
+            RefreshToken: { rt: { home_account_id: homeAccountId, credential_type: 'RefreshToken', secret } },
+            AppMetadata: {},
+        });
     const rowCount = async () => {
         let n = 0;
         for await (const _ of f.tableClient.listEntities()) n++;
@@ -20,19 +27,27 @@ describe('TableCacheClient (Azurite)', () => {
 
     it('answers an empty key (no account yet) with an empty cache and never writes one', async () => {
         expect(await client().get('')).toBe('');
-        await expect(client().set('', cacheWith('', 'x'))).rejects.toMatchObject({ code: 'token_cache_invalid_argument' });
+        await expect(client().set('', cacheWith('', 'x'))).rejects.toMatchObject({
+            code: 'token_cache_invalid_argument',
+        });
         expect(await rowCount()).toBe(0);
     });
 
     it('refuses a cache holding another account’s entries', async () => {
-        await expect(client().set('alice.t', cacheWith('mallory.t', 'x'))).rejects.toMatchObject({ code: 'token_cache_partition_mismatch' });
+        await expect(client().set('alice.t', cacheWith('mallory.t', 'x'))).rejects.toMatchObject({
+            code: 'token_cache_partition_mismatch',
+        });
         expect(await rowCount()).toBe(0);
     });
 
     it('cannot read a row written under another key', async () => {
         await client().set('alice.t', cacheWith('alice.t', 'secret'));
-        await expect(client(staticKeyProvider(randomBytes(32))).get('alice.t')).rejects.toMatchObject({ code: 'token_cache_integrity' });
-        expect(() => staticKeyProvider(randomBytes(16))).toThrow(expect.objectContaining({ code: 'token_cache_invalid_argument' }));
+        await expect(client(staticKeyProvider(randomBytes(32))).get('alice.t')).rejects.toMatchObject({
+            code: 'token_cache_integrity',
+        });
+        expect(() => staticKeyProvider(randomBytes(16))).toThrow(
+            expect.objectContaining({ code: 'token_cache_invalid_argument' }),
+        );
     });
 
     it('stores a cache of nearly 1 MiB sealed in one entity, and refuses a bigger one', async () => {

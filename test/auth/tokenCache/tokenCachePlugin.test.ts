@@ -10,11 +10,25 @@ describe('token cache plugin (real msal-node over Azurite)', () => {
     });
 
     const pluggedCca = (integrationId: string, homeAccountId: string) =>
-        f.cca(integrationId, createTokenCachePlugin({ tableClient: f.tableClient, integrationId, homeAccountId, keyProvider: f.keyProvider }));
+        f.cca(
+            integrationId,
+            createTokenCachePlugin({
+                tableClient: f.tableClient,
+                integrationId,
+                homeAccountId,
+                keyProvider: f.keyProvider,
+            }),
+        );
 
     const stored = async (integrationId: string, homeAccountId: string) => {
-        const json = await new TableCacheClient({ tableClient: f.tableClient, integrationId, keyProvider: f.keyProvider }).get(homeAccountId);
-        return json ? (JSON.parse(json) as Record<string, Record<string, { secret?: string; target?: string }>>) : undefined;
+        const json = await new TableCacheClient({
+            tableClient: f.tableClient,
+            integrationId,
+            keyProvider: f.keyProvider,
+        }).get(homeAccountId);
+        return json
+            ? (JSON.parse(json) as Record<string, Record<string, { secret?: string; target?: string }>>)
+            : undefined;
     };
     const refreshTokensOf = async (integrationId: string, homeAccountId: string) =>
         Object.values((await stored(integrationId, homeAccountId))?.RefreshToken ?? {}).map((rt) => rt.secret);
@@ -42,7 +56,10 @@ describe('token cache plugin (real msal-node over Azurite)', () => {
         expect(f.entra.requests.at(-1)).toMatchObject({ grantType: 'refresh_token', refreshToken: 'rt-1' });
         expect(await refreshTokensOf('int-a', homeAccountId)).toEqual(['rt-2']);
         const next = pluggedCca('int-a', homeAccountId);
-        const again = await next.acquireTokenSilent({ account: (await next.getTokenCache().getAccountByHomeId(homeAccountId))!, scopes: [SHAREPOINT_SCOPE] });
+        const again = await next.acquireTokenSilent({
+            account: (await next.getTokenCache().getAccountByHomeId(homeAccountId))!,
+            scopes: [SHAREPOINT_SCOPE],
+        });
         expect(again.accessToken).toBe(refreshed.accessToken);
     });
 
@@ -66,7 +83,10 @@ describe('token cache plugin (real msal-node over Azurite)', () => {
         const raw = await f.tableClient.getEntity<Record<string, unknown>>('int-a', homeAccountId);
         const bytes = Buffer.from(raw.Data0 as Uint8Array);
         bytes[20] ^= 0x01;
-        await f.tableClient.updateEntity({ ...raw, partitionKey: 'int-a', rowKey: homeAccountId, Data0: bytes }, 'Replace');
+        await f.tableClient.updateEntity(
+            { ...raw, partitionKey: 'int-a', rowKey: homeAccountId, Data0: bytes },
+            'Replace',
+        );
 
         const cca = pluggedCca('int-a', homeAccountId);
         await expect(cca.getTokenCache().getAllAccounts()).rejects.toMatchObject({
@@ -89,11 +109,14 @@ describe('token cache plugin (real msal-node over Azurite)', () => {
         await f.tableClient.createEntity({ ...copy, partitionKey: 'int-b', rowKey: homeAccountId });
         await f.tableClient.createEntity({ ...copy, partitionKey: 'int-a', rowKey: otherAccount });
 
-        const fail = (integrationId: string, account: string) => pluggedCca(integrationId, account).getTokenCache().getAllAccounts();
+        const fail = (integrationId: string, account: string) =>
+            pluggedCca(integrationId, account).getTokenCache().getAllAccounts();
         await expect(fail('int-b', homeAccountId)).rejects.toMatchObject({ code: 'token_cache_integrity' });
         await expect(fail('int-a', otherAccount)).rejects.toMatchObject({ code: 'token_cache_integrity' });
         // The original still opens.
-        expect((await pluggedCca('int-a', homeAccountId).getTokenCache().getAllAccounts()).map((a) => a.homeAccountId)).toEqual([homeAccountId]);
+        expect(
+            (await pluggedCca('int-a', homeAccountId).getTokenCache().getAllAccounts()).map((a) => a.homeAccountId),
+        ).toEqual([homeAccountId]);
     });
 
     it('keeps two integrations of the same account independent: refreshing or clearing one never touches the other', async () => {
@@ -125,8 +148,14 @@ describe('token cache plugin (real msal-node over Azurite)', () => {
         const intruder = f.newUser();
 
         const cca = pluggedCca('int-a', homeAccountId);
-        const attempt = cca.acquireTokenByCode({ code: `code:${intruder.oid}`, scopes: [GRAPH_SCOPE], redirectUri: 'https://sync.example/cb' });
-        await expect(attempt).rejects.toMatchObject({ code: 'token_cache_partition_mismatch' } satisfies Partial<TokenCacheError>);
+        const attempt = cca.acquireTokenByCode({
+            code: `code:${intruder.oid}`,
+            scopes: [GRAPH_SCOPE],
+            redirectUri: 'https://sync.example/cb',
+        });
+        await expect(attempt).rejects.toMatchObject({
+            code: 'token_cache_partition_mismatch',
+        } satisfies Partial<TokenCacheError>);
         expect((await f.tableClient.getEntity('int-a', homeAccountId)).etag).toBe(before.etag);
     });
 
@@ -134,7 +163,10 @@ describe('token cache plugin (real msal-node over Azurite)', () => {
         const user = f.newUser();
         const homeAccountId = await f.signIn('int-a', user);
         const cca = pluggedCca('int-a', homeAccountId);
-        await cca.acquireTokenSilent({ account: (await cca.getTokenCache().getAccountByHomeId(homeAccountId))!, scopes: [SHAREPOINT_SCOPE] });
+        await cca.acquireTokenSilent({
+            account: (await cca.getTokenCache().getAccountByHomeId(homeAccountId))!,
+            scopes: [SHAREPOINT_SCOPE],
+        });
         expect(await refreshTokensOf('int-a', homeAccountId)).toEqual(['rt-2']);
 
         await f.signIn('int-a', user);

@@ -13,7 +13,12 @@ describe('access token validation for Graph', () => {
         fx = await startFixture();
         const client = secretClient(fx);
         const signedIn = await signInWithMsal(client, fx.adele.userPrincipalName);
-        const result = await client.acquireTokenByCode({ code: signedIn.code, scopes: GRAPH_SCOPES, redirectUri: REDIRECT_URI, codeVerifier: signedIn.verifier });
+        const result = await client.acquireTokenByCode({
+            code: signedIn.code,
+            scopes: GRAPH_SCOPES,
+            redirectUri: REDIRECT_URI,
+            codeVerifier: signedIn.verifier,
+        });
         accessToken = result.accessToken;
         idToken = result.idToken;
         const auth = fx.sim.authenticate(`Bearer ${accessToken}`);
@@ -30,15 +35,21 @@ describe('access token validation for Graph', () => {
         fx.sim.clock.set(expiresAt - 1000);
         expect(fx.sim.authenticate(`Bearer ${accessToken}`).ok).toBe(true);
         fx.sim.clock.set(expiresAt);
-        expect(fx.sim.authenticate(`Bearer ${accessToken}`)).toEqual({ ok: false, message: 'Lifetime validation failed, the token is expired.' });
+        expect(fx.sim.authenticate(`Bearer ${accessToken}`)).toEqual({
+            ok: false,
+            message: 'Lifetime validation failed, the token is expired.',
+        });
         fx.sim.clock.set(start);
     });
 
-    it('rejects a token whose signature is not the simulator\'s', () => {
+    it("rejects a token whose signature is not the simulator's", () => {
         const [header, payload] = accessToken.split('.');
         const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
         const forged = `${header}.${payload}.${createSign('RSA-SHA256').update(`${header}.${payload}`).sign(privateKey).toString('base64url')}`;
-        expect(fx.sim.authenticate(`Bearer ${forged}`)).toEqual({ ok: false, message: 'Access token validation failure.' });
+        expect(fx.sim.authenticate(`Bearer ${forged}`)).toEqual({
+            ok: false,
+            message: 'Access token validation failure.',
+        });
     });
 
     it('rejects a tampered payload', () => {
@@ -49,7 +60,10 @@ describe('access token validation for Graph', () => {
     });
 
     it('rejects a token for another audience (an id token sent to Graph)', () => {
-        expect(fx.sim.authenticate(`Bearer ${idToken}`)).toEqual({ ok: false, message: 'Access token validation failure. Invalid audience.' });
+        expect(fx.sim.authenticate(`Bearer ${idToken}`)).toEqual({
+            ok: false,
+            message: 'Access token validation failure. Invalid audience.',
+        });
     });
 
     it('rejects missing and malformed headers', () => {
@@ -60,6 +74,9 @@ describe('access token validation for Graph', () => {
 
     it('rejects a token once its tenant is gone', () => {
         fx.sim.reset();
-        expect(fx.sim.authenticate(`Bearer ${accessToken}`)).toEqual({ ok: false, message: 'Access token validation failure. Invalid issuer.' });
+        expect(fx.sim.authenticate(`Bearer ${accessToken}`)).toEqual({
+            ok: false,
+            message: 'Access token validation failure. Invalid issuer.',
+        });
     });
 });

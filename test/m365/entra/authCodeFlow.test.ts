@@ -1,5 +1,14 @@
 import { HOUR, MINUTE } from '../../../dev/m365/clock';
-import { GRAPH_SCOPES, REDIRECT_URI, jwtClaims, msalClient, secretClient, signInWithMsal, startFixture, type Fixture } from './simHarness';
+import {
+    GRAPH_SCOPES,
+    REDIRECT_URI,
+    jwtClaims,
+    msalClient,
+    secretClient,
+    signInWithMsal,
+    startFixture,
+    type Fixture,
+} from './simHarness';
 
 /**
  * The delegated flow end to end with msal-node, unmodified: authorization URL with PKCE, the sign-in
@@ -22,14 +31,27 @@ describe('Entra authorization-code flow with msal-node', () => {
         expect(signedIn.state).toBe('state-123');
 
         const result = await client.acquireTokenByCode(
-            { code: signedIn.code, scopes: GRAPH_SCOPES, redirectUri: REDIRECT_URI, codeVerifier: signedIn.verifier, state: 'state-123', nonce: 'nonce-1' },
-            { code: signedIn.code, state: signedIn.state! }
+            {
+                code: signedIn.code,
+                scopes: GRAPH_SCOPES,
+                redirectUri: REDIRECT_URI,
+                codeVerifier: signedIn.verifier,
+                state: 'state-123',
+                nonce: 'nonce-1',
+            },
+            { code: signedIn.code, state: signedIn.state! },
         );
 
         expect(result.account?.homeAccountId).toBe(`${fx.adele.id}.${fx.tenant.id}`);
         expect(result.account?.username).toBe(fx.adele.userPrincipalName);
         expect(result.tenantId).toBe(fx.tenant.id);
-        expect(result.idTokenClaims).toMatchObject({ aud: fx.app.appId, tid: fx.tenant.id, oid: fx.adele.id, nonce: 'nonce-1', name: 'Adele Vance' });
+        expect(result.idTokenClaims).toMatchObject({
+            aud: fx.app.appId,
+            tid: fx.tenant.id,
+            oid: fx.adele.id,
+            nonce: 'nonce-1',
+            name: 'Adele Vance',
+        });
         expect(result.scopes).toEqual(expect.arrayContaining(GRAPH_SCOPES));
         expect(jwtClaims(result.accessToken)).toMatchObject({
             aud: 'https://graph.microsoft.com',
@@ -43,7 +65,13 @@ describe('Entra authorization-code flow with msal-node', () => {
         const auth = fx.sim.authenticate(`Bearer ${result.accessToken}`);
         expect(auth).toEqual({
             ok: true,
-            principal: expect.objectContaining({ kind: 'delegated', tenantId: fx.tenant.id, userId: fx.adele.id, appId: fx.app.appId, roles: [] }),
+            principal: expect.objectContaining({
+                kind: 'delegated',
+                tenantId: fx.tenant.id,
+                userId: fx.adele.id,
+                appId: fx.app.appId,
+                roles: [],
+            }),
         });
         if (auth.ok) expect(auth.principal.scopes).toEqual(expect.arrayContaining(GRAPH_SCOPES));
     });
@@ -52,7 +80,12 @@ describe('Entra authorization-code flow with msal-node', () => {
         fx.sim.requests.clear();
         const client = secretClient(fx);
         const signedIn = await signInWithMsal(client, fx.megan.userPrincipalName);
-        await client.acquireTokenByCode({ code: signedIn.code, scopes: GRAPH_SCOPES, redirectUri: REDIRECT_URI, codeVerifier: signedIn.verifier });
+        await client.acquireTokenByCode({
+            code: signedIn.code,
+            scopes: GRAPH_SCOPES,
+            redirectUri: REDIRECT_URI,
+            codeVerifier: signedIn.verifier,
+        });
 
         const paths = fx.sim.requests.entries.map((r) => `${r.method} ${r.path}`);
         expect(paths).toEqual([
@@ -69,15 +102,39 @@ describe('Entra authorization-code flow with msal-node', () => {
             clientSecret: fx.secret.secretText,
         });
         const signedIn = await signInWithMsal(byDomain, fx.adele.userPrincipalName);
-        const result = await byDomain.acquireTokenByCode({ code: signedIn.code, scopes: GRAPH_SCOPES, redirectUri: REDIRECT_URI, codeVerifier: signedIn.verifier });
+        const result = await byDomain.acquireTokenByCode({
+            code: signedIn.code,
+            scopes: GRAPH_SCOPES,
+            redirectUri: REDIRECT_URI,
+            codeVerifier: signedIn.verifier,
+        });
         expect(result.tenantId).toBe(fx.tenant.id);
     });
 
     it('renews silently with the refresh token once the access token expires on both clocks', async () => {
-        jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'], now: fx.sim.clock.now() });
+        jest.useFakeTimers({
+            doNotFake: [
+                'nextTick',
+                'setImmediate',
+                'clearImmediate',
+                'setTimeout',
+                'clearTimeout',
+                'setInterval',
+                'clearInterval',
+                'queueMicrotask',
+                'hrtime',
+                'performance',
+            ],
+            now: fx.sim.clock.now(),
+        });
         const client = secretClient(fx);
         const signedIn = await signInWithMsal(client, fx.adele.userPrincipalName);
-        const first = await client.acquireTokenByCode({ code: signedIn.code, scopes: GRAPH_SCOPES, redirectUri: REDIRECT_URI, codeVerifier: signedIn.verifier });
+        const first = await client.acquireTokenByCode({
+            code: signedIn.code,
+            scopes: GRAPH_SCOPES,
+            redirectUri: REDIRECT_URI,
+            codeVerifier: signedIn.verifier,
+        });
         const lifetime = first.expiresOn!.getTime() - Date.now();
         expect(lifetime).toBeGreaterThanOrEqual(60 * MINUTE - 1000);
         expect(lifetime).toBeLessThanOrEqual(90 * MINUTE);
@@ -87,7 +144,10 @@ describe('Entra authorization-code flow with msal-node', () => {
 
         fx.sim.requests.clear();
         advanceBothClocks(fx, 2 * HOUR);
-        expect(fx.sim.authenticate(`Bearer ${first.accessToken}`)).toEqual({ ok: false, message: 'Lifetime validation failed, the token is expired.' });
+        expect(fx.sim.authenticate(`Bearer ${first.accessToken}`)).toEqual({
+            ok: false,
+            message: 'Lifetime validation failed, the token is expired.',
+        });
 
         const renewed = await client.acquireTokenSilent({ account: first.account!, scopes: GRAPH_SCOPES });
         expect(renewed.accessToken).not.toBe(first.accessToken);
@@ -95,7 +155,6 @@ describe('Entra authorization-code flow with msal-node', () => {
         expect(fx.sim.authenticate(`Bearer ${renewed.accessToken}`).ok).toBe(true);
         jest.useRealTimers();
     });
-
 });
 
 function advanceBothClocks(fx: Fixture, ms: number): void {

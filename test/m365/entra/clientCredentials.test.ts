@@ -19,29 +19,49 @@ describe('Entra client credentials with msal-node', () => {
         const result = await secretClient(fx).acquireTokenByClientCredential({ scopes: GRAPH_DEFAULT });
         expect(result?.accessToken).toBeTruthy();
         const claims = jwtClaims(result!.accessToken);
-        expect(claims).toMatchObject({ aud: 'https://graph.microsoft.com', tid: fx.tenant.id, appid: fx.app.appId, roles: ['Sites.Selected'], idtyp: 'app', appidacr: '1' });
+        expect(claims).toMatchObject({
+            aud: 'https://graph.microsoft.com',
+            tid: fx.tenant.id,
+            appid: fx.app.appId,
+            roles: ['Sites.Selected'],
+            idtyp: 'app',
+            appidacr: '1',
+        });
         expect(claims.scp).toBeUndefined();
         expect(fx.sim.authenticate(`Bearer ${result!.accessToken}`)).toEqual({
             ok: true,
-            principal: expect.objectContaining({ kind: 'application', roles: ['Sites.Selected'], scopes: [], appId: fx.app.appId }),
+            principal: expect.objectContaining({
+                kind: 'application',
+                roles: ['Sites.Selected'],
+                scopes: [],
+                appId: fx.app.appId,
+            }),
         });
     });
 
     it('refuses a scope without /.default (AADSTS1002012)', async () => {
-        const error = await caught(() => secretClient(fx).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/Files.Read.All'] }));
+        const error = await caught(() =>
+            secretClient(fx).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/Files.Read.All'] }),
+        );
         expect(error).toMatchObject({ name: 'ServerError', errorCode: 'invalid_scope', errorNo: 1002012 });
-        expect(error.errorMessage).toContain('AADSTS1002012: The provided value for scope https://graph.microsoft.com/Files.Read.All is not valid.');
+        expect(error.errorMessage).toContain(
+            'AADSTS1002012: The provided value for scope https://graph.microsoft.com/Files.Read.All is not valid.',
+        );
     });
 
     it('refuses an unknown resource (AADSTS500011)', async () => {
-        const error = await caught(() => secretClient(fx).acquireTokenByClientCredential({ scopes: ['https://vault.azure.net/.default'] }));
+        const error = await caught(() =>
+            secretClient(fx).acquireTokenByClientCredential({ scopes: ['https://vault.azure.net/.default'] }),
+        );
         expect(error).toMatchObject({ name: 'ServerError', errorCode: 'invalid_resource', errorNo: 500011 });
     });
 
     it('accepts a certificate client assertion with an x5t#S256 thumbprint (PS256)', async () => {
         const now = new Date(fx.sim.clock.now());
         const cert = makeCertificate(new Date(now.getTime() - DAY), new Date(now.getTime() + 365 * DAY));
-        const credential = fx.sim.entra.addCertificate(fx.tenant.id, fx.app.appId, { certificatePem: cert.certificatePem });
+        const credential = fx.sim.entra.addCertificate(fx.tenant.id, fx.app.appId, {
+            certificatePem: cert.certificatePem,
+        });
         const client = msalClient(fx.sim, fx.tenant.id, fx.app.appId, {
             clientId: fx.app.appId,
             clientCertificate: { thumbprintSha256: credential.thumbprintSha256, privateKey: cert.privateKeyPem },
@@ -53,7 +73,9 @@ describe('Entra client credentials with msal-node', () => {
     it('accepts a legacy x5t (SHA-1) assertion (RS256)', async () => {
         const now = new Date(fx.sim.clock.now());
         const cert = makeCertificate(new Date(now.getTime() - DAY), new Date(now.getTime() + 365 * DAY));
-        const credential = fx.sim.entra.addCertificate(fx.tenant.id, fx.app.appId, { certificatePem: cert.certificatePem });
+        const credential = fx.sim.entra.addCertificate(fx.tenant.id, fx.app.appId, {
+            certificatePem: cert.certificatePem,
+        });
         const client = msalClient(fx.sim, fx.tenant.id, fx.app.appId, {
             clientId: fx.app.appId,
             clientCertificate: { thumbprint: credential.thumbprint, privateKey: cert.privateKeyPem },
@@ -79,7 +101,9 @@ describe('Entra client credentials with msal-node', () => {
         const now = new Date(fx.sim.clock.now());
         const registered = makeCertificate(new Date(now.getTime() - DAY), new Date(now.getTime() + DAY));
         const impostor = makeCertificate(new Date(now.getTime() - DAY), new Date(now.getTime() + DAY));
-        const credential = fx.sim.entra.addCertificate(fx.tenant.id, fx.app.appId, { certificatePem: registered.certificatePem });
+        const credential = fx.sim.entra.addCertificate(fx.tenant.id, fx.app.appId, {
+            certificatePem: registered.certificatePem,
+        });
         const client = msalClient(fx.sim, fx.tenant.id, fx.app.appId, {
             clientId: fx.app.appId,
             clientCertificate: { thumbprintSha256: credential.thumbprintSha256, privateKey: impostor.privateKeyPem },
@@ -92,8 +116,24 @@ describe('Entra client credentials with msal-node', () => {
     it('rejects an expired certificate once both clocks pass its end date (AADSTS700027)', async () => {
         const now = fx.sim.clock.now();
         const cert = makeCertificate(new Date(now - DAY), new Date(now + DAY));
-        const credential = fx.sim.entra.addCertificate(fx.tenant.id, fx.app.appId, { certificatePem: cert.certificatePem });
-        jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'hrtime', 'performance'], now });
+        const credential = fx.sim.entra.addCertificate(fx.tenant.id, fx.app.appId, {
+            certificatePem: cert.certificatePem,
+        });
+        jest.useFakeTimers({
+            doNotFake: [
+                'nextTick',
+                'setImmediate',
+                'clearImmediate',
+                'setTimeout',
+                'clearTimeout',
+                'setInterval',
+                'clearInterval',
+                'queueMicrotask',
+                'hrtime',
+                'performance',
+            ],
+            now,
+        });
         fx.sim.clock.advance(2 * DAY);
         jest.setSystemTime(fx.sim.clock.now());
         const client = msalClient(fx.sim, fx.tenant.id, fx.app.appId, {

@@ -38,14 +38,27 @@ export function seedFixture(sim: M365Simulator, options: { userConsentAllowed?: 
 }
 
 /** Microsoft's own client, configured as the service configures it against a non-Microsoft authority host. */
-export function msalClient(sim: M365Simulator, tenant: string, clientId: string, credential: Configuration['auth']): ConfidentialClientApplication {
+export function msalClient(
+    sim: M365Simulator,
+    tenant: string,
+    clientId: string,
+    credential: Configuration['auth'],
+): ConfidentialClientApplication {
     return new ConfidentialClientApplication({
-        auth: { ...credential, clientId, authority: `${sim.authorityHost}/${tenant}`, knownAuthorities: [`localhost:${sim.port}`] },
+        auth: {
+            ...credential,
+            clientId,
+            authority: `${sim.authorityHost}/${tenant}`,
+            knownAuthorities: [`localhost:${sim.port}`],
+        },
     });
 }
 
 export function secretClient(fixture: Fixture, secret = fixture.secret.secretText): ConfidentialClientApplication {
-    return msalClient(fixture.sim, fixture.tenant.id, fixture.app.appId, { clientId: fixture.app.appId, clientSecret: secret });
+    return msalClient(fixture.sim, fixture.tenant.id, fixture.app.appId, {
+        clientId: fixture.app.appId,
+        clientSecret: secret,
+    });
 }
 
 export interface SignedIn {
@@ -59,7 +72,7 @@ export interface SignedIn {
 export async function signInWithMsal(
     client: ConfidentialClientApplication,
     login: string,
-    options: { scopes?: string[]; state?: string; nonce?: string; redirectUri?: string } = {}
+    options: { scopes?: string[]; state?: string; nonce?: string; redirectUri?: string } = {},
 ): Promise<SignedIn> {
     const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
     const url = await client.getAuthCodeUrl({
@@ -77,7 +90,10 @@ export async function signInWithMsal(
 }
 
 /** GETs the authorize URL, fills the form, posts it, and returns the redirect's Location. */
-export async function submitSignIn(authorizeUrl: string, choice: { login?: string; action?: 'accept' | 'cancel' }): Promise<URL> {
+export async function submitSignIn(
+    authorizeUrl: string,
+    choice: { login?: string; action?: 'accept' | 'cancel' },
+): Promise<URL> {
     const page = await fetch(authorizeUrl);
     const html = await page.text();
     if (page.status !== 200) throw new Error(`Sign-in page answered ${page.status}: ${html}`);
@@ -89,7 +105,11 @@ export async function submitSignIn(authorizeUrl: string, choice: { login?: strin
     return new URL(posted.headers.get('location')!);
 }
 
-export function postForm(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+export function postForm(
+    url: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = {},
+): Promise<Response> {
     return fetch(url, {
         method: 'POST',
         redirect: 'manual',
@@ -111,7 +131,12 @@ export function parseForm(html: string): { action: string; fields: Record<string
 }
 
 function unescape(s: string): string {
-    return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    return s
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
 }
 
 export function jwtClaims(token: string): Record<string, unknown> {
@@ -119,10 +144,15 @@ export function jwtClaims(token: string): Record<string, unknown> {
 }
 
 /** A self-signed certificate for a client-assertion credential, valid between the given times. */
-export function makeCertificate(notBefore: Date, notAfter: Date): { certificatePem: string; privateKeyPem: string; privateKey: KeyObject } {
+export function makeCertificate(
+    notBefore: Date,
+    notAfter: Date,
+): { certificatePem: string; privateKeyPem: string; privateKey: KeyObject } {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
+    const forgeKey = forge.pki.privateKeyFromPem(
+        privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+    ) as forge.pki.rsa.PrivateKey;
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
     cert.serialNumber = '0a';

@@ -46,7 +46,9 @@ describe('download', () => {
 
     it('counts (and optionally rejects) a bearer token sent to the download URL', async () => {
         const file = h.api.putFile(world.libraryId, '/leak.txt', 'x');
-        const location = (await h.request('GET', `${lib()}/items/${file.id}/content`, { token: alice })).headers.get('location') as string;
+        const location = (await h.request('GET', `${lib()}/items/${file.id}/content`, { token: alice })).headers.get(
+            'location',
+        ) as string;
         expect((await h.request('GET', location, { token: alice })).status).toBe(200);
         expect(h.api.counters().preauthAuthorization.download).toBe(1);
         h.api.setOptions({ download: { rejectAuthorization: true } });
@@ -56,7 +58,10 @@ describe('download', () => {
 
     it('answers 304 on a matching If-None-Match and blocks malware with 403', async () => {
         const file = h.api.putFile(world.libraryId, '/m.txt', 'x');
-        const notModified = await h.request('GET', `${lib()}/items/${file.id}/content`, { token: alice, headers: { 'if-none-match': file.cTag } });
+        const notModified = await h.request('GET', `${lib()}/items/${file.id}/content`, {
+            token: alice,
+            headers: { 'if-none-match': file.cTag },
+        });
         expect(notModified.status).toBe(304);
         h.api.setMalware(world.libraryId, file.id, 'Eicar-Test');
         const item = await h.request('GET', `${lib()}/items/${file.id}`, { token: alice });
@@ -78,7 +83,9 @@ describe('download', () => {
 
     it('drops the connection mid-body when asked', async () => {
         const file = h.api.putFile(world.libraryId, '/big.bin', Buffer.alloc(256 * 1024, 7));
-        const location = (await h.request('GET', `${lib()}/items/${file.id}/content`, { token: alice })).headers.get('location') as string;
+        const location = (await h.request('GET', `${lib()}/items/${file.id}/content`, { token: alice })).headers.get(
+            'location',
+        ) as string;
         h.api.addFault({ kind: 'drop', count: 1, path: 'download.aspx', when: 'midBody' });
         await expect(h.request('GET', location)).rejects.toThrow();
         expect((await h.request('GET', location)).text.length).toBe(256 * 1024);
@@ -87,19 +94,33 @@ describe('download', () => {
 
 describe('simple upload', () => {
     it('creates (201), replaces (200), fails (409) or renames per conflictBehavior', async () => {
-        const created = await h.request('PUT', `${lib()}/root:/up/new.txt:/content`, { token: alice, body: 'one' }).catch((e) => e);
+        const created = await h
+            .request('PUT', `${lib()}/root:/up/new.txt:/content`, { token: alice, body: 'one' })
+            .catch((e) => e);
         expect(created.status).toBe(404); // the parent folder must exist
         h.api.mkdirp(world.libraryId, '/up');
         const first = await h.request('PUT', `${lib()}/root:/up/new.txt:/content`, { token: alice, body: 'one' });
         expect(first.status).toBe(201);
-        expect(first.json).toMatchObject({ name: 'new.txt', size: 3, file: { hashes: { quickXorHash: quickXorHash(Buffer.from('one')) } } });
+        expect(first.json).toMatchObject({
+            name: 'new.txt',
+            size: 3,
+            file: { hashes: { quickXorHash: quickXorHash(Buffer.from('one')) } },
+        });
         const replaced = await h.request('PUT', `${lib()}/root:/up/new.txt:/content`, { token: alice, body: 'two!' });
         expect(replaced.status).toBe(200);
         expect(replaced.json.id).toBe(first.json.id);
         expect(replaced.json.cTag).not.toBe(first.json.cTag);
-        const fail = await h.request('PUT', `${lib()}/root:/up/new.txt:/content?@microsoft.graph.conflictBehavior=fail`, { token: alice, body: 'x' });
+        const fail = await h.request(
+            'PUT',
+            `${lib()}/root:/up/new.txt:/content?@microsoft.graph.conflictBehavior=fail`,
+            { token: alice, body: 'x' },
+        );
         expect(fail.status).toBe(409);
-        const renamed = await h.request('PUT', `${lib()}/root:/up/new.txt:/content?@microsoft.graph.conflictBehavior=rename`, { token: alice, body: 'x' });
+        const renamed = await h.request(
+            'PUT',
+            `${lib()}/root:/up/new.txt:/content?@microsoft.graph.conflictBehavior=rename`,
+            { token: alice, body: 'x' },
+        );
         expect(renamed.json.name).toBe('new 1.txt');
         const byId = await h.request('PUT', `${lib()}/items/${first.json.id}/content`, { token: alice, body: '' });
         expect(byId.status).toBe(200);
@@ -109,7 +130,10 @@ describe('simple upload', () => {
 
     it('rejects bodies over the simple-upload limit with 413', async () => {
         h.api.setOptions({ simpleUploadLimitBytes: 4 * 1024 * 1024 });
-        const res = await h.request('PUT', `${lib()}/root:/huge.bin:/content`, { token: alice, body: new Uint8Array(4 * 1024 * 1024 + 1) });
+        const res = await h.request('PUT', `${lib()}/root:/huge.bin:/content`, {
+            token: alice,
+            body: new Uint8Array(4 * 1024 * 1024 + 1),
+        });
         expect(res.status).toBe(413);
     });
 
@@ -121,7 +145,10 @@ describe('simple upload', () => {
         expect(res.json.file.hashes.quickXorHash).not.toBe(quickXorHash(sent));
         const stored = h.api.readContent(world.libraryId, res.json.id);
         expect(res.json.file.hashes.quickXorHash).toBe(quickXorHash(stored));
-        const personal = await h.request('PUT', `/v1.0/me/drive/root:/report.docx:/content`, { token: alice, body: sent });
+        const personal = await h.request('PUT', `/v1.0/me/drive/root:/report.docx:/content`, {
+            token: alice,
+            body: sent,
+        });
         expect(personal.json.size).toBe(sent.length); // OneDrive is not enriched by default
         const text = await h.request('PUT', `${lib()}/root:/plain.txt:/content`, { token: alice, body: sent });
         expect(text.json.size).toBe(sent.length);

@@ -37,7 +37,8 @@ async function drain(start: string): Promise<Round> {
 }
 
 /** Last occurrence wins. */
-const latest = (items: Record<string, unknown>[]): Map<string, Record<string, unknown>> => new Map(items.map((i) => [i.id as string, i]));
+const latest = (items: Record<string, unknown>[]): Map<string, Record<string, unknown>> =>
+    new Map(items.map((i) => [i.id as string, i]));
 
 describe('delta', () => {
     it('enumerates everything in pages, parent before child, without parentReference.path or cTag', async () => {
@@ -88,9 +89,15 @@ describe('delta', () => {
         h.api.remove(personal.id, f.id);
         const res = await h.request('GET', start.json['@odata.deltaLink'], { token: bob });
         const tomb = res.json.value.find((i: { id: string }) => i.id === f.id);
-        expect(tomb).toMatchObject({ name: 'x.txt', deleted: {}, file: { hashes: { quickXorHash: EMPTY_QUICK_XOR_HASH } } });
+        expect(tomb).toMatchObject({
+            name: 'x.txt',
+            deleted: {},
+            file: { hashes: { quickXorHash: EMPTY_QUICK_XOR_HASH } },
+        });
         expect(tomb.size).toBeUndefined();
-        const ts = await h.request('GET', `/v1.0/drives/${personal.id}/root/delta?token=2025-01-01T00%3A00%3A00Z`, { token: bob });
+        const ts = await h.request('GET', `/v1.0/drives/${personal.id}/root/delta?token=2025-01-01T00%3A00%3A00Z`, {
+            token: bob,
+        });
         expect(ts.status).toBe(400);
     });
 
@@ -174,15 +181,22 @@ describe('delta', () => {
         const first = await drain(`${lib()}/root/delta?$select=id,name,deleted`);
         expect(first.deltaLink).toContain('%24select=id%2Cname%2Cdeleted');
         h.api.putFile(world.libraryId, '/x/y/z.txt', 'zz');
-        const res = await h.request('GET', first.deltaLink, { token: alice, headers: { prefer: 'deltaExcludeParent' } });
+        const res = await h.request('GET', first.deltaLink, {
+            token: alice,
+            headers: { prefer: 'deltaExcludeParent' },
+        });
         expect(res.json.value.map((i: { name: string }) => i.name)).toEqual(['z.txt']);
         expect(Object.keys(res.json.value[0]).sort()).toEqual(['id', 'name']);
     });
 
-    it('pages with Microsoft\'s PageIterator', async () => {
+    it("pages with Microsoft's PageIterator", async () => {
         for (let i = 0; i < 25; i++) h.api.putFile(world.libraryId, `/it/f${i}.txt`, `${i}`);
         h.api.setOptions({ delta: { pageSize: 7 } });
-        const client = Client.init({ authProvider: (done) => done(null, alice), baseUrl: `${h.baseUrl}/`, customHosts: new Set(['localhost']) });
+        const client = Client.init({
+            authProvider: (done) => done(null, alice),
+            baseUrl: `${h.baseUrl}/`,
+            customHosts: new Set(['localhost']),
+        });
         const first: PageCollection = await client.api(`${h.baseUrl}/v1.0/drives/${world.libraryId}/root/delta`).get();
         const names: string[] = [];
         const iterator = new PageIterator(client, first, (item: { name: string }) => {

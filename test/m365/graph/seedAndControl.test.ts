@@ -8,7 +8,8 @@ interface Mock {
     response: { statusCode: number; body: Record<string, unknown> };
 }
 const mocks = (JSON.parse(readFileSync(oraclePath('graph/docs-mocks-v1.json'), 'utf8')) as { mocks: Mock[] }).mocks;
-const mock = (method: string, suffix: string): Mock => mocks.find((m) => m.request.method === method && m.request.url.endsWith(suffix)) as Mock;
+const mock = (method: string, suffix: string): Mock =>
+    mocks.find((m) => m.request.method === method && m.request.url.endsWith(suffix)) as Mock;
 
 let h: Harness;
 beforeEach(async () => {
@@ -27,7 +28,7 @@ describe('seedDemoContent', () => {
         const other = await startHarness();
         const again = seedDemoContent(other.api, TENANT, tenantUsers);
         expect(other.api.listTree(again.documentsDriveId).map((i) => [i.id, i.path, i.quickXorHash])).toEqual(
-            h.api.listTree(seeded.documentsDriveId).map((i) => [i.id, i.path, i.quickXorHash])
+            h.api.listTree(seeded.documentsDriveId).map((i) => [i.id, i.path, i.quickXorHash]),
         );
         await other.close();
         const alice = h.userToken('u-alice');
@@ -38,21 +39,31 @@ describe('seedDemoContent', () => {
 
 describe('control routes', () => {
     it('mirror the API over HTTP', async () => {
-        const site = await h.request('POST', '/__control/graph/createSite', { body: { args: [{ tenantId: TENANT, name: 'Ops', members: { 'u-alice': 'write' } }] } });
+        const site = await h.request('POST', '/__control/graph/createSite', {
+            body: { args: [{ tenantId: TENANT, name: 'Ops', members: { 'u-alice': 'write' } }] },
+        });
         expect(site.status).toBe(200);
-        const library = await h.request('POST', '/__control/graph/createLibrary', { body: { args: [site.json.result.id, 'Documents'] } });
-        const put = await h.request('POST', '/__control/graph/putFile', { body: { args: [library.json.result.id, '/a/b.txt', { base64: Buffer.from('hi').toString('base64') }] } });
+        const library = await h.request('POST', '/__control/graph/createLibrary', {
+            body: { args: [site.json.result.id, 'Documents'] },
+        });
+        const put = await h.request('POST', '/__control/graph/putFile', {
+            body: { args: [library.json.result.id, '/a/b.txt', { base64: Buffer.from('hi').toString('base64') }] },
+        });
         expect(put.json.result).toMatchObject({ name: 'b.txt', path: '/a/b.txt', size: 2 });
-        await h.request('POST', '/__control/graph/addFault', { body: { args: [{ kind: 'error', count: 1, status: 500 }] } });
+        await h.request('POST', '/__control/graph/addFault', {
+            body: { args: [{ kind: 'error', count: 1, status: 500 }] },
+        });
         const alice = h.userToken('u-alice');
-        expect((await h.request('GET', `/v1.0/drives/${library.json.result.id}/root:/a/b.txt:`, { token: alice })).status).toBe(500);
+        expect(
+            (await h.request('GET', `/v1.0/drives/${library.json.result.id}/root:/a/b.txt:`, { token: alice })).status,
+        ).toBe(500);
         const counters = await h.request('GET', '/__control/graph/counters');
         expect(counters.json.result.injectedErrors).toBe(1);
         expect((await h.request('POST', '/__control/graph/nope', { body: { args: [] } })).status).toBe(404);
     });
 });
 
-describe('responses against Microsoft\'s documented examples (key subsets)', () => {
+describe("responses against Microsoft's documented examples (key subsets)", () => {
     it('drive, root item, subscription and delta pages carry the documented keys', async () => {
         const seeded = seedDemoContent(h.api, TENANT, tenantUsers);
         expect(seeded.oneDrives['u-alice']).toBeDefined();
@@ -60,7 +71,9 @@ describe('responses against Microsoft\'s documented examples (key subsets)', () 
         const keysOf = (o: Record<string, unknown>): string[] => Object.keys(o).filter((k) => !k.startsWith('@'));
         const drive = await h.request('GET', '/v1.0/me/drive', { token: alice });
         expect(Object.keys(drive.json)).toEqual(expect.arrayContaining(keysOf(mock('GET', '/me/drive').response.body)));
-        expect(Object.keys(drive.json.quota)).toEqual(expect.arrayContaining(Object.keys(mock('GET', '/me/drive').response.body.quota as object)));
+        expect(Object.keys(drive.json.quota)).toEqual(
+            expect.arrayContaining(Object.keys(mock('GET', '/me/drive').response.body.quota as object)),
+        );
         const root = await h.request('GET', '/v1.0/me/drive/root', { token: alice });
         const documentedRoot = keysOf(mock('GET', '/me/drive/root').response.body).filter((k) => k !== 'cTag'); // business folders: no cTag (graph-sync.md 1.4)
         expect(Object.keys(root.json)).toEqual(expect.arrayContaining(documentedRoot));

@@ -5,7 +5,12 @@ import { basicWorld, startHarness, type Harness } from './support/harness';
 let h: Harness;
 let world: ReturnType<typeof basicWorld>;
 let alice: string;
-let endpoint: { url: string; server: Server; received: { query: string; body: unknown }[]; respond: (req: IncomingMessage, res: ServerResponse, body: string) => void };
+let endpoint: {
+    url: string;
+    server: Server;
+    received: { query: string; body: unknown }[];
+    respond: (req: IncomingMessage, res: ServerResponse, body: string) => void;
+};
 
 /** A notification receiver that echoes validation tokens the right way by default. */
 function goodReceiver(req: IncomingMessage, res: ServerResponse, body: string): void {
@@ -29,7 +34,12 @@ beforeEach(async () => {
         req.on('end', () => endpoint.respond(req, res, body));
     });
     await new Promise<void>((r) => server.listen(0, 'localhost', r));
-    endpoint = { url: `http://localhost:${(server.address() as AddressInfo).port}/api/graph/notifications?tenant=t1`, server, received: [], respond: goodReceiver };
+    endpoint = {
+        url: `http://localhost:${(server.address() as AddressInfo).port}/api/graph/notifications?tenant=t1`,
+        server,
+        received: [],
+        respond: goodReceiver,
+    };
 });
 afterEach(async () => {
     await h.close();
@@ -41,31 +51,63 @@ const expiry = (minutes: number): string => new Date(h.clock.now() + minutes * 6
 const subscribe = (driveId: string, extra: Record<string, unknown> = {}) =>
     h.request('POST', '/v1.0/subscriptions', {
         token: alice,
-        body: { changeType: 'updated', notificationUrl: endpoint.url, resource: `/drives/${driveId}/root`, expirationDateTime: expiry(60), clientState: 'secret-1', ...extra },
+        body: {
+            changeType: 'updated',
+            notificationUrl: endpoint.url,
+            resource: `/drives/${driveId}/root`,
+            expirationDateTime: expiry(60),
+            clientState: 'secret-1',
+            ...extra,
+        },
     });
 
 describe('subscriptions', () => {
     it('validates the endpoint, creates, lists, renews and deletes', async () => {
         const created = await subscribe(world.libraryId);
         expect(created.status).toBe(201);
-        expect(created.json).toMatchObject({ resource: `/drives/${world.libraryId}/root`, changeType: 'updated', clientState: 'secret-1', notificationUrl: endpoint.url });
+        expect(created.json).toMatchObject({
+            resource: `/drives/${world.libraryId}/root`,
+            changeType: 'updated',
+            clientState: 'secret-1',
+            notificationUrl: endpoint.url,
+        });
         const list = await h.request('GET', '/v1.0/subscriptions', { token: alice });
         expect(list.json.value.map((s: { id: string }) => s.id)).toEqual([created.json.id]);
         const duplicate = await subscribe(world.libraryId);
         expect(duplicate.status).toBe(409);
-        expect(duplicate.json.error).toMatchObject({ code: 'ObjectIdentifierInUse', message: `Subscription Id ${created.json.id} already exists for the requested combination` });
-        const renewed = await h.request('PATCH', `/v1.0/subscriptions/${created.json.id}`, { token: alice, body: { expirationDateTime: expiry(42_000) } });
+        expect(duplicate.json.error).toMatchObject({
+            code: 'ObjectIdentifierInUse',
+            message: `Subscription Id ${created.json.id} already exists for the requested combination`,
+        });
+        const renewed = await h.request('PATCH', `/v1.0/subscriptions/${created.json.id}`, {
+            token: alice,
+            body: { expirationDateTime: expiry(42_000) },
+        });
         expect(renewed.status).toBe(200);
-        const tooLong = await h.request('PATCH', `/v1.0/subscriptions/${created.json.id}`, { token: alice, body: { expirationDateTime: expiry(42_301) } });
+        const tooLong = await h.request('PATCH', `/v1.0/subscriptions/${created.json.id}`, {
+            token: alice,
+            body: { expirationDateTime: expiry(42_301) },
+        });
         expect(tooLong.status).toBe(400);
-        expect((await h.request('DELETE', `/v1.0/subscriptions/${created.json.id}`, { token: alice })).status).toBe(204);
-        expect((await h.request('PATCH', `/v1.0/subscriptions/${created.json.id}`, { token: alice, body: { expirationDateTime: expiry(60) } })).status).toBe(404);
+        expect((await h.request('DELETE', `/v1.0/subscriptions/${created.json.id}`, { token: alice })).status).toBe(
+            204,
+        );
+        expect(
+            (
+                await h.request('PATCH', `/v1.0/subscriptions/${created.json.id}`, {
+                    token: alice,
+                    body: { expirationDateTime: expiry(60) },
+                })
+            ).status,
+        ).toBe(404);
     });
 
     it('rejects bad requests: changeType, non-root folder, long clientState, http URL, past expiry', async () => {
         expect((await subscribe(world.libraryId, { changeType: 'created' })).status).toBe(400);
         const folder = h.api.mkdirp(world.libraryId, '/sub');
-        expect((await subscribe(world.libraryId, { resource: `/drives/${world.libraryId}/items/${folder.id}` })).status).toBe(400);
+        expect(
+            (await subscribe(world.libraryId, { resource: `/drives/${world.libraryId}/items/${folder.id}` })).status,
+        ).toBe(400);
         expect((await subscribe(world.libraryId, { clientState: 'x'.repeat(129) })).status).toBe(400);
         expect((await subscribe(world.libraryId, { notificationUrl: 'http://example.com/hook' })).status).toBe(400);
         expect((await subscribe(world.libraryId, { expirationDateTime: expiry(-1) })).status).toBe(400);
@@ -73,14 +115,20 @@ describe('subscriptions', () => {
     });
 
     it('fails validation when the echo is wrong or too slow, and creates nothing', async () => {
-        endpoint.respond = (req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(decodeURIComponent((req.url ?? '').split('validationToken=')[1] ?? ''));
+        endpoint.respond = (req, res) =>
+            res
+                .writeHead(200, { 'content-type': 'text/plain' })
+                .end(decodeURIComponent((req.url ?? '').split('validationToken=')[1] ?? ''));
         const plusNotDecoded = await subscribe(world.libraryId);
         expect(plusNotDecoded.status).toBe(400);
         expect(plusNotDecoded.json.error.code).toBe('ValidationError');
         h.api.setOptions({ notifications: { validationTimeoutMs: 200 } });
         endpoint.respond = (req, res, body) => void setTimeout(() => goodReceiver(req, res, body), 500);
         const slow = await subscribe(world.libraryId);
-        expect(slow.json.error).toMatchObject({ code: 'ValidationError', message: 'Subscription validation request timed out.' });
+        expect(slow.json.error).toMatchObject({
+            code: 'ValidationError',
+            message: 'Subscription validation request timed out.',
+        });
         expect((await h.request('GET', '/v1.0/subscriptions', { token: alice })).json.value).toEqual([]);
     });
 
@@ -95,14 +143,21 @@ describe('subscriptions', () => {
         const entries = (endpoint.received[0].body as { value: Record<string, unknown>[] }).value;
         expect(entries).toEqual(
             expect.arrayContaining([
-                expect.objectContaining({ subscriptionId: a.json.id, clientState: 'secret-1', changeType: 'updated', resource: `/drives/${world.libraryId}/root`, tenantId: expect.any(String) }),
+                expect.objectContaining({
+                    subscriptionId: a.json.id,
+                    clientState: 'secret-1',
+                    changeType: 'updated',
+                    resource: `/drives/${world.libraryId}/root`,
+                    tenantId: expect.any(String),
+                }),
                 expect.objectContaining({ subscriptionId: b.json.id, clientState: 'secret-2' }),
-            ])
+            ]),
         );
         expect(entries.every((e) => e.subscriptionExpirationDateTime)).toBe(true);
 
         let failures = 2;
-        endpoint.respond = (req, res, body) => (failures-- > 0 ? res.writeHead(500).end() : goodReceiver(req, res, body));
+        endpoint.respond = (req, res, body) =>
+            failures-- > 0 ? res.writeHead(500).end() : goodReceiver(req, res, body);
         h.api.putFile(world.libraryId, '/z.txt', 'z');
         await h.api.flushNotifications();
         expect(endpoint.received).toHaveLength(2);

@@ -18,7 +18,11 @@ describe('throttling and injected failures', () => {
         const throttled = await h.request('GET', `${root}/children`, { token: alice });
         expect(throttled.status).toBe(429);
         expect(throttled.headers.get('retry-after')).toBe('41');
-        expect(throttled.json.error).toMatchObject({ code: 'activityLimitReached', message: 'The request has been throttled', innerError: { code: 'throttledRequest' } });
+        expect(throttled.json.error).toMatchObject({
+            code: 'activityLimitReached',
+            message: 'The request has been throttled',
+            innerError: { code: 'throttledRequest' },
+        });
         h.clock.advance(10_000);
         const early = await h.request('GET', root, { token: alice }); // a different route, same tenant
         expect(early.status).toBe(429);
@@ -33,7 +37,11 @@ describe('throttling and injected failures', () => {
         h.api.addFault({ kind: 'throttle', count: 1, status: 503, retryAfterSeconds: 5 });
         h.api.addFault({ kind: 'throttle', count: 1, retryAfterSeconds: null });
         const first = await h.request('GET', '/v1.0/me/drive', { token: alice });
-        expect([first.status, first.headers.get('retry-after'), first.json.error.code]).toEqual([503, '5', 'serviceNotAvailable']);
+        expect([first.status, first.headers.get('retry-after'), first.json.error.code]).toEqual([
+            503,
+            '5',
+            'serviceNotAvailable',
+        ]);
         h.clock.advance(5000);
         const second = await h.request('GET', '/v1.0/me/drive', { token: alice });
         expect([second.status, second.headers.get('retry-after')]).toEqual([429, null]);
@@ -42,9 +50,16 @@ describe('throttling and injected failures', () => {
     });
 
     it('throttles the pre-authenticated upload URL for the same tenant', async () => {
-        const s = await h.request('POST', `/v1.0/drives/${world.libraryId}/root:/t.bin:/createUploadSession`, { token: alice, body: { item: {} } });
+        const s = await h.request('POST', `/v1.0/drives/${world.libraryId}/root:/t.bin:/createUploadSession`, {
+            token: alice,
+            body: { item: {} },
+        });
         h.api.addFault({ kind: 'throttle', count: 1, path: 'uploadSession', retryAfterSeconds: 2 });
-        const put = () => h.request('PUT', s.json.uploadUrl, { body: Buffer.alloc(10), headers: { 'content-range': 'bytes 0-9/10' } });
+        const put = () =>
+            h.request('PUT', s.json.uploadUrl, {
+                body: Buffer.alloc(10),
+                headers: { 'content-range': 'bytes 0-9/10' },
+            });
         expect((await put()).status).toBe(429);
         expect((await put()).status).toBe(429);
         expect(h.api.counters().rethrottleViolations).toBe(1);
@@ -68,7 +83,8 @@ describe('throttling and injected failures', () => {
             local.api.setChaos({ seed: 'x', errorRate: 0.3, throttleRate: 0, dropRate: 0 });
             const token = local.userToken('u-alice');
             const statuses: number[] = [];
-            for (let i = 0; i < 20; i++) statuses.push((await local.request('GET', '/v1.0/me/drive', { token })).status);
+            for (let i = 0; i < 20; i++)
+                statuses.push((await local.request('GET', '/v1.0/me/drive', { token })).status);
             await local.close();
             return statuses;
         };

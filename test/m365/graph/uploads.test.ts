@@ -1,4 +1,9 @@
-import { Client, FileUpload, LargeFileUploadTask, type LargeFileUploadSession } from '@microsoft/microsoft-graph-client';
+import {
+    Client,
+    FileUpload,
+    LargeFileUploadTask,
+    type LargeFileUploadSession,
+} from '@microsoft/microsoft-graph-client';
 import { quickXorHash } from '../../../lib/hash/quickxorhash';
 import { TENANT, basicWorld, startHarness, type Harness } from './support/harness';
 
@@ -21,7 +26,11 @@ function payload(size: number, seed = 1): Buffer {
     return b;
 }
 
-async function session(path: string, item: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<{ uploadUrl: string; expirationDateTime: string }> {
+async function session(
+    path: string,
+    item: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+): Promise<{ uploadUrl: string; expirationDateTime: string }> {
     const res = await h.request('POST', `${lib()}/root:${path}:/createUploadSession`, {
         token: alice,
         headers,
@@ -33,7 +42,10 @@ async function session(path: string, item: Record<string, unknown> = {}, headers
 }
 
 const put = (url: string, data: Buffer, start: number, total: number, headers: Record<string, string> = {}) =>
-    h.request('PUT', url, { body: data, headers: { 'content-range': `bytes ${start}-${start + data.length - 1}/${total}`, ...headers } });
+    h.request('PUT', url, {
+        body: data,
+        headers: { 'content-range': `bytes ${start}-${start + data.length - 1}/${total}`, ...headers },
+    });
 
 describe('upload sessions', () => {
     it('accepts ordered fragments (202 + nextExpectedRanges) and commits with fileSystemInfo (201)', async () => {
@@ -48,7 +60,11 @@ describe('upload sessions', () => {
         expect(status.json.nextExpectedRanges).toEqual([`${KIB320 * 2}-`]);
         const last = await put(s.uploadUrl, data.subarray(KIB320 * 2), KIB320 * 2, data.length);
         expect(last.status).toBe(201);
-        expect(last.json).toMatchObject({ name: 'big.bin', size: data.length, fileSystemInfo: { lastModifiedDateTime: '2024-05-06T07:08:09Z' } });
+        expect(last.json).toMatchObject({
+            name: 'big.bin',
+            size: data.length,
+            fileSystemInfo: { lastModifiedDateTime: '2024-05-06T07:08:09Z' },
+        });
         expect(last.json.file.hashes.quickXorHash).toBe(quickXorHash(data));
         expect(h.api.getItem(world.libraryId, '/big.bin')?.versions).toBe(1);
         expect((await h.request('GET', s.uploadUrl)).status).toBe(404);
@@ -69,7 +85,13 @@ describe('upload sessions', () => {
         expect(mismatch.json.error.innererror.code).toBe('fragmentLengthMismatch');
         const overlap = await put(s.uploadUrl, payload(KIB320), 0, total);
         expect(overlap.status).toBe(416);
-        expect(overlap.json).toEqual({ error: { code: 'invalidRange', message: 'Uploaded fragment overlaps with existing data.', innererror: { code: 'fragmentOverlap' } } });
+        expect(overlap.json).toEqual({
+            error: {
+                code: 'invalidRange',
+                message: 'Uploaded fragment overlaps with existing data.',
+                innererror: { code: 'fragmentOverlap' },
+            },
+        });
         const ahead = await put(s.uploadUrl, payload(KIB320), KIB320 * 2, total);
         expect(ahead.status).toBe(416);
         expect(ahead.json.error.innererror.code).toBe('fragmentOutOfOrder');
@@ -117,7 +139,10 @@ describe('upload sessions', () => {
         h.api.setOptions({ uploads: { tempauthLifetimeMs: 60_000 } });
         const personalDrive = h.api.createOneDrive(TENANT, 'u-bob', { driveType: 'personal' });
         const bob = h.userToken('u-bob');
-        const p = await h.request('POST', `/v1.0/drives/${personalDrive.id}/root:/p.bin:/createUploadSession`, { token: bob, body: { item: {} } });
+        const p = await h.request('POST', `/v1.0/drives/${personalDrive.id}/root:/p.bin:/createUploadSession`, {
+            token: bob,
+            body: { item: {} },
+        });
         h.clock.advance(2 * 60 * 1000);
         const expired = await put(p.json.uploadUrl, payload(10), 0, 10);
         expect(expired.status).toBe(401);
@@ -128,19 +153,35 @@ describe('upload sessions', () => {
         const s = await session('/cancel.bin');
         expect((await h.request('DELETE', s.uploadUrl)).status).toBe(204);
         expect((await put(s.uploadUrl, payload(10), 0, 10)).status).toBe(404);
-        const zero = await h.request('POST', `${lib()}/root:/zero.bin:/createUploadSession`, { token: alice, body: { item: { fileSize: 0 } } });
+        const zero = await h.request('POST', `${lib()}/root:/zero.bin:/createUploadSession`, {
+            token: alice,
+            body: { item: { fileSize: 0 } },
+        });
         expect(zero.status).toBe(400);
-        const quota = await h.request('POST', `${lib()}/root:/q.bin:/createUploadSession`, { token: alice, body: { item: { fileSize: 30 * 1024 ** 4 } } });
+        const quota = await h.request('POST', `${lib()}/root:/q.bin:/createUploadSession`, {
+            token: alice,
+            body: { item: { fileSize: 30 * 1024 ** 4 } },
+        });
         expect(quota.status).toBe(507);
         expect(quota.json.error.code).toBe('quotaLimitReached');
         const existing = h.api.putFile(world.libraryId, '/exists.txt', 'e');
-        const stale = await h.request('POST', `${lib()}/items/${existing.id}/createUploadSession`, { token: alice, headers: { 'if-match': '"{x},9"' }, body: {} });
+        const stale = await h.request('POST', `${lib()}/items/${existing.id}/createUploadSession`, {
+            token: alice,
+            headers: { 'if-match': '"{x},9"' },
+            body: {},
+        });
         expect(stale.status).toBe(412);
-        const fail = await h.request('POST', `${lib()}/root:/exists.txt:/createUploadSession`, { token: alice, body: { item: { '@microsoft.graph.conflictBehavior': 'fail' } } });
+        const fail = await h.request('POST', `${lib()}/root:/exists.txt:/createUploadSession`, {
+            token: alice,
+            body: { item: { '@microsoft.graph.conflictBehavior': 'fail' } },
+        });
         expect(fail.status).toBe(409);
 
         // A name that appears during the session: the last fragment is 409 and the session survives.
-        const racing = await h.request('POST', `${lib()}/root:/race.txt:/createUploadSession`, { token: alice, body: { item: { '@microsoft.graph.conflictBehavior': 'fail' } } });
+        const racing = await h.request('POST', `${lib()}/root:/race.txt:/createUploadSession`, {
+            token: alice,
+            body: { item: { '@microsoft.graph.conflictBehavior': 'fail' } },
+        });
         h.api.putFile(world.libraryId, '/race.txt', 'someone else');
         const clash = await put(racing.json.uploadUrl, payload(10), 0, 10);
         expect(clash.status).toBe(409);
@@ -148,7 +189,7 @@ describe('upload sessions', () => {
         expect((await h.request('GET', racing.json.uploadUrl)).status).toBe(200);
     });
 
-    it('returns SharePoint\'s enriched metadata when a session uploads an Office file', async () => {
+    it("returns SharePoint's enriched metadata when a session uploads an Office file", async () => {
         const data = payload(5000);
         const s = await session('/deck.pptx');
         const done = await put(s.uploadUrl, data, 0, data.length);
@@ -159,7 +200,10 @@ describe('upload sessions', () => {
     });
 
     it('supports deferCommit with an empty POST', async () => {
-        const res = await h.request('POST', `${lib()}/root:/deferred.bin:/createUploadSession`, { token: alice, body: { item: {}, deferCommit: true } });
+        const res = await h.request('POST', `${lib()}/root:/deferred.bin:/createUploadSession`, {
+            token: alice,
+            body: { item: {}, deferCommit: true },
+        });
         const last = await put(res.json.uploadUrl, payload(50), 0, 50);
         expect(last.status).toBe(202);
         expect(last.json.nextExpectedRanges).toEqual([]);
@@ -187,14 +231,17 @@ describe('upload sessions', () => {
         const partial = await put(s.uploadUrl, data.subarray(0, KIB320), 0, data.length);
         expect(partial.json.nextExpectedRanges).toEqual(['1000-']);
         h.api.addUploadFault({ kind: 'multipleRanges', count: 1 });
-        expect((await h.request('GET', s.uploadUrl)).json.nextExpectedRanges).toEqual([`1000-${1000 + KIB320 - 1}`, `${1000 + KIB320}-`]);
+        expect((await h.request('GET', s.uploadUrl)).json.nextExpectedRanges).toEqual([
+            `1000-${1000 + KIB320 - 1}`,
+            `${1000 + KIB320}-`,
+        ]);
         expect((await put(s.uploadUrl, data.subarray(1000, KIB320), 1000, data.length)).status).toBe(202);
         const done = await put(s.uploadUrl, data.subarray(KIB320), KIB320, data.length);
         expect(done.status).toBe(201);
         expect(done.json.file.hashes.quickXorHash).toBe(quickXorHash(data));
     });
 
-    it('works with Microsoft\'s LargeFileUploadTask (multi-fragment)', async () => {
+    it("works with Microsoft's LargeFileUploadTask (multi-fragment)", async () => {
         const data = payload(KIB320 * 16 + 12345, 3);
         h.api.mkdirp(world.libraryId, '/sdk');
         const authed = Client.init({
@@ -202,14 +249,22 @@ describe('upload sessions', () => {
             baseUrl: `${h.baseUrl}/`,
             customHosts: new Set(['localhost']),
         });
-        const s: LargeFileUploadSession = await LargeFileUploadTask.createUploadSession(authed, `${h.baseUrl}/v1.0/drives/${world.libraryId}/root:/sdk/upload.bin:/createUploadSession`, {
-            item: { '@microsoft.graph.conflictBehavior': 'replace', name: 'upload.bin' },
-        });
+        const s: LargeFileUploadSession = await LargeFileUploadTask.createUploadSession(
+            authed,
+            `${h.baseUrl}/v1.0/drives/${world.libraryId}/root:/sdk/upload.bin:/createUploadSession`,
+            {
+                item: { '@microsoft.graph.conflictBehavior': 'replace', name: 'upload.bin' },
+            },
+        );
         // The SDK adds Authorization to any custom host; the simulator shares one host with the
         // upload URL, so fragments go through a client that knows no custom hosts (as with a
         // real *.sharepoint.com upload URL, which is not a Graph host).
         const anonymous = Client.init({ authProvider: (done) => done(null, 'unused'), baseUrl: `${h.baseUrl}/` });
-        const file = new FileUpload(data.buffer.slice(data.byteOffset, data.byteOffset + data.length) as ArrayBuffer, 'upload.bin', data.length);
+        const file = new FileUpload(
+            data.buffer.slice(data.byteOffset, data.byteOffset + data.length) as ArrayBuffer,
+            'upload.bin',
+            data.length,
+        );
         const task = new LargeFileUploadTask(anonymous, file, s, { rangeSize: KIB320 * 4 });
         const result = await task.upload();
         const body = result.responseBody as { id: string; size: number; file: { hashes: { quickXorHash: string } } };

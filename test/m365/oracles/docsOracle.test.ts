@@ -24,16 +24,30 @@ const REPLAYS: Replay[] = [
     { example: 42, method: 'GET', path: () => '/v1.0/me/drive' },
     { example: 40, method: 'GET', path: () => '/v1.0/me/drives' },
     { example: 35, method: 'GET', path: () => '/v1.0/me/drive/root' },
-    { example: 16, method: 'POST', path: () => '/v1.0/me/drive/root/children',
-        body: { name: 'New Folder', folder: {}, '@microsoft.graph.conflictBehavior': 'rename' } },
+    {
+        example: 16,
+        method: 'POST',
+        path: () => '/v1.0/me/drive/root/children',
+        body: { name: 'New Folder', folder: {}, '@microsoft.graph.conflictBehavior': 'rename' },
+    },
     // The docs put into a missing FolderA; whether Graph creates missing parents is left to the Graph half's tests.
-    { example: 15, method: 'PUT', path: () => '/v1.0/me/drive/root:/Docs/FileB.txt:/content', body: 'The contents of the file goes here.' },
+    {
+        example: 15,
+        method: 'PUT',
+        path: () => '/v1.0/me/drive/root:/Docs/FileB.txt:/content',
+        body: 'The contents of the file goes here.',
+    },
     { example: 26, method: 'GET', path: (w) => `/v1.0/drives/${w.driveId}/items/${w.fileId}` },
     { example: 19, method: 'GET', path: (w) => `/v1.0/drives/${w.driveId}/root:/Docs:/children?$top=1` },
     { example: 21, method: 'GET', path: () => '/v1.0/me/drive/root/delta?$top=1' },
     { example: 9, method: 'GET', path: () => '/v1.0/me/drive/root/delta?token=latest' },
     { example: 13, method: 'GET', path: (w) => `/v1.0/me/drive/items/${w.fileId}/content` },
-    { example: 28, method: 'PATCH', path: (w) => `/v1.0/me/drive/items/${w.fileId}`, body: { name: 'new-item-name.txt' } },
+    {
+        example: 28,
+        method: 'PATCH',
+        path: (w) => `/v1.0/me/drive/items/${w.fileId}`,
+        body: { name: 'new-item-name.txt' },
+    },
     { example: 27, method: 'DELETE', path: (w) => `/v1.0/me/drive/items/${w.folderId}` },
     { example: 44, method: 'GET', path: (w) => `/v1.0/sites/${w.siteId}` },
 ];
@@ -47,7 +61,10 @@ const REPLAYS: Replay[] = [
  * these, so fixing one (or regressing elsewhere) shows up here and the entry must go.
  */
 const KNOWN_DIFFERENCES: Record<number, { differences: string[]; reason: string }> = {
-    35: { differences: ['$.cTag: missing'], reason: 'graph-sync.md 5.1: business drives put cTag on files only; the docs show a personal root' },
+    35: {
+        differences: ['$.cTag: missing'],
+        reason: 'graph-sync.md 5.1: business drives put cTag on files only; the docs show a personal root',
+    },
     40: {
         differences: ['status: expected 200, got 400', '$.@odata.context: missing', '$.value: missing'],
         reason: 'GAP: /me/drives is not routed yet',

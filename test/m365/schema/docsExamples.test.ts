@@ -1,11 +1,19 @@
 import {
-    compareWithExample, graphSchema, loadDocsExamples, routeMatches, validateGraphResponse, type DocsExample,
+    compareWithExample,
+    graphSchema,
+    loadDocsExamples,
+    routeMatches,
+    validateGraphResponse,
+    type DocsExample,
 } from '../../../dev/m365/schema';
 import { expectationForRoute } from '../../../dev/m365/schema/resolveRoute';
 
 const examples = loadDocsExamples();
 const observed = (example: DocsExample) => ({
-    method: example.method, path: `/v1.0${example.examplePath}`, status: example.status, body: example.body,
+    method: example.method,
+    path: `/v1.0${example.examplePath}`,
+    status: example.status,
+    body: example.body,
 });
 
 /**
@@ -13,15 +21,51 @@ const observed = (example: DocsExample) => ({
  * is declared to return a driveItem although the service answers 202 with only a Location header.
  */
 const EXPECTED_TYPES: Record<number, string> = {
-    0: 'Collection(site)', 1: 'Collection(contentType)', 2: 'subscription', 3: 'driveItem',
-    4: 'skip', 5: 'none', 6: 'Collection(site)', 7: 'Collection(driveItem)', 8: 'Collection(driveItem)',
-    9: 'Collection(driveItem)', 10: 'none', 11: 'Collection(driveItem)', 12: 'Collection(permission)', 13: 'skip',
-    14: 'driveItem', 15: 'driveItem', 16: 'driveItem', 17: 'Collection(driveItem)', 18: 'driveItem',
-    19: 'Collection(driveItem)', 20: 'Collection(driveItem)', 21: 'Collection(driveItem)', 22: 'Collection(site)',
-    23: 'driveItem', 24: 'driveItem', 25: 'Collection(site)', 26: 'driveItem', 27: 'none', 28: 'driveItem',
-    29: 'Collection(driveItem)', 30: 'site', 31: 'none', 32: 'subscription', 33: 'subscription',
-    34: 'Collection(site)', 35: 'driveItem', 36: 'Collection(subscription)', 37: 'subscription', 38: 'driveItem',
-    39: 'Collection(site)', 40: 'Collection(drive)', 41: 'site', 42: 'drive', 43: 'sharedDriveItem', 44: 'site',
+    0: 'Collection(site)',
+    1: 'Collection(contentType)',
+    2: 'subscription',
+    3: 'driveItem',
+    4: 'skip',
+    5: 'none',
+    6: 'Collection(site)',
+    7: 'Collection(driveItem)',
+    8: 'Collection(driveItem)',
+    9: 'Collection(driveItem)',
+    10: 'none',
+    11: 'Collection(driveItem)',
+    12: 'Collection(permission)',
+    13: 'skip',
+    14: 'driveItem',
+    15: 'driveItem',
+    16: 'driveItem',
+    17: 'Collection(driveItem)',
+    18: 'driveItem',
+    19: 'Collection(driveItem)',
+    20: 'Collection(driveItem)',
+    21: 'Collection(driveItem)',
+    22: 'Collection(site)',
+    23: 'driveItem',
+    24: 'driveItem',
+    25: 'Collection(site)',
+    26: 'driveItem',
+    27: 'none',
+    28: 'driveItem',
+    29: 'Collection(driveItem)',
+    30: 'site',
+    31: 'none',
+    32: 'subscription',
+    33: 'subscription',
+    34: 'Collection(site)',
+    35: 'driveItem',
+    36: 'Collection(subscription)',
+    37: 'subscription',
+    38: 'driveItem',
+    39: 'Collection(site)',
+    40: 'Collection(drive)',
+    41: 'site',
+    42: 'drive',
+    43: 'sharedDriveItem',
+    44: 'site',
 };
 
 /**
@@ -31,12 +75,24 @@ const EXPECTED_TYPES: Record<number, string> = {
 const DOCS_DEVIATIONS: Record<number, { issues: string[]; reason: string }> = {
     6: { issues: hostName(3), reason: 'docs typo: siteCollection declares "hostname", not "hostName"' },
     25: { issues: hostName(3), reason: 'docs typo: siteCollection declares "hostname", not "hostName"' },
-    32: { issues: ['$.notificationContentType unknown-property'], reason: 'beta-only subscription property in a v1.0 example' },
-    33: { issues: ['$.notificationContentType unknown-property'], reason: 'beta-only subscription property in a v1.0 example' },
+    32: {
+        issues: ['$.notificationContentType unknown-property'],
+        reason: 'beta-only subscription property in a v1.0 example',
+    },
+    33: {
+        issues: ['$.notificationContentType unknown-property'],
+        reason: 'beta-only subscription property in a v1.0 example',
+    },
     36: { issues: ['$.value[0].notificationContentType unknown-property'], reason: 'beta-only subscription property' },
-    37: { issues: ['$.notificationContentType unknown-property'], reason: 'beta-only subscription property in a v1.0 example' },
+    37: {
+        issues: ['$.notificationContentType unknown-property'],
+        reason: 'beta-only subscription property in a v1.0 example',
+    },
     40: {
-        issues: ['$.value[0].lastModifiedBy.user.email unknown-property', '$.value[0].owner.user.email unknown-property'],
+        issues: [
+            '$.value[0].lastModifiedBy.user.email unknown-property',
+            '$.value[0].owner.user.email unknown-property',
+        ],
         reason: 'the service sends identity.email; identity is OpenType, so the default options accept it',
     },
 };
@@ -57,7 +113,12 @@ describe('Graph docs examples', () => {
         expect(examples).toHaveLength(45);
         expect(examples[35]).toMatchObject({ method: 'GET', route: '/me/drive/root', status: 200 });
         expect(examples[35].topLevelKeys).toEqual(expect.arrayContaining(['id', 'root', 'folder', 'cTag']));
-        expect(examples[4]).toMatchObject({ route: '/me/drive/items/*/content?format=*', status: 302, body: null, topLevelKeys: [] });
+        expect(examples[4]).toMatchObject({
+            route: '/me/drive/items/*/content?format=*',
+            status: 302,
+            body: null,
+            topLevelKeys: [],
+        });
         expect(routeMatches(examples[4].route, '/me/drive/items/01A/content?format=pdf')).toBe(true);
         expect(routeMatches(examples[4].route, '/me/drive/items/01A/children')).toBe(false);
     });
@@ -69,9 +130,13 @@ describe('Graph docs examples', () => {
 
     it('validates every example body against the CSDL, except the listed docs deviations', () => {
         for (const example of examples) {
-            const issues = validateGraphResponse(observed(example), { allowOpenTypeProperties: false })
-                .map((i) => `${i.at} ${i.code}`);
-            expect({ index: example.index, issues }).toEqual({ index: example.index, issues: DOCS_DEVIATIONS[example.index]?.issues ?? [] });
+            const issues = validateGraphResponse(observed(example), { allowOpenTypeProperties: false }).map(
+                (i) => `${i.at} ${i.code}`,
+            );
+            expect({ index: example.index, issues }).toEqual({
+                index: example.index,
+                issues: DOCS_DEVIATIONS[example.index]?.issues ?? [],
+            });
         }
     });
 
@@ -79,8 +144,10 @@ describe('Graph docs examples', () => {
         expect(validateGraphResponse(observed(examples[40]))).toEqual([]);
     });
 
-    it('infers the examples\' @odata.context and cross-checks it against the route', () => {
-        const withContext = examples.filter((example) => typeof (example.body as Record<string, unknown>)?.['@odata.context'] === 'string');
+    it("infers the examples' @odata.context and cross-checks it against the route", () => {
+        const withContext = examples.filter(
+            (example) => typeof (example.body as Record<string, unknown>)?.['@odata.context'] === 'string',
+        );
         expect(withContext.map((example) => example.index)).toEqual([22, 36, 37, 40]);
         // Moved to a route returning something else, each context must be reported.
         for (const example of withContext) {
@@ -101,16 +168,20 @@ describe('compareWithExample', () => {
 
     it('reports a wrong status and missing keys, recursively and in the first value element', () => {
         const { cTag: _cTag, ...withoutCTag } = root.body as Record<string, unknown>;
-        expect(compareWithExample(root, { status: 201, body: { ...withoutCTag, createdBy: { user: { id: 'x' } } } })).toEqual([
-            'status: expected 200, got 201',
-            '$.createdBy.user.displayName: missing',
-            '$.cTag: missing',
-        ]);
+        expect(
+            compareWithExample(root, { status: 201, body: { ...withoutCTag, createdBy: { user: { id: 'x' } } } }),
+        ).toEqual(['status: expected 200, got 201', '$.createdBy.user.displayName: missing', '$.cTag: missing']);
         const drives = examples[40];
         const body = drives.body as { value: Record<string, unknown>[] };
         const { quota: _quota, ...noQuota } = body.value[0];
-        expect(compareWithExample(drives, { status: 200, body: { ...body, value: [noQuota] } })).toEqual(['$.value[0].quota: missing']);
-        expect(compareWithExample(drives, { status: 200, body: { ...body, value: [] } })).toEqual(['$.value: expected at least one element']);
-        expect(compareWithExample(drives, { status: 200, body: 'nope' })).toEqual(['$: expected an object, got string "nope"']);
+        expect(compareWithExample(drives, { status: 200, body: { ...body, value: [noQuota] } })).toEqual([
+            '$.value[0].quota: missing',
+        ]);
+        expect(compareWithExample(drives, { status: 200, body: { ...body, value: [] } })).toEqual([
+            '$.value: expected at least one element',
+        ]);
+        expect(compareWithExample(drives, { status: 200, body: 'nope' })).toEqual([
+            '$: expected an object, got string "nope"',
+        ]);
     });
 });

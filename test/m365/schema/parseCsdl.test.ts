@@ -42,21 +42,36 @@ describe('parseCsdl', () => {
 
     it('resolves aliases, base types, collections and nullability', () => {
         expect(model.types['microsoft.graph.thing']).toMatchObject({
-            kind: 'entity', baseType: 'microsoft.graph.entity', open: true, abstract: false,
+            kind: 'entity',
+            baseType: 'microsoft.graph.entity',
+            open: true,
+            abstract: false,
         });
-        expect(schema.properties('microsoft.graph.thing').get('id')).toMatchObject({ type: 'Edm.String', nullable: false });
+        expect(schema.properties('microsoft.graph.thing').get('id')).toMatchObject({
+            type: 'Edm.String',
+            nullable: false,
+        });
         expect(schema.properties('microsoft.graph.thing').get('tags')).toMatchObject({
-            type: 'microsoft.graph.tag', collection: true, navigation: false,
+            type: 'microsoft.graph.tag',
+            collection: true,
+            navigation: false,
         });
-        expect(schema.properties('microsoft.graph.thing').get('parts')).toMatchObject({ collection: true, navigation: true });
+        expect(schema.properties('microsoft.graph.thing').get('parts')).toMatchObject({
+            collection: true,
+            navigation: true,
+        });
     });
 
     it('reads enums, bound operations and the container', () => {
         expect(model.types['microsoft.graph.colour']).toEqual({
-            kind: 'enum', name: 'microsoft.graph.colour', members: ['red', 'green'], flags: true,
+            kind: 'enum',
+            name: 'microsoft.graph.colour',
+            members: ['red', 'green'],
+            flags: true,
         });
         expect(schema.boundOperation('poke', { type: 'microsoft.graph.thing', collection: false })).toMatchObject({
-            parameters: [{ name: 'force', nullable: false }], returnType: { type: 'microsoft.graph.tag', collection: false },
+            parameters: [{ name: 'force', nullable: false }],
+            returnType: { type: 'microsoft.graph.tag', collection: false },
         });
         expect(model.container).toEqual({
             things: { type: 'microsoft.graph.thing', collection: true },

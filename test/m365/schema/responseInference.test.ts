@@ -54,8 +54,9 @@ describe('@odata.context inference', () => {
         const issues = validateGraphResponse({ method: 'GET', path: '/v1.0/me/drive', status: 200, body });
         expect(codes(issues)).toEqual(['$.@odata.context context']);
         const broken = { ...body, '@odata.context': `${base}nowhere` };
-        expect(codes(validateGraphResponse({ method: 'GET', path: '/v1.0/subscriptions/s', status: 200, body: broken })))
-            .toEqual(['$.@odata.context context']);
+        expect(
+            codes(validateGraphResponse({ method: 'GET', path: '/v1.0/subscriptions/s', status: 200, body: broken })),
+        ).toEqual(['$.@odata.context context']);
     });
 });
 
@@ -75,7 +76,7 @@ describe('route inference for the simulator routes', () => {
         ['GET', '/v1.0/drives/b!x/items/01A:/sub/dir:/children', 'Collection(driveItem)'],
         ['POST', '/v1.0/drives/b!x/items/01A/children', 'driveItem'],
         ['GET', '/v1.0/drives/b!x/root/delta?token=abc&$top=2', 'Collection(driveItem)'],
-        ["GET", "/v1.0/me/drive/root/delta(token='2024-05-01T10:00:00Z')", 'Collection(driveItem)'],
+        ['GET', "/v1.0/me/drive/root/delta(token='2024-05-01T10:00:00Z')", 'Collection(driveItem)'],
         ['GET', '/v1.0/drives/b!x/items/01A/content', 'skip'],
         ['PUT', '/v1.0/drives/b!x/items/01A:/new.txt:/content?@microsoft.graph.conflictBehavior=fail', 'driveItem'],
         ['POST', '/v1.0/drives/b!x/root:/big.bin:/createUploadSession', 'uploadSession'],
@@ -98,8 +99,9 @@ describe('route inference for the simulator routes', () => {
     });
 
     it('reports routes the schema does not know', () => {
-        expect(codes(validateGraphResponse({ method: 'GET', path: '/v1.0/teleport/now', status: 200, body: { a: 1 } })))
-            .toEqual(['$ unresolved']);
+        expect(
+            codes(validateGraphResponse({ method: 'GET', path: '/v1.0/teleport/now', status: 200, body: { a: 1 } })),
+        ).toEqual(['$ unresolved']);
     });
 });
 
@@ -108,26 +110,47 @@ describe('validateGraphResponse', () => {
         codes(validateGraphResponse({ method, path, status, body }));
 
     it('checks delta pages: value[] plus nextLink or deltaLink, nothing else', () => {
-        const page = { value: [{ id: 'a', name: 'a', deleted: { state: 'deleted' } }], '@odata.deltaLink': 'https://localhost/d' };
+        const page = {
+            value: [{ id: 'a', name: 'a', deleted: { state: 'deleted' } }],
+            '@odata.deltaLink': 'https://localhost/d',
+        };
         expect(ok('GET', '/v1.0/drives/b!x/root/delta', 200, page)).toEqual([]);
-        expect(ok('GET', '/v1.0/drives/b!x/root/delta', 200, { ...page, '@odata.deltaLink': '/relative' }))
-            .toEqual(['$.@odata.deltaLink annotation']);
-        expect(ok('GET', '/v1.0/drives/b!x/root/delta', 200, { ...page, nextLink: 'x' })).toEqual(['$.nextLink unknown-property']);
+        expect(ok('GET', '/v1.0/drives/b!x/root/delta', 200, { ...page, '@odata.deltaLink': '/relative' })).toEqual([
+            '$.@odata.deltaLink annotation',
+        ]);
+        expect(ok('GET', '/v1.0/drives/b!x/root/delta', 200, { ...page, nextLink: 'x' })).toEqual([
+            '$.nextLink unknown-property',
+        ]);
         expect(ok('GET', '/v1.0/drives/b!x/root/delta', 200, [page])).toEqual(['$ shape']);
     });
 
     it('checks upload sessions', () => {
-        const session = { uploadUrl: 'https://localhost/up/1?tempauth=t', expirationDateTime: '2024-05-01T10:15:00Z', nextExpectedRanges: ['0-'] };
+        const session = {
+            uploadUrl: 'https://localhost/up/1?tempauth=t',
+            expirationDateTime: '2024-05-01T10:15:00Z',
+            nextExpectedRanges: ['0-'],
+        };
         expect(ok('POST', '/v1.0/drives/b!x/items/01A:/a.bin:/createUploadSession', 200, session)).toEqual([]);
-        expect(ok('POST', '/v1.0/drives/b!x/items/01A:/a.bin:/createUploadSession', 200, { ...session, nextExpectedRanges: '0-' }))
-            .toEqual(['$.nextExpectedRanges type']);
-        expect(ok('PUT', '/up/1', 202, { expirationDateTime: 'soon', nextExpectedRanges: ['10-'] })).toEqual(['$.expirationDateTime type']);
+        expect(
+            ok('POST', '/v1.0/drives/b!x/items/01A:/a.bin:/createUploadSession', 200, {
+                ...session,
+                nextExpectedRanges: '0-',
+            }),
+        ).toEqual(['$.nextExpectedRanges type']);
+        expect(ok('PUT', '/up/1', 202, { expirationDateTime: 'soon', nextExpectedRanges: ['10-'] })).toEqual([
+            '$.expirationDateTime type',
+        ]);
     });
 
     it('validates error bodies by status and bodies where none belongs', () => {
-        const throttled = { error: { code: 'activityLimitReached', message: 'throttled', innerError: { code: 'throttledRequest' } } };
+        const throttled = {
+            error: { code: 'activityLimitReached', message: 'throttled', innerError: { code: 'throttledRequest' } },
+        };
         expect(ok('GET', '/v1.0/me/drive', 429, throttled)).toEqual([]);
-        expect(ok('GET', '/v1.0/me/drive', 404, { code: 'itemNotFound' })).toEqual(['$.code unknown-property', '$.error shape']);
+        expect(ok('GET', '/v1.0/me/drive', 404, { code: 'itemNotFound' })).toEqual([
+            '$.code unknown-property',
+            '$.error shape',
+        ]);
         expect(ok('DELETE', '/v1.0/subscriptions/s', 200, { id: 's' })).toEqual(['$ shape']);
         expect(ok('DELETE', '/v1.0/subscriptions/s', 204, undefined)).toEqual([]);
     });

@@ -21,16 +21,26 @@ describe('demo tenant with the Graph half', () => {
         expect(sim.entra.getApp(demo.tenantId, demo.clientId).consentedScopes).toEqual(DEMO_SCOPES);
         expect(demo.clientSecret).toMatch(/^.{3}8Q~.{34}$/);
 
-        const client = msalClient(sim, demo.tenantId, demo.clientId, { clientId: demo.clientId, clientSecret: demo.clientSecret });
+        const client = msalClient(sim, demo.tenantId, demo.clientId, {
+            clientId: demo.clientId,
+            clientSecret: demo.clientSecret,
+        });
         const scopes = ['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'User.Read'];
         const redirectUri = DEMO_REDIRECT_URIS[1]!;
-        const { code, verifier } = await signInWithMsal(client, demo.users.megan.userPrincipalName, { scopes, redirectUri });
+        const { code, verifier } = await signInWithMsal(client, demo.users.megan.userPrincipalName, {
+            scopes,
+            redirectUri,
+        });
         const result = await client.acquireTokenByCode({ code, scopes, redirectUri, codeVerifier: verifier });
 
-        const me = await fetch(`${sim.graphBaseUrl}/me`, { headers: { Authorization: `Bearer ${result.accessToken}` } });
+        const me = await fetch(`${sim.graphBaseUrl}/me`, {
+            headers: { Authorization: `Bearer ${result.accessToken}` },
+        });
         expect(me.status).toBe(200);
-        expect(await me.json()).toMatchObject({ id: demo.users.megan.id, userPrincipalName: demo.users.megan.userPrincipalName });
+        expect(await me.json()).toMatchObject({
+            id: demo.users.megan.id,
+            userPrincipalName: demo.users.megan.userPrincipalName,
+        });
         expect((await fetch(`${sim.graphBaseUrl}/me`)).status).toBe(401);
     });
 });
-

@@ -22,9 +22,17 @@ describe('M365 simulator server', () => {
                     if (!url.pathname.startsWith('/v1.0/') && url.pathname !== '/upload/session-1') return false;
                     graphCalls.push(`handle ${req.method} ${url.pathname}`);
                     // Upload URLs are pre-authenticated; /v1.0 needs a bearer token.
-                    const auth = url.pathname.startsWith('/upload/') ? ({ ok: true } as const) : deps.authenticate(req.headers.authorization);
+                    const auth = url.pathname.startsWith('/upload/')
+                        ? ({ ok: true } as const)
+                        : deps.authenticate(req.headers.authorization);
                     res.writeHead(auth.ok ? 200 : 401, { 'Content-Type': 'application/json' });
-                    res.end(JSON.stringify(auth.ok ? { ok: true } : { error: { code: 'InvalidAuthenticationToken', message: auth.message } }));
+                    res.end(
+                        JSON.stringify(
+                            auth.ok
+                                ? { ok: true }
+                                : { error: { code: 'InvalidAuthenticationToken', message: auth.message } },
+                        ),
+                    );
                     return true;
                 },
                 control: async (req, res, url) => {
@@ -65,7 +73,9 @@ describe('M365 simulator server', () => {
 
     it('does not speak plain HTTP', async () => {
         const outcome = await new Promise<string>((resolve) => {
-            const req = httpRequest({ host: '127.0.0.1', port: sim.port, path: '/__control/clock' }, (res) => resolve(`status ${res.statusCode}`));
+            const req = httpRequest({ host: '127.0.0.1', port: sim.port, path: '/__control/clock' }, (res) =>
+                resolve(`status ${res.statusCode}`),
+            );
             req.on('error', () => resolve('error'));
             req.end();
         });
@@ -86,13 +96,24 @@ describe('M365 simulator server', () => {
             mail: 'nancy@northwind.onmicrosoft.com',
             accountEnabled: true,
         });
-        const app = sim.entra.registerApp(tenant.id, { displayName: 'App', redirectUris: ['https://x/cb'], consentedScopes: ['User.Read'] });
+        const app = sim.entra.registerApp(tenant.id, {
+            displayName: 'App',
+            redirectUris: ['https://x/cb'],
+            consentedScopes: ['User.Read'],
+        });
         const secret = sim.entra.addClientSecret(tenant.id, app.appId, { displayName: 's' });
         expect(graphDeps?.directory.getApplication(tenant.id, app.appId)).toMatchObject({
             appId: app.appId,
             redirectUris: ['https://x/cb'],
             consentedScopes: ['User.Read'],
-            passwordCredentials: [{ keyId: secret.keyId, displayName: 's', hint: secret.secretText.slice(0, 3), endDateTime: new Date(secret.endDateTime).toISOString() }],
+            passwordCredentials: [
+                {
+                    keyId: secret.keyId,
+                    displayName: 's',
+                    hint: secret.secretText.slice(0, 3),
+                    endDateTime: new Date(secret.endDateTime).toISOString(),
+                },
+            ],
         });
     });
 
@@ -101,14 +122,20 @@ describe('M365 simulator server', () => {
         expect((await fetch(`${sim.graphBaseUrl}/me`)).status).toBe(401);
         expect((await fetch(`${sim.baseUrl}/upload/session-1`, { method: 'PUT' })).status).toBe(200);
         expect((await fetch(`${sim.controlUrl}/graph/seed`, { method: 'POST' })).status).toBe(204);
-        expect(graphCalls).toEqual(['handle GET /v1.0/me', 'handle PUT /upload/session-1', 'control POST /__control/graph/seed']);
+        expect(graphCalls).toEqual([
+            'handle GET /v1.0/me',
+            'handle PUT /upload/session-1',
+            'control POST /__control/graph/seed',
+        ]);
     });
 
     it('answers an unknown route with 404 JSON', async () => {
         const response = await fetch(`${sim.baseUrl}/nothing/here`);
         expect(response.status).toBe(404);
         expect(response.headers.get('content-type')).toContain('application/json');
-        expect(await response.json()).toEqual({ error: { code: 'NotFound', message: 'No simulator route for GET /nothing/here.' } });
+        expect(await response.json()).toEqual({
+            error: { code: 'NotFound', message: 'No simulator route for GET /nothing/here.' },
+        });
     });
 
     it('logs requests with method, path without query, status and whether they carried a token', async () => {
@@ -116,7 +143,14 @@ describe('M365 simulator server', () => {
         await fetch(`${sim.graphBaseUrl}/me?$select=id`, { headers: { Authorization: 'Bearer abc' } });
         await fetch(`${sim.graphBaseUrl}/me`);
         await control('GET', '/clock');
-        expect(sim.requests.entries.map(({ method, path, status, authorization }) => ({ method, path, status, authorization }))).toEqual([
+        expect(
+            sim.requests.entries.map(({ method, path, status, authorization }) => ({
+                method,
+                path,
+                status,
+                authorization,
+            })),
+        ).toEqual([
             { method: 'GET', path: '/v1.0/me', status: 401, authorization: true },
             { method: 'GET', path: '/v1.0/me', status: 401, authorization: false },
         ]);
@@ -129,7 +163,10 @@ describe('M365 simulator server', () => {
     });
 
     it('reads, sets and advances the clock over HTTP', async () => {
-        expect((await control('GET', '/clock')).json).toEqual({ now: Date.UTC(2025, 0, 15, 9, 0, 0), iso: '2025-01-15T09:00:00.000Z' });
+        expect((await control('GET', '/clock')).json).toEqual({
+            now: Date.UTC(2025, 0, 15, 9, 0, 0),
+            iso: '2025-01-15T09:00:00.000Z',
+        });
         expect((await control('POST', '/clock/advance', { ms: DAY })).json.iso).toBe('2025-01-16T09:00:00.000Z');
         expect((await control('POST', '/clock', { advanceMs: 1000 })).json.iso).toBe('2025-01-16T09:00:01.000Z');
         expect((await control('POST', '/clock', { now: '2025-02-01T00:00:00Z' })).json.now).toBe(Date.UTC(2025, 1, 1));
@@ -141,27 +178,50 @@ describe('M365 simulator server', () => {
     it('administers tenants, users and app registrations over HTTP', async () => {
         const tenant = await control('POST', '/tenants', { name: 'tailspin', displayName: 'Tailspin Toys' });
         expect(tenant.status).toBe(201);
-        expect(tenant.json).toMatchObject({ displayName: 'Tailspin Toys', domains: ['tailspin.onmicrosoft.com'], userConsentAllowed: false });
+        expect(tenant.json).toMatchObject({
+            displayName: 'Tailspin Toys',
+            domains: ['tailspin.onmicrosoft.com'],
+            userConsentAllowed: false,
+        });
         expect(tenant.json.id).toMatch(/^[0-9a-f-]{36}$/);
         expect((await control('POST', '/tenants', { name: 'tailspin' })).status).toBe(409);
 
-        const user = await control('POST', '/tenants/tailspin.onmicrosoft.com/users', { userPrincipalName: 'lee', displayName: 'Lee Gu' });
+        const user = await control('POST', '/tenants/tailspin.onmicrosoft.com/users', {
+            userPrincipalName: 'lee',
+            displayName: 'Lee Gu',
+        });
         expect(user.json).toMatchObject({ userPrincipalName: 'lee@tailspin.onmicrosoft.com', accountEnabled: true });
-        const disabled = await control('PATCH', `/tenants/${tenant.json.id}/users/${user.json.id}`, { accountEnabled: false });
+        const disabled = await control('PATCH', `/tenants/${tenant.json.id}/users/${user.json.id}`, {
+            accountEnabled: false,
+        });
         expect(disabled.json.accountEnabled).toBe(false);
         const before = user.json.lastPasswordChangeDateTime;
         await control('POST', '/clock/advance', { ms: 1000 });
-        const changed = await control('POST', `/tenants/${tenant.json.id}/users/lee@tailspin.onmicrosoft.com/changePassword`);
+        const changed = await control(
+            'POST',
+            `/tenants/${tenant.json.id}/users/lee@tailspin.onmicrosoft.com/changePassword`,
+        );
         expect(changed.json.lastPasswordChangeDateTime).not.toBe(before);
 
-        const app = await control('POST', `/tenants/${tenant.json.id}/apps`, { displayName: 'Sync', redirectUris: ['https://contoso.example/oauth2/sharepoint/callback'], requiredScopes: ['Files.ReadWrite.All'] });
+        const app = await control('POST', `/tenants/${tenant.json.id}/apps`, {
+            displayName: 'Sync',
+            redirectUris: ['https://contoso.example/oauth2/sharepoint/callback'],
+            requiredScopes: ['Files.ReadWrite.All'],
+        });
         expect(app.status).toBe(201);
         expect(app.json.consentedScopes).toEqual([]);
         const appPath = `/tenants/${tenant.json.id}/apps/${app.json.appId}`;
         const consented = await control('POST', `${appPath}/adminConsent`, {});
         expect(consented.json.consentedScopes).toEqual(['Files.ReadWrite.All']);
-        const secret = await control('POST', `${appPath}/secrets`, { displayName: 'prod', endDateTime: '2026-01-01T00:00:00Z' });
-        expect(secret.json).toMatchObject({ displayName: 'prod', endDateTime: '2026-01-01T00:00:00.000Z', hint: secret.json.secretText.slice(0, 3) });
+        const secret = await control('POST', `${appPath}/secrets`, {
+            displayName: 'prod',
+            endDateTime: '2026-01-01T00:00:00Z',
+        });
+        expect(secret.json).toMatchObject({
+            displayName: 'prod',
+            endDateTime: '2026-01-01T00:00:00.000Z',
+            hint: secret.json.secretText.slice(0, 3),
+        });
         expect(secret.json.secretText).toMatch(/^.{3}8Q~.{34}$/);
         const fetched = await control('GET', appPath);
         expect(JSON.stringify(fetched.json)).not.toContain(secret.json.secretText);

@@ -17,7 +17,10 @@ import { startConnectedService, type ConnectedService } from '../../support/conn
 /** The action type of a kind (MoveRemote and MovePlatform carry two kinds each, which Extract misses). */
 type Pick1<A, K> = A extends { kind: infer AK } ? (K extends AK ? A : never) : never;
 type ActionOf<K extends Action['kind']> = Pick1<Action, K>;
-type Body<K extends Action['kind']> = Omit<ActionOf<K>, 'kind' | 'id' | 'item' | 'reason' | 'preconditions' | 'dependsOn'>;
+type Body<K extends Action['kind']> = Omit<
+    ActionOf<K>,
+    'kind' | 'id' | 'item' | 'reason' | 'preconditions' | 'dependsOn'
+>;
 
 /**
  * The service with a OneDrive connected through the real sign-in flow, and what applyPlan needs to
@@ -58,7 +61,11 @@ export class ApplyHarness {
     }
 
     /** One action; `item` defaults to `path:<path>`. */
-    action<K extends Action['kind']>(kind: K, body: Body<K>, options: { item?: string; pre?: Preconditions; deps?: string[]; id?: string } = {}): ActionOf<K> {
+    action<K extends Action['kind']>(
+        kind: K,
+        body: Body<K>,
+        options: { item?: string; pre?: Preconditions; deps?: string[]; id?: string } = {},
+    ): ActionOf<K> {
         const path = (body as { path?: string }).path ?? '';
         return {
             id: options.id ?? `x${String(++this.ids).padStart(4, '0')}`,
@@ -71,7 +78,11 @@ export class ApplyHarness {
         } as unknown as ActionOf<K>;
     }
 
-    apply(actions: Action[], runId?: string, dryRun = false): Promise<{ outcomes: ItemOutcome[]; transfersEnqueued: number }> {
+    apply(
+        actions: Action[],
+        runId?: string,
+        dryRun = false,
+    ): Promise<{ outcomes: ItemOutcome[]; transfersEnqueued: number }> {
         return applyPlan(this.context(runId), plan(actions, dryRun));
     }
 
@@ -82,7 +93,9 @@ export class ApplyHarness {
     async putBlob(path: string, content: string, hash = true): Promise<string> {
         const container = await platformContainer(this.services);
         const metadata = hash ? { quickxorhash: new QuickXorHash().update(Buffer.from(content)).digest() } : undefined;
-        const res = await container.getBlockBlobClient(blobNameOf(this.drive.id, path)).upload(content, Buffer.byteLength(content), metadata ? { metadata } : {});
+        const res = await container
+            .getBlockBlobClient(blobNameOf(this.drive.id, path))
+            .upload(content, Buffer.byteLength(content), metadata ? { metadata } : {});
         return res.etag as string;
     }
 
@@ -113,7 +126,13 @@ export class ApplyHarness {
 }
 
 export function plan(actions: Action[], dryRun = false): Plan {
-    return { actions, heldDeletes: actions.some((a) => a.kind === 'holdDelete'), dryRun, counts: {}, deletes: { remote: 0, platform: 0 } };
+    return {
+        actions,
+        heldDeletes: actions.some((a) => a.kind === 'holdDelete'),
+        dryRun,
+        counts: {},
+        deletes: { remote: 0, platform: 0 },
+    };
 }
 
 /** A simulator item as delta would report it (paths drive-relative, no leading slash). */

@@ -16,16 +16,35 @@ describe('planSync + applyPlan on a connected OneDrive', () => {
     beforeAll(async () => (h = await ApplyHarness.start((svc) => svc.sim.demo.users.megan.userPrincipalName)));
     afterAll(() => h.stop());
 
-    const options = (o: Partial<PlanOptions>): PlanOptions => ({ firstSync: false, resync: false, dryRun: false, bigDelete: { maxCount: 1000, maxPercent: 100 }, now: new Date().toISOString(), ...o });
-    const remoteNow = (): RemoteEntry[] => h.sim.listTree(h.gid).map((i) => remoteEntry(i, h.sim.listDrives().find((d) => d.id === h.gid)!.rootId));
+    const options = (o: Partial<PlanOptions>): PlanOptions => ({
+        firstSync: false,
+        resync: false,
+        dryRun: false,
+        bigDelete: { maxCount: 1000, maxPercent: 100 },
+        now: new Date().toISOString(),
+        ...o,
+    });
+    const remoteNow = (): RemoteEntry[] =>
+        h.sim.listTree(h.gid).map((i) => remoteEntry(i, h.sim.listDrives().find((d) => d.id === h.gid)!.rootId));
 
     async function plan(remote: RemoteEntry[], o: Partial<PlanOptions> = {}): Promise<Plan> {
-        const [baseline, platform] = await Promise.all([loadBaseline(h.services, h.drive.id), listPlatformEntries(h.services, h.drive)]);
-        return planSync({ baseline, remote, platform, policy: 'keep-both', driveItemCount: remote.length, options: options(o) });
+        const [baseline, platform] = await Promise.all([
+            loadBaseline(h.services, h.drive.id),
+            listPlatformEntries(h.services, h.drive),
+        ]);
+        return planSync({
+            baseline,
+            remote,
+            platform,
+            policy: 'keep-both',
+            driveItemCount: remote.length,
+            options: options(o),
+        });
     }
 
     it('first sync of a mirrored drive: every item pairs by content and the applier writes the baseline', async () => {
-        for (const item of h.sim.listTree(h.gid)) if (!item.isFolder) await h.putBlob(item.path.slice(1), h.sim.readContent(h.gid, item.id).toString('utf8'));
+        for (const item of h.sim.listTree(h.gid))
+            if (!item.isFolder) await h.putBlob(item.path.slice(1), h.sim.readContent(h.gid, item.id).toString('utf8'));
         const first = await plan(remoteNow(), { firstSync: true });
         expect(first.actions.length).toBeGreaterThan(0);
         expect(new Set(first.actions.map((a) => a.kind))).toEqual(new Set(['updateBaseline']));
@@ -56,7 +75,9 @@ describe('planSync + applyPlan on a connected OneDrive', () => {
         const renamed = h.sim.rename(h.gid, file.id, `renamed-${file.name}`);
         const rootId = h.sim.listDrives().find((d) => d.id === h.gid)!.rootId;
         const p = await plan([remoteEntry(renamed, rootId)]);
-        expect(p.actions.filter((a) => a.kind !== 'updateBaseline')).toEqual([expect.objectContaining({ kind: 'renamePlatform', from: file.path.slice(1), path: renamed.path.slice(1) })]);
+        expect(p.actions.filter((a) => a.kind !== 'updateBaseline')).toEqual([
+            expect.objectContaining({ kind: 'renamePlatform', from: file.path.slice(1), path: renamed.path.slice(1) }),
+        ]);
         const { outcomes } = await applyPlan(h.context(), p);
         expect(outcomes.filter((o) => o.status !== 'ok')).toEqual([]);
         const paths = (await listPlatformEntries(h.services, h.drive)).map((e) => e.path);

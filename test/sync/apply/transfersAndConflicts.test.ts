@@ -8,13 +8,22 @@ describe('applyPlan: transfers, keep-both conflicts, skips, held deletes', () =>
     beforeAll(async () => (h = await ApplyHarness.start((svc) => svc.sim.demo.users.adele.userPrincipalName)));
     afterAll(() => h.stop());
 
-    const byDirection = (messages: TransferMessage[], d: 'upload' | 'download') => messages.find((m) => m.direction === d)!;
+    const byDirection = (messages: TransferMessage[], d: 'upload' | 'download') =>
+        messages.find((m) => m.direction === d)!;
 
     it('queues uploads and downloads as transfer messages, journaled as queued first, with deterministic ids', async () => {
         const remote = h.sim.putFile(h.gid, '/T/remote.txt', 'from OneDrive');
         const etag = await h.putBlob('T/local.txt', 'from the platform');
-        const up = h.action('upload', { from: 'T/local.txt', path: 'T/local.txt', size: 17, contentHash: 'hash=' }, { pre: { mustNotExist: ['remote'], platformIfMatch: etag } });
-        const down = h.action('download', { remoteId: remote.id, path: 'T/remote.txt', size: remote.size, contentHash: remote.quickXorHash }, { pre: { mustNotExist: ['platform'], remoteIfMatch: remote.cTag } });
+        const up = h.action(
+            'upload',
+            { from: 'T/local.txt', path: 'T/local.txt', size: 17, contentHash: 'hash=' },
+            { pre: { mustNotExist: ['remote'], platformIfMatch: etag } },
+        );
+        const down = h.action(
+            'download',
+            { remoteId: remote.id, path: 'T/remote.txt', size: remote.size, contentHash: remote.quickXorHash },
+            { pre: { mustNotExist: ['platform'], remoteIfMatch: remote.cTag } },
+        );
         const result = await h.apply([up, down], 'run-t');
         expect(result.transfersEnqueued).toBe(2);
         expect(result.outcomes.map((o) => [o.action, o.status])).toEqual([
@@ -46,7 +55,14 @@ describe('applyPlan: transfers, keep-both conflicts, skips, held deletes', () =>
         const journal = (await readJournalRow(table, h.drive.id, `run-t.${up.id}`))!;
         expect(JSON.parse(journal.message!)).toEqual(byDirection(messages, 'upload'));
         const row = recordOf(journal);
-        expect(row).toMatchObject({ state: 'queued', direction: 'upload', platformPath: 'T/local.txt', bytesTotal: 17, runId: 'run-t', actionId: up.id });
+        expect(row).toMatchObject({
+            state: 'queued',
+            direction: 'upload',
+            platformPath: 'T/local.txt',
+            bytesTotal: 17,
+            runId: 'run-t',
+            actionId: up.id,
+        });
 
         // A redelivered run: the transfer that already started is not sent again; the queued one is.
         await table.updateEntity(toJournalRow({ ...row, state: 'running' }), 'Merge');
@@ -55,14 +71,26 @@ describe('applyPlan: transfers, keep-both conflicts, skips, held deletes', () =>
         expect((await h.takeTransfers()).map((m) => m.transferId)).toEqual([`run-t.${down.id}`]);
     });
 
-    it('an upload replacing an item after a platform move expects the moved blob\'s new ETag', async () => {
+    it("an upload replacing an item after a platform move expects the moved blob's new ETag", async () => {
         const remote = h.sim.putFile(h.gid, '/U/doc.txt', 'v1');
         const etag = await h.putBlob('U/old-name.txt', 'v2 from the platform');
-        const move = h.action('renamePlatform', { from: 'U/old-name.txt', path: 'U/doc.txt', isFolder: false }, { item: `id:${remote.id}`, pre: { platformIfMatch: etag } });
-        const up = h.action('upload', { from: 'U/doc.txt', path: 'U/doc.txt', remoteId: remote.id, size: 20 }, { item: `id:${remote.id}`, deps: [move.id], pre: { platformIfMatch: etag, remoteIfMatch: remote.cTag } });
+        const move = h.action(
+            'renamePlatform',
+            { from: 'U/old-name.txt', path: 'U/doc.txt', isFolder: false },
+            { item: `id:${remote.id}`, pre: { platformIfMatch: etag } },
+        );
+        const up = h.action(
+            'upload',
+            { from: 'U/doc.txt', path: 'U/doc.txt', remoteId: remote.id, size: 20 },
+            { item: `id:${remote.id}`, deps: [move.id], pre: { platformIfMatch: etag, remoteIfMatch: remote.cTag } },
+        );
         await h.apply([move, up]);
         const [message] = await h.takeTransfers();
-        expect(message).toMatchObject({ direction: 'upload', conflictBehavior: 'replace', remote: { itemId: remote.id, ifMatch: remote.cTag } });
+        expect(message).toMatchObject({
+            direction: 'upload',
+            conflictBehavior: 'replace',
+            remote: { itemId: remote.id, ifMatch: remote.cTag },
+        });
         expect(message!.expected.platformETag).toBeTruthy();
         expect(message!.expected.platformETag).not.toBe(etag);
     });
@@ -72,8 +100,14 @@ describe('applyPlan: transfers, keep-both conflicts, skips, held deletes', () =>
         const etag = await h.putBlob('K/plan.txt', 'platform version');
         const kb = h.action(
             'conflictKeepBoth',
-            { remoteId: remote.id, platformPath: 'K/plan.txt', path: 'K/plan.txt', conflictPath: 'K/plan (conflict).txt', loser: 'platform' },
-            { item: `id:${remote.id}`, pre: { remoteIfMatch: remote.cTag, platformIfMatch: etag } }
+            {
+                remoteId: remote.id,
+                platformPath: 'K/plan.txt',
+                path: 'K/plan.txt',
+                conflictPath: 'K/plan (conflict).txt',
+                loser: 'platform',
+            },
+            { item: `id:${remote.id}`, pre: { remoteIfMatch: remote.cTag, platformIfMatch: etag } },
         );
         const { outcomes, transfersEnqueued } = await h.apply([kb], 'run-kb');
         expect(outcomes[0]).toMatchObject({ status: 'conflict', action: 'conflictKeepBoth', path: 'K/plan.txt' });
@@ -101,19 +135,46 @@ describe('applyPlan: transfers, keep-both conflicts, skips, held deletes', () =>
     it('keep both, remote loses: the remote item is renamed (If-Match) to the conflict name, downloaded there, and the platform version uploaded', async () => {
         const remote = h.sim.putFile(h.gid, '/K/budget.txt', 'remote budget');
         const etag = await h.putBlob('K/budget.txt', 'platform budget');
-        await applyBaselineChanges(h.services, h.drive.id, { upsert: [{ remoteId: remote.id, platformPath: 'K/budget.txt', isFolder: false, remoteETag: '"old"', remoteSize: 1, platformSize: 1 }], remove: [] });
+        await applyBaselineChanges(h.services, h.drive.id, {
+            upsert: [
+                {
+                    remoteId: remote.id,
+                    platformPath: 'K/budget.txt',
+                    isFolder: false,
+                    remoteETag: '"old"',
+                    remoteSize: 1,
+                    platformSize: 1,
+                },
+            ],
+            remove: [],
+        });
         const kb = h.action(
             'conflictKeepBoth',
-            { remoteId: remote.id, platformPath: 'K/budget.txt', path: 'K/budget.txt', conflictPath: 'K/budget (conflict).txt', loser: 'remote' },
-            { item: `id:${remote.id}`, pre: { remoteIfMatch: remote.cTag, platformIfMatch: etag } }
+            {
+                remoteId: remote.id,
+                platformPath: 'K/budget.txt',
+                path: 'K/budget.txt',
+                conflictPath: 'K/budget (conflict).txt',
+                loser: 'remote',
+            },
+            { item: `id:${remote.id}`, pre: { remoteIfMatch: remote.cTag, platformIfMatch: etag } },
         );
         const { outcomes } = await h.apply([kb], 'run-kb2');
         expect(outcomes[0]).toMatchObject({ status: 'conflict' });
         expect(h.item('/K/budget (conflict).txt')?.id).toBe(remote.id);
         expect(h.item('/K/budget.txt')).toBeUndefined();
         const messages = await h.takeTransfers();
-        expect(byDirection(messages, 'download')).toMatchObject({ platformPath: 'K/budget (conflict).txt', remote: { itemId: remote.id }, conflictBehavior: 'fail' });
-        expect(byDirection(messages, 'upload')).toMatchObject({ platformPath: 'K/budget.txt', remote: { parentPath: 'K', name: 'budget.txt' }, expected: { size: 15, platformETag: etag }, conflictBehavior: 'fail' });
+        expect(byDirection(messages, 'download')).toMatchObject({
+            platformPath: 'K/budget (conflict).txt',
+            remote: { itemId: remote.id },
+            conflictBehavior: 'fail',
+        });
+        expect(byDirection(messages, 'upload')).toMatchObject({
+            platformPath: 'K/budget.txt',
+            remote: { parentPath: 'K', name: 'budget.txt' },
+            expected: { size: 15, platformETag: etag },
+            conflictBehavior: 'fail',
+        });
         expect(await getBaselineEntry(h.services, h.drive.id, remote.id)).toBeUndefined();
     });
 
@@ -123,13 +184,25 @@ describe('applyPlan: transfers, keep-both conflicts, skips, held deletes', () =>
         h.sim.putFile(h.gid, '/K/late.txt', 'v2 by a user');
         const kb = h.action(
             'conflictKeepBoth',
-            { remoteId: remote.id, platformPath: 'K/late.txt', path: 'K/late.txt', conflictPath: 'K/late (conflict).txt', loser: 'platform' },
-            { pre: { remoteIfMatch: remote.cTag, platformIfMatch: etag } }
+            {
+                remoteId: remote.id,
+                platformPath: 'K/late.txt',
+                path: 'K/late.txt',
+                conflictPath: 'K/late (conflict).txt',
+                loser: 'platform',
+            },
+            { pre: { remoteIfMatch: remote.cTag, platformIfMatch: etag } },
         );
         const kb2 = h.action(
             'conflictKeepBoth',
-            { remoteId: remote.id, platformPath: 'K/late.txt', path: 'K/late.txt', conflictPath: 'K/late (2).txt', loser: 'remote' },
-            { pre: { remoteIfMatch: remote.cTag, platformIfMatch: etag } }
+            {
+                remoteId: remote.id,
+                platformPath: 'K/late.txt',
+                path: 'K/late.txt',
+                conflictPath: 'K/late (2).txt',
+                loser: 'remote',
+            },
+            { pre: { remoteIfMatch: remote.cTag, platformIfMatch: etag } },
         );
         const { outcomes, transfersEnqueued } = await h.apply([kb, kb2]);
         expect(outcomes.map((o) => [o.status, o.code])).toEqual([
@@ -143,11 +216,34 @@ describe('applyPlan: transfers, keep-both conflicts, skips, held deletes', () =>
     });
 
     it('reports skips with their rule and hint, held deletes as held, baseline updates as ok; a dry run changes nothing', async () => {
-        const held = h.action('deleteRemote', { remoteId: 'R-H', path: 'H/x.txt', isFolder: false, toRecycleBin: true });
+        const held = h.action('deleteRemote', {
+            remoteId: 'R-H',
+            path: 'H/x.txt',
+            isFolder: false,
+            toRecycleBin: true,
+        });
         const actions = [
-            h.action('skip', { side: 'remote', path: 'bad:name.txt', rule: 'invalid_character', hint: "Rename the file without ':' on the platform." }),
+            h.action('skip', {
+                side: 'remote',
+                path: 'bad:name.txt',
+                rule: 'invalid_character',
+                hint: "Rename the file without ':' on the platform.",
+            }),
             h.action('holdDelete', { side: 'remote', path: 'H/x.txt', held }),
-            h.action('updateBaseline', { entry: { remoteId: 'R-UB', platformPath: 'ub.txt', isFolder: false, remoteETag: '"e"', remoteSize: 1, platformSize: 1 } }, { item: 'id:R-UB' }),
+            h.action(
+                'updateBaseline',
+                {
+                    entry: {
+                        remoteId: 'R-UB',
+                        platformPath: 'ub.txt',
+                        isFolder: false,
+                        remoteETag: '"e"',
+                        remoteSize: 1,
+                        platformSize: 1,
+                    },
+                },
+                { item: 'id:R-UB' },
+            ),
             h.action('updateBaseline', { previousRemoteId: 'R-UB', entry: null }, { item: 'id:R-UB2' }),
         ];
         const { outcomes } = await h.apply(actions);

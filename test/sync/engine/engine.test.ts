@@ -13,8 +13,12 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
     svc = await startSyncService(logLines);
-    oneDrive = (await svc.connectDrive({ name: 'Adele OneDrive', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName)).drive;
-    const sp = (await svc.connectDrive({ name: 'Policies', kind: 'sharepoint' }, svc.sim.demo.users.megan.userPrincipalName)).drive;
+    oneDrive = (
+        await svc.connectDrive({ name: 'Adele OneDrive', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName)
+    ).drive;
+    const sp = (
+        await svc.connectDrive({ name: 'Policies', kind: 'sharepoint' }, svc.sim.demo.users.megan.userPrincipalName)
+    ).drive;
     policies = await svc.selectLibrary(sp.id, 'Policies');
 }, 120_000);
 
@@ -23,7 +27,11 @@ afterAll(async () => {
 });
 
 const remoteFiles = (driveRecord: DriveRecord): string[] =>
-    svc.sim.graph.listTree(driveRecord.graph!.driveId).filter((i) => !i.isFolder).map((i) => i.path.slice(1)).sort();
+    svc.sim.graph
+        .listTree(driveRecord.graph!.driveId)
+        .filter((i) => !i.isFolder)
+        .map((i) => i.path.slice(1))
+        .sort();
 
 async function ran(result: Awaited<ReturnType<typeof runSync>>): Promise<RunRecord> {
     if (result.outcome !== 'ran') throw new Error(`expected a run, got ${JSON.stringify(result)}`);
@@ -41,30 +49,60 @@ describe('manual sync and the first sync', () => {
         expect(second.body).toMatchObject({ runId, created: false, status: 'queued' });
 
         const listed = await svc.env.api('GET', `/api/drives/${oneDrive.id}/runs`);
-        expect((listed.body as { value: RunRecord[] }).value[0]).toMatchObject({ runId, status: 'queued', trigger: 'manual' });
+        expect((listed.body as { value: RunRecord[] }).value[0]).toMatchObject({
+            runId,
+            status: 'queued',
+            trigger: 'manual',
+        });
 
         const results = await runMessages(oneDrive.id);
         expect(results).toHaveLength(1);
         const run = await ran(results[0]);
         const files = remoteFiles(oneDrive);
         expect(files.length).toBe(20);
-        expect(run).toMatchObject({ runId, status: 'succeeded', firstSync: true, resync: false, transfersEnqueued: files.length });
+        expect(run).toMatchObject({
+            runId,
+            status: 'succeeded',
+            firstSync: true,
+            resync: false,
+            transfersEnqueued: files.length,
+        });
         expect(run.counts?.download).toBe(files.length);
         expect(run.delta?.requests).toBe(1);
 
         // The transfer handler (on the host's transfer queue) copies every file into the container.
         const s = await services();
-        const platformFiles = await until('the files in the platform store', async () => {
-            if (process.env.DEBUG_SYNC) console.log(logLines.filter((l) => /transfer/i.test(l)).slice(-15).join('\n').slice(0, 5000));
-            const entries = (await listPlatformEntries(s, oneDrive)).filter((e) => !e.isFolder).map((e) => e.path).sort();
-            return entries.length === files.length ? entries : undefined;
-        }, 60_000);
+        const platformFiles = await until(
+            'the files in the platform store',
+            async () => {
+                if (process.env.DEBUG_SYNC)
+                    console.log(
+                        logLines
+                            .filter((l) => /transfer/i.test(l))
+                            .slice(-15)
+                            .join('\n')
+                            .slice(0, 5000),
+                    );
+                const entries = (await listPlatformEntries(s, oneDrive))
+                    .filter((e) => !e.isFolder)
+                    .map((e) => e.path)
+                    .sort();
+                return entries.length === files.length ? entries : undefined;
+            },
+            60_000,
+        );
         expect(platformFiles).toEqual(files);
 
         const detail = await svc.env.api('GET', `/api/drives/${oneDrive.id}/runs/${runId}?q=FILE-1-11`);
         expect(detail.status).toBe(200);
-        const body = detail.body as { run: RunRecord; outcomes: { path: string; action: string; status: string }[]; total: number };
-        expect(body.outcomes).toEqual([expect.objectContaining({ path: 'Documents/file-1-11.txt', action: 'download', status: 'queued' })]);
+        const body = detail.body as {
+            run: RunRecord;
+            outcomes: { path: string; action: string; status: string }[];
+            total: number;
+        };
+        expect(body.outcomes).toEqual([
+            expect.objectContaining({ path: 'Documents/file-1-11.txt', action: 'download', status: 'queued' }),
+        ]);
         const failed = await svc.env.api('GET', `/api/drives/${oneDrive.id}/runs/${runId}?status=failed`);
         expect((failed.body as { total: number }).total).toBe(0);
         expect((await svc.env.api('GET', `/api/drives/${oneDrive.id}/runs/${runId}?status=bogus`)).status).toBe(400);
@@ -90,7 +128,9 @@ describe('delta cursor', () => {
             const pages = Math.ceil(items / 10);
             expect(pages).toBeGreaterThan(3);
             svc.sim.graph.addFault({ kind: 'error', status: 500, path: '/delta', skip: 2, count: 1 });
-            const crashed = await ran(await runSync(await services(), message(policies.integrationId, policies.id, { dryRun: true })));
+            const crashed = await ran(
+                await runSync(await services(), message(policies.integrationId, policies.id, { dryRun: true })),
+            );
             expect(crashed.status).toBe('failed');
             expect(crashed.error).toMatchObject({ retryable: true });
             const { cursor } = await loadCursor(await services(), policies.id);
@@ -98,7 +138,9 @@ describe('delta cursor', () => {
             expect(cursor?.nextLink).toContain('token=');
 
             svc.sim.graph.resetCounters();
-            const resumed = await ran(await runSync(await services(), message(policies.integrationId, policies.id, { dryRun: true })));
+            const resumed = await ran(
+                await runSync(await services(), message(policies.integrationId, policies.id, { dryRun: true })),
+            );
             expect(resumed.status).toBe('succeeded');
             expect(resumed.delta).toMatchObject({ resumed: true, requests: pages - 2, pages, items });
             expect(svc.sim.graph.counters().requests).toBe(pages - 2);
@@ -119,23 +161,29 @@ describe('delta cursor', () => {
         { variant: 'resyncRequired', reason: 'resyncRequired', locationFails: true },
     ] as const;
 
-    it.each(variants)('handles 410 $variant (Location fails: $locationFails) with a full enumeration that deletes nothing', async ({ variant, reason, locationFails }) => {
-        // Gone from SharePoint while the token was invalid: a resync listing cannot prove it, so nothing is deleted.
-        const victim = svc.sim.graph.listTree(oneDrive.graph!.driveId).find((i) => !i.isFolder && i.path.startsWith('/Desktop/'));
-        if (victim) svc.sim.graph.remove(oneDrive.graph!.driveId, victim.id);
-        svc.sim.graph.expireDeltaTokens(oneDrive.graph!.driveId, variant, locationFails);
-        svc.sim.graph.resetCounters();
-        const run = await ran(await runSync(await services(), message(oneDrive.integrationId, oneDrive.id)));
-        expect(run).toMatchObject({ status: 'succeeded', resync: true, resyncReason: reason, firstSync: false });
-        // One 410, (one failed Location,) then the pages of a fresh enumeration.
-        expect(run.delta!.requests - run.delta!.pages).toBe(locationFails ? 2 : 1);
-        expect(run.counts?.deletePlatform ?? 0).toBe(0);
-        expect(run.counts?.holdDelete ?? 0).toBe(0);
-        // The next run is incremental again, from the fresh deltaLink.
-        const after = await ran(await runSync(await services(), message(oneDrive.integrationId, oneDrive.id)));
-        expect(after).toMatchObject({ status: 'succeeded', resync: false });
-        expect(after.delta?.requests).toBe(1);
-    }, 60_000);
+    it.each(variants)(
+        'handles 410 $variant (Location fails: $locationFails) with a full enumeration that deletes nothing',
+        async ({ variant, reason, locationFails }) => {
+            // Gone from SharePoint while the token was invalid: a resync listing cannot prove it, so nothing is deleted.
+            const victim = svc.sim.graph
+                .listTree(oneDrive.graph!.driveId)
+                .find((i) => !i.isFolder && i.path.startsWith('/Desktop/'));
+            if (victim) svc.sim.graph.remove(oneDrive.graph!.driveId, victim.id);
+            svc.sim.graph.expireDeltaTokens(oneDrive.graph!.driveId, variant, locationFails);
+            svc.sim.graph.resetCounters();
+            const run = await ran(await runSync(await services(), message(oneDrive.integrationId, oneDrive.id)));
+            expect(run).toMatchObject({ status: 'succeeded', resync: true, resyncReason: reason, firstSync: false });
+            // One 410, (one failed Location,) then the pages of a fresh enumeration.
+            expect(run.delta!.requests - run.delta!.pages).toBe(locationFails ? 2 : 1);
+            expect(run.counts?.deletePlatform ?? 0).toBe(0);
+            expect(run.counts?.holdDelete ?? 0).toBe(0);
+            // The next run is incremental again, from the fresh deltaLink.
+            const after = await ran(await runSync(await services(), message(oneDrive.integrationId, oneDrive.id)));
+            expect(after).toMatchObject({ status: 'succeeded', resync: false });
+            expect(after.delta?.requests).toBe(1);
+        },
+        60_000,
+    );
 });
 
 describe('lease', () => {
@@ -168,7 +216,9 @@ describe('scheduler', () => {
     it('enqueues only the drives whose interval has passed, once', async () => {
         const patched = await svc.env.api('PATCH', `/api/drives/${oneDrive.id}`, { body: { syncIntervalMinutes: 5 } });
         expect(patched.status).toBe(200);
-        const pending = await svc.env.api('POST', '/api/drives', { body: { name: 'Never connected', kind: 'onedrive' } });
+        const pending = await svc.env.api('POST', '/api/drives', {
+            body: { name: 'Never connected', kind: 'onedrive' },
+        });
         expect(pending.status).toBe(201);
         const pendingId = (pending.body as { drive: DriveRecord }).drive.id;
         await takeSyncMessages(oneDrive.id);

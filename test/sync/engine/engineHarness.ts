@@ -13,7 +13,10 @@ export { takeSyncMessages };
  * real handler core (runSync) themselves, so they decide when (and how concurrently) runs happen.
  */
 export async function startSyncService(logLines?: string[]): Promise<ConnectedService> {
-    const service = await startConnectedService({ functions: functions.filter((f) => f.name !== 'syncQueue'), logLines });
+    const service = await startConnectedService({
+        functions: functions.filter((f) => f.name !== 'syncQueue'),
+        logLines,
+    });
     const configured = await service.configure();
     if (configured.status >= 300) throw new Error(`configure answered ${configured.status}`);
     return service;
@@ -22,7 +25,6 @@ export async function startSyncService(logLines?: string[]): Promise<ConnectedSe
 export async function services(): Promise<Services> {
     return getServices();
 }
-
 
 export async function runMessages(driveId: string, options?: RunSyncOptions): Promise<SyncResult[]> {
     const out: SyncResult[] = [];

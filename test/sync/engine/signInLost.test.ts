@@ -14,7 +14,9 @@ let drive: DriveRecord;
 
 beforeAll(async () => {
     svc = await startSyncService();
-    drive = (await svc.connectDrive({ name: 'Megan OneDrive', kind: 'onedrive' }, svc.sim.demo.users.megan.userPrincipalName)).drive;
+    drive = (
+        await svc.connectDrive({ name: 'Megan OneDrive', kind: 'onedrive' }, svc.sim.demo.users.megan.userPrincipalName)
+    ).drive;
 }, 120_000);
 
 afterAll(async () => {
@@ -32,15 +34,34 @@ it('marks the drive needs_reauth and raises an alert when a run finds the sign-i
     // Past the access token's lifetime on both clocks, so MSAL must use the (now revoked) refresh token.
     const later = clock.now() + 2 * HOUR;
     clock.set(later);
-    jest.useFakeTimers({ now: later, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate', 'queueMicrotask', 'hrtime', 'performance'] });
+    jest.useFakeTimers({
+        now: later,
+        doNotFake: [
+            'nextTick',
+            'setImmediate',
+            'setTimeout',
+            'setInterval',
+            'clearTimeout',
+            'clearInterval',
+            'clearImmediate',
+            'queueMicrotask',
+            'hrtime',
+            'performance',
+        ],
+    });
 
     const failed = await runSync(await services(), message(drive.integrationId, drive.id, { trigger: 'timer' }));
-    expect(failed).toMatchObject({ outcome: 'ran', run: { status: 'failed', error: { code: 'credentials_changed', retryable: false } } });
+    expect(failed).toMatchObject({
+        outcome: 'ran',
+        run: { status: 'failed', error: { code: 'credentials_changed', retryable: false } },
+    });
 
     const after = await svc.env.api('GET', `/api/drives/${drive.id}`);
     expect(after.body).toMatchObject({ status: 'needs_reauth', statusCause: { code: 'credentials_changed' } });
     const alerts = await svc.env.api('GET', '/api/manage/alerts');
-    expect((alerts.body as { value: { kind: string; subject: { id: string } }[] }).value).toContainEqual(expect.objectContaining({ kind: 'drive_needs_reauth', subject: expect.objectContaining({ id: drive.id }) }));
+    expect((alerts.body as { value: { kind: string; subject: { id: string } }[] }).value).toContainEqual(
+        expect.objectContaining({ kind: 'drive_needs_reauth', subject: expect.objectContaining({ id: drive.id }) }),
+    );
 
     // The scheduler and the queue leave it alone until it is reconnected.
     const again = await runSync(await services(), message(drive.integrationId, drive.id));

@@ -66,10 +66,19 @@ describe('checkName', () => {
 describe('checkPath', () => {
     it('checks every segment, folders as folders', () => {
         expect(checkPath('ok/fine.txt', { isFolder: false })).toEqual({ ok: true });
-        expect(checkPath('bad:dir/fine.txt', { isFolder: false })).toMatchObject({ ok: false, rule: 'invalid_character' });
-        expect(checkPath('forms/fine.txt', { isFolder: false })).toMatchObject({ ok: false, rule: 'root_forms_folder' });
+        expect(checkPath('bad:dir/fine.txt', { isFolder: false })).toMatchObject({
+            ok: false,
+            rule: 'invalid_character',
+        });
+        expect(checkPath('forms/fine.txt', { isFolder: false })).toMatchObject({
+            ok: false,
+            rule: 'root_forms_folder',
+        });
         expect(checkPath('sub/forms/fine.txt', { isFolder: false })).toEqual({ ok: true });
-        expect(checkPath('~tmp/fine.txt', { isFolder: false })).toMatchObject({ ok: false, rule: 'leading_tilde_folder' });
+        expect(checkPath('~tmp/fine.txt', { isFolder: false })).toMatchObject({
+            ok: false,
+            rule: 'leading_tilde_folder',
+        });
         expect(checkPath('forms/fine.txt', { isFolder: false, lastSegmentOnly: true })).toEqual({ ok: true });
     });
 
@@ -78,7 +87,10 @@ describe('checkPath', () => {
         expect(checkPath(name(399), { isFolder: false })).toEqual({ ok: true });
         expect(checkPath(name(400), { isFolder: false })).toMatchObject({ ok: false, rule: 'path_too_long' });
         expect(checkPath(`${name(200)}/${name(198)}`, { isFolder: false })).toEqual({ ok: true });
-        expect(checkPath(name(380), { isFolder: false, rootPathLength: 19 })).toMatchObject({ ok: false, rule: 'path_too_long' });
+        expect(checkPath(name(380), { isFolder: false, rootPathLength: 19 })).toMatchObject({
+            ok: false,
+            rule: 'path_too_long',
+        });
         expect(checkPath(name(379), { isFolder: false, rootPathLength: 19 })).toEqual({ ok: true });
         // Counted in characters, not UTF-16 units: 399 emoji are 399 characters.
         expect(checkPath('😀'.repeat(399), { isFolder: false })).toEqual({ ok: true });
@@ -86,7 +98,10 @@ describe('checkPath', () => {
 
     it('accepts files up to 250 GB', () => {
         expect(checkPath('big.bin', { isFolder: false, size: MAX_FILE_BYTES })).toEqual({ ok: true });
-        expect(checkPath('big.bin', { isFolder: false, size: MAX_FILE_BYTES + 1 })).toMatchObject({ ok: false, rule: 'file_too_large' });
+        expect(checkPath('big.bin', { isFolder: false, size: MAX_FILE_BYTES + 1 })).toMatchObject({
+            ok: false,
+            rule: 'file_too_large',
+        });
     });
 });
 

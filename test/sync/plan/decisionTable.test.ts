@@ -19,7 +19,12 @@ const rows: Row[] = [
 
     // ---- one side changes ----
     { name: 'remote create file', tree: FILES, given: (s) => s.remoteCreate('n.txt', 'N'), expect: ['download n.txt'] },
-    { name: 'platform create file', tree: FILES, given: (s) => s.platformCreate('n.txt', 'N'), expect: ['upload n.txt -> n.txt'] },
+    {
+        name: 'platform create file',
+        tree: FILES,
+        given: (s) => s.platformCreate('n.txt', 'N'),
+        expect: ['upload n.txt -> n.txt'],
+    },
     {
         name: 'remote create folder with a file',
         tree: FILES,
@@ -33,13 +38,38 @@ const rows: Row[] = [
         expect: ['createRemoteFolder e', 'upload e/z.txt -> e/z.txt'],
     },
     { name: 'remote edit', tree: FILES, given: (s) => s.remoteEdit('a.txt', 'A2'), expect: ['download a.txt'] },
-    { name: 'platform edit', tree: FILES, given: (s) => s.platformEdit('a.txt', 'A2'), expect: ['upload a.txt -> a.txt (replace)'] },
+    {
+        name: 'platform edit',
+        tree: FILES,
+        given: (s) => s.platformEdit('a.txt', 'A2'),
+        expect: ['upload a.txt -> a.txt (replace)'],
+    },
     { name: 'remote delete', tree: FILES, given: (s) => s.remoteDelete('a.txt'), expect: ['deletePlatform a.txt'] },
     { name: 'platform delete', tree: FILES, given: (s) => s.platformDelete('a.txt'), expect: ['deleteRemote a.txt'] },
-    { name: 'remote rename', tree: FILES, given: (s) => s.remoteMove('a.txt', 'b.txt'), expect: ['renamePlatform a.txt -> b.txt', 'updateBaseline b.txt'] },
-    { name: 'platform rename', tree: FILES, given: (s) => s.platformMove('a.txt', 'b.txt'), expect: ['renameRemote a.txt -> b.txt'] },
-    { name: 'remote move', tree: FILES, given: (s) => s.remoteMove('a.txt', 'd/a.txt'), expect: ['movePlatform a.txt -> d/a.txt', 'updateBaseline d/a.txt'] },
-    { name: 'platform move', tree: FILES, given: (s) => s.platformMove('a.txt', 'd/a.txt'), expect: ['moveRemote a.txt -> d/a.txt'] },
+    {
+        name: 'remote rename',
+        tree: FILES,
+        given: (s) => s.remoteMove('a.txt', 'b.txt'),
+        expect: ['renamePlatform a.txt -> b.txt', 'updateBaseline b.txt'],
+    },
+    {
+        name: 'platform rename',
+        tree: FILES,
+        given: (s) => s.platformMove('a.txt', 'b.txt'),
+        expect: ['renameRemote a.txt -> b.txt'],
+    },
+    {
+        name: 'remote move',
+        tree: FILES,
+        given: (s) => s.remoteMove('a.txt', 'd/a.txt'),
+        expect: ['movePlatform a.txt -> d/a.txt', 'updateBaseline d/a.txt'],
+    },
+    {
+        name: 'platform move',
+        tree: FILES,
+        given: (s) => s.platformMove('a.txt', 'd/a.txt'),
+        expect: ['moveRemote a.txt -> d/a.txt'],
+    },
     {
         name: 'platform move and rename at once',
         tree: FILES,
@@ -125,7 +155,12 @@ const rows: Row[] = [
         options: { policy: 'prefer-platform' },
         expect: ['renameRemote r.txt -> p.txt'],
     },
-    { name: 'both delete', tree: FILES, given: (s) => s.remoteDelete('a.txt').platformDelete('a.txt'), expect: ['updateBaseline forget id-a.txt'] },
+    {
+        name: 'both delete',
+        tree: FILES,
+        given: (s) => s.remoteDelete('a.txt').platformDelete('a.txt'),
+        expect: ['updateBaseline forget id-a.txt'],
+    },
     {
         name: 'created on both sides with different content (not a first sync): keep both',
         tree: FILES,
@@ -142,7 +177,11 @@ const rows: Row[] = [
         name: 'a remote folder and a platform file take the same name: the platform file is renamed',
         tree: FILES,
         given: (s) => s.remoteCreate('n', null).platformCreate('n', 'P'),
-        expect: ['createPlatformFolder n', 'renamePlatform n -> n (conflict 2024-05-01 from Platform)', 'upload n (conflict 2024-05-01 from Platform) -> n (conflict 2024-05-01 from Platform)'],
+        expect: [
+            'createPlatformFolder n',
+            'renamePlatform n -> n (conflict 2024-05-01 from Platform)',
+            'upload n (conflict 2024-05-01 from Platform) -> n (conflict 2024-05-01 from Platform)',
+        ],
     },
 
     // ---- delete vs edit ----
@@ -168,7 +207,13 @@ const rows: Row[] = [
         name: 'remote folder delete vs a platform edit inside: the folder is re-created with the edit only',
         tree: FILES,
         given: (s) => s.remoteDelete('d').platformEdit('d/x.txt', 'X2'),
-        expect: ['createRemoteFolder d', 'upload d/x.txt -> d/x.txt', 'updateBaseline forget id-d/x.txt', 'deletePlatform d/y.txt', 'updateBaseline forget id-d'],
+        expect: [
+            'createRemoteFolder d',
+            'upload d/x.txt -> d/x.txt',
+            'updateBaseline forget id-d/x.txt',
+            'deletePlatform d/y.txt',
+            'updateBaseline forget id-d',
+        ],
     },
     {
         name: 'platform folder delete vs a remote edit inside',
@@ -182,13 +227,26 @@ const rows: Row[] = [
         name: 'platform folder rename with descendants: one rename, no transfer',
         tree: { ...FILES, 'd/sub': null, 'd/sub/z.txt': 'Z' },
         given: (s) => s.platformMove('d', 'e'),
-        expect: ['renameRemote d -> e', 'updateBaseline e/x.txt', 'updateBaseline e/y.txt', 'updateBaseline e/sub', 'updateBaseline e/sub/z.txt'],
+        expect: [
+            'renameRemote d -> e',
+            'updateBaseline e/x.txt',
+            'updateBaseline e/y.txt',
+            'updateBaseline e/sub',
+            'updateBaseline e/sub/z.txt',
+        ],
     },
     {
         name: 'remote folder rename with descendants: one rename, no transfer',
         tree: { ...FILES, 'd/sub': null, 'd/sub/z.txt': 'Z' },
         given: (s) => s.remoteMove('d', 'e'),
-        expect: ['renamePlatform d -> e', 'updateBaseline e', 'updateBaseline e/x.txt', 'updateBaseline e/y.txt', 'updateBaseline e/sub', 'updateBaseline e/sub/z.txt'],
+        expect: [
+            'renamePlatform d -> e',
+            'updateBaseline e',
+            'updateBaseline e/x.txt',
+            'updateBaseline e/y.txt',
+            'updateBaseline e/sub',
+            'updateBaseline e/sub/z.txt',
+        ],
     },
     {
         name: 'remote folder delete reported without its children',
@@ -196,11 +254,26 @@ const rows: Row[] = [
         given: (s) => s.remoteDelete('d', false),
         expect: ['deletePlatform d/x.txt', 'deletePlatform d/y.txt', 'deletePlatform d'],
     },
-    { name: 'platform folder delete', tree: FILES, given: (s) => s.platformDelete('d'), expect: ['deleteRemote d/x.txt', 'deleteRemote d/y.txt', 'deleteRemote d'] },
+    {
+        name: 'platform folder delete',
+        tree: FILES,
+        given: (s) => s.platformDelete('d'),
+        expect: ['deleteRemote d/x.txt', 'deleteRemote d/y.txt', 'deleteRemote d'],
+    },
 
     // ---- case, type, metadata, enrichment ----
-    { name: 'platform case-only rename', tree: FILES, given: (s) => s.platformMove('a.txt', 'A.txt'), expect: ['renameRemote a.txt -> A.txt'] },
-    { name: 'remote case-only rename', tree: FILES, given: (s) => s.remoteMove('a.txt', 'A.TXT'), expect: ['renamePlatform a.txt -> A.TXT', 'updateBaseline A.TXT'] },
+    {
+        name: 'platform case-only rename',
+        tree: FILES,
+        given: (s) => s.platformMove('a.txt', 'A.txt'),
+        expect: ['renameRemote a.txt -> A.txt'],
+    },
+    {
+        name: 'remote case-only rename',
+        tree: FILES,
+        given: (s) => s.remoteMove('a.txt', 'A.TXT'),
+        expect: ['renamePlatform a.txt -> A.TXT', 'updateBaseline A.TXT'],
+    },
     {
         name: 'platform case-only folder rename',
         tree: FILES,
@@ -219,27 +292,44 @@ const rows: Row[] = [
         given: (s) => s.remoteDelete('d').remoteCreate('d', 'F'),
         expect: ['deletePlatform d/x.txt', 'deletePlatform d/y.txt', 'deletePlatform d', 'download d'],
     },
-    { name: 'metadata-only change (eTag moved, cTag did not): no download', tree: FILES, given: (s) => s.remoteTouch('a.txt'), expect: ['updateBaseline a.txt'] },
+    {
+        name: 'metadata-only change (eTag moved, cTag did not): no download',
+        tree: FILES,
+        given: (s) => s.remoteTouch('a.txt'),
+        expect: ['updateBaseline a.txt'],
+    },
     {
         name: 'metadata-only change without cTag (ODB delta): the hash decides, no download',
         tree: FILES,
         given: (s) => s.remoteTouch('a.txt', true),
         expect: ['updateBaseline a.txt'],
     },
-    { name: 'platform touch (new blob ETag, same bytes): no upload', tree: FILES, given: (s) => s.platformTouch('a.txt'), expect: ['updateBaseline a.txt'] },
+    {
+        name: 'platform touch (new blob ETag, same bytes): no upload',
+        tree: FILES,
+        given: (s) => s.platformTouch('a.txt'),
+        expect: ['updateBaseline a.txt'],
+    },
     {
         name: 'enrichment: the server hash differs from the platform hash but equals the baseline',
         tree: FILES,
         given: (s) => s.enriched('a.txt', 'A+metadata').remoteTouch('a.txt', true),
         expect: ['updateBaseline a.txt'],
     },
-    { name: 'enrichment, nothing else changed: no action at all', tree: FILES, given: (s) => s.enriched('a.txt', 'A+metadata'), options: { resync: true }, expect: [] },
+    {
+        name: 'enrichment, nothing else changed: no action at all',
+        tree: FILES,
+        given: (s) => s.enriched('a.txt', 'A+metadata'),
+        options: { resync: true },
+        expect: [],
+    },
 
     // ---- first sync ----
     {
         name: 'first sync copies one-sided items, links equal ones, keeps both of different ones, deletes nothing',
         tree: { same: null, 'same/eq.txt': 'E', 'diff.txt': 'D' },
-        given: (s) => s.withoutBaseline().remoteCreate('r.txt', 'R').platformCreate('p.txt', 'P').platformEdit('diff.txt', 'D2'),
+        given: (s) =>
+            s.withoutBaseline().remoteCreate('r.txt', 'R').platformCreate('p.txt', 'P').platformEdit('diff.txt', 'D2'),
         options: { firstSync: true, policy: 'prefer-remote' },
         expect: [
             'download r.txt',
@@ -272,7 +362,13 @@ const rows: Row[] = [
         options: { resync: true, tombstones: false },
         expect: ['upload d/x.txt -> d/x.txt', 'updateBaseline forget id-d/x.txt'],
     },
-    { name: 'resync: a platform delete still deletes remotely', tree: FILES, given: (s) => s.platformDelete('a.txt'), options: { resync: true }, expect: ['deleteRemote a.txt'] },
+    {
+        name: 'resync: a platform delete still deletes remotely',
+        tree: FILES,
+        given: (s) => s.platformDelete('a.txt'),
+        options: { resync: true },
+        expect: ['deleteRemote a.txt'],
+    },
 
     // ---- names ----
     {
@@ -290,8 +386,20 @@ const rows: Row[] = [
     {
         name: 'reserved names and Office lock files',
         tree: FILES,
-        given: (s) => s.platformCreate('CON', 'x').platformCreate('~$doc.docx', 'x').platformCreate('d/desktop.ini', 'x').platformCreate('trail.', 'x').platformCreate('forms', null),
-        expect: ['skip CON reserved_name', 'skip ~$doc.docx office_lock_prefix', 'skip d/desktop.ini reserved_name', 'skip trail. trailing_dot', 'skip forms root_forms_folder'],
+        given: (s) =>
+            s
+                .platformCreate('CON', 'x')
+                .platformCreate('~$doc.docx', 'x')
+                .platformCreate('d/desktop.ini', 'x')
+                .platformCreate('trail.', 'x')
+                .platformCreate('forms', null),
+        expect: [
+            'skip CON reserved_name',
+            'skip ~$doc.docx office_lock_prefix',
+            'skip d/desktop.ini reserved_name',
+            'skip trail. trailing_dot',
+            'skip forms root_forms_folder',
+        ],
     },
     {
         name: 'platform rename to an invalid name: skipped, SharePoint keeps the old name',

@@ -15,23 +15,36 @@ function byLine(plan: Plan, line: string): Action {
 
 describe('planSync ordering and preconditions', () => {
     it('creates parents before children', () => {
-        const plan = new Scenario(FILES).platformCreate('n', null).platformCreate('n/m', null).platformCreate('n/m/f.txt', 'F').plan();
+        const plan = new Scenario(FILES)
+            .platformCreate('n', null)
+            .platformCreate('n/m', null)
+            .platformCreate('n/m/f.txt', 'F')
+            .plan();
         expect(indexOf(plan, 'createRemoteFolder n')).toBeLessThan(indexOf(plan, 'createRemoteFolder n/m'));
         expect(indexOf(plan, 'createRemoteFolder n/m')).toBeLessThan(indexOf(plan, 'upload n/m/f.txt -> n/m/f.txt'));
-        expect(byLine(plan, 'upload n/m/f.txt -> n/m/f.txt').dependsOn).toContain(byLine(plan, 'createRemoteFolder n/m').id);
+        expect(byLine(plan, 'upload n/m/f.txt -> n/m/f.txt').dependsOn).toContain(
+            byLine(plan, 'createRemoteFolder n/m').id,
+        );
     });
 
     it('deletes children before parents', () => {
         const plan = new Scenario(FILES).remoteDelete('d', false).plan();
         const folder = indexOf(plan, 'deletePlatform d');
-        for (const child of ['d/x.txt', 'd/y.txt', 'd/s/z.txt', 'd/s']) expect(indexOf(plan, `deletePlatform ${child}`)).toBeLessThan(folder);
+        for (const child of ['d/x.txt', 'd/y.txt', 'd/s/z.txt', 'd/s'])
+            expect(indexOf(plan, `deletePlatform ${child}`)).toBeLessThan(folder);
         expect(indexOf(plan, 'deletePlatform d/s/z.txt')).toBeLessThan(indexOf(plan, 'deletePlatform d/s'));
     });
 
     it('frees a path before reusing it (type change)', () => {
-        const plan = new Scenario(FILES).platformDelete('a.txt').platformCreate('a.txt', null).platformCreate('a.txt/in.txt', 'I').plan();
+        const plan = new Scenario(FILES)
+            .platformDelete('a.txt')
+            .platformCreate('a.txt', null)
+            .platformCreate('a.txt/in.txt', 'I')
+            .plan();
         expect(indexOf(plan, 'deleteRemote a.txt')).toBeLessThan(indexOf(plan, 'createRemoteFolder a.txt'));
-        expect(indexOf(plan, 'createRemoteFolder a.txt')).toBeLessThan(indexOf(plan, 'upload a.txt/in.txt -> a.txt/in.txt'));
+        expect(indexOf(plan, 'createRemoteFolder a.txt')).toBeLessThan(
+            indexOf(plan, 'upload a.txt/in.txt -> a.txt/in.txt'),
+        );
     });
 
     it('moves an item out of a folder before deleting the folder', () => {
@@ -53,8 +66,12 @@ describe('planSync ordering and preconditions', () => {
         expect(upload.preconditions.remoteIfMatch).toBe(s.baseline.find((b) => b.platformPath === 'a.txt')?.remoteCTag);
         expect(upload.preconditions.platformIfMatch).toMatch(/^"pe/);
         const deleteRemote = byLine(plan, 'deleteRemote d/y.txt');
-        expect(deleteRemote.preconditions.remoteIfMatch).toBe(s.baseline.find((b) => b.platformPath === 'd/y.txt')?.remoteETag);
-        expect(byLine(plan, 'deletePlatform d/x.txt').preconditions.platformIfMatch).toBe(s.baseline.find((b) => b.platformPath === 'd/x.txt')?.platformETag);
+        expect(deleteRemote.preconditions.remoteIfMatch).toBe(
+            s.baseline.find((b) => b.platformPath === 'd/y.txt')?.remoteETag,
+        );
+        expect(byLine(plan, 'deletePlatform d/x.txt').preconditions.platformIfMatch).toBe(
+            s.baseline.find((b) => b.platformPath === 'd/x.txt')?.platformETag,
+        );
         expect(byLine(plan, 'download n.txt').preconditions.mustNotExist).toEqual(['platform']);
     });
 
@@ -69,13 +86,22 @@ describe('planSync ordering and preconditions', () => {
 
 describe('big-delete guard', () => {
     const many = { f1: '1', f2: '2', f3: '3', keep: 'k' };
-    const deleteThree = (s: Scenario) => s.platformDelete('f1').platformDelete('f2').platformDelete('f3').platformCreate('new.txt', 'N');
+    const deleteThree = (s: Scenario) =>
+        s.platformDelete('f1').platformDelete('f2').platformDelete('f3').platformCreate('new.txt', 'N');
 
     it('holds every delete of a side over both limits, and flags the plan', () => {
-        const plan = deleteThree(new Scenario(many)).plan({ bigDelete: { maxCount: 2, maxPercent: 50 }, driveItemCount: 4 });
+        const plan = deleteThree(new Scenario(many)).plan({
+            bigDelete: { maxCount: 2, maxPercent: 50 },
+            driveItemCount: 4,
+        });
         expect(plan.heldDeletes).toBe(true);
         expect(plan.deletes).toEqual({ remote: 3, platform: 0 });
-        expect(plan.actions.filter((a) => a.kind === 'holdDelete').map(describe1).sort()).toEqual(['holdDelete remote f1', 'holdDelete remote f2', 'holdDelete remote f3']);
+        expect(
+            plan.actions
+                .filter((a) => a.kind === 'holdDelete')
+                .map(describe1)
+                .sort(),
+        ).toEqual(['holdDelete remote f1', 'holdDelete remote f2', 'holdDelete remote f3']);
         expect(plan.actions.some((a) => a.kind === 'deleteRemote')).toBe(false);
         // The rest of the plan still runs.
         expect(plan.actions.map(describe1)).toContain('upload new.txt -> new.txt');
@@ -95,7 +121,11 @@ describe('big-delete guard', () => {
     });
 
     it('judges each side on its own', () => {
-        const s = new Scenario(many).platformDelete('f1').platformDelete('f2').platformDelete('f3').remoteDelete('keep');
+        const s = new Scenario(many)
+            .platformDelete('f1')
+            .platformDelete('f2')
+            .platformDelete('f3')
+            .remoteDelete('keep');
         const plan = s.plan({ bigDelete: { maxCount: 2, maxPercent: 50 }, driveItemCount: 4 });
         expect(plan.actions.map(describe1)).toContain('deletePlatform keep');
         expect(plan.actions.filter((a) => a.kind === 'holdDelete')).toHaveLength(3);

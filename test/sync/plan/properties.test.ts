@@ -19,7 +19,9 @@ describe('planSync invariants over random scenarios', () => {
             try {
                 checkInvariants(input, plan, seed);
             } catch (e) {
-                throw new Error(`seed ${seed}: ${(e as Error).message}\nplan:\n  ${plan.actions.map(describe1).join('\n  ')}`);
+                throw new Error(
+                    `seed ${seed}: ${(e as Error).message}\nplan:\n  ${plan.actions.map(describe1).join('\n  ')}`,
+                );
             }
         }
         // The generator must actually exercise the planner.
@@ -38,7 +40,9 @@ function checkInvariants(input: PlanInput, plan: Plan, seed: number): void {
 }
 
 function deletesOf(plan: Plan): (DeleteRemote | DeletePlatform)[] {
-    return plan.actions.flatMap((a) => (a.kind === 'holdDelete' ? [a.held] : a.kind === 'deleteRemote' || a.kind === 'deletePlatform' ? [a] : []));
+    return plan.actions.flatMap((a) =>
+        a.kind === 'holdDelete' ? [a.held] : a.kind === 'deleteRemote' || a.kind === 'deletePlatform' ? [a] : [],
+    );
 }
 
 function deletesNeedABaseline(input: PlanInput, plan: Plan): void {
@@ -55,11 +59,14 @@ function deletesNeedABaseline(input: PlanInput, plan: Plan): void {
 function deletesNeedATombstone(input: PlanInput, plan: Plan): void {
     const tombstoned = new Set(input.remote.filter((r) => r.deleted).map((r) => r.id));
     const byId = new Map(input.baseline.map((b) => [b.remoteId, b]));
-    const tombstonedPaths = [...tombstoned].map((id) => byId.get(id)?.platformPath).filter((p): p is string => p !== undefined);
+    const tombstonedPaths = [...tombstoned]
+        .map((id) => byId.get(id)?.platformPath)
+        .filter((p): p is string => p !== undefined);
     for (const d of deletesOf(plan).filter((x) => x.kind === 'deletePlatform')) {
         const base = byId.get(d.item.slice(3));
         const explicit = tombstoned.has(d.item.slice(3));
-        const viaAncestor = !input.options.resync && tombstonedPaths.some((p) => base?.platformPath.startsWith(`${p}/`));
+        const viaAncestor =
+            !input.options.resync && tombstonedPaths.some((p) => base?.platformPath.startsWith(`${p}/`));
         expect(explicit || viaAncestor).toBe(true);
     }
 }
@@ -77,7 +84,10 @@ function targetsOf(a: Action): { side: Side; path: string }[] {
         case 'movePlatform':
             return [{ side: 'platform', path: a.path }];
         case 'conflictKeepBoth':
-            return (['remote', 'platform'] as const).flatMap((side) => [{ side, path: a.path }, { side, path: a.conflictPath }]);
+            return (['remote', 'platform'] as const).flatMap((side) => [
+                { side, path: a.path },
+                { side, path: a.conflictPath },
+            ]);
         default:
             return [];
     }
@@ -94,7 +104,8 @@ function oneItemPerTarget(plan: Plan): void {
         for (const t of targetsOf(a)) {
             const key = slot(t.side, t.path);
             const existing = owner.get(key);
-            if (existing !== undefined && existing !== a.item) throw new Error(`${key} targeted by ${existing} and ${a.item}`);
+            if (existing !== undefined && existing !== a.item)
+                throw new Error(`${key} targeted by ${existing} and ${a.item}`);
             owner.set(key, a.item);
         }
     }
@@ -107,10 +118,16 @@ function conflictCopiesNeverOverwrite(input: PlanInput, plan: Plan): void {
         ...input.baseline.map((b) => b.platformPath.toLowerCase()),
     ]);
     for (const a of plan.actions) {
-        const copies = a.kind === 'conflictKeepBoth' ? [a.conflictPath] : a.reason.code === 'name_taken' && 'path' in a ? [a.path] : [];
+        const copies =
+            a.kind === 'conflictKeepBoth'
+                ? [a.conflictPath]
+                : a.reason.code === 'name_taken' && 'path' in a
+                  ? [a.path]
+                  : [];
         for (const copy of copies) {
             expect(copy).toMatch(/\(conflict 2024-05-01 from (SharePoint|Platform)( \d+)?\)/);
-            if (existing.has(copy.toLowerCase())) throw new Error(`conflict copy ${copy} would overwrite an existing item`);
+            if (existing.has(copy.toLowerCase()))
+                throw new Error(`conflict copy ${copy} would overwrite an existing item`);
         }
     }
 }
@@ -119,7 +136,8 @@ function dependenciesComeFirst(plan: Plan): void {
     const seen = new Set<string>();
     for (const a of plan.actions) {
         expect(seen.has(a.id)).toBe(false);
-        for (const d of a.dependsOn) if (!seen.has(d)) throw new Error(`${a.id} (${describe1(a)}) runs before its dependency ${d}`);
+        for (const d of a.dependsOn)
+            if (!seen.has(d)) throw new Error(`${a.id} (${describe1(a)}) runs before its dependency ${d}`);
         seen.add(a.id);
     }
 }
@@ -147,10 +165,12 @@ function everyItemIsHandled(input: PlanInput, plan: Plan): void {
             }
             if (a.previousRemoteId) remoteMentions.add(a.previousRemoteId);
         }
-        if (a.kind === 'upload' || a.kind === 'renamePlatform' || a.kind === 'movePlatform') platformMentions.add(a.from);
+        if (a.kind === 'upload' || a.kind === 'renamePlatform' || a.kind === 'movePlatform')
+            platformMentions.add(a.from);
         if (a.kind === 'conflictKeepBoth') platformMentions.add(a.platformPath);
         if (a.kind === 'download' || a.kind === 'deletePlatform') platformMentions.add(a.path);
-        if (a.kind === 'renamePlatform' || a.kind === 'movePlatform' || a.kind === 'deletePlatform') platformSubtrees.push(a.kind === 'deletePlatform' ? a.path : a.from);
+        if (a.kind === 'renamePlatform' || a.kind === 'movePlatform' || a.kind === 'deletePlatform')
+            platformSubtrees.push(a.kind === 'deletePlatform' ? a.path : a.from);
         if (a.kind === 'renameRemote' || a.kind === 'moveRemote') remoteSubtrees.push(a.from);
         if (a.kind === 'deleteRemote') remoteSubtrees.push(a.path);
         if (a.kind === 'skip' || a.kind === 'holdDelete') {
@@ -166,19 +186,33 @@ function everyItemIsHandled(input: PlanInput, plan: Plan): void {
         const p = input.platform.find((x) => x.path === platformPath);
         if (!b || !p || input.options.firstSync) return false;
         const r = changed.get(b.remoteId);
-        const remoteSame = full ? r !== undefined && !r.deleted && r.eTag === b.remoteETag : r === undefined || r.eTag === b.remoteETag;
+        const remoteSame = full
+            ? r !== undefined && !r.deleted && r.eTag === b.remoteETag
+            : r === undefined || r.eTag === b.remoteETag;
         return remoteSame && (p.isFolder || (p.blobETag === b.platformETag && !p.dirty));
     };
     for (const p of input.platform) {
         if (platformMentions.has(p.path) || under(p.path, platformSubtrees) || inSync(p.path)) continue;
         // A folder is also handled through its contents (a folder rename moves them all).
         if (p.isFolder && [...platformMentions].some((m) => m.startsWith(`${p.path}/`))) continue;
-        if (under(p.path, [...platformMentions].filter((m) => input.platform.some((q) => q.isFolder && q.path === m)))) continue;
+        if (
+            under(
+                p.path,
+                [...platformMentions].filter((m) => input.platform.some((q) => q.isFolder && q.path === m)),
+            )
+        )
+            continue;
         throw new Error(`platform item ${p.path} has no action and is not in sync`);
     }
     for (const r of input.remote.filter((x) => !x.deleted)) {
         const b = input.baseline.find((x) => x.remoteId === r.id);
-        if (remoteMentions.has(r.id) || remoteMentions.has(r.path) || under(r.path, remoteSubtrees) || (b && r.eTag === b.remoteETag && inSync(b.platformPath))) continue;
+        if (
+            remoteMentions.has(r.id) ||
+            remoteMentions.has(r.path) ||
+            under(r.path, remoteSubtrees) ||
+            (b && r.eTag === b.remoteETag && inSync(b.platformPath))
+        )
+            continue;
         throw new Error(`remote item ${r.path} (${r.id}) has no action and is not in sync`);
     }
 }
@@ -194,6 +228,11 @@ function deterministic(input: PlanInput, plan: Plan, seed: number): void {
         }
         return copy;
     };
-    const shuffled = { ...input, baseline: shuffle(input.baseline), platform: shuffle(input.platform), remote: shuffle(input.remote) };
+    const shuffled = {
+        ...input,
+        baseline: shuffle(input.baseline),
+        platform: shuffle(input.platform),
+        remote: shuffle(input.remote),
+    };
     expect(planSync(shuffled)).toEqual(plan);
 }

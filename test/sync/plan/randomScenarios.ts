@@ -61,14 +61,24 @@ export function remoteOp(rng: Rng, s: Scenario): void {
     const op = Math.floor(rng() * 5);
     if (op === 0) {
         const path = freeName(pick(rng, folders));
-        if (path) s.remoteCreate(path, chance(rng, 0.3) ? null : pick(rng, CONTENTS), `new-${path}-${Math.floor(rng() * 1e6)}`);
+        if (path)
+            s.remoteCreate(
+                path,
+                chance(rng, 0.3) ? null : pick(rng, CONTENTS),
+                `new-${path}-${Math.floor(rng() * 1e6)}`,
+            );
     } else if (op === 1 && files.length > 0) {
         s.remoteEdit(pick(rng, files).path, pick(rng, CONTENTS));
     } else if (op === 2 && items.length > 0) {
         s.remoteDelete(pick(rng, items).path, chance(rng, 0.5));
     } else if (op === 3 && items.length > 0) {
         const item = pick(rng, items);
-        const target = freeName(pick(rng, folders.filter((f) => f !== item.path && !f.startsWith(`${item.path}/`))));
+        const target = freeName(
+            pick(
+                rng,
+                folders.filter((f) => f !== item.path && !f.startsWith(`${item.path}/`)),
+            ),
+        );
         if (target) s.remoteMove(item.path, target);
     } else if (op === 4 && files.length > 0) {
         s.remoteTouch(pick(rng, files).path, chance(rng, 0.5));
@@ -94,7 +104,12 @@ function platformOp(rng: Rng, s: Scenario): void {
         s.platformDelete(pick(rng, items).path);
     } else if (op === 3 && items.length > 0) {
         const item = pick(rng, items);
-        const target = freePath(pick(rng, folders.filter((f) => f !== item.path && !f.startsWith(`${item.path}/`))));
+        const target = freePath(
+            pick(
+                rng,
+                folders.filter((f) => f !== item.path && !f.startsWith(`${item.path}/`)),
+            ),
+        );
         if (target) s.platformMove(item.path, target);
     } else if (op === 4 && files.length > 0) {
         s.platformTouch(pick(rng, files).path);

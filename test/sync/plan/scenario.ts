@@ -1,5 +1,14 @@
 import { planSync } from '../../../lib/sync/plan';
-import { Action, BaselineEntry, ConflictPolicy, Plan, PlanInput, PlanOptions, PlatformEntry, RemoteEntry } from '../../../lib/sync/plan/types';
+import {
+    Action,
+    BaselineEntry,
+    ConflictPolicy,
+    Plan,
+    PlanInput,
+    PlanOptions,
+    PlatformEntry,
+    RemoteEntry,
+} from '../../../lib/sync/plan/types';
 
 /** Fake QuickXorHash: unique per content, stable, base64-looking. */
 export function hashOf(content: string): string {
@@ -10,7 +19,11 @@ export const NOW = '2024-05-01T12:00:00Z';
 
 type Tree = Record<string, string | null>;
 
-export type PlanOverrides = Partial<PlanOptions> & { policy?: ConflictPolicy; driveItemCount?: number; tombstones?: boolean };
+export type PlanOverrides = Partial<PlanOptions> & {
+    policy?: ConflictPolicy;
+    driveItemCount?: number;
+    tombstones?: boolean;
+};
 
 /**
  * A drive in sync (`tree`: path → content, `null` for a folder), then edits on either side, then a
@@ -38,7 +51,14 @@ export class Scenario {
 
     remoteEdit(path: string, content: string): this {
         const e = this.remoteAt(path);
-        this.setRemote({ ...e, eTag: this.nextTag('re'), cTag: this.nextTag('rc'), quickXorHash: hashOf(content), size: content.length, lastModified: this.tick() });
+        this.setRemote({
+            ...e,
+            eTag: this.nextTag('re'),
+            cTag: this.nextTag('rc'),
+            quickXorHash: hashOf(content),
+            size: content.length,
+            lastModified: this.tick(),
+        });
         return this;
     }
 
@@ -56,7 +76,8 @@ export class Scenario {
             const moved = { ...d, path: to + d.path.slice(path.length) };
             this.remoteNow.set(d.id, moved);
             // Delta re-reports none of them, but an entry reported earlier resolves to the new path.
-            if (this.changed.has(d.id)) this.changed.set(d.id, { ...(this.changed.get(d.id) as RemoteEntry), path: moved.path });
+            if (this.changed.has(d.id))
+                this.changed.set(d.id, { ...(this.changed.get(d.id) as RemoteEntry), path: moved.path });
         }
         this.setRemote({ ...e, path: to, name: to.split('/').pop() as string, eTag: this.nextTag('re') });
         return this;
@@ -102,7 +123,9 @@ export class Scenario {
     }
 
     platformMove(path: string, to: string): this {
-        for (const e of [...this.platformNow.values()].filter((x) => x.path === path || x.path.startsWith(`${path}/`))) {
+        for (const e of [...this.platformNow.values()].filter(
+            (x) => x.path === path || x.path.startsWith(`${path}/`),
+        )) {
             this.platformNow.delete(e.path);
             const moved = to + e.path.slice(path.length);
             this.platformNow.set(moved, { ...e, path: moved, blobETag: e.isFolder ? undefined : this.nextTag('pe') });
@@ -111,7 +134,8 @@ export class Scenario {
     }
 
     platformDelete(path: string): this {
-        for (const p of [...this.platformNow.keys()]) if (p === path || p.startsWith(`${path}/`)) this.platformNow.delete(p);
+        for (const p of [...this.platformNow.keys()])
+            if (p === path || p.startsWith(`${path}/`)) this.platformNow.delete(p);
         return this;
     }
 
@@ -135,7 +159,14 @@ export class Scenario {
             platform: [...this.platformNow.values()],
             policy,
             driveItemCount: driveItemCount ?? Math.max(this.baseline.length, 1),
-            options: { firstSync: false, resync: false, dryRun: false, bigDelete: { maxCount: 1000, maxPercent: 50 }, now: NOW, ...rest },
+            options: {
+                firstSync: false,
+                resync: false,
+                dryRun: false,
+                bigDelete: { maxCount: 1000, maxPercent: 50 },
+                now: NOW,
+                ...rest,
+            },
         };
     }
 
@@ -184,7 +215,9 @@ export class Scenario {
     }
 
     private remoteEntry(id: string, path: string, content: string | null): RemoteEntry {
-        const parent = path.includes('/') ? this.remoteAtOrUndefined(path.slice(0, path.lastIndexOf('/')))?.id ?? null : 'root';
+        const parent = path.includes('/')
+            ? (this.remoteAtOrUndefined(path.slice(0, path.lastIndexOf('/')))?.id ?? null)
+            : 'root';
         return {
             id,
             parentId: parent,
@@ -202,7 +235,14 @@ export class Scenario {
     private platformEntry(path: string, content: string | null): PlatformEntry {
         return content === null
             ? { path, isFolder: true, size: 0, lastModified: this.tick() }
-            : { path, isFolder: false, blobETag: this.nextTag('pe'), size: content.length, contentHash: hashOf(content), lastModified: this.tick() };
+            : {
+                  path,
+                  isFolder: false,
+                  blobETag: this.nextTag('pe'),
+                  size: content.length,
+                  contentHash: hashOf(content),
+                  lastModified: this.tick(),
+              };
     }
 
     private setRemote(e: RemoteEntry): void {

@@ -14,7 +14,6 @@ const SCENARIOS = Number(process.env.SCOPE_SCENARIOS ?? 1500);
 const NAMES = ['a', 'b', 'B', 'c.txt', 'C.TXT', 'd.docx', 'e', 'f.txt', 'g', 'h.md', 'i', 'j.txt'];
 const POLICIES: ConflictPolicy[] = ['keep-both', 'prefer-remote', 'prefer-platform', 'newest'];
 
-
 describe('incremental plans scoped to the changes', () => {
     it(`plan the same actions as the whole baseline (${SCENARIOS} seeded drives)`, () => {
         let smaller = 0;
@@ -24,12 +23,21 @@ describe('incremental plans scoped to the changes', () => {
             for (let i = 0, n = 1 + Math.floor(rng() * 4); i < n; i++) remoteOp(rng, scenario);
             // Delta also lists the folders above a change, unchanged in place (a new eTag only).
             const folders = scenario.remoteListing.filter((e) => e.isFolder);
-            if (folders.length > 0 && rng() < 0.7) scenario.remoteTouch(folders[Math.floor(rng() * folders.length)]!.path);
-            const input = scenario.input({ policy: POLICIES[seed % POLICIES.length], tombstones: rng() < 0.5, bigDelete: { maxCount: Math.floor(rng() * 4), maxPercent: Math.floor(rng() * 60) } });
+            if (folders.length > 0 && rng() < 0.7)
+                scenario.remoteTouch(folders[Math.floor(rng() * folders.length)]!.path);
+            const input = scenario.input({
+                policy: POLICIES[seed % POLICIES.length],
+                tombstones: rng() < 0.5,
+                bigDelete: { maxCount: Math.floor(rng() * 4), maxPercent: Math.floor(rng() * 60) },
+            });
             const scoped = scopeToChanges(input);
             const whole = planSync(input);
             const cut = planSync(scoped);
-            const describe = (p: typeof whole) => ({ seed, held: p.heldDeletes, actions: p.actions.map(describe1).sort() });
+            const describe = (p: typeof whole) => ({
+                seed,
+                held: p.heldDeletes,
+                actions: p.actions.map(describe1).sort(),
+            });
             expect(describe(cut)).toEqual(describe(whole));
             if (scoped.baseline.length < input.baseline.length) smaller++;
         }

@@ -10,9 +10,16 @@ function drive(id: string): DriveRecord {
     return { id } as DriveRecord;
 }
 
-async function put(services: Services, name: string, content: string, metadata?: Record<string, string>): Promise<string> {
+async function put(
+    services: Services,
+    name: string,
+    content: string,
+    metadata?: Record<string, string>,
+): Promise<string> {
     const container = await platformContainer(services);
-    const res = await container.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), metadata ? { metadata } : {});
+    const res = await container
+        .getBlockBlobClient(name)
+        .upload(content, Buffer.byteLength(content), metadata ? { metadata } : {});
     return res.etag as string;
 }
 
@@ -54,7 +61,10 @@ describe('listPlatformEntries', () => {
     // Azurite writes ~40 blobs/s here, so > 5000 blobs would take minutes: small pages exercise the same continuation path.
     it('pages through the listing (continuation tokens), folders derived across pages', async () => {
         const container = await platformContainer(services);
-        const names = Array.from({ length: 53 }, (_, i) => `drv_many/f${String(i % 3)}/b${String(i).padStart(2, '0')}.bin`);
+        const names = Array.from(
+            { length: 53 },
+            (_, i) => `drv_many/f${String(i % 3)}/b${String(i).padStart(2, '0')}.bin`,
+        );
         await Promise.all(names.map((n) => container.getBlockBlobClient(n).upload('', 0)));
         const entries = await listPlatformEntries(services, drive('drv_many'), { pageSize: 5 });
         expect(entries.filter((e) => !e.isFolder)).toHaveLength(53);
@@ -62,16 +72,23 @@ describe('listPlatformEntries', () => {
     });
 
     it('streams the same entries page by page: the first entry of a path wins (a file over the folder a deeper blob implies)', async () => {
-        for (const name of ['drv_s/x', 'drv_s/x/y.txt', 'drv_s/M/in.txt', 'drv_s/a b/c.txt', 'drv_s/x-y.txt']) await put(services, name, name);
+        for (const name of ['drv_s/x', 'drv_s/x/y.txt', 'drv_s/M/in.txt', 'drv_s/a b/c.txt', 'drv_s/x-y.txt'])
+            await put(services, name, name);
         await createPlatformFolder({ services, driveId: 'drv_s' }, 'M');
         const streamed: PlatformEntry[] = [];
-        for await (const page of streamPlatformEntries(services, drive('drv_s'), { pageSize: 2 })) streamed.push(...page);
+        for await (const page of streamPlatformEntries(services, drive('drv_s'), { pageSize: 2 }))
+            streamed.push(...page);
         const firstPerPath = new Map<string, PlatformEntry>();
         for (const e of streamed) if (!firstPerPath.has(e.path)) firstPerPath.set(e.path, e);
         const settled = [...firstPerPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1));
         expect(settled).toEqual(await listPlatformEntries(services, drive('drv_s')));
         expect(settled.find((e) => e.path === 'x')).toMatchObject({ isFolder: false });
         // Folder paths are remembered: the marker and each implied folder appear once.
-        expect(streamed.filter((e) => e.isFolder).map((e) => e.path).sort()).toEqual(['M', 'a b', 'x']);
+        expect(
+            streamed
+                .filter((e) => e.isFolder)
+                .map((e) => e.path)
+                .sort(),
+        ).toEqual(['M', 'a b', 'x']);
     });
 });

@@ -14,10 +14,26 @@ import { storageServices } from '../state/storageServices';
 let services: Services;
 beforeAll(async () => (services = await storageServices()));
 
-const folder = (id: string, parent: string, name: string): DeltaItem => ({ id, name, parentReference: { id: parent }, folder: {}, eTag: `e-${id}` });
-const file = (id: string, parent: string, name: string, eTag = `e-${id}`): DeltaItem => ({ id, name, parentReference: { id: parent }, file: { hashes: { quickXorHash: `h-${id}` } }, size: 3, eTag });
+const folder = (id: string, parent: string, name: string): DeltaItem => ({
+    id,
+    name,
+    parentReference: { id: parent },
+    folder: {},
+    eTag: `e-${id}`,
+});
+const file = (id: string, parent: string, name: string, eTag = `e-${id}`): DeltaItem => ({
+    id,
+    name,
+    parentReference: { id: parent },
+    file: { hashes: { quickXorHash: `h-${id}` } },
+    size: 3,
+    eTag,
+});
 
-async function readBack(driveId: string, enumerationId: string): Promise<{ entries: RemoteEntry[]; orphans: string[]; listed: number }> {
+async function readBack(
+    driveId: string,
+    enumerationId: string,
+): Promise<{ entries: RemoteEntry[]; orphans: string[]; listed: number }> {
     const listing = await readFullListing(services, driveId, enumerationId);
     const entries: RemoteEntry[] = [];
     for await (const page of listing.entries()) entries.push(...page);
@@ -27,9 +43,24 @@ async function readBack(driveId: string, enumerationId: string): Promise<{ entri
 describe('full delta listing from the page journal', () => {
     it('resolves paths and last occurrences like the in-memory resolution', async () => {
         const pages: DeltaItem[][] = [
-            [{ id: 'root', root: {}, folder: {} }, file('child-first', 'docs', 'early.txt'), folder('docs', 'root', 'Docs')],
-            [file('moved', 'docs', 'm.txt'), file('edited', 'root', 'e.txt', 'v1'), file('lost', 'nowhere', 'orphan.txt'), file('becomes-folder', 'root', 'x')],
-            [folder('sub', 'docs', 'Sub'), file('moved', 'sub', 'm.txt'), file('edited', 'root', 'e.txt', 'v2'), folder('becomes-folder', 'root', 'x'), file('inside', 'becomes-folder', 'in.txt')],
+            [
+                { id: 'root', root: {}, folder: {} },
+                file('child-first', 'docs', 'early.txt'),
+                folder('docs', 'root', 'Docs'),
+            ],
+            [
+                file('moved', 'docs', 'm.txt'),
+                file('edited', 'root', 'e.txt', 'v1'),
+                file('lost', 'nowhere', 'orphan.txt'),
+                file('becomes-folder', 'root', 'x'),
+            ],
+            [
+                folder('sub', 'docs', 'Sub'),
+                file('moved', 'sub', 'm.txt'),
+                file('edited', 'root', 'e.txt', 'v2'),
+                folder('becomes-folder', 'root', 'x'),
+                file('inside', 'becomes-folder', 'in.txt'),
+            ],
             [{ id: 'gone', deleted: {} }],
         ];
         const driveId = `drv${uniqueSuffix()}`;

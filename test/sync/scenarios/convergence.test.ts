@@ -1,6 +1,18 @@
 import type { DriveRecord } from '../../../lib/drives/driveRecord';
 import type { ConnectedService } from '../../support/connectedService';
-import { describeRuns, hashOf, isQuiet, PlatformSide, prng, remoteTree, services, startScenarioService, syncUntilQuiet, transferLog, treeDiff } from './scenarioHarness';
+import {
+    describeRuns,
+    hashOf,
+    isQuiet,
+    PlatformSide,
+    prng,
+    remoteTree,
+    services,
+    startScenarioService,
+    syncUntilQuiet,
+    transferLog,
+    treeDiff,
+} from './scenarioHarness';
 
 /**
  * Seeded randomized convergence: each round makes random edits on both sides of a small tree
@@ -34,11 +46,18 @@ let gid: string;
 
 beforeAll(async () => {
     svc = await startScenarioService();
-    drive = (await svc.connectDrive({ name: 'Convergence OneDrive', kind: 'onedrive' }, svc.sim.demo.users.megan.userPrincipalName)).drive;
+    drive = (
+        await svc.connectDrive(
+            { name: 'Convergence OneDrive', kind: 'onedrive' },
+            svc.sim.demo.users.megan.userPrincipalName,
+        )
+    ).drive;
     gid = drive.graph!.driveId;
     platform = new PlatformSide(await services(), drive);
     // Random folder deletes are intended here: the guard is tested in scenarios.test.ts.
-    const props = await svc.env.api('PATCH', '/api/manage/properties', { body: { BigDeleteMaxCount: 100_000, BigDeleteMaxPercent: 100 } });
+    const props = await svc.env.api('PATCH', '/api/manage/properties', {
+        body: { BigDeleteMaxCount: 100_000, BigDeleteMaxPercent: 100 },
+    });
     expect(props.status).toBe(200);
     const first = await syncUntilQuiet(drive);
     expect(isQuiet(first)).toBe(true);
@@ -55,13 +74,29 @@ const leaf = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 const parent = (p: string) => p.slice(0, p.lastIndexOf('/'));
 
 /** One random edit on one side; returns a description, or undefined when the pick made no sense. */
-async function randomEdit(random: () => number, side: Side, tree: Tree, label: string, written: Set<string>): Promise<string | undefined> {
+async function randomEdit(
+    random: () => number,
+    side: Side,
+    tree: Tree,
+    label: string,
+    written: Set<string>,
+): Promise<string | undefined> {
     const pick = <T>(xs: readonly T[]): T | undefined => (xs.length ? xs[Math.floor(random() * xs.length)] : undefined);
     const inRoot = [...tree.keys()].filter((p) => p.startsWith(`${ROOT}/`));
     const files = inRoot.filter((p) => tree.get(p) !== 'folder');
     const folders = [ROOT, ...inRoot.filter((p) => tree.get(p) === 'folder')];
     const content = `${label} ${random().toString(36).slice(2)}`;
-    const op = pick(['create', 'create', 'edit', 'edit', 'delete', 'rename', 'move', 'renameFolder', 'deleteFolder'] as const)!;
+    const op = pick([
+        'create',
+        'create',
+        'edit',
+        'edit',
+        'delete',
+        'rename',
+        'move',
+        'renameFolder',
+        'deleteFolder',
+    ] as const)!;
     const free = (p: string) => !tree.has(p) && ![...tree.keys()].some((k) => k.toLowerCase() === p.toLowerCase());
     let target: string | undefined;
     let source: string | undefined;
@@ -69,7 +104,11 @@ async function randomEdit(random: () => number, side: Side, tree: Tree, label: s
         case 'create': {
             const folder = pick([ROOT, ...folders.filter((f) => f.split('/').length < 4), `${ROOT}/${pick(FOLDERS)}`])!;
             target = `${folder}/${pick(FILES)}`;
-            if (!free(target) || [...tree.keys()].some((k) => k.toLowerCase() === folder.toLowerCase() && tree.get(k) !== 'folder')) return undefined;
+            if (
+                !free(target) ||
+                [...tree.keys()].some((k) => k.toLowerCase() === folder.toLowerCase() && tree.get(k) !== 'folder')
+            )
+                return undefined;
             break;
         }
         case 'edit':
@@ -95,7 +134,8 @@ async function randomEdit(random: () => number, side: Side, tree: Tree, label: s
             source = random() < 0.4 ? pick(folders.filter((f) => f !== ROOT)) : undefined;
             break;
     }
-    if ((op !== 'create' && op !== 'edit' && !source) || ((op === 'create' || op === 'edit') && !target)) return undefined;
+    if ((op !== 'create' && op !== 'edit' && !source) || ((op === 'create' || op === 'edit') && !target))
+        return undefined;
     if (target && source && (!free(target) || target === source || target.startsWith(`${source}/`))) return undefined;
     const sim = svc.sim.graph;
     try {
@@ -123,7 +163,9 @@ async function runRounds(seed: number, rounds: number, chaos: boolean): Promise<
     const random = prng(seed);
     const history: string[] = [];
     const fail = (what: string) => {
-        throw new Error(`Convergence failed (seed ${seed}${chaos ? ', chaos' : ''}): ${what}\nEdits:\n${history.slice(-60).join('\n')}\nTransfer log:\n${transferLog.slice(-20).join('\n')}`);
+        throw new Error(
+            `Convergence failed (seed ${seed}${chaos ? ', chaos' : ''}): ${what}\nEdits:\n${history.slice(-60).join('\n')}\nTransfer log:\n${transferLog.slice(-20).join('\n')}`,
+        );
     };
     for (let round = 0; round < rounds; round++) {
         const written = new Set<string>();
@@ -137,7 +179,13 @@ async function runRounds(seed: number, rounds: number, chaos: boolean): Promise<
             const tree = side === 'remote' ? remoteTree(svc, gid) : await platform.tree();
             // A pick that makes no sense on this tree (a name taken, nothing to move) is drawn again.
             for (let attempt = 0; attempt < 6; attempt++) {
-                const did = await randomEdit(random, side, tree, `s${seed} r${round} e${i}.${attempt} ${side}`, written);
+                const did = await randomEdit(
+                    random,
+                    side,
+                    tree,
+                    `s${seed} r${round} e${i}.${attempt} ${side}`,
+                    written,
+                );
                 if (!did) continue;
                 history.push(did);
                 aroundApi ||= /^platform (delete|rename|move|renameFolder|deleteFolder) /.test(did);
@@ -148,39 +196,66 @@ async function runRounds(seed: number, rounds: number, chaos: boolean): Promise<
         const atBoundary = new Set([...hashes(remoteTree(svc, gid)), ...hashes(await platform.tree())]);
         const mustSurvive = [...written].filter((h) => atBoundary.has(h));
 
-        if (chaos) svc.sim.graph.setChaos({ seed: `${seed}-${round}`, errorRate: 0.05, throttleRate: 0, dropRate: 0.02 });
+        if (chaos)
+            svc.sim.graph.setChaos({ seed: `${seed}-${round}`, errorRate: 0.05, throttleRate: 0, dropRate: 0.02 });
         const trigger = aroundApi || process.env.SYNC_ALWAYS_LIST ? 'manual' : 'webhook';
         let result = await syncUntilQuiet(drive, { maxRounds: chaos ? 3 : 6, trigger });
         if (chaos) {
-            history.push('   (with faults)', ...describeRuns(result).split('\n').map((l) => `   ${l}`), '   (faults off)');
+            history.push(
+                '   (with faults)',
+                ...describeRuns(result)
+                    .split('\n')
+                    .map((l) => `   ${l}`),
+                '   (faults off)',
+            );
             // Faults off: whatever the faults interrupted must still converge, nothing lost.
             svc.sim.graph.setChaos(undefined);
             result = await syncUntilQuiet(drive, { maxRounds: 8, trigger });
         }
-        history.push(...describeRuns(result).split('\n').map((l) => `   ${l}`));
+        history.push(
+            ...describeRuns(result)
+                .split('\n')
+                .map((l) => `   ${l}`),
+        );
         if (!isQuiet(result)) fail(`round ${round}: not quiet after syncUntilQuiet`);
         const remote = remoteTree(svc, gid);
         const diff = treeDiff(remote, await platform.tree());
         if (diff.length) fail(`round ${round}: sides differ:\n${diff.join('\n')}`);
-        const badCopies = [...remote.keys()].filter((p) => p.split('/').some((name) => name.includes('(conflict') && !CONFLICT_COPY.test(name)));
+        const badCopies = [...remote.keys()].filter((p) =>
+            p.split('/').some((name) => name.includes('(conflict') && !CONFLICT_COPY.test(name)),
+        );
         if (badCopies.length) fail(`round ${round}: conflict copies not named as documented: ${badCopies.join(', ')}`);
         const now = hashes(remote);
         const lost = mustSurvive.filter((h) => !now.has(h));
         if (process.env.SYNC_DEBUG) console.log(history.splice(0).join('\n'));
-        if (lost.length) fail(`round ${round}: ${lost.length} version(s) lost: ${lost.join(', ')}\nTree:\n${[...remote].filter(([p]) => p.startsWith(ROOT)).map(([p, h]) => `${p} ${h}`).join('\n')}`);
+        if (lost.length)
+            fail(
+                `round ${round}: ${lost.length} version(s) lost: ${lost.join(', ')}\nTree:\n${[...remote]
+                    .filter(([p]) => p.startsWith(ROOT))
+                    .map(([p, h]) => `${p} ${h}`)
+                    .join('\n')}`,
+            );
     }
 }
 
 describe('randomized two-way convergence', () => {
-    it(`converges after every round of random edits on both sides (seed ${BASE_SEED}, ${ROUNDS} rounds)`, async () => {
-        await runRounds(BASE_SEED, ROUNDS, false);
-    }, Math.max(240_000, ROUNDS * 5_000));
+    it(
+        `converges after every round of random edits on both sides (seed ${BASE_SEED}, ${ROUNDS} rounds)`,
+        async () => {
+            await runRounds(BASE_SEED, ROUNDS, false);
+        },
+        Math.max(240_000, ROUNDS * 5_000),
+    );
 
-    it(`converges with Graph faults injected while syncing (seed ${BASE_SEED + 1}, ${CHAOS_ROUNDS} rounds)`, async () => {
-        try {
-            await runRounds(BASE_SEED + 1, CHAOS_ROUNDS, true);
-        } finally {
-            svc.sim.graph.setChaos(undefined);
-        }
-    }, Math.max(240_000, CHAOS_ROUNDS * 8_000));
+    it(
+        `converges with Graph faults injected while syncing (seed ${BASE_SEED + 1}, ${CHAOS_ROUNDS} rounds)`,
+        async () => {
+            try {
+                await runRounds(BASE_SEED + 1, CHAOS_ROUNDS, true);
+            } finally {
+                svc.sim.graph.setChaos(undefined);
+            }
+        },
+        Math.max(240_000, CHAOS_ROUNDS * 8_000),
+    );
 });

@@ -2,7 +2,18 @@ import type { DriveRecord } from '../../../lib/drives/driveRecord';
 import type { ConnectedService } from '../../support/connectedService';
 import { runSync } from '../../../lib/sync/engine';
 import { defaultDeps } from '../../../lib/sync/engine/deps';
-import { describeRuns, isQuiet, PlatformSide, processTransfers, remoteTree, services, startScenarioService, syncMessage, syncUntilQuiet, treeDiff } from './scenarioHarness';
+import {
+    describeRuns,
+    isQuiet,
+    PlatformSide,
+    processTransfers,
+    remoteTree,
+    services,
+    startScenarioService,
+    syncMessage,
+    syncUntilQuiet,
+    treeDiff,
+} from './scenarioHarness';
 
 /**
  * A large first sync is planned and applied a few folders at a time (engine/firstSyncInBatches.ts).
@@ -21,7 +32,12 @@ afterAll(async () => {
 });
 
 it('converges a first sync planned in batches of two items, as the whole-drive plan would', async () => {
-    const drive: DriveRecord = (await svc.connectDrive({ name: 'Batched OneDrive', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName)).drive;
+    const drive: DriveRecord = (
+        await svc.connectDrive(
+            { name: 'Batched OneDrive', kind: 'onedrive' },
+            svc.sim.demo.users.adele.userPrincipalName,
+        )
+    ).drive;
     const gid = drive.graph!.driveId;
     const sim = svc.sim.graph;
     for (let i = 0; i < 6; i++) sim.putFile(gid, `/Batch/Deep/n${i}/file${i}.txt`, `remote ${i}`);
@@ -48,7 +64,8 @@ it('converges a first sync planned in batches of two items, as the whole-drive p
     expect(body.total).toBe(Object.values(first.outcomes ?? {}).reduce((a, b) => a + b, 0));
     expect(body.outcomes.filter((o) => o.status === 'queued').map((o) => o.path)).toContain('Batch/Deep/n5/file5.txt');
     // Paging reads across the packed rows each batch wrote, in the order they were written.
-    const second = (await svc.env.api('GET', `/api/drives/${drive.id}/runs/${first.runId}?limit=10&offset=10`)).body as typeof body;
+    const second = (await svc.env.api('GET', `/api/drives/${drive.id}/runs/${first.runId}?limit=10&offset=10`))
+        .body as typeof body;
     expect(second).toEqual({ ...body, outcomes: body.outcomes.slice(10, 20) });
     // No batch repeats another's work: one outcome per item and action.
     expect(new Set(body.outcomes.map((o) => `${o.path} ${o.action} ${o.status}`)).size).toBe(body.total);
@@ -64,7 +81,12 @@ it('converges a first sync planned in batches of two items, as the whole-drive p
 });
 
 it('a first sync killed after its second batch is finished by the next run: nothing twice, nothing lost', async () => {
-    const drive: DriveRecord = (await svc.connectDrive({ name: 'Killed first sync', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName)).drive;
+    const drive: DriveRecord = (
+        await svc.connectDrive(
+            { name: 'Killed first sync', kind: 'onedrive' },
+            svc.sim.demo.users.adele.userPrincipalName,
+        )
+    ).drive;
     const gid = drive.graph!.driveId;
     const sim = svc.sim.graph;
     for (let i = 0; i < 8; i++) sim.putFile(gid, `/K/d${i % 3}/r${i}.txt`, `remote ${i}`);
@@ -76,10 +98,13 @@ it('a first sync killed after its second batch is finished by the next run: noth
     // The worker dies while applying the third batch: two batches' actions are done, the cursor has not moved.
     const real = await defaultDeps();
     let applied = 0;
-    const dying = { ...real, applyPlan: async (...args: Parameters<typeof real.applyPlan>) => {
-        if (++applied === 3) throw new Error('worker killed');
-        return real.applyPlan(...args);
-    } };
+    const dying = {
+        ...real,
+        applyPlan: async (...args: Parameters<typeof real.applyPlan>) => {
+            if (++applied === 3) throw new Error('worker killed');
+            return real.applyPlan(...args);
+        },
+    };
     const killed = await runSync(await services(), syncMessage(drive), { deps: dying, firstSyncBatch: 3 });
     expect(killed).toMatchObject({ outcome: 'ran', run: { status: 'failed' } });
     await processTransfers();
@@ -89,6 +114,16 @@ it('a first sync killed after its second batch is finished by the next run: noth
     const diff = treeDiff(remoteTree(svc, gid), await platform.tree());
     if (diff.length) throw new Error(`Sides differ:\n${diff.join('\n')}\n${describeRuns(result)}`);
     // Every file once on each side: no conflict copies of files the first attempt already paired or copied.
-    const files = sim.listTree(gid).filter((i) => !i.isFolder && i.path.startsWith('/K/')).map((i) => i.path).sort();
-    expect(files).toEqual([...Array.from({ length: 8 }, (_, i) => `/K/d${i % 3}/r${i}.txt`), ...Array.from({ length: 4 }, (_, i) => `/K/d${i % 2}/p${i}.txt`), '/K/both.txt'].sort());
+    const files = sim
+        .listTree(gid)
+        .filter((i) => !i.isFolder && i.path.startsWith('/K/'))
+        .map((i) => i.path)
+        .sort();
+    expect(files).toEqual(
+        [
+            ...Array.from({ length: 8 }, (_, i) => `/K/d${i % 3}/r${i}.txt`),
+            ...Array.from({ length: 4 }, (_, i) => `/K/d${i % 2}/p${i}.txt`),
+            '/K/both.txt',
+        ].sort(),
+    );
 });

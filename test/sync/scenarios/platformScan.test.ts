@@ -2,7 +2,19 @@ import type { DriveRecord } from '../../../lib/drives/driveRecord';
 import type { RunRecord } from '../../../lib/sync/runs';
 import type { ConnectedService } from '../../support/connectedService';
 import { runSync } from '../../../lib/sync/engine';
-import { describeRuns, isQuiet, PlatformSide, processTransfers, remoteTree, services, startScenarioService, syncMessage, syncUntilQuiet, treeDiff, type QuietResult } from './scenarioHarness';
+import {
+    describeRuns,
+    isQuiet,
+    PlatformSide,
+    processTransfers,
+    remoteTree,
+    services,
+    startScenarioService,
+    syncMessage,
+    syncUntilQuiet,
+    treeDiff,
+    type QuietResult,
+} from './scenarioHarness';
 
 /**
  * When a sync lists the platform store (engine/platformSide.ts): the platform writes through the API,
@@ -33,7 +45,9 @@ async function setScanMinutes(minutes: number): Promise<void> {
 
 beforeAll(async () => {
     svc = await startScenarioService();
-    drive = (await svc.connectDrive({ name: 'Scan OneDrive', kind: 'onedrive' }, svc.sim.demo.users.megan.userPrincipalName)).drive;
+    drive = (
+        await svc.connectDrive({ name: 'Scan OneDrive', kind: 'onedrive' }, svc.sim.demo.users.megan.userPrincipalName)
+    ).drive;
     gid = drive.graph!.driveId;
     platform = new PlatformSide(await services(), drive);
     const first = await quiet('manual');
@@ -49,7 +63,11 @@ describe('platform listing', () => {
         sim().resetCounters();
         const result = await quiet('timer');
         expect(result.runs).toHaveLength(1);
-        expect(firstRun(result)).toMatchObject({ status: 'succeeded', unchanged: true, delta: { requests: 1, items: 0 } });
+        expect(firstRun(result)).toMatchObject({
+            status: 'succeeded',
+            unchanged: true,
+            delta: { requests: 1, items: 0 },
+        });
         expect(firstRun(result).platformScan).toBeUndefined();
         expect(firstRun(result).baselineEntries).toBeUndefined();
         expect(sim().counters().requests).toBe(1);
@@ -107,7 +125,9 @@ describe('platform listing', () => {
         expect(planned).toMatchObject({ outcome: 'ran', run: { counts: { download: 1 } } });
         // Before the transfer runs, the platform writes the same path: the download must not overwrite it.
         await platform.put('Scan/race.txt', 'the platform version');
-        expect(await processTransfers()).toContainEqual(expect.objectContaining({ platformPath: 'Scan/race.txt', outcome: 'skipped' }));
+        expect(await processTransfers()).toContainEqual(
+            expect.objectContaining({ platformPath: 'Scan/race.txt', outcome: 'skipped' }),
+        );
 
         // Delta will not list the unchanged SharePoint item again: the next run fetches it by id.
         const result = await quiet('webhook');

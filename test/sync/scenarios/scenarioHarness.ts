@@ -32,8 +32,13 @@ const FIRST_SYNC_BATCH = process.env.SYNC_FIRST_BATCH ? Number(process.env.SYNC_
 export async function startScenarioService(logLines?: string[]): Promise<ConnectedService> {
     const drop = new Set(['syncQueue', 'syncScheduler', 'transfer', 'syncSweep']);
     const names = new Set(functions.map((f) => f.name));
-    const extra = [syncNow, driveRuns, driveRun, driveConflicts, driveDeletesApprove, driveDeletesReject].filter((f) => !names.has(f.name));
-    const svc = await startConnectedService({ functions: [...functions.filter((f) => !drop.has(f.name)), ...extra], logLines });
+    const extra = [syncNow, driveRuns, driveRun, driveConflicts, driveDeletesApprove, driveDeletesReject].filter(
+        (f) => !names.has(f.name),
+    );
+    const svc = await startConnectedService({
+        functions: [...functions.filter((f) => !drop.has(f.name)), ...extra],
+        logLines,
+    });
     const configured = await svc.configure();
     if (configured.status >= 300) throw new Error(`configure answered ${configured.status}`);
     return svc;
@@ -42,7 +47,6 @@ export async function startScenarioService(logLines?: string[]): Promise<Connect
 export async function services(): Promise<Services> {
     return getServices();
 }
-
 
 /** The transfer handler's log lines (kept off the console; print them when a test fails). */
 export const transferLog: string[] = [];
@@ -77,28 +81,50 @@ export async function processTransfers(options: { maxWaitMs?: number } = {}): Pr
         // Transfers of one run are independent: the host runs a batch concurrently (batchSize).
         await Promise.all(
             receivedMessageItems.map(async (m) => {
-                const body = decodeMessage<{ transferId: string; direction: string; platformPath: string }>(m.messageText);
+                const body = decodeMessage<{ transferId: string; direction: string; platformPath: string }>(
+                    m.messageText,
+                );
                 const context = new InvocationContext({
                     invocationId: randomUUID(),
                     functionName: 'transfer',
                     triggerMetadata: { id: m.messageId, dequeueCount: m.dequeueCount, popReceipt: m.popReceipt },
-                    logHandler: (level, ...args) => transferLog.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`),
+                    logHandler: (level, ...args) =>
+                        transferLog.push(
+                            `${level} ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`,
+                        ),
                 });
                 try {
                     const outcome = await handler(decodeMessage(m.messageText), context);
                     await queue.deleteMessage(m.messageId, m.popReceipt);
-                    done.push({ transferId: body.transferId, direction: body.direction, platformPath: body.platformPath, outcome: String(outcome) });
+                    done.push({
+                        transferId: body.transferId,
+                        direction: body.direction,
+                        platformPath: body.platformPath,
+                        outcome: String(outcome),
+                    });
                 } catch (e) {
                     // Left on the queue: redelivered after its visibility timeout, as the host does.
-                    done.push({ transferId: body.transferId, direction: body.direction, platformPath: body.platformPath, outcome: `threw: ${(e as Error).message}` });
+                    done.push({
+                        transferId: body.transferId,
+                        direction: body.direction,
+                        platformPath: body.platformPath,
+                        outcome: `threw: ${(e as Error).message}`,
+                    });
                 }
-            })
+            }),
         );
     }
 }
 
 export function syncMessage(drive: DriveRecord, extra: Partial<SyncMessage> = {}): SyncMessage {
-    return { kind: 'sync', integrationId: drive.integrationId, driveId: drive.id, trigger: 'manual', requestedAt: new Date().toISOString(), ...extra };
+    return {
+        kind: 'sync',
+        integrationId: drive.integrationId,
+        driveId: drive.id,
+        trigger: 'manual',
+        requestedAt: new Date().toISOString(),
+        ...extra,
+    };
 }
 
 /** Bookkeeping, or a standing refusal a person must act on: planned again every run, never work. */
@@ -121,7 +147,10 @@ export interface QuietResult {
  * the transfers they enqueued, and repeat until a run plans no work, at most `maxRounds` rounds.
  * A run that fails or holds deletes ends the loop too (nothing more happens without a person).
  */
-export async function syncUntilQuiet(drive: DriveRecord, options: { maxRounds?: number; trigger?: SyncMessage['trigger']; firstSyncBatch?: number } = {}): Promise<QuietResult> {
+export async function syncUntilQuiet(
+    drive: DriveRecord,
+    options: { maxRounds?: number; trigger?: SyncMessage['trigger']; firstSyncBatch?: number } = {},
+): Promise<QuietResult> {
     const runs: RunRecord[] = [];
     const batch = options.firstSyncBatch ?? FIRST_SYNC_BATCH;
     const runOptions = batch ? { firstSyncBatch: batch } : {};
@@ -129,7 +158,9 @@ export async function syncUntilQuiet(drive: DriveRecord, options: { maxRounds?: 
     const s = await services();
     for (let round = 0; round < (options.maxRounds ?? 6); round++) {
         const queued = await takeSyncMessages(drive.id);
-        const messages = queued.length ? queued : [syncMessage(drive, options.trigger ? { trigger: options.trigger } : {})];
+        const messages = queued.length
+            ? queued
+            : [syncMessage(drive, options.trigger ? { trigger: options.trigger } : {})];
         let work = 0;
         let stop = false;
         for (const m of messages) {
@@ -163,8 +194,15 @@ export function isQuiet(result: QuietResult): boolean {
 
 export function describeRuns(result: QuietResult): string {
     return result.runs
-        .map((r) => `${r.runId} ${r.status} counts=${JSON.stringify(r.counts)} outcomes=${JSON.stringify(r.outcomes)}${r.error ? ` error=${JSON.stringify(r.error)}` : ''}`)
-        .concat(result.transfers.filter((t) => t.outcome !== 'succeeded').map((t) => `transfer ${t.direction} ${t.platformPath}: ${t.outcome}`))
+        .map(
+            (r) =>
+                `${r.runId} ${r.status} counts=${JSON.stringify(r.counts)} outcomes=${JSON.stringify(r.outcomes)}${r.error ? ` error=${JSON.stringify(r.error)}` : ''}`,
+        )
+        .concat(
+            result.transfers
+                .filter((t) => t.outcome !== 'succeeded')
+                .map((t) => `transfer ${t.direction} ${t.platformPath}: ${t.outcome}`),
+        )
         .join('\n');
 }
 
@@ -179,7 +217,7 @@ export function hashOf(content: Buffer | string): string {
 export class PlatformSide {
     constructor(
         readonly services: Services,
-        readonly drive: DriveRecord
+        readonly drive: DriveRecord,
     ) {}
 
     private container(): Promise<ContainerClient> {
@@ -240,7 +278,8 @@ export class PlatformSide {
             const path = pathOfBlob(this.drive.id, b.name);
             if (isFolderMarker(b.metadata)) out.set(path, 'folder');
             else out.set(path, hashOf(await c.getBlobClient(b.name).downloadToBuffer()));
-            for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) if (!out.has(path.slice(0, i))) out.set(path.slice(0, i), 'folder');
+            for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1))
+                if (!out.has(path.slice(0, i))) out.set(path.slice(0, i), 'folder');
         }
         return out;
     }
@@ -249,7 +288,8 @@ export class PlatformSide {
 /** The remote tree: path → 'folder' or the item's quickXorHash (the simulator's own). */
 export function remoteTree(svc: ConnectedService, graphDriveId: string): Map<string, string> {
     const out = new Map<string, string>();
-    for (const i of svc.sim.graph.listTree(graphDriveId)) out.set(i.path.slice(1), i.isFolder ? 'folder' : (i.quickXorHash ?? ''));
+    for (const i of svc.sim.graph.listTree(graphDriveId))
+        out.set(i.path.slice(1), i.isFolder ? 'folder' : (i.quickXorHash ?? ''));
     return out;
 }
 
@@ -266,7 +306,12 @@ export function treeDiff(remote: Map<string, string>, platform: Map<string, stri
 }
 
 /** One run's outcomes through the API (`status` filters). */
-export async function runOutcomes(svc: ConnectedService, driveId: string, runId: string, status?: string): Promise<ItemOutcome[]> {
+export async function runOutcomes(
+    svc: ConnectedService,
+    driveId: string,
+    runId: string,
+    status?: string,
+): Promise<ItemOutcome[]> {
     const res = await svc.env.api('GET', `/api/drives/${driveId}/runs/${runId}${status ? `?status=${status}` : ''}`);
     if (res.status !== 200) throw new Error(`GET run answered ${res.status}: ${res.text}`);
     return (res.body as { outcomes: ItemOutcome[] }).outcomes;

@@ -33,7 +33,10 @@ const sim = () => svc.sim.graph;
 
 async function quiet(): Promise<QuietResult> {
     const result = await syncUntilQuiet(drive);
-    if (!isQuiet(result)) throw new Error(`The drive did not get quiet:\n${describeRuns(result)}\nTransfer log:\n${transferLog.slice(-12).join('\n')}`);
+    if (!isQuiet(result))
+        throw new Error(
+            `The drive did not get quiet:\n${describeRuns(result)}\nTransfer log:\n${transferLog.slice(-12).join('\n')}`,
+        );
     return result;
 }
 
@@ -42,7 +45,8 @@ async function expectConverged(result?: QuietResult): Promise<void> {
     if (diff.length) throw new Error(`Sides differ:\n${diff.join('\n')}${result ? `\n${describeRuns(result)}` : ''}`);
 }
 
-const remoteText = (path: string): string | undefined => (sim().getItem(gid, path) ? sim().readContent(gid, path).toString('utf8') : undefined);
+const remoteText = (path: string): string | undefined =>
+    sim().getItem(gid, path) ? sim().readContent(gid, path).toString('utf8') : undefined;
 const names = (folder: string): string[] =>
     sim()
         .listTree(gid)
@@ -52,7 +56,12 @@ const names = (folder: string): string[] =>
 
 beforeAll(async () => {
     svc = await startScenarioService();
-    drive = (await svc.connectDrive({ name: 'Scenario OneDrive', kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName)).drive;
+    drive = (
+        await svc.connectDrive(
+            { name: 'Scenario OneDrive', kind: 'onedrive' },
+            svc.sim.demo.users.adele.userPrincipalName,
+        )
+    ).drive;
     gid = drive.graph!.driveId;
     platform = new PlatformSide(await services(), drive);
     // The demo content comes down first; every scenario starts from a converged drive.
@@ -153,7 +162,15 @@ describe('both sides change', () => {
         await platform.put('B1/p-new.txt', 'p-new');
         const result = await quiet();
         await expectConverged(result);
-        expect(names('B1')).toEqual(['keep.txt', 'moved', 'p-edit.txt', 'p-new.txt', 'r-edit.txt', 'r-new.txt', 'r-ren2.txt']);
+        expect(names('B1')).toEqual([
+            'keep.txt',
+            'moved',
+            'p-edit.txt',
+            'p-new.txt',
+            'r-edit.txt',
+            'r-new.txt',
+            'r-ren2.txt',
+        ]);
         expect(remoteText('/B1/p-edit.txt')).toBe('p-edit v2');
         expect(await platform.read('B1/r-edit.txt')).toBe('r-edit v2');
         expect(remoteText('/B1/moved/p-ren2.txt')).toBe('p-ren v1');
@@ -177,8 +194,10 @@ describe('both sides change', () => {
         expect(JSON.stringify(conflicts.body)).toContain('C1/plan.txt');
     }, 60_000);
 
-    it('the same file edited on both sides, prefer-remote: SharePoint\'s version wins on both sides', async () => {
-        const patched = await svc.env.api('PATCH', `/api/drives/${drive.id}`, { body: { conflictPolicy: 'prefer-remote' } });
+    it("the same file edited on both sides, prefer-remote: SharePoint's version wins on both sides", async () => {
+        const patched = await svc.env.api('PATCH', `/api/drives/${drive.id}`, {
+            body: { conflictPolicy: 'prefer-remote' },
+        });
         expect(patched.status).toBe(200);
         try {
             sim().putFile(gid, '/C2/plan.txt', 'base');
@@ -226,7 +245,10 @@ describe('both sides change', () => {
 });
 
 /** One sync run with a Graph fault rule in force, then the faults cleared. */
-async function runWithFault(rule: Parameters<ReturnType<typeof sim>['addFault']>[0], trigger: SyncMessage['trigger'] = 'manual'): Promise<SyncResult> {
+async function runWithFault(
+    rule: Parameters<ReturnType<typeof sim>['addFault']>[0],
+    trigger: SyncMessage['trigger'] = 'manual',
+): Promise<SyncResult> {
     sim().addFault(rule);
     try {
         return await runSync(await services(), syncMessage(drive, { trigger }));
@@ -268,45 +290,71 @@ describe('a failure inside a folder move', () => {
         const item = sim().putFile(gid, '/KB/f1.txt', 'remote version');
         await platform.put('KB/f1.txt', 'platform version');
         // Every request about the SharePoint file fails this run: the keep-both cannot start.
-        const first = await runWithFault({ kind: 'error', status: 500, path: `/items/${item.id}`, count: 50 }, 'webhook');
+        const first = await runWithFault(
+            { kind: 'error', status: 500, path: `/items/${item.id}`, count: 50 },
+            'webhook',
+        );
         expect(first).toMatchObject({ outcome: 'ran', run: { status: 'succeeded' } });
-        expect(first.outcome === 'ran' && (first.run.outcomes?.failed ?? 0) + (first.run.outcomes?.retrying ?? 0)).toBeGreaterThan(0);
+        expect(
+            first.outcome === 'ran' && (first.run.outcomes?.failed ?? 0) + (first.run.outcomes?.retrying ?? 0),
+        ).toBeGreaterThan(0);
         // Later runs come from notifications: nothing new was uploaded through the API since the listing.
         const result = await syncUntilQuiet(drive, { trigger: 'webhook' });
         if (!isQuiet(result)) throw new Error(`not quiet:\n${describeRuns(result)}`);
         await expectConverged(result);
-        const versions = sim().listTree(gid).filter((i) => i.path.startsWith('/KB/') && !i.isFolder).map((i) => remoteText(i.path)).sort();
+        const versions = sim()
+            .listTree(gid)
+            .filter((i) => i.path.startsWith('/KB/') && !i.isFolder)
+            .map((i) => remoteText(i.path))
+            .sort();
         expect(versions).toEqual(['platform version', 'remote version']);
     }, 60_000);
 });
 
 describe('folders, names, guards, enrichment', () => {
-    const uploads = () => svc.sim.simulator.requests.entries.filter((r) => /createUploadSession|\/content$/.test(r.path) && (r.method === 'POST' || r.method === 'PUT')).length;
+    const uploads = () =>
+        svc.sim.simulator.requests.entries.filter(
+            (r) => /createUploadSession|\/content$/.test(r.path) && (r.method === 'POST' || r.method === 'PUT'),
+        ).length;
 
-    it.each(['remote', 'platform'] as const)('a folder with many descendants renamed on the %s side moves without re-uploading or re-downloading', async (side) => {
-        const root = `F-${side}`;
-        for (let i = 0; i < 12; i++) sim().putFile(gid, `/${root}/Big/d${i % 3}/f${i}.txt`, `${side} file ${i}`);
-        await expectConverged(await quiet());
-        svc.sim.simulator.requests.clear();
-        if (side === 'remote') sim().rename(gid, `/${root}/Big`, 'Bigger');
-        else await platform.move(`${root}/Big`, `${root}/Bigger`);
-        const result = await quiet();
-        await expectConverged(result);
-        expect(sim().listTree(gid).filter((i) => i.path.startsWith(`/${root}/Bigger/`) && !i.isFolder)).toHaveLength(12);
-        expect(await platform.read(`${root}/Bigger/d1/f4.txt`)).toBe(`${side} file 4`);
-        expect(uploads()).toBe(0);
-        expect(svc.sim.simulator.requests.entries.filter((r) => r.method === 'GET' && /\/content$/.test(r.path))).toHaveLength(0);
-        expect(result.transfers).toHaveLength(0);
-        const counts = result.runs[0]!.counts ?? {};
-        expect((counts.renameRemote ?? 0) + (counts.renamePlatform ?? 0)).toBe(1);
-    }, 60_000);
+    it.each(['remote', 'platform'] as const)(
+        'a folder with many descendants renamed on the %s side moves without re-uploading or re-downloading',
+        async (side) => {
+            const root = `F-${side}`;
+            for (let i = 0; i < 12; i++) sim().putFile(gid, `/${root}/Big/d${i % 3}/f${i}.txt`, `${side} file ${i}`);
+            await expectConverged(await quiet());
+            svc.sim.simulator.requests.clear();
+            if (side === 'remote') sim().rename(gid, `/${root}/Big`, 'Bigger');
+            else await platform.move(`${root}/Big`, `${root}/Bigger`);
+            const result = await quiet();
+            await expectConverged(result);
+            expect(
+                sim()
+                    .listTree(gid)
+                    .filter((i) => i.path.startsWith(`/${root}/Bigger/`) && !i.isFolder),
+            ).toHaveLength(12);
+            expect(await platform.read(`${root}/Bigger/d1/f4.txt`)).toBe(`${side} file 4`);
+            expect(uploads()).toBe(0);
+            expect(
+                svc.sim.simulator.requests.entries.filter((r) => r.method === 'GET' && /\/content$/.test(r.path)),
+            ).toHaveLength(0);
+            expect(result.transfers).toHaveLength(0);
+            const counts = result.runs[0]!.counts ?? {};
+            expect((counts.renameRemote ?? 0) + (counts.renamePlatform ?? 0)).toBe(1);
+        },
+        60_000,
+    );
 
     it('an invalid name on the platform is skipped with its rule and hint while the rest syncs', async () => {
         await platform.put('N1/a:b.txt', 'colon');
         await platform.put('N1/fine.txt', 'fine');
         const result = await quiet();
         expect(remoteText('/N1/fine.txt')).toBe('fine');
-        expect(sim().listTree(gid).some((i) => i.name === 'a:b.txt')).toBe(false);
+        expect(
+            sim()
+                .listTree(gid)
+                .some((i) => i.name === 'a:b.txt'),
+        ).toBe(false);
         const skipped = await runOutcomes(svc, drive.id, result.runs[0]!.runId, 'skipped');
         const skip = skipped.find((o) => o.path === 'N1/a:b.txt');
         expect(skip).toBeDefined();
@@ -323,7 +371,9 @@ describe('folders, names, guards, enrichment', () => {
     it('a big delete is held until approved, then applied', async () => {
         for (let i = 0; i < 8; i++) sim().putFile(gid, `/G1/f${i}.txt`, `g ${i}`);
         await expectConverged(await quiet());
-        const lowered = await svc.env.api('PATCH', '/api/manage/properties', { body: { BigDeleteMaxCount: 5, BigDeleteMaxPercent: 1 } });
+        const lowered = await svc.env.api('PATCH', '/api/manage/properties', {
+            body: { BigDeleteMaxCount: 5, BigDeleteMaxPercent: 1 },
+        });
         expect(lowered.status).toBe(200);
         try {
             await platform.remove('G1');
@@ -331,25 +381,39 @@ describe('folders, names, guards, enrichment', () => {
             const last = held.runs[held.runs.length - 1]!;
             expect(last.status).toBe('held');
             expect(last.heldDeletes?.remote).toBeGreaterThanOrEqual(8);
-            expect(sim().listTree(gid).filter((i) => i.path.startsWith('/G1/'))).toHaveLength(8);
+            expect(
+                sim()
+                    .listTree(gid)
+                    .filter((i) => i.path.startsWith('/G1/')),
+            ).toHaveLength(8);
             // Still held on the next run: nothing deleted without a person.
             const again = await syncUntilQuiet(drive);
             expect(again.runs[again.runs.length - 1]!.status).toBe('held');
             expect(sim().getItem(gid, '/G1/f0.txt')).toBeDefined();
-            const alerts = (await svc.env.api('GET', '/api/manage/alerts')).body as { value: { kind: string; key: string }[] };
-            expect(alerts.value.filter((a) => a.kind === 'big_delete_held' && a.key === `bigdelete:${drive.id}`)).toHaveLength(1);
+            const alerts = (await svc.env.api('GET', '/api/manage/alerts')).body as {
+                value: { kind: string; key: string }[];
+            };
+            expect(
+                alerts.value.filter((a) => a.kind === 'big_delete_held' && a.key === `bigdelete:${drive.id}`),
+            ).toHaveLength(1);
 
             const approved = await svc.env.api('POST', `/api/drives/${drive.id}/deletes/approve`);
             expect(approved.status).toBe(202);
             const result = await quiet();
             expect(result.runs[0]!.deleteDecision).toBe('approved');
             expect(sim().getItem(gid, '/G1/f0.txt')).toBeUndefined();
-            expect(sim().listTree(gid).filter((i) => i.path.startsWith('/G1'))).toHaveLength(0);
+            expect(
+                sim()
+                    .listTree(gid)
+                    .filter((i) => i.path.startsWith('/G1')),
+            ).toHaveLength(0);
             await expectConverged(result);
             const open = (await svc.env.api('GET', '/api/manage/alerts')).body as { value: { kind: string }[] };
             expect(open.value.filter((a) => a.kind === 'big_delete_held')).toHaveLength(0);
         } finally {
-            await svc.env.api('PATCH', '/api/manage/properties', { body: { BigDeleteMaxCount: 50, BigDeleteMaxPercent: 20 } });
+            await svc.env.api('PATCH', '/api/manage/properties', {
+                body: { BigDeleteMaxCount: 50, BigDeleteMaxPercent: 20 },
+            });
         }
     }, 90_000);
 
@@ -371,13 +435,21 @@ describe('folders, names, guards, enrichment', () => {
 
     it('SharePoint rewriting a file as it is uploaded (a document library): the rewrite becomes the baseline, nothing is uploaded again', async () => {
         // Enrichment is SharePoint document libraries' behaviour (the simulator's default), so this one runs on a library.
-        const connected = (await svc.connectDrive({ name: 'Scenario library', kind: 'sharepoint' }, svc.sim.demo.users.megan.userPrincipalName)).drive;
+        const connected = (
+            await svc.connectDrive(
+                { name: 'Scenario library', kind: 'sharepoint' },
+                svc.sim.demo.users.megan.userPrincipalName,
+            )
+        ).drive;
         const library = await svc.selectLibrary(connected.id, 'Documents');
         const libId = library.graph!.driveId;
         const libPlatform = new PlatformSide(await services(), library);
         const libQuiet = async () => {
             const r = await syncUntilQuiet(library);
-            if (!isQuiet(r)) throw new Error(`The library did not get quiet:\n${describeRuns(r)}\nTransfer log:\n${transferLog.slice(-8).join('\n')}`);
+            if (!isQuiet(r))
+                throw new Error(
+                    `The library did not get quiet:\n${describeRuns(r)}\nTransfer log:\n${transferLog.slice(-8).join('\n')}`,
+                );
             return r;
         };
         await libQuiet();
@@ -390,16 +462,28 @@ describe('folders, names, guards, enrichment', () => {
         // SharePoint enriched it on upload: its copy is not the platform's bytes.
         expect(item.quickXorHash).not.toBe(hashOf('platform deck'));
         expect(result.transfers.filter((t) => t.direction === 'upload').map((t) => t.outcome)).toEqual(['succeeded']);
-        expect(svc.sim.simulator.requests.entries.filter((r) => r.method === 'POST' && /createUploadSession$/.test(r.path))).toHaveLength(1);
+        expect(
+            svc.sim.simulator.requests.entries.filter(
+                (r) => r.method === 'POST' && /createUploadSession$/.test(r.path),
+            ),
+        ).toHaveLength(1);
         const again = await libQuiet();
         expect(again.runs).toHaveLength(1);
         expect(again.transfers).toHaveLength(0);
         expect(sim().getItem(libId, '/E2/deck.pptx')!.eTag).toBe(item.eTag);
-        expect(sim().listTree(libId).filter((i) => i.path.startsWith('/E2/'))).toHaveLength(1);
+        expect(
+            sim()
+                .listTree(libId)
+                .filter((i) => i.path.startsWith('/E2/')),
+        ).toHaveLength(1);
         // A later edit on the platform still goes up (the baseline is not stuck on the enriched hash).
         await libPlatform.put('E2/deck.pptx', 'platform deck v2');
         await libQuiet();
         expect(sim().readContent(libId, '/E2/deck.pptx').toString('utf8').startsWith('platform deck v2')).toBe(true);
-        expect(sim().listTree(libId).filter((i) => i.path.startsWith('/E2/'))).toHaveLength(1);
+        expect(
+            sim()
+                .listTree(libId)
+                .filter((i) => i.path.startsWith('/E2/')),
+        ).toHaveLength(1);
     }, 90_000);
 });

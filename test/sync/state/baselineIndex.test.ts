@@ -3,7 +3,12 @@ import type { Services } from '../../../lib/runtime/services';
 import { planSync } from '../../../lib/sync/plan';
 import { scopeToChanges } from '../../../lib/sync/plan/scope';
 import type { BaselineEntry } from '../../../lib/sync/plan/types';
-import { ensureBaselineIndex, indexKey, loadBaselineScope, readBaselineCount } from '../../../lib/sync/state/baselineIndex';
+import {
+    ensureBaselineIndex,
+    indexKey,
+    loadBaselineScope,
+    readBaselineCount,
+} from '../../../lib/sync/state/baselineIndex';
 import { applyBaselineChanges, loadBaseline, loadBaselineRows } from '../../../lib/sync/state/baselineStore';
 import { uniqueSuffix } from '../../support/uniqueNames';
 import { randomDrive, remoteOp, seeded } from '../plan/randomScenarios';
@@ -24,11 +29,12 @@ beforeAll(async () => {
 
 const NAMES = ['a', 'b', 'B', 'c.txt', 'C.TXT', 'd docx', 'e|f', 'g$', 'h~i', 'ü.txt'];
 
-
 async function rowsOf(driveId: string): Promise<{ items: Map<string, BaselineEntry>; index: Map<string, string> }> {
     const items = new Map<string, BaselineEntry>();
     const index = new Map<string, string>();
-    for await (const row of table.listEntities<{ rowKey: string; remoteId?: string; platformPath?: string }>({ queryOptions: { filter: `PartitionKey eq '${driveId}'` } })) {
+    for await (const row of table.listEntities<{ rowKey: string; remoteId?: string; platformPath?: string }>({
+        queryOptions: { filter: `PartitionKey eq '${driveId}'` },
+    })) {
         if (row.rowKey.startsWith('!')) index.set(row.rowKey, `${row.remoteId} ${row.platformPath}`);
     }
     for (const e of await loadBaseline(services, driveId)) items.set(e.remoteId, e);
@@ -46,22 +52,49 @@ describe('baseline path index', () => {
     it('keeps exactly one index row per item, and the count, through renames, case changes, moves and deletes', async () => {
         const driveId = `bix${uniqueSuffix()}`;
         await ensureBaselineIndex(services, driveId, []);
-        const row = (id: string, platformPath: string, isFolder = false): BaselineEntry => ({ remoteId: id, platformPath, isFolder, remoteETag: 'e', remoteSize: 1, platformSize: 1 });
-        await applyBaselineChanges(services, driveId, { upsert: [row('f', 'Docs', true), row('x', 'Docs/x.txt'), row('y', 'Docs/y.txt'), row('z', 'z|$~.txt')], remove: [] });
+        const row = (id: string, platformPath: string, isFolder = false): BaselineEntry => ({
+            remoteId: id,
+            platformPath,
+            isFolder,
+            remoteETag: 'e',
+            remoteSize: 1,
+            platformSize: 1,
+        });
+        await applyBaselineChanges(services, driveId, {
+            upsert: [row('f', 'Docs', true), row('x', 'Docs/x.txt'), row('y', 'Docs/y.txt'), row('z', 'z|$~.txt')],
+            remove: [],
+        });
         await expectIndexMatches(driveId);
         // Written twice (a redelivery): nothing doubles.
         await applyBaselineChanges(services, driveId, { upsert: [row('x', 'Docs/x.txt')], remove: [] });
         // A case-only rename, a move, a delete; the caller's knowledge of the old rows is used where given.
         const known = new Map([['x', row('x', 'Docs/x.txt')]]);
-        await applyBaselineChanges(services, driveId, { upsert: [row('x', 'Docs/X.txt'), row('y', 'Other/y.txt')], remove: ['z', 'never-there'] }, { rows: known, complete: false });
+        await applyBaselineChanges(
+            services,
+            driveId,
+            { upsert: [row('x', 'Docs/X.txt'), row('y', 'Other/y.txt')], remove: ['z', 'never-there'] },
+            { rows: known, complete: false },
+        );
         await expectIndexMatches(driveId);
         expect([...(await rowsOf(driveId)).items.keys()].sort()).toEqual(['f', 'x', 'y']);
     });
 
     it('is built from a full load for a drive synced before it existed', async () => {
         const driveId = `bix${uniqueSuffix()}`;
-        const entries = Array.from({ length: 130 }, (_, i): BaselineEntry => ({ remoteId: `r${i}`, platformPath: `F${i % 7}/n${i}.txt`, isFolder: false, remoteETag: 'e', remoteSize: 1, platformSize: 1 }));
-        await applyBaselineChanges(services, driveId, { upsert: entries, remove: [] }, { rows: new Map(), complete: true });
+        const entries = Array.from({ length: 130 }, (_, i): BaselineEntry => ({
+            remoteId: `r${i}`,
+            platformPath: `F${i % 7}/n${i}.txt`,
+            isFolder: false,
+            remoteETag: 'e',
+            remoteSize: 1,
+            platformSize: 1,
+        }));
+        await applyBaselineChanges(
+            services,
+            driveId,
+            { upsert: entries, remove: [] },
+            { rows: new Map(), complete: true },
+        );
         // An older drive: item rows only.
         const { index } = await rowsOf(driveId);
         for (const key of index.keys()) await table.deleteEntity(driveId, key);
@@ -81,16 +114,22 @@ describe('baseline path index', () => {
             await applyBaselineChanges(services, driveId, { upsert: scenario.baseline, remove: [] });
             for (let i = 0, n = 1 + Math.floor(rng() * 4); i < n; i++) remoteOp(rng, scenario);
             const folders = scenario.remoteListing.filter((e) => e.isFolder);
-            if (folders.length > 0 && rng() < 0.7) scenario.remoteTouch(folders[Math.floor(rng() * folders.length)]!.path);
+            if (folders.length > 0 && rng() < 0.7)
+                scenario.remoteTouch(folders[Math.floor(rng() * folders.length)]!.path);
             const input = scenario.input({ policy: 'keep-both' });
 
             const ids = new Set(input.remote.flatMap((r) => [r.id, ...(r.parentId ? [r.parentId] : [])]));
             const byId = await loadBaselineRows(services, driveId, ids);
             const loaded = await loadBaselineScope(services, driveId, input.remote, byId);
             const needed = scopeToChanges(input).baseline.map((b) => b.remoteId);
-            expect({ seed, missing: needed.filter((id) => !loaded.some((b) => b.remoteId === id)) }).toEqual({ seed, missing: [] });
+            expect({ seed, missing: needed.filter((id) => !loaded.some((b) => b.remoteId === id)) }).toEqual({
+                seed,
+                missing: [],
+            });
             const whole = planSync(input).actions.map(describe1).sort();
-            const throughIndex = planSync(scopeToChanges({ ...input, baseline: loaded })).actions.map(describe1).sort();
+            const throughIndex = planSync(scopeToChanges({ ...input, baseline: loaded }))
+                .actions.map(describe1)
+                .sort();
             expect({ seed, actions: throughIndex }).toEqual({ seed, actions: whole });
             if (loaded.length < input.baseline.length) smaller++;
         }

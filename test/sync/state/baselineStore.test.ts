@@ -1,5 +1,10 @@
 import type { BaselineEntry } from '../../../lib/sync/plan/types';
-import { applyBaselineChanges, getBaselineEntry, hasBaseline, loadBaseline } from '../../../lib/sync/state/baselineStore';
+import {
+    applyBaselineChanges,
+    getBaselineEntry,
+    hasBaseline,
+    loadBaseline,
+} from '../../../lib/sync/state/baselineStore';
 import type { Services } from '../../../lib/runtime/services';
 import { storageServices } from './storageServices';
 
@@ -26,7 +31,14 @@ describe('baseline store (Table storage, one partition per drive)', () => {
     beforeAll(async () => (services = await storageServices()));
 
     it('round-trips rows, keeps ids with table-forbidden characters and omits absent optional fields', async () => {
-        const folder: BaselineEntry = { remoteId: 'F/1', platformPath: 'Folder 1', isFolder: true, remoteETag: '"e"', remoteSize: 0, platformSize: 0 };
+        const folder: BaselineEntry = {
+            remoteId: 'F/1',
+            platformPath: 'Folder 1',
+            isFolder: true,
+            remoteETag: '"e"',
+            remoteSize: 0,
+            platformSize: 0,
+        };
         expect(await hasBaseline(services, 'drv_round')).toBe(false);
         await applyBaselineChanges(services, 'drv_round', { upsert: [row(1), row(2), folder], remove: [] });
         expect(await hasBaseline(services, 'drv_round')).toBe(true);
@@ -52,8 +64,14 @@ describe('baseline store (Table storage, one partition per drive)', () => {
 
     it('removing rows that are already gone is harmless (a redelivered run applies its changes twice)', async () => {
         await applyBaselineChanges(services, 'drv_twice', { upsert: [row(1)], remove: [] });
-        await applyBaselineChanges(services, 'drv_twice', { upsert: [row(2)], remove: [row(1).remoteId, 'never-existed'] });
-        await applyBaselineChanges(services, 'drv_twice', { upsert: [row(2)], remove: [row(1).remoteId, 'never-existed'] });
+        await applyBaselineChanges(services, 'drv_twice', {
+            upsert: [row(2)],
+            remove: [row(1).remoteId, 'never-existed'],
+        });
+        await applyBaselineChanges(services, 'drv_twice', {
+            upsert: [row(2)],
+            remove: [row(1).remoteId, 'never-existed'],
+        });
         expect(await loadBaseline(services, 'drv_twice')).toEqual([row(2)]);
     });
 

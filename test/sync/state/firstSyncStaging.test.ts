@@ -1,6 +1,13 @@
 import type { Services } from '../../../lib/runtime/services';
 import { planSync } from '../../../lib/sync/plan';
-import { batchPlan, firstSyncBatches, folderIndex, groupsInMemory, type GroupSource, type ItemGroup } from '../../../lib/sync/plan/batches';
+import {
+    batchPlan,
+    firstSyncBatches,
+    folderIndex,
+    groupsInMemory,
+    type GroupSource,
+    type ItemGroup,
+} from '../../../lib/sync/plan/batches';
 import type { PlatformEntry, RemoteEntry } from '../../../lib/sync/plan/types';
 import { dropStaging, stagedGroups, stagingKey, StagingWriter } from '../../../lib/sync/state/firstSyncStaging';
 import { mulberry32 } from '../../support/prng';
@@ -18,10 +25,29 @@ import { storageServices } from './storageServices';
 let services: Services;
 beforeAll(async () => (services = await storageServices()));
 
-const remote = (path: string, isFolder = false, id = `id-${path}`): RemoteEntry => ({ id, parentId: null, name: path.split('/').pop()!, path, isFolder, eTag: 'e', size: isFolder ? 0 : 1, lastModified: '2024-01-01T00:00:00Z' });
-const platform = (path: string, isFolder = false): PlatformEntry => ({ path, isFolder, size: isFolder ? 0 : 1, lastModified: '2024-01-01T00:00:00Z' });
+const remote = (path: string, isFolder = false, id = `id-${path}`): RemoteEntry => ({
+    id,
+    parentId: null,
+    name: path.split('/').pop()!,
+    path,
+    isFolder,
+    eTag: 'e',
+    size: isFolder ? 0 : 1,
+    lastModified: '2024-01-01T00:00:00Z',
+});
+const platform = (path: string, isFolder = false): PlatformEntry => ({
+    path,
+    isFolder,
+    size: isFolder ? 0 : 1,
+    lastModified: '2024-01-01T00:00:00Z',
+});
 
-async function stage(driveId: string, r: readonly RemoteEntry[], p: readonly PlatformEntry[], flushChars?: number): Promise<GroupSource> {
+async function stage(
+    driveId: string,
+    r: readonly RemoteEntry[],
+    p: readonly PlatformEntry[],
+    flushChars?: number,
+): Promise<GroupSource> {
     const writer = await StagingWriter.open(services, driveId, flushChars ? { flushChars } : {});
     for (const e of r) await writer.addRemote(e);
     for (const e of p) await writer.addPlatform(e);
@@ -35,13 +61,16 @@ async function collect(groups: AsyncIterable<ItemGroup>): Promise<ItemGroup[]> {
     return out;
 }
 
-const byKey = (groups: ItemGroup[]) => Object.fromEntries(groups.map((g) => [g.key, { remote: g.remote.map((e) => e.id), platform: g.platform.map((e) => e.path) }]));
+const byKey = (groups: ItemGroup[]) =>
+    Object.fromEntries(
+        groups.map((g) => [g.key, { remote: g.remote.map((e) => e.id), platform: g.platform.map((e) => e.path) }]),
+    );
 
 /** Each group comes after every group of an ancestor folder. */
 function expectParentsFirst(groups: ItemGroup[]): void {
     const seen = new Set<string>();
     for (const g of groups) {
-        for (let dir = g.key; dir.includes('/'); ) {
+        for (let dir = g.key; dir.includes('/');) {
             dir = dir.slice(0, dir.lastIndexOf('/'));
             const ancestor = groups.find((x) => x.key === dir);
             if (ancestor) expect(seen.has(dir)).toBe(true);
@@ -51,7 +80,23 @@ function expectParentsFirst(groups: ItemGroup[]): void {
     }
 }
 
-const AWKWARD = ['plain', 'Two Words', 'pipe|name', 'dollar$', 'tilde~', 'hash#', 'q?', 'back\\slash', 'ünïcödé', '日本語', 'A-x', 'a.b', "it's", 'tab\tname', 'emoji😀'];
+const AWKWARD = [
+    'plain',
+    'Two Words',
+    'pipe|name',
+    'dollar$',
+    'tilde~',
+    'hash#',
+    'q?',
+    'back\\slash',
+    'ünïcödé',
+    '日本語',
+    'A-x',
+    'a.b',
+    "it's",
+    'tab\tname',
+    'emoji😀',
+];
 
 function randomTree(seed: number): { remote: RemoteEntry[]; platform: PlatformEntry[] } {
     const rng = mulberry32(seed);
@@ -95,7 +140,9 @@ describe('first-sync staging', () => {
             const found = reference.find((g) => g.key.startsWith(folder));
             if (!found) continue;
             const root = found.key.split('/')[0]!;
-            expect(byKey(await collect(source.subtree(root)))).toEqual(byKey(await collect(groupsInMemory(r, p).subtree(root))));
+            expect(byKey(await collect(source.subtree(root)))).toEqual(
+                byKey(await collect(groupsInMemory(r, p).subtree(root))),
+            );
         }
         await dropStaging(services, driveId);
         expect(await collect(stagedGroups(services, driveId).groups())).toEqual([]);
@@ -104,14 +151,21 @@ describe('first-sync staging', () => {
     it('splits a group larger than a row, and puts paths too deep for a key after the rest, shallow first', async () => {
         const driveId = `stg${uniqueSuffix()}`;
         const big = Array.from({ length: 3000 }, (_, i) => remote(`big/${'n'.repeat(150)}-${i}.txt`));
-        const deep = Array.from({ length: 40 }, (_, i) => Array.from({ length: i + 1 }, (_, j) => `level-${j}-${'d'.repeat(20)}`).join('/'));
+        const deep = Array.from({ length: 40 }, (_, i) =>
+            Array.from({ length: i + 1 }, (_, j) => `level-${j}-${'d'.repeat(20)}`).join('/'),
+        );
         const deepEntries = deep.map((path) => remote(path, true));
         const source = await stage(driveId, [...deepEntries, ...big, remote('big', true)], [platform('big/local.txt')]);
         const groups = await collect(source.groups());
         expect(groups.find((g) => g.key === 'big')!.remote).toHaveLength(3000);
         expect(groups.find((g) => g.key === 'big')!.platform.map((e) => e.path)).toEqual(['big/local.txt']);
         expectParentsFirst(groups);
-        expect(groups.flatMap((g) => g.remote).map((e) => e.id).sort()).toEqual([...deepEntries, ...big, remote('big', true)].map((e) => e.id).sort());
+        expect(
+            groups
+                .flatMap((g) => g.remote)
+                .map((e) => e.id)
+                .sort(),
+        ).toEqual([...deepEntries, ...big, remote('big', true)].map((e) => e.id).sort());
         expect(groups.some((g) => stagingKey(g.key).length > 500)).toBe(true);
     });
 
@@ -133,7 +187,13 @@ describe('first-sync staging', () => {
             const inBatches: string[] = [];
             let index = 0;
             for await (const batch of firstSyncBatches(source, folderIndex(input.remote, input.platform), 2)) {
-                inBatches.push(...batchPlan(planSync({ ...input, remote: batch.remote, platform: batch.platform }), batch, index++).actions.map(describe1));
+                inBatches.push(
+                    ...batchPlan(
+                        planSync({ ...input, remote: batch.remote, platform: batch.platform }),
+                        batch,
+                        index++,
+                    ).actions.map(describe1),
+                );
             }
             expect({ seed, actions: inBatches.sort() }).toEqual({ seed, actions: whole });
             if (whole.length) compared++;

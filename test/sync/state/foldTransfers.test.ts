@@ -5,7 +5,11 @@ import { foldTransfers } from '../../../lib/sync/state/foldTransfers';
 import { JournalRow, readJournalRow, recordOf, writeJournalRow } from '../../../lib/sync/state/transferJournal';
 import { storageServices } from './storageServices';
 
-function record(id: string, state: TransferRecord['state'], result?: Partial<NonNullable<TransferRecord['result']>>): TransferRecord {
+function record(
+    id: string,
+    state: TransferRecord['state'],
+    result?: Partial<NonNullable<TransferRecord['result']>>,
+): TransferRecord {
     return {
         transferId: `run1.${id}`,
         driveId: 'drv_fold',
@@ -18,7 +22,20 @@ function record(id: string, state: TransferRecord['state'], result?: Partial<Non
         bytesTotal: 100,
         attempts: 1,
         ...(result
-            ? { result: { remoteId: `R-${id}`, remoteETag: `"e-${id}"`, remoteCTag: `"c-${id}"`, remoteHash: 'server=', remoteSize: 112, platformETag: '"0x1"', platformSize: 100, platformHash: 'sent=', enriched: true, ...result } }
+            ? {
+                  result: {
+                      remoteId: `R-${id}`,
+                      remoteETag: `"e-${id}"`,
+                      remoteCTag: `"c-${id}"`,
+                      remoteHash: 'server=',
+                      remoteSize: 112,
+                      platformETag: '"0x1"',
+                      platformSize: 100,
+                      platformHash: 'sent=',
+                      enriched: true,
+                      ...result,
+                  },
+              }
             : {}),
         updatedAt: '2026-01-01T00:00:00.000Z',
     };
@@ -30,8 +47,25 @@ describe('foldTransfers', () => {
 
     it('folds succeeded transfers into the baseline with the server post-upload hash, once', async () => {
         const table = await services.tables.get('transfers');
-        await applyBaselineChanges(services, 'drv_fold', { upsert: [{ remoteId: 'R-a1', platformPath: 'old.docx', isFolder: false, remoteETag: '"old"', remoteSize: 1, platformSize: 1 }], remove: [] });
-        for (const r of [record('a1', 'succeeded', {}), record('a2', 'succeeded', { remoteId: 'R-a2' }), record('a3', 'failed'), record('a4', 'running')]) {
+        await applyBaselineChanges(services, 'drv_fold', {
+            upsert: [
+                {
+                    remoteId: 'R-a1',
+                    platformPath: 'old.docx',
+                    isFolder: false,
+                    remoteETag: '"old"',
+                    remoteSize: 1,
+                    platformSize: 1,
+                },
+            ],
+            remove: [],
+        });
+        for (const r of [
+            record('a1', 'succeeded', {}),
+            record('a2', 'succeeded', { remoteId: 'R-a2' }),
+            record('a3', 'failed'),
+            record('a4', 'running'),
+        ]) {
             await writeJournalRow(table, r);
         }
         expect(await foldTransfers(services, 'drv_fold')).toEqual({ folded: 2, replan: { remoteIds: [], uploads: 0 } });
@@ -59,12 +93,20 @@ describe('foldTransfers', () => {
 
     it('a later success of the same item wins', async () => {
         const table = await services.tables.get('transfers');
-        const first = { ...record('b1', 'succeeded', { remoteId: 'R-b', remoteETag: '"first"' }), updatedAt: '2026-01-01T00:00:00.000Z' };
-        const second = { ...record('b2', 'succeeded', { remoteId: 'R-b', remoteETag: '"second"' }), updatedAt: '2026-01-02T00:00:00.000Z' };
+        const first = {
+            ...record('b1', 'succeeded', { remoteId: 'R-b', remoteETag: '"first"' }),
+            updatedAt: '2026-01-01T00:00:00.000Z',
+        };
+        const second = {
+            ...record('b2', 'succeeded', { remoteId: 'R-b', remoteETag: '"second"' }),
+            updatedAt: '2026-01-02T00:00:00.000Z',
+        };
         await writeJournalRow(table, second);
         await writeJournalRow(table, first);
         await foldTransfers(services, 'drv_fold');
-        expect((await loadBaseline(services, 'drv_fold')).find((r) => r.remoteId === 'R-b')?.remoteETag).toBe('"second"');
+        expect((await loadBaseline(services, 'drv_fold')).find((r) => r.remoteId === 'R-b')?.remoteETag).toBe(
+            '"second"',
+        );
     });
 
     it('reports skipped transfers for re-planning, once, and leaves the baseline alone', async () => {
@@ -86,7 +128,10 @@ describe('foldTransfers', () => {
         });
         await writeJournalRow(table, download, message(download, 'R-c1'));
         await writeJournalRow(table, upload, message(upload));
-        expect(await foldTransfers(services, 'drv_skip')).toEqual({ folded: 0, replan: { remoteIds: ['R-c1'], uploads: 1 } });
+        expect(await foldTransfers(services, 'drv_skip')).toEqual({
+            folded: 0,
+            replan: { remoteIds: ['R-c1'], uploads: 1 },
+        });
         expect(await loadBaseline(services, 'drv_skip')).toEqual([]);
         expect(await foldTransfers(services, 'drv_skip')).toEqual({ folded: 0, replan: { remoteIds: [], uploads: 0 } });
     });
@@ -96,14 +141,28 @@ describe('foldTransfers', () => {
         const drive = 'drv_marks';
         const at = (r: TransferRecord) => ({ ...r, driveId: drive });
         // Forty transfers folded long ago (no marker), one new success, one success replayed since (queued again).
-        for (let i = 0; i < 40; i++) await writeJournalRow(table, { ...at(record(`old${i}`, 'succeeded', { remoteId: `R-old${i}` })), folded: true });
+        for (let i = 0; i < 40; i++)
+            await writeJournalRow(table, {
+                ...at(record(`old${i}`, 'succeeded', { remoteId: `R-old${i}` })),
+                folded: true,
+            });
         await writeJournalRow(table, at(record('new', 'succeeded', { remoteId: 'R-new' })));
         const replayed = at(record('again', 'succeeded', { remoteId: 'R-again' }));
         await writeJournalRow(table, replayed);
-        await table.updateEntity({ partitionKey: drive, rowKey: 'run1.again', document: JSON.stringify({ ...replayed, state: 'queued', result: undefined }) }, 'Merge');
+        await table.updateEntity(
+            {
+                partitionKey: drive,
+                rowKey: 'run1.again',
+                document: JSON.stringify({ ...replayed, state: 'queued', result: undefined }),
+            },
+            'Merge',
+        );
         const markers = async () => {
             const keys: string[] = [];
-            for await (const row of table.listEntities({ queryOptions: { filter: `PartitionKey eq '${drive}' and RowKey ge '!' and RowKey lt '"'` } })) keys.push(row.rowKey as string);
+            for await (const row of table.listEntities({
+                queryOptions: { filter: `PartitionKey eq '${drive}' and RowKey ge '!' and RowKey lt '"'` },
+            }))
+                keys.push(row.rowKey as string);
             return keys;
         };
         expect(await markers()).toEqual(['!fold!run1.again', '!fold!run1.new']);
@@ -116,19 +175,39 @@ describe('foldTransfers', () => {
     it('a journal written before fold markers (a pendingFold column) is folded once after the upgrade', async () => {
         const table = await services.tables.get('transfers');
         const legacy = { ...record('legacy', 'succeeded', { remoteId: 'R-legacy' }), driveId: 'drv_legacy' };
-        await table.createEntity({ partitionKey: 'drv_legacy', rowKey: 'run1.legacy', document: JSON.stringify(legacy), pendingFold: true });
-        expect(await foldTransfers(services, 'drv_legacy')).toEqual({ folded: 1, replan: { remoteIds: [], uploads: 0 } });
+        await table.createEntity({
+            partitionKey: 'drv_legacy',
+            rowKey: 'run1.legacy',
+            document: JSON.stringify(legacy),
+            pendingFold: true,
+        });
+        expect(await foldTransfers(services, 'drv_legacy')).toEqual({
+            folded: 1,
+            replan: { remoteIds: [], uploads: 0 },
+        });
         expect((await loadBaseline(services, 'drv_legacy')).map((r) => r.remoteId)).toEqual(['R-legacy']);
-        expect(await foldTransfers(services, 'drv_legacy')).toEqual({ folded: 0, replan: { remoteIds: [], uploads: 0 } });
+        expect(await foldTransfers(services, 'drv_legacy')).toEqual({
+            folded: 0,
+            replan: { remoteIds: [], uploads: 0 },
+        });
     });
 
-    it('folds a run with many finished transfers by reading that run\'s rows as one range', async () => {
+    it("folds a run with many finished transfers by reading that run's rows as one range", async () => {
         const table = await services.tables.get('transfers');
         const drive = 'drv_many';
-        for (let i = 0; i < 25; i++) await writeJournalRow(table, { ...record(`m${i}`, 'succeeded', { remoteId: `R-m${i}` }), driveId: drive, transferId: `run9.m${i}` });
+        for (let i = 0; i < 25; i++)
+            await writeJournalRow(table, {
+                ...record(`m${i}`, 'succeeded', { remoteId: `R-m${i}` }),
+                driveId: drive,
+                transferId: `run9.m${i}`,
+            });
         // The same run's transfer still running, and another run's success: only the finished ones fold.
         await writeJournalRow(table, { ...record('busy', 'running'), driveId: drive, transferId: 'run9.busy' });
-        await writeJournalRow(table, { ...record('other', 'succeeded', { remoteId: 'R-other' }), driveId: drive, transferId: 'run8.other' });
+        await writeJournalRow(table, {
+            ...record('other', 'succeeded', { remoteId: 'R-other' }),
+            driveId: drive,
+            transferId: 'run8.other',
+        });
         expect(await foldTransfers(services, drive)).toEqual({ folded: 26, replan: { remoteIds: [], uploads: 0 } });
         expect(await loadBaseline(services, drive)).toHaveLength(26);
         expect(recordOf((await readJournalRow(table, drive, 'run9.m7')) as JournalRow)).toMatchObject({ folded: true });

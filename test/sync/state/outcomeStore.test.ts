@@ -33,6 +33,9 @@ describe('run outcomes', () => {
         await first.write(Array.from({ length: 3000 }, (_, i) => outcome(i)));
         const again = new OutcomeWriter(services, 'drv_out', 'run_b');
         await again.write([outcome(7, 'ok')]);
-        expect(await queryOutcomes(services, 'drv_out', 'run_b', { limit: 10, offset: 0 })).toEqual({ total: 1, outcomes: [outcome(7, 'ok')] });
+        expect(await queryOutcomes(services, 'drv_out', 'run_b', { limit: 10, offset: 0 })).toEqual({
+            total: 1,
+            outcomes: [outcome(7, 'ok')],
+        });
     });
 });

@@ -9,7 +9,17 @@ import { isolatedStorageSettings } from '../../support/uniqueNames';
  * that need storage only (no Key Vault, no host): the secrets client is never touched by them.
  */
 export async function storageServices(): Promise<Services> {
-    const config = loadConfig({ ...isolatedStorageSettings(), KEY_VAULT_URL: 'https://vault.invalid', PUBLIC_BASE_URL: 'http://localhost:7071', AZURE_CREDENTIAL: 'dev' });
+    const config = loadConfig({
+        ...isolatedStorageSettings(),
+        KEY_VAULT_URL: 'https://vault.invalid',
+        PUBLIC_BASE_URL: 'http://localhost:7071',
+        AZURE_CREDENTIAL: 'dev',
+    });
     const storage = await createStorageClients(config);
-    return { config, storage, tables: new Tables(storage, config.tablePrefix), secrets: undefined as unknown as Services['secrets'] };
+    return {
+        config,
+        storage,
+        tables: new Tables(storage, config.tablePrefix),
+        secrets: undefined as unknown as Services['secrets'],
+    };
 }

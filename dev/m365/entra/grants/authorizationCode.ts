@@ -12,11 +12,12 @@ export function redeemAuthorizationCode(
     tenant: Tenant,
     app: AppRegistration,
     clientAuth: ClientAuthMethod,
-    form: Record<string, string>
+    form: Record<string, string>,
 ): TokenResponse {
     if (!form.code) throw new EntraError(Aadsts.missingParameter('code'));
     const code = ctx.grants.findCode(form.code);
-    if (!code || code.clientId !== app.appId || code.tenantId !== tenant.id) throw new EntraError(Aadsts.malformedGrant());
+    if (!code || code.clientId !== app.appId || code.tenantId !== tenant.id)
+        throw new EntraError(Aadsts.malformedGrant());
     if (code.redeemed) throw new EntraError(Aadsts.codeRedeemed());
     if (ctx.clock.now() >= code.issuedAt + AUTH_CODE_LIFETIME_MS) throw new EntraError(Aadsts.codeExpired());
     // Any redemption attempt past this point uses the code up, successful or not.
@@ -38,6 +39,7 @@ export function redeemAuthorizationCode(
 function checkPkce(code: AuthorizationCode, verifier: string | undefined): void {
     if (!code.codeChallenge) return;
     if (!verifier) throw new EntraError(Aadsts.pkceVerifierMissing());
-    const derived = code.codeChallengeMethod === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url');
+    const derived =
+        code.codeChallengeMethod === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url');
     if (derived !== code.codeChallenge) throw new EntraError(Aadsts.pkceMismatch());
 }

@@ -10,7 +10,7 @@ export function issueClientCredentials(
     tenant: Tenant,
     app: AppRegistration,
     clientAuth: ClientAuthMethod,
-    form: Record<string, string>
+    form: Record<string, string>,
 ): TokenResponse {
     const scopes = splitScopes(form.scope);
     if (scopes.length === 0) throw new EntraError(Aadsts.missingParameter('scope'));

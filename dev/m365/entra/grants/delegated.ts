@@ -30,7 +30,8 @@ export function issueDelegatedTokens(ctx: EntraContext, grant: DelegatedGrant): 
     const parsed = parseScopes(grant.scope);
     if (parsed.unknown.length > 0) throw new EntraError(Aadsts.invalidScope(parsed.unknown[0]!));
     const granted = grantedScopes(app, user.id);
-    if (missingScopes(parsed.graph, granted).length > 0) throw new EntraError(Aadsts.consentRequired(app.appId, app.displayName));
+    if (missingScopes(parsed.graph, granted).length > 0)
+        throw new EntraError(Aadsts.consentRequired(app.appId, app.displayName));
     const refreshToken = parsed.oidc.includes('offline_access')
         ? ctx.grants.issueRefreshToken({
               tenantId: tenant.id,

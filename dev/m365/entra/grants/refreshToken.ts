@@ -17,15 +17,18 @@ export function redeemRefreshToken(
     tenant: Tenant,
     app: AppRegistration,
     clientAuth: ClientAuthMethod,
-    form: Record<string, string>
+    form: Record<string, string>,
 ): TokenResponse {
     if (!form.refresh_token) throw new EntraError(Aadsts.missingParameter('refresh_token'));
     const grant = ctx.grants.findRefreshToken(form.refresh_token);
     if (!grant) throw new EntraError(Aadsts.malformedGrant());
-    if (grant.clientId !== app.appId || grant.tenantId !== tenant.id) throw new EntraError(Aadsts.grantClientMismatch());
-    if (ctx.clock.now() >= grant.issuedAt + REFRESH_TOKEN_INACTIVITY_MS) throw new EntraError(Aadsts.refreshTokenInactive(grant.issuedAt));
+    if (grant.clientId !== app.appId || grant.tenantId !== tenant.id)
+        throw new EntraError(Aadsts.grantClientMismatch());
+    if (ctx.clock.now() >= grant.issuedAt + REFRESH_TOKEN_INACTIVITY_MS)
+        throw new EntraError(Aadsts.refreshTokenInactive(grant.issuedAt));
     const user = requireEnabledUser(ctx, tenant, grant.userId);
-    if (grant.grantIssuedAt < user.tokensValidFrom) throw new EntraError(Aadsts.grantRevoked(grant.grantIssuedAt, user.tokensValidFrom));
+    if (grant.grantIssuedAt < user.tokensValidFrom)
+        throw new EntraError(Aadsts.grantRevoked(grant.grantIssuedAt, user.tokensValidFrom));
     return issueDelegatedTokens(ctx, {
         tenant,
         app,

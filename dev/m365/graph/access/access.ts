@@ -10,9 +10,31 @@ import type { SimDrive, SimSite } from '../model/types';
  */
 export type Access = 'read' | 'write';
 
-const DELEGATED_OWN_READ = ['Files.Read', 'Files.ReadWrite', 'Files.Read.All', 'Files.ReadWrite.All', 'Sites.Read.All', 'Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All'];
-const DELEGATED_OWN_WRITE = ['Files.ReadWrite', 'Files.ReadWrite.All', 'Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All'];
-const ALL_READ = ['Files.Read.All', 'Files.ReadWrite.All', 'Sites.Read.All', 'Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All'];
+const DELEGATED_OWN_READ = [
+    'Files.Read',
+    'Files.ReadWrite',
+    'Files.Read.All',
+    'Files.ReadWrite.All',
+    'Sites.Read.All',
+    'Sites.ReadWrite.All',
+    'Sites.Manage.All',
+    'Sites.FullControl.All',
+];
+const DELEGATED_OWN_WRITE = [
+    'Files.ReadWrite',
+    'Files.ReadWrite.All',
+    'Sites.ReadWrite.All',
+    'Sites.Manage.All',
+    'Sites.FullControl.All',
+];
+const ALL_READ = [
+    'Files.Read.All',
+    'Files.ReadWrite.All',
+    'Sites.Read.All',
+    'Sites.ReadWrite.All',
+    'Sites.Manage.All',
+    'Sites.FullControl.All',
+];
 const ALL_WRITE = ['Files.ReadWrite.All', 'Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All'];
 const SITES_READ = ['Sites.Read.All', 'Sites.ReadWrite.All', 'Sites.Manage.All', 'Sites.FullControl.All'];
 
@@ -40,13 +62,17 @@ function denialReason(state: SimState, p: Principal, drive: SimDrive, access: Ac
         if (site && held.includes('Sites.Selected')) {
             const grant = site.appGrants.get(p.appId);
             if (grant === 'write' || (grant === 'read' && access === 'read')) return undefined;
-            return grant ? 'Access denied: the site grant does not allow writing.' : 'Access denied: the application has no grant on this site.';
+            return grant
+                ? 'Access denied: the site grant does not allow writing.'
+                : 'Access denied: the application has no grant on this site.';
         }
         return 'Either scp or roles claim need to be present in the token.';
     }
     if (drive.ownerUserId) {
         if (drive.ownerUserId !== p.userId) return 'Access denied';
-        return hasAny(held, access === 'read' ? DELEGATED_OWN_READ : DELEGATED_OWN_WRITE) ? undefined : 'Access denied: missing scope.';
+        return hasAny(held, access === 'read' ? DELEGATED_OWN_READ : DELEGATED_OWN_WRITE)
+            ? undefined
+            : 'Access denied: missing scope.';
     }
     if (!hasAny(held, access === 'read' ? ALL_READ : ALL_WRITE)) return 'Access denied: missing scope.';
     const role = site && p.userId ? site.members.get(p.userId) : undefined;
@@ -58,7 +84,8 @@ function denialReason(state: SimState, p: Principal, drive: SimDrive, access: Ac
 export function canSeeSite(p: Principal, site: SimSite): boolean {
     if (site.tenantId !== p.tenantId) return false;
     const held = permissionsOf(p);
-    if (p.kind === 'application') return hasAny(held, SITES_READ) || hasAny(held, ALL_READ) || site.appGrants.has(p.appId);
+    if (p.kind === 'application')
+        return hasAny(held, SITES_READ) || hasAny(held, ALL_READ) || site.appGrants.has(p.appId);
     return hasAny(held, [...SITES_READ, ...ALL_READ]) && !!p.userId && site.members.has(p.userId);
 }
 

@@ -35,14 +35,29 @@ export function serveDownload(state: SimState, tempAuth: TempAuth, faults: Fault
         // Graph's guidance: follow the redirect WITHOUT the bearer token.
         state.counters.preauthAuthorization.download++;
         if (state.options.download.rejectAuthorization) {
-            throw new GraphError(401, 'unauthenticated', 'Pre-authenticated URLs must not carry an Authorization header.', undefined, { casing: 'innererror' });
+            throw new GraphError(
+                401,
+                'unauthenticated',
+                'Pre-authenticated URLs must not carry an Authorization header.',
+                undefined,
+                { casing: 'innererror' },
+            );
         }
     }
     const claims = tempAuth.verify(ex.url.searchParams.get('tempauth'), 'download');
-    if (!claims) throw new GraphError(401, 'unauthenticated', 'Invalid tempauth token.', 'invalidToken', { casing: 'innererror' });
-    if (state.now() >= claims.exp) throw new GraphError(401, 'unauthenticated', 'The download URL has expired.', 'expiredToken', { casing: 'innererror' });
+    if (!claims)
+        throw new GraphError(401, 'unauthenticated', 'Invalid tempauth token.', 'invalidToken', {
+            casing: 'innererror',
+        });
+    if (state.now() >= claims.exp)
+        throw new GraphError(401, 'unauthenticated', 'The download URL has expired.', 'expiredToken', {
+            casing: 'innererror',
+        });
     const item = state.items.get(claims.ref);
-    if (!item || item.deletedAt !== undefined) throw new GraphError(404, 'itemNotFound', 'The resource could not be found.', undefined, { casing: 'innererror' });
+    if (!item || item.deletedAt !== undefined)
+        throw new GraphError(404, 'itemNotFound', 'The resource could not be found.', undefined, {
+            casing: 'innererror',
+        });
     const drive = state.drives.get(item.driveId) as SimDrive;
     const outcome = faults.intercept(ex, drive.tenantId);
     if (outcome === 'handled') return;
@@ -69,9 +84,7 @@ function sendContent(state: SimState, ex: Exchange, item: SimItem, outcome: Faul
         ex.sendBytes(416, Buffer.alloc(0), { 'content-range': `bytes */${total}` });
         return;
     }
-    const [status, body] = range
-        ? [206, item.content.subarray(range.start, range.end + 1)]
-        : [200, item.content];
+    const [status, body] = range ? [206, item.content.subarray(range.start, range.end + 1)] : [200, item.content];
     if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${total}`;
     if (outcome === 'dropMidBody') {
         // Headers and half the body, then a reset: the client sees a truncated transfer.
@@ -86,7 +99,10 @@ function sendContent(state: SimState, ex: Exchange, item: SimItem, outcome: Faul
  * One `bytes=a-b`, `bytes=a-` or `bytes=-n` range. Anything else (several ranges, garbage) is
  * ignored and the whole body sent, which Graph documents as allowed.
  */
-function parseRange(header: string | undefined, total: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+function parseRange(
+    header: string | undefined,
+    total: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
     const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
     if (!m || (m[1] === '' && m[2] === '')) return undefined;
     if (m[1] === '') {

@@ -7,7 +7,11 @@ export const DOWNLOAD_PATH = '/_layouts/15/download.aspx';
 
 /** A fresh `@microsoft.graph.downloadUrl`, valid for options.download.urlLifetimeMs. */
 export function mintDownloadUrl(state: SimState, tempAuth: TempAuth, item: SimItem): string {
-    const token = tempAuth.sign({ aud: 'download', ref: item.id, exp: state.now() + state.options.download.urlLifetimeMs });
+    const token = tempAuth.sign({
+        aud: 'download',
+        ref: item.id,
+        exp: state.now() + state.options.download.urlLifetimeMs,
+    });
     const q = new URLSearchParams({ UniqueId: item.id, Translate: 'false', tempauth: token, ApiVersion: '2.0' });
     return `${state.deps.baseUrl}${DOWNLOAD_PATH}?${q.toString()}`;
 }

@@ -16,7 +16,11 @@ export async function simpleUpload(ctx: GraphContext, drive: SimDrive, address: 
     const declared = Number(ctx.ex.header('content-length') ?? NaN);
     if (declared > limit) {
         ctx.ex.destroyAfterResponse = true;
-        throw new GraphError(413, 'maxFileSizeExceeded', `The request is too large for a simple upload (limit ${limit} bytes); use an upload session.`);
+        throw new GraphError(
+            413,
+            'maxFileSizeExceeded',
+            `The request is too large for a simple upload (limit ${limit} bytes); use an upload session.`,
+        );
     }
     const { parent, name, existing } = resolveTarget(ctx, drive, address);
     checkIfMatch(ctx.ex, existing);
@@ -32,7 +36,16 @@ export async function simpleUpload(ctx: GraphContext, drive: SimDrive, address: 
         sendItem(ctx, 200, drive, item);
         return;
     }
-    const conflictBehavior = parseConflictBehavior(ctx.ex.url.searchParams.get('@microsoft.graph.conflictBehavior'), 'replace');
-    const { item, created } = putItem(ctx.state, parent, { name: name as string, isFolder: false, content, by, conflictBehavior });
+    const conflictBehavior = parseConflictBehavior(
+        ctx.ex.url.searchParams.get('@microsoft.graph.conflictBehavior'),
+        'replace',
+    );
+    const { item, created } = putItem(ctx.state, parent, {
+        name: name as string,
+        isFolder: false,
+        content,
+        by,
+        conflictBehavior,
+    });
     sendItem(ctx, created ? 201 : 200, drive, item);
 }

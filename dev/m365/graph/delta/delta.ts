@@ -59,7 +59,10 @@ export class DeltaFeeds {
     private readonly resync = new Map<string, Resync>();
     private snapshotFailures = 0;
 
-    constructor(private readonly state: SimState, private readonly mintUrl: (item: SimItem) => string) {}
+    constructor(
+        private readonly state: SimState,
+        private readonly mintUrl: (item: SimItem) => string,
+    ) {}
 
     /** Invalidates every token of the drive; the next use answers 410 in the given variant. */
     expireTokens(driveId: string, variant: ResyncVariant = 'resyncRequired', locationFails = false): void {
@@ -80,7 +83,13 @@ export class DeltaFeeds {
         }
         if (this.snapshotFailures > 0) {
             this.snapshotFailures--;
-            throw new GraphError(503, 'serviceNotAvailable', 'Failed to get a consistent delta snapshot. Try again later.', 'cannotSnapshotTree', { casing: 'innererror' });
+            throw new GraphError(
+                503,
+                'serviceNotAvailable',
+                'Failed to get a consistent delta snapshot. Try again later.',
+                'cannotSnapshotTree',
+                { casing: 'innererror' },
+            );
         }
         const token = ctx.ex.url.searchParams.get('token') ?? functionToken(ctx.path);
         const enumeration = this.cursorFor(ctx, drive, scope, token);
@@ -88,16 +97,27 @@ export class DeltaFeeds {
         this.sendPage(ctx, drive, enumeration);
     }
 
-    private cursorFor(ctx: GraphContext, drive: SimDrive, scope: SimItem, token: string | null): Enumeration | undefined {
-        const excludeParent = /deltaExcludeParent/i.test(ctx.ex.header('prefer') ?? '') || ctx.ex.header('deltaexcludeparent') === 'true';
+    private cursorFor(
+        ctx: GraphContext,
+        drive: SimDrive,
+        scope: SimItem,
+        token: string | null,
+    ): Enumeration | undefined {
+        const excludeParent =
+            /deltaExcludeParent/i.test(ctx.ex.header('prefer') ?? '') || ctx.ex.header('deltaexcludeparent') === 'true';
         if (token === null || token === '') return this.startEnumeration(drive, scope, 0, excludeParent);
         if (token === 'latest') {
             const link = this.issueDeltaLink(drive, scope.id, drive.seq);
-            ctx.ex.sendJson(200, { '@odata.context': metadataUrl(this.state, 'Collection(driveItem)'), value: [], '@odata.deltaLink': this.link(ctx, link) });
+            ctx.ex.sendJson(200, {
+                '@odata.context': metadataUrl(this.state, 'Collection(driveItem)'),
+                value: [],
+                '@odata.deltaLink': this.link(ctx, link),
+            });
             return undefined;
         }
         if (/^\d{4}-\d{2}-\d{2}T/.test(token)) {
-            if (drive.driveType === 'personal') throw badRequest('Timestamp tokens are only supported on OneDrive for Business and SharePoint.');
+            if (drive.driveType === 'personal')
+                throw badRequest('Timestamp tokens are only supported on OneDrive for Business and SharePoint.');
             return this.startEnumeration(drive, scope, seqAt(drive, Date.parse(token)), excludeParent);
         }
         const cursor = this.cursors.get(token);
@@ -113,12 +133,18 @@ export class DeltaFeeds {
 
     /** 410 Gone with a Location that starts a fresh enumeration. */
     private gone(ctx: GraphContext, drive: SimDrive, scope: SimItem): never {
-        const resync = this.resync.get(drive.id) ?? { variant: 'resyncRequired' as ResyncVariant, locationFails: false };
+        const resync = this.resync.get(drive.id) ?? {
+            variant: 'resyncRequired' as ResyncVariant,
+            locationFails: false,
+        };
         const fresh = this.startEnumeration(drive, scope, 0, false);
         fresh.failOnce = resync.locationFails;
         const location = this.link(ctx, this.rememberPage(fresh));
         const inner = resync.variant === 'resyncRequired' ? undefined : resync.variant;
-        throw new GraphError(410, 'resyncRequired', RESYNC_MESSAGE, inner, { casing: 'innererror', headers: { location } });
+        throw new GraphError(410, 'resyncRequired', RESYNC_MESSAGE, inner, {
+            casing: 'innererror',
+            headers: { location },
+        });
     }
 
     private startEnumeration(drive: SimDrive, scope: SimItem, sinceSeq: number, excludeParent: boolean): Enumeration {
@@ -152,7 +178,12 @@ export class DeltaFeeds {
     /** Items changed after `sinceSeq` (tombstones included), each preceded by its ancestor chain. */
     private changesQueue(scope: SimItem, sinceSeq: number, excludeParent: boolean): string[] {
         const changed = [...this.state.items.values()]
-            .filter((i) => i.driveId === scope.driveId && i.seq > sinceSeq && (i.id === scope.id || isAncestor(this.state, scope, i)))
+            .filter(
+                (i) =>
+                    i.driveId === scope.driveId &&
+                    i.seq > sinceSeq &&
+                    (i.id === scope.id || isAncestor(this.state, scope, i)),
+            )
             .sort((a, b) => a.seq - b.seq);
         const out: string[] = [];
         const seen = new Set<string>();
@@ -162,7 +193,9 @@ export class DeltaFeeds {
             out.push(item.id);
         };
         for (const item of changed) {
-            if (!excludeParent) for (const a of ancestors(this.state, item)) if (a.id === scope.id || isAncestor(this.state, scope, a)) push(a);
+            if (!excludeParent)
+                for (const a of ancestors(this.state, item))
+                    if (a.id === scope.id || isAncestor(this.state, scope, a)) push(a);
             push(item);
         }
         return this.order(out);
@@ -174,19 +207,30 @@ export class DeltaFeeds {
 
     private sendPage(ctx: GraphContext, drive: SimDrive, e: Enumeration): void {
         const top = Number(ctx.ex.url.searchParams.get('$top') ?? NaN);
-        const size = Math.max(1, Math.min(this.state.options.delta.pageSize, Number.isInteger(top) && top > 0 ? top : Infinity));
+        const size = Math.max(
+            1,
+            Math.min(this.state.options.delta.pageSize, Number.isInteger(top) && top > 0 ? top : Infinity),
+        );
         if (e.pos >= e.queue.length) this.extendWithLateChanges(drive, e);
         const ids = e.queue.slice(e.pos, e.pos + size);
         e.pos += ids.length;
         if (e.pos >= e.queue.length) this.extendWithLateChanges(drive, e);
-        const duplicates = this.state.options.delta.duplicates ? e.queue.slice(Math.max(0, e.pos - ids.length - 2), e.pos - ids.length) : [];
+        const duplicates = this.state.options.delta.duplicates
+            ? e.queue.slice(Math.max(0, e.pos - ids.length - 2), e.pos - ids.length)
+            : [];
         const select = ctx.ex.url.searchParams.get('$select');
         const wantsUrl = !!select && select.includes('@microsoft.graph.downloadUrl');
         const value = [...duplicates, ...ids].map((id) => {
             const item = this.state.items.get(id) as SimItem;
-            return applySelect(serializeItem(this.state, item, { delta: true, downloadUrl: wantsUrl ? this.mintUrl : undefined }), select);
+            return applySelect(
+                serializeItem(this.state, item, { delta: true, downloadUrl: wantsUrl ? this.mintUrl : undefined }),
+                select,
+            );
         });
-        const body: Record<string, unknown> = { '@odata.context': metadataUrl(this.state, 'Collection(driveItem)'), value };
+        const body: Record<string, unknown> = {
+            '@odata.context': metadataUrl(this.state, 'Collection(driveItem)'),
+            value,
+        };
         if (e.pos < e.queue.length) {
             body['@odata.nextLink'] = this.link(ctx, this.rememberPage(e));
         } else {

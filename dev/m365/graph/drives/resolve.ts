@@ -21,13 +21,18 @@ function findDrive(ctx: GraphContext, selector: DriveSelector): SimDrive {
         case 'user': {
             const user = state.deps.directory.getUser(principal.tenantId, selector.idOrUpn);
             if (!user) {
-                throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${selector.idOrUpn}' does not exist or one of its queried reference-property objects are not present.`);
+                throw new GraphError(
+                    404,
+                    'Request_ResourceNotFound',
+                    `Resource '${selector.idOrUpn}' does not exist or one of its queried reference-property objects are not present.`,
+                );
             }
             return oneDriveOf(ctx, user.id);
         }
         case 'drive': {
             const drive = state.drives.get(selector.driveId);
-            if (!drive || drive.tenantId !== principal.tenantId) throw new GraphError(404, 'itemNotFound', 'The requested drive was not found.');
+            if (!drive || drive.tenantId !== principal.tenantId)
+                throw new GraphError(404, 'itemNotFound', 'The requested drive was not found.');
             return drive;
         }
         case 'site': {
@@ -47,7 +52,7 @@ function oneDriveOf(ctx: GraphContext, userId: string): SimDrive {
     for (const drive of ctx.state.drives.values()) {
         if (drive.ownerUserId === userId && drive.tenantId === ctx.principal.tenantId) return drive;
     }
-    throw new GraphError(404, 'itemNotFound', 'The user\'s OneDrive was not found (no license or not provisioned).');
+    throw new GraphError(404, 'itemNotFound', "The user's OneDrive was not found (no license or not provisioned).");
 }
 
 /** The base item (root or items/{id}) of an address; deleted items no longer exist. */
@@ -71,7 +76,11 @@ export function resolveItem(ctx: GraphContext, drive: SimDrive, address: ItemAdd
  * For writes that may create the item (PUT content, createUploadSession): the parent folder and the
  * name, plus the existing item if there is one.
  */
-export function resolveTarget(ctx: GraphContext, drive: SimDrive, address: ItemAddress): { parent?: SimItem; name?: string; existing?: SimItem } {
+export function resolveTarget(
+    ctx: GraphContext,
+    drive: SimDrive,
+    address: ItemAddress,
+): { parent?: SimItem; name?: string; existing?: SimItem } {
     const base = baseItem(ctx, drive, address);
     if (!address.path || address.path.length === 0) {
         return { existing: base };

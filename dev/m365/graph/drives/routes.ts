@@ -8,14 +8,28 @@ import { meNeedsUser } from './resolve';
 
 /** `/me`, `/sites?search=`, `/sites/{id}`, `/sites/{host}:/sites/{path}`, `/sites/{id}/drives`. */
 
-const USER_READ = ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const USER_READ = [
+    'User.Read',
+    'User.ReadWrite',
+    'User.ReadBasic.All',
+    'User.Read.All',
+    'User.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+];
 
 export function getMe(ctx: GraphContext): void {
     const p = ctx.principal;
     if (p.kind !== 'delegated' || !p.userId) throw meNeedsUser();
-    if (!permissionsOf(p).some((s) => USER_READ.includes(s))) throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    if (!permissionsOf(p).some((s) => USER_READ.includes(s)))
+        throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
     const user = ctx.state.deps.directory.getUser(p.tenantId, p.userId);
-    if (!user) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${p.userId}' does not exist or one of its queried reference-property objects are not present.`);
+    if (!user)
+        throw new GraphError(
+            404,
+            'Request_ResourceNotFound',
+            `Resource '${p.userId}' does not exist or one of its queried reference-property objects are not present.`,
+        );
     const [givenName, ...rest] = user.displayName.split(' ');
     ctx.ex.sendJson(200, {
         '@odata.context': metadataUrl(ctx.state, 'users/$entity'),
@@ -54,7 +68,9 @@ export function sitesRoute(ctx: GraphContext): boolean {
         requireSitesScope(principal);
         const q = (ex.url.searchParams.get('search') ?? '').replace(/^"|"$/g, '').toLowerCase();
         const hits = [...state.sites.values()].filter(
-            (s) => canSeeSite(principal, s) && (q === '' || q === '*' || `${s.displayName} ${s.name} ${s.description}`.toLowerCase().includes(q))
+            (s) =>
+                canSeeSite(principal, s) &&
+                (q === '' || q === '*' || `${s.displayName} ${s.name} ${s.description}`.toLowerCase().includes(q)),
         );
         ex.sendJson(200, { '@odata.context': metadataUrl(state, 'sites'), value: hits.map(siteJson) });
         return true;
@@ -71,12 +87,18 @@ export function sitesRoute(ctx: GraphContext): boolean {
     } else {
         site = state.sites.get(decodeURIComponent((byId as RegExpExecArray)[1]));
     }
-    if (!site || site.tenantId !== principal.tenantId) throw new GraphError(404, 'itemNotFound', 'Requested site could not be found');
+    if (!site || site.tenantId !== principal.tenantId)
+        throw new GraphError(404, 'itemNotFound', 'Requested site could not be found');
     if (!canSeeSite(principal, site)) throw accessDenied();
     const wantsDrives = byPath ? !!byPath[3] : !!(byId as RegExpExecArray)[2];
     if (wantsDrives) {
-        const drives = site.driveIds.map((id) => state.drives.get(id)).filter((d) => d && canUseDrive(state, principal, d, 'read'));
-        ex.sendJson(200, { '@odata.context': metadataUrl(state, 'Collection(drive)'), value: drives.map((d) => serializeDrive(state, d!)) });
+        const drives = site.driveIds
+            .map((id) => state.drives.get(id))
+            .filter((d) => d && canUseDrive(state, principal, d, 'read'));
+        ex.sendJson(200, {
+            '@odata.context': metadataUrl(state, 'Collection(drive)'),
+            value: drives.map((d) => serializeDrive(state, d!)),
+        });
     } else {
         ex.sendJson(200, { '@odata.context': metadataUrl(state, 'sites/$entity'), ...siteJson(site) });
     }

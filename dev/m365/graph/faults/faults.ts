@@ -128,9 +128,14 @@ export class Faults {
         if (roll < options.throttleRate) return this.apply(ex, tenantId, { kind: 'throttle', count: 1 });
         if (roll < options.throttleRate + options.errorRate) {
             const statuses = [500, 502, 503, 504];
-            return this.apply(ex, tenantId, { kind: 'error', count: 1, status: statuses[Math.floor(random() * statuses.length)] });
+            return this.apply(ex, tenantId, {
+                kind: 'error',
+                count: 1,
+                status: statuses[Math.floor(random() * statuses.length)],
+            });
         }
-        if (roll < options.throttleRate + options.errorRate + options.dropRate) return this.apply(ex, tenantId, { kind: 'drop', count: 1 });
+        if (roll < options.throttleRate + options.errorRate + options.dropRate)
+            return this.apply(ex, tenantId, { kind: 'drop', count: 1 });
         return 'none';
     }
 
@@ -139,12 +144,24 @@ export class Faults {
         const headers: Record<string, string> = {};
         if (retryAfter !== null) {
             headers['retry-after'] = String(retryAfter);
-            if (tenantId) this.throttles.set(tenantId, { until: this.state.now() + retryAfter * 1000, lastRetryAfter: retryAfter });
+            if (tenantId)
+                this.throttles.set(tenantId, {
+                    until: this.state.now() + retryAfter * 1000,
+                    lastRetryAfter: retryAfter,
+                });
         }
         const e =
             status === 503
-                ? new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable.', 'throttledRequest', { headers })
-                : new GraphError(status, 'activityLimitReached', 'The request has been throttled', 'throttledRequest', { headers });
+                ? new GraphError(
+                      503,
+                      'serviceNotAvailable',
+                      'The service is temporarily unavailable.',
+                      'throttledRequest',
+                      { headers },
+                  )
+                : new GraphError(status, 'activityLimitReached', 'The request has been throttled', 'throttledRequest', {
+                      headers,
+                  });
         ex.sendError(e);
     }
 }

@@ -39,7 +39,11 @@ export function parseDriveAddress(path: string): DriveAddress | undefined {
         rest = m[1] ?? '';
     } else {
         const id = decode(m[1]);
-        drive = path.startsWith('/users/') ? { kind: 'user', idOrUpn: id } : path.startsWith('/drives/') ? { kind: 'drive', driveId: id } : { kind: 'site', siteId: id };
+        drive = path.startsWith('/users/')
+            ? { kind: 'user', idOrUpn: id }
+            : path.startsWith('/drives/')
+              ? { kind: 'drive', driveId: id }
+              : { kind: 'site', siteId: id };
         rest = m[2] ?? '';
     }
     if (rest === '' || rest === '/') return { drive };
@@ -57,7 +61,10 @@ function parseItem(rest: string): ItemAddress | undefined {
     const colon = tail.indexOf(':');
     const rawPath = colon >= 0 ? tail.slice(0, colon) : tail;
     const action = colon >= 0 ? tail.slice(colon + 1) : '';
-    const segments = rawPath.split('/').filter((s) => s.length > 0).map(decode);
+    const segments = rawPath
+        .split('/')
+        .filter((s) => s.length > 0)
+        .map(decode);
     return { base, path: segments, action: normaliseAction(action) };
 }
 

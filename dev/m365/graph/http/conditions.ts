@@ -13,7 +13,8 @@ function parseTags(value: string): string[] {
     return tags;
 }
 
-const matches = (tags: string[], item: SimItem): boolean => tags.some((t) => t === '*' || t === eTagOf(item) || t === cTagOf(item));
+const matches = (tags: string[], item: SimItem): boolean =>
+    tags.some((t) => t === '*' || t === eTagOf(item) || t === cTagOf(item));
 
 export function checkIfMatch(ex: Exchange, item: SimItem | undefined): void {
     const value = ex.header('if-match');
@@ -32,5 +33,11 @@ export function ifNoneMatchHits(ex: Exchange, item: SimItem): boolean {
 export function checkIfNoneMatchForWrite(ex: Exchange, item: SimItem | undefined): void {
     const value = ex.header('if-none-match');
     if (value === undefined || !item) return;
-    if (matches(parseTags(value), item)) throw new GraphError(412, 'resourceModified', 'The item already matches the given tag.', 'entityTagDoesNotMatch');
+    if (matches(parseTags(value), item))
+        throw new GraphError(
+            412,
+            'resourceModified',
+            'The item already matches the given tag.',
+            'entityTagDoesNotMatch',
+        );
 }

@@ -12,14 +12,19 @@ export class GraphError extends Error {
         readonly code: string,
         message: string,
         readonly innerCode?: string,
-        readonly options: { headers?: Record<string, string>; casing?: InnerCasing; extra?: Record<string, unknown> } = {}
+        readonly options: {
+            headers?: Record<string, string>;
+            casing?: InnerCasing;
+            extra?: Record<string, unknown>;
+        } = {},
     ) {
         super(message);
         this.name = 'GraphError';
     }
 }
 
-export const notFound = (what = 'The resource could not be found.'): GraphError => new GraphError(404, 'itemNotFound', what);
+export const notFound = (what = 'The resource could not be found.'): GraphError =>
+    new GraphError(404, 'itemNotFound', what);
 
 export const badRequest = (message: string, innerCode?: string): GraphError =>
     new GraphError(400, 'invalidRequest', message, innerCode);
@@ -30,14 +35,14 @@ export const nameAlreadyExists = (name: string): GraphError =>
     new GraphError(409, 'nameAlreadyExists', `The specified item name already exists. Name: ${name}`);
 
 export const preconditionFailed = (): GraphError =>
-    new GraphError(412, 'resourceModified', 'ETag does not match current item\'s value', 'entityTagDoesNotMatch');
+    new GraphError(412, 'resourceModified', "ETag does not match current item's value", 'entityTagDoesNotMatch');
 
 export const malformedEntityTag = (): GraphError =>
     new GraphError(400, 'invalidRequest', 'ETags must be quoted strings', 'malformedEntityTag');
 
 export function errorBody(
     e: GraphError,
-    ids: { requestId: string; clientRequestId: string; date: string }
+    ids: { requestId: string; clientRequestId: string; date: string },
 ): Record<string, unknown> {
     if (e.options.casing === 'innererror') {
         const error: Record<string, unknown> = { code: e.code, message: e.message };

@@ -19,7 +19,7 @@ export class Exchange {
         readonly res: ServerResponse,
         readonly url: URL,
         readonly requestId: string,
-        private readonly deps: GraphDeps
+        private readonly deps: GraphDeps,
     ) {
         this.method = (req.method ?? 'GET').toUpperCase();
         this.clientRequestId = header(req, 'client-request-id') ?? requestId;
@@ -48,11 +48,16 @@ export class Exchange {
         if (raw.length === 0) return {};
         try {
             const parsed: unknown = JSON.parse(raw.toString('utf8'));
-            if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+            if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+                return parsed as Record<string, unknown>;
         } catch {
             // fall through
         }
-        throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+        throw new GraphError(
+            400,
+            'BadRequest',
+            'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+        );
     }
 
     /** Drains an unread request body so keep-alive connections stay usable. */
@@ -80,7 +85,8 @@ export class Exchange {
         const text = JSON.stringify(body);
         this.res.writeHead(status, {
             ...this.baseHeaders(headers),
-            'content-type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
+            'content-type':
+                'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
             'content-length': String(Buffer.byteLength(text)),
         });
         this.res.end(text);

@@ -10,7 +10,10 @@ const RESERVED = /^(\.lock|con|prn|aux|nul|com[0-9]|lpt[0-9]|desktop\.ini)$/i;
 // eslint-disable-next-line no-control-regex
 const INVALID_CHARS = /["*:<>?/\\|\u0000-\u001f]/;
 
-export function checkName(name: unknown, opts: { isFolder: boolean; atLibraryRoot: boolean; driveType: DriveType }): string {
+export function checkName(
+    name: unknown,
+    opts: { isFolder: boolean; atLibraryRoot: boolean; driveType: DriveType },
+): string {
     if (typeof name !== 'string' || name.length === 0) {
         throw invalid('The name is required.');
     }

@@ -14,7 +14,11 @@ export type ConflictBehavior = 'fail' | 'replace' | 'rename';
 export function parseConflictBehavior(value: unknown, fallback: ConflictBehavior): ConflictBehavior {
     if (value === undefined || value === null || value === '') return fallback;
     if (value === 'fail' || value === 'replace' || value === 'rename') return value;
-    throw new GraphError(400, 'invalidRequest', `Invalid value for @microsoft.graph.conflictBehavior: ${String(value)}`);
+    throw new GraphError(
+        400,
+        'invalidRequest',
+        `Invalid value for @microsoft.graph.conflictBehavior: ${String(value)}`,
+    );
 }
 
 export function liveChildren(state: SimState, folder: SimItem): SimItem[] {
@@ -38,13 +42,14 @@ export function findChild(state: SimState, folder: SimItem, name: string): SimIt
 /** Names from the root down, root excluded. */
 export function namesFromRoot(state: SimState, item: SimItem): string[] {
     const names: string[] = [];
-    for (let at: SimItem | undefined = item; at && at.parentId; at = state.items.get(at.parentId)) names.unshift(at.name);
+    for (let at: SimItem | undefined = item; at && at.parentId; at = state.items.get(at.parentId))
+        names.unshift(at.name);
     return names;
 }
 
 export function ancestors(state: SimState, item: SimItem): SimItem[] {
     const chain: SimItem[] = [];
-    for (let id = item.parentId; id; ) {
+    for (let id = item.parentId; id;) {
         const parent = state.items.get(id) as SimItem;
         chain.unshift(parent);
         id = parent.parentId;
@@ -94,7 +99,8 @@ export interface NewItemInput {
 /** Creates a file or folder, or replaces an existing file's content (conflictBehavior=replace). */
 export function putItem(state: SimState, parent: SimItem, input: NewItemInput): { item: SimItem; created: boolean } {
     const drive = state.drives.get(parent.driveId) as SimDrive;
-    if (!parent.isFolder || parent.deletedAt !== undefined) throw new GraphError(400, 'invalidRequest', 'The parent is not a folder.');
+    if (!parent.isFolder || parent.deletedAt !== undefined)
+        throw new GraphError(400, 'invalidRequest', 'The parent is not a folder.');
     checkName(input.name, { isFolder: input.isFolder, atLibraryRoot: !parent.parentId, driveType: drive.driveType });
     let name = input.name;
     const existing = findChild(state, parent, name);
@@ -110,9 +116,12 @@ export function putItem(state: SimState, parent: SimItem, input: NewItemInput): 
     }
     checkPathLength([...namesFromRoot(state, parent), name].join('/'), drive.driveType);
     const now = state.now();
-    const content = input.isFolder ? Buffer.alloc(0) : input.content ?? Buffer.alloc(0);
+    const content = input.isFolder ? Buffer.alloc(0) : (input.content ?? Buffer.alloc(0));
     const item: SimItem = {
-        id: drive.driveType === 'personal' ? `${drive.id.toUpperCase()}!${drive.seq + 101}` : state.ids.businessItemId(),
+        id:
+            drive.driveType === 'personal'
+                ? `${drive.id.toUpperCase()}!${drive.seq + 101}`
+                : state.ids.businessItemId(),
         driveId: drive.id,
         parentId: parent.id,
         name,
@@ -146,9 +155,15 @@ export function replaceContent(
     item: SimItem,
     content: Buffer,
     by: IdentitySet,
-    fs: { fsCreatedAt?: number; fsModifiedAt?: number } = {}
+    fs: { fsCreatedAt?: number; fsModifiedAt?: number } = {},
 ): void {
-    if (item.checkedOut) throw new GraphError(423, 'resourceLocked', 'The resource you are attempting to access is locked', 'lockMismatch');
+    if (item.checkedOut)
+        throw new GraphError(
+            423,
+            'resourceLocked',
+            'The resource you are attempting to access is locked',
+            'lockMismatch',
+        );
     const now = state.now();
     item.content = content;
     item.quickXorHash = quickXorHash(content);
@@ -178,7 +193,12 @@ export function enrich(state: SimState, item: SimItem, bytes: number): void {
     stamp(state, item, 'content');
 }
 
-export function renameOrMove(state: SimState, item: SimItem, change: { name?: string; parent?: SimItem }, by: IdentitySet): void {
+export function renameOrMove(
+    state: SimState,
+    item: SimItem,
+    change: { name?: string; parent?: SimItem },
+    by: IdentitySet,
+): void {
     if (!item.parentId) throw new GraphError(400, 'invalidRequest', 'Cannot rename or move the root.');
     const drive = state.drives.get(item.driveId) as SimDrive;
     const newParent = change.parent ?? (state.items.get(item.parentId) as SimItem);
@@ -206,7 +226,13 @@ export function renameOrMove(state: SimState, item: SimItem, change: { name?: st
 /** Sends the item (and its subtree) to the recycle bin; delta then reports tombstones. */
 export function deleteItem(state: SimState, item: SimItem): void {
     if (!item.parentId) throw new GraphError(403, 'accessDenied', 'Cannot delete the root of a drive.');
-    if (item.checkedOut) throw new GraphError(423, 'resourceLocked', 'The resource you are attempting to access is locked', 'lockMismatch');
+    if (item.checkedOut)
+        throw new GraphError(
+            423,
+            'resourceLocked',
+            'The resource you are attempting to access is locked',
+            'lockMismatch',
+        );
     if (item.retentionHold && item.isFolder && (state.children.get(item.id)?.size ?? 0) > 0) {
         throw new GraphError(403, 'accessDenied', 'The item cannot be deleted because it is on hold.');
     }

@@ -15,7 +15,10 @@ export function itemJson(ctx: GraphContext, item: SimItem): Record<string, unkno
 
 export function sendItem(ctx: GraphContext, status: number, drive: SimDrive, item: SimItem): void {
     const body = applySelect(itemJson(ctx, item), ctx.ex.url.searchParams.get('$select'));
-    ctx.ex.sendJson(status, { '@odata.context': metadataUrl(ctx.state, `drives('${drive.id}')/items/$entity`), ...body });
+    ctx.ex.sendJson(status, {
+        '@odata.context': metadataUrl(ctx.state, `drives('${drive.id}')/items/$entity`),
+        ...body,
+    });
 }
 
 export function listChildren(ctx: GraphContext, drive: SimDrive, folder: SimItem): void {
@@ -33,7 +36,10 @@ export function listChildren(ctx: GraphContext, drive: SimDrive, folder: SimItem
     };
     if (offset + top < all.length) {
         const next = new URL(ctx.ex.url.href);
-        next.searchParams.set('$skiptoken', Buffer.from(`Paged=TRUE&p_SortBehavior=0&p_ID=${offset + top}`).toString('base64url'));
+        next.searchParams.set(
+            '$skiptoken',
+            Buffer.from(`Paged=TRUE&p_SortBehavior=0&p_ID=${offset + top}`).toString('base64url'),
+        );
         body['@odata.nextLink'] = `${ctx.state.deps.baseUrl}${next.pathname}${next.search}`;
     }
     ctx.ex.sendJson(200, body);
@@ -56,10 +62,17 @@ function decodeSkipToken(raw: string | null): number {
 export async function createChild(ctx: GraphContext, drive: SimDrive, parent: SimItem): Promise<void> {
     const body = await ctx.ex.json();
     if (!body.folder || typeof body.folder !== 'object') {
-        throw badRequest('Creating a file through children requires content: use PUT .../content or an upload session.');
+        throw badRequest(
+            'Creating a file through children requires content: use PUT .../content or an upload session.',
+        );
     }
     const conflictBehavior = parseConflictBehavior(body['@microsoft.graph.conflictBehavior'], 'fail');
-    const { item } = putItem(ctx.state, parent, { name: body.name as string, isFolder: true, by: identityOf(ctx), conflictBehavior });
+    const { item } = putItem(ctx.state, parent, {
+        name: body.name as string,
+        isFolder: true,
+        by: identityOf(ctx),
+        conflictBehavior,
+    });
     sendItem(ctx, 201, drive, item);
 }
 
@@ -77,11 +90,13 @@ export async function patchItem(ctx: GraphContext, drive: SimDrive, item: SimIte
     let parent: SimItem | undefined;
     if (body.parentReference) {
         const ref = body.parentReference;
-        if (ref.driveId !== undefined && ref.driveId !== drive.id) throw badRequest('Moving items between drives is not supported.');
+        if (ref.driveId !== undefined && ref.driveId !== drive.id)
+            throw badRequest('Moving items between drives is not supported.');
         if (ref.id === 'root') throw badRequest('Use the id of the drive\'s root item, not "root".');
         if (typeof ref.id !== 'string') throw badRequest('parentReference.id is required to move an item.');
         parent = ctx.state.items.get(ref.id);
-        if (!parent || parent.driveId !== drive.id || parent.deletedAt !== undefined) throw new GraphError(404, 'itemNotFound', 'The destination folder was not found.');
+        if (!parent || parent.driveId !== drive.id || parent.deletedAt !== undefined)
+            throw new GraphError(404, 'itemNotFound', 'The destination folder was not found.');
         if (!parent.isFolder) throw badRequest('The destination is not a folder.');
     }
     if (body.name !== undefined || parent) {
@@ -96,10 +111,18 @@ export async function patchItem(ctx: GraphContext, drive: SimDrive, item: SimIte
 }
 
 /** Setting mtime after the fact: on business drives it creates a version (rclone#1716). */
-function applyFileSystemInfo(ctx: GraphContext, drive: SimDrive, item: SimItem, fs: NonNullable<PatchBody['fileSystemInfo']>): void {
+function applyFileSystemInfo(
+    ctx: GraphContext,
+    drive: SimDrive,
+    item: SimItem,
+    fs: NonNullable<PatchBody['fileSystemInfo']>,
+): void {
     const created = fs.createdDateTime === undefined ? undefined : parseIso(fs.createdDateTime);
     const modified = fs.lastModifiedDateTime === undefined ? undefined : parseIso(fs.lastModifiedDateTime);
-    if ((fs.createdDateTime !== undefined && created === undefined) || (fs.lastModifiedDateTime !== undefined && modified === undefined)) {
+    if (
+        (fs.createdDateTime !== undefined && created === undefined) ||
+        (fs.lastModifiedDateTime !== undefined && modified === undefined)
+    ) {
         throw badRequest('Invalid date in fileSystemInfo.');
     }
     if (created !== undefined) item.fsCreatedAt = truncateToSecond(created);

@@ -32,7 +32,8 @@ export function webUrlOf(state: SimState, drive: SimDrive, item: SimItem): strin
 
 function folderSize(state: SimState, folder: SimItem): number {
     let total = 0;
-    for (const child of liveChildren(state, folder)) total += child.isFolder ? folderSize(state, child) : reportedSize(child);
+    for (const child of liveChildren(state, folder))
+        total += child.isFolder ? folderSize(state, child) : reportedSize(child);
     return total;
 }
 
@@ -66,7 +67,10 @@ export function serializeItem(state: SimState, item: SimItem, view: ItemView = {
     if (item.isFolder) {
         out.folder = { childCount: state.children.get(item.id)?.size ?? 0 };
     } else {
-        out.file = { mimeType: item.mimeType, hashes: { quickXorHash: item.reported?.quickXorHash ?? item.quickXorHash } };
+        out.file = {
+            mimeType: item.mimeType,
+            hashes: { quickXorHash: item.reported?.quickXorHash ?? item.quickXorHash },
+        };
     }
     if (item.malware) out.malware = { description: item.malware };
     if (!item.parentId) out.root = {};
@@ -92,13 +96,18 @@ function serializeTombstone(state: SimState, drive: SimDrive, item: SimItem): Re
         id: item.id,
         lastModifiedDateTime: isoSeconds(item.deletedAt as number),
         parentReference: parentReference(state, drive, item, false),
-        fileSystemInfo: { createdDateTime: isoSeconds(item.fsCreatedAt), lastModifiedDateTime: isoSeconds(item.fsModifiedAt) },
+        fileSystemInfo: {
+            createdDateTime: isoSeconds(item.fsCreatedAt),
+            lastModifiedDateTime: isoSeconds(item.fsModifiedAt),
+        },
         deleted: { state: 'deleted' },
     };
     if (drive.driveType === 'personal') {
         out.name = item.name;
         // Personal tombstones report the hash of empty content; it means nothing.
-        out[item.isFolder ? 'folder' : 'file'] = item.isFolder ? { childCount: 0 } : { hashes: { quickXorHash: EMPTY_QUICK_XOR_HASH } };
+        out[item.isFolder ? 'folder' : 'file'] = item.isFolder
+            ? { childCount: 0 }
+            : { hashes: { quickXorHash: EMPTY_QUICK_XOR_HASH } };
     } else {
         out.size = 0;
         out[item.isFolder ? 'folder' : 'file'] = item.isFolder ? { childCount: 0 } : {};
@@ -109,7 +118,12 @@ function serializeTombstone(state: SimState, drive: SimDrive, item: SimItem): Re
 /** `$select=a,b` projection; `id` always survives, as do tombstone markers. */
 export function applySelect(body: Record<string, unknown>, select: string | null): Record<string, unknown> {
     if (!select) return body;
-    const keep = new Set(select.split(',').map((s) => s.trim()).filter(Boolean));
+    const keep = new Set(
+        select
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    );
     keep.add('id');
     if (body.deleted) keep.add('deleted');
     const out: Record<string, unknown> = {};
@@ -138,7 +152,13 @@ export function serializeDrive(state: SimState, drive: SimDrive): Record<string,
         out.owner = { group: { displayName: `${drive.name} Owners` } };
     }
     const used = usedBytes(state, drive);
-    out.quota = { deleted: 0, remaining: Math.max(0, drive.quotaTotal - used), state: 'normal', total: drive.quotaTotal, used };
+    out.quota = {
+        deleted: 0,
+        remaining: Math.max(0, drive.quotaTotal - used),
+        state: 'normal',
+        total: drive.quotaTotal,
+        used,
+    };
     return out;
 }
 

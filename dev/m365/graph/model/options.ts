@@ -3,7 +3,12 @@
  * flip them through the API or `/__control/graph/options` to reach the awkward cases.
  */
 export type DeltaOrdering = 'parentFirst' | 'childFirst';
-export type ResyncVariant = 'resyncRequired' | 'resyncChangesApplyDifferences' | 'resyncChangesUploadDifferences' | 'resyncApplyDifferences' | 'resyncUploadDifferences';
+export type ResyncVariant =
+    | 'resyncRequired'
+    | 'resyncChangesApplyDifferences'
+    | 'resyncChangesUploadDifferences'
+    | 'resyncApplyDifferences'
+    | 'resyncUploadDifferences';
 
 export interface SimOptions {
     /** Simple PUT ceiling (driveitem-put-content: 250 MB). */
@@ -94,7 +99,9 @@ export function defaultOptions(): SimOptions {
     };
 }
 
-export type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type DeepPartial<T> = {
+    [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 
 /** Merges a partial update into the options in place (arrays are replaced). */
 export function mergeOptions<T extends object>(target: T, patch: DeepPartial<T>): void {

@@ -50,7 +50,10 @@ export class SimState {
     counters: Counters = newCounters();
     private readonly changeListeners: ((drive: SimDrive) => void)[] = [];
 
-    constructor(readonly deps: GraphDeps, readonly seed: string) {
+    constructor(
+        readonly deps: GraphDeps,
+        readonly seed: string,
+    ) {
         this.ids = new IdSource(seed);
     }
 

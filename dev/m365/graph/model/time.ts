@@ -9,7 +9,10 @@ export function truncateToSecond(ms: number): number {
 
 /** Parses an ISO 8601 date-time; undefined when it is not one. */
 export function parseIso(value: unknown): number | undefined {
-    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    if (
+        typeof value !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+    ) {
         return undefined;
     }
     const ms = Date.parse(value);

@@ -38,15 +38,23 @@ export class Delivery {
             // AbortSignal.timeout rejects with a DOMException, which is not always an Error instance.
             const name = (e as { name?: unknown } | null)?.name;
             const timedOut = name === 'TimeoutError' || name === 'AbortError';
-            throw validationError(timedOut ? 'Subscription validation request timed out.' : 'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.');
+            throw validationError(
+                timedOut
+                    ? 'Subscription validation request timed out.'
+                    : 'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
+            );
         }
         const text = await response.text();
         const type = response.headers.get('content-type') ?? '';
         if (response.status !== 200) {
-            throw validationError(`Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request. Response status code: ${response.status}`);
+            throw validationError(
+                `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request. Response status code: ${response.status}`,
+            );
         }
         if (!type.toLowerCase().startsWith('text/plain') || text !== token) {
-            throw validationError('Subscription validation request failed. Response must exactly match validationToken query parameter.');
+            throw validationError(
+                'Subscription validation request failed. Response must exactly match validationToken query parameter.',
+            );
         }
     }
 
@@ -56,7 +64,12 @@ export class Delivery {
         const pending = this.queued.get(url);
         if (pending) {
             for (const entry of entries) {
-                if (!pending.entries.some((e) => e.subscriptionId === entry.subscriptionId && e.clientState === entry.clientState)) pending.entries.push(entry);
+                if (
+                    !pending.entries.some(
+                        (e) => e.subscriptionId === entry.subscriptionId && e.clientState === entry.clientState,
+                    )
+                )
+                    pending.entries.push(entry);
             }
             return;
         }

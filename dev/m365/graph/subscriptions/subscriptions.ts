@@ -32,7 +32,10 @@ const invalid = (message: string): GraphError => new GraphError(400, 'InvalidReq
 export class Subscriptions {
     readonly all = new Map<string, SimSubscription>();
 
-    constructor(private readonly state: SimState, private readonly delivery: Delivery) {}
+    constructor(
+        private readonly state: SimState,
+        private readonly delivery: Delivery,
+    ) {}
 
     /** Live subscriptions; expired ones vanish without notice (no lifecycle event for drives). */
     live(): SimSubscription[] {
@@ -48,13 +51,22 @@ export class Subscriptions {
         const method = ctx.ex.method;
         if (!id && method === 'POST') return this.create(ctx);
         if (!id && method === 'GET') {
-            const mine = this.live().filter((s) => s.tenantId === ctx.principal.tenantId && s.appId === ctx.principal.appId);
-            ctx.ex.sendJson(200, { '@odata.context': metadataUrl(this.state, 'subscriptions'), value: mine.map((s) => this.json(s)) });
+            const mine = this.live().filter(
+                (s) => s.tenantId === ctx.principal.tenantId && s.appId === ctx.principal.appId,
+            );
+            ctx.ex.sendJson(200, {
+                '@odata.context': metadataUrl(this.state, 'subscriptions'),
+                value: mine.map((s) => this.json(s)),
+            });
             return;
         }
         const sub = id ? this.live().find((s) => s.id === id && s.tenantId === ctx.principal.tenantId) : undefined;
         if (!sub) throw new GraphError(404, 'ResourceNotFound', `The object was not found.`);
-        if (method === 'GET') return ctx.ex.sendJson(200, { '@odata.context': metadataUrl(this.state, 'subscriptions/$entity'), ...this.json(sub) });
+        if (method === 'GET')
+            return ctx.ex.sendJson(200, {
+                '@odata.context': metadataUrl(this.state, 'subscriptions/$entity'),
+                ...this.json(sub),
+            });
         if (method === 'DELETE') {
             this.all.delete(sub.id);
             ctx.ex.sendEmpty(204);
@@ -63,7 +75,10 @@ export class Subscriptions {
         if (method === 'PATCH') {
             const body = await ctx.ex.json();
             sub.expiresAt = this.checkExpiry(body.expirationDateTime);
-            ctx.ex.sendJson(200, { '@odata.context': metadataUrl(this.state, 'subscriptions/$entity'), ...this.json(sub) });
+            ctx.ex.sendJson(200, {
+                '@odata.context': metadataUrl(this.state, 'subscriptions/$entity'),
+                ...this.json(sub),
+            });
             return;
         }
         throw new GraphError(405, 'MethodNotAllowed', 'Method not allowed.');
@@ -73,17 +88,31 @@ export class Subscriptions {
         const body = await ctx.ex.json();
         const resource = String(body.resource ?? '');
         const driveId = this.resolveResource(ctx, resource);
-        if (body.changeType !== 'updated') throw invalid('Only the \'updated\' changeType is supported for driveItem resources.');
+        if (body.changeType !== 'updated')
+            throw invalid("Only the 'updated' changeType is supported for driveItem resources.");
         const notificationUrl = this.checkUrl(body.notificationUrl, 'notificationUrl');
-        const lifecycleNotificationUrl = body.lifecycleNotificationUrl === undefined ? undefined : this.checkUrl(body.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
+        const lifecycleNotificationUrl =
+            body.lifecycleNotificationUrl === undefined
+                ? undefined
+                : this.checkUrl(body.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
         const expiresAt = this.checkExpiry(body.expirationDateTime);
         if (body.clientState !== undefined && (typeof body.clientState !== 'string' || body.clientState.length > 128)) {
             throw invalid('clientState must be a string of at most 128 characters.');
         }
         const p = ctx.principal;
-        const duplicate = this.live().find((s) => s.driveId === driveId && s.notificationUrl === notificationUrl && s.appId === p.appId && s.tenantId === p.tenantId);
+        const duplicate = this.live().find(
+            (s) =>
+                s.driveId === driveId &&
+                s.notificationUrl === notificationUrl &&
+                s.appId === p.appId &&
+                s.tenantId === p.tenantId,
+        );
         if (duplicate) {
-            throw new GraphError(409, 'ObjectIdentifierInUse', `Subscription Id ${duplicate.id} already exists for the requested combination`);
+            throw new GraphError(
+                409,
+                'ObjectIdentifierInUse',
+                `Subscription Id ${duplicate.id} already exists for the requested combination`,
+            );
         }
         await this.delivery.validate(notificationUrl);
         if (lifecycleNotificationUrl) await this.delivery.validate(lifecycleNotificationUrl);
@@ -125,7 +154,10 @@ export class Subscriptions {
         } catch {
             throw invalid(`${field} must be an absolute URL.`);
         }
-        const localHttp = url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname) && this.state.options.notifications.allowHttpLocalhost;
+        const localHttp =
+            url.protocol === 'http:' &&
+            ['localhost', '127.0.0.1'].includes(url.hostname) &&
+            this.state.options.notifications.allowHttpLocalhost;
         if (url.protocol !== 'https:' && !localHttp) throw invalid(`${field} must use https.`);
         return String(value);
     }

@@ -19,8 +19,13 @@ import { FRAGMENT_QUANTUM, type UploadFault, type UploadSession } from './sessio
 export const UPLOAD_PATH = /^\/_api\/v2\.0\/drives\/[^/]+\/items\/[^/]+\/uploadSession$/;
 
 /** SharePoint answers on the upload URL in the OneDrive error shape (lowercase innererror). */
-const sp = (status: number, code: string, message: string, inner?: string, headers?: Record<string, string>): GraphError =>
-    new GraphError(status, code, message, inner, { casing: 'innererror', headers });
+const sp = (
+    status: number,
+    code: string,
+    message: string,
+    inner?: string,
+    headers?: Record<string, string>,
+): GraphError => new GraphError(status, code, message, inner, { casing: 'innererror', headers });
 
 const sessionNotFound = (): GraphError => sp(404, 'itemNotFound', 'The upload session was not found');
 
@@ -28,7 +33,11 @@ export class UploadSessions {
     readonly sessions = new Map<string, UploadSession>();
     private faultQueue: UploadFault[] = [];
 
-    constructor(private readonly state: SimState, private readonly tempAuth: TempAuth, private readonly faults: Faults) {}
+    constructor(
+        private readonly state: SimState,
+        private readonly tempAuth: TempAuth,
+        private readonly faults: Faults,
+    ) {}
 
     addFault(fault: UploadFault): void {
         this.faultQueue.push({ ...fault });
@@ -56,11 +65,16 @@ export class UploadSessions {
         if (!parent && existing?.isFolder) throw badRequest('Cannot upload content to a folder.');
         const targetParent = parent ?? (this.state.items.get(existing?.parentId as string) as SimItem);
         const targetName = name ?? (existing as SimItem).name;
-        if (parent) checkName(targetName, { isFolder: false, atLibraryRoot: !parent.parentId, driveType: drive.driveType });
+        if (parent)
+            checkName(targetName, { isFolder: false, atLibraryRoot: !parent.parentId, driveType: drive.driveType });
         if (parent && existing && conflictBehavior === 'fail') throw nameAlreadyExists(targetName);
         const declaredSize = item.fileSize === undefined ? undefined : Number(item.fileSize);
-        if (declaredSize !== undefined && (!Number.isInteger(declaredSize) || declaredSize < 0)) throw badRequest('Invalid fileSize.');
-        if (declaredSize === 0) throw badRequest('Upload sessions need a file size greater than zero; upload empty files with PUT content.');
+        if (declaredSize !== undefined && (!Number.isInteger(declaredSize) || declaredSize < 0))
+            throw badRequest('Invalid fileSize.');
+        if (declaredSize === 0)
+            throw badRequest(
+                'Upload sessions need a file size greater than zero; upload empty files with PUT content.',
+            );
         if (declaredSize !== undefined && declaredSize > drive.quotaTotal - usedBytes(this.state, drive)) {
             throw new GraphError(507, 'quotaLimitReached', 'Insufficient Space Available');
         }
@@ -130,14 +144,25 @@ export class UploadSessions {
             this.state.counters.preauthAuthorization.upload++;
             if (this.state.options.uploads.rejectAuthorization) {
                 ex.destroyAfterResponse = true;
-                throw sp(401, 'unauthenticated', 'The upload URL is pre-authenticated: do not send an Authorization header.', 'invalidAuthenticationToken');
+                throw sp(
+                    401,
+                    'unauthenticated',
+                    'The upload URL is pre-authenticated: do not send an Authorization header.',
+                    'invalidAuthenticationToken',
+                );
             }
         }
         const claims = this.tempAuth.verify(ex.url.searchParams.get('tempauth'), 'upload');
         if (!claims) throw sp(401, 'unauthenticated', 'Invalid tempauth token.', 'invalidToken');
         const session = this.sessions.get(claims.ref);
         const guid = /^'?([^']*)'?$/.exec(ex.url.searchParams.get('guid') ?? '')?.[1];
-        if (!session || guid !== session.id || session.state === 'cancelled' || session.state === 'committed' || session.state === 'failed') {
+        if (
+            !session ||
+            guid !== session.id ||
+            session.state === 'cancelled' ||
+            session.state === 'committed' ||
+            session.state === 'failed'
+        ) {
             ex.destroyAfterResponse = ex.method === 'PUT';
             throw sessionNotFound();
         }
@@ -175,7 +200,12 @@ export class UploadSessions {
         const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(ex.header('content-range') ?? '');
         if (!range) {
             ex.destroyAfterResponse = true;
-            throw sp(400, 'invalidRequest', 'The Content-Range header is missing or malformed.', 'invalidContentRangeHeader');
+            throw sp(
+                400,
+                'invalidRequest',
+                'The Content-Range header is missing or malformed.',
+                'invalidContentRangeHeader',
+            );
         }
         const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
         const length = Number(lengthHeader);
@@ -189,7 +219,9 @@ export class UploadSessions {
         if (bytes.length !== length) throw sp(400, 'invalidRequest', 'The body length does not match Content-Length.');
         this.state.counters.uploadFragments++;
         const partial = this.takeFault('partialAccept');
-        const kept = partial ? bytes.subarray(0, Math.min(bytes.length - 1, partial.bytes ?? Math.floor(bytes.length / 2) + 1)) : bytes;
+        const kept = partial
+            ? bytes.subarray(0, Math.min(bytes.length - 1, partial.bytes ?? Math.floor(bytes.length / 2) + 1))
+            : bytes;
         s.total = total;
         s.chunks.push(Buffer.from(kept));
         s.received += kept.length;
@@ -219,26 +251,59 @@ export class UploadSessions {
         this.commit(ex, s);
     }
 
-    private checkFragment(ex: Exchange, s: UploadSession, start: number, end: number, total: number, length: number): void {
+    private checkFragment(
+        ex: Exchange,
+        s: UploadSession,
+        start: number,
+        end: number,
+        total: number,
+        length: number,
+    ): void {
         const fail = (e: GraphError): never => {
             ex.destroyAfterResponse = true;
             throw e;
         };
-        if (end < start || end >= total) fail(sp(400, 'invalidRequest', 'The Content-Range is invalid.', 'invalidContentRangeHeader'));
-        if ((s.total !== undefined && total !== s.total) || (s.declaredSize !== undefined && total !== s.declaredSize)) {
-            fail(sp(400, 'invalidRequest', 'The Content-Range total length does not match the upload session.', 'fragmentLengthMismatch'));
+        if (end < start || end >= total)
+            fail(sp(400, 'invalidRequest', 'The Content-Range is invalid.', 'invalidContentRangeHeader'));
+        if (
+            (s.total !== undefined && total !== s.total) ||
+            (s.declaredSize !== undefined && total !== s.declaredSize)
+        ) {
+            fail(
+                sp(
+                    400,
+                    'invalidRequest',
+                    'The Content-Range total length does not match the upload session.',
+                    'fragmentLengthMismatch',
+                ),
+            );
         }
-        if (length !== end - start + 1) fail(sp(400, 'invalidRequest', 'Content-Length does not match the Content-Range.', 'fragmentLengthMismatch'));
+        if (length !== end - start + 1)
+            fail(
+                sp(400, 'invalidRequest', 'Content-Length does not match the Content-Range.', 'fragmentLengthMismatch'),
+            );
         if (length > this.state.options.uploads.maxFragmentBytes) {
-            fail(sp(413, 'invalidRequest', 'The fragment exceeds the maximum fragment length.', 'maxFragmentLengthExceeded'));
+            fail(
+                sp(
+                    413,
+                    'invalidRequest',
+                    'The fragment exceeds the maximum fragment length.',
+                    'maxFragmentLengthExceeded',
+                ),
+            );
         }
-        if (s.state === 'awaitingCommit' || start < s.received) fail(sp(416, 'invalidRange', 'Uploaded fragment overlaps with existing data.', 'fragmentOverlap'));
-        if (start > s.received) fail(sp(416, 'invalidRange', 'The uploaded fragment is not the next expected range.', 'fragmentOutOfOrder'));
+        if (s.state === 'awaitingCommit' || start < s.received)
+            fail(sp(416, 'invalidRange', 'Uploaded fragment overlaps with existing data.', 'fragmentOverlap'));
+        if (start > s.received)
+            fail(
+                sp(416, 'invalidRange', 'The uploaded fragment is not the next expected range.', 'fragmentOutOfOrder'),
+            );
     }
 
     private async commitDeferred(ex: Exchange, s: UploadSession): Promise<void> {
         await ex.drain();
-        if (s.state !== 'awaitingCommit') throw sp(400, 'invalidRequest', 'The upload is incomplete.', 'uploadSessionIncomplete');
+        if (s.state !== 'awaitingCommit')
+            throw sp(400, 'invalidRequest', 'The upload is incomplete.', 'uploadSessionIncomplete');
         this.commit(ex, s);
     }
 
@@ -253,7 +318,9 @@ export class UploadSessions {
 
     private commit(ex: Exchange, s: UploadSession): void {
         const { item, created } = this.place(s);
-        const body = serializeItem(this.state, item, { downloadUrl: (i) => mintDownloadUrl(this.state, this.tempAuth, i) });
+        const body = serializeItem(this.state, item, {
+            downloadUrl: (i) => mintDownloadUrl(this.state, this.tempAuth, i),
+        });
         ex.sendJson(created ? 201 : 200, body);
     }
 
@@ -261,7 +328,12 @@ export class UploadSessions {
     private place(s: UploadSession): { item: SimItem; created: boolean } {
         if (s.unaligned && this.state.options.uploads.failCommitOnUnalignedFragments) {
             s.state = 'failed';
-            throw sp(400, 'invalidRequest', 'Errors committing the file: a fragment was not a multiple of 320 KiB.', 'uploadSessionFailed');
+            throw sp(
+                400,
+                'invalidRequest',
+                'Errors committing the file: a fragment was not a multiple of 320 KiB.',
+                'uploadSessionFailed',
+            );
         }
         const parent = this.state.items.get(s.parentId);
         if (!parent || parent.deletedAt !== undefined) {
@@ -277,8 +349,16 @@ export class UploadSessions {
             result = { item: target, created: false };
         } else {
             const clash = findChild(this.state, parent, s.name);
-            if (clash && s.conflictBehavior === 'fail') throw sp(409, 'nameAlreadyExists', `The specified item name already exists. Name: ${s.name}`);
-            result = putItem(this.state, parent, { name: s.name, isFolder: false, content, by: s.by, conflictBehavior: s.conflictBehavior, ...fs });
+            if (clash && s.conflictBehavior === 'fail')
+                throw sp(409, 'nameAlreadyExists', `The specified item name already exists. Name: ${s.name}`);
+            result = putItem(this.state, parent, {
+                name: s.name,
+                isFolder: false,
+                content,
+                by: s.by,
+                conflictBehavior: s.conflictBehavior,
+                ...fs,
+            });
         }
         if (s.description !== undefined) result.item.description = s.description;
         s.state = 'committed';

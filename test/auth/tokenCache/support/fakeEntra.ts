@@ -48,9 +48,21 @@ export class FakeEntra implements INetworkModule {
         this.requests.push(record);
         const user = this.userFor(record, form.get('code'));
         if (new URL(url).pathname !== `/${user?.tid}/oauth2/v2.0/token` || !user) {
-            return { status: 400, headers: {}, body: { error: 'invalid_grant', error_description: `AADSTS70000: unknown grant at ${url}`, error_codes: [70000] } as T };
+            return {
+                status: 400,
+                headers: {},
+                body: {
+                    error: 'invalid_grant',
+                    error_description: `AADSTS70000: unknown grant at ${url}`,
+                    error_codes: [70000],
+                } as T,
+            };
         }
-        return { status: 200, headers: { 'content-type': 'application/json' }, body: this.tokenResponse(user, record) as T };
+        return {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: this.tokenResponse(user, record) as T,
+        };
     }
 
     /** The refresh token most recently issued, by number (rt-1, rt-2, ...). */
@@ -69,10 +81,25 @@ export class FakeEntra implements INetworkModule {
         const refreshToken = `rt-${n}`;
         this.refreshTokens.set(refreshToken, user);
         const now = Math.floor(Date.now() / 1000);
-        const claims = { aud: record.clientId, iss: `https://login.microsoftonline.com/${user.tid}/v2.0`, tid: user.tid, oid: user.oid, sub: `sub-${user.oid}`, preferred_username: user.upn, name: user.upn, iat: now, nbf: now, exp: now + 3600, ver: '2.0' };
+        const claims = {
+            aud: record.clientId,
+            iss: `https://login.microsoftonline.com/${user.tid}/v2.0`,
+            tid: user.tid,
+            oid: user.oid,
+            sub: `sub-${user.oid}`,
+            preferred_username: user.upn,
+            name: user.upn,
+            iat: now,
+            nbf: now,
+            exp: now + 3600,
+            ver: '2.0',
+        };
         return {
             token_type: 'Bearer',
-            scope: record.scope.split(' ').filter((s) => !['openid', 'profile', 'offline_access'].includes(s)).join(' '),
+            scope: record.scope
+                .split(' ')
+                .filter((s) => !['openid', 'profile', 'offline_access'].includes(s))
+                .join(' '),
             expires_in: 3600,
             ext_expires_in: 3600,
             access_token: `at-${n}-${randomBytes(this.accessTokenBytes).toString('base64url')}`,

@@ -1,7 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { ConfidentialClientApplication, type ICachePlugin } from '@azure/msal-node';
-import { ensureTokenCacheTable, persistSignIn, staticKeyProvider, type CacheKeyProvider } from '../../../../lib/auth/tokenCache';
+import {
+    ensureTokenCacheTable,
+    persistSignIn,
+    staticKeyProvider,
+    type CacheKeyProvider,
+} from '../../../../lib/auth/tokenCache';
 import { azuriteConnectionString, uniqueSuffix } from '../../../support/uniqueNames';
 import { FakeEntra, type FakeUser } from './fakeEntra';
 
@@ -30,10 +35,15 @@ export async function tokenCacheFixture(): Promise<TokenCacheFixture> {
     const entra = new FakeEntra();
     // One client id per integration id: each integration is its own app registration.
     const clientIds = new Map<string, string>();
-    const clientIdOf = (integrationId: string): string => clientIds.get(integrationId) ?? clientIds.set(integrationId, randomUUID()).get(integrationId)!;
+    const clientIdOf = (integrationId: string): string =>
+        clientIds.get(integrationId) ?? clientIds.set(integrationId, randomUUID()).get(integrationId)!;
     const cca = (integrationId: string, cachePlugin?: ICachePlugin) =>
         new ConfidentialClientApplication({
-            auth: { clientId: clientIdOf(integrationId), authority: `https://login.microsoftonline.com/${TENANT}`, clientSecret: 'not-a-real-secret' },
+            auth: {
+                clientId: clientIdOf(integrationId),
+                authority: `https://login.microsoftonline.com/${TENANT}`,
+                clientSecret: 'not-a-real-secret',
+            },
             cache: cachePlugin ? { cachePlugin } : undefined,
             system: { networkClient: entra },
         });
@@ -49,9 +59,19 @@ export async function tokenCacheFixture(): Promise<TokenCacheFixture> {
         },
         signIn: async (integrationId, user) => {
             const app = cca(integrationId);
-            const result = await app.acquireTokenByCode({ code: `code:${user.oid}`, scopes: [GRAPH_SCOPE], redirectUri: 'https://sync.example/oauth2/sharepoint/callback' });
+            const result = await app.acquireTokenByCode({
+                code: `code:${user.oid}`,
+                scopes: [GRAPH_SCOPE],
+                redirectUri: 'https://sync.example/oauth2/sharepoint/callback',
+            });
             const homeAccountId = result.account!.homeAccountId;
-            await persistSignIn({ tableClient, integrationId, keyProvider, tokenCache: app.getTokenCache(), homeAccountId });
+            await persistSignIn({
+                tableClient,
+                integrationId,
+                keyProvider,
+                tokenCache: app.getTokenCache(),
+                homeAccountId,
+            });
             return homeAccountId;
         },
     };

@@ -1,7 +1,13 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ensureDevCertificates } from '../../../../dev/tls/devCertificates';
-import type { AuthResult, Directory, DirectoryApplication, DirectoryUser, Principal } from '../../../../dev/m365/contract';
+import type {
+    AuthResult,
+    Directory,
+    DirectoryApplication,
+    DirectoryUser,
+    Principal,
+} from '../../../../dev/m365/contract';
 import { createGraphService, type GraphSimApi } from '../../../../dev/m365/graph';
 
 /**
@@ -13,9 +19,30 @@ export const OTHER_TENANT = '22222222-2222-4222-8222-222222222222';
 export const APP_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
 
 export const users: DirectoryUser[] = [
-    { id: 'u-alice', tenantId: TENANT, userPrincipalName: 'alice@contoso.onmicrosoft.com', displayName: 'Alice Adams', mail: 'alice@contoso.com', accountEnabled: true },
-    { id: 'u-bob', tenantId: TENANT, userPrincipalName: 'bob@contoso.onmicrosoft.com', displayName: 'Bob Brown', mail: 'bob@contoso.com', accountEnabled: true },
-    { id: 'u-eve', tenantId: OTHER_TENANT, userPrincipalName: 'eve@fabrikam.onmicrosoft.com', displayName: 'Eve Evans', mail: 'eve@fabrikam.com', accountEnabled: true },
+    {
+        id: 'u-alice',
+        tenantId: TENANT,
+        userPrincipalName: 'alice@contoso.onmicrosoft.com',
+        displayName: 'Alice Adams',
+        mail: 'alice@contoso.com',
+        accountEnabled: true,
+    },
+    {
+        id: 'u-bob',
+        tenantId: TENANT,
+        userPrincipalName: 'bob@contoso.onmicrosoft.com',
+        displayName: 'Bob Brown',
+        mail: 'bob@contoso.com',
+        accountEnabled: true,
+    },
+    {
+        id: 'u-eve',
+        tenantId: OTHER_TENANT,
+        userPrincipalName: 'eve@fabrikam.onmicrosoft.com',
+        displayName: 'Eve Evans',
+        mail: 'eve@fabrikam.com',
+        accountEnabled: true,
+    },
 ];
 
 export const DELEGATED_SCOPES = ['User.Read', 'Files.ReadWrite.All', 'Sites.ReadWrite.All', 'offline_access'];
@@ -37,7 +64,11 @@ export interface Harness {
     principal(name: string, p: Partial<Principal>): string;
     /** Token for a delegated user with the usual sync scopes. */
     userToken(userId: string, scopes?: string[]): string;
-    request(method: string, pathOrUrl: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<GraphResponse>;
+    request(
+        method: string,
+        pathOrUrl: string,
+        options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+    ): Promise<GraphResponse>;
     close(): Promise<void>;
 }
 
@@ -47,7 +78,12 @@ export async function startHarness(seed = 'test-seed'): Promise<Harness> {
     const principals = new Map<string, Principal>();
     const apps: DirectoryApplication[] = [];
     const directory: Directory = {
-        getUser: (tenantId, idOrUpn) => users.find((u) => u.tenantId === tenantId && (u.id === idOrUpn || u.userPrincipalName.toLowerCase() === idOrUpn.toLowerCase())),
+        getUser: (tenantId, idOrUpn) =>
+            users.find(
+                (u) =>
+                    u.tenantId === tenantId &&
+                    (u.id === idOrUpn || u.userPrincipalName.toLowerCase() === idOrUpn.toLowerCase()),
+            ),
         listUsers: (tenantId) => users.filter((u) => u.tenantId === tenantId),
         getApplication: (_tenantId, appId) => apps.find((a) => a.appId === appId),
     };
@@ -73,7 +109,7 @@ export async function startHarness(seed = 'test-seed'): Promise<Harness> {
             },
             observeResponse: (o) => void observed.push(o),
         },
-        { seed }
+        { seed },
     );
     server.on('request', (req, res) => {
         const url = new URL(req.url ?? '/', baseUrl);
@@ -87,7 +123,15 @@ export async function startHarness(seed = 'test-seed'): Promise<Harness> {
     baseUrl = `https://localhost:${(server.address() as AddressInfo).port}`;
 
     const principal = (name: string, p: Partial<Principal>): string => {
-        principals.set(name, { tenantId: TENANT, appId: APP_ID, kind: 'delegated', scopes: [], roles: [], expiresAt: now + 3600_000, ...p });
+        principals.set(name, {
+            tenantId: TENANT,
+            appId: APP_ID,
+            kind: 'delegated',
+            scopes: [],
+            roles: [],
+            expiresAt: now + 3600_000,
+            ...p,
+        });
         return `test-${name}`;
     };
     return {
@@ -96,7 +140,12 @@ export async function startHarness(seed = 'test-seed'): Promise<Harness> {
         clock,
         observed,
         principal,
-        userToken: (userId, scopes = DELEGATED_SCOPES) => principal(`${userId}:${scopes.join(',')}`, { userId, scopes, tenantId: users.find((u) => u.id === userId)?.tenantId ?? TENANT }),
+        userToken: (userId, scopes = DELEGATED_SCOPES) =>
+            principal(`${userId}:${scopes.join(',')}`, {
+                userId,
+                scopes,
+                tenantId: users.find((u) => u.id === userId)?.tenantId ?? TENANT,
+            }),
         async request(method, pathOrUrl, options = {}) {
             const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${baseUrl}${pathOrUrl}`;
             const headers: Record<string, string> = { ...options.headers };
@@ -127,7 +176,11 @@ export async function startHarness(seed = 'test-seed'): Promise<Harness> {
 
 /** A Documents library in an "Intranet" site where alice writes and bob reads, plus alice's OneDrive. */
 export function basicWorld(h: Harness): { siteId: string; libraryId: string; oneDriveId: string } {
-    const site = h.api.createSite({ tenantId: TENANT, name: 'Intranet', members: { 'u-alice': 'write', 'u-bob': 'read' } });
+    const site = h.api.createSite({
+        tenantId: TENANT,
+        name: 'Intranet',
+        members: { 'u-alice': 'write', 'u-bob': 'read' },
+    });
     const library = h.api.createLibrary(site.id, 'Documents');
     const oneDrive = h.api.createOneDrive(TENANT, 'u-alice');
     return { siteId: site.id, libraryId: library.id, oneDriveId: oneDrive.id };
