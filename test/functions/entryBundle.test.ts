@@ -4,7 +4,7 @@ import path from 'node:path';
 import { functions as registry } from '../../functions/registry';
 
 /**
- * The Azure entry point is bundled at build time (dev/tools/bundleEntry.ts). This loads the built file
+ * The Azure entry point is bundled at build time (tools/bundleEntry.ts). This loads the built file
  * in a fresh process, as the Functions host would, with `app.*` recorded instead of skipped, and checks
  * that it registers exactly the registry's functions and that a lazily imported handler still works.
  */

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { projectRoot } from './paths';
 
 /**
  * Part of `npm run build`: replaces dist/functions/index.js (what the Functions host loads at cold
@@ -8,8 +7,12 @@ import { projectRoot } from './paths';
  * and thin handler — so start-up reads and compiles one module instead of dozens. Everything a handler
  * imports lazily (`import('../lib/…')`: the SDKs and the service's logic) stays a separate module in
  * dist/, loaded on first use, exactly as before. npm packages stay external.
+ *
+ * Azure's remote build runs `npm install` + `npm run build` on the deployment package, which has no
+ * dev/, test/ or bench/ (.funcignore): so this lives in tools/ and imports nothing from dev/.
  */
-const root = projectRoot();
+// Compiled to dist/tools/bundleEntry.js: the project root is two levels up.
+const root = path.resolve(__dirname, '..', '..');
 
 const keepDynamicImportsLazy: Plugin = {
     name: 'keep-dynamic-imports-lazy',
