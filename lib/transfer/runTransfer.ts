@@ -94,7 +94,7 @@ async function settle(
     }
     if (e instanceof Paused) {
         const next: TransferMessage = { ...message, slice: (message.slice ?? 0) + 1 };
-        await entry.release(next);
+        await entry.release(next, e.detail && { ...e.detail, retryable: true });
         const delay = e.resumeAt ? (e.resumeAt - Date.now()) / 1000 : 0;
         await enqueueTransfer(services, next, delay);
         log.info('transfer paused; continuing in the next slice', {
