@@ -130,3 +130,23 @@ it('transient session 404s and spurious 412s at high rates: edits, renames and n
     const again = await quiet();
     expect(again.transfers).toHaveLength(0);
 }, 120_000);
+
+it('a rewrite that lands after the upload response (undocumented timing): brought down once, then quiet', async () => {
+    sim().setOptions({ enrichment: { timing: 'afterResponse' } });
+    try {
+        await platform.put('Q4/late.xlsx', Buffer.from('platform sheet '.repeat(300)));
+        const result = await quiet();
+        const upload = result.transfers.find((t) => t.platformPath === 'Q4/late.xlsx' && t.direction === 'upload')!;
+        expect(upload.outcome).toBe('succeeded');
+        // The response showed what was sent; the rewrite came afterwards, as a SharePoint-side change.
+        expect((await record(upload.transferId))!.result).toMatchObject({ enriched: false });
+        const item = sim().getItem(gid, '/Q4/late.xlsx')!;
+        expect((await platform.tree()).get('Q4/late.xlsx')).toBe(item.quickXorHash);
+        const again = await quiet();
+        expect(again.runs).toHaveLength(1);
+        expect(again.transfers).toHaveLength(0);
+        expect(under('Q4').map((i) => i.name)).toEqual(['late.xlsx']);
+    } finally {
+        sim().setOptions({ enrichment: { timing: 'withResponse' } });
+    }
+}, 60_000);
