@@ -71,6 +71,7 @@ export async function runTransfer(
             direction: message.direction,
             bytes: result.platformSize,
             enriched: result.enriched,
+            ...(result.notes ? { notes: result.notes.map((n) => n.code) } : {}),
         });
         return 'succeeded';
     } catch (e) {
