@@ -23,11 +23,17 @@ export const DEFAULT_POLICY: NotificationPolicy = {
     // Change → file in seconds (bench:latency), while a busy drive has at most one message waiting and
     // one run going: runs themselves absorb every change made before they start.
     debounceSeconds: 0,
-    // Caps a drive under constant change at 30 runs a minute (one delta call each, plus the transfers
-    // its changes need anyway); bursts are coalesced by the one-waiting-message rule, not by this gap.
-    // 5 s made a change arriving shortly after a finished run wait out the rest of it (3-4 s of the
-    // 5.8 s p50 in bench:latency); throttling beyond this is the tenant-wide throttle gate's job.
-    minGapSeconds: 2,
+    // A floor on how often one drive's webhook syncs start: a drive under constant change gets at most
+    // 6 runs a minute, each one delta call (1 resource unit with a token) plus the transfers its changes
+    // need anyway. SharePoint meters the app per tenant: 1,250 resource units a minute for a tenant of up
+    // to 1,000 licenses ("Avoid getting throttled or blocked in SharePoint Online"). At 2 s (30 delta
+    // calls a minute per drive) 40 busy drives spent the whole minute on delta alone; at 10 s 200 busy
+    // drives stay under it, with room for item reads and transfers. The latency it costs (a change that
+    // comes within 10 s of the previous run's start waits for the rest of the gap) is small beside
+    // Graph's own delivery latency for driveItem notifications (under a minute on average, up to 5).
+    // Bursts are coalesced by the one-waiting-message rule, not by this gap; when the tenant's budget
+    // runs low anyway, the throttle gate paces every request by SharePoint's RateLimit headers.
+    minGapSeconds: 10,
     pendingGraceSeconds: 120,
     renewalConcurrency: 8,
 };

@@ -85,8 +85,13 @@ export class Subscriptions {
         }
     }
 
-    /** A new token answers the challenge: authorized until it expires, challenges start over. */
+    /**
+     * A token that lives longer answers the challenge: authorized until it expires, challenges start
+     * over. The same token again (a client renewing before its own token was refreshed) extends nothing,
+     * and the next challenge still comes 15 minutes after the last.
+     */
     private authorize(s: SimSubscription, principal: { expiresAt: number }): void {
+        if (principal.expiresAt <= s.authorizedUntil) return;
         s.authorizedUntil = principal.expiresAt;
         s.nextChallengeAt = 0;
     }
