@@ -17,7 +17,7 @@ import { proxiedConnectionString } from './countingProxy';
  *
  * Mode `production` (the simulator's default): SharePoint's resource-unit budget of a small tenant is on
  * (graph/budget/budget.ts), so the engine's gate paces by the RateLimit headers and Graph throttles past
- * the limit. Mode `idealised`: no budget, as the simulator was before issue 15. Both report what each
+ * the limit. Mode `idealised`: no limit, as the simulator was before issue 15. Both report what each
  * phase cost in resource units.
  */
 type Mode = 'production' | 'idealised';
@@ -37,7 +37,9 @@ async function main(): Promise<void> {
             : never
         : never;
     const svc = await startConnectedService({ logLines: [], hostJson });
-    svc.sim.simulator.budget.configure({ enabled: mode === 'production' });
+    // Idealised: a budget nothing reaches, so what each phase costs is still counted.
+    if (mode === 'idealised')
+        svc.sim.simulator.budget.configure({ perMinute: Number.MAX_SAFE_INTEGER, perDay: Number.MAX_SAFE_INTEGER });
     /** Resource units the app has spent so far, and how often Graph throttled it or warned (RateLimit headers). */
     const spent = () => {
         const usage = svc.sim.simulator.budget.usage().filter((u) => u.appId === svc.sim.demo.clientId);
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
             mode:
                 mode === 'production'
                     ? `production-like: resource budget of a small tenant on (${svc.sim.simulator.budget.options.perMinute} RU/min per app)`
-                    : 'idealised: no resource budget',
+                    : 'idealised: no resource budget (units counted, never limited)',
             items: total,
             seedMs: Math.round(seedMs),
             firstSync: {
