@@ -24,10 +24,14 @@ export function openAtService(url: URL, options: BrowserOptions): Promise<Respon
     return fetch(toService(url, options), { redirect: 'manual' });
 }
 
+/**
+ * `adminApproval`: what the person does on Entra's "Need admin approval" page: stay there (the default,
+ * the sign-in simply stops) or follow "Return to the application without granting consent".
+ */
 export async function completeSignIn(
     connectUrl: string,
     login: string,
-    options: BrowserOptions & { action?: 'accept' | 'cancel' },
+    options: BrowserOptions & { action?: 'accept' | 'cancel'; adminApproval?: 'stay' | 'return' },
 ): Promise<FlowEnd> {
     let url = new URL(connectUrl);
     const history: URL[] = [];
@@ -43,8 +47,19 @@ export async function completeSignIn(
             continue;
         }
         if (response.status === 200 && body.includes('<form') && url.pathname.includes('/oauth2/v2.0/authorize')) {
-            url = await submitForm(url, body, login, options.action ?? 'accept');
-            continue;
+            const next = await submitForm(url, body, login, options.action ?? 'accept');
+            if (next instanceof URL) {
+                url = next;
+                continue;
+            }
+            if (options.adminApproval === 'return' && next.body.includes('Need admin approval')) {
+                const back = await submitForm(url, next.body, login, 'return_without_consent');
+                if (back instanceof URL) {
+                    url = back;
+                    continue;
+                }
+            }
+            return { url, status: next.status, body: next.body, history };
         }
         return { url, status: response.status, body, history };
     }
@@ -59,7 +74,13 @@ function toService(url: URL, options: BrowserOptions): string {
     return isServiceUrl(url, options) ? `${options.serviceUrl}${url.pathname}${url.search}` : url.href;
 }
 
-async function submitForm(pageUrl: URL, html: string, login: string, action: 'accept' | 'cancel'): Promise<URL> {
+/** Posts the page's form: the redirect it answers, or the page it shows instead (e.g. "Need admin approval"). */
+async function submitForm(
+    pageUrl: URL,
+    html: string,
+    login: string,
+    action: 'accept' | 'cancel' | 'return_without_consent',
+): Promise<URL | { status: number; body: string }> {
     const formAction = /<form[^>]*action="([^"]*)"/.exec(html)?.[1];
     if (formAction === undefined) throw new Error('No form on the sign-in page');
     const fields: Record<string, string> = {};
@@ -74,8 +95,10 @@ async function submitForm(pageUrl: URL, html: string, login: string, action: 'ac
         body: new URLSearchParams(fields).toString(),
     });
     const location = posted.headers.get('location');
-    if (!location) throw new Error(`Sign-in form answered ${posted.status}: ${await posted.text()}`);
-    return new URL(location, pageUrl);
+    if (location) return new URL(location, pageUrl);
+    const body = await posted.text();
+    if (posted.status === 200 && body.includes('<form')) return { status: posted.status, body };
+    throw new Error(`Sign-in form answered ${posted.status}: ${body}`);
 }
 
 function unescape(s: string): string {

@@ -72,7 +72,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         ? undefined
         : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
     const firstSync = !cursor?.deltaLink && baseline?.length === 0;
-    await deps.throttle.wait(services, integration.tenantId);
+    // No tenant-wide wait here: every Graph request of the run passes the throttle gate (graph/throttleMiddleware.ts).
     // A first sync leaves the listing in the page journal and reads it back in batches (firstSyncInBatches.ts).
     const delta = await timer.time('delta', () =>
         enumerateDelta({
