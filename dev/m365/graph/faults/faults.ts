@@ -2,6 +2,7 @@ import type { Exchange } from '../http/exchange';
 import { GraphError } from '../http/errors';
 import { seededRandom } from '../model/ids';
 import type { SimState } from '../model/state';
+import type { DeltaQuirkOptions } from './deltaQuirks';
 
 /**
  * Injected failures: throttling (429/503, with or without Retry-After, escalating when the client
@@ -33,6 +34,8 @@ export interface ChaosOptions {
     throttleRate: number;
     /** Probability per request of a dropped connection. */
     dropRate: number;
+    /** Field-reported delta faults at seeded rates (deltaQuirks.ts). */
+    delta?: Omit<DeltaQuirkOptions, 'seed'>;
 }
 
 interface TenantThrottle {
@@ -55,12 +58,14 @@ export class Faults {
 
     setChaos(options: ChaosOptions | undefined): void {
         this.chaos = options ? { options, random: seededRandom(options.seed) } : undefined;
+        this.state.deltaQuirks.configure(options?.delta ? { ...options.delta, seed: options.seed } : undefined);
     }
 
     clear(): void {
         this.rules = [];
         this.throttles.clear();
         this.chaos = undefined;
+        this.state.deltaQuirks.configure(undefined);
     }
 
     pending(): FaultRule[] {
