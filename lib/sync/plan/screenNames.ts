@@ -4,7 +4,7 @@ import { setFate } from './fates';
 import { ItemGraph } from './itemGraph';
 import { isLiveOn, remoteKey, ROOT, SkipInfo, SyncItem } from './model';
 import { choosePlacement } from './moves';
-import { compareText } from './paths';
+import { compareText, foldPath, parentPath } from './paths';
 import { ConflictPolicy } from './types';
 
 /**
@@ -87,14 +87,29 @@ export function skip(item: SyncItem, rule: string, message: string, hint: string
  * with its reason; anything on the platform inside such an item is left alone too.
  */
 export function skipUnsupported(graph: ItemGraph): void {
+    const held = new Map<string, NonNullable<SkipInfo['inside']>>();
     for (const item of graph.sorted()) {
         const unsupported = item.remote?.unsupported;
         if (!unsupported) continue;
-        skip(item, unsupported.rule, unsupported.message, unsupported.hint, {
+        const inside = {
             rule: `${unsupported.rule.replace(/_content$/, '')}_content`,
             message: `Inside "${item.remote?.name ?? 'an item'}" in SharePoint/OneDrive, which is not synced: left alone.`,
             hint: unsupported.hint,
-        });
+        };
+        skip(item, unsupported.rule, unsupported.message, unsupported.hint, inside);
+        if (item.remote) held.set(foldPath(item.remote.path), inside);
+    }
+    if (held.size === 0) return;
+    // A platform item created where such an item stands (or inside it) is not sent into it either.
+    for (const item of graph.sorted()) {
+        if (item.fate !== 'new' || item.side !== 'platform' || !item.platform) continue;
+        const path = foldPath(item.platform.path);
+        for (let at = path; at !== ''; at = parentPath(at)) {
+            const inside = held.get(at);
+            if (!inside) continue;
+            skip(item, inside.rule, inside.message, inside.hint);
+            break;
+        }
     }
 }
 
