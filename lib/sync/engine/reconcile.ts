@@ -387,7 +387,11 @@ function deltaRecord(delta: DeltaEnumeration, items: number, orphans: number): N
     return { pages: delta.pages, items, requests: delta.requests, resumed: delta.resumed, orphans };
 }
 
-/** Delta's items plus the current state of items whose transfer was skipped and that delta did not list again. */
+/**
+ * Delta's items plus the current state of items whose transfer was skipped and that delta did not list
+ * again. One that is gone (404) gets a tombstone here: delta does not always send one
+ * (onedrive-api-docs#1927), and without it the same write would be planned, and refused, every run.
+ */
 async function withSkippedItems(
     graph: Client,
     graphDriveId: string,
@@ -395,8 +399,12 @@ async function withSkippedItems(
     skipped: readonly string[],
 ): Promise<DeltaItem[]> {
     const listed = new Set(items.map((i) => i.id));
-    const missing = skipped.filter((id) => !listed.has(id));
-    return missing.length === 0 ? items : [...items, ...(await fetchItems(graph, graphDriveId, missing))];
+    const missing = [...new Set(skipped.filter((id) => !listed.has(id)))];
+    if (missing.length === 0) return items;
+    const found = await fetchItems(graph, graphDriveId, missing);
+    const present = new Set(found.map((i) => i.id));
+    const gone = missing.filter((id) => !present.has(id)).map((id): DeltaItem => ({ id, deleted: {} }));
+    return [...items, ...found, ...gone];
 }
 
 /** An unchanged drive: the cursor is rewritten only if Graph handed out a different deltaLink (or the cursor predates a field). */

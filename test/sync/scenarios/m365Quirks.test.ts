@@ -202,6 +202,16 @@ describe('deletes delta never reported', () => {
         await expectConverged(drive, platform, result);
     }, 60_000);
 
+    it('an edit on the platform to a file deleted in SharePoint without a tombstone is not lost nor retried forever', async () => {
+        sim().putFile(gid, '/T4/edited.txt', 'v1');
+        await expectConverged(drive, platform, await quietOf(drive));
+        sim().removeWithoutTombstone(gid, '/T4/edited.txt');
+        await platform.put('T4/edited.txt', 'v2 from the platform');
+        const result = await quietOf(drive, 'webhook');
+        expect(sim().readContent(gid, '/T4/edited.txt').toString()).toBe('v2 from the platform');
+        await expectConverged(drive, platform, result);
+    }, 60_000);
+
     it('still go through the big-delete guard', async () => {
         for (let i = 0; i < 8; i++) sim().putFile(gid, `/T2/f${i}.txt`, `t2 ${i}`);
         await expectConverged(drive, platform, await quietOf(drive));

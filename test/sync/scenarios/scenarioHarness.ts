@@ -196,7 +196,7 @@ export function describeRuns(result: QuietResult): string {
     return result.runs
         .map(
             (r) =>
-                `${r.runId} ${r.status} counts=${JSON.stringify(r.counts)} outcomes=${JSON.stringify(r.outcomes)}${r.error ? ` error=${JSON.stringify(r.error)}` : ''}`,
+                `${r.runId} ${r.status}${r.resync ? ` resync=${r.resyncReason}` : ''}${r.remoteListing ? ` listing=${r.remoteListing}` : ''} counts=${JSON.stringify(r.counts)} outcomes=${JSON.stringify(r.outcomes)}${r.error ? ` error=${JSON.stringify(r.error)}` : ''}`,
         )
         .concat(
             result.transfers
