@@ -47,7 +47,8 @@ export async function settleGraphBinding(
         if (!cursor) await writeBaselineBinding(services, driveId, graphDriveId);
         return { cursor };
     }
-    if (bound === graphDriveId) return { cursor };
+    // Compared without case: Graph has spelled one Personal drive id in two cases (abraunegg issue 3336).
+    if (bound.toLowerCase() === graphDriveId.toLowerCase()) return { cursor };
     await clearBaseline(services, driveId);
     if (cursor?.enumerationId) await dropJournal(services, driveId, cursor.enumerationId).catch(() => undefined);
     await clearDeleteDecision(services, driveId).catch(() => undefined);

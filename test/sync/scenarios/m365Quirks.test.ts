@@ -340,4 +340,34 @@ describe('the 400-character limit, counted from the site', () => {
         await libPlatform.remove('L1');
         await quietOf(library);
     }, 60_000);
+
+    it("a first sync counts the site's path too", async () => {
+        const megan = svc.sim.demo.users.megan;
+        // `/sites/` + 60 characters + `/Docs`: 72 characters before the drive's own path.
+        const site = sim().createSite({
+            tenantId: svc.sim.demo.tenantId,
+            name: 'Deep',
+            path: `/sites/${'s'.repeat(60)}`,
+            members: { [megan.id]: 'write' },
+        });
+        const docs = sim().createLibrary(site.id, 'Docs');
+        const connected = (await svc.connectDrive({ name: 'Deep site', kind: 'sharepoint' }, megan.userPrincipalName))
+            .drive;
+        const patched = await svc.env.api('PATCH', `/api/drives/${connected.id}`, {
+            body: { siteId: site.id, graphDriveId: docs.id },
+        });
+        expect(patched.status).toBe(200);
+        const deep = patched.body as DriveRecord;
+        const side = new PlatformSide(await services(), deep);
+        const path = `${'d'.repeat(200)}/${'f'.repeat(122)}.txt`; // 327 characters: 400 with the site's 72 and a slash
+        await side.put(path, 'too deep for this site');
+        await side.put('fine.txt', 'fine');
+        svc.sim.simulator.requests.clear();
+        const result = await quietOf(deep);
+        expect(result.runs[0]!.firstSync).toBe(true);
+        expect(sim().getItem(docs.id, '/fine.txt')).toBeDefined();
+        const outcome = (await allOutcomes(deep, result)).find((o) => o.path === path);
+        expect(outcome).toMatchObject({ status: 'skipped', code: 'path_too_long' });
+        expect(svc.sim.simulator.requests.entries.filter((r) => r.status === 400)).toEqual([]);
+    }, 60_000);
 });
