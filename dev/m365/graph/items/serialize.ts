@@ -127,6 +127,7 @@ function serializeTombstone(state: SimState, drive: SimDrive, item: SimItem): Re
         deleted: { state: 'deleted' },
     };
     if (item.packageType) {
+        // Not documented: a deleted package is assumed to keep its package facet, trimmed like any tombstone.
         if (drive.driveType === 'personal') out.name = item.name;
         else out.size = 0;
         out.package = { type: item.packageType };
