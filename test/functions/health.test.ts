@@ -1,24 +1,6 @@
-import diagnostics from 'node:diagnostics_channel';
 import { forgetReadinessForTests } from '../../lib/diagnostics/readiness';
+import { recordOutgoing } from '../support/outgoingRequests';
 import { startServiceEnvironment, ServiceEnvironment } from '../support/serviceEnvironment';
-
-/** Backend HTTP(S) requests this process sends (the service runs in-process on the local host). */
-function countOutgoing(): { readonly count: number; stop(): void } {
-    let count = 0;
-    const onRequest = (message: unknown) => {
-        const request = (message as { request: { host?: string; path?: string } }).request;
-        const path = String(request.path ?? '');
-        // Neither the test's own calls to the local host nor the host's queue polling are health probes.
-        if (!path.startsWith('/api/health') && !/\/messages\b/.test(path)) count++;
-    };
-    diagnostics.subscribe('http.client.request.start', onRequest);
-    return {
-        get count() {
-            return count;
-        },
-        stop: () => diagnostics.unsubscribe('http.client.request.start', onRequest),
-    };
-}
 
 describe('GET /api/health', () => {
     let env: ServiceEnvironment;
@@ -48,18 +30,18 @@ describe('GET /api/health', () => {
     it('probes once per interval with the long-lived clients, however many anonymous requests arrive', async () => {
         await env.api('GET', '/api/health', { key: false }); // the instance's clients exist and are authorised
         forgetReadinessForTests();
-        const outgoing = countOutgoing();
+        const outgoing = recordOutgoing(/^\/api\/health/);
         try {
             const first = await env.api('GET', '/api/health', { key: false });
             expect(first.status).toBe(200);
             // One cheap read per dependency, and no Key Vault challenge round trip: the client was reused.
-            expect(outgoing.count).toBe(4);
+            expect(outgoing.requests.length).toBe(4);
             const burst = await Promise.all(
                 Array.from({ length: 30 }, () => env.api('GET', '/api/health', { key: false })),
             );
             expect(burst.every((r) => r.status === 200)).toBe(true);
             await env.api('GET', '/api/health/details', { key: env.host.platformKey });
-            expect(outgoing.count).toBe(4);
+            expect(outgoing.requests.length).toBe(4);
         } finally {
             outgoing.stop();
         }
