@@ -92,13 +92,17 @@ describe('hostile requests to POST /api/graph/notifications', () => {
             maxSubscriptionReads: 1,
         },
         {
-            name: 'the ~1 MiB body of ~42,000 distinct ids from the review',
+            name: "a body just under 1 MiB of ~37,000 distinct ids (the review's hostile body)",
             body: () => {
-                // As many short distinct ids as fit under the byte limit: ~40,000 entries.
+                // As many short distinct ids as fit under the byte limit (~37,000 entries): the entry cap refuses it.
                 const ids: string[] = [];
-                let bytes = 12;
-                for (let i = 0; bytes + 30 < MAX_NOTIFICATION_BYTES; i++, bytes += 26)
-                    ids.push(`{"subscriptionId":"${i.toString(36).padStart(6, '0')}"}`);
+                let bytes = '{"value":[]}'.length;
+                for (let i = 0; ; i++) {
+                    const e = `{"subscriptionId":"${i.toString(36).padStart(6, '0')}"}`;
+                    if (bytes + e.length + 1 > MAX_NOTIFICATION_BYTES) break;
+                    ids.push(e);
+                    bytes += e.length + 1;
+                }
                 return `{"value":[${ids.join(',')}]}`;
             },
             status: 413,
