@@ -2,7 +2,7 @@ import { HttpResponse } from '@azure/functions';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiError, toErrorResponse } from '../../../lib/http/apiError';
 import type { Invoker } from '../invocation';
-import { checkFunctionKey } from './functionKey';
+import { checkFunctionKey, type HostKeys, type KeyLevel } from './functionKey';
 import { requestTooLarge, routeNotFound } from './hostErrors';
 import { readRequestBody, RequestTooLargeError } from './requestBody';
 import type { RouteMatch, Router } from './router';
@@ -21,7 +21,7 @@ export interface HostRoute {
 export interface HttpServerOptions {
     router: Router;
     hostRoutes: readonly HostRoute[];
-    functionKey: string;
+    keys: HostKeys;
     invoker: Invoker;
     maxRequestBodyBytes: number;
 }
@@ -46,12 +46,9 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const match = hostRoute ? undefined : options.router.match(method, url.pathname);
     if (!hostRoute && !match) return sendError(res, routeNotFound(method, url.pathname));
 
-    const needsKey = hostRoute
-        ? hostRoute.route.requiresKey
-        : match!.route.definition.options.authLevel !== undefined &&
-          match!.route.definition.options.authLevel !== 'anonymous';
-    const keyError = needsKey
-        ? checkFunctionKey(req.headers['x-functions-key'], url.searchParams, options.functionKey)
+    const level = hostRoute ? (hostRoute.route.requiresKey ? 'admin' : undefined) : keyLevelOf(match!);
+    const keyError = level
+        ? checkFunctionKey(req.headers['x-functions-key'], url.searchParams, options.keys, level)
         : undefined;
     if (keyError) return sendError(res, keyError);
 
@@ -102,6 +99,16 @@ async function invokeFunction(
         response = new HttpResponse(toErrorResponse(e));
     }
     await writeHttpResponse(res, response, { 'x-ms-invocation-id': invocationId });
+}
+
+/**
+ * What the host requires of a function's caller: `admin` takes only the master key, `function` any
+ * host key (the platform key, or the master key), `anonymous` nothing. The host's own routes (firing
+ * a timer, like Azure's /admin/functions/{name}) are admin-level.
+ */
+function keyLevelOf(match: RouteMatch): KeyLevel | undefined {
+    const level = match.route.definition.options.authLevel ?? 'anonymous';
+    return level === 'anonymous' ? undefined : level;
 }
 
 function findHostRoute(

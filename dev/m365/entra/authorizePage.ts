@@ -21,10 +21,17 @@ export function renderSignInPage(page: SignInPage): string {
     const hidden = Object.entries(page.params)
         .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
         .join('\n');
+    // login_hint pre-fills the account (Entra: "login_hint … pre-fill the username/email address field of
+    // the sign-in page", learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow); the person can still pick another.
+    const hint = page.params.login_hint?.toLowerCase();
+    const chosen = Math.max(
+        0,
+        page.users.findIndex((u) => u.userPrincipalName.toLowerCase() === hint),
+    );
     const accounts = page.users
         .map(
             (u, i) =>
-                `<label><input type="radio" name="login" value="${escapeHtml(u.userPrincipalName)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(u.displayName)} (${escapeHtml(u.userPrincipalName)})</label><br>`,
+                `<label><input type="radio" name="login" value="${escapeHtml(u.userPrincipalName)}"${i === chosen ? ' checked' : ''}> ${escapeHtml(u.displayName)} (${escapeHtml(u.userPrincipalName)})</label><br>`,
         )
         .join('\n');
     const permissions = page.requestedPermissions.map((p) => `<li>${escapeHtml(p)}</li>`).join('\n');

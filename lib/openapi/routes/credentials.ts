@@ -42,7 +42,7 @@ export const credentialRoutes: RouteDescription[] = [
         operationId: 'listCredentials',
         summary: "List the integration's credentials (metadata and expiry only)",
         tag: 'credentials',
-        auth: 'function',
+        auth: 'admin',
         responses: { 200: { description: 'Every credential, the active one marked.', body: credentialList } },
         errors: [...KEYED_ROUTE_ERRORS, 'integration_not_configured'],
     },
@@ -52,7 +52,7 @@ export const credentialRoutes: RouteDescription[] = [
         operationId: 'addCredential',
         summary: 'Add a credential beside the current one (verified against Entra, then pending)',
         tag: 'credentials',
-        auth: 'function',
+        auth: 'admin',
         body: { ...named('AddCredentialInput', addCredentialInput()), required: true },
         responses: {
             201: {
@@ -69,7 +69,7 @@ export const credentialRoutes: RouteDescription[] = [
         operationId: 'getCredential',
         summary: 'One credential',
         tag: 'credentials',
-        auth: 'function',
+        auth: 'admin',
         responses: { 200: { description: 'The credential.', body: credential } },
         errors: [...credentialErrors],
     },
@@ -79,7 +79,7 @@ export const credentialRoutes: RouteDescription[] = [
         operationId: 'retireCredential',
         summary: 'Retire a credential now (its Key Vault secret is soft-deleted)',
         tag: 'credentials',
-        auth: 'function',
+        auth: 'admin',
         responses: { 200: { description: 'Retired.', body: credential } },
         errors: [...credentialErrors, 'credential_active'],
     },
@@ -89,7 +89,7 @@ export const credentialRoutes: RouteDescription[] = [
         operationId: 'promoteCredential',
         summary: 'Make new token requests use this credential; the previous one retires after a grace period',
         tag: 'credentials',
-        auth: 'function',
+        auth: 'admin',
         body: { ...named('PromoteCredentialInput', promoteInput), required: false },
         responses: { 200: { description: 'Promoted.', body: credential } },
         errors: [...credentialErrors, ...JSON_BODY_ERRORS, 'credential_retired', 'integration_changed'],
@@ -100,7 +100,7 @@ export const credentialRoutes: RouteDescription[] = [
         operationId: 'addAppOnlyDrive',
         summary: "Add a library synced app-only (Sites.Selected grant, no person's account)",
         tag: 'credentials',
-        auth: 'function',
+        auth: 'admin',
         body: { ...named('AddAppOnlyDriveInput', addAppOnlyDriveInput), required: true },
         responses: {
             201: {
@@ -117,7 +117,7 @@ export const credentialRoutes: RouteDescription[] = [
         operationId: 'listAlerts',
         summary: 'Alerts: expiring credentials, drives needing re-authentication, held deletes, failed transfers',
         tag: 'alerts',
-        auth: 'function',
+        auth: 'admin',
         query: [
             {
                 name: 'state',
@@ -134,7 +134,7 @@ export const credentialRoutes: RouteDescription[] = [
         operationId: 'acknowledgeAlert',
         summary: 'Acknowledge an alert (idempotent)',
         tag: 'alerts',
-        auth: 'function',
+        auth: 'admin',
         responses: { 200: { description: 'The alert.', body: alert } },
         errors: [...KEYED_ROUTE_ERRORS, 'alert_not_found', 'alert_changed'],
     },
