@@ -11,8 +11,8 @@ import { acquireLease, type DriveLease } from './lease';
 import { markDriveIfSignInLost } from './markUnhealthy';
 import { PhaseTimer } from './phaseTimer';
 import { reconcile } from './reconcile';
-import { isFresh, updateSchedule } from './schedule';
-import { runError } from './syncErrors';
+import { countFailures, isFresh, retryDelaySeconds, type ScheduleEntry, updateSchedule } from './schedule';
+import { reportRunFault, reportRunOutcome, runError } from './syncErrors';
 import { sendSyncMessage } from './syncQueue';
 
 export type SyncResult =
@@ -121,12 +121,13 @@ async function runUnderLease(
                 .catch(() => undefined);
         options.log?.warn('Sync run failed', { driveId: drive.id, runId: base.runId, error });
         await markDriveIfSignInLost(services, drive, e, options.log).catch(() => undefined);
+        await reportRunFault(services, drive, e, options.log);
         const { retryAfterSeconds: _omit, ...recorded } = error;
         run = await finish(services, run, startedAt, timer, { status: 'failed', error: recorded }).catch(() => run);
     } finally {
         await lease.release().catch(() => undefined);
     }
-    await afterRun(services, drive, run, retryAfterSeconds);
+    await afterRun(services, drive, run, retryAfterSeconds, options.log);
     return run;
 }
 
@@ -157,21 +158,29 @@ async function markRunning(services: Services, drive: DriveRecord, runId: string
 
 /**
  * Clears the running mark; a sync requested meanwhile (absorbed as busy) runs now, and a retryable
- * failure comes back after its Retry-After (the cursor kept its place, so little is repeated).
+ * failure comes back after an exponential backoff (at least its Retry-After; the cursor kept its
+ * place, so little is repeated) until the cap, then an alert (schedule.ts RUN_RETRY, syncErrors.ts).
  */
 async function afterRun(
     services: Services,
     drive: DriveRecord,
     run: RunRecord,
     retryAfterSeconds: number | undefined,
+    log?: Logger,
 ): Promise<void> {
     let followUp: SyncMessage | undefined;
     let delay = 0;
+    let failures: ScheduleEntry['failures'];
+    let previousFailures: ScheduleEntry['failures'];
+    let gaveUp = false;
     await updateSchedule(services, drive.id, (s) => {
         followUp = undefined;
+        gaveUp = false;
         const next = { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }) };
         if (next.running?.runId === run.runId) next.running = undefined;
         next.lastFinished = { runId: run.runId, at: run.finishedAt ?? new Date().toISOString(), status: run.status };
+        previousFailures = s?.failures;
+        failures = next.failures = countFailures(s?.failures, run, next.lastFinished.at);
         if (next.queued && next.queued.runId !== run.runId && isFresh(next.queued.at)) {
             followUp = {
                 kind: 'sync',
@@ -183,8 +192,13 @@ async function afterRun(
                 ...(next.queued.dryRun ? { dryRun: true } : {}),
             };
         } else if (retryAfterSeconds !== undefined) {
+            const seconds = retryDelaySeconds(failures?.count ?? 1, retryAfterSeconds);
+            if (seconds === undefined) {
+                gaveUp = true;
+                return next;
+            }
             const runId = newRunId();
-            delay = Math.min(Math.max(retryAfterSeconds, 5), 900);
+            delay = seconds;
             next.queued = { runId, at: new Date().toISOString(), trigger: 'retry' };
             followUp = {
                 kind: 'sync',
@@ -198,6 +212,7 @@ async function afterRun(
         return next;
     });
     if (followUp) await sendSyncMessage(services, followUp, delay);
+    await reportRunOutcome(services, drive, run, { gaveUp, failures, previousFailures }, log);
 }
 
 /** Another run has the lease: remember this request so that run re-enqueues it when it finishes. */
