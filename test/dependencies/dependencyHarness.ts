@@ -1,4 +1,5 @@
 import { SecretClient } from '@azure/keyvault-secrets';
+import { BlockBlobClient } from '@azure/storage-blob';
 import { forgetCredentialValuesForTests } from '../../lib/credentials/msalCredential';
 import type { DriveRecord } from '../../lib/drives/driveRecord';
 import type { AlertRecord } from '../../lib/alerts';
@@ -129,4 +130,17 @@ export async function firstSync(svc: FaultService): Promise<RunRecord> {
         (await platformFiles(svc)).length === expected.length ? true : undefined,
     );
     return run;
+}
+
+/** What the platform does to add a file: an upload slot (SAS), a PUT to Blob, then "complete". */
+export async function uploadToPlatform(svc: FaultService, path: string, text: string): Promise<void> {
+    const content = Buffer.from(text);
+    const slot = await svc.env.api('POST', `/api/drives/${svc.drive.id}/uploads`, {
+        body: { path, size: content.length, contentType: 'text/plain' },
+    });
+    if (slot.status !== 201) throw new Error(`uploads answered ${slot.status}: ${slot.text}`);
+    const { uploadUrl, completeUrl } = slot.body as { uploadUrl: string; completeUrl: string };
+    await new BlockBlobClient(uploadUrl).upload(content, content.length);
+    const done = await svc.env.api('POST', completeUrl, { body: { path } });
+    if (done.status !== 200) throw new Error(`uploads/complete answered ${done.status}: ${done.text}`);
 }

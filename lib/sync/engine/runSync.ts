@@ -7,7 +7,7 @@ import type { SyncMessage } from '../contracts';
 import { getRun, newRunId, OutcomeWriter, updateRun, type RunRecord } from '../runs';
 import { defaultDeps, type SyncDeps } from './deps';
 import { markSyncRequestsServed } from '../../notifications/syncRequests';
-import { acquireLease, type DriveLease } from './lease';
+import { acquireLease, LEASE_MS, type DriveLease } from './lease';
 import { markDriveIfSignInLost } from './markUnhealthy';
 import { PhaseTimer } from './phaseTimer';
 import { reconcile } from './reconcile';
@@ -56,7 +56,7 @@ export async function runSync(
     const timer = new PhaseTimer();
     const taken = await timer.time('lease', () => acquireLease(services, drive.id, runId, options.leaseMs));
     if ('heldBy' in taken) {
-        if (taken.heldBy !== runId) await awaitTurn(services, drive, message, runId);
+        if (taken.heldBy !== runId) await awaitTurn(services, drive, message, runId, taken.heldBy);
         return { outcome: 'busy', heldBy: taken.heldBy };
     }
     // This run sees every change made until now: a webhook message still waiting is served by it.
@@ -75,6 +75,7 @@ async function runUnderLease(
     const startedAt = new Date();
     let run: RunRecord = base;
     let retryAfterSeconds: number | undefined;
+    let unrecorded: unknown;
     try {
         await markRunning(services, drive, base.runId, startedAt);
         run = await updateRun(services, base, { status: 'running', startedAt: startedAt.toISOString() });
@@ -123,10 +124,16 @@ async function runUnderLease(
         await markDriveIfSignInLost(services, drive, e, options.log).catch(() => undefined);
         await reportRunFault(services, drive, e, options.log);
         const { retryAfterSeconds: _omit, ...recorded } = error;
-        run = await finish(services, run, startedAt, timer, { status: 'failed', error: recorded }).catch(() => run);
+        run = await finish(services, run, startedAt, timer, { status: 'failed', error: recorded }).catch((f) => {
+            unrecorded = f;
+            return run;
+        });
     } finally {
         await lease.release().catch(() => undefined);
     }
+    // Storage failed before the run could record how it ended: the queue delivers the message again
+    // (the same run id resumes), rather than leaving a run "running" for ever.
+    if (unrecorded) throw unrecorded;
     await afterRun(services, drive, run, retryAfterSeconds, options.log);
     return run;
 }
@@ -216,10 +223,24 @@ async function afterRun(
 }
 
 /** Another run has the lease: remember this request so that run re-enqueues it when it finishes. */
-async function awaitTurn(services: Services, drive: DriveRecord, message: SyncMessage, runId: string): Promise<void> {
+async function awaitTurn(
+    services: Services,
+    drive: DriveRecord,
+    message: SyncMessage,
+    runId: string,
+    heldBy: string,
+): Promise<void> {
+    let orphaned = false;
     await updateSchedule(services, drive.id, (s) => {
         const next = { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }) };
-        if (next.queued && isFresh(next.queued.at)) return next.queued.runId === runId ? undefined : next;
+        // The holder already finished but could not release its lease (storage failed as it ended):
+        // it will not pick this request up, so the request comes back once that lease has expired.
+        orphaned = next.running?.runId !== heldBy;
+        if (next.queued && isFresh(next.queued.at) && next.queued.runId !== runId) {
+            orphaned = false;
+            return next;
+        }
+        if (next.queued?.runId === runId && isFresh(next.queued.at)) return undefined;
         return {
             ...next,
             queued: {
@@ -230,6 +251,7 @@ async function awaitTurn(services: Services, drive: DriveRecord, message: SyncMe
             },
         };
     });
+    if (orphaned) await sendSyncMessage(services, { ...message, runId }, LEASE_MS / 1000 + 1);
 }
 
 async function loadDrive(services: Services, message: SyncMessage): Promise<DriveRecord | undefined> {
