@@ -21,6 +21,8 @@ import { azuriteConnectionString } from '../azurite/azurite';
  *                         (also "Operations per second is over the account limit.", …)
  *   500 OperationTimedOut "The operation could not be completed within the permitted time."
  *   500 InternalError     "The server encountered an internal error. Please retry the request."
+ *   403 AuthorizationPermissionMismatch "This request is not authorized to perform this operation using
+ *                         this permission." (the identity lacks the data role: a configuration fault)
  * with the x-ms-error-code and x-ms-request-id headers, in the body format of each service: the Table
  * service answers JSON requests with `{"odata.error":{"code","message":{"lang","value"}}}` and others
  * with XML `<Error><Code/><Message/></Error>`; the message ends with RequestId and Time lines (as
@@ -30,8 +32,8 @@ export type StorageService = 'blob' | 'queue' | 'table';
 
 export interface StorageFaultRule {
     service: StorageService;
-    status: 503 | 500 | 429;
-    code: 'ServerBusy' | 'OperationTimedOut' | 'InternalError' | 'TooManyRequests';
+    status: 503 | 500 | 429 | 403;
+    code: 'ServerBusy' | 'OperationTimedOut' | 'InternalError' | 'TooManyRequests' | 'AuthorizationPermissionMismatch';
     message?: string;
     /** Only requests whose method and path (after the account) match. */
     match?: { method?: string; path?: RegExp };
@@ -63,6 +65,7 @@ const MESSAGES: Record<StorageFaultRule['code'], string> = {
     OperationTimedOut: 'The operation could not be completed within the permitted time.',
     InternalError: 'The server encountered an internal error. Please retry the request.',
     TooManyRequests: 'The request is being throttled.',
+    AuthorizationPermissionMismatch: 'This request is not authorized to perform this operation using this permission.',
 };
 
 export interface ObservedRequest {
