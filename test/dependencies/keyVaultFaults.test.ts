@@ -144,3 +144,47 @@ it('an unreachable vault is transient: a 503 with Retry-After on routes, bounded
         restore();
     }
 }, 180_000);
+
+it('a running instance rides out a vault outage on the value it read, and notices a deleted secret within minutes', async () => {
+    const MINUTE = 60_000;
+    let clock = Date.now();
+    const advance = (ms: number) => {
+        clock += ms;
+        jest.setSystemTime(clock);
+    };
+    newInstance();
+    expect((await runFinished(svc, await syncNow(svc))).status).toBe('succeeded');
+    jest.useFakeTimers({
+        now: clock,
+        doNotFake: [
+            'nextTick',
+            'setImmediate',
+            'setTimeout',
+            'setInterval',
+            'clearTimeout',
+            'clearInterval',
+            'clearImmediate',
+            'queueMicrotask',
+            'hrtime',
+            'performance',
+        ],
+    });
+    try {
+        // Past the 5-minute revalidation while the vault does not answer: the value read before still works.
+        svc.env.vault.faults.disconnect();
+        advance(6 * MINUTE);
+        expect((await runFinished(svc, await syncNow(svc))).status).toBe('succeeded');
+        svc.env.vault.faults.clear();
+
+        // Deleted in the vault on purpose: the same instance stops using it at the next revalidation.
+        await svc.admin.beginDeleteSecret(CLIENT_SECRET_NAME).then((p) => p.pollUntilDone());
+        advance(6 * MINUTE);
+        const failed = await runFinished(svc, await syncNow(svc));
+        expect(failed.error).toMatchObject({ code: 'credential_missing', retryable: false });
+    } finally {
+        jest.useRealTimers();
+    }
+    await svc.admin.beginRecoverDeletedSecret(CLIENT_SECRET_NAME).then((p) => p.pollUntilDone());
+    const back = await svc.env.api('GET', `/api/drives/${svc.drive.id}?refresh=true`);
+    expect(back.body).toMatchObject({ status: 'connected' });
+}, 120_000);
