@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+    Agent,
     createServer,
     request as httpRequest,
     type IncomingMessage,
@@ -91,6 +92,8 @@ export async function startStorageFaultProxy(
     const injected: Record<StorageService, number> = { blob: 0, queue: 0, table: 0 };
     const forwarded: Record<StorageService, number> = { blob: 0, queue: 0, table: 0 };
     const servers: Server[] = [];
+    // Its own connection pool, closed with the proxy (the global agent would keep sockets alive).
+    const agent = new Agent({ keepAlive: true });
     const watchers = new Set<(request: ObservedRequest) => void>();
     const endpoints = {} as Record<StorageService, string>;
     for (const service of ['blob', 'queue', 'table'] as const) {
@@ -107,7 +110,7 @@ export async function startStorageFaultProxy(
                 return answerFault(req, res, service, rule);
             }
             forwarded[service]++;
-            forward(req, res, target);
+            forward(req, res, target, agent);
         });
         const port = await listen(server, ports[service] ?? 0);
         servers.push(server);
@@ -138,6 +141,7 @@ export async function startStorageFaultProxy(
         forwarded,
         stop: async () => {
             await Promise.all(servers.map((s) => close(s)));
+            agent.destroy();
         },
     };
 }
@@ -187,9 +191,10 @@ function answerFault(req: IncomingMessage, res: ServerResponse, service: Storage
     res.end(body);
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, target: URL): void {
+function forward(req: IncomingMessage, res: ServerResponse, target: URL, agent: Agent): void {
     const upstream = httpRequest(
         {
+            agent,
             host: target.hostname,
             port: target.port,
             method: req.method,
