@@ -1,5 +1,6 @@
 import type { AlertRecord } from '../../lib/alerts';
-import { scheduleDueDrives } from '../../lib/sync/engine';
+import { runSync, scheduleDueDrives } from '../../lib/sync/engine';
+import { newRunId } from '../../lib/sync/runs';
 import {
     alertsOf,
     CLIENT_SECRET_NAME,
@@ -130,6 +131,19 @@ it('recovers without a human when the secret is recovered in Key Vault, checking
     const failed = await runFinished(svc, await syncNow(svc));
     expect(failed.error).toMatchObject({ code: 'credential_missing' });
     expect(failed.error!.hint).toContain(`az keyvault secret recover`);
+    // A change notification meanwhile is not run against a drive that waits: its record says why.
+    const notified = await runSync(await svc.services(), {
+        kind: 'sync',
+        integrationId: svc.drive.integrationId,
+        driveId: svc.drive.id,
+        trigger: 'webhook',
+        runId: newRunId(),
+        requestedAt: new Date().toISOString(),
+    });
+    expect(notified).toMatchObject({
+        outcome: 'ignored',
+        run: { error: { code: 'drive_not_ready', hint: expect.stringContaining('az keyvault secret recover') } },
+    });
 
     // The scheduler checks the cause at 1, 2, 4… minutes (at most an hour), not every tick.
     const s = await svc.services();

@@ -268,13 +268,18 @@ async function failUnready(services: Services, base: RunRecord): Promise<RunReco
         s?.queued?.runId === base.runId ? { ...s, queued: undefined } : undefined,
     );
     const now = new Date().toISOString();
+    // The drive's own state says why (credential_unavailable, needs_reauth…) and what to do.
+    const found = await getDrive(await services.tables.get('drives'), base.integrationId, base.driveId);
+    const cause = found?.drive.statusCause;
     return updateRun(services, base, {
         status: 'failed',
         finishedAt: now,
         error: {
             code: 'drive_not_ready',
-            message: 'The drive is not connected (or was removed), so it was not synced.',
-            hint: 'Check GET /api/drives/{id}: reconnect it or choose its library.',
+            message: cause
+                ? `The drive is ${found!.drive.status.replace(/_/g, ' ')} (${cause.code}): ${cause.message}`
+                : 'The drive is not connected (or was removed), so it was not synced.',
+            hint: cause?.hint ?? 'Check GET /api/drives/{id}: reconnect it or choose its library.',
             retryable: false,
         },
     });
