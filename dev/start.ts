@@ -9,9 +9,10 @@ import { projectRoot } from './tools/paths';
 
 /**
  * `npm start`: everything on one machine, no Microsoft account needed. Azurite (data under
- * .local/azurite), the Key Vault double, the Microsoft 365 simulator with its demo tenant, then the
- * local Functions host on http://localhost:7071 as a child process that trusts the dev CA.
- * Ctrl-C stops everything it started.
+ * .local/azurite), the Key Vault double (its vault under .local/keyvault, so the integration's secret
+ * survives a restart just as Azurite's tables do), the Microsoft 365 simulator with its demo tenant,
+ * then the local Functions host on http://localhost:7071 as a child process that trusts the dev CA.
+ * Ctrl-C stops everything it started; deleting .local/azurite and .local/keyvault resets the state.
  */
 const root = projectRoot();
 const PORTS = { host: 7071, simulator: 8443, vault: 8444, blob: 10000, queue: 10001, table: 10002 };
@@ -33,7 +34,8 @@ async function main(): Promise<void> {
             `${e.message}\nHint: is another Azurite already using ports 10000-10002? Stop it, or stop this one with Ctrl-C first.`,
         );
     });
-    const vault = await startKeyVaultDouble({ port: PORTS.vault, tls });
+    // Beside Azurite's data: Table Storage keeps the integration, the vault keeps its secret (issue 20).
+    const vault = await startKeyVaultDouble({ port: PORTS.vault, tls, dataDir: path.join(root, '.local', 'keyvault') });
     const sim = await startDemoSimulator({ port: PORTS.simulator, tls });
 
     const host = spawn(process.execPath, [path.join(__dirname, 'host', 'main.js'), '--port', String(PORTS.host)], {
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
             '',
             'Local environment',
             `  Azurite (Blob/Queue/Table)  ${azurite.blobEndpoint} ${azurite.queueEndpoint} ${azurite.tableEndpoint}`,
-            `  Key Vault double            ${vault.url}`,
+            `  Key Vault double            ${vault.url}  (vault kept in .local/keyvault)`,
             `  Microsoft 365 simulator     ${sim.simulator.baseUrl}  (control API ${sim.simulator.controlUrl})`,
             `  Dev CA                      ${tls.caPath}`,
             '',

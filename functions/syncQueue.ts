@@ -5,6 +5,8 @@ import { queue, STORAGE_CONNECTION } from './definition';
 /**
  * The sync queue: one message reconciles one drive (lease → fold → delta → platform → plan → apply →
  * record). A message for a drive that is already syncing is absorbed; the running sync re-enqueues it.
+ * A failure before the run could record itself (storage down) is thrown, so the queue delivers the
+ * message again (bounded by maxDequeueCount); the log names the dependency fault.
  */
 export async function syncQueueHandler(input: unknown, context: InvocationContext): Promise<void> {
     const [{ getServices }, { runSync, parseSyncMessage }] = await Promise.all([
@@ -12,8 +14,19 @@ export async function syncQueueHandler(input: unknown, context: InvocationContex
         import('../lib/sync/engine'),
     ]);
     const log = createLogger(context);
-    const result = await runSync(await getServices(), parseSyncMessage(input), { log });
-    if (result.outcome !== 'ran') log.info('Sync message absorbed', { ...result, run: undefined });
+    try {
+        const result = await runSync(await getServices(), parseSyncMessage(input), { log });
+        if (result.outcome !== 'ran') log.info('Sync message absorbed', { ...result, run: undefined });
+    } catch (e) {
+        const fault = (await import('../lib/dependencies/classify')).dependencyFaultIn(e);
+        if (fault)
+            log.warn('Sync message failed on a dependency; the queue delivers it again', {
+                code: fault.code,
+                message: fault.message,
+                dequeueCount: context.triggerMetadata?.dequeueCount,
+            });
+        throw e;
+    }
 }
 
 export const syncQueue = queue('syncQueue', {

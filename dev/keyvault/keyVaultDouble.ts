@@ -3,21 +3,39 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { DevCertificates, ensureDevCertificates } from '../tls/devCertificates';
+import {
+    accessDenied,
+    type AccessDenial,
+    DEFAULT_PRINCIPAL_OBJECT_ID,
+    deniedBy,
+    type VaultIdentity,
+} from './accessControl';
 import { readApiVersion } from './apiVersion';
 import { challengeHeader, hasBearerToken } from './challenge';
 import { badParameter, KeyVaultError, missingBearerToken } from './errors';
 import { handleVaultRequest, pathSegments, Vault } from './routes';
 import { SecretStore } from './secretStore';
+import { loadVault, saveVault } from './vaultFile';
 
 /**
  * A local stand-in for one Azure Key Vault, serving the Secrets REST API over HTTPS so the real,
  * unmodified SecretClient works against it (configured with disableChallengeResourceVerification,
- * because the vault is not under *.vault.azure.net). State is in memory and lives as long as the
- * process. See routes.ts for the operations and errors.ts for where the error texts come from.
+ * because the vault is not under *.vault.azure.net). State is in memory, and on disk too with
+ * `dataDir` (a restarted double keeps its secrets). See routes.ts for the operations and errors.ts for
+ * where the error texts come from.
  */
 export interface KeyVaultDouble {
     /** `https://localhost:PORT`: the vault URL, and the prefix of every secret id it returns. */
     url: string;
+    /** Fault switches: what an operator's change to the vault's access, or a network fault, does. */
+    faults: {
+        /** Takes the caller's data-plane access away (its role assignment or access policy removed). */
+        denyAccess(options?: Partial<AccessDenial>): void;
+        /** Drops every connection without an answer: the vault unreachable (firewall, DNS, outage). */
+        disconnect(): void;
+        /** Back to normal. */
+        clear(): void;
+    };
     stop(): Promise<void>;
 }
 
@@ -30,6 +48,10 @@ export interface KeyVaultDoubleOptions {
     now?: () => number;
     /** The tenant named in the 401 challenge, which the SDK passes to getToken. */
     tenantId?: string;
+    /** Keeps the vault in `<dataDir>/vault.json` and loads it from there at start. */
+    dataDir?: string;
+    /** The vault's name in 403 messages (default `kv-local-double`). */
+    vaultName?: string;
 }
 
 export const DEFAULT_TENANT_ID = '00000000-0000-0000-0000-00000000d3f0';
@@ -40,17 +62,59 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export async function startKeyVaultDouble(options: KeyVaultDoubleOptions = {}): Promise<KeyVaultDouble> {
     const tls = options.tls ?? ensureDevCertificates();
     const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
-    const store = new SecretStore(options.now ?? Date.now);
+    const dataDir = options.dataDir;
+    const store = new SecretStore(
+        options.now ?? Date.now,
+        dataDir ? loadVault(dataDir) : undefined,
+        dataDir ? (snapshot) => saveVault(dataDir, snapshot) : undefined,
+    );
     const vault: Vault = { url: '', store };
+    const state: ServeState = {
+        tenantId,
+        identity: {
+            name: options.vaultName ?? 'kv-local-double',
+            location: 'local',
+            subscriptionId: '00000000-0000-0000-0000-000000000000',
+            resourceGroup: 'rg-local',
+            tenantId,
+        },
+    };
     const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
-        void serve(req, res, vault, tenantId);
+        void serve(req, res, vault, state);
     });
     const port = await listen(server, options.port ?? 0, options.host ?? 'localhost');
     vault.url = `https://localhost:${port}`;
-    return { url: vault.url, stop: () => close(server) };
+    return {
+        url: vault.url,
+        faults: {
+            denyAccess: (denial = {}) => {
+                state.denial = { model: 'rbac', principalObjectId: DEFAULT_PRINCIPAL_OBJECT_ID, ...denial };
+            },
+            disconnect: () => {
+                state.disconnected = true;
+            },
+            clear: () => {
+                state.denial = undefined;
+                state.disconnected = false;
+            },
+        },
+        stop: () => close(server),
+    };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, vault: Vault, tenantId: string): Promise<void> {
+interface ServeState {
+    tenantId: string;
+    identity: VaultIdentity;
+    denial?: AccessDenial;
+    disconnected?: boolean;
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, vault: Vault, state: ServeState): Promise<void> {
+    const { tenantId } = state;
+    if (state.disconnected) {
+        req.socket.destroy();
+        return;
+    }
     const headers = responseHeaders(req);
     try {
         if (!hasBearerToken(req.headers)) {
@@ -64,10 +128,14 @@ async function serve(req: IncomingMessage, res: ServerResponse, vault: Vault, te
             );
         }
         const url = new URL(req.url ?? '/', vault.url);
+        // Authorization comes after authentication, before the operation: a denied caller learns nothing.
+        const segments = pathSegments(url.pathname);
+        if (deniedBy(state.denial, segments))
+            throw accessDenied(state.denial!, state.identity, req.method ?? 'GET', segments);
         const response = await handleVaultRequest(
             {
                 method: req.method ?? 'GET',
-                segments: pathSegments(url.pathname),
+                segments,
                 query: url.searchParams,
                 apiVersion: readApiVersion(url.searchParams),
                 readJson: () => readJson(req),

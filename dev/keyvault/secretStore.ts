@@ -47,16 +47,40 @@ export interface VersionUpdate {
     expires?: number | null;
 }
 
+/** Everything the vault holds, as the persistence file stores it. */
+export interface VaultSnapshot {
+    live: Secret[];
+    deleted: DeletedSecret[];
+}
+
 /**
  * The vault's secrets, in memory. A soft-delete vault: deleting moves the whole secret (every version)
  * aside until it is recovered, purged, or its scheduled purge date passes. Expiry and not-before are
  * attributes only: reads ignore them, as Key Vault documents for secrets.
+ *
+ * With `onChange`, every change hands the whole vault to it (the double persists it to disk, so a
+ * restarted vault still has its secrets, as a real one does).
  */
 export class SecretStore {
     private readonly live = new Map<string, Secret>();
     private readonly deleted = new Map<string, DeletedSecret>();
 
-    constructor(private readonly nowMs: () => number) {}
+    constructor(
+        private readonly nowMs: () => number,
+        initial?: VaultSnapshot,
+        private readonly onChange?: (snapshot: VaultSnapshot) => void,
+    ) {
+        for (const secret of initial?.live ?? []) this.live.set(keyOf(secret.name), secret);
+        for (const removed of initial?.deleted ?? []) this.deleted.set(keyOf(removed.secret.name), removed);
+    }
+
+    snapshot(): VaultSnapshot {
+        return { live: [...this.live.values()], deleted: [...this.deleted.values()] };
+    }
+
+    private changed(): void {
+        this.onChange?.(this.snapshot());
+    }
 
     set(name: string, input: NewVersion): { secret: Secret; version: SecretVersion } {
         this.purgeExpired();
@@ -78,6 +102,7 @@ export class SecretStore {
         };
         secret.versions.push(version);
         this.live.set(key, secret);
+        this.changed();
         return { secret, version };
     }
 
@@ -96,6 +121,7 @@ export class SecretStore {
         const found = this.find(name, version);
         applyUpdate(found.version, change);
         found.version.updated = this.nowSeconds();
+        this.changed();
         return found;
     }
 
@@ -120,6 +146,7 @@ export class SecretStore {
         const removed = { secret, deletedDate, scheduledPurgeDate: deletedDate + RECOVERABLE_DAYS * DAY_SECONDS };
         this.live.delete(key);
         this.deleted.set(key, removed);
+        this.changed();
         return removed;
     }
 
@@ -140,12 +167,14 @@ export class SecretStore {
         const key = keyOf(name);
         this.deleted.delete(key);
         this.live.set(key, removed.secret);
+        this.changed();
         return removed.secret;
     }
 
     purge(name: string): void {
         this.getDeleted(name);
         this.deleted.delete(keyOf(name));
+        this.changed();
     }
 
     private find(name: string, version: string | undefined): { secret: Secret; version: SecretVersion } {
@@ -159,9 +188,11 @@ export class SecretStore {
     /** The vault purges a deleted secret by itself once its scheduled purge date has passed. */
     private purgeExpired(): void {
         const now = this.nowSeconds();
+        let purged = false;
         for (const [key, removed] of this.deleted) {
-            if (removed.scheduledPurgeDate <= now) this.deleted.delete(key);
+            if (removed.scheduledPurgeDate <= now) purged = this.deleted.delete(key);
         }
+        if (purged) this.changed();
     }
 
     private nowSeconds(): number {

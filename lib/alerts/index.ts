@@ -8,5 +8,6 @@ export { acknowledgeAlert, listAlerts } from './alertQueries';
 export { retryAlertDeliveries } from './retryDeliveries';
 export { purgeResolvedAlerts } from './purgeAlerts';
 export { reportDriveHealth } from './driveAlerts';
+export { raiseDependencyAlert, resolveDependencyAlerts, dependencyAlertKey } from './dependencyAlerts';
 export { signBody } from './webhookDelivery';
 export { WEBHOOK_SIGNING_KEY_SECRET } from './webhookSigningKey';

@@ -49,16 +49,56 @@ export function managedIdentityFor(services: Services, managedIdentityClientId?:
     return managedIdentityClientId ?? services.config.credential.managedIdentityClientId;
 }
 
-/** Values by version, for this instance's lifetime: a Key Vault version's value never changes. */
-const values = new Map<string, Promise<string>>();
+/**
+ * Values by version. A Key Vault version's value never changes, but the version can be deleted or
+ * disabled (by an admin, on purpose): after REVALIDATE_MS the next use reads it again. A configuration
+ * fault on that read (missing, disabled, access denied) ends the cached value, so the service stops
+ * using a secret the vault no longer serves and says why; a transient one (vault unreachable) keeps it.
+ */
+export const REVALIDATE_MS = 5 * 60_000;
+const RETRY_REVALIDATE_MS = 30_000;
 
-function cachedValue(vault: SecretClient, secretName: string, version: string): Promise<string> {
+interface CachedValue {
+    value: Promise<string>;
+    readAt: number;
+}
+
+const values = new Map<string, CachedValue>();
+
+function cachedValue(vault: SecretClient, secretName: string, version: string, now = Date.now()): Promise<string> {
     const key = `${secretName}/${version}`;
-    let value = values.get(key);
-    if (!value) {
-        value = readClientSecret(vault, { secretName, version });
-        value.catch(() => values.delete(key));
-        values.set(key, value);
-    }
+    const cached = values.get(key);
+    if (!cached) return read(vault, key, { secretName, version }, now);
+    if (now - cached.readAt < REVALIDATE_MS) return cached.value;
+    cached.readAt = now - REVALIDATE_MS + RETRY_REVALIDATE_MS; // one revalidation at a time
+    return readClientSecret(vault, { secretName, version }).then(
+        (value) => {
+            values.set(key, { value: Promise.resolve(value), readAt: Date.now() });
+            return value;
+        },
+        async (e: unknown) => {
+            const { dependencyFaultIn } = await import('../dependencies/classify');
+            const fault = dependencyFaultIn(e);
+            if (fault && !fault.configuration) return cached.value;
+            values.delete(key);
+            throw e;
+        },
+    );
+}
+
+function read(
+    vault: SecretClient,
+    key: string,
+    ref: { secretName: string; version: string },
+    now: number,
+): Promise<string> {
+    const value = readClientSecret(vault, ref);
+    value.catch(() => values.delete(key));
+    values.set(key, { value, readAt: now });
     return value;
+}
+
+/** What a new instance starts with (tests simulate a restart with it). */
+export function forgetCredentialValuesForTests(): void {
+    values.clear();
 }

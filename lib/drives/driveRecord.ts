@@ -1,7 +1,22 @@
 import type { ConflictPolicy } from './drivePolicies';
 
-/** Health of an external drive: it never fails silently; every non-connected state carries a cause. */
-export type DriveStatus = 'pending_connection' | 'needs_library' | 'connected' | 'needs_reauth' | 'access_lost';
+/**
+ * Health of an external drive: it never fails silently; every non-connected state carries a cause.
+ * `credential_unavailable`: the drive itself is fine, but the integration's credential cannot be read
+ * (missing or disabled in Key Vault, the vault denying the app…): the cause names the fix, and the
+ * drive is connected again by itself once the integration's fault is gone (lib/integration/credentialHealth.ts).
+ */
+export type DriveStatus =
+    'pending_connection' | 'needs_library' | 'connected' | 'needs_reauth' | 'access_lost' | 'credential_unavailable';
+
+export const DRIVE_STATUSES: readonly DriveStatus[] = [
+    'pending_connection',
+    'needs_library',
+    'connected',
+    'needs_reauth',
+    'access_lost',
+    'credential_unavailable',
+];
 
 export interface DriveStatusCause {
     code: string;

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { reportDriveHealth } from '../alerts/driveAlerts';
 import { expectedUserOfAccount, loginHintFor, parseExpectedUser, type ExpectedUser } from '../auth/expectedUser';
 import { createConnectTicket } from '../auth/oauthState';
-import { checkAppDriveHealth } from '../credentials/appOnly/appDriveHealth';
 import { isAllowedReturnUrl } from '../auth/returnUrl';
 import { graphClientForAccount, graphFailure } from '../graph/graphClient';
 import { getDriveById } from '../graph/driveResources';
@@ -11,7 +9,7 @@ import { requireIntegration } from '../integration/integrationSettings';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import { readProperties } from '../properties/properties';
 import type { Services } from '../runtime/services';
-import { checkDriveHealth } from './driveHealth';
+import { refreshDriveHealth } from './driveHealth';
 import type { DriveRecord } from './driveRecord';
 import { deleteDriveRecord, listDrives, requireDrive, saveDrive } from './driveRepository';
 import type { AddDriveInput, UpdateDriveInput } from './driveSchemas';
@@ -131,21 +129,16 @@ export async function listAllDrives(services: Services): Promise<DriveRecord[]> 
     return listDrives(await services.tables.get('drives'), integration.id);
 }
 
-/** One drive; with `refresh`, its health is checked live (token + Graph read) and saved. */
+/**
+ * One drive; with `refresh`, its health is checked live (token + Graph read) and saved. Dependency
+ * faults on the way are reported as the drive's state, or as a 503 with a hint (driveHealth.ts).
+ */
 export async function getDriveChecked(services: Services, driveId: string, refresh: boolean): Promise<DriveRecord> {
     const integration = await requireIntegration(services);
     const table = await services.tables.get('drives');
     const { drive, etag } = await requireDrive(table, integration.id, driveId);
     if (!refresh) return drive;
-    const checked =
-        drive.auth === 'app'
-            ? await checkAppDriveHealth(services, integration, drive)
-            : await checkDriveHealth(services, integration, drive);
-    if (checked.status !== drive.status || JSON.stringify(checked.statusCause) !== JSON.stringify(drive.statusCause)) {
-        await saveDrive(table, { ...checked, updatedAt: new Date().toISOString() }, etag);
-    }
-    await reportDriveHealth(services, checked);
-    return checked;
+    return refreshDriveHealth(services, integration, drive, etag);
 }
 
 /** Renames, changes policies, or selects the SharePoint library (verified readable by the drive's account). */

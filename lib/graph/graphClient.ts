@@ -51,14 +51,10 @@ export async function createGraphClient(
         getToken().then(
             (token) => done(null, token),
             // The client rebuilds any other Error as a GraphError and drops it; a GraphClientError
-            // passes through untouched, so the sign-in failure survives (signInFailureIn).
+            // passes through untouched, so the sign-in failure (signInFailureIn) or the Key Vault
+            // fault behind the token (lib/dependencies) survives as its customError.
             (e: unknown) =>
-                done(
-                    e instanceof AccountAuthError
-                        ? Object.assign(new GraphClientError(e.message), { customError: e })
-                        : e,
-                    null,
-                ),
+                done(e instanceof Error ? Object.assign(new GraphClientError(e.message), { customError: e }) : e, null),
         );
     });
     const notThrottled: ShouldRetry = (_delay, _attempt, _request, _options, response) =>

@@ -13,7 +13,13 @@ export function handle(
         const log = createLogger(context);
         try {
             return await run(request, log, context);
-        } catch (e) {
+        } catch (thrown) {
+            // A dependency fault the service can describe (Key Vault, storage, identity) answers 503 with
+            // its code and hint, never a bare 500 (lib/dependencies, loaded only on this path).
+            const e =
+                thrown instanceof ApiError
+                    ? thrown
+                    : ((await import('../dependencies/classify')).dependencyFaultIn(thrown) ?? thrown);
             if (!(e instanceof ApiError) || e.status >= 500) {
                 log.error(`${request.method} ${new URL(request.url).pathname} failed`, {
                     error: e,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SecretClient } from '@azure/keyvault-secrets';
+import { dependencyFaultIn } from '../dependencies/classify';
 
 /** What the service keeps about a client secret outside Key Vault: never the value. */
 export interface SecretReference {
@@ -32,11 +33,22 @@ export async function storeClientSecret(
 ): Promise<SecretReference> {
     const fingerprint = secretFingerprint(value);
     const name = clientSecretName(integrationId);
-    const stored = await vault.setSecret(name, value, {
+    const options = {
         expiresOn,
         contentType: 'text/plain',
         tags: { integrationId, clientId, kind: 'client-secret', fingerprint },
-    });
+    };
+    let stored;
+    try {
+        stored = await vault.setSecret(name, value, options);
+    } catch (e) {
+        // The name is soft-deleted (someone deleted the secret): Key Vault only lets it be recovered or
+        // purged (409 ObjectIsDeletedButRecoverable). Re-entering the secret recovers it, then adds the
+        // value as a new version, so the admin's one action is enough.
+        if (!isDeletedButRecoverable(e)) throw e;
+        await (await vault.beginRecoverDeletedSecret(name)).pollUntilDone();
+        stored = await vault.setSecret(name, value, options);
+    }
     return {
         secretName: name,
         version: stored.properties.version!,
@@ -44,6 +56,11 @@ export async function storeClientSecret(
         fingerprint,
         hint: value.slice(0, 3),
     };
+}
+
+function isDeletedButRecoverable(e: unknown): boolean {
+    const fault = dependencyFaultIn(e);
+    return fault?.kind === 'secret_missing' && fault.upstreamStatus === 409;
 }
 
 export async function readClientSecret(

@@ -1,7 +1,9 @@
 import type { TableClient } from '@azure/data-tables';
 import type { CloudName } from './cloud';
 import type { CredentialReference } from '../credentials/credentialModel';
+import { corruptRow } from '../dependencies/dependencyFault';
 import type { SecretReference } from './clientSecretVault';
+import type { IntegrationFault } from './integrationFault';
 
 /** The stored integration settings (one app registration). Secrets live in Key Vault only. */
 export interface IntegrationRecord {
@@ -19,6 +21,8 @@ export interface IntegrationRecord {
     credentials?: CredentialReference[];
     /** Which of `credentials` token requests use; absent = the PUT secret. */
     activeCredentialId?: string;
+    /** Set while a configuration fault of a dependency (its credential unreadable in Key Vault…) stops every drive. */
+    fault?: IntegrationFault;
     createdAt: string;
     updatedAt: string;
     updatedBy: string;
@@ -38,10 +42,22 @@ export async function getIntegration(
 ): Promise<{ record: IntegrationRecord; etag: string } | undefined> {
     try {
         const row = await table.getEntity<Row>(PARTITION, id);
-        return { record: JSON.parse(row.document) as IntegrationRecord, etag: row.etag };
+        return { record: parseRecord(table, row), etag: row.etag };
     } catch (e) {
         if ((e as { statusCode?: number }).statusCode === 404) return undefined;
         throw e;
+    }
+}
+
+/** A row that is not a record any more is named (state_corrupt), never a bare JSON SyntaxError. */
+function parseRecord(table: TableClient, row: Row): IntegrationRecord {
+    try {
+        const record = JSON.parse(row.document) as IntegrationRecord;
+        if (typeof record?.id !== 'string' || typeof record.clientId !== 'string')
+            throw new Error('not an integration');
+        return record;
+    } catch (e) {
+        throw corruptRow(table.tableName, row.partitionKey, row.rowKey, e);
     }
 }
 
@@ -63,7 +79,7 @@ export async function deleteIntegration(table: TableClient, id: string): Promise
 export async function listIntegrations(table: TableClient): Promise<{ record: IntegrationRecord; etag: string }[]> {
     const out: { record: IntegrationRecord; etag: string }[] = [];
     for await (const row of table.listEntities<Row>({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'` } })) {
-        out.push({ record: JSON.parse(row.document) as IntegrationRecord, etag: row.etag! });
+        out.push({ record: parseRecord(table, row), etag: row.etag! });
     }
     return out;
 }

@@ -4,7 +4,8 @@ import { demoteForNewInitialSecret } from '../credentials/rotation';
 import { ApiError } from '../http/apiError';
 import type { Services } from '../runtime/services';
 import { cloudEndpoints } from './cloud';
-import { secretFingerprint, storeClientSecret } from './clientSecretVault';
+import { readClientSecret, secretFingerprint, storeClientSecret, type SecretReference } from './clientSecretVault';
+import { dependencyFaultIn } from '../dependencies/classify';
 import { getIntegration, IntegrationRecord, putIntegration } from './integrationRepository';
 import { defaultRedirectUri } from './redirectUri';
 import { DEFAULT_SCOPES, IntegrationSettingsInput } from './settingsSchema';
@@ -33,6 +34,8 @@ export interface IntegrationView {
           };
     /** The credential token requests use (see /api/manage/integration/credentials for all of them). */
     activeCredential?: { id: string; kind: string; expiresOn?: string };
+    /** Present while a dependency fault (the credential unreadable in Key Vault…) stops every drive. */
+    fault?: { code: string; message: string; hint: string; since: string; nextCheckAt: string };
     updatedAt: string;
     updatedBy: string;
 }
@@ -58,6 +61,17 @@ export function toView(record: IntegrationRecord, now: number): IntegrationView 
               }
             : { configured: false },
         ...activeCredentialView(record),
+        ...(record.fault
+            ? {
+                  fault: {
+                      code: record.fault.code,
+                      message: record.fault.message,
+                      hint: record.fault.hint,
+                      since: record.fault.since,
+                      nextCheckAt: record.fault.nextCheckAt,
+                  },
+              }
+            : {}),
         updatedAt: record.updatedAt,
         updatedBy: record.updatedBy,
     };
@@ -117,7 +131,9 @@ export async function saveIntegrationSettings(
     const secretUnchanged =
         input.clientSecret === undefined ||
         (previous?.clientSecret?.fingerprint === secretFingerprint(input.clientSecret) &&
-            Date.parse(previous.clientSecret.expiresOn) === Date.parse(input.clientSecretExpiresOn!));
+            Date.parse(previous.clientSecret.expiresOn) === Date.parse(input.clientSecretExpiresOn!) &&
+            // The same secret again, but Key Vault lost it (deleted, purged, disabled): store it again.
+            (await storedSecretReadable(services, previous.clientSecret)));
 
     const next: IntegrationRecord = {
         id,
@@ -130,13 +146,17 @@ export async function saveIntegrationSettings(
         clientSecret: previous?.clientSecret,
         credentials: previous?.credentials,
         activeCredentialId: previous?.activeCredentialId,
+        ...(previous?.fault ? { fault: previous.fault } : {}),
         createdAt: previous?.createdAt ?? now.toISOString(),
         updatedAt: previous?.updatedAt ?? now.toISOString(),
         updatedBy: previous?.updatedBy ?? actor,
     };
     const changed = changedFields(previous, next);
     if (!secretUnchanged) changed.push('clientSecret');
-    if (changed.length === 0) return { view: toView(next, now.getTime()), changed, created: false };
+    if (changed.length === 0) {
+        const fault = await recheckFault(services, next);
+        return { view: toView({ ...next, fault }, now.getTime()), changed, created: false };
+    }
 
     if (!secretUnchanged) {
         next.clientSecret = await storeClientSecret(
@@ -157,7 +177,33 @@ export async function saveIntegrationSettings(
         { actor, action: existing ? 'integration.update' : 'integration.create', target: id, changed },
         now,
     );
-    return { view: toView(next, now.getTime()), changed, created: !existing };
+    const fault = await recheckFault(services, next);
+    return { view: toView({ ...next, fault }, now.getTime()), changed, created: !existing };
+}
+
+/** Whether Key Vault still serves the stored secret; a Key Vault fault other than "gone" is the answer. */
+async function storedSecretReadable(services: Services, ref: SecretReference): Promise<boolean> {
+    try {
+        await readClientSecret(services.secrets, ref);
+        return true;
+    } catch (e) {
+        const fault = dependencyFaultIn(e);
+        if (fault && (fault.kind === 'secret_missing' || fault.kind === 'secret_disabled')) return false;
+        throw fault ?? e;
+    }
+}
+
+/**
+ * A PUT while the integration has a credential fault: the admin did what the hint said (re-entered the
+ * secret), or fixed the cause elsewhere. If the credential reads now, the fault is cleared and every
+ * drive resumes at once; otherwise the fault stays (and the response shows it).
+ */
+async function recheckFault(services: Services, record: IntegrationRecord): Promise<IntegrationRecord['fault']> {
+    if (!record.fault) return undefined;
+    const { probeCredential, recoverCredential } = await import('./credentialHealth');
+    if (!(await probeCredential(services, record)).ok) return record.fault;
+    await recoverCredential(services, record.id, 'The client secret was entered again (PUT /api/manage/integration).');
+    return undefined;
 }
 
 async function resolveTenantField(

@@ -65,12 +65,56 @@ export const ERROR_CODES = {
         status: 403,
         description: 'EnableDownloadExternalFile is off: the platform may not download external files.',
     },
+    // The service's own dependencies (lib/dependencies): 503, with a hint naming the fix; transient ones carry Retry-After
+    credential_missing: {
+        status: 503,
+        description: "The integration's client secret or certificate is not in Key Vault (deleted or purged).",
+    },
+    credential_disabled: { status: 503, description: "The integration's credential is disabled in Key Vault." },
+    key_vault_secret_missing: { status: 503, description: 'A secret the service keeps is missing from Key Vault.' },
+    key_vault_secret_disabled: { status: 503, description: 'A secret the service keeps is disabled in Key Vault.' },
+    key_vault_forbidden: {
+        status: 503,
+        description: "Key Vault denies the app's identity (no Key Vault Secrets Officer role or access policy).",
+    },
+    key_vault_throttled: { status: 503, description: 'Key Vault is throttling the service; retry after Retry-After.' },
+    key_vault_unreachable: { status: 503, description: 'Key Vault did not answer; retry after Retry-After.' },
+    identity_unavailable: { status: 503, description: "The app's managed identity could not get a token." },
+    storage_forbidden: { status: 503, description: "Storage denies the app's identity (a data role is missing)." },
+    storage_not_found: { status: 503, description: 'A table, queue or container of the service is gone.' },
+    storage_throttled: { status: 503, description: 'Storage is throttling the service; retry after Retry-After.' },
+    storage_unreachable: { status: 503, description: 'Storage did not answer; retry after Retry-After.' },
+    token_cache_conflict: { status: 503, description: 'The token cache kept changing; retry after Retry-After.' },
+    state_corrupt: { status: 503, description: 'A row of the service state is unreadable; the hint names it.' },
 } as const satisfies Record<string, { status: number; description: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** The service's own dependencies failing, as any route that reads state or secrets can meet them. */
+export const DEPENDENCY_ERRORS: ErrorCode[] = [
+    'credential_missing',
+    'credential_disabled',
+    'key_vault_secret_missing',
+    'key_vault_secret_disabled',
+    'key_vault_forbidden',
+    'key_vault_throttled',
+    'key_vault_unreachable',
+    'identity_unavailable',
+    'storage_forbidden',
+    'storage_not_found',
+    'storage_throttled',
+    'storage_unreachable',
+    'token_cache_conflict',
+    'state_corrupt',
+];
+
 /** Codes every function-key route can return, before or around its handler. */
-export const KEYED_ROUTE_ERRORS: ErrorCode[] = ['missing_function_key', 'invalid_function_key', 'internal_error'];
+export const KEYED_ROUTE_ERRORS: ErrorCode[] = [
+    'missing_function_key',
+    'invalid_function_key',
+    'internal_error',
+    ...DEPENDENCY_ERRORS,
+];
 
 /** Codes of readJsonBody (lib/http/requestBody.ts). */
 export const JSON_BODY_ERRORS: ErrorCode[] = [

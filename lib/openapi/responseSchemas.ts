@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONFLICT_POLICIES } from '../drives/drivePolicies';
+import { DRIVE_STATUSES, type DriveStatus } from '../drives/driveRecord';
 import { CLOUD_NAMES, type CloudName } from '../integration/cloud';
 import { TITLES, type CheckpointId } from '../integration/status/checkpoint';
 import { propertiesSchema } from '../properties/properties';
@@ -44,6 +45,13 @@ const integrationFields = {
     redirectUri: z.string(),
     scopes: z.array(z.string()),
     clientSecret: clientSecretView,
+    fault: z
+        .object({ code: z.string(), message: z.string(), hint: z.string(), since: timestamp, nextCheckAt: timestamp })
+        .optional()
+        .meta({
+            description:
+                'Present while a dependency fault stops every drive (e.g. credential_missing: the client secret is gone from Key Vault); the hint names the fix. The service checks again at growing intervals and clears it by itself once the cause is gone.',
+        }),
     updatedAt: timestamp,
     updatedBy: z.string(),
 };
@@ -83,10 +91,10 @@ export const integrationStatus = named(
                 title: z.string(),
                 status: z.enum(['pass', 'fail', 'warn', 'pending']),
                 evidence: z.string(),
-                code: z
-                    .string()
-                    .optional()
-                    .meta({ description: 'The Entra error behind a failure, e.g. AADSTS700016.' }),
+                code: z.string().optional().meta({
+                    description:
+                        'The Entra error behind a failure, e.g. AADSTS700016, or the dependency fault (credential_missing, key_vault_forbidden, …).',
+                }),
                 hint: z.string().optional(),
             }),
         ),
@@ -116,7 +124,10 @@ export const driveRecord = named(
                 name: z.string(),
             })
             .optional(),
-        status: z.enum(['pending_connection', 'needs_library', 'connected', 'needs_reauth', 'access_lost']),
+        status: z.enum(DRIVE_STATUSES as [DriveStatus, ...DriveStatus[]]).meta({
+            description:
+                "credential_unavailable: the integration's credential cannot be read (statusCause.code credential_missing, credential_disabled, key_vault_forbidden…); the drive resumes by itself once that is fixed.",
+        }),
         statusCause: statusCause.optional(),
         policies: z.object({ conflictPolicy: z.enum(CONFLICT_POLICIES), syncIntervalMinutes: z.int().optional() }),
         notifications: z

@@ -1,4 +1,5 @@
 import { AccountAuthError, acquireGraphToken } from '../auth/accessToken';
+import { dependencyFaultIn } from '../dependencies/classify';
 import { getDrive } from '../drives/driveRepository';
 import { hasGraphIdentity, type DriveRecord } from '../drives/driveRecord';
 import { cloudEndpoints } from '../integration/cloud';
@@ -111,6 +112,29 @@ async function settle(
         log.error("transfer failed: the drive's account must sign in again", { transferId: message.transferId, error });
         return 'failed';
     }
+    const fault = dependencyFaultIn(e);
+    const maxDequeue = options.maxDequeueCount ?? 5;
+    if (fault && (fault.configuration || delivery.dequeueCount >= maxDequeue)) {
+        // The file is fine; the service's own dependency is not. Skipped (not failed): the next sync
+        // after the fix plans it again, so nothing is lost and nobody has to replay it. A credential
+        // fault is the integration's (drives marked, one alert); a transient one that outlasted the
+        // queue's retries raises its alert.
+        await entry.finish('skipped', { error });
+        log.warn(`transfer skipped: ${fault.code}`, { transferId: message.transferId, error });
+        const { reportRunFault } = await import('../sync/engine/syncErrors');
+        if (fault.configuration)
+            await reportRunFault(services, { id: message.driveId, integrationId: message.integrationId }, fault, log);
+        else
+            await (
+                await import('../alerts/dependencyAlerts')
+            )
+                .raiseDependencyAlert(services, message.integrationId, fault, {
+                    log,
+                    context: `A transfer (${message.platformPath}) gave up after ${delivery.dequeueCount} attempts; the next sync plans it again.`,
+                })
+                .catch(() => undefined);
+        return 'skipped';
+    }
     if (e instanceof TransferError && e.outcome !== 'retry') {
         await entry.finish(e.outcome === 'skipped' ? 'skipped' : 'failed', { error });
         (e.outcome === 'failed' ? log.error : log.warn)(`transfer ${e.outcome}: ${e.code}`, {
@@ -119,7 +143,6 @@ async function settle(
         });
         return e.outcome;
     }
-    const maxDequeue = options.maxDequeueCount ?? 5;
     if (delivery.dequeueCount >= maxDequeue) {
         // The host moves the message to <queue>-poison after this attempt: leave the reason on the row.
         await entry.finish('failed', { error });
@@ -163,6 +186,8 @@ function describe(e: unknown): NonNullable<TransferRecord['error']> {
     }
     if (e instanceof AccountAuthError)
         return { code: e.failure.code, message: e.failure.message, retryable: !e.needsReauth };
+    const fault = dependencyFaultIn(e);
+    if (fault) return { code: fault.code, message: fault.message, retryable: fault.retryable };
     return { code: 'transfer_error', message: (e as Error)?.message ?? String(e), retryable: true };
 }
 

@@ -42,6 +42,8 @@ export interface ServiceEnvironmentOptions {
     hostJson?: HostJson;
     /** Host log lines (handler logs included) are collected here, for redaction checks. */
     logLines?: string[];
+    /** The host's lease on a message being processed (default 600 s, as Azure's host): a message whose settling failed reappears after it. */
+    queueLeaseSeconds?: number;
 }
 
 export function readHostJson(): HostJson {
@@ -70,6 +72,7 @@ export async function startServiceEnvironment(options: ServiceEnvironmentOptions
         hostJson: options.hostJson ?? readHostJson(),
         appSettings: process.env,
         log: (line) => logLines?.push(line),
+        queueLeaseSeconds: options.queueLeaseSeconds,
     });
     return {
         settings,

@@ -52,7 +52,9 @@ export async function acquireAppGraphToken(
         if (!result) throw new Error('Entra returned no token.');
         return result.accessToken;
     } catch (e) {
-        throw new AppAuthError(toAccountAuthError(e).failure);
+        // Key Vault or the identity failing is not Entra refusing the app: keep the classified fault.
+        const { dependencyFaultIn } = await import('../../dependencies/classify');
+        throw dependencyFaultIn(e) ?? new AppAuthError(toAccountAuthError(e).failure);
     }
 }
 

@@ -11,7 +11,10 @@ import {
     type StoredCredential,
 } from '../../credentials/credentialModel';
 import { checkFederatedCredential } from '../../credentials/federatedCheckpoint';
+import { dependencyFaultIn } from '../../dependencies/classify';
+import type { DriveStatus } from '../../drives/driveRecord';
 import { listDrives } from '../../drives/driveRepository';
+import { readClientSecret } from '../clientSecretVault';
 import { cloudEndpoints } from '../cloud';
 import type { IntegrationRecord } from '../integrationRepository';
 import { resolveTenant } from '../tenantResolver';
@@ -36,7 +39,7 @@ export async function integrationStatus(
     refresh: boolean,
     now = Date.now(),
 ): Promise<IntegrationStatus> {
-    const key = `${integration.id}:${integration.updatedAt}`;
+    const key = `${integration.id}:${integration.updatedAt}:${integration.fault?.code ?? ''}`;
     const hit = cache.get(key);
     if (hit && !refresh && now - Date.parse(hit.checkedAt) < CACHE_MS) return { ...hit, cached: true };
     const checkpoints = await runCheckpoints(services, integration, now);
@@ -133,7 +136,7 @@ async function checkRegistration(authority: string, integration: IntegrationReco
     return [
         checkpoint('application', 'fail', `Entra refused the sign-in request (${code}).`, {
             code: probe.aadsts ? code : undefined,
-            hint: failure.hint,
+            hint: notThisPage(failure.hint, probe.aadsts ? code : undefined),
         }),
         checkpoint('redirect_uri', 'pending', 'Not checked.'),
     ];
@@ -153,12 +156,19 @@ async function checkCredential(
         });
     const what = describeCredential(credential);
     try {
+        // Live: read from Key Vault now (the instance's cached value would hide a deleted secret).
+        if (isStored(credential)) await readClientSecret(services.secrets, credential);
         const cca = await createMsalClient(services, integration);
         await cca.acquireTokenByClientCredential({ scopes: [`${graphResource}/.default`], skipCache: true });
     } catch (e) {
+        const fault = dependencyFaultIn(e);
+        if (fault) return checkpoint('client_secret', 'fail', fault.message, { code: fault.code, hint: fault.hint });
         const failure = toAccountAuthError(e).failure;
         const code = failure.message.match(/AADSTS\d+/)?.[0];
-        return checkpoint('client_secret', 'fail', `${failure.message} (${what}).`, { code, hint: failure.hint });
+        return checkpoint('client_secret', 'fail', `${failure.message} (${what}).`, {
+            code,
+            hint: notThisPage(failure.hint, code),
+        });
     }
     if (!('expiresOn' in credential))
         return checkpoint('client_secret', 'pass', `Entra issued a token with the ${what}; nothing expires.`);
@@ -237,16 +247,14 @@ async function checkKeyVault(services: Services, integration: IntegrationRecord)
             `Read ${p.name} version ${p.properties.version?.slice(0, 8)}… from ${services.config.keyVault.url}.`,
         );
     } catch (e) {
-        const err = e as { statusCode?: number; code?: string };
+        const fault = dependencyFaultIn(e);
+        if (fault) return checkpoint('key_vault', 'fail', fault.message, { code: fault.code, hint: fault.hint });
         return checkpoint(
             'key_vault',
             'fail',
-            `Key Vault answered ${err.statusCode ?? 'no response'} ${err.code ?? ''}`.trim(),
+            `Key Vault answered unexpectedly: ${(e as Error)?.message ?? e}`.slice(0, 300),
             {
-                hint:
-                    err.statusCode === 403
-                        ? "Grant the function app's identity the Key Vault Secrets Officer role."
-                        : 'Check KEY_VAULT_URL and that the vault is reachable.',
+                hint: `Check KEY_VAULT_URL (${services.config.keyVault.url}) and the function logs.`,
             },
         );
     }
@@ -254,13 +262,41 @@ async function checkKeyVault(services: Services, integration: IntegrationRecord)
 
 async function checkDrives(services: Services, integration: IntegrationRecord): Promise<Checkpoint> {
     const drives = await listDrives(await services.tables.get('drives'), integration.id);
-    const unhealthy = drives.filter((d) => d.status === 'needs_reauth' || d.status === 'access_lost');
+    const unhealthy = drives.filter((d) => UNHEALTHY.includes(d.status));
     if (drives.length === 0) return checkpoint('drives', 'pending', 'No drives yet.');
+    if (unhealthy.length === 0 && integration.fault)
+        return checkpoint('drives', 'fail', `No drive can sync: ${integration.fault.message}`, {
+            code: integration.fault.code,
+            hint: integration.fault.hint,
+        });
     if (unhealthy.length === 0) return checkpoint('drives', 'pass', `${drives.length} drive(s); none needs attention.`);
+    const first = unhealthy[0]!;
     return checkpoint(
         'drives',
         'fail',
         unhealthy.map((d) => `${d.name}: ${d.status} (${d.statusCause?.code ?? 'unknown'})`).join('; '),
-        { hint: unhealthy[0]!.statusCause?.hint ?? 'Reconnect the drive.' },
+        {
+            ...(first.status === 'credential_unavailable' ? { code: first.statusCause?.code } : {}),
+            hint: notThisPage(
+                first.statusCause?.hint,
+                undefined,
+                'Reconnect the drive (POST /api/drives/{driveId}/reconnect).',
+            ),
+        },
     );
+}
+
+const UNHEALTHY: readonly DriveStatus[] = ['needs_reauth', 'access_lost', 'credential_unavailable'];
+
+/**
+ * Hints shown on this page never send the admin back to it ("Check /api/manage/integration/status
+ * for the failing checkpoint" is right elsewhere, circular here): such a hint becomes one that names
+ * where the answer is.
+ */
+function notThisPage(hint: string | undefined, aadsts?: string, fallback?: string): string {
+    if (hint && !hint.includes('/api/manage/integration/status')) return hint;
+    if (fallback) return fallback;
+    return aadsts
+        ? `Look up ${aadsts} in Microsoft's Entra error reference (https://login.microsoftonline.com/error?code=${aadsts.replace('AADSTS', '')}) and fix the app registration it names.`
+        : 'Check the app registration in the Entra admin center (Overview, Authentication, Certificates & secrets, API permissions) against the setup guide.';
 }

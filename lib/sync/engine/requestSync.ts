@@ -3,7 +3,7 @@ import { ApiError } from '../../http/apiError';
 import { requireIntegration } from '../../integration/integrationSettings';
 import type { Services } from '../../runtime/services';
 import type { SyncMessage } from '../contracts';
-import { createRun, newRunId } from '../runs';
+import { createRun, newRunId, updateRun } from '../runs';
 import { isFresh, updateSchedule } from './schedule';
 import { sendSyncMessage } from './syncQueue';
 
@@ -48,23 +48,41 @@ export async function requestSync(
         return { ...(s ?? { driveId, integrationId: integration.id }), queued: fresh, lastRequestedAt: now };
     });
     if (existing) return existing;
-    await createRun(services, {
+    const run = {
         runId: fresh.runId,
         driveId,
         integrationId: integration.id,
         trigger,
         dryRun: !!options.dryRun,
-        status: 'queued',
+        status: 'queued' as const,
         queuedAt: now,
-    });
-    await sendSyncMessage(services, {
-        kind: 'sync',
-        integrationId: integration.id,
-        driveId,
-        trigger,
-        runId: fresh.runId,
-        requestedAt: now,
-        ...(options.dryRun ? { dryRun: true } : {}),
-    });
+    };
+    let recorded = false;
+    try {
+        await createRun(services, run);
+        recorded = true;
+        await sendSyncMessage(services, {
+            kind: 'sync',
+            integrationId: integration.id,
+            driveId,
+            trigger,
+            runId: fresh.runId,
+            requestedAt: now,
+            ...(options.dryRun ? { dryRun: true } : {}),
+        });
+    } catch (e) {
+        // Storage failed half-way (the caller gets the fault): take the claim back, so the next request
+        // and the scheduler are not answered with a run that will never happen. Best effort.
+        await updateSchedule(services, driveId, (s) =>
+            s?.queued?.runId === fresh.runId ? { ...s, queued: undefined } : undefined,
+        ).catch(() => undefined);
+        if (recorded)
+            await updateRun(services, run, {
+                status: 'failed',
+                finishedAt: new Date().toISOString(),
+                error: { code: 'not_queued', message: 'The sync could not be queued.', retryable: true },
+            }).catch(() => undefined);
+        throw e;
+    }
     return { runId: fresh.runId, created: true, status: 'queued' };
 }

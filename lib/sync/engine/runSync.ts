@@ -7,12 +7,12 @@ import type { SyncMessage } from '../contracts';
 import { getRun, newRunId, OutcomeWriter, updateRun, type RunRecord } from '../runs';
 import { defaultDeps, type SyncDeps } from './deps';
 import { markSyncRequestsServed } from '../../notifications/syncRequests';
-import { acquireLease, type DriveLease } from './lease';
+import { acquireLease, LEASE_MS, type DriveLease } from './lease';
 import { markDriveIfSignInLost } from './markUnhealthy';
 import { PhaseTimer } from './phaseTimer';
 import { reconcile } from './reconcile';
-import { isFresh, updateSchedule } from './schedule';
-import { runError } from './syncErrors';
+import { countFailures, isFresh, retryDelaySeconds, type ScheduleEntry, updateSchedule } from './schedule';
+import { reportRunFault, reportRunOutcome, runError } from './syncErrors';
 import { sendSyncMessage } from './syncQueue';
 
 export type SyncResult =
@@ -56,7 +56,7 @@ export async function runSync(
     const timer = new PhaseTimer();
     const taken = await timer.time('lease', () => acquireLease(services, drive.id, runId, options.leaseMs));
     if ('heldBy' in taken) {
-        if (taken.heldBy !== runId) await awaitTurn(services, drive, message, runId);
+        if (taken.heldBy !== runId) await awaitTurn(services, drive, message, runId, taken.heldBy);
         return { outcome: 'busy', heldBy: taken.heldBy };
     }
     // This run sees every change made until now: a webhook message still waiting is served by it.
@@ -75,6 +75,7 @@ async function runUnderLease(
     const startedAt = new Date();
     let run: RunRecord = base;
     let retryAfterSeconds: number | undefined;
+    let unrecorded: unknown;
     try {
         await markRunning(services, drive, base.runId, startedAt);
         run = await updateRun(services, base, { status: 'running', startedAt: startedAt.toISOString() });
@@ -112,12 +113,19 @@ async function runUnderLease(
         retryAfterSeconds = error.retryable ? (error.retryAfterSeconds ?? 0) : undefined;
         options.log?.warn('Sync run failed', { driveId: drive.id, runId: base.runId, error });
         await markDriveIfSignInLost(services, drive, e, options.log).catch(() => undefined);
+        await reportRunFault(services, drive, e, options.log);
         const { retryAfterSeconds: _omit, ...recorded } = error;
-        run = await finish(services, run, startedAt, timer, { status: 'failed', error: recorded }).catch(() => run);
+        run = await finish(services, run, startedAt, timer, { status: 'failed', error: recorded }).catch((f) => {
+            unrecorded = f;
+            return run;
+        });
     } finally {
         await lease.release().catch(() => undefined);
     }
-    await afterRun(services, drive, run, retryAfterSeconds);
+    // Storage failed before the run could record how it ended: the queue delivers the message again
+    // (the same run id resumes), rather than leaving a run "running" for ever.
+    if (unrecorded) throw unrecorded;
+    await afterRun(services, drive, run, retryAfterSeconds, options.log);
     return run;
 }
 
@@ -148,21 +156,29 @@ async function markRunning(services: Services, drive: DriveRecord, runId: string
 
 /**
  * Clears the running mark; a sync requested meanwhile (absorbed as busy) runs now, and a retryable
- * failure comes back after its Retry-After (the cursor kept its place, so little is repeated).
+ * failure comes back after an exponential backoff (at least its Retry-After; the cursor kept its
+ * place, so little is repeated) until the cap, then an alert (schedule.ts RUN_RETRY, syncErrors.ts).
  */
 async function afterRun(
     services: Services,
     drive: DriveRecord,
     run: RunRecord,
     retryAfterSeconds: number | undefined,
+    log?: Logger,
 ): Promise<void> {
     let followUp: SyncMessage | undefined;
     let delay = 0;
+    let failures: ScheduleEntry['failures'];
+    let previousFailures: ScheduleEntry['failures'];
+    let gaveUp = false;
     await updateSchedule(services, drive.id, (s) => {
         followUp = undefined;
+        gaveUp = false;
         const next = { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }) };
         if (next.running?.runId === run.runId) next.running = undefined;
         next.lastFinished = { runId: run.runId, at: run.finishedAt ?? new Date().toISOString(), status: run.status };
+        previousFailures = s?.failures;
+        failures = next.failures = countFailures(s?.failures, run, next.lastFinished.at);
         if (next.queued && next.queued.runId !== run.runId && isFresh(next.queued.at)) {
             followUp = {
                 kind: 'sync',
@@ -174,8 +190,13 @@ async function afterRun(
                 ...(next.queued.dryRun ? { dryRun: true } : {}),
             };
         } else if (retryAfterSeconds !== undefined) {
+            const seconds = retryDelaySeconds(failures?.count ?? 1, retryAfterSeconds);
+            if (seconds === undefined) {
+                gaveUp = true;
+                return next;
+            }
             const runId = newRunId();
-            delay = Math.min(Math.max(retryAfterSeconds, 5), 900);
+            delay = seconds;
             next.queued = { runId, at: new Date().toISOString(), trigger: 'retry' };
             followUp = {
                 kind: 'sync',
@@ -189,13 +210,28 @@ async function afterRun(
         return next;
     });
     if (followUp) await sendSyncMessage(services, followUp, delay);
+    await reportRunOutcome(services, drive, run, { gaveUp, failures, previousFailures }, log);
 }
 
 /** Another run has the lease: remember this request so that run re-enqueues it when it finishes. */
-async function awaitTurn(services: Services, drive: DriveRecord, message: SyncMessage, runId: string): Promise<void> {
+async function awaitTurn(
+    services: Services,
+    drive: DriveRecord,
+    message: SyncMessage,
+    runId: string,
+    heldBy: string,
+): Promise<void> {
+    let orphaned = false;
     await updateSchedule(services, drive.id, (s) => {
         const next = { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }) };
-        if (next.queued && isFresh(next.queued.at)) return next.queued.runId === runId ? undefined : next;
+        // The holder already finished but could not release its lease (storage failed as it ended):
+        // it will not pick this request up, so the request comes back once that lease has expired.
+        orphaned = next.running?.runId !== heldBy;
+        if (next.queued && isFresh(next.queued.at) && next.queued.runId !== runId) {
+            orphaned = false;
+            return next;
+        }
+        if (next.queued?.runId === runId && isFresh(next.queued.at)) return undefined;
         return {
             ...next,
             queued: {
@@ -206,6 +242,7 @@ async function awaitTurn(services: Services, drive: DriveRecord, message: SyncMe
             },
         };
     });
+    if (orphaned) await sendSyncMessage(services, { ...message, runId }, LEASE_MS / 1000 + 1);
 }
 
 async function loadDrive(services: Services, message: SyncMessage): Promise<DriveRecord | undefined> {
@@ -222,13 +259,18 @@ async function failUnready(services: Services, base: RunRecord): Promise<RunReco
         s?.queued?.runId === base.runId ? { ...s, queued: undefined } : undefined,
     );
     const now = new Date().toISOString();
+    // The drive's own state says why (credential_unavailable, needs_reauth…) and what to do.
+    const found = await getDrive(await services.tables.get('drives'), base.integrationId, base.driveId);
+    const cause = found?.drive.statusCause;
     return updateRun(services, base, {
         status: 'failed',
         finishedAt: now,
         error: {
             code: 'drive_not_ready',
-            message: 'The drive is not connected (or was removed), so it was not synced.',
-            hint: 'Check GET /api/drives/{id}: reconnect it or choose its library.',
+            message: cause
+                ? `The drive is ${found!.drive.status.replace(/_/g, ' ')} (${cause.code}): ${cause.message}`
+                : 'The drive is not connected (or was removed), so it was not synced.',
+            hint: cause?.hint ?? 'Check GET /api/drives/{id}: reconnect it or choose its library.',
             retryable: false,
         },
     });

@@ -14,6 +14,40 @@ export interface ScheduleEntry {
     running?: { runId: string; since: string };
     lastRequestedAt?: string;
     lastFinished?: { runId: string; at: string; status: string };
+    /** Consecutive failed runs (reset by a run that finishes): what the retry backoff and its cap count. */
+    failures?: { count: number; code: string; since: string };
+}
+
+/**
+ * A failed run that may succeed later (a transient fault) comes back after an exponential backoff —
+ * 5 s, 10 s, 20 s, 40 s (at least its Retry-After, at most 15 minutes) — and after MAX_FAILURES failed
+ * runs in a row the retries stop and an alert is raised; the drive then syncs at its schedule only. A
+ * configuration fault is never retried here (retryable: false). Tests shrink the delays with
+ * configureRunRetryForTests; the sequence and the cap stay.
+ */
+export const RUN_RETRY = { firstDelaySeconds: 5, maxDelaySeconds: 900, maxFailures: 5 };
+
+/** Seconds until the retry after the `failures`-th failure in a row, or undefined: the cap is reached. */
+export function retryDelaySeconds(failures: number, retryAfterSeconds = 0): number | undefined {
+    if (failures >= RUN_RETRY.maxFailures) return undefined;
+    const backoff = RUN_RETRY.firstDelaySeconds * 2 ** Math.max(0, failures - 1);
+    return Math.min(Math.max(backoff, retryAfterSeconds), RUN_RETRY.maxDelaySeconds);
+}
+
+export function configureRunRetryForTests(policy: Partial<typeof RUN_RETRY>): () => void {
+    const saved = { ...RUN_RETRY };
+    Object.assign(RUN_RETRY, policy);
+    return () => Object.assign(RUN_RETRY, saved);
+}
+
+/** The failure count after a run: one more for a failure, none once a run finishes. */
+export function countFailures(
+    previous: ScheduleEntry['failures'],
+    run: { status: string; error?: { code: string } },
+    at: string,
+): ScheduleEntry['failures'] {
+    if (run.status !== 'failed') return undefined;
+    return { count: (previous?.count ?? 0) + 1, code: run.error?.code ?? 'unknown', since: previous?.since ?? at };
 }
 
 export const SCHEDULE_PARTITION = 'schedule';
@@ -32,13 +66,29 @@ export async function updateSchedule(
     return updateDocument<ScheduleEntry>(await services.tables.get('syncState'), SCHEDULE_PARTITION, driveId, change);
 }
 
+/**
+ * Every drive's schedule row. A row that no longer parses (a corrupt row) is deleted: it only holds
+ * marks the scheduler can rebuild (what is queued or running, when a sync was last requested), so
+ * the drive is simply due again, instead of one bad row stopping the fan-out for every drive.
+ */
 export async function listSchedule(services: Services): Promise<Map<string, ScheduleEntry>> {
     const table = await services.tables.get('syncState');
     const out = new Map<string, ScheduleEntry>();
-    for await (const row of table.listEntities<{ rowKey: string; document: string }>({
+    for await (const row of table.listEntities<{ rowKey: string; document: string; etag: string }>({
         queryOptions: { filter: `PartitionKey eq '${SCHEDULE_PARTITION}'` },
     })) {
-        out.set(row.rowKey, JSON.parse(row.document) as ScheduleEntry);
+        const entry = parseEntry(row.document);
+        if (entry) out.set(row.rowKey, entry);
+        else await table.deleteEntity(SCHEDULE_PARTITION, row.rowKey, { etag: row.etag }).catch(() => undefined);
     }
     return out;
+}
+
+function parseEntry(document: string | undefined): ScheduleEntry | undefined {
+    try {
+        const entry = JSON.parse(document ?? '') as ScheduleEntry;
+        return entry && typeof entry === 'object' && typeof entry.driveId === 'string' ? entry : undefined;
+    } catch {
+        return undefined;
+    }
 }

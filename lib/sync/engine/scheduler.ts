@@ -2,6 +2,7 @@ import { listDrives } from '../../drives/driveRepository';
 import { hasGraphIdentity, type DriveRecord } from '../../drives/driveRecord';
 import { loadIntegration } from '../../integration/integrationSettings';
 import { readProperties } from '../../properties/properties';
+import type { Logger } from '../../logging/logger';
 import type { Services } from '../../runtime/services';
 import { createRun, newRunId } from '../runs';
 import { isFresh, listSchedule, type ScheduleEntry, updateSchedule } from './schedule';
@@ -10,14 +11,20 @@ import { sendSyncMessage } from './syncQueue';
 export interface ScheduleResult {
     checked: number;
     enqueued: string[];
+    /** Set while the integration has a configuration fault: no sync is scheduled until it is fixed. */
+    waitingFor?: { code: string; nextCheckAt: string };
 }
 
 /**
  * The every-minute fan-out: one sync message per connected drive whose interval has passed since a
  * sync was last requested, unless one is already queued or running. Two table queries (drives, the
  * schedule partition) and, per due drive, three writes; no Graph call.
+ *
+ * While the integration has a credential fault (issue 20) nothing is scheduled: runs could only fail.
+ * The cause is checked at growing intervals instead (1 minute, doubling, at most an hour), and once it
+ * is gone every drive is connected again and syncs at once (lib/integration/credentialHealth.ts).
  */
-export async function scheduleDueDrives(services: Services, now = Date.now()): Promise<ScheduleResult> {
+export async function scheduleDueDrives(services: Services, now = Date.now(), log?: Logger): Promise<ScheduleResult> {
     const integration = await loadIntegration(services);
     if (!integration) return { checked: 0, enqueued: [] };
     const [drives, schedule, { properties }] = await Promise.all([
@@ -25,6 +32,16 @@ export async function scheduleDueDrives(services: Services, now = Date.now()): P
         listSchedule(services),
         readProperties(await services.tables.get('properties')),
     ]);
+    const { superviseCredentialFault } = await import('../../integration/credentialHealth');
+    const supervision = await superviseCredentialFault(services, integration, drives, now, log);
+    if (supervision.state === 'waiting')
+        return {
+            checked: drives.length,
+            enqueued: [],
+            waitingFor: { code: supervision.fault.code, nextCheckAt: supervision.fault.nextCheckAt },
+        };
+    if (supervision.state === 'recovered')
+        return { checked: drives.length, enqueued: supervision.restored.filter((d) => d.graph).map((d) => d.id) };
     const due = drives.filter((d) => isDue(d, schedule.get(d.id), properties.SyncIntervalMinutes, now));
     const enqueued: string[] = [];
     for (const drive of due)
