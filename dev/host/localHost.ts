@@ -12,6 +12,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { FunctionDefinition } from '../../functions/definition';
+import { functions as serviceFunctions } from '../../functions/registry';
+import { contractEnforced } from '../contract/contractRecorder';
 import type { AppSettings } from './appSettings';
 import { resolveHostSettings, type HostJson } from './hostJson';
 import { generateFunctionKey } from './http/functionKey';
@@ -80,6 +82,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         functionKey,
         invoker,
         maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+        // Only the service's own functions have a contract (tests of the host itself register others).
+        checkContract:
+            contractEnforced() &&
+            options.functions.filter((f) => f.kind === 'http').every((f) => serviceFunctions.includes(f)),
     });
     try {
         await queues.start();

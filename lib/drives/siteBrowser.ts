@@ -9,18 +9,10 @@ import { requireDrive } from './driveRepository';
 export async function browseSites(
     services: Services,
     siteId: string | undefined,
-    query: URLSearchParams,
+    query: { driveId: string; search?: string },
 ): Promise<{ value: unknown[] }> {
     const integration = await requireIntegration(services);
-    const driveId = query.get('driveId');
-    if (!driveId)
-        throw new ApiError(
-            400,
-            'validation_failed',
-            "driveId is required: sites are listed as the drive's connected account sees them.",
-            'Add ?driveId=<the drive being set up>.',
-            [{ field: 'driveId', code: 'required', message: 'Required.' }],
-        );
+    const { driveId } = query;
     const { drive } = await requireDrive(await services.tables.get('drives'), integration.id, driveId);
     if (!drive.account)
         throw new ApiError(
@@ -31,7 +23,7 @@ export async function browseSites(
         );
     const client = await graphClientForAccount(services, integration, drive.account.homeAccountId);
     try {
-        if (!siteId) return { value: await searchSites(client, query.get('search') ?? '*') };
+        if (!siteId) return { value: await searchSites(client, query.search || '*') };
         return { value: (await listSiteDrives(client, siteId)).filter((d) => d.driveType === 'documentLibrary') };
     } catch (e) {
         const failure = graphFailure(e);

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
+import type { ERROR_CODES, ErrorCode } from '../openapi/errorCatalogue';
 
 /**
  * Every HTTP error the service returns: `{ error: { code, message, hint?, details? } }`.
@@ -15,10 +16,17 @@ export interface FieldProblem {
     message: string;
 }
 
-export class ApiError extends Error {
+/** The status the catalogue gives a code: `new ApiError(404, 'run_not_found', …)` compiles, 409 does not. */
+export type StatusOf<C extends ErrorCode> = (typeof ERROR_CODES)[C]['status'];
+
+/**
+ * `code` must be in the catalogue (lib/openapi/errorCatalogue.ts, which the API description lists per
+ * operation) and `status` must be the catalogue's status for it: the compiler rejects anything else.
+ */
+export class ApiError<C extends ErrorCode = ErrorCode> extends Error {
     constructor(
-        readonly status: number,
-        readonly code: string,
+        readonly status: StatusOf<C>,
+        readonly code: C,
         message: string,
         readonly hint?: string,
         readonly details?: FieldProblem[],

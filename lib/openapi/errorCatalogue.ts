@@ -18,6 +18,10 @@ export const ERROR_CODES = {
         description: 'One or more fields are invalid; `details` lists them with a code and message each.',
     },
     method_not_allowed: { status: 405, description: 'The method is not supported on this route.' },
+    invalid_continuation_token: {
+        status: 400,
+        description: 'The continuationToken was not issued by this route for this resource; send it back unchanged.',
+    },
     // Domain
     integration_not_configured: {
         status: 404,
@@ -36,6 +40,11 @@ export const ERROR_CODES = {
     credential_rejected: {
         status: 400,
         description: 'Entra refused the new credential (the AADSTS code and hint say why); nothing was stored.',
+    },
+    app_sign_in_failed: {
+        status: 409,
+        description:
+            'The application could not sign in to Entra with its credential; `details` has the AADSTS-derived code and the hint says what to fix.',
     },
     credential_active: { status: 409, description: 'The active credential cannot be retired; promote another first.' },
     credential_retired: { status: 409, description: 'The credential was retired and cannot be promoted.' },
@@ -56,6 +65,10 @@ export const ERROR_CODES = {
     run_not_found: { status: 404, description: 'No sync run has this id for this drive.' },
     transfer_not_found: { status: 404, description: 'No transfer has this id for this drive.' },
     transfer_not_failed: { status: 409, description: 'Only a failed or skipped transfer can be replayed.' },
+    transfer_changed: {
+        status: 409,
+        description: 'The transfer changed while it was being replayed; read it and retry.',
+    },
     no_held_deletes: { status: 409, description: 'The drive has no deletes waiting for approval.' },
     download_disabled: {
         status: 403,

@@ -46,6 +46,10 @@ const integrationFields = {
     clientSecret: clientSecretView,
     updatedAt: timestamp,
     updatedBy: z.string(),
+    activeCredential: z
+        .object({ id: z.string(), kind: z.string(), expiresOn: timestamp.optional() })
+        .optional()
+        .meta({ description: 'The credential new token requests use (see /api/manage/integration/credentials).' }),
 };
 
 export const integrationView = named('IntegrationView', z.object(integrationFields));
@@ -68,6 +72,9 @@ export const integrationRemoved = named(
         ),
         tokenCachesPurged: z.int(),
         secretDeleted: z.boolean(),
+        credentialSecretsDeleted: z
+            .array(z.string())
+            .meta({ description: 'Key Vault secrets of the credentials (soft-deleted, recoverable).' }),
     }),
 );
 
@@ -116,15 +123,24 @@ export const driveRecord = named(
                 name: z.string(),
             })
             .optional(),
+        auth: z.enum(['delegated', 'app']).optional().meta({
+            description: "'app': synced with the application's own token (Sites.Selected), no person's account.",
+        }),
         status: z.enum(['pending_connection', 'needs_library', 'connected', 'needs_reauth', 'access_lost']),
         statusCause: statusCause.optional(),
         policies: z.object({ conflictPolicy: z.enum(CONFLICT_POLICIES), syncIntervalMinutes: z.int().optional() }),
         notifications: z
             .object({
-                state: z.string(),
+                state: z.enum(['active', 'unavailable', 'error', 'off']),
                 mode: z.enum(['webhook', 'schedule']),
                 expiresAt: timestamp.optional(),
-                reason: z.string().optional(),
+                reason: z
+                    .object({ code: z.string(), message: z.string(), graphCode: z.string().optional() })
+                    .optional()
+                    .meta({
+                        description: 'Why notifications are not active; the drive syncs on its schedule meanwhile.',
+                    }),
+                updatedAt: timestamp.optional(),
             })
             .optional()
             .meta({

@@ -1,3 +1,4 @@
+import type { HttpResponseInit } from '@azure/functions';
 import { ApiError } from '../../../lib/http/apiError';
 
 /**
@@ -38,11 +39,10 @@ export function requestTooLarge(limitBytes: number): ApiError {
     );
 }
 
-export function unknownTimer(name: string): ApiError {
-    return new ApiError(
-        404,
-        'timer_not_found',
-        `No timer function is named '${name}'.`,
-        'The local host prints the registered timers when it starts.',
-    );
+/** The dev-only timer control route (not part of the service's API): a plain 404 with a reason. */
+export function unknownTimer(name: string): HttpResponseInit {
+    return {
+        status: 404,
+        jsonBody: { message: `No timer function is named '${name}'; the local host prints them when it starts.` },
+    };
 }

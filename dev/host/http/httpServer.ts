@@ -1,6 +1,7 @@
 import { HttpResponse } from '@azure/functions';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiError, toErrorResponse } from '../../../lib/http/apiError';
+import { recordExchange } from '../../contract/contractRecorder';
 import type { Invoker } from '../invocation';
 import { checkFunctionKey } from './functionKey';
 import { requestTooLarge, routeNotFound } from './hostErrors';
@@ -24,6 +25,8 @@ export interface HttpServerOptions {
     functionKey: string;
     invoker: Invoker;
     maxRequestBodyBytes: number;
+    /** Hold every exchange against the service's OpenAPI document (API_CONTRACT=enforce). */
+    checkContract: boolean;
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
@@ -44,7 +47,9 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const method = (req.method ?? 'GET').toUpperCase();
     const hostRoute = findHostRoute(options.hostRoutes, method, url.pathname);
     const match = hostRoute ? undefined : options.router.match(method, url.pathname);
-    if (!hostRoute && !match) return sendError(res, routeNotFound(method, url.pathname));
+    const exchange = { method, url, body: Buffer.alloc(0), contentType: req.headers['content-type'] };
+    const record = options.checkContract ? recordExchange : skipContract;
+    if (!hostRoute && !match) return sendError(res, routeNotFound(method, url.pathname), exchange, record);
 
     const needsKey = hostRoute
         ? hostRoute.route.requiresKey
@@ -53,7 +58,7 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const keyError = needsKey
         ? checkFunctionKey(req.headers['x-functions-key'], url.searchParams, options.functionKey)
         : undefined;
-    if (keyError) return sendError(res, keyError);
+    if (keyError) return sendError(res, keyError, exchange, record);
 
     let body: Buffer;
     try {
@@ -63,10 +68,10 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
         // The rest of the upload is not read: close the connection rather than drain 100 MB.
         res.setHeader('connection', 'close');
         res.on('finish', () => req.destroy());
-        return sendError(res, requestTooLarge(e.limitBytes));
+        return sendError(res, requestTooLarge(e.limitBytes), exchange, record);
     }
     if (hostRoute) return hostRoute.route.handle(hostRoute.params, res);
-    return invokeFunction(options.invoker, match!, req, url, body, res);
+    return invokeFunction(options.invoker, match!, req, url, body, res, record);
 }
 
 async function invokeFunction(
@@ -76,6 +81,7 @@ async function invokeFunction(
     url: URL,
     body: Buffer,
     res: ServerResponse,
+    record: typeof recordExchange,
 ): Promise<void> {
     const { definition } = match.route;
     const request = toHttpRequest(req, url, match.params, body);
@@ -101,8 +107,11 @@ async function invokeFunction(
         // Already logged with its stack by the invoker; the client gets the error shape without the text.
         response = new HttpResponse(toErrorResponse(e));
     }
+    await record({ method: request.method, url, body, contentType: req.headers['content-type'] }, response);
     await writeHttpResponse(res, response, { 'x-ms-invocation-id': invocationId });
 }
+
+async function skipContract(): Promise<void> {}
 
 function findHostRoute(
     routes: readonly HostRoute[],
@@ -116,6 +125,13 @@ function findHostRoute(
     return undefined;
 }
 
-function sendError(res: ServerResponse, error: ApiError): Promise<void> {
-    return writeInit(res, error.toResponse());
+async function sendError(
+    res: ServerResponse,
+    error: ApiError,
+    exchange: Parameters<typeof recordExchange>[0],
+    record: typeof recordExchange,
+): Promise<void> {
+    const response = new HttpResponse(error.toResponse());
+    await record(exchange, response);
+    return writeHttpResponse(res, response);
 }

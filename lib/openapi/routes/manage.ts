@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { integrationSettingsInput } from '../../integration/settingsSchema';
 import { propertiesPatchSchema } from '../../properties/properties';
 import { JSON_BODY_ERRORS, KEYED_ROUTE_ERRORS } from '../errorCatalogue';
@@ -13,18 +12,8 @@ import {
     siteList,
 } from '../responseSchemas';
 import { named, type RouteDescription } from '../routeDescription';
+import { libraryQuery, siteSearchQuery, statusQuery } from '../../http/queries';
 
-const refresh = {
-    name: 'refresh',
-    description: 'true: verify live, skipping the cache.',
-    schema: z.enum(['true', 'false']),
-};
-const driveIdQuery = {
-    name: 'driveId',
-    description: 'The drive being set up: sites are listed as its connected account sees them.',
-    schema: z.string(),
-    required: true,
-};
 const siteErrors = [
     ...KEYED_ROUTE_ERRORS,
     'validation_failed',
@@ -79,7 +68,7 @@ export const manageRoutes: RouteDescription[] = [
         summary: 'The setup checkpoints, verified live against Entra, Graph and Key Vault',
         tag: 'manage',
         auth: 'function',
-        query: [refresh],
+        query: statusQuery,
         responses: {
             200: {
                 description: 'Every checkpoint with its evidence, and a code and hint when failing.',
@@ -121,7 +110,7 @@ export const manageRoutes: RouteDescription[] = [
         summary: "Search SharePoint sites as the drive's connected account",
         tag: 'manage',
         auth: 'function',
-        query: [{ name: 'search', description: 'Search text (default *).', schema: z.string() }, driveIdQuery],
+        query: siteSearchQuery,
         responses: { 200: { description: 'Matching sites.', body: siteList } },
         errors: [...siteErrors],
     },
@@ -132,7 +121,7 @@ export const manageRoutes: RouteDescription[] = [
         summary: "A site's document libraries (same as /drives)",
         tag: 'manage',
         auth: 'function',
-        query: [driveIdQuery],
+        query: libraryQuery,
         responses: { 200: { description: 'The document libraries.', body: libraryList } },
         errors: [...siteErrors],
     },
@@ -143,7 +132,7 @@ export const manageRoutes: RouteDescription[] = [
         summary: "A site's document libraries, to pick the one a drive syncs",
         tag: 'manage',
         auth: 'function',
-        query: [driveIdQuery],
+        query: libraryQuery,
         responses: { 200: { description: 'The document libraries.', body: libraryList } },
         errors: [...siteErrors],
     },
