@@ -106,7 +106,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         describe: () => ({
             routes: router.routes.map((r) => ({
                 name: r.definition.name,
-                methods: [...r.methods],
+                methods: [...r.definition.allowedMethods],
                 path: `/${r.template.text}`,
                 authLevel: r.definition.options.authLevel ?? 'anonymous',
             })),

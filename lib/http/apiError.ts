@@ -43,6 +43,17 @@ export class ApiError<C extends ErrorCode = ErrorCode> extends Error {
     }
 }
 
+/** 405 with the `Allow` header (RFC 9110 §15.5.6) for a method the route does not serve. */
+export function methodNotAllowed(method: string, allowed: readonly string[]): HttpResponseInit {
+    const allow = allowed.join(', ');
+    return new ApiError(
+        405,
+        'method_not_allowed',
+        `${method} is not supported on this route.`,
+        `Use ${allow}; the API description (GET /api/openapi.json) lists every operation.`,
+    ).toResponse({ allow });
+}
+
 /** Maps anything thrown by a handler to the error shape; unknown errors never leak their text. */
 export function toErrorResponse(e: unknown): HttpResponseInit {
     if (e instanceof ApiError) return e.toResponse();

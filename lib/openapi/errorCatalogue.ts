@@ -29,6 +29,11 @@ export const ERROR_CODES = {
     },
     drive_not_found: { status: 404, description: 'No external drive has this id.' },
     drive_not_connected: { status: 409, description: 'The drive has no connected account yet.' },
+    drive_needs_reauth: {
+        status: 409,
+        description:
+            "The drive's account can no longer sign in (disabled, password changed, consent revoked); reconnect it.",
+    },
     drive_changed: { status: 409, description: 'The drive changed since it was read; read it again and retry.' },
     not_a_library_drive: { status: 409, description: 'The operation applies to SharePoint library drives only.' },
     site_not_accessible: { status: 403, description: 'The connected account cannot reach that site.' },

@@ -11,17 +11,23 @@ let releaseStream: () => void = () => undefined;
 const streamGate = () => new Promise<void>((resolve) => (releaseStream = resolve));
 const seen: { contexts: InvocationContext[] } = { contexts: [] };
 
+/**
+ * Registered as the host sees a plain `app.http` (only GET routed to it), not through the service's
+ * http(), which routes every method to the function so that it can answer 405 itself.
+ */
+const getItemOptions = {
+    route: 'test/drives/{driveId}/items/{id:int}',
+    methods: ['GET' as const],
+    handler: async (req: HttpRequest, context: InvocationContext) => {
+        seen.contexts.push(context);
+        return {
+            jsonBody: { params: req.params, tags: req.query.getAll('tag'), method: req.method, url: req.url },
+        };
+    },
+};
+
 const testFunctions: FunctionDefinition[] = [
-    http('getItem', {
-        route: 'test/drives/{driveId}/items/{id:int}',
-        methods: ['GET'],
-        handler: async (req: HttpRequest, context: InvocationContext) => {
-            seen.contexts.push(context);
-            return {
-                jsonBody: { params: req.params, tags: req.query.getAll('tag'), method: req.method, url: req.url },
-            };
-        },
-    }),
+    { kind: 'http', name: 'getItem', allowedMethods: getItemOptions.methods, options: getItemOptions },
     http('getThing', {
         route: 'test/things/{id:guid}',
         methods: ['GET'],

@@ -20,6 +20,8 @@ const siteErrors = [
     'integration_not_configured',
     'drive_not_found',
     'drive_not_connected',
+    'drive_needs_reauth',
+    'app_sign_in_failed',
     'site_not_accessible',
 ] as const;
 

@@ -18,12 +18,9 @@ const outcome = z.looseObject({
     code: z.string(),
     message: z.string(),
     hint: z.string().optional(),
-    transferId: z
-        .string()
-        .optional()
-        .meta({
-            description: 'The transfer carrying the bytes; replay it with POST .../transfers/{transferId}/replay.',
-        }),
+    transferId: z.string().optional().meta({
+        description: 'The transfer carrying the bytes; replay it with POST .../transfers/{transferId}/replay.',
+    }),
     graphCode: z.string().optional(),
     requestId: z.string().optional(),
 });
@@ -33,11 +30,9 @@ const runDetail = named('SyncRunDetail', z.looseObject({ run, outcomes: z.array(
 const conflicts = named(
     'ConflictInbox',
     z.object({
-        value: z
-            .array(outcome.extend({ runId: z.string(), at: timestamp }))
-            .meta({
-                description: 'The latest conflict per path, newest first; where each version went is in message.',
-            }),
+        value: z.array(outcome.extend({ runId: z.string(), at: timestamp })).meta({
+            description: 'The latest conflict per path, newest first; where each version went is in message.',
+        }),
     }),
 );
 const deletesSettled = named(
