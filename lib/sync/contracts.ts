@@ -77,6 +77,11 @@ export interface TransferRecord {
         platformHash?: string;
         /** SharePoint rewrote the file after upload (size/hash differ from what was sent). */
         enriched: boolean;
+        /**
+         * What happened on the way that a person may want to know, with stable codes:
+         * `modified_by_sharepoint`, `served_content_differs`, `precondition_retried`, `upload_session_recovered`.
+         */
+        notes?: { code: string; message: string }[];
     };
     /** On failure or skip: a stable code, the Graph error code and request id when Graph said no. */
     error?: { code: string; message: string; graphCode?: string; requestId?: string; retryable: boolean };

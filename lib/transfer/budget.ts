@@ -21,15 +21,20 @@ export class Deadline {
 }
 
 export class Paused extends Error {
-    /** `throttled`: the tenant is blocked past the budget; `resumeAt` says when to come back. */
+    /**
+     * `throttled`: the tenant is blocked past the budget; `session_lost`: the upload session kept being
+     * lost, try again later. `resumeAt` says when to come back; `detail` is what the journal shows meanwhile.
+     */
     constructor(
-        readonly reason: 'budget' | 'throttled',
+        readonly reason: 'budget' | 'throttled' | 'session_lost',
         readonly resumeAt?: number,
+        readonly detail?: { code: string; message: string },
     ) {
         super(
-            reason === 'budget'
-                ? 'Time budget reached; continuing in the next slice.'
-                : 'Tenant throttled past the time budget.',
+            detail?.message ??
+                (reason === 'budget'
+                    ? 'Time budget reached; continuing in the next slice.'
+                    : 'Tenant throttled past the time budget.'),
         );
         this.name = 'Paused';
     }

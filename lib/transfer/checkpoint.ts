@@ -15,7 +15,7 @@ export interface UploadCheckpoint {
     sourceETag: string;
     /** Set just before the last fragment goes out: the whole file's hash, to recognise our commit after a crash. */
     finalHash?: string;
-    /** Sessions started so far (bounded: a file that keeps losing its session fails visibly). */
+    /** Sessions started so far, over every delivery (bounded: a file that keeps losing them pauses, then the queue decides). */
     sessions: number;
 }
 
@@ -26,6 +26,8 @@ export interface DownloadCheckpoint {
     /** The item's eTag when the download started: a change mid-way restarts nothing, it skips. */
     remoteETag: string;
     size: number;
+    /** The size the server serves, when it differs from the listed one (an AIP-protected file). */
+    servedSize?: number;
     /** Block size the offsets were staged with (block ids derive from offsets). */
     blockBytes: number;
     /** URL re-fetches so far (bounded). */

@@ -9,6 +9,7 @@ import { classifyGraphError, type DriveItem } from './graphApi';
 import { restoreHash, saveHash } from './hashState';
 import { transferResult } from './transferResult';
 import { GraphCallError } from './http';
+import { isBusinessDrive, type TransferNote } from './integrity';
 import { fetchRange, type RangeReply } from './rangeFetch';
 import { isTrustedTransferUrl } from './trustedHosts';
 
@@ -18,9 +19,16 @@ const MAX_BODY_RETRIES = 5;
 
 /**
  * Graph → Blob: Range requests on the pre-authenticated URL (fetched just before use, re-fetched when
- * it stops working), each range staged as a block whose id derives from its offset, the hash checked
- * against the listed one BEFORE the block list is committed, and the commit conditional on the
- * platform ETag the sync planned with. The blob carries its quickXorHash in metadata.
+ * it stops working, every redirect hop checked), each range staged as a block whose id derives from
+ * its offset, the bytes checked against the listing BEFORE the block list is committed, and the commit
+ * conditional on the platform ETag the sync planned with. The blob carries its quickXorHash in metadata.
+ *
+ * SharePoint does not always serve what it lists: AIP-protected files download with another size and
+ * hash (abraunegg `docs/application-config-options.md`, disable_download_validation), and some
+ * SharePoint downloads differ from the listed size for no visible reason (abraunegg `src/sync.d`:
+ * "From JSON: size 17133 / From HTTPS Server: Content-Length: 19340"). Microsoft documents no other
+ * check, so the transfer verifies what was served against what the server declared (Content-Range,
+ * Content-Length), keeps it when it is stable, records its hash as the platform side's, and says so.
  */
 export async function runDownload(ctx: TransferContext): Promise<TransferResult> {
     const d = new Download(ctx);
@@ -35,6 +43,11 @@ class Download {
     private restarts = 0;
     private offset = 0;
     private hash = new QuickXorHash();
+    /** The size the server serves: the listed one until a Content-Range or Content-Length says otherwise. */
+    private size = 0;
+    /** The hash of a first complete read that did not match the listing (confirmed by a second read). */
+    private firstRead?: string;
+    private sizeChanges = 0;
 
     constructor(private readonly ctx: TransferContext) {
         this.blob = ctx.services.storage.blob
@@ -51,8 +64,12 @@ class Download {
             if (committed) return committed;
             this.resumeFrom(checkpoint);
         }
-        await this.transfer();
-        return this.commit();
+        for (;;) {
+            await this.transfer();
+            const notes = this.verify();
+            if (notes) return this.commit(notes);
+            this.startOver();
+        }
     }
 
     /** Reads the item now: the download URL is short-lived, and the item must still be what was planned. */
@@ -96,6 +113,7 @@ class Download {
         }
         if (this.item && (item.cTag ?? item.eTag) !== (this.item.cTag ?? this.item.eTag))
             throw skipped('source_changed', 'The item changed during the download; the next sync re-plans it.');
+        if (!this.item) this.size = item.size;
         this.item = item;
         this.url = url ?? '';
     }
@@ -105,7 +123,10 @@ class Download {
         const props = await this.blob.getProperties().catch(() => undefined);
         if (props?.metadata?.transferid !== this.ctx.message.transferId || !props.metadata.quickxorhash)
             return undefined;
-        return this.result(props.etag as string, props.metadata.quickxorhash);
+        const size = props.contentLength ?? this.item.size;
+        const hash = props.metadata.quickxorhash;
+        const notes = size === this.item.size && hash === this.listedHash ? [] : [served(this.item, size, hash)];
+        return this.result(props.etag as string, hash, size, notes);
     }
 
     private resumeFrom(c: DownloadCheckpoint): void {
@@ -118,28 +139,91 @@ class Download {
         this.hash = restored;
         this.offset = c.offset;
         this.refreshes = c.refetches;
+        this.size = c.servedSize ?? c.size;
     }
 
     private async transfer(): Promise<void> {
-        const size = this.item.size;
         let progressed = false;
         let bodyRetries = 0;
-        while (this.offset < size) {
+        while (this.offset < this.size) {
             if (progressed) this.ctx.deadline.check(1_000);
-            const end = Math.min(this.offset + this.ctx.fragmentBytes, size) - 1;
-            const reply = await fetchRange(this.ctx.http, this.url, this.offset, end, size);
+            const end = Math.min(this.offset + this.ctx.fragmentBytes, this.size) - 1;
+            const reply = await fetchRange(
+                this.ctx.http,
+                this.url,
+                this.offset,
+                end,
+                this.ctx.services.config.m365.trustedHosts,
+            );
             if (reply.kind === 'bytes') {
+                if (reply.total !== undefined && reply.total !== this.size) {
+                    // The server has another size than Graph lists. Learnt on the first range, it is the
+                    // size to fetch; changing mid-way, the file changed under us: start over cleanly.
+                    if (this.offset !== 0 || ++this.sizeChanges > MAX_RESTARTS) {
+                        bodyRetries = await this.recover(
+                            { kind: 'mismatch', reason: 'served size changed' },
+                            bodyRetries,
+                        );
+                        continue;
+                    }
+                    this.ctx.log.warn('the download serves another size than Graph lists', {
+                        listed: this.item.size,
+                        served: reply.total,
+                    });
+                    this.size = reply.total;
+                    // Block ids derive from offsets on the fragment grid: fetch the first block again if it fell short.
+                    if (reply.bytes.length !== Math.min(this.ctx.fragmentBytes, this.size)) continue;
+                }
                 await this.stage(this.offset, reply.bytes);
                 progressed = true;
                 bodyRetries = 0;
                 continue;
             }
             if (reply.kind === 'whole') {
-                await this.stageWhole(reply.body);
+                await this.stageWhole(reply.body, reply.length);
                 return;
             }
             bodyRetries = await this.recover(reply, bodyRetries);
         }
+    }
+
+    /**
+     * The bytes are in. When they match the listing: notes are empty. When they do not, the server's
+     * own framing already held (every range matched its Content-Range and the declared total), so they
+     * are what SharePoint serves: an AIP-protected file (Business drive, size and hash both differ,
+     * abraunegg `src/sync.d` "POTENTIAL AIP FILE") is kept at once; any other difference is kept once a
+     * second read gives the same bytes. `undefined`: read again.
+     */
+    private verify(): TransferNote[] | undefined {
+        const hash = this.hash.digest();
+        const listed = this.listedHash;
+        if (this.offset === this.item.size && (!listed || listed === hash)) return [];
+        const aip =
+            isBusinessDrive(this.ctx.drive.graph?.driveType) &&
+            this.offset !== this.item.size &&
+            !!listed &&
+            listed !== hash;
+        if (aip || this.firstRead === hash) return [served(this.item, this.offset, hash)];
+        if (this.firstRead !== undefined)
+            throw retryLater(
+                'download_unstable',
+                `Two reads of the file served different bytes (hashes ${this.firstRead} and ${hash}); Graph lists ${this.item.size} bytes with hash ${listed ?? 'none'}. The queue retries it.`,
+            );
+        this.ctx.log.warn('downloaded bytes differ from what Graph lists; reading them again to confirm', {
+            listedSize: this.item.size,
+            servedSize: this.offset,
+        });
+        this.firstRead = hash;
+        return undefined;
+    }
+
+    private startOver(): void {
+        this.offset = 0;
+        this.hash = new QuickXorHash();
+    }
+
+    private get listedHash(): string | undefined {
+        return this.item.file?.hashes?.quickXorHash;
     }
 
     private async recover(
@@ -167,9 +251,15 @@ class Download {
                 this.ctx.log.warn('unexpected range response, restarting the download cleanly', {
                     reason: reply.reason,
                 });
-                this.offset = 0;
-                this.hash = new QuickXorHash();
+                this.startOver();
+                this.size = this.item.size;
                 return bodyRetries;
+            case 'untrusted':
+                // Never followed: the URL is a credential, and the bytes would come from a host nobody vetted.
+                throw failed(
+                    'untrusted_redirect',
+                    `The download URL redirected to ${reply.host}, which is neither a Microsoft host nor a configured trusted host (M365_TRUSTED_HOSTS); nothing was downloaded.`,
+                );
             case 'broken':
                 if (bodyRetries >= MAX_BODY_RETRIES)
                     throw retryLater('download_interrupted', `The download kept failing (${reply.reason}).`);
@@ -190,9 +280,10 @@ class Download {
     }
 
     /** The server ignored Range (allowed): take the whole body from byte 0, block by block. */
-    private async stageWhole(body: AsyncIterable<Uint8Array>): Promise<void> {
+    private async stageWhole(body: AsyncIterable<Uint8Array>, length: number | undefined): Promise<void> {
         this.offset = 0;
         this.hash = new QuickXorHash();
+        if (length !== undefined) this.size = length;
         const block = Buffer.allocUnsafe(this.ctx.fragmentBytes);
         let filled = 0;
         const chunks = body[Symbol.asyncIterator]();
@@ -214,22 +305,17 @@ class Download {
             }
         }
         if (filled > 0) await this.stage(this.offset, Buffer.from(block.subarray(0, filled)));
-        if (this.offset !== this.item.size)
-            throw retryLater('download_interrupted', `Got ${this.offset} of ${this.item.size} bytes.`);
+        // Without a Content-Length, a body that ended cleanly is the whole of what the server has.
+        if (length === undefined) this.size = this.offset;
+        if (this.offset !== this.size)
+            throw retryLater('download_interrupted', `Got ${this.offset} of ${this.size} bytes.`);
     }
 
-    private async commit(): Promise<TransferResult> {
+    private async commit(notes: TransferNote[]): Promise<TransferResult> {
         const { message, fragmentBytes } = this.ctx;
         const hash = this.hash.digest();
-        const listed = this.item.file?.hashes?.quickXorHash;
-        if (this.offset !== this.item.size || (listed && listed !== hash)) {
-            throw failed(
-                'hash_mismatch',
-                `Downloaded ${this.offset} bytes with hash ${hash}; Graph lists ${this.item.size} bytes with hash ${listed ?? 'none'}.`,
-            );
-        }
         const ids: string[] = [];
-        for (let at = 0; at < this.item.size; at += fragmentBytes) ids.push(blockId(message.transferId, at));
+        for (let at = 0; at < this.size; at += fragmentBytes) ids.push(blockId(message.transferId, at));
         const expected = message.expected.platformETag;
         try {
             const response = await this.blob.commitBlockList(ids, {
@@ -241,7 +327,7 @@ class Download {
                 },
             });
             await this.ctx.hooks.afterStep?.('commit');
-            return this.result(response.etag as string, hash);
+            return this.result(response.etag as string, hash, this.size, notes);
         } catch (e) {
             const status = (e as { statusCode?: number }).statusCode;
             if (status === 412 || status === 409)
@@ -253,8 +339,9 @@ class Download {
         }
     }
 
-    private result(platformETag: string, hash: string): TransferResult {
-        return transferResult(this.item, { platformETag, size: this.item.size, hash, enriched: false });
+    /** The platform side is what was served; SharePoint's side stays as Graph lists it (what delta compares). */
+    private result(platformETag: string, hash: string, size: number, notes: TransferNote[]): TransferResult {
+        return transferResult(this.item, { platformETag, size, hash, enriched: false, notes });
     }
 
     private checkpoint(): DownloadCheckpoint {
@@ -264,10 +351,19 @@ class Download {
             hash: saveHash(this.hash),
             remoteETag: this.item.cTag ?? this.item.eTag,
             size: this.item.size,
+            servedSize: this.size,
             blockBytes: this.ctx.fragmentBytes,
             refetches: this.refreshes,
         };
     }
+}
+
+/** The note of a download kept although it differs from the listing. */
+function served(listed: DriveItem, size: number, hash: string): TransferNote {
+    return {
+        code: 'served_content_differs',
+        message: `SharePoint served ${size} bytes with hash ${hash} where Graph lists ${listed.size} bytes with hash ${listed.file?.hashes?.quickXorHash ?? 'none'} (an Azure Information Protection file, or a file SharePoint rewrote). The served bytes are kept and their hash recorded; the next sync moves nothing unless the file changes.`,
+    };
 }
 
 /** Same length for every block of a blob (Azure requires it); deterministic per transfer and offset. */

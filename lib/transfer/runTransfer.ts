@@ -71,6 +71,7 @@ export async function runTransfer(
             direction: message.direction,
             bytes: result.platformSize,
             enriched: result.enriched,
+            ...(result.notes ? { notes: result.notes.map((n) => n.code) } : {}),
         });
         return 'succeeded';
     } catch (e) {
@@ -94,7 +95,7 @@ async function settle(
     }
     if (e instanceof Paused) {
         const next: TransferMessage = { ...message, slice: (message.slice ?? 0) + 1 };
-        await entry.release(next);
+        await entry.release(next, e.detail && { ...e.detail, retryable: true });
         const delay = e.resumeAt ? (e.resumeAt - Date.now()) / 1000 : 0;
         await enqueueTransfer(services, next, delay);
         log.info('transfer paused; continuing in the next slice', {

@@ -3,16 +3,22 @@ import { discard, graphCallError, GraphCallError, HttpDeps, NetworkError, send }
 
 /**
  * The upload-URL side of a session: PUT a fragment, GET the status, DELETE. Plain fetch with no
- * Authorization header (the URL carries its own tempauth; a bearer there is refused, docs), and
- * replies reduced to what the uploader has to decide.
+ * Authorization header (the URL carries its own tempauth; a bearer there is refused, docs), never
+ * following a redirect (the bytes go to the URL Graph handed out, nowhere else), and replies reduced
+ * to what the uploader has to decide.
  */
 export type SessionReply =
     | { kind: 'accepted'; next: number }
     | { kind: 'done'; item: DriveItem }
     /** The server has a different idea of the offset (416), or we lost the reply (5xx, dropped connection). */
     | { kind: 'resync'; reason: string }
-    /** 404: the session expired, was cancelled, or was already committed. */
+    /** 404 on the status GET: the session expired, was cancelled, or was already committed. */
     | { kind: 'gone' }
+    /**
+     * 404 on a fragment PUT: the session may be gone, or SharePoint may be busy and the session alive
+     * (rclone issue 8545): only its status tells.
+     */
+    | { kind: 'notFound' }
     /** 401/403 on the upload URL: its tempauth token expired (about 24 h hard limit). */
     | { kind: 'expired' }
     | { kind: 'refused'; error: GraphCallError };
@@ -34,7 +40,7 @@ export async function putFragment(
         response = await send(
             http,
             url,
-            { method: 'PUT', body: bytes, headers },
+            { method: 'PUT', body: bytes, headers, redirect: 'manual' },
             { retryServerErrors: false, what: 'upload fragment' },
         );
     } catch (e) {
@@ -45,6 +51,10 @@ export async function putFragment(
         return { kind: 'accepted', next: firstOffset(await response.json()) ?? start + bytes.length };
     if (response.status === 200 || response.status === 201)
         return { kind: 'done', item: (await response.json()) as DriveItem };
+    if (response.status === 404) {
+        await discard(response);
+        return { kind: 'notFound' };
+    }
     return classify(response);
 }
 
@@ -52,7 +62,7 @@ export async function sessionStatus(http: HttpDeps, url: string): Promise<Sessio
     const response = await send(
         http,
         url,
-        { method: 'GET' },
+        { method: 'GET', redirect: 'manual' },
         { retryServerErrors: true, what: 'upload session status' },
     );
     if (response.ok) {
@@ -68,7 +78,7 @@ export async function cancelSession(http: HttpDeps, url: string): Promise<void> 
         const response = await send(
             http,
             url,
-            { method: 'DELETE' },
+            { method: 'DELETE', redirect: 'manual' },
             { retryServerErrors: true, maxAttempts: 2, what: 'cancel upload session' },
         );
         await discard(response);

@@ -1,19 +1,26 @@
 import type { BlobClient } from '@azure/storage-blob';
 import { backoffMs, sleep } from './backoff';
 import { BlobRanges } from './blobRanges';
+import { Paused } from './budget';
 import type { UploadCheckpoint } from './checkpoint';
 import { FRAGMENT_QUANTUM, remoteTarget, type TransferContext, type TransferResult } from './context';
-import { failed, retryLater, TransferError } from './errors';
+import { retryLater, TransferError } from './errors';
 import { classifyGraphError, type DriveItem } from './graphApi';
 import { HashCursor } from './hashCursor';
 import { GraphCallError } from './http';
-import { checkUploaded, mayBeEnriched } from './integrity';
+import { checkUploaded, mayBeEnriched, type TransferNote } from './integrity';
+import { PreconditionRecovery } from './precondition';
 import { cancelSession, putFragment, sessionStatus, type SessionReply } from './sessionProtocol';
 import { transferResult } from './transferResult';
 import { openUrl, sealUrl } from './urlSeal';
 
-const MAX_SESSIONS = 5;
+/** Sessions one delivery may open; more means SharePoint keeps losing them: pause and come back later. */
+const SESSIONS_PER_DELIVERY = 3;
+/** Sessions over every delivery of the file: beyond, the queue's own retries (and then a person) decide. */
+const MAX_SESSIONS = 24;
 const MAX_RESYNCS = 8;
+/** 404s on fragments of a session whose status still answers, before it counts as lost. */
+const MAX_TRANSIENT_404 = 3;
 
 interface Source {
     etag: string;
@@ -30,10 +37,14 @@ interface Source {
 export class SessionUpload {
     private url?: string;
     private offset = 0;
+    /** Sessions opened for this file so far (kept in the checkpoint, over deliveries). */
     private sessions = 0;
+    private sessionsNow = 0;
     private finalHash?: string;
     private readonly ranges: BlobRanges;
     private readonly cursor: HashCursor;
+    private readonly precondition: PreconditionRecovery;
+    private readonly notes: TransferNote[] = [];
 
     constructor(
         private readonly ctx: TransferContext,
@@ -44,6 +55,7 @@ export class SessionUpload {
         this.ranges = new BlobRanges(blob, source.etag);
         const chunk = Math.max(ctx.fragmentBytes, FRAGMENT_QUANTUM);
         this.cursor = new HashCursor((s, e) => this.ranges.read(s, e), chunk, saved?.hash, saved?.offset ?? 0);
+        this.precondition = new PreconditionRecovery(ctx.graph, remoteTarget(ctx.message), ctx.message.remote.ifMatch);
     }
 
     async run(): Promise<TransferResult> {
@@ -84,6 +96,7 @@ export class SessionUpload {
         const { ctx, source } = this;
         let progressed = false;
         let resyncs = 0;
+        let notFound = 0;
         let reserveMs = 0;
         for (;;) {
             if (!this.url) await this.newSession();
@@ -102,6 +115,7 @@ export class SessionUpload {
                     await ctx.hooks.afterStep?.('fragment');
                     progressed = true;
                     resyncs = 0;
+                    notFound = 0;
                     reserveMs = Math.min(2 * (Date.now() - started), 60_000);
                     break;
                 case 'done':
@@ -122,12 +136,49 @@ export class SessionUpload {
                     if (adopted) return adopted;
                     break;
                 }
+                case 'notFound': {
+                    const adopted = await this.afterFragment404(++notFound);
+                    if (adopted) return adopted;
+                    if (!this.url) notFound = 0;
+                    break;
+                }
                 default: {
                     const adopted = await this.handleLoss(reply);
                     if (adopted) return adopted;
                 }
             }
         }
+    }
+
+    /**
+     * A fragment PUT answered 404 "The upload session was not found". Busy SharePoint tenants say so
+     * of sessions that are alive (rclone#8545; rclone retries the same fragment on the same session
+     * after a pause, commit b31659904). So: pause, ask the session's status (GET uploadUrl); if it
+     * answers, send the fragment again on it. Only a session whose status is gone too, or one that
+     * keeps answering 404, is replaced.
+     */
+    private async afterFragment404(attempt: number): Promise<TransferResult | undefined> {
+        if (attempt > MAX_TRANSIENT_404) {
+            this.ctx.log.warn('upload fragments keep getting 404 on a live session; starting a new session', {
+                attempts: attempt - 1,
+            });
+            return this.handleLoss({ kind: 'gone' });
+        }
+        await sleep(backoffMs(attempt - 1, 1_000, 8_000));
+        const status = await sessionStatus(this.ctx.http, this.url as string);
+        if (status.kind !== 'accepted') return this.handleLoss(status.kind === 'resync' ? { kind: 'gone' } : status);
+        this.ctx.log.warn('upload fragment got 404 but the session is alive; sending it again on the same session', {
+            attempt,
+            offset: status.next,
+        });
+        if (!this.notes.some((n) => n.code === 'upload_session_recovered'))
+            this.notes.push({
+                code: 'upload_session_recovered',
+                message:
+                    'SharePoint answered 404 "upload session not found" to a fragment although the session was alive (a known fault of busy tenants, rclone#8545); the fragment was sent again on the same session after a pause.',
+            });
+        await this.moveTo(status.next);
+        return undefined;
     }
 
     /** Asks the session for its offset (after a 416, a lost reply, or a restart). */
@@ -143,6 +194,7 @@ export class SessionUpload {
 
     /** 404 / 401 / 403 / a refusal: the session is unusable. */
     private async handleLoss(reply: SessionReply): Promise<TransferResult | undefined> {
+        if (reply.kind === 'refused' && reply.error.status === 412) return this.afterLastFragment412(reply.error);
         if (reply.kind === 'refused') {
             // e.g. 409 nameAlreadyExists on the last fragment, 413, 507.
             throw classifyGraphError(reply.error);
@@ -162,13 +214,37 @@ export class SessionUpload {
         return undefined;
     }
 
+    /**
+     * The last fragment of a session opened with If-Match answered 412 (abraunegg `src/onedrive.d`: 412,
+     * then 416 on a retry): the session will not commit. Unless the item is ours already, a new session
+     * goes out with the item's current eTag, if its content is still what the sync planned over.
+     */
+    private async afterLastFragment412(error: GraphCallError): Promise<TransferResult | undefined> {
+        const url = this.url;
+        this.url = undefined;
+        if (url) await cancelSession(this.ctx.http, url);
+        const adopted = this.finalHash ? await this.adoptCommitted() : undefined;
+        if (adopted) return adopted;
+        await this.precondition.after412(error);
+        return undefined;
+    }
+
     private async newSession(): Promise<void> {
         const { ctx, source } = this;
         if (this.sessions >= MAX_SESSIONS)
-            throw failed(
+            throw retryLater(
                 'upload_session_lost',
-                `The upload session was lost ${this.sessions} times; giving up on this file.`,
+                `The upload session was lost ${this.sessions} times over several attempts; the queue retries the file, and a person can replay it.`,
             );
+        if (this.sessionsNow >= SESSIONS_PER_DELIVERY) {
+            // Not this file's fault: come back later, with a growing pause, rather than failing it for good.
+            const pauses = Math.max(0, Math.floor(this.sessions / SESSIONS_PER_DELIVERY) - 1);
+            const delayMs = Math.min(30_000 * 2 ** pauses, 60 * 60_000);
+            throw new Paused('session_lost', Date.now() + delayMs, {
+                code: 'upload_session_lost',
+                message: `SharePoint lost the upload session ${this.sessionsNow} times in a row; the upload continues in ${Math.round(delayMs / 1000)} s.`,
+            });
+        }
         const target = remoteTarget(ctx.message);
         const item: Record<string, unknown> = {
             '@microsoft.graph.conflictBehavior': ctx.message.conflictBehavior,
@@ -176,13 +252,19 @@ export class SessionUpload {
             fileSystemInfo: { lastModifiedDateTime: source.mtime },
         };
         if (!('itemId' in target)) item.name = target.name;
-        try {
-            const session = await ctx.graph.createUploadSession(target, item, ctx.message.remote.ifMatch);
-            this.url = session.uploadUrl;
-        } catch (e) {
-            throw e instanceof GraphCallError ? classifyGraphError(e) : e;
+        for (;;) {
+            try {
+                const session = await ctx.graph.createUploadSession(target, item, this.precondition.ifMatch);
+                this.url = session.uploadUrl;
+                break;
+            } catch (e) {
+                if (!(e instanceof GraphCallError)) throw e;
+                if (e.status !== 412) throw classifyGraphError(e);
+                await this.precondition.after412(e);
+            }
         }
         this.sessions++;
+        this.sessionsNow++;
         this.offset = 0;
         this.finalHash = undefined;
         await this.cursor.advanceTo(0);
@@ -213,11 +295,12 @@ export class SessionUpload {
         const item = await this.ctx.graph.getItem(remoteTarget(this.ctx.message));
         if (!item?.file) return undefined;
         const hash = item.file.hashes?.quickXorHash;
+        // An enriched file has another hash, and may have grown or shrunk (msgraph-sdk-dotnet#1222): its
+        // mtime (to the second, as we sent it) is what says it is ours.
         const ours =
             (hash === this.finalHash && item.size === this.source.size) ||
             (mayBeEnriched(this.ctx.drive.graph?.driveType, item.name) &&
-                sameSecond(item.fileSystemInfo?.lastModifiedDateTime, this.source.mtime) &&
-                item.size >= this.source.size);
+                sameSecond(item.fileSystemInfo?.lastModifiedDateTime, this.source.mtime));
         if (!ours) return undefined;
         this.ctx.log.info('the last fragment was committed before its reply was lost; adopting the item');
         this.url = undefined;
@@ -227,8 +310,13 @@ export class SessionUpload {
 
     private finish(item: DriveItem): TransferResult {
         const hash = this.cursor.digest();
-        const { enriched } = checkUploaded(item, { size: this.source.size, hash }, this.ctx.drive.graph?.driveType);
-        return transferResult(item, { platformETag: this.source.etag, size: this.source.size, hash, enriched });
+        const { enriched, note } = checkUploaded(
+            item,
+            { size: this.source.size, hash },
+            this.ctx.drive.graph?.driveType,
+        );
+        const notes = [...this.notes, ...this.precondition.notes, ...(note ? [note] : [])];
+        return transferResult(item, { platformETag: this.source.etag, size: this.source.size, hash, enriched, notes });
     }
 
     private async save(): Promise<void> {

@@ -4,6 +4,7 @@ import { skipped } from './errors';
 import { checkUploaded } from './integrity';
 import { classifyGraphError, type DriveItem } from './graphApi';
 import { GraphCallError } from './http';
+import { PreconditionRecovery } from './precondition';
 import { SessionUpload } from './sessionUpload';
 import { transferResult } from './transferResult';
 
@@ -36,20 +37,27 @@ export async function runUpload(ctx: TransferContext): Promise<TransferResult> {
 
 async function uploadEmpty(ctx: TransferContext, platformETag: string): Promise<TransferResult> {
     const { message } = ctx;
-    let item: DriveItem;
-    try {
-        item = await ctx.graph.putContent(
-            remoteTarget(message),
-            new Uint8Array(0),
-            message.conflictBehavior,
-            message.remote.ifMatch,
-        );
-    } catch (e) {
-        throw e instanceof GraphCallError ? classifyGraphError(e) : e;
+    const target = remoteTarget(message);
+    const precondition = new PreconditionRecovery(ctx.graph, target, message.remote.ifMatch);
+    let item: DriveItem | undefined;
+    while (!item) {
+        try {
+            item = await ctx.graph.putContent(
+                target,
+                new Uint8Array(0),
+                message.conflictBehavior,
+                precondition.ifMatch,
+            );
+        } catch (e) {
+            if (!(e instanceof GraphCallError)) throw e;
+            if (e.status !== 412) throw classifyGraphError(e);
+            await precondition.after412(e);
+        }
     }
     const hash = 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=';
-    const { enriched } = checkUploaded(item, { size: 0, hash }, ctx.drive.graph?.driveType);
-    return transferResult(item, { platformETag, size: 0, hash, enriched });
+    const { enriched, note } = checkUploaded(item, { size: 0, hash }, ctx.drive.graph?.driveType);
+    const notes = [...precondition.notes, ...(note ? [note] : [])];
+    return transferResult(item, { platformETag, size: 0, hash, enriched, notes });
 }
 
 async function sourceProperties(blob: BlobClient): Promise<BlobGetPropertiesResponse> {

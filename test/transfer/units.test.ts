@@ -28,17 +28,26 @@ describe('transfer building blocks', () => {
         expect(parseRetryAfter('Mon, 01 Jan 2024 00:00:41 GMT', now)).toBe(41);
     });
 
-    it('treats a hash difference as enrichment only for Office/PDF files in document libraries', () => {
+    it('treats a hash difference as enrichment for Office/PDF/JPEG files on every Business drive, never on personal ones', () => {
         expect(mayBeEnriched('documentLibrary', 'Report.DOCX')).toBe(true);
-        expect(mayBeEnriched('business', 'Report.docx')).toBe(false);
+        expect(mayBeEnriched('business', 'Report.docx')).toBe(true);
+        expect(mayBeEnriched('business', 'photo.JPG')).toBe(true);
+        expect(mayBeEnriched('personal', 'Report.docx')).toBe(false);
         expect(mayBeEnriched('documentLibrary', 'data.bin')).toBe(false);
         const item = { id: '1', name: 'data.bin', eTag: '"e"', size: 5, file: { hashes: { quickXorHash: 'other' } } };
         expect(() => checkUploaded(item, { size: 5, hash: 'mine' }, 'documentLibrary')).toThrow(
             failed('hash_mismatch', '').constructor as never,
         );
-        expect(checkUploaded({ ...item, name: 'a.pdf' }, { size: 5, hash: 'mine' }, 'documentLibrary')).toEqual({
-            enriched: true,
-        });
+        expect(() => checkUploaded({ ...item, name: 'a.pdf' }, { size: 5, hash: 'mine' }, 'personal')).toThrow(
+            failed('hash_mismatch', '').constructor as never,
+        );
+        for (const driveType of ['documentLibrary', 'business']) {
+            // Grown or shrunk (msgraph-sdk-dotnet#1222): either way SharePoint's rewrite, said so.
+            for (const size of [17, 3]) {
+                const checked = checkUploaded({ ...item, name: 'a.pdf', size }, { size: 5, hash: 'mine' }, driveType);
+                expect(checked).toMatchObject({ enriched: true, note: { code: 'modified_by_sharepoint' } });
+            }
+        }
         expect(
             checkUploaded(
                 { ...item, file: { hashes: { quickXorHash: 'mine' } } },

@@ -3,8 +3,8 @@ import type { ItemOutcome } from '../contracts';
 import type { BaselineEntry, CreateRemoteFolder, DeleteRemote, MoveRemote } from '../plan/types';
 import { getBaselineEntry } from '../state/baselineStore';
 import { ApplyContext, ApplyState, driveGraphId } from './applyContext';
-import { ok } from './outcomes';
-import { createRemoteFolder, deleteRemoteItem, patchRemoteItem, RemoteItem } from './remoteOps';
+import { ok, outcome } from './outcomes';
+import { createRemoteFolder, deleteRemoteItem, getRemoteItem, patchRemoteItem, RemoteItem } from './remoteOps';
 import { splitPath } from './transferQueue';
 
 /** Creates the folder in SharePoint/OneDrive and records the pair (the planner cannot know the new id). */
@@ -38,19 +38,60 @@ export async function applyMoveRemote(ctx: ApplyContext, state: ApplyState, acti
         ...(from.name !== to.name ? { name: to.name } : {}),
         ...(action.kind === 'moveRemote' || from.parentPath !== to.parentPath ? { parentPath: to.parentPath } : {}),
     };
-    const moved = await patchRemoteItem(
-        ctx.graph,
-        driveGraphId(ctx.drive),
-        action.remoteId,
-        action.preconditions.remoteIfMatch,
-        change,
-    );
+    const patched = await patchAfterSpurious412(ctx, action, change);
+    if ('refused' in patched) return patched.refused;
+    const { moved, note } = patched;
     // A row this run already wrote (or forgot, null) is newer than the table's.
     const previous = state.baseline.has(action.remoteId)
         ? state.baseline.get(action.remoteId)
         : await getBaselineEntry(ctx.services, ctx.drive.id, action.remoteId);
     if (previous) state.upsert(movedRow(previous, moved, action.path, state.itemsWithTransfers.has(action.item)));
-    return ok(action);
+    return ok(action, note ? `${action.reason.message} ${note}` : undefined);
+}
+
+/**
+ * PATCH with the planned eTag. A 412 usually means the item changed after planning (the run's outcome
+ * says so and the next sync re-plans), but SharePoint also answers 412 to the exact current eTag
+ * (onedrive-api-docs#1716). So after a 412 the item is read again: still carrying the planned tag, the
+ * PATCH is sent once more with its current eTag; a second 412 then is SharePoint's, not a change.
+ */
+async function patchAfterSpurious412(
+    ctx: ApplyContext,
+    action: MoveRemote,
+    change: { name?: string; parentPath?: string },
+): Promise<{ moved: RemoteItem; note?: string } | { refused: ItemOutcome }> {
+    const driveId = driveGraphId(ctx.drive);
+    const ifMatch = action.preconditions.remoteIfMatch;
+    try {
+        return { moved: await patchRemoteItem(ctx.graph, driveId, action.remoteId, ifMatch, change) };
+    } catch (e) {
+        if (graphFailure(e)?.statusCode !== 412 || !ifMatch) throw e;
+        const current = await getRemoteItem(ctx.graph, driveId, action.remoteId).catch(() => undefined);
+        if (!current || (current.eTag !== ifMatch && current.cTag !== ifMatch)) throw e;
+        try {
+            const moved = await patchRemoteItem(ctx.graph, driveId, action.remoteId, current.eTag, change);
+            return {
+                moved,
+                note: 'SharePoint first answered 412 although the item had not changed (a known SharePoint fault, onedrive-api-docs#1716); the change was sent again with its current eTag.',
+            };
+        } catch (again) {
+            const failure = graphFailure(again);
+            if (failure?.statusCode !== 412) throw again;
+            return {
+                refused: outcome(
+                    action,
+                    'retrying',
+                    'precondition_failed_spurious',
+                    'SharePoint answered 412 twice although the item had not changed since the sync planned.',
+                    {
+                        graphCode: failure.code,
+                        ...(failure.requestId ? { requestId: failure.requestId } : {}),
+                        hint: 'Nothing was changed; the next sync tries again. If it keeps happening, quote the request id to Microsoft support.',
+                    },
+                ),
+            };
+        }
+    }
 }
 
 function movedRow(previous: BaselineEntry, moved: RemoteItem, path: string, transferPending: boolean): BaselineEntry {

@@ -194,7 +194,8 @@ describe('upload sessions', () => {
         const s = await session('/deck.pptx');
         const done = await put(s.uploadUrl, data, 0, data.length);
         expect(done.status).toBe(201);
-        expect(done.json.size).toBe(data.length + 12);
+        // Grown by 12 bytes, or (msgraph-sdk-dotnet issue 1222) shrunk by 11, as the seed decides per file.
+        expect([data.length + 12, data.length - 11]).toContain(done.json.size);
         expect(done.json.file.hashes.quickXorHash).not.toBe(quickXorHash(data));
         expect(done.json.file.hashes.quickXorHash).toBe(quickXorHash(h.api.readContent(world.libraryId, '/deck.pptx')));
     });

@@ -418,7 +418,9 @@ describe('folders, names, guards, enrichment', () => {
     }, 90_000);
 
     it('SharePoint rewriting an uploaded file (enrichment) brings the rewrite down once, with no re-upload loop', async () => {
-        await platform.put('E1/report.docx', 'platform report');
+        // Created in SharePoint (an upload from the platform would be rewritten on the way: OneDrive for
+        // Business enriches too, test/transfer/quirksSync.test.ts), so both sides start equal.
+        sim().putFile(gid, '/E1/report.docx', 'sharepoint report');
         await expectConverged(await quiet());
         sim().enrich(gid, '/E1/report.docx');
         const enriched = sim().getItem(gid, '/E1/report.docx')!;

@@ -58,6 +58,11 @@ export function serveDownload(state: SimState, tempAuth: TempAuth, faults: Fault
         throw new GraphError(404, 'itemNotFound', 'The resource could not be found.', undefined, {
             casing: 'innererror',
         });
+    const redirect = hopElsewhere(state, ex);
+    if (redirect) {
+        ex.sendEmpty(302, { location: redirect });
+        return;
+    }
     const drive = state.drives.get(item.driveId) as SimDrive;
     const outcome = faults.intercept(ex, drive.tenantId);
     if (outcome === 'handled') return;
@@ -67,11 +72,25 @@ export function serveDownload(state: SimState, tempAuth: TempAuth, faults: Fault
         return;
     }
     state.counters.downloads++;
-    sendContent(state, ex, item, outcome);
+    sendContent(state, ex, item, faults.content.servedContent(item), outcome);
 }
 
-function sendContent(state: SimState, ex: Exchange, item: SimItem, outcome: FaultOutcome): void {
-    const total = item.content.length;
+/**
+ * `options.download.redirectOrigin`: the download URL first answers 302 to the same URL on another
+ * origin, as SharePoint's download.aspx can ("a 302 redirect before file download", abraunegg
+ * `src/sync.d` download validation notes). A client must check every hop before following it.
+ */
+function hopElsewhere(state: SimState, ex: Exchange): string | undefined {
+    const origin = state.options.download.redirectOrigin;
+    if (!origin || ex.url.searchParams.has('hop')) return undefined;
+    const next = new URL(`${ex.url.pathname}${ex.url.search}`, origin);
+    next.searchParams.set('hop', '1');
+    return next.href;
+}
+
+/** `content` is what the URL serves: the item's bytes, or an AIP-protected container (contentQuirks.ts). */
+function sendContent(state: SimState, ex: Exchange, item: SimItem, content: Buffer, outcome: FaultOutcome): void {
+    const total = content.length;
     const headers: Record<string, string> = {
         'content-type': item.mimeType,
         etag: eTagOf(item),
@@ -84,7 +103,7 @@ function sendContent(state: SimState, ex: Exchange, item: SimItem, outcome: Faul
         ex.sendBytes(416, Buffer.alloc(0), { 'content-range': `bytes */${total}` });
         return;
     }
-    const [status, body] = range ? [206, item.content.subarray(range.start, range.end + 1)] : [200, item.content];
+    const [status, body] = range ? [206, content.subarray(range.start, range.end + 1)] : [200, content];
     if (range) headers['content-range'] = `bytes ${range.start}-${range.end}/${total}`;
     if (outcome === 'dropMidBody') {
         // Headers and half the body, then a reset: the client sees a truncated transfer.

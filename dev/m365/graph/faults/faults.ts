@@ -2,6 +2,7 @@ import type { Exchange } from '../http/exchange';
 import { GraphError } from '../http/errors';
 import { seededRandom } from '../model/ids';
 import type { SimState } from '../model/state';
+import { ContentQuirks, type ContentQuirkRates } from './contentQuirks';
 
 /**
  * Injected failures: throttling (429/503, with or without Retry-After, escalating when the client
@@ -33,6 +34,8 @@ export interface ChaosOptions {
     throttleRate: number;
     /** Probability per request of a dropped connection. */
     dropRate: number;
+    /** Upload and content quirks seen in the field (contentQuirks.ts), rolled from this seed. */
+    content?: ContentQuirkRates;
 }
 
 interface TenantThrottle {
@@ -46,8 +49,11 @@ export class Faults {
     private rules: FaultRule[] = [];
     private readonly throttles = new Map<string, TenantThrottle>();
     private chaos?: { options: ChaosOptions; random: () => number };
+    readonly content: ContentQuirks;
 
-    constructor(private readonly state: SimState) {}
+    constructor(private readonly state: SimState) {
+        this.content = new ContentQuirks(state);
+    }
 
     add(rule: FaultRule): void {
         this.rules.push({ ...rule });
@@ -55,12 +61,14 @@ export class Faults {
 
     setChaos(options: ChaosOptions | undefined): void {
         this.chaos = options ? { options, random: seededRandom(options.seed) } : undefined;
+        this.content.configure(options?.content, options?.seed ?? '');
     }
 
     clear(): void {
         this.rules = [];
         this.throttles.clear();
         this.chaos = undefined;
+        this.content.clear();
     }
 
     pending(): FaultRule[] {
@@ -72,7 +80,9 @@ export class Faults {
         if (tenantId && this.rethrottle(ex, tenantId)) return 'handled';
         const rule = this.takeRule(ex);
         if (rule) return this.apply(ex, tenantId, rule);
-        return this.applyChaos(ex, tenantId);
+        const chaos = this.applyChaos(ex, tenantId);
+        if (chaos !== 'none') return chaos;
+        return this.content.intercept(ex) ? 'handled' : 'none';
     }
 
     /** A request that arrives while its tenant is still throttled: counted and throttled harder. */

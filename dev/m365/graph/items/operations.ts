@@ -1,9 +1,10 @@
 import { quickXorHash } from '../../../../lib/hash/quickxorhash';
+import { maybeEnrich } from '../content/enrichment';
 import { GraphError, nameAlreadyExists } from '../http/errors';
 import type { SimState } from '../model/state';
 import { truncateToSecond } from '../model/time';
 import type { IdentitySet, SimDrive, SimItem } from '../model/types';
-import { checkName, checkPathLength, extensionOf, mimeTypeOf, renamedCandidate } from './names';
+import { checkName, checkPathLength, mimeTypeOf, renamedCandidate } from './names';
 
 /**
  * Every change to the tree goes through here, so tags, versions, the delta sequence and change
@@ -177,21 +178,8 @@ export function replaceContent(
     maybeEnrich(state, item);
 }
 
-/** SharePoint's post-upload rewrite of Office/PDF/HTML/JPEG files in document libraries. */
-export function maybeEnrich(state: SimState, item: SimItem): void {
-    const drive = state.drives.get(item.driveId) as SimDrive;
-    const o = state.options.enrichment;
-    if (item.isFolder || item.content.length === 0 || !o.enabled) return;
-    if (!o.driveTypes.includes(drive.driveType) || !o.extensions.includes(extensionOf(item.name))) return;
-    enrich(state, item, o.bytes);
-}
-
-export function enrich(state: SimState, item: SimItem, bytes: number): void {
-    const tag = Buffer.from(`<!--sp:${item.guid}:${item.cTagVersion}-->`.repeat(4)).subarray(0, bytes);
-    item.content = Buffer.concat([item.content, tag]);
-    item.quickXorHash = quickXorHash(item.content);
-    stamp(state, item, 'content');
-}
+/** SharePoint's post-upload rewrite ("enrichment") lives with the content routes. */
+export { enrich, maybeEnrich } from '../content/enrichment';
 
 export function renameOrMove(
     state: SimState,

@@ -21,6 +21,8 @@ export interface SimOptions {
         rejectAuthorization: boolean;
         /** Ignore `Range` and answer 200 with the whole body (documented as allowed). */
         ignoreRange: boolean;
+        /** When set, the download URL first answers 302 to the same URL on this origin (content/download.ts). */
+        redirectOrigin?: string;
     };
     uploads: {
         /** An idle session expires this long after creation or the last accepted fragment. */
@@ -36,11 +38,25 @@ export interface SimOptions {
         bumpETagOnCreate: boolean;
     };
     enrichment: {
-        /** SharePoint rewrites Office/PDF/HTML/JPEG files in document libraries after upload. */
+        /**
+         * SharePoint rewrites Office/PDF/HTML/JPEG files after upload, on every Business drive (OneDrive
+         * for Business and document libraries): content/enrichment.ts has the sources.
+         */
         enabled: boolean;
+        /** How much a rewrite adds (microsoft-graph-docs-contrib issue 8903: JPEGs grow by 12 bytes). */
         bytes: number;
         extensions: string[];
         driveTypes: ('personal' | 'business' | 'documentLibrary')[];
+        /** Share of rewrites that shrink the file instead (msgraph-sdk-dotnet issue 1222), chosen per file version. */
+        shrinkShare: number;
+        /** How much a shrinking rewrite removes (msgraph-sdk-dotnet issue 1222: 11 bytes). */
+        shrinkBytes: number;
+        /**
+         * `withResponse`: the upload's response already shows the rewritten size and hash (onedrive-api-docs
+         * issue 935); `afterResponse`: the rewrite lands just after the response, which still shows what
+         * was sent (microsoft-graph-docs issue 8078: "the modifications in fact can be asynchronous").
+         */
+        timing: 'withResponse' | 'afterResponse';
     };
     delta: {
         pageSize: number;
@@ -83,7 +99,10 @@ export function defaultOptions(): SimOptions {
             enabled: true,
             bytes: 12,
             extensions: ['.docx', '.xlsx', '.pptx', '.pdf', '.html', '.htm', '.jpg', '.jpeg'],
-            driveTypes: ['documentLibrary'],
+            driveTypes: ['business', 'documentLibrary'],
+            shrinkShare: 0.25,
+            shrinkBytes: 11,
+            timing: 'withResponse',
         },
         delta: { pageSize: 200, ordering: 'parentFirst', duplicates: false, rejectNonRootOnBusiness: true },
         notifications: {

@@ -19,6 +19,8 @@ export interface Counters {
     notificationFailures: number;
     notificationsDropped: number;
     slowNotificationResponses: number;
+    /** Field quirks the simulator played (faults/contentQuirks.ts). */
+    quirks: { transientUpload404: number; spurious412: number; aipDownloads: number };
 }
 
 export function newCounters(): Counters {
@@ -35,6 +37,7 @@ export function newCounters(): Counters {
         notificationFailures: 0,
         notificationsDropped: 0,
         slowNotificationResponses: 0,
+        quirks: { transientUpload404: 0, spurious412: 0, aipDownloads: 0 },
     };
 }
 

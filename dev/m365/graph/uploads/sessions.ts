@@ -4,7 +4,7 @@ import type { Faults } from '../faults/faults';
 import type { ItemAddress } from '../http/address';
 import { checkIfMatch, checkIfNoneMatchForWrite } from '../http/conditions';
 import { identityOf, metadataUrl, type GraphContext } from '../http/context';
-import { GraphError, badRequest, nameAlreadyExists } from '../http/errors';
+import { GraphError, badRequest, nameAlreadyExists, preconditionFailed } from '../http/errors';
 import type { Exchange } from '../http/exchange';
 import { checkName } from '../items/names';
 import { findChild, parseConflictBehavior, putItem, replaceContent, stamp } from '../items/operations';
@@ -40,7 +40,10 @@ export class UploadSessions {
     ) {}
 
     addFault(fault: UploadFault): void {
-        this.faultQueue.push({ ...fault });
+        // Field quirks live with the seeded ones, so PATCH (routed elsewhere) can meet them too.
+        if (fault.kind === 'transient404') this.faults.content.queueTransient404(fault.count);
+        else if (fault.kind === 'spurious412') this.faults.content.queueSpurious412(fault.count, fault.on);
+        else this.faultQueue.push({ ...fault });
     }
 
     clearFaults(): void {
@@ -62,6 +65,9 @@ export class UploadSessions {
         const { parent, name, existing } = resolveTarget(ctx, drive, address);
         checkIfMatch(ctx.ex, existing);
         checkIfNoneMatchForWrite(ctx.ex, existing);
+        const ifMatch = ctx.ex.header('if-match') !== undefined;
+        // The If-Match matched, and still: 412 (onedrive-api-docs issue 1716; a switch, see contentQuirks.ts).
+        if (ifMatch && existing && this.faults.content.spurious412('createUploadSession')) throw preconditionFailed();
         if (!parent && existing?.isFolder) throw badRequest('Cannot upload content to a folder.');
         const targetParent = parent ?? (this.state.items.get(existing?.parentId as string) as SimItem);
         const targetName = name ?? (existing as SimItem).name;
@@ -100,6 +106,7 @@ export class UploadSessions {
             expiresAt: now + this.state.options.uploads.idleLifetimeMs,
             tempauthExpiresAt: now + this.state.options.uploads.tempauthLifetimeMs,
             unaligned: false,
+            ifMatch: ifMatch && !!existing,
             state: 'open',
         };
         this.sessions.set(session.id, session);
@@ -124,6 +131,11 @@ export class UploadSessions {
         if (this.faults.intercept(ex, session.tenantId) === 'handled') return;
         switch (ex.method) {
             case 'PUT':
+                if (this.faults.content.transientUpload404()) {
+                    // The session lives on (a status GET answers): rclone issue 8545, a switch in contentQuirks.ts.
+                    ex.destroyAfterResponse = true;
+                    throw sessionNotFound();
+                }
                 return this.putFragment(ex, session);
             case 'GET':
                 return this.status(ex, session);
@@ -243,6 +255,13 @@ export class UploadSessions {
             ex.sendJson(202, { expirationDateTime: isoSeconds(s.expiresAt), nextExpectedRanges: [`${s.received}-`] });
             return;
         }
+        if (s.ifMatch && this.faults.content.spurious412('lastFragment')) {
+            // The bytes are in but never committed: a retry gets 416, the status lists nothing left
+            // (abraunegg `src/onedrive.d`, uploadFragment(): 412, then 416). A switch in contentQuirks.ts.
+            s.state = 'awaitingCommit';
+            s.preconditionFailed = true;
+            throw sp(412, 'resourceModified', "ETag does not match current item's value", 'entityTagDoesNotMatch');
+        }
         if (s.deferCommit) {
             s.state = 'awaitingCommit';
             ex.sendJson(202, { expirationDateTime: isoSeconds(s.expiresAt), nextExpectedRanges: [] });
@@ -304,6 +323,8 @@ export class UploadSessions {
         await ex.drain();
         if (s.state !== 'awaitingCommit')
             throw sp(400, 'invalidRequest', 'The upload is incomplete.', 'uploadSessionIncomplete');
+        if (s.preconditionFailed)
+            throw sp(412, 'resourceModified', "ETag does not match current item's value", 'entityTagDoesNotMatch');
         this.commit(ex, s);
     }
 
