@@ -5,6 +5,7 @@ import type {
     StorageQueueFunctionOptions,
     TimerFunctionOptions,
 } from '@azure/functions';
+import { callerKeyOf, runWithCallerKey } from '../lib/auth/callerKey';
 import { methodNotAllowed } from '../lib/http/apiError';
 
 /**
@@ -60,3 +61,38 @@ export function queue(name: string, options: StorageQueueFunctionOptions): Funct
 
 /** App-setting name of the storage connection used by queue triggers (see lib/config/settings.ts). */
 export const STORAGE_CONNECTION = 'SyncStorage';
+
+/**
+ * Management routes (`/api/manage/...` and the console at `/manage`): an admin can do there what the
+ * platform cannot (replace the integration, purge every token, rotate credentials, change properties).
+ */
+export function isManagementRoute(route: string): boolean {
+    return /^(api\/)?manage(\/|$)/i.test(route.replace(/^\/+/, ''));
+}
+
+/**
+ * Applies the two keys (README "Security"): management routes become `authLevel: 'admin'`, which the
+ * Functions host opens only with the master key (`_master`); every other keyed route stays
+ * `function`, opened by the platform's named host key (or the master key). Keyed handlers run with
+ * the caller's key known to the audit trail (lib/auth/callerKey.ts).
+ */
+export function withKeyLevels(definitions: readonly FunctionDefinition[]): FunctionDefinition[] {
+    return definitions.map((d) => {
+        if (d.kind !== 'http') return d;
+        const authLevel =
+            d.options.authLevel !== 'anonymous' && isManagementRoute(d.options.route) ? 'admin' : d.options.authLevel;
+        if (authLevel === undefined || authLevel === 'anonymous') return d;
+        const level = authLevel === 'admin' ? 'admin' : 'function';
+        const handler = d.options.handler;
+        const keyed: HttpHandler = (request, context) =>
+            runWithCallerKey(callerKeyOf(request, level), () => handler(request, context));
+        return {
+            ...d,
+            options: {
+                ...d.options,
+                authLevel,
+                handler: keyed,
+            },
+        };
+    });
+}

@@ -20,6 +20,7 @@ export const driveReconnectHandler = handle(async (request: HttpRequest): Promis
             await getServices(),
             request.params.driveId!,
             (body as { returnUrl?: string }).returnUrl,
+            (body as { expectedUser?: string }).expectedUser,
         ),
     };
 });

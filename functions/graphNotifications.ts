@@ -1,13 +1,14 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { createLogger } from '../lib/logging/logger';
-import { MAX_NOTIFICATION_BYTES, parseNotifications } from '../lib/notifications/notificationBody';
+import { MAX_NOTIFICATION_BYTES, parseNotificationBody, readBodyCapped } from '../lib/notifications/notificationBody';
 import { http } from './definition';
 
 /**
  * POST /api/graph/notifications (anonymous: Graph sends no key; the clientState authenticates each
  * entry). A `validationToken` query is Graph's handshake: echo it decoded, as text/plain, at once.
  * Otherwise persist debounced syncs and answer 202 well inside Graph's 3 s; 5xx only when
- * persisting failed, so Graph retries.
+ * persisting failed, so Graph retries. Anyone can call it, so a body over MAX_NOTIFICATION_BYTES is
+ * refused on its Content-Length, or as soon as the stream crosses the limit, never read whole.
  */
 export async function graphNotificationsHandler(
     request: HttpRequest,
@@ -22,22 +23,24 @@ export async function graphNotificationsHandler(
         };
     }
     const log = createLogger(context);
-    const text = await request.text();
-    const notifications = Buffer.byteLength(text) <= MAX_NOTIFICATION_BYTES ? parseNotifications(text) : undefined;
-    if (!notifications)
-        return {
-            status: 400,
-            jsonBody: {
-                error: { code: 'invalid_notification', message: 'Expected a Graph change notification body.' },
-            },
-        };
+    const declared = Number(request.headers.get('content-length') ?? NaN);
+    const text =
+        Number.isFinite(declared) && declared > MAX_NOTIFICATION_BYTES
+            ? undefined
+            : await readBodyCapped(request.body, MAX_NOTIFICATION_BYTES);
+    if (text === undefined)
+        return refuse(413, 'notification_too_large', `A notification body is at most ${MAX_NOTIFICATION_BYTES} bytes.`);
+    const parsed = parseNotificationBody(text);
+    if (!parsed.ok)
+        return parsed.problem === 'too_many_entries'
+            ? refuse(413, 'notification_too_large', 'A notification body has too many entries.')
+            : refuse(400, 'invalid_notification', 'Expected a Graph change notification body.');
     try {
         const [{ getServices }, { handleNotifications }] = await Promise.all([
             import('../lib/runtime/services'),
             import('../lib/notifications/webhook'),
         ]);
-        const outcome = await handleNotifications(await getServices(), notifications, log);
-        if (outcome.rejected > 0) log.warn('Notification batch had rejected entries', { ...outcome });
+        await handleNotifications(await getServices(), parsed.notifications, log);
         return { status: 202 };
     } catch (e) {
         log.error('Persisting notifications failed; Graph will retry', {
@@ -54,6 +57,10 @@ export async function graphNotificationsHandler(
             },
         };
     }
+}
+
+function refuse(status: number, code: string, message: string): HttpResponseInit {
+    return { status, jsonBody: { error: { code, message } } };
 }
 
 export const graphNotifications = http('graphNotifications', {

@@ -1,5 +1,5 @@
 import { credentialExpiry } from './credentialExpiry';
-import type { FunctionDefinition } from './definition';
+import { withKeyLevels, type FunctionDefinition } from './definition';
 import { drive } from './drive';
 import { driveConflicts } from './driveConflicts';
 import { driveDeletesApprove, driveDeletesReject } from './driveDeletes';
@@ -10,7 +10,7 @@ import { driveRun, driveRuns } from './driveRuns';
 import { drives } from './drives';
 import { driveUploadComplete, driveUploads } from './driveUploads';
 import { graphNotifications } from './graphNotifications';
-import { health } from './health';
+import { health, healthDetails } from './health';
 import { manageIntegration } from './manageIntegration';
 import { manageIntegrationStatus } from './manageIntegrationStatus';
 import { manageProperties } from './manageProperties';
@@ -30,9 +30,14 @@ import { syncSweep } from './syncSweep';
 import { transfer } from './transfer';
 import { transferReplay } from './transferReplay';
 
-/** Every function the service registers, in one list (Azure host and local host alike). */
-export const functions: readonly FunctionDefinition[] = [
+/**
+ * Every function the service registers, in one list (Azure host and local host alike). Management
+ * routes get `authLevel: 'admin'` here (definition.ts, withKeyLevels): only the master key opens them,
+ * while the platform key opens the platform's routes.
+ */
+export const functions: readonly FunctionDefinition[] = withKeyLevels([
     health,
+    healthDetails,
     manageIntegration,
     manageIntegrationStatus,
     manageProperties,
@@ -70,4 +75,4 @@ export const functions: readonly FunctionDefinition[] = [
     syncScheduler,
     transfer,
     transferReplay,
-];
+]);

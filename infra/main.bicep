@@ -36,12 +36,15 @@ param principalType string = 'User'
 ])
 param nodeVersion string = '20'
 
-@description('Key Vault public network access. Disabled needs a private endpoint and VNet integration, not created here.')
+@description('Key Vault public network access when privateNetworking is off (with it on, it is always Disabled).')
 @allowed([
   'Enabled'
   'Disabled'
 ])
 param keyVaultPublicNetworkAccess string = 'Enabled'
+
+@description('Private networking: the app joins a VNet; both storage accounts and Key Vault get private endpoints and turn public network access off (defaultAction Deny). Off by default: it adds a VNet, 7 private endpoints and 4 private DNS zones, which cost more than the rest of the deployment. The app itself stays public (OAuth callback, Graph notifications).')
+param privateNetworking bool = false
 
 @description('Days a deleted vault or secret stays recoverable (7-90).')
 @minValue(7)
@@ -61,7 +64,11 @@ var tags = {
 }
 var functionAppName = 'func-${resourceToken}'
 // Names known before deployment (not module outputs), so what-if can predict the role assignments.
+// Two storage accounts: the Functions host's own (its keys, leases, the deployment package) and the
+// service's data (platform store, queues, tables), so the data identity never holds Blob Data Owner
+// over the host's keys, and upload slots (user delegation SAS) can reach the platform container only.
 var storageAccountName = 'st${resourceToken}'
+var dataStorageAccountName = 'stp${resourceToken}'
 var keyVaultName = 'kv-${resourceToken}'
 var appInsightsName = 'appi-${resourceToken}'
 // The Flex quickstart's naming for the package container (container names stop at 63 characters).
@@ -99,12 +106,28 @@ module storage 'modules/storage.bicep' = {
     name: storageAccountName
     location: location
     tags: tags
-    deploymentContainerName: deploymentContainerName
-    platformContainerName: platformContainerName
+    containerNames: [
+      deploymentContainerName
+    ]
+    privateNetworking: privateNetworking
+  }
+}
+
+module dataStorage 'modules/storage.bicep' = {
+  name: 'datastorage'
+  scope: rg
+  params: {
+    name: dataStorageAccountName
+    location: location
+    tags: tags
+    containerNames: [
+      platformContainerName
+    ]
     queueNames: [
       syncQueueName
       transferQueueName
     ]
+    privateNetworking: privateNetworking
   }
 }
 
@@ -115,9 +138,29 @@ module keyVault 'modules/keyvault.bicep' = {
     name: keyVaultName
     location: location
     tags: tags
-    publicNetworkAccess: keyVaultPublicNetworkAccess
+    publicNetworkAccess: privateNetworking ? 'Disabled' : keyVaultPublicNetworkAccess
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
   }
+}
+
+module network 'modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: 'vnet-${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountNames: [
+      storageAccountName
+      dataStorageAccountName
+    ]
+    keyVaultName: keyVaultName
+  }
+  dependsOn: [
+    storage
+    dataStorage
+    keyVault
+  ]
 }
 
 module monitoring 'modules/monitoring.bicep' = {
@@ -135,7 +178,9 @@ module rbac 'modules/rbac.bicep' = {
   name: 'rbac'
   scope: rg
   params: {
-    storageAccountName: storageAccountName
+    hostStorageAccountName: storageAccountName
+    dataStorageAccountName: dataStorageAccountName
+    platformContainerName: platformContainerName
     keyVaultName: keyVaultName
     appInsightsName: appInsightsName
     // The principal id exists only once the identity does, and it must be part of each assignment's
@@ -147,6 +192,7 @@ module rbac 'modules/rbac.bicep' = {
   }
   dependsOn: [
     storage
+    dataStorage
     keyVault
     monitoring
   ]
@@ -164,9 +210,13 @@ module functionApp 'modules/functionApp.bicep' = {
     nodeVersion: nodeVersion
     identityId: identity.outputs.resourceId
     identityClientId: identity.outputs.clientId
-    blobEndpoint: storage.outputs.blobEndpoint
-    queueEndpoint: storage.outputs.queueEndpoint
-    tableEndpoint: storage.outputs.tableEndpoint
+    blobEndpoint: dataStorage.outputs.blobEndpoint
+    queueEndpoint: dataStorage.outputs.queueEndpoint
+    tableEndpoint: dataStorage.outputs.tableEndpoint
+    hostBlobEndpoint: storage.outputs.blobEndpoint
+    hostQueueEndpoint: storage.outputs.queueEndpoint
+    hostTableEndpoint: storage.outputs.tableEndpoint
+    virtualNetworkSubnetId: privateNetworking ? network!.outputs.appSubnetId : ''
     deploymentContainerName: deploymentContainerName
     platformContainerName: platformContainerName
     syncQueueName: syncQueueName
@@ -199,3 +249,10 @@ output OAUTH_REDIRECT_URI string = 'https://${functionApp.outputs.defaultHostNam
 output GRAPH_DELEGATED_PERMISSIONS string = join(graphPermissions.delegated, ' ')
 @description('Microsoft Graph application permissions, only for app-only drives.')
 output GRAPH_APPLICATION_PERMISSIONS string = join(graphPermissions.application, ' ')
+// The two keys are secrets, so no output holds them: these say how to read them (README "Security").
+@description('Prints the management key: the _master host key, the only key the /api/manage routes and the /manage console accept (authLevel admin).')
+output MANAGEMENT_ACCESS_COMMAND string = 'az functionapp keys list -g ${rg.name} -n ${functionApp.outputs.name} --query masterKey -o tsv'
+@description('Prints the platform key: the host key named platform (created by the postdeploy hook), for every /api route but /api/manage.')
+output PLATFORM_ACCESS_COMMAND string = 'az functionapp keys list -g ${rg.name} -n ${functionApp.outputs.name} --query functionKeys.platform -o tsv'
+@description('Whether storage and Key Vault are reachable only through private endpoints.')
+output PRIVATE_NETWORKING bool = privateNetworking

@@ -14,9 +14,17 @@ import { proxiedConnectionString } from './countingProxy';
 /**
  * One measurement in a fresh process (so peak RSS belongs to this drive size): a OneDrive seeded with
  * N empty files through the simulator's API, its first sync, then a sync of the unchanged drive.
+ *
+ * Mode `production` (the simulator's default): SharePoint's resource-unit budget of a small tenant is on
+ * (graph/budget/budget.ts), so the engine's gate paces by the RateLimit headers and Graph throttles past
+ * the limit. Mode `idealised`: no limit, as the simulator was before issue 15. Both report what each
+ * phase cost in resource units.
  */
+type Mode = 'production' | 'idealised';
+
 async function main(): Promise<void> {
     const items = Number(process.argv[2] ?? 10_000);
+    const mode: Mode = process.argv[3] === 'idealised' ? 'idealised' : 'production';
     const azurite = await startAzurite();
     const { connectionString, proxies } = await proxiedConnectionString(azurite.connectionString);
     process.env.TEST_AZURITE_CONNECTION_STRING = connectionString;
@@ -29,6 +37,26 @@ async function main(): Promise<void> {
             : never
         : never;
     const svc = await startConnectedService({ logLines: [], hostJson });
+    // Idealised: a budget nothing reaches, so what each phase costs is still counted.
+    if (mode === 'idealised')
+        svc.sim.simulator.budget.configure({ perMinute: Number.MAX_SAFE_INTEGER, perDay: Number.MAX_SAFE_INTEGER });
+    /** Resource units the app has spent so far, and how often Graph throttled it or warned (RateLimit headers). */
+    const spent = () => {
+        const usage = svc.sim.simulator.budget.usage().filter((u) => u.appId === svc.sim.demo.clientId);
+        return {
+            ru: usage.reduce((n, u) => n + u.charged, 0),
+            throttled: usage.reduce((n, u) => n + u.throttled, 0),
+            warned: usage.reduce((n, u) => n + u.warned, 0),
+        };
+    };
+    const since = (before: ReturnType<typeof spent>) => {
+        const now = spent();
+        return {
+            resourceUnits: now.ru - before.ru,
+            throttled: now.throttled - before.throttled,
+            rateLimitWarnings: now.warned - before.warned,
+        };
+    };
     try {
         await svc.configure();
         const { drive } = await svc.connectDrive(
@@ -53,7 +81,9 @@ async function main(): Promise<void> {
 
         const storageOps = () => proxies.reduce((n, p) => n + p.count, 0);
         svc.sim.graph.resetCounters();
+        svc.sim.simulator.budget.resetUsage();
         let ops = storageOps();
+        let budget = spent();
         // The first sync runs in a child process: the simulator holding the seeded drive stays here.
         const heapFlag = process.env.BENCH_ENGINE_HEAP_MIB
             ? [`--max-old-space-size=${process.env.BENCH_ENGINE_HEAP_MIB}`]
@@ -68,10 +98,12 @@ async function main(): Promise<void> {
         const firstMs = child.ms;
         const firstGraph = svc.sim.graph.counters().requests;
         const firstOps = storageOps() - ops;
+        const firstBudget = since(budget);
 
         mirror.settle(svc.sim.graph.listTree(graphDriveId));
         svc.sim.graph.resetCounters();
         ops = storageOps();
+        budget = spent();
         const t1 = performance.now();
         // The scheduled run of an unchanged drive (a "Sync now" would also list the platform store).
         const second = await runSync(services, message('timer'), { deps: mirror.deps });
@@ -79,6 +111,7 @@ async function main(): Promise<void> {
         const secondRun = (second as { run: RunRecord }).run;
         const secondGraph = svc.sim.graph.counters().requests;
         const secondOps = storageOps() - ops;
+        const secondBudget = since(budget);
 
         // Ten files edited in SharePoint: a scheduled run reads and plans the rows around those edits.
         // Up to BENCH_STORED_BASELINE_MAX (5,000) items the baseline is written to Table Storage first (rows and path index, as
@@ -100,6 +133,7 @@ async function main(): Promise<void> {
             svc.sim.graph.putFile(graphDriveId, `/bench/f${i}/item-${i * 1000}.txt`, `edit ${i}`);
         svc.sim.graph.resetCounters();
         ops = storageOps();
+        budget = spent();
         const t2 = performance.now();
         const {
             loadBaseline: _whole,
@@ -112,6 +146,10 @@ async function main(): Promise<void> {
         })) as { run: RunRecord };
         const thirdMs = performance.now() - t2;
         const result = {
+            mode:
+                mode === 'production'
+                    ? `production-like: resource budget of a small tenant on (${svc.sim.simulator.budget.options.perMinute} RU/min per app)`
+                    : 'idealised: no resource budget (units counted, never limited)',
             items: total,
             seedMs: Math.round(seedMs),
             firstSync: {
@@ -124,6 +162,7 @@ async function main(): Promise<void> {
                 downloadsPlanned: firstRun.counts?.download,
                 timings: firstRun.timings,
                 batches: firstRun.batches,
+                ...firstBudget,
                 peakRssMiB: child.peakRssMiB,
                 rssAtStartMiB: child.rssBeforeMiB,
                 peakHeapUsedMiB: child.peakHeapUsedMiB,
@@ -136,6 +175,7 @@ async function main(): Promise<void> {
                 status: secondRun.status,
                 graphRequests: secondGraph,
                 deltaRequests: secondRun.delta?.requests,
+                ...secondBudget,
                 storageOps: secondOps,
                 ms: Math.round(secondMs),
                 actions: Object.values(secondRun.counts ?? {}).reduce((a, b) => a + b, 0),
@@ -148,6 +188,7 @@ async function main(): Promise<void> {
                 ...(stored ? { baselineWrittenMs: Math.round(baselineWriteMs) } : {}),
                 status: third.run.status,
                 graphRequests: svc.sim.graph.counters().requests,
+                ...since(budget),
                 storageOps: storageOps() - ops,
                 ms: Math.round(thirdMs),
                 counts: third.run.counts,

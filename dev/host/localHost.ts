@@ -2,7 +2,7 @@
  * The local Functions host: a DEVELOPMENT HARNESS that runs the service's registered functions on one
  * machine the way the Azure Functions host would, from the same registration list
  * (functions/registry.ts) that functions/index.ts hands to `app.*` on Azure. It serves HTTP routes
- * (route templates, routePrefix, function keys, 100 MB body limit), fires timers on their NCRONTAB
+ * (route templates, routePrefix, the master and platform keys at admin and function level, 100 MB body limit), fires timers on their NCRONTAB
  * schedules and pumps Storage queues with host.json semantics (batching, back-off, visibility
  * timeout, maxDequeueCount and `-poison` queues).
  *
@@ -32,8 +32,10 @@ export interface LocalHostOptions {
     hostJson: HostJson;
     /** 0 (the default) picks any free port. */
     port?: number;
-    /** Generated when absent. */
+    /** The master key (Azure's `_master`: every route, the only key for admin-level routes); generated when absent. */
     functionKey?: string;
+    /** The platform key (a named host key: function-level routes only); generated when absent. */
+    platformKey?: string;
     /** For %Setting% expressions and queue connections; default process.env. */
     appSettings?: AppSettings;
     /** Default: console.log. */
@@ -47,7 +49,10 @@ export interface LocalHostOptions {
 export interface LocalHost {
     /** Base URL, e.g. http://127.0.0.1:7071 (no trailing slash). */
     url: string;
+    /** The master key: accepted on every keyed route, and the only key the management (admin-level) routes accept. */
     functionKey: string;
+    /** The platform key: accepted on function-level routes, refused on admin-level ones. */
+    platformKey: string;
     /** Runs a timer function now (after any run in progress); rejects with the handler's error. */
     fireTimer(name: string): Promise<void>;
     /** What is registered, for the CLI's start-up banner. */
@@ -68,6 +73,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     const settings = resolveHostSettings(options.hostJson, appSettings);
     const invoker = createInvoker(options.log ?? ((line) => console.log(line)), settings.functionTimeoutMs);
     const functionKey = options.functionKey ?? generateFunctionKey();
+    const platformKey = options.platformKey ?? generateFunctionKey();
     const leaseSeconds = options.queueLeaseSeconds ?? DEFAULT_LEASE_SECONDS;
 
     // Everything that can be wrong with a registration fails here, before anything listens, as the host's indexing does.
@@ -79,7 +85,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     const server = createHttpServer({
         router,
         hostRoutes: [timers.controlRoute()],
-        functionKey,
+        keys: { master: functionKey, platform: platformKey },
         invoker,
         maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
         // Only the service's own functions have a contract (tests of the host itself register others).
@@ -102,6 +108,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     return {
         url,
         functionKey,
+        platformKey,
         fireTimer: (name) => timers.fire(name),
         describe: () => ({
             routes: router.routes.map((r) => ({

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../../lib/config/config';
 import { readHostJson } from './hostJson';
-import { loadOrCreateFunctionKey } from './hostKeys';
+import { loadOrCreateHostKeys } from './hostKeys';
 import { startLocalHost, type LocalHost } from './localHost';
 import { loadLocalSettings } from './localSettings';
 
@@ -30,11 +30,13 @@ async function main(): Promise<void> {
     }
     // Imported after the settings are in place: function modules may read configuration when loaded.
     const { functions } = await import('../../functions/registry');
+    const keys = loadOrCreateHostKeys(path.join(root, '.local', 'host-keys.json'));
     const host = await startLocalHost({
         functions,
         hostJson: readHostJson(path.join(root, 'host.json')),
         port,
-        functionKey: loadOrCreateFunctionKey(path.join(root, '.local', 'host-keys.json')),
+        functionKey: keys.masterKey,
+        platformKey: keys.platformKey,
     });
     printBanner(host);
     stopOnSignals(host);
@@ -55,21 +57,27 @@ function printBanner(host: LocalHost): void {
     const { routes, timers, queues } = host.describe();
     const lines = [
         `Local Functions host (development harness) listening on ${host.url}`,
-        `Function key: ${host.functionKey}  (header x-functions-key or ?code=; stored in .local/host-keys.json)`,
+        'Keys (header x-functions-key or ?code=; stored in .local/host-keys.json), as on Azure:',
+        `  Master (management) key: ${host.functionKey}`,
+        '    /api/manage/..., /manage (the admin console) and everything else; Azure: the _master host key',
+        `  Platform key:            ${host.platformKey}`,
+        "    the platform's routes (/api/drives/..., /api/openapi.json); refused on management routes; Azure: host key 'platform'",
         '',
         'HTTP routes:',
         ...orNone(
-            routes.map(
-                (r) =>
-                    `  ${r.name}: [${r.methods.join(',')}] ${host.url}${r.path}${r.authLevel === 'anonymous' ? '' : `  (${r.authLevel} key)`}`,
-            ),
+            routes.map((r) => `  ${r.name}: [${r.methods.join(',')}] ${host.url}${r.path}${keyNote(r.authLevel)}`),
         ),
-        'Timers (run one now: curl -X POST -H "x-functions-key: <key>" ' + `${host.url}/__host/timers/<name>):`,
+        'Timers (run one now: curl -X POST -H "x-functions-key: <master key>" ' + `${host.url}/__host/timers/<name>):`,
         ...orNone(timers.map((t) => `  ${t.name}: next ${t.next?.toISOString() ?? '-'}`)),
         'Queues:',
         ...orNone(queues.map((q) => `  ${q.name}: ${q.queue} (poison: ${q.queue}-poison)`)),
     ];
     console.log(lines.join('\n'));
+}
+
+function keyNote(authLevel: string): string {
+    if (authLevel === 'admin') return '  (master key)';
+    return authLevel === 'anonymous' ? '' : '  (platform or master key)';
 }
 
 function orNone(lines: string[]): string[] {

@@ -6,6 +6,8 @@ import { SimulatedClock } from './clock';
 import { createControlApi } from './control';
 import type { AuthResult, Directory, GraphDeps, GraphFactory, GraphService, RouteHandler } from './contract';
 import { createEntraService, type AssertionVerifier, type TenantStore } from './entra';
+import { admitByBudget } from './graph/budget/admit';
+import { ResourceBudget, type BudgetOptions } from './graph/budget/budget';
 import { HttpError, sendHttpError, sendJson } from './http';
 import { RequestLog } from './requestLog';
 
@@ -15,8 +17,13 @@ export interface M365SimulatorOptions {
     tls?: DevCertificates;
     /** Seeds ids, secret values and token lifetimes: the same seed gives the same tenant every run. */
     seed?: number;
-    /** Initial simulated time (epoch ms); defaults to the real time at start. */
+    /** Initial simulated time (epoch ms); defaults to the real time at start. Time then passes in real time. */
     startTime?: number;
+    /**
+     * SharePoint's resource-unit budget per app per tenant; on by default with a small tenant's limits
+     * (graph/budget/budget.ts). Tests that hammer Graph on purpose raise it or switch it off.
+     */
+    budget?: Partial<BudgetOptions>;
     graph?: GraphFactory;
     observeResponse?: GraphDeps['observeResponse'];
     /** Seam for federated identity credentials: verifies client assertions that carry no certificate thumbprint. */
@@ -34,6 +41,8 @@ export interface M365Simulator {
     caPath: string;
     port: number;
     clock: SimulatedClock;
+    /** Resource units spent per app per tenant, and the limits (also at /__control/budget). */
+    budget: ResourceBudget;
     /** Tenants, users, app registrations and their credentials. */
     entra: TenantStore;
     directory: Directory;
@@ -50,6 +59,7 @@ export async function startM365Simulator(options: M365SimulatorOptions = {}): Pr
     const tls = options.tls ?? ensureDevCertificates();
     const seed = options.seed ?? 365;
     const clock = new SimulatedClock(options.startTime ?? Date.now());
+    const budget = new ResourceBudget(clock, options.budget);
     const requests = new RequestLog();
     // The routes need the base URL, which needs the port: listen first, route once everything exists.
     const router: { handle?: RouteHandler } = {};
@@ -63,19 +73,22 @@ export async function startM365Simulator(options: M365SimulatorOptions = {}): Pr
         seed,
         federatedAssertions: options.federatedAssertions,
     });
-    const graph = options.graph?.({
+    const graphDeps: GraphDeps = {
         clock,
         directory: entra.directory,
         authenticate: entra.authenticate,
         baseUrl,
         observeResponse: options.observeResponse,
-    });
+    };
+    const graph = options.graph?.(graphDeps);
     const reset = () => {
         entra.reset();
         requests.clear();
+        budget.resetUsage();
     };
-    const control = createControlApi({ clock, tenants: entra.tenants, requests, reset });
-    router.handle = routeRequest({ control, entra: entra.handle, graph });
+    const control = createControlApi({ clock, tenants: entra.tenants, requests, budget, reset });
+    const admit: RouteHandler = (req, res, url) => admitByBudget(budget, graphDeps, req, res, url);
+    router.handle = routeRequest({ control, entra: entra.handle, graph, admit });
 
     return {
         baseUrl,
@@ -85,6 +98,7 @@ export async function startM365Simulator(options: M365SimulatorOptions = {}): Pr
         caPath: tls.caPath,
         port,
         clock,
+        budget,
         entra: entra.tenants,
         directory: entra.directory,
         authenticate: entra.authenticate,
@@ -99,16 +113,26 @@ export async function startM365Simulator(options: M365SimulatorOptions = {}): Pr
 }
 
 /**
- * /__control/graph/** → the Graph half's control API; /__control/** → ours; /v1.0/** → Graph; Entra's
- * /{tenant}/... endpoints; anything else to Graph (its upload and download URLs), then 404.
+ * /__control/graph/** → the Graph half's control API; /__control/** → ours; /v1.0/** → the app's
+ * resource-unit budget, then Graph; Entra's /{tenant}/... endpoints; anything else to Graph (its upload
+ * and download URLs), then 404.
  */
-function routeRequest(parts: { control: RouteHandler; entra: RouteHandler; graph?: GraphService }): RouteHandler {
+function routeRequest(parts: {
+    control: RouteHandler;
+    entra: RouteHandler;
+    graph?: GraphService;
+    admit: RouteHandler;
+}): RouteHandler {
     return async (req, res, url) => {
         const path = url.pathname;
         if (path === '/__control/graph' || path.startsWith('/__control/graph/'))
             return (await parts.graph?.control(req, res, url)) ?? false;
         if (path.startsWith('/__control/')) return parts.control(req, res, url);
-        if (path === '/v1.0' || path.startsWith('/v1.0/')) return (await parts.graph?.handle(req, res, url)) ?? false;
+        if (path === '/v1.0' || path.startsWith('/v1.0/')) {
+            if (!parts.graph) return false;
+            if (await parts.admit(req, res, url)) return true;
+            return parts.graph.handle(req, res, url);
+        }
         if (await parts.entra(req, res, url)) return true;
         return (await parts.graph?.handle(req, res, url)) ?? false;
     };

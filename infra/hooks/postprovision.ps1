@@ -23,7 +23,10 @@ service, not the one used for email or calendar):
     then PUT them with the tenant and client ids to /api/manage/integration (the secret goes to Key Vault).
  4. Check every setup checkpoint: GET $($env:PUBLIC_BASE_URL)/api/manage/integration/status
 
-Function key for the management API (not printed here; it is a secret):
-  az functionapp keys list -g $($env:AZURE_RESOURCE_GROUP) -n $($env:SERVICE_API_NAME) --query functionKeys.default -o tsv
+Two keys (not printed here; they are secrets). After azd deploy (its hook creates the platform key):
+  management key (/api/manage/..., the /manage console; Azure's _master key):
+    $($env:MANAGEMENT_ACCESS_COMMAND)
+  platform key (every other /api route; the host key named platform):
+    $($env:PLATFORM_ACCESS_COMMAND)
 ====================================================================================================
 "@

@@ -24,7 +24,10 @@ service, not the one used for email or calendar):
     then PUT them with the tenant and client ids to /api/manage/integration (the secret goes to Key Vault).
  4. Check every setup checkpoint: GET ${PUBLIC_BASE_URL:-https://<host>}/api/manage/integration/status
 
-Function key for the management API (not printed here; it is a secret):
-  az functionapp keys list -g ${AZURE_RESOURCE_GROUP:-<rg>} -n ${SERVICE_API_NAME:-<app>} --query functionKeys.default -o tsv
+Two keys (not printed here; they are secrets). After azd deploy (its hook creates the platform key):
+  management key (/api/manage/..., the /manage console; Azure's _master key):
+    ${MANAGEMENT_ACCESS_COMMAND:-az functionapp keys list -g <rg> -n <app> --query masterKey -o tsv}
+  platform key (every other /api route; the host key named platform):
+    ${PLATFORM_ACCESS_COMMAND:-az functionapp keys list -g <rg> -n <app> --query functionKeys.platform -o tsv}
 ====================================================================================================
 MSG

@@ -31,14 +31,26 @@ param identityId string
 @description('Client id of the user-assigned identity.')
 param identityClientId string
 
-@description('Blob endpoint of the storage account (trailing slash).')
+@description('Blob endpoint of the service\'s data account (trailing slash): the platform store.')
 param blobEndpoint string
 
-@description('Queue endpoint of the storage account.')
+@description('Queue endpoint of the service\'s data account: the sync and transfer queues.')
 param queueEndpoint string
 
-@description('Table endpoint of the storage account.')
+@description('Table endpoint of the service\'s data account: the state tables.')
 param tableEndpoint string
+
+@description('Blob endpoint of the host\'s storage account (AzureWebJobsStorage, the deployment package).')
+param hostBlobEndpoint string
+
+@description('Queue endpoint of the host\'s storage account.')
+param hostQueueEndpoint string
+
+@description('Table endpoint of the host\'s storage account.')
+param hostTableEndpoint string
+
+@description('Subnet the app joins (VNet integration, main.bicep privateNetworking); empty: none.')
+param virtualNetworkSubnetId string = ''
 
 @description('Blob container the Flex plan deploys the package to.')
 param deploymentContainerName string
@@ -114,6 +126,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // With private networking, outbound calls (storage, Key Vault) go through the VNet's private endpoints.
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
@@ -124,7 +138,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${blobEndpoint}${deploymentContainerName}'
+          value: '${hostBlobEndpoint}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId
@@ -170,17 +184,17 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
   name: 'appsettings'
   properties: {
-    // Host storage, identity-based (leases, timer locks, keys).
-    AzureWebJobsStorage__blobServiceUri: blobEndpoint
-    AzureWebJobsStorage__queueServiceUri: queueEndpoint
-    AzureWebJobsStorage__tableServiceUri: tableEndpoint
+    // Host storage, identity-based (leases, timer locks, keys): its own account, apart from the data.
+    AzureWebJobsStorage__blobServiceUri: hostBlobEndpoint
+    AzureWebJobsStorage__queueServiceUri: hostQueueEndpoint
+    AzureWebJobsStorage__tableServiceUri: hostTableEndpoint
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
     // Telemetry through Entra ID (the component has local auth disabled).
     APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     // The service's storage: the queue triggers' connection (functions/definition.ts
-    // STORAGE_CONNECTION) and the SDK clients, same account, same identity. No SyncStorage
+    // STORAGE_CONNECTION) and the SDK clients, the data account, same identity. No SyncStorage
     // connection string: it would need an account key.
     SyncStorage__blobServiceUri: blobEndpoint
     SyncStorage__queueServiceUri: queueEndpoint

@@ -1,7 +1,6 @@
-// One storage account for everything the service keeps: the Functions host's own storage
-// (AzureWebJobsStorage: leases, timer locks, keys), the Flex Consumption deployment package, the
-// platform store container, the sync and transfer queues, and the state tables (token cache, sync
-// state, cursors, runs). Shared keys are disabled: every caller authenticates with Entra ID, so no
+// One storage account of the deployment; main.bicep creates two with it (see there): the Functions
+// host's own (AzureWebJobsStorage, the deployment package) and the service's data (platform store,
+// queues, tables). Shared keys are disabled: every caller authenticates with Entra ID, so no
 // connection string with a key exists anywhere.
 // Shape mirrors br/public:avm/res/storage/storage-account (0.8.x) as used by the Flex quickstart.
 
@@ -16,14 +15,14 @@ param location string
 @description('Tags applied to the account.')
 param tags object
 
-@description('Blob container that Flex Consumption deploys the app package to.')
-param deploymentContainerName string
+@description('Blob containers to create (publicAccess None).')
+param containerNames string[]
 
-@description('Blob container of the platform store (PLATFORM_CONTAINER).')
-param platformContainerName string
+@description('Queues to create.')
+param queueNames string[] = []
 
-@description('Queue names the service uses (SYNC_QUEUE_NAME, TRANSFER_QUEUE_NAME).')
-param queueNames string[]
+@description('Private networking: public network access off, reachable only through private endpoints (main.bicep privateNetworking).')
+param privateNetworking bool
 
 resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
   name: name
@@ -42,11 +41,13 @@ resource account 'Microsoft.Storage/storageAccounts@2024-01-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     accessTier: 'Hot'
-    // Flex Consumption without VNet integration reaches storage over its public endpoint.
-    publicNetworkAccess: 'Enabled'
+    // Flex Consumption without VNet integration reaches storage over its public endpoint from
+    // addresses no firewall rule can name, so public access stays on (Entra ID only) unless the
+    // deployment joins a VNet: then it is off and the private endpoints are the only way in.
+    publicNetworkAccess: privateNetworking ? 'Disabled' : 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: privateNetworking ? 'Deny' : 'Allow'
+      bypass: privateNetworking ? 'None' : 'AzureServices'
     }
   }
 }
@@ -67,21 +68,15 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2024-01-01'
   }
 }
 
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
-  parent: blobService
-  name: deploymentContainerName
-  properties: {
-    publicAccess: 'None'
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = [
+  for containerName in containerNames: {
+    parent: blobService
+    name: containerName
+    properties: {
+      publicAccess: 'None'
+    }
   }
-}
-
-resource platformContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
-  parent: blobService
-  name: platformContainerName
-  properties: {
-    publicAccess: 'None'
-  }
-}
+]
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2024-01-01' = {
   parent: account
@@ -97,7 +92,7 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2024-01-
   }
 ]
 
-// Tables are created by the service under TABLE_PREFIX; the service only needs the endpoint.
+// Tables are created by whoever uses the account (the host, the service under TABLE_PREFIX).
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2024-01-01' = {
   parent: account
   name: 'default'

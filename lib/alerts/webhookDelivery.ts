@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AlertDelivery, AlertRecord } from './alertModel';
 
 /** How a webhook POST is retried within one attempt round (the daily timer starts another round). */
@@ -11,9 +11,46 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, delaysMs: [500, 2_000], timeoutMs: 5_000 };
 
-/** `sha256=<hex>` of HMAC-SHA256(key, raw body), as GitHub-style webhooks sign. */
-export function signBody(key: string, body: string): string {
-    return `sha256=${createHmac('sha256', key).update(body, 'utf8').digest('hex')}`;
+/**
+ * The alert webhook's signature, in one header, as Stripe signs its webhooks:
+ *
+ *     x-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(key, "<t>.<raw body>")>
+ *
+ * Signing the timestamp with the body (Stripe's `t.payload`, Standard Webhooks' `id.timestamp.payload`,
+ * Slack's `v0:timestamp:body`) is what makes a captured request useless later: the receiver rejects a
+ * timestamp outside its window (SIGNATURE_TOLERANCE_SECONDS) and, within it, an x-alert-id +
+ * x-delivery-attempt it has already seen. Every attempt is signed afresh with its own timestamp.
+ */
+export const SIGNATURE_HEADER = 'x-signature';
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+export function signBody(key: string, body: string, timestamp: number): string {
+    return `t=${timestamp},v1=${hmacHex(key, timestamp, body)}`;
+}
+
+/**
+ * What the platform runs on receipt (the reference implementation; README "Security"): over the raw
+ * body as received, before any JSON parsing. True only for a v1 signature by `key` whose timestamp is
+ * within `toleranceSeconds` of `now`.
+ */
+export function verifySignature(
+    header: string | null | undefined,
+    body: string,
+    key: string,
+    now: Date = new Date(),
+    toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
+): boolean {
+    const parts = (header ?? '').split(',').map((p) => p.trim().split('='));
+    const t = Number(parts.find(([k]) => k === 't')?.[1]);
+    if (!Number.isInteger(t) || Math.abs(now.getTime() / 1000 - t) > toleranceSeconds) return false;
+    const expected = Buffer.from(hmacHex(key, t, body), 'hex');
+    return parts
+        .filter(([k, v]) => k === 'v1' && v !== undefined && /^[0-9a-f]{64}$/.test(v))
+        .some(([, v]) => timingSafeEqual(Buffer.from(v!, 'hex'), expected));
+}
+
+function hmacHex(key: string, timestamp: number, body: string): string {
+    return createHmac('sha256', key).update(`${timestamp}.${body}`, 'utf8').digest('hex');
 }
 
 /** What the platform receives: the alert without internal delivery bookkeeping. */
@@ -35,12 +72,12 @@ export async function postSigned(
     policy: RetryPolicy = DEFAULT_RETRY,
     now: () => Date = () => new Date(),
 ): Promise<AlertDelivery> {
-    const signature = signBody(key, body);
     let attempts = previous.attempts;
     let lastError = '';
     for (let i = 0; i < policy.attempts; i++) {
         if (i > 0) await sleep(policy.delaysMs[Math.min(i - 1, policy.delaysMs.length - 1)] ?? 0);
         attempts++;
+        const signature = signBody(key, body, Math.floor(now().getTime() / 1000));
         const outcome = await postOnce(url, body, signature, alertId, attempts, policy.timeoutMs);
         if (outcome.ok)
             return {
@@ -68,7 +105,7 @@ async function postOnce(
             method: 'POST',
             headers: {
                 'content-type': 'application/json',
-                'x-signature-256': signature,
+                [SIGNATURE_HEADER]: signature,
                 'x-alert-id': alertId,
                 'x-delivery-attempt': String(attempt),
             },

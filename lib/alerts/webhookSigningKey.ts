@@ -26,7 +26,7 @@ async function readOrCreate(vault: SecretClient): Promise<string> {
     if (existing) return existing;
     await vault.setSecret(WEBHOOK_SIGNING_KEY_SECRET, randomBytes(32).toString('base64url'), {
         contentType: 'text/plain',
-        tags: { kind: 'webhook-signing-key', purpose: 'HMAC-SHA256 of alert webhook bodies (X-Signature-256)' },
+        tags: { kind: 'webhook-signing-key', purpose: 'HMAC-SHA256 of timestamp.body of alert webhooks (x-signature)' },
     });
     const created = await readLatest(vault);
     if (!created) throw new Error(`Key Vault did not return ${WEBHOOK_SIGNING_KEY_SECRET} after creating it.`);

@@ -28,6 +28,11 @@ export function cacheKeyProvider(services: Services): CacheKeyProvider {
     return provider;
 }
 
+/** For services without a Key Vault (storage-only tests): the key these services encrypt and seal with. */
+export function useCacheKeyProvider(services: Services, provider: CacheKeyProvider): void {
+    keyProviders.set(services, provider);
+}
+
 export async function acquireGraphToken(
     services: Services,
     integration: IntegrationRecord,

@@ -34,6 +34,9 @@ export function stateFailure(problem: StateProblem): SignInFailure {
     return STATE_FAILURES[problem];
 }
 
+const ADMIN_CONSENT_HINT =
+    'A tenant administrator must grant consent: in the app registration, API permissions, select "Grant admin consent" for every Microsoft Graph permission (or open https://login.microsoftonline.com/{tenant}/adminconsent?client_id={client id}), then connect again.';
+
 /** Known AADSTS codes from the admin guide's troubleshooting section, with its advice. */
 const AADSTS: Record<string, Omit<SignInFailure, 'code'> & { code: string }> = {
     '50011': {
@@ -60,6 +63,18 @@ const AADSTS: Record<string, Omit<SignInFailure, 'code'> & { code: string }> = {
         code: 'consent_required',
         message: 'Insufficient permissions: admin consent is missing (AADSTS65001).',
         hint: 'In the app registration, API permissions: select "Grant admin consent" for every Microsoft Graph permission.',
+    },
+    // Entra shows these on its own "Need admin approval" page (reference-error-codes.md: 90094
+    // AdminConsentRequired, 90093 GraphUserUnauthorized); should one reach us, it says exactly what to do.
+    '90094': {
+        code: 'admin_consent_required',
+        message: 'An administrator must approve this app first (AADSTS90094).',
+        hint: ADMIN_CONSENT_HINT,
+    },
+    '90093': {
+        code: 'admin_consent_required',
+        message: 'An administrator must approve this app first (AADSTS90093).',
+        hint: ADMIN_CONSENT_HINT,
     },
     '50057': {
         code: 'account_disabled',
@@ -92,10 +107,14 @@ export function oauthFailure(error: string, description?: string | null): SignIn
     const known = AADSTS[aadstsCode(description) ?? ''];
     if (known) return known;
     if (error === 'access_denied')
+        // AADSTS65004 is all the app hears both when the person cancels and when they back out of Entra's
+        // "Need admin approval" page (users may not consent and no administrator has: AADSTS90094 is shown
+        // on that page only; m365-quirks entry 12). The hint covers the case only an administrator can fix.
         return {
             code: 'access_denied',
-            message: 'Sign-in was cancelled or access was denied.',
-            hint: 'Start the connection again and accept the permissions request.',
+            message:
+                'The sign-in ended without consent: it was cancelled, or Microsoft asked for an administrator\'s approval ("Need admin approval").',
+            hint: `If Microsoft showed "Need admin approval" (AADSTS90094), the tenant does not let users consent to this app. ${ADMIN_CONSENT_HINT} Otherwise start the connection again and accept the permissions request.`,
         };
     if (error === 'consent_required' || error === 'interaction_required') return AADSTS['65001']!;
     const code = aadstsCode(description);

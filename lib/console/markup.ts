@@ -113,7 +113,7 @@ export const CONSOLE_BODY = `<a class="visually-hidden" href="#setup">Skip to se
 </header>
 <main>
 <div class="notice bad" id="key-notice" role="alert" hidden>
-<form id="key-form"><div class="field"><label for="f-functionKey">Function key</label><input type="password" id="f-functionKey" autocomplete="off" aria-describedby="h-functionKey"><p class="help" id="h-functionKey">The service refused the key (or none was given). Paste the function key; it stays in this browser tab only.</p></div><div class="actions"><button type="submit">Use key</button></div></form>
+<form id="key-form"><div class="field"><label for="f-functionKey">Master (management) key</label><input type="password" id="f-functionKey" autocomplete="off" aria-describedby="h-functionKey"><p class="help" id="h-functionKey">The service refused the key (or none was given). The console manages the integration, credentials and properties, so it needs the <strong>master key</strong> (on Azure: <code>az functionapp keys list -g &lt;group&gt; -n &lt;app&gt; --query masterKey</code>); the platform key is refused on management routes by design. The key stays in this browser tab only.</p></div><div class="actions"><button type="submit">Use key</button></div></form>
 </div>
 ${setup}
 ${drives}

@@ -1,4 +1,6 @@
 import type { AuthenticationResult } from '@azure/msal-node';
+import { accountMismatch } from '../auth/connectionFailures';
+import { isExpectedUser } from '../auth/expectedUser';
 import type { AuthorizationState } from '../auth/oauthState';
 import type { SignInFailure } from '../auth/signInErrors';
 import { createGraphClient, graphFailure } from '../graph/graphClient';
@@ -23,6 +25,10 @@ export async function bindSignedInAccount(
     if (!request.driveId) return { ok: true, status: 'connected' };
     const table = await services.tables.get('drives');
     const { drive, etag } = await requireDrive(table, integration.id, request.driveId);
+    // The callback checks this before storing any token; checked again here so no caller can bind a
+    // drive to someone other than the person its connect ticket named.
+    if (!isExpectedUser(request.expectedUser, result.account!))
+        return { ok: false, status: drive.status, failure: accountMismatch(result.account!.username) };
     const client = await createGraphClient(services, integration, async () => result.accessToken);
     const account = {
         homeAccountId: result.account!.homeAccountId,

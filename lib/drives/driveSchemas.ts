@@ -3,6 +3,23 @@ import { CONFLICT_POLICIES } from './drivePolicies';
 
 const name = z.string().trim().min(1).max(100);
 const returnUrl = z.url({ protocol: /^https?$/ }).max(2048);
+/**
+ * The person who must sign in: their Entra object id (a GUID, preferred: it never changes) or user
+ * principal name. Required for personal drives, so a forwarded connect link cannot connect someone else.
+ */
+const expectedUser = z.union(
+    [
+        z.guid(),
+        z
+            .string()
+            .trim()
+            .regex(/^[^@\s]+@[^@\s]+$/)
+            .max(256),
+    ],
+    {
+        error: 'Expected the Entra object id (a GUID) or the user principal name (name@domain) of the person.',
+    },
+);
 
 export const addDriveInput = z
     .strictObject({
@@ -11,6 +28,7 @@ export const addDriveInput = z
         scope: z.enum(['platform', 'personal']).default('platform'),
         platformUserId: z.string().min(1).max(256).optional(),
         returnUrl: returnUrl.optional(),
+        expectedUser: expectedUser.optional(),
         conflictPolicy: z.enum(CONFLICT_POLICIES).optional(),
         syncIntervalMinutes: z.int().min(5).max(1440).optional(),
     })
@@ -18,6 +36,12 @@ export const addDriveInput = z
         path: ['platformUserId'],
         message: 'A personal drive needs the platform user it belongs to.',
         params: { code: 'platform_user_required' },
+    })
+    .refine((d) => d.scope !== 'personal' || d.expectedUser !== undefined, {
+        path: ['expectedUser'],
+        message:
+            'A personal drive needs the Microsoft account of the person it belongs to (their object id or UPN): only they may connect it.',
+        params: { code: 'expected_user_required' },
     });
 
 export const updateDriveInput = z
@@ -40,7 +64,11 @@ export const updateDriveInput = z
         params: { code: 'library_required' },
     });
 
-export const reconnectInput = z.strictObject({ returnUrl: returnUrl.optional() });
+export const reconnectInput = z.strictObject({
+    returnUrl: returnUrl.optional(),
+    /** Who must sign in this time; default for a personal drive: the account it is connected with. */
+    expectedUser: expectedUser.optional(),
+});
 
 export type AddDriveInput = z.infer<typeof addDriveInput>;
 export type UpdateDriveInput = z.infer<typeof updateDriveInput>;

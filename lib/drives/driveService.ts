@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { reportDriveHealth } from '../alerts/driveAlerts';
+import { expectedUserOfAccount, loginHintFor, parseExpectedUser, type ExpectedUser } from '../auth/expectedUser';
 import { createConnectTicket } from '../auth/oauthState';
 import { checkAppDriveHealth } from '../credentials/appOnly/appDriveHealth';
 import { isAllowedReturnUrl } from '../auth/returnUrl';
@@ -54,14 +55,38 @@ export async function addDrive(
         updatedAt: now,
     };
     await saveDrive(await services.tables.get('drives'), drive);
-    return { drive, ...(await connectLink(services, integration, drive, input.returnUrl)) };
+    const expected = input.expectedUser ? parseExpectedUser(input.expectedUser) : undefined;
+    return { drive, ...(await connectLink(services, integration, drive, input.returnUrl, expected)) };
 }
 
-/** A new connect link for an existing drive: same drive, same sync state, possibly another account. */
-export async function reconnectDrive(services: Services, driveId: string, returnUrl?: string): Promise<ConnectLink> {
+/**
+ * A new connect link for an existing drive: same drive, same sync state, possibly another account.
+ * A personal drive stays its person's: unless the platform names someone else, only the account it
+ * is connected with may sign in again.
+ */
+export async function reconnectDrive(
+    services: Services,
+    driveId: string,
+    returnUrl?: string,
+    expectedUser?: string,
+): Promise<ConnectLink> {
     const integration = await requireIntegration(services);
     const { drive } = await requireDrive(await services.tables.get('drives'), integration.id, driveId);
-    return connectLink(services, integration, drive, returnUrl);
+    const expected = expectedUser
+        ? parseExpectedUser(expectedUser)
+        : drive.scope === 'personal' && drive.account
+          ? expectedUserOfAccount(drive.account)
+          : undefined;
+    if (drive.scope === 'personal' && !expected) {
+        throw new ApiError(
+            400,
+            'validation_failed',
+            'A personal drive needs the Microsoft account of the person it belongs to.',
+            'Send expectedUser (their Entra object id or UPN): only they may connect it.',
+            [{ field: 'expectedUser', code: 'expected_user_required', message: 'Required for a personal drive.' }],
+        );
+    }
+    return connectLink(services, integration, drive, returnUrl, expected);
 }
 
 function checkReturnUrl(services: Services, returnUrl: string | undefined): void {
@@ -80,6 +105,7 @@ async function connectLink(
     integration: IntegrationRecord,
     drive: DriveRecord,
     returnUrl?: string,
+    expectedUser?: ExpectedUser,
 ): Promise<ConnectLink> {
     checkReturnUrl(services, returnUrl);
     const { ticket, expiresAt } = await createConnectTicket(await services.tables.get('oauthStates'), {
@@ -88,11 +114,21 @@ async function connectLink(
         driveId: drive.id,
         ...(drive.platformUserId ? { platformUserId: drive.platformUserId } : {}),
         ...(returnUrl ? { returnUrl } : {}),
+        ...(expectedUser ? { expectedUser } : {}),
+        ...connectHint(drive, expectedUser),
     });
     return {
         connectUrl: `${services.config.publicBaseUrl}/oauth2/sharepoint/connect?ticket=${encodeURIComponent(ticket)}`,
         connectExpiresAt: expiresAt,
     };
+}
+
+/** login_hint: the expected UPN, else (a reconnect by the same person) the connected account's. */
+function connectHint(drive: DriveRecord, expectedUser?: ExpectedUser): { loginHint?: string } {
+    const sameAccount =
+        drive.account && expectedUser?.oid && expectedUserOfAccount(drive.account).oid === expectedUser.oid;
+    const loginHint = loginHintFor(expectedUser, sameAccount ? drive.account!.username : undefined);
+    return loginHint ? { loginHint } : {};
 }
 
 export async function listAllDrives(services: Services): Promise<DriveRecord[]> {
@@ -207,5 +243,10 @@ export async function removeDrive(services: Services, driveId: string): Promise<
     const { drive } = await requireDrive(table, integration.id, driveId);
     await (await import('../notifications/removeSubscription')).removeDriveSubscription(services, integration, drive);
     await deleteDriveRecord(table, integration.id, driveId);
+    // Its account's tokens go too, unless another drive still uses that account.
+    if (drive.account)
+        await (
+            await import('../auth/tokenCache/releaseAccount')
+        ).releaseAccountIfUnused(services, integration.id, drive.account.homeAccountId);
     return { driveId, removed: true };
 }

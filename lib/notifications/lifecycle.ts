@@ -9,9 +9,13 @@ import type { SubscriptionRecord } from './subscriptionRecords';
 const LIFECYCLE_BUDGET_MS = 2_000;
 
 /**
- * `reauthorizationRequired`: renew the subscription now (PATCH, or recreate if Graph dropped it) with
- * a fresh token of a connected drive it serves. `subscriptionRemoved` / `missed` (never sent for
- * drives, handled anyway) take the same path; the caller has already requested a sync.
+ * `reauthorizationRequired` (Graph sends it for drive subscriptions too, before the token that
+ * authorized the subscription expires, and pauses notifications if nobody answers): renew the
+ * subscription now with a current token of a connected drive it serves. Graph documents two answers,
+ * `POST /subscriptions/{id}/reauthorize` or an update; the update "reauthorizes and renews at the same
+ * time" (change-notifications-lifecycle-events.md), and recreates what Graph dropped (404).
+ * `subscriptionRemoved` / `missed` (not sent for drives, handled anyway) take the same path. The caller
+ * has already requested a sync, which fetches whatever a pause may have lost.
  */
 export async function reauthorize(
     services: Services,

@@ -23,11 +23,18 @@ export const DEFAULT_POLICY: NotificationPolicy = {
     // Change → file in seconds (bench:latency), while a busy drive has at most one message waiting and
     // one run going: runs themselves absorb every change made before they start.
     debounceSeconds: 0,
-    // Caps a drive under constant change at 30 runs a minute (one delta call each, plus the transfers
-    // its changes need anyway); bursts are coalesced by the one-waiting-message rule, not by this gap.
-    // 5 s made a change arriving shortly after a finished run wait out the rest of it (3-4 s of the
-    // 5.8 s p50 in bench:latency); throttling beyond this is the tenant-wide throttle gate's job.
-    minGapSeconds: 2,
+    // A floor on how often one drive's webhook syncs start, chosen with SharePoint's resource-unit budget
+    // in mind: 1,250 units a minute per app for a tenant of up to 1,000 licenses ("Avoid getting
+    // throttled or blocked in SharePoint Online"), a delta call with a token costing 1. At 2 s a drive
+    // under constant change made 30 delta calls a minute, so 40 such drives spent the whole minute on
+    // delta alone; at 5 s it is 12 a minute (about 1 % of that budget), so 100 busy drives stay under it
+    // with room for item reads and transfers. Past that the throttle gate paces every request by the
+    // RateLimit headers, which spaces each busy drive's runs (and so its delta calls) further apart.
+    // The latency it costs: a change that comes within 5 s of the previous run's start waits for the
+    // rest of the gap (bench:latency's idealised figure shows it; Graph's own notification latency,
+    // under a minute on average, dominates the production-like one). Bursts are coalesced by the
+    // one-waiting-message rule, not by this gap.
+    minGapSeconds: 5,
     pendingGraceSeconds: 120,
     renewalConcurrency: 8,
 };

@@ -39,7 +39,15 @@ export function buildOpenApiDocument(routes: readonly RouteDescription[], option
                     type: 'apiKey',
                     in: 'header',
                     name: 'x-functions-key',
-                    description: 'The function key (or the `code` query parameter).',
+                    description:
+                        "The platform key (Azure: the host key named 'platform') or the master key; or the `code` query parameter.",
+                },
+                managementKey: {
+                    type: 'apiKey',
+                    in: 'header',
+                    name: 'x-functions-key',
+                    description:
+                        "The master (management) key only (Azure: the '_master' host key; the routes are authLevel admin); or the `code` query parameter.",
                 },
             },
         },
@@ -65,7 +73,8 @@ function operation(route: RouteDescription, components: SchemaComponents): JsonO
         summary: route.summary,
         ...(route.description ? { description: route.description } : {}),
         tags: [route.tag],
-        security: route.auth === 'function' ? [{ functionKey: [] }] : [],
+        security:
+            route.auth === 'function' ? [{ functionKey: [] }] : route.auth === 'admin' ? [{ managementKey: [] }] : [],
     };
     if (pathParams.length + queryParams.length > 0) op.parameters = [...pathParams, ...queryParams];
     if (route.body) {

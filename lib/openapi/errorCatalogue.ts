@@ -4,8 +4,12 @@
  */
 export const ERROR_CODES = {
     // Host (every keyed route)
-    missing_function_key: { status: 401, description: 'No function key was sent (x-functions-key header or ?code=).' },
-    invalid_function_key: { status: 401, description: 'The function key is not valid for this host.' },
+    missing_function_key: { status: 401, description: 'No key was sent (x-functions-key header or ?code=).' },
+    invalid_function_key: {
+        status: 401,
+        description:
+            'The key is not valid for this route: unknown, or the platform key on a management route (those take the master key only).',
+    },
     route_not_found: { status: 404, description: 'No function serves this method and path.' },
     request_too_large: { status: 413, description: 'The request body exceeds the host limit.' },
     internal_error: { status: 500, description: 'The service failed; the invocation id is in the logs.' },

@@ -195,8 +195,11 @@ export const readiness = named(
     z.object({
         status: z.enum(['ok', 'degraded']),
         dependencies: z.object({ table: dependency, queue: dependency, blob: dependency, keyVault: dependency }),
+        checkedAt: z.iso.datetime(),
     }),
 );
+
+export const healthStatus = named('HealthStatus', z.strictObject({ status: z.enum(['ok', 'degraded']) }));
 
 export const openApiDocument = named(
     'OpenApiDocument',

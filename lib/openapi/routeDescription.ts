@@ -39,8 +39,11 @@ export interface RouteDescription {
     summary: string;
     description?: string;
     tag: string;
-    /** 'function': the x-functions-key header (or ?code=) is required. */
-    auth: 'function' | 'anonymous';
+    /**
+     * 'function': a key is required (the platform key, or the master key); 'admin': a management route,
+     * only the master (management) key opens it. Either goes in x-functions-key (or ?code=).
+     */
+    auth: 'function' | 'admin' | 'anonymous';
     /** The route's query parameters: the zod object its handler parses (readQuery), or a plain list. */
     query?: QueryDescription | ParameterDescription[];
     /** The JSON request body, validated by the handler with this same schema. */

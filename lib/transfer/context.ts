@@ -3,6 +3,7 @@ import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Logger } from '../logging/logger';
 import type { Services } from '../runtime/services';
 import type { TransferMessage, TransferRecord } from '../sync/contracts';
+import { blobNameOf } from '../sync/platform/platformLayout';
 import type { Deadline } from './budget';
 import type { GraphApi, ItemTarget } from './graphApi';
 import type { HttpDeps } from './http';
@@ -49,8 +50,9 @@ export function remoteTarget(message: TransferMessage): ItemTarget {
         : { parentPath: message.remote.parentPath, name: message.remote.name };
 }
 
+/** Checked like every blob name the service composes (platformLayout.ts blobNameOf). */
 export function platformBlobName(message: TransferMessage): string {
-    return `${message.driveId}/${message.platformPath.replace(/^\/+/, '')}`;
+    return blobNameOf(message.driveId, message.platformPath.replace(/^\/+/, ''));
 }
 
 /** 320 KiB: every non-final upload fragment must end on this grid. */

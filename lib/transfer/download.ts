@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BlockBlobClient } from '@azure/storage-blob';
 import { QuickXorHash } from '../hash/quickxorhash';
+import { metadataSeal } from '../sync/platform/metadataSeal';
 import { backoffMs, sleep } from './backoff';
 import type { DownloadCheckpoint } from './checkpoint';
 import { platformBlobName, remoteTarget, type TransferContext, type TransferResult } from './context';
@@ -317,11 +318,13 @@ class Download {
         const ids: string[] = [];
         for (let at = 0; at < this.size; at += fragmentBytes) ids.push(blockId(message.transferId, at));
         const expected = message.expected.platformETag;
+        // The hash is sealed, as every hash the service writes (sync/platform/metadataSeal.ts).
+        const sealed = (await metadataSeal(this.ctx.services)).seal({ quickXorHash: hash }, this.item.size);
         try {
             const response = await this.blob.commitBlockList(ids, {
                 conditions: expected ? { ifMatch: expected } : { ifNoneMatch: '*' },
                 metadata: {
-                    quickxorhash: hash,
+                    ...sealed,
                     transferid: message.transferId,
                     mtime: this.item.fileSystemInfo?.lastModifiedDateTime ?? '',
                 },

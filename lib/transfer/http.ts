@@ -1,12 +1,14 @@
 import type { Logger } from '../logging/logger';
 import { backoffMs, sleep } from './backoff';
 import { Deadline, Paused } from './budget';
-import { DEFAULT_RETRY_AFTER_SECONDS, parseRetryAfter, type ThrottleGate } from './throttleGate';
+import { DEFAULT_RETRY_AFTER_SECONDS, isThrottle, parseRetryAfter, type ThrottleGate } from './throttleGate';
 
 /**
  * Every request a transfer makes (Graph, upload URL, download URL) goes through here: the tenant's
- * shared throttle gate first, the User-Agent Microsoft asks for, Retry-After recorded for everyone,
- * and bounded retries with jitter for 5xx and dropped connections where the caller allows them.
+ * shared throttle gate first (the same gate as every Graph client's, graph/throttleMiddleware.ts: blocks
+ * and the RateLimit pace), the User-Agent Microsoft asks for, Retry-After recorded for everyone, the
+ * RateLimit headers read, and bounded retries with jitter for 5xx and dropped connections where the
+ * caller allows them.
  */
 export interface HttpDeps {
     tenantId: string;
@@ -58,7 +60,9 @@ export async function send(deps: HttpDeps, url: string, init: RequestInit, optio
             continue;
         }
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-        const throttled = response.status === 429 || (response.status === 503 && retryAfter !== undefined);
+        const throttled = isThrottle(response.status, retryAfter);
+        // Pre-authenticated URLs carry no RateLimit headers: only headers that are there change the pace.
+        await deps.gate.observe(deps.tenantId, response.headers, false);
         // Recorded before anything else may go out, so every waiter sees the block.
         if (throttled) await deps.gate.block(deps.tenantId, retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
         await deps.afterResponse?.(options.what);
@@ -83,10 +87,10 @@ export async function send(deps: HttpDeps, url: string, init: RequestInit, optio
     }
 }
 
-/** Waits for the tenant's gate, then sends (the gate is consulted as late as possible). */
+/** Waits for the tenant's gate (blocks and pace), then sends (the gate is consulted as late as possible). */
 async function gatedFetch(deps: HttpDeps, url: string, init: RequestInit): Promise<Response> {
-    if (!(await deps.gate.wait(deps.tenantId, deps.deadline.at))) {
-        throw new Paused('throttled', await deps.gate.blockedUntil(deps.tenantId));
+    if (!(await deps.gate.admit(deps.tenantId, deps.deadline.at))) {
+        throw new Paused('throttled', await deps.gate.readyAt(deps.tenantId));
     }
     const headers = new Headers(init.headers);
     headers.set('User-Agent', deps.userAgent);

@@ -6,6 +6,7 @@ import {
     WEBHOOK_SIGNING_KEY_SECRET,
     type AlertRecord,
 } from '../../lib/alerts';
+import { SIGNATURE_TOLERANCE_SECONDS, verifySignature } from '../../lib/alerts/webhookDelivery';
 import type { Logger } from '../../lib/logging/logger';
 import { startHarness, startWebhookReceiver, type Harness, type WebhookReceiver } from '../credentials/harness';
 
@@ -72,12 +73,14 @@ describe('alerts: raise once, list, acknowledge, signed webhook delivery', () =>
         const { headers, body } = hook.received[0]!;
         const signingKey = (await services.secrets.getSecret(WEBHOOK_SIGNING_KEY_SECRET)).value!;
         expect(signingKey.length).toBeGreaterThanOrEqual(32);
-        expect(headers['x-signature-256']).toBe(
-            `sha256=${createHmac('sha256', signingKey).update(body).digest('hex')}`,
-        );
-        expect(headers['x-signature-256']).not.toBe(
-            `sha256=${createHmac('sha256', 'another key').update(body).digest('hex')}`,
-        );
+        // x-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(key, "t.body")>: the timestamp is signed too.
+        const signature = String(headers['x-signature']);
+        const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature)!;
+        expect(Math.abs(Number(t) - Date.now() / 1000)).toBeLessThan(60);
+        expect(v1).toBe(createHmac('sha256', signingKey).update(`${t}.${body}`).digest('hex'));
+        expect(headers).not.toHaveProperty('x-signature-256'); // the old body-only (replayable) signature is gone
+        expect(verifySignature(signature, body, signingKey)).toBe(true);
+        expect(verifySignature(signature, body, 'another key')).toBe(false);
         const parsed = JSON.parse(body) as { type: string; alert: AlertRecord };
         expect(parsed).toMatchObject({
             type: 'alert.raised',
@@ -165,7 +168,39 @@ describe('alerts: raise once, list, acknowledge, signed webhook delivery', () =>
         const { alert } = await raiseAlert(await h.services(), input(), { retry: FAST });
         expect(alert.delivery).toMatchObject({ state: 'delivered', attempts: 3 });
         expect(hook.received.map((r) => r.headers['x-delivery-attempt'])).toEqual(['1', '2', '3']);
-        expect(new Set(hook.received.map((r) => r.headers['x-signature-256'])).size).toBe(1);
+        // Each attempt is signed afresh (its own timestamp), and each verifies.
+        const key = (await (await h.services()).secrets.getSecret(WEBHOOK_SIGNING_KEY_SECRET)).value!;
+        for (const r of hook.received)
+            expect(verifySignature(String(r.headers['x-signature']), r.body, key)).toBe(true);
+    });
+
+    // Hostile receipts the platform's verification (verifySignature, the reference) must refuse.
+    it('a signature verifies only for its body, its key and within the 5-minute window: a replay later fails', async () => {
+        await raiseAlert(await h.services(), input(), { retry: FAST });
+        const { headers, body } = hook.received[0]!;
+        const key = (await (await h.services()).secrets.getSecret(WEBHOOK_SIGNING_KEY_SECRET)).value!;
+        const signature = String(headers['x-signature']);
+        const t = Number(/t=(\d+)/.exec(signature)![1]);
+        const at = (seconds: number) => new Date((t + seconds) * 1000);
+        const cases: [string, string | undefined, string, Date, boolean][] = [
+            ['as received', signature, body, at(0), true],
+            ['at the edge of the window', signature, body, at(SIGNATURE_TOLERANCE_SECONDS), true],
+            ['replayed after the window', signature, body, at(SIGNATURE_TOLERANCE_SECONDS + 1), false],
+            ['from the future', signature, body, at(-SIGNATURE_TOLERANCE_SECONDS - 1), false],
+            ['with a tampered body', signature, body.replace('"open"', '"resolved"'), at(0), false],
+            ['with the timestamp moved forward', signature.replace(`t=${t}`, `t=${t + 600}`), body, at(600), false],
+            [
+                'signed over the body only (the old scheme)',
+                `t=${t},v1=${createHmac('sha256', key).update(body).digest('hex')}`,
+                body,
+                at(0),
+                false,
+            ],
+            ['without a timestamp', signature.replace(/^t=\d+,/, ''), body, at(0), false],
+            ['missing', undefined, body, at(0), false],
+        ];
+        for (const [what, header, payload, now, ok] of cases)
+            expect({ what, ok: verifySignature(header, payload, key, now) }).toEqual({ what, ok });
     });
 
     it('a delivery that keeps failing never loses the alert; the daily timer delivers it later', async () => {

@@ -27,11 +27,18 @@ describeWithBrowser('admin console journey in a browser', (launch) => {
         // The service believes it lives at PUBLIC_BASE_URL (its redirect URI is registered there); the
         // local host listens on a random port: requests to the public origin go to the host.
         const publicOrigin = new URL(svc.env.settings.PUBLIC_BASE_URL!).origin;
+        // Fetched and fulfilled (not continued to another URL), so the browser files the service's cookies
+        // (the sign-in's binding cookie) under the public origin, where the callback will send them.
         await context.route(
             (url) => url.origin === publicOrigin,
-            (route) => {
+            async (route) => {
                 const url = new URL(route.request().url());
-                return route.continue({ url: `${svc.env.host.url}${url.pathname}${url.search}` });
+                const response = await route.fetch({
+                    url: `${svc.env.host.url}${url.pathname}${url.search}`,
+                    headers: await route.request().allHeaders(),
+                    maxRedirects: 0,
+                });
+                return route.fulfill({ response });
             },
         );
         page = await context.newPage();

@@ -16,8 +16,8 @@ const seen = [];
 for (const kind of ['http', 'timer', 'storageQueue']) functions.app[kind] = (name, options) => seen.push({ kind, name, options });
 functions.app.setup = () => {};
 require(${JSON.stringify(entry)});
-const health = seen.find((f) => f.name === 'health').options.handler;
-health(new functions.HttpRequest({ method: 'GET', url: 'http://localhost/api/health' }), new functions.InvocationContext({ logHandler: () => {} }))
+const health = seen.find((f) => f.name === 'healthDetails').options.handler;
+health(new functions.HttpRequest({ method: 'GET', url: 'http://localhost/api/health/details', headers: { 'x-functions-key': 'k' } }), new functions.InvocationContext({ logHandler: () => {} }))
     .then((res) => process.stdout.write(JSON.stringify({ names: seen.map((f) => f.kind + ':' + f.name), healthStatus: res.status, dependencies: Object.keys(res.jsonBody.dependencies) })));
 `;
 

@@ -49,6 +49,12 @@ const testFunctions: FunctionDefinition[] = [
         authLevel: 'function',
         handler: async () => ({ status: 200, jsonBody: { ok: true } }),
     }),
+    http('adminOnly', {
+        route: 'test/admin-only',
+        methods: ['GET'],
+        authLevel: 'admin',
+        handler: async () => ({ status: 200, jsonBody: { ok: true } }),
+    }),
     http('echo', {
         route: 'test/echo',
         methods: ['POST', 'PUT'],
@@ -208,6 +214,19 @@ describe('local host: HTTP', () => {
 
         expect((await get('/test/secure', { headers: { 'x-functions-key': host.functionKey } })).status).toBe(200);
         expect((await get(`/test/secure?code=${encodeURIComponent(host.functionKey)}`)).status).toBe(200);
+        // A named host key (the platform key) opens every function-level route, as on Azure.
+        expect((await get('/test/secure', { headers: { 'x-functions-key': host.platformKey } })).status).toBe(200);
+    });
+
+    it('opens admin-level routes with the master key only: the platform key gets 401, as from Azure', async () => {
+        const withPlatformKey = await get('/test/admin-only', { headers: { 'x-functions-key': host.platformKey } });
+        expect(withPlatformKey.status).toBe(401);
+        const body = (await withPlatformKey.json()) as { error: { code: string; message: string; hint: string } };
+        expect(body.error).toMatchObject({ code: 'invalid_function_key', message: expect.stringMatching(/master/) });
+        expect((await get(`/test/admin-only?code=${encodeURIComponent(host.platformKey)}`)).status).toBe(401);
+        expect((await get('/test/admin-only')).status).toBe(401);
+        expect((await get('/test/admin-only', { headers: { 'x-functions-key': host.functionKey } })).status).toBe(200);
+        expect(host.platformKey).not.toBe(host.functionKey);
     });
 
     it('answers 500 with the error shape and no error text when a handler throws, and logs it', async () => {
@@ -273,12 +292,15 @@ describe('local host: HTTP', () => {
         expect(written).toBeGreaterThan(64 * 1024);
     });
 
-    it('serves the real registry: GET /api/health reports each dependency', async () => {
+    it('serves the real registry: /api/health says only degraded, /api/health/details (a key) names the dependency', async () => {
         const res = await get('/api/health');
-        expect([200, 503]).toContain(res.status);
-        const body = (await res.json()) as { dependencies: Record<string, { status: string }> };
+        expect(res.status).toBe(503);
+        expect(await res.json()).toEqual({ status: 'degraded' });
+        const details = await get('/api/health/details', { headers: { 'x-functions-key': host.platformKey } });
+        expect(details.status).toBe(503);
+        const body = (await details.json()) as { dependencies: Record<string, { status: string }> };
         expect(body.dependencies.queue!.status).toBe('ok');
         expect(body.dependencies.keyVault!.status).toBe('failed');
-        expect(res.status).toBe(503);
+        expect((await get('/api/health/details')).status).toBe(401);
     });
 });

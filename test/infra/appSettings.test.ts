@@ -1,5 +1,5 @@
 import { settings, SettingName } from '../../lib/config/settings';
-import { allResources, describeArm, literal, moduleDeployment, ofType, resourcesOf, Scope } from './armTemplate';
+import { allResources, describeArm, literal, moduleDeployment, ofType, Scope } from './armTemplate';
 
 /** Set by the Functions platform's own conventions, not read by lib/config. */
 const PLATFORM = /^(AzureWebJobsStorage__|APPLICATIONINSIGHTS_|FUNCTIONS_)/;
@@ -68,9 +68,18 @@ describeArm('infrastructure: app settings match lib/config/settings.ts', (arm) =
         for (const n of ['AZURE_CLIENT_ID', 'SyncStorage__clientId', 'AzureWebJobsStorage__clientId']) {
             expect({ n, v: values[n] }).toEqual({ n, v: "[parameters('identityClientId')]" });
         }
+        // The service's data and the host's storage are two accounts (README "Security").
+        const passed = moduleDeployment(arm(), 'functionapp').properties!.parameters!;
         for (const kind of ['blob', 'queue', 'table']) {
+            const Kind = kind[0]!.toUpperCase() + kind.slice(1);
             expect(values[`SyncStorage__${kind}ServiceUri`]).toBe(`[parameters('${kind}Endpoint')]`);
-            expect(values[`AzureWebJobsStorage__${kind}ServiceUri`]).toBe(`[parameters('${kind}Endpoint')]`);
+            expect(values[`AzureWebJobsStorage__${kind}ServiceUri`]).toBe(`[parameters('host${Kind}Endpoint')]`);
+            expect(passed[`${kind}Endpoint`].value).toMatch(
+                /'datastorage'\), '[^']+'\)\.outputs\.\w+Endpoint\.value\]$/,
+            );
+            expect(passed[`host${Kind}Endpoint`].value).toMatch(
+                /'storage'\), '[^']+'\)\.outputs\.\w+Endpoint\.value\]$/,
+            );
         }
         expect(values.KEY_VAULT_URL).toBe("[parameters('keyVaultUri')]");
         expect(moduleDeployment(arm(), 'functionapp').properties!.parameters!.keyVaultUri.value).toMatch(
@@ -94,10 +103,11 @@ describeArm('infrastructure: app settings match lib/config/settings.ts', (arm) =
 
     it('the queues, the table prefix and the platform container are the ones storage creates', () => {
         const { values, scope } = appSettings(arm());
+        // The data account's module (the host's account has no queue of the service).
         const [{ resource: queues, scope: storageScope }] = ofType(
             arm(),
             'Microsoft.Storage/storageAccounts/queueServices/queues',
-        );
+        ).filter((l) => l.scope.path.join('/') === 'datastorage');
         expect(queues.copy).toBeDefined();
         const created = (literal("[parameters('queueNames')]", storageScope) as unknown[]).map((q) =>
             literal(q, storageScope.parent!),
@@ -109,10 +119,10 @@ describeArm('infrastructure: app settings match lib/config/settings.ts', (arm) =
         expect(literal(values.TRANSFER_QUEUE_NAME, scope)).toBe(settings.TRANSFER_QUEUE_NAME.default);
         expect(literal(values.TABLE_PREFIX, scope)).toBe(settings.TABLE_PREFIX.default);
 
-        const containers = resourcesOf(storageScope.template)
-            .filter((r) => r.type === 'Microsoft.Storage/storageAccounts/blobServices/containers')
-            .map((r) => literal(`[parameters('${/parameters\('(\w+)'\)\)\]$/.exec(r.name)![1]}')]`, storageScope));
-        expect(containers).toContain(literal(values.PLATFORM_CONTAINER, scope));
+        const containers = (literal("[parameters('containerNames')]", storageScope) as unknown[]).map((c) =>
+            literal(c, storageScope.parent!),
+        );
+        expect(containers).toEqual([literal(values.PLATFORM_CONTAINER, scope)]);
         expect(literal(values.PLATFORM_CONTAINER, scope)).toBe(settings.PLATFORM_CONTAINER.default);
     });
 });

@@ -18,11 +18,29 @@ describe('infrastructure: azd project files', () => {
 
     it('the postprovision hooks exist and print the redirect URI and the Graph permissions', () => {
         const hooks = [...azureYaml.matchAll(/run: (\S+)/g)].map((m) => m[1]);
-        expect(hooks).toEqual(['./infra/hooks/postprovision.sh', './infra/hooks/postprovision.ps1']);
-        for (const hook of hooks) {
+        expect(hooks).toEqual([
+            './infra/hooks/postprovision.sh',
+            './infra/hooks/postprovision.ps1',
+            './infra/hooks/postdeploy.sh',
+            './infra/hooks/postdeploy.ps1',
+        ]);
+        for (const hook of hooks.filter((h) => h.includes('postprovision'))) {
             const text = readFileSync(resolve(repoRoot, hook), 'utf8');
             for (const v of ['OAUTH_REDIRECT_URI', 'GRAPH_DELEGATED_PERMISSIONS', 'GRAPH_APPLICATION_PERMISSIONS'])
                 expect(text).toContain(v);
+            // Both keys, by how to read them; never the default host key (it would open the management routes' level below).
+            for (const v of ['MANAGEMENT_ACCESS_COMMAND', 'PLATFORM_ACCESS_COMMAND']) expect(text).toContain(v);
+            expect(text).not.toContain('functionKeys.default');
+        }
+    });
+
+    it('the postdeploy hooks create the platform key (a named host key) if missing, and never print a key', () => {
+        for (const hook of ['./infra/hooks/postdeploy.sh', './infra/hooks/postdeploy.ps1']) {
+            const text = readFileSync(resolve(repoRoot, hook), 'utf8');
+            expect(text).toMatch(/az functionapp keys set [^\n]*--key-type functionKeys --key-name platform/);
+            expect(text).not.toMatch(/--key-value/);
+            // What the keys list returns is kept in a variable, never echoed.
+            expect(text).not.toMatch(/(echo|Write-Host)[^\n]*\$\{?existing/);
         }
     });
 
@@ -94,6 +112,11 @@ describeArm('infrastructure: azd conventions', (arm) => {
             graphPermissions.delegated,
         );
         expect(outputs.SERVICE_API_NAME).toBeDefined();
+        // How to read the two keys (never the keys: outputs are not secret).
+        expect(outputs.MANAGEMENT_ACCESS_COMMAND.value).toMatch(/az functionapp keys list .* --query masterKey -o tsv/);
+        expect(outputs.PLATFORM_ACCESS_COMMAND.value).toMatch(
+            /az functionapp keys list .* --query functionKeys\.platform -o tsv/,
+        );
         expect(moduleDeployment(arm(), 'functionapp').properties!.parameters!.serviceName.value).toBe('api');
     });
 

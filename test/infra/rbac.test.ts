@@ -4,28 +4,40 @@ import { ArmResource, describeArm, inner, literal, moduleDeployment, ofType, Sco
 const ROLE = {
     storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
     storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+    storageBlobDelegator: 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a',
     storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
     storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
     keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
     monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
 } as const;
 
-const STORAGE = "resourceId('Microsoft.Storage/storageAccounts', parameters('storageAccountName'))";
+const HOST = "resourceId('Microsoft.Storage/storageAccounts', parameters('hostStorageAccountName'))";
+const DATA = "resourceId('Microsoft.Storage/storageAccounts', parameters('dataStorageAccountName'))";
+const PLATFORM_CONTAINER =
+    "resourceId('Microsoft.Storage/storageAccounts/blobServices/containers', parameters('dataStorageAccountName'), 'default', parameters('platformContainerName'))";
 const VAULT = "resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))";
 const INSIGHTS = "resourceId('Microsoft.Insights/components', parameters('appInsightsName'))";
 const APP = "parameters('appPrincipalId')";
 const DEPLOYER = "parameters('deployerPrincipalId')";
 
-/** Exactly what the service does, each on the one resource it concerns; then the optional deployer. */
+/**
+ * Exactly what the service does, each on the one resource it concerns; then the optional deployer.
+ * Blob Data Owner only where the Functions host needs it (its own account: keys, leases, package);
+ * on the service's data account, blob access is scoped to the platform container.
+ */
 const EXPECTED = [
-    { principal: APP, role: ROLE.storageBlobDataOwner, scope: STORAGE },
-    { principal: APP, role: ROLE.storageQueueDataContributor, scope: STORAGE },
-    { principal: APP, role: ROLE.storageTableDataContributor, scope: STORAGE },
+    { principal: APP, role: ROLE.storageBlobDataOwner, scope: HOST },
+    { principal: APP, role: ROLE.storageQueueDataContributor, scope: HOST },
+    { principal: APP, role: ROLE.storageTableDataContributor, scope: HOST },
+    { principal: APP, role: ROLE.storageBlobDataContributor, scope: PLATFORM_CONTAINER },
+    { principal: APP, role: ROLE.storageBlobDelegator, scope: DATA },
+    { principal: APP, role: ROLE.storageQueueDataContributor, scope: DATA },
+    { principal: APP, role: ROLE.storageTableDataContributor, scope: DATA },
     { principal: APP, role: ROLE.keyVaultSecretsOfficer, scope: VAULT },
     { principal: APP, role: ROLE.monitoringMetricsPublisher, scope: INSIGHTS },
-    { principal: DEPLOYER, role: ROLE.storageBlobDataContributor, scope: STORAGE },
-    { principal: DEPLOYER, role: ROLE.storageQueueDataContributor, scope: STORAGE },
-    { principal: DEPLOYER, role: ROLE.storageTableDataContributor, scope: STORAGE },
+    { principal: DEPLOYER, role: ROLE.storageBlobDataContributor, scope: DATA },
+    { principal: DEPLOYER, role: ROLE.storageQueueDataContributor, scope: DATA },
+    { principal: DEPLOYER, role: ROLE.storageTableDataContributor, scope: DATA },
     { principal: DEPLOYER, role: ROLE.keyVaultSecretsOfficer, scope: VAULT },
 ];
 
@@ -61,6 +73,19 @@ describeArm('infrastructure: role assignments', (arm) => {
         const actual = assignments(arm()).map(({ principal, role, target }) => ({ principal, role, scope: target }));
         const key = (a: { principal: string; role: string; scope: string }) => `${a.principal} ${a.role} ${a.scope}`;
         expect(actual.map(key).sort()).toEqual(EXPECTED.map(key).sort());
+    });
+
+    it('no role on the data account reaches beyond the platform container, and none owns it', () => {
+        const onData = assignments(arm()).filter((a) => a.target === DATA || a.target === PLATFORM_CONTAINER);
+        expect(onData.filter((a) => a.role === ROLE.storageBlobDataOwner)).toEqual([]);
+        const appBlob = onData.filter(
+            (a) =>
+                a.principal === APP &&
+                [ROLE.storageBlobDataContributor, ROLE.storageBlobDataOwner].includes(a.role as never),
+        );
+        expect(appBlob.map((a) => a.target)).toEqual([PLATFORM_CONTAINER]);
+        // The deployer never gets the host's account (its keys).
+        expect(assignments(arm()).filter((a) => a.principal === DEPLOYER && a.target === HOST)).toEqual([]);
     });
 
     it('names each assignment guid(scope, principal, role), so re-deploying is idempotent', () => {
@@ -99,7 +124,9 @@ describeArm('infrastructure: role assignments', (arm) => {
 
     it('scopes point at the very resources the other modules create', () => {
         const passed = (m: string, p: string) => moduleDeployment(arm(), m).properties!.parameters![p].value;
-        expect(passed('rbac', 'storageAccountName')).toBe(passed('storage', 'name'));
+        expect(passed('rbac', 'hostStorageAccountName')).toBe(passed('storage', 'name'));
+        expect(passed('rbac', 'dataStorageAccountName')).toBe(passed('datastorage', 'name'));
+        expect(passed('storage', 'name')).not.toBe(passed('datastorage', 'name'));
         expect(passed('rbac', 'keyVaultName')).toBe(passed('keyvault', 'name'));
         expect(passed('rbac', 'appInsightsName')).toBe(passed('monitoring', 'appInsightsName'));
         expect(passed('functionapp', 'appInsightsName')).toBe(passed('monitoring', 'appInsightsName'));

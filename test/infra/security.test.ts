@@ -1,4 +1,4 @@
-import { allResources, describeArm, inner, literal, ofType, scopes } from './armTemplate';
+import { allResources, describeArm, inner, literal, moduleDeployment, ofType, scopes } from './armTemplate';
 
 /** Secret-bearing ARM constructs: account keys, SAS, list*() calls that return keys or connection strings. */
 const SECRET_PATTERNS = [
@@ -12,8 +12,9 @@ const SECRET_PATTERNS = [
 
 describeArm('infrastructure: security posture', (arm) => {
     it('storage accepts Entra ID only, over HTTPS with TLS 1.2+, with no public blobs', () => {
+        // Two accounts: the host's own (keys, leases, package) and the service's data.
         const accounts = ofType(arm(), 'Microsoft.Storage/storageAccounts');
-        expect(accounts).toHaveLength(1);
+        expect(accounts.map((a) => a.scope.path.join('/')).sort()).toEqual(['datastorage', 'storage']);
         for (const { resource } of accounts) {
             expect(resource.properties).toMatchObject({
                 allowSharedKeyAccess: false,
@@ -76,9 +77,73 @@ describeArm('infrastructure: security posture', (arm) => {
             enablePurgeProtection: true,
         });
         expect(vault.properties?.accessPolicies ?? []).toEqual([]);
-        expect(literal(vault.properties?.publicNetworkAccess, scope)).toBe('Enabled');
+        expect(vault.properties?.publicNetworkAccess).toBe("[parameters('publicNetworkAccess')]");
+        expect(vault.properties?.networkAcls).toEqual({
+            defaultAction: "[if(equals(parameters('publicNetworkAccess'), 'Enabled'), 'Allow', 'Deny')]",
+            bypass: 'AzureServices',
+        });
+        void scope;
         const main = scopes(arm())[0].template;
         expect(main.parameters?.keyVaultPublicNetworkAccess).toMatchObject({ allowedValues: ['Enabled', 'Disabled'] });
+        // Private networking forces it off, whatever keyVaultPublicNetworkAccess says.
+        expect(moduleDeployment(arm(), 'keyvault').properties!.parameters!.publicNetworkAccess).toBe(
+            "[if(parameters('privateNetworking'), createObject('value', 'Disabled'), createObject('value', parameters('keyVaultPublicNetworkAccess')))]",
+        );
+    });
+
+    describe('private networking (a parameter, off by default)', () => {
+        it('is a boolean parameter, false unless PRIVATE_NETWORKING is set', () => {
+            expect(arm().parameters?.privateNetworking).toMatchObject({ type: 'bool', defaultValue: false });
+        });
+
+        it('on: both storage accounts deny public traffic (publicNetworkAccess Disabled, defaultAction Deny, no bypass)', () => {
+            for (const name of ['storage', 'datastorage'])
+                expect(moduleDeployment(arm(), name).properties!.parameters!.privateNetworking.value).toBe(
+                    "[parameters('privateNetworking')]",
+                );
+            for (const { resource } of ofType(arm(), 'Microsoft.Storage/storageAccounts')) {
+                expect(resource.properties).toMatchObject({
+                    publicNetworkAccess: "[if(parameters('privateNetworking'), 'Disabled', 'Enabled')]",
+                    networkAcls: {
+                        defaultAction: "[if(parameters('privateNetworking'), 'Deny', 'Allow')]",
+                        bypass: "[if(parameters('privateNetworking'), 'None', 'AzureServices')]",
+                    },
+                });
+            }
+        });
+
+        it('on: private endpoints for blob, queue and table of both accounts and for the vault, with their DNS zones; the app joins the VNet', () => {
+            expect(moduleDeployment(arm(), 'network').condition).toBe("[parameters('privateNetworking')]");
+            const network = scopes(arm()).find((s) => s.path.join('/') === 'network')!;
+            expect(network.passed.storageAccountNames.value).toEqual([
+                "[variables('storageAccountName')]",
+                "[variables('dataStorageAccountName')]",
+            ]);
+            const endpoints = ofType(arm(), 'Microsoft.Network/privateEndpoints');
+            const groups = endpoints.flatMap(({ resource, scope }) =>
+                (
+                    resource.properties!.privateLinkServiceConnections as { properties: { groupIds: string[] } }[]
+                ).flatMap((c) => c.properties.groupIds.map((g) => ({ g, copies: resource.copy ? scope : undefined }))),
+            );
+            expect(groups.map((x) => x.g).sort()).toEqual(["[variables('endpoints')[copyIndex()].service]", 'vault']);
+            expect(literal("[variables('storageServices')]", network)).toEqual(['blob', 'queue', 'table']);
+            expect(ofType(arm(), 'Microsoft.Network/privateDnsZones')).toHaveLength(2); // storage zones (a copy of 3) + vault
+            const [{ resource: vnet }] = ofType(arm(), 'Microsoft.Network/virtualNetworks');
+            const subnets = (
+                vnet.properties!.subnets as { name: string; properties: { delegations?: unknown[] } }[]
+            ).map((s) => [s.name, JSON.stringify(s.properties.delegations ?? [])]);
+            expect(subnets).toEqual([
+                ['app', expect.stringContaining('Microsoft.App/environments')], // Flex Consumption VNet integration
+                ['private-endpoints', '[]'],
+            ]);
+            const [{ resource: site }] = ofType(arm(), 'Microsoft.Web/sites');
+            expect(site.properties?.virtualNetworkSubnetId).toBe(
+                "[if(empty(parameters('virtualNetworkSubnetId')), null(), parameters('virtualNetworkSubnetId'))]",
+            );
+            expect(moduleDeployment(arm(), 'functionapp').properties!.parameters!.virtualNetworkSubnetId).toMatch(
+                /^\[if\(parameters\('privateNetworking'\), createObject\('value', reference\(.*'network'\).*\.outputs\.appSubnetId\.value\), createObject\('value', ''\)\)\]$/,
+            );
+        });
     });
 
     it('Application Insights is workspace-based with local authentication disabled', () => {

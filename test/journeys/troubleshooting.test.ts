@@ -95,14 +95,28 @@ describe('troubleshooting: connecting and staying connected', () => {
     const adele = () => svc.sim.demo.users.adele.userPrincipalName;
     const megan = () => svc.sim.demo.users.megan.userPrincipalName;
 
-    it('"Insufficient permissions": missing admin consent ends the sign-in with consent_required and no half-connected drive', async () => {
+    it('"Insufficient permissions": missing admin consent stops on Entra\'s "Need admin approval" page; backing out returns access_denied, and no drive is half-connected', async () => {
         const { entra } = svc.sim.simulator;
         entra.revokeAdminConsent(svc.sim.demo.tenantId, svc.sim.demo.clientId, ['Files.ReadWrite.All']);
         try {
-            const { drive, end } = await svc.connectDrive({ name: 'No consent', kind: 'onedrive' }, adele());
+            // Entra's own page (AADSTS90094): the service hears nothing while the person reads it.
+            const stays = await svc.connectDrive({ name: 'No consent', kind: 'onedrive' }, adele());
+            expect(stays.end.status).toBe(200);
+            expect(stays.end.body).toContain('Need admin approval');
+            expect(stays.end.body).toContain('AADSTS90094');
+            expect(stays.end.history.some((u) => u.pathname === '/oauth2/sharepoint/callback')).toBe(false);
+            expect(stays.drive).toMatchObject({ status: 'pending_connection' });
+
+            // "Return to the application without granting consent": access_denied reaches the platform.
+            const { drive, end } = await svc.connectDrive(
+                { name: 'No consent, backed out', kind: 'onedrive' },
+                adele(),
+                'accept',
+                'return',
+            );
             expect(end.url.origin + end.url.pathname).toBe(RETURN_URL);
             expect(end.url.searchParams.get('result')).toBe('error');
-            expect(end.url.searchParams.get('code')).toBe('consent_required');
+            expect(end.url.searchParams.get('code')).toBe('access_denied');
             expect(drive).toMatchObject({ status: 'pending_connection' });
             expect(drive.account).toBeUndefined();
         } finally {

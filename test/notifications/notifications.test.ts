@@ -1,3 +1,4 @@
+import { acquireGraphToken } from '../../lib/auth/accessToken';
 import type { DriveRecord } from '../../lib/drives/driveRecord';
 import { requireDrive } from '../../lib/drives/driveRepository';
 import { requireIntegration } from '../../lib/integration/integrationSettings';
@@ -225,6 +226,32 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
         });
         expect(res.status).toBe(202);
         expect(subLog('PATCH', 200)).toBe(patched + 1);
+        await svc.syncQueue.clear();
+    });
+
+    it("answers the simulator's own reauthorizationRequired challenge before the token that authorized the subscription expires", async () => {
+        const [sub] = subsOf(onedrive.graph!.driveId);
+        const services = await svc.services();
+        const integration = await requireIntegration(services, onedrive.integrationId);
+        // The token the service last renewed the subscription with (MSAL's cached one) says when
+        // Graph will want a new authorization: move Graph's clock into the last 15 minutes before it.
+        await ensureSubscription(services, integration, onedrive);
+        const token = await acquireGraphToken(services, integration, onedrive.account!.homeAccountId);
+        const exp = Number(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).exp) * 1000;
+        const t0 = svc.sim.simulator.clock.now();
+        const patched = subLog('PATCH', 200);
+        const lifecycleBefore = notificationMetrics().lifecycle;
+        svc.sim.simulator.clock.set(exp - 10 * 60_000);
+        try {
+            // Graph posts the challenge to the lifecycle URL (the webhook); the service renews at once.
+            const deadline = Date.now() + 15_000;
+            while (subLog('PATCH', 200) === patched && Date.now() < deadline) await sleep(100);
+            expect(subLog('PATCH', 200)).toBe(patched + 1);
+            expect(notificationMetrics().lifecycle).toBe(lifecycleBefore + 1);
+            expect(subsOf(onedrive.graph!.driveId).map((s) => s.id)).toEqual([sub!.id]);
+        } finally {
+            svc.sim.simulator.clock.set(t0);
+        }
         await svc.syncQueue.clear();
     });
 

@@ -2,6 +2,7 @@ import { QueueClient } from '@azure/storage-queue';
 import type { HostJson } from '../../dev/host/localHost';
 import { functions as registry } from '../../functions/registry';
 import type { FunctionDefinition } from '../../functions/definition';
+import { IMMEDIATE_NOTIFICATION_DELAY } from '../../dev/m365/graph/model/options';
 import { graphNotifications } from '../../functions/graphNotifications';
 import { subscriptionRenewal } from '../../functions/subscriptionRenewal';
 import { syncSweep } from '../../functions/syncSweep';
@@ -44,6 +45,9 @@ export async function startNotifyingService(
         logLines,
         ...(options.hostJson ? { hostJson: options.hostJson } : {}),
     });
+    // Graph's documented delivery latency (up to 5 minutes) is the simulator's default; these tests
+    // check what the service does with a notification, so it arrives as soon as Graph has batched it.
+    svc.sim.graph.setOptions({ notifications: { deliveryDelay: IMMEDIATE_NOTIFICATION_DELAY } });
     const syncQueue = new SyncQueue(new QueueClient(azuriteConnectionString(), svc.env.settings.SYNC_QUEUE_NAME!));
     await syncQueue.queue.createIfNotExists();
     return {

@@ -43,8 +43,12 @@ describe('the OpenAPI document', () => {
             const [method, path] = key.split(' ') as [string, string];
             const op = doc.paths[path]?.[method.toLowerCase()];
             if (!op) continue; // reported by the drift test
-            const keyed = (definition.options.authLevel ?? 'anonymous') !== 'anonymous';
-            expect({ key, keyed: op.security.length > 0 }).toEqual({ key, keyed });
+            const level = definition.options.authLevel ?? 'anonymous';
+            const scheme = { anonymous: [], function: ['functionKey'], admin: ['managementKey'] }[level];
+            expect({ key, schemes: (op.security as object[]).flatMap((s) => Object.keys(s)) }).toEqual({
+                key,
+                schemes: scheme,
+            });
         }
     });
 

@@ -18,6 +18,7 @@ export interface ConnectedService {
         input: { name: string; kind: 'onedrive' | 'sharepoint' },
         login: string,
         action?: 'accept' | 'cancel',
+        adminApproval?: 'stay' | 'return',
     ): Promise<{ drive: DriveRecord; end: FlowEnd }>;
     /** Every Graph body the simulator sent in this suite, checked against the v1.0 CSDL schema. */
     schema: SchemaRecorder;
@@ -58,11 +59,11 @@ export async function startConnectedService(options: ServiceEnvironmentOptions =
                     ...overrides,
                 },
             }),
-        async connectDrive(input, login, action) {
+        async connectDrive(input, login, action, adminApproval) {
             const added = await env.api('POST', '/api/drives', { body: { ...input, returnUrl: RETURN_URL } });
             if (added.status !== 201) throw new Error(`POST /api/drives answered ${added.status}: ${added.text}`);
             const { drive, connectUrl } = added.body as { drive: DriveRecord; connectUrl: string };
-            const end = await completeSignIn(connectUrl, login, { ...browser, action });
+            const end = await completeSignIn(connectUrl, login, { ...browser, action, adminApproval });
             const after = await env.api('GET', `/api/drives/${drive.id}`);
             return { drive: after.body as DriveRecord, end };
         },

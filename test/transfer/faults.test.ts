@@ -12,12 +12,20 @@ const opts: TransferOptions = { fragmentBytes: FRAGMENT };
 describe("uploads and downloads through Graph's failure modes", () => {
     let f: TransferFixture;
     let n = 0;
+    /** Graph's clock minus the service's: tests that jump Graph ahead bring it back to this afterwards. */
+    let skew = 0;
     beforeAll(async () => {
         f = await startTransferFixture();
         f.svc.sim.graph.setOptions({ download: { rejectAuthorization: true } });
+        skew = f.svc.sim.simulator.clock.now() - Date.now();
     }, 120_000);
     afterAll(() => f?.stop());
-    afterEach(() => f.svc.sim.graph.clearFaults());
+    afterEach(() => {
+        f.svc.sim.graph.clearFaults();
+        // Time passes on both sides; a jump made for one test must not leave Graph's clock ahead of the
+        // service's, or the access token MSAL still trusts would look expired to Graph in the next one.
+        f.svc.sim.simulator.clock.set(Date.now() + skew);
+    });
 
     const graph = () => f.svc.sim.graph;
     const clock = () => f.svc.sim.simulator.clock;
@@ -94,14 +102,22 @@ describe("uploads and downloads through Graph's failure modes", () => {
         });
 
         it("starts a new session when the upload URL's tempauth expires mid-upload (403 on business drives)", async () => {
-            const { bytes, path, m } = await stageUpload(f.library, 4 * FRAGMENT);
-            let steps = 0;
-            const hooks = {
-                afterStep: (step: string) => void (step === 'fragment' && ++steps === 2 && clock().advance(25 * HOUR)),
-            };
-            expect(await f.invoke(m, {}, { ...opts, hooks })).toBe('succeeded');
-            expect(steps).toBeGreaterThanOrEqual(2);
-            expect(remote(f.library, path).equals(bytes)).toBe(true);
+            // A short tempauth lifetime, so its expiry needs no jump past the access token's own lifetime
+            // (Graph would then refuse the token the service's clock still trusts).
+            graph().setOptions({ uploads: { tempauthLifetimeMs: 10 * MINUTE } });
+            try {
+                const { bytes, path, m } = await stageUpload(f.library, 4 * FRAGMENT);
+                let steps = 0;
+                const hooks = {
+                    afterStep: (step: string) =>
+                        void (step === 'fragment' && ++steps === 2 && clock().advance(11 * MINUTE)),
+                };
+                expect(await f.invoke(m, {}, { ...opts, hooks })).toBe('succeeded');
+                expect(steps).toBeGreaterThanOrEqual(2);
+                expect(remote(f.library, path).equals(bytes)).toBe(true);
+            } finally {
+                graph().setOptions({ uploads: { tempauthLifetimeMs: 24 * HOUR } });
+            }
         });
 
         it('retries 5xx and dropped connections on fragments, resynchronising from the session status', async () => {
@@ -234,15 +250,21 @@ describe("uploads and downloads through Graph's failure modes", () => {
         });
 
         it('fetches a fresh download URL when the old one expires mid-download', async () => {
-            const { bytes, path, m } = stageDownload(f.library, 3 * FRAGMENT);
-            let moved = false;
-            const hooks = {
-                afterStep: (step: string) =>
-                    void (step === 'block' && !moved && ((moved = true), clock().advance(61 * MINUTE))),
-            };
-            expect(await f.invoke(m, {}, { ...opts, hooks })).toBe('succeeded');
-            expect(moved).toBe(true);
-            expect((await platform(f.library, path)).equals(bytes)).toBe(true);
+            // A short URL lifetime, for the same reason as the tempauth test above.
+            graph().setOptions({ download: { urlLifetimeMs: 10 * MINUTE } });
+            try {
+                const { bytes, path, m } = stageDownload(f.library, 3 * FRAGMENT);
+                let moved = false;
+                const hooks = {
+                    afterStep: (step: string) =>
+                        void (step === 'block' && !moved && ((moved = true), clock().advance(11 * MINUTE))),
+                };
+                expect(await f.invoke(m, {}, { ...opts, hooks })).toBe('succeeded');
+                expect(moved).toBe(true);
+                expect((await platform(f.library, path)).equals(bytes)).toBe(true);
+            } finally {
+                graph().setOptions({ download: { urlLifetimeMs: HOUR } });
+            }
         });
 
         it('retries 5xx and a connection dropped mid-body', async () => {

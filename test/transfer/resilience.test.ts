@@ -3,14 +3,7 @@ import type { TransferMessage } from '../../lib/sync/contracts';
 import { SimulatedCrash } from '../../lib/transfer/context';
 import type { TransferOptions } from '../../lib/transfer/runTransfer';
 import { recordThrottle, ThrottleGate, waitForThrottleGate } from '../../lib/transfer/throttleGate';
-import {
-    followRealTime,
-    seededBytes,
-    seededRandom,
-    startTransferFixture,
-    uid,
-    type TransferFixture,
-} from './transferFixture';
+import { seededBytes, seededRandom, startTransferFixture, uid, type TransferFixture } from './transferFixture';
 
 const KiB = 1024;
 const FRAGMENT = 320 * KiB;
@@ -149,53 +142,49 @@ describe('idempotent, resumable, throttle-aware transfers', () => {
     }, 300_000);
 
     it('honours Retry-After across concurrent transfers and instances (no request reaches a throttled tenant early)', async () => {
-        const stop = followRealTime(f.svc.sim.simulator.clock);
-        try {
-            graph().resetCounters();
-            const started = Date.now();
-            graph().addFault({
-                kind: 'throttle',
-                path: 'uploadSession',
-                method: 'PUT',
-                count: 1,
-                skip: 2,
-                retryAfterSeconds: 2,
-            });
-            graph().addFault({
-                kind: 'throttle',
-                status: 503,
-                path: '/items/',
-                method: 'GET',
-                count: 1,
-                retryAfterSeconds: 1,
-            });
-            graph().addFault({ kind: 'throttle', path: 'download.aspx', count: 1, skip: 3, retryAfterSeconds: 2 });
-            const jobs = [
-                await upload(f.oneDrive, 4 * FRAGMENT, 301),
-                await upload(f.library, 4 * FRAGMENT, 302),
-                await upload(f.oneDrive, 2 * FRAGMENT, 303),
-                download(f.library, 4 * FRAGMENT, 304),
-                download(f.oneDrive, 4 * FRAGMENT, 305),
-                download(f.library, 2 * FRAGMENT, 306),
-            ];
-            // Half of them behave as another instance would: their own gate, reading the table every time.
-            const other = new ThrottleGate(() => f.services.tables.get('throttle'), 0);
-            // The transfers interleave, but one request is on the wire at a time: a request already in
-            // flight when Graph throttles another is not the client ignoring Retry-After.
-            const wire = oneAtATime();
-            const outcomes = await Promise.all(
-                jobs.map((j, i) =>
-                    f.invoke(j.m, {}, { fragmentBytes: FRAGMENT, gate: i % 2 ? other : undefined, hooks: wire }),
-                ),
-            );
-            expect(outcomes).toEqual(jobs.map(() => 'succeeded'));
-            const counters = graph().counters();
-            expect(counters.throttled).toBe(3);
-            expect(counters.rethrottleViolations).toBe(0);
-            expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
-        } finally {
-            stop();
-        }
+        // The simulator's clock runs in real time: Retry-After means real seconds.
+        graph().resetCounters();
+        const started = Date.now();
+        graph().addFault({
+            kind: 'throttle',
+            path: 'uploadSession',
+            method: 'PUT',
+            count: 1,
+            skip: 2,
+            retryAfterSeconds: 2,
+        });
+        graph().addFault({
+            kind: 'throttle',
+            status: 503,
+            path: '/items/',
+            method: 'GET',
+            count: 1,
+            retryAfterSeconds: 1,
+        });
+        graph().addFault({ kind: 'throttle', path: 'download.aspx', count: 1, skip: 3, retryAfterSeconds: 2 });
+        const jobs = [
+            await upload(f.oneDrive, 4 * FRAGMENT, 301),
+            await upload(f.library, 4 * FRAGMENT, 302),
+            await upload(f.oneDrive, 2 * FRAGMENT, 303),
+            download(f.library, 4 * FRAGMENT, 304),
+            download(f.oneDrive, 4 * FRAGMENT, 305),
+            download(f.library, 2 * FRAGMENT, 306),
+        ];
+        // Half of them behave as another instance would: their own gate, reading the table every time.
+        const other = new ThrottleGate(() => f.services.tables.get('throttle'), 0);
+        // The transfers interleave, but one request is on the wire at a time: a request already in
+        // flight when Graph throttles another is not the client ignoring Retry-After.
+        const wire = oneAtATime();
+        const outcomes = await Promise.all(
+            jobs.map((j, i) =>
+                f.invoke(j.m, {}, { fragmentBytes: FRAGMENT, gate: i % 2 ? other : undefined, hooks: wire }),
+            ),
+        );
+        expect(outcomes).toEqual(jobs.map(() => 'succeeded'));
+        const counters = graph().counters();
+        expect(counters.throttled).toBe(3);
+        expect(counters.rethrottleViolations).toBe(0);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
     }, 120_000);
 
     it('lets the sync engine wait on the same gate', async () => {

@@ -171,11 +171,3 @@ export function seededRandom(seed: number): () => number {
         return (x >>> 0) / 0x100000000;
     };
 }
-
-/** Keeps the simulator's clock in step with real time (Retry-After and expiries then mean real seconds). */
-export function followRealTime(clock: { now(): number; set(ms: number): number }): () => void {
-    const realStart = Date.now();
-    const simStart = clock.now();
-    const timer = setInterval(() => clock.set(Math.max(clock.now(), simStart + (Date.now() - realStart))), 10);
-    return () => clearInterval(timer);
-}

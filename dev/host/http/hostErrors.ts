@@ -15,18 +15,36 @@ export function routeNotFound(method: string, pathname: string): ApiError {
 }
 
 const KEY_HINT =
-    "Pass the function key in the 'x-functions-key' header or the 'code' query parameter; the local host prints it at start-up and keeps it in .local/host-keys.json.";
+    "Pass a key in the 'x-functions-key' header or the 'code' query parameter: the platform key for platform routes, the master (management) key for /api/manage and /manage. The local host prints both at start-up and keeps them in .local/host-keys.json.";
 
-export function missingFunctionKey(): ApiError {
-    return new ApiError(401, 'missing_function_key', 'This route requires a function key and none was sent.', KEY_HINT);
+const MASTER_HINT =
+    "Management routes (/api/manage/..., /manage) accept only the master key (Azure: the _master host key, authLevel 'admin'); the platform key is refused there by design. The local host prints the master key at start-up.";
+
+export function missingFunctionKey(level: 'function' | 'admin' = 'function'): ApiError {
+    return new ApiError(
+        401,
+        'missing_function_key',
+        `This route requires ${level === 'admin' ? 'the master (management) key' : 'a function key'} and none was sent.`,
+        level === 'admin' ? MASTER_HINT : KEY_HINT,
+    );
 }
 
-export function invalidFunctionKey(): ApiError {
+export function invalidFunctionKey(level: 'function' | 'admin' = 'function'): ApiError {
     return new ApiError(
         401,
         'invalid_function_key',
-        'The function key sent with the request is not valid for this host.',
-        KEY_HINT,
+        'The key sent with the request is not valid for this host.',
+        level === 'admin' ? MASTER_HINT : KEY_HINT,
+    );
+}
+
+/** A valid host key that is not the master key, on an admin-level route: Azure's host answers 401 too. */
+export function notTheMasterKey(): ApiError {
+    return new ApiError(
+        401,
+        'invalid_function_key',
+        'This is a management route: it accepts only the master (management) key, not the platform key.',
+        MASTER_HINT,
     );
 }
 

@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { ApiError, toErrorResponse } from '../../../lib/http/apiError';
 import { recordExchange } from '../../contract/contractRecorder';
 import type { Invoker } from '../invocation';
-import { checkFunctionKey } from './functionKey';
+import { checkFunctionKey, type HostKeys, type KeyLevel } from './functionKey';
 import { requestTooLarge, routeNotFound } from './hostErrors';
 import { readRequestBody, RequestTooLargeError } from './requestBody';
 import type { RouteMatch, Router } from './router';
@@ -22,7 +22,7 @@ export interface HostRoute {
 export interface HttpServerOptions {
     router: Router;
     hostRoutes: readonly HostRoute[];
-    functionKey: string;
+    keys: HostKeys;
     invoker: Invoker;
     maxRequestBodyBytes: number;
     /** Hold every exchange against the service's OpenAPI document (API_CONTRACT=enforce). */
@@ -51,12 +51,9 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const record = options.checkContract ? recordExchange : skipContract;
     if (!hostRoute && !match) return sendError(res, routeNotFound(method, url.pathname), exchange, record);
 
-    const needsKey = hostRoute
-        ? hostRoute.route.requiresKey
-        : match!.route.definition.options.authLevel !== undefined &&
-          match!.route.definition.options.authLevel !== 'anonymous';
-    const keyError = needsKey
-        ? checkFunctionKey(req.headers['x-functions-key'], url.searchParams, options.functionKey)
+    const level = hostRoute ? (hostRoute.route.requiresKey ? 'admin' : undefined) : keyLevelOf(match!);
+    const keyError = level
+        ? checkFunctionKey(req.headers['x-functions-key'], url.searchParams, options.keys, level)
         : undefined;
     if (keyError) return sendError(res, keyError, exchange, record);
 
@@ -112,6 +109,16 @@ async function invokeFunction(
 }
 
 async function skipContract(): Promise<void> {}
+
+/**
+ * What the host requires of a function's caller: `admin` takes only the master key, `function` any
+ * host key (the platform key, or the master key), `anonymous` nothing. The host's own routes (firing
+ * a timer, like Azure's /admin/functions/{name}) are admin-level.
+ */
+function keyLevelOf(match: RouteMatch): KeyLevel | undefined {
+    const level = match.route.definition.options.authLevel ?? 'anonymous';
+    return level === 'anonymous' ? undefined : level;
+}
 
 function findHostRoute(
     routes: readonly HostRoute[],

@@ -1,9 +1,10 @@
 import type { RouteHandler } from '../contract';
 import type { SimulatedClock } from '../clock';
+import type { ResourceBudget } from '../graph/budget/budget';
 import type { TenantStore } from '../entra';
 import { HttpError } from '../http';
 import type { RequestLog } from '../requestLog';
-import { asBody, optionalNumber, optionalTime } from './body';
+import { asBody, optionalBoolean, optionalNumber, optionalTime } from './body';
 import { dispatch, type Route } from './router';
 import { tenantRoutes } from './tenantsApi';
 
@@ -11,15 +12,17 @@ export interface ControlDeps {
     clock: SimulatedClock;
     tenants: TenantStore;
     requests: RequestLog;
+    budget: ResourceBudget;
     /** Forgets all simulated state (tenants, grants, the request log; the Graph half resets its own). */
     reset(): void;
 }
 
-/** /__control/**: the clock, the request log, reset, and tenant administration. */
+/** /__control/**: the clock, the request log, the resource-unit budget, reset, and tenant administration. */
 export function createControlApi(deps: ControlDeps): RouteHandler {
     const routes: Route[] = [
         ...clockRoutes(deps.clock),
         ...logRoutes(deps.requests),
+        ...budgetRoutes(deps.budget),
         resetRoute(deps),
         ...tenantRoutes(deps.tenants),
     ];
@@ -67,6 +70,43 @@ function advance(clock: SimulatedClock, ms: number): void {
             'Time only moves forward: advance by a non-negative number of milliseconds.',
         );
     clock.advance(ms);
+}
+
+/**
+ * GET: the limits and what each app spent in each tenant; POST { enabled?, perMinute?, perDay?,
+ * headersFrom? } changes the limits; DELETE /__control/budget/usage forgets what was spent.
+ */
+function budgetRoutes(budget: ResourceBudget): Route[] {
+    const view = () => ({ status: 200, body: { ...budget.options, usage: budget.usage() } });
+    return [
+        { method: 'GET', pattern: /^\/__control\/budget$/, handle: view },
+        {
+            method: 'POST',
+            pattern: /^\/__control\/budget$/,
+            handle: ({ body }) => {
+                const b = asBody(body);
+                try {
+                    budget.configure({
+                        enabled: optionalBoolean(b, 'enabled'),
+                        perMinute: optionalNumber(b, 'perMinute'),
+                        perDay: optionalNumber(b, 'perDay'),
+                        headersFrom: optionalNumber(b, 'headersFrom'),
+                    });
+                } catch (e) {
+                    throw new HttpError(400, 'BadRequest', (e as Error).message);
+                }
+                return view();
+            },
+        },
+        {
+            method: 'DELETE',
+            pattern: /^\/__control\/budget\/usage$/,
+            handle: () => {
+                budget.resetUsage();
+                return { status: 204 };
+            },
+        },
+    ];
 }
 
 function logRoutes(requests: RequestLog): Route[] {

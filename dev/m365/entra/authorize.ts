@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomGuid } from '../random';
 import { readForm, redirect, sendHtml } from '../http';
-import { renderErrorPage, renderFormPost, renderSignInPage } from './authorizePage';
+import { renderAdminApprovalPage, renderErrorPage, renderFormPost, renderSignInPage } from './authorizePage';
 import type { EntraContext } from './context';
 import { Aadsts, entraTimestamp, type AadstsError } from './errors';
 import { grantedScopes } from './grants/delegated';
@@ -56,20 +56,15 @@ export async function handleAuthorizePost(
     const validation = validate(ctx, resolved, params);
     if (!validation.ok) return answerInvalid(ctx, req, res, validation);
     const { request } = validation;
-    if (action === 'cancel')
+    // Cancel on the sign-in page, or "Return to the application without granting consent" on the admin
+    // approval page: the app learns only that the user declined (AADSTS65004, access_denied, subcode cancel).
+    if (action === 'cancel' || action === 'return_without_consent')
         return sendError(ctx, req, res, request, Aadsts.userDeclined(), { error_subcode: 'cancel' });
     if (!login) return sendHtml(res, 200, signInPage(ctx, request, url.pathname, 'Pick an account to continue.'));
     const user = ctx.tenants.findUser(request.tenant.id, login);
     if (!user) return sendErrorPage(ctx, req, res, Aadsts.userNotFound(login, request.tenant.displayName));
     if (!user.accountEnabled) return sendErrorPage(ctx, req, res, Aadsts.userDisabled());
-    if (!consent(ctx, request, user))
-        return sendError(
-            ctx,
-            req,
-            res,
-            request,
-            Aadsts.consentRequired(request.app.appId, request.app.displayName, 'consent_required'),
-        );
+    if (!consent(ctx, request, user)) return sendAdminApprovalPage(ctx, req, res, request, url.pathname);
     issueCode(ctx, res, request, user);
 }
 
@@ -186,6 +181,30 @@ function sendError(
         error_uri: `${ctx.authorityHost}/error?code=${error.code}`,
         ...(request.params.state !== undefined ? { state: request.params.state } : {}),
     });
+}
+
+/**
+ * Missing consent that the user may not give: Entra shows its "Need admin approval" page (AADSTS90094)
+ * and redirects nowhere; the sign-in stops there unless the user backs out (m365-quirks entry 12).
+ */
+function sendAdminApprovalPage(
+    ctx: EntraContext,
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: ValidRequest,
+    action: string,
+): void {
+    sendHtml(
+        res,
+        200,
+        renderAdminApprovalPage({
+            action,
+            app: request.app,
+            error: Aadsts.adminConsentRequired(),
+            params: request.params,
+            details: errorDetails(ctx, req),
+        }),
+    );
 }
 
 function sendErrorPage(ctx: EntraContext, req: IncomingMessage, res: ServerResponse, error: AadstsError): void {

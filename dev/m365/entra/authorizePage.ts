@@ -21,10 +21,17 @@ export function renderSignInPage(page: SignInPage): string {
     const hidden = Object.entries(page.params)
         .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
         .join('\n');
+    // login_hint pre-fills the account (Entra: "login_hint … pre-fill the username/email address field of
+    // the sign-in page", learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow); the person can still pick another.
+    const hint = page.params.login_hint?.toLowerCase();
+    const chosen = Math.max(
+        0,
+        page.users.findIndex((u) => u.userPrincipalName.toLowerCase() === hint),
+    );
     const accounts = page.users
         .map(
             (u, i) =>
-                `<label><input type="radio" name="login" value="${escapeHtml(u.userPrincipalName)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(u.displayName)} (${escapeHtml(u.userPrincipalName)})</label><br>`,
+                `<label><input type="radio" name="login" value="${escapeHtml(u.userPrincipalName)}"${i === chosen ? ' checked' : ''}> ${escapeHtml(u.displayName)} (${escapeHtml(u.userPrincipalName)})</label><br>`,
         )
         .join('\n');
     const permissions = page.requestedPermissions.map((p) => `<li>${escapeHtml(p)}</li>`).join('\n');
@@ -45,6 +52,46 @@ ${permissions}
 <button type="submit" name="action" value="accept">Accept</button>
 <button type="submit" name="action" value="cancel">Cancel</button>
 </form>`,
+    );
+}
+
+/**
+ * Entra's "Need admin approval" interrupt: the user may not consent and no administrator has. The page
+ * is all the user sees; the app hears nothing unless the user follows "Return to the application
+ * without granting consent" (m365-quirks entry 12; Azure-Samples/active-directory-aspnetcore-webapp-
+ * openidconnect-v2#44 quotes the page: "<app> needs permission to access resources in your organization
+ * that only an admin can grant. Please ask an admin to grant permission to this app before you can use
+ * it. Have an admin account? Sign in with that account. Return to the application without granting
+ * consent").
+ */
+export function renderAdminApprovalPage(page: {
+    action: string;
+    app: AppRegistration;
+    error: AadstsError;
+    params: Record<string, string>;
+    details: { traceId: string; correlationId: string; timestamp: string };
+}): string {
+    const hidden = Object.entries(page.params)
+        .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+        .join('\n');
+    const name = escapeHtml(page.app.displayName);
+    return layout(
+        'Need admin approval',
+        `<h1>Need admin approval</h1>
+<p><strong>${name}</strong></p>
+<p id="admin-approval">${name} needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.</p>
+<p>Have an admin account? Sign in with that account</p>
+<form method="post" action="${escapeHtml(page.action)}">
+${hidden}
+<button type="submit" name="action" value="return_without_consent">Return to the application without granting consent</button>
+</form>
+<h2>Additional technical information</h2>
+<p id="error" data-error="${escapeHtml(page.error.error)}" data-error-code="${page.error.code}">${escapeHtml(page.error.description)}</p>
+<dl>
+<dt>Request Id</dt><dd id="trace-id">${escapeHtml(page.details.traceId)}</dd>
+<dt>Correlation Id</dt><dd id="correlation-id">${escapeHtml(page.details.correlationId)}</dd>
+<dt>Timestamp</dt><dd id="timestamp">${escapeHtml(page.details.timestamp)}</dd>
+</dl>`,
     );
 }
 

@@ -142,6 +142,12 @@ export const Aadsts = {
             `The user or administrator has not consented to use the application with ID '${appId}' named '${name}'. Send an interactive authorization request for this user and resource.`,
             'consent_required',
         ),
+    /**
+     * Shown on Entra's own "Need admin approval" page, never sent to the app (reference-error-codes.md:
+     * AADSTS90094 AdminConsentRequired; the page's "Additional technical information" reads "AADSTS90094:
+     * The grant requires admin permission.", as users report it, e.g. microsoft/elk-acs-kubernetes#30).
+     */
+    adminConsentRequired: () => aadsts(90094, 'access_denied', 400, 'The grant requires admin permission.'),
     loginRequired: () =>
         aadsts(50058, 'login_required', 400, 'A silent sign-in request was sent but no user is signed in.'),
     userDeclined: () => aadsts(65004, 'access_denied', 400, 'User declined to consent to access the app.'),

@@ -48,6 +48,30 @@ function stripGraphPrefix(scope: string): string | undefined {
     return scope;
 }
 
+/**
+ * The resource prefix the client wrote before its Graph permissions (`https://graph.microsoft.com/`,
+ * as the client spelled it), '' when it used bare names, undefined when it named none. Entra answers the token response's `scope`
+ * in the form it was asked: Microsoft's example redeems `https://graph.microsoft.com/mail.read` and is
+ * told `https://graph.microsoft.com/mail.read` (entra-docs identity-platform/v2-oauth2-auth-code-flow.md,
+ * "Successful response"); MSAL's own fixtures answer bare `User.Read` with bare names and resource-qualified
+ * scopes with resource-qualified ones (msal-common test/test_kit/StringConstants.ts, AUTHENTICATION_RESULT
+ * and SSH_AUTHENTICATION_RESULT). MSAL caches an access token under the scopes it is given back and matches
+ * them as strings (msal-common ScopeSet.containsScope), so answering in another form than asked makes
+ * every acquireTokenSilent miss the cache and spend the refresh token.
+ */
+export function graphScopePrefix(raw: string | undefined): string | undefined {
+    let bare = false;
+    for (const scope of splitScopes(raw)) {
+        for (const prefix of [`${GRAPH_RESOURCE}/`, `${GRAPH_APP_ID}/`]) {
+            if (scope.toLowerCase().startsWith(prefix)) return scope.slice(0, prefix.length);
+        }
+        if (stripGraphPrefix(scope) !== undefined && !(OIDC_SCOPES as readonly string[]).includes(scope.toLowerCase()))
+            bare = true;
+    }
+    // undefined: the string names no Graph permission at all (only OpenID Connect scopes).
+    return bare ? '' : undefined;
+}
+
 /** The resource of a client-credentials scope (`<resource>/.default`), or undefined when the suffix is missing. */
 export function defaultScopeResource(scope: string): string | undefined {
     const suffix = '/.default';

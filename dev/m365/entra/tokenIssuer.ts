@@ -35,6 +35,8 @@ export interface DelegatedTokenRequest {
     graphScopes: string[];
     /** openid / profile / email / offline_access, as requested. */
     oidcScopes: string[];
+    /** How the client spelled Graph's resource before its permissions ('' for bare names): the response's `scope` echoes it (scopes.ts graphScopePrefix). */
+    scopePrefix?: string;
     clientAuth: ClientAuthMethod;
     nonce?: string;
     refreshToken?: string;
@@ -68,9 +70,14 @@ export class TokenIssuer {
             scp: [...request.graphScopes, ...request.oidcScopes.filter((s) => s !== 'offline_access')].join(' '),
         });
         const seconds = Math.floor(lifetime / 1000);
+        // The `scp` claim holds bare permission names; the response's `scope` is in the client's own form.
+        const prefix = request.scopePrefix ?? '';
         return {
             token_type: 'Bearer',
-            scope: [...request.graphScopes, ...request.oidcScopes.filter((s) => s !== 'offline_access')].join(' '),
+            scope: [
+                ...request.graphScopes.map((s) => `${prefix}${s}`),
+                ...request.oidcScopes.filter((s) => s !== 'offline_access'),
+            ].join(' '),
             expires_in: seconds,
             ext_expires_in: seconds,
             access_token: accessToken,

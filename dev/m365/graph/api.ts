@@ -1,4 +1,6 @@
-import type { DeltaFeeds } from './delta/delta';
+import type { DeltaFeeds, ResyncLocation } from './delta/delta';
+import type { DeltaQuirkOptions } from './faults/deltaQuirks';
+import { addShortcut, createNotebook, removeWithoutTombstone } from './items/quirkItems';
 import type { Delivery } from './subscriptions/delivery';
 import type { Subscriptions } from './subscriptions/subscriptions';
 import type { UploadSessions } from './uploads/sessions';
@@ -58,6 +60,12 @@ export interface ItemInfo {
     deleted: boolean;
     lastModifiedDateTime: string;
     fileSystemModified: string;
+    /** Set on packages (`oneNote` for a OneNote notebook). */
+    packageType?: string;
+    /** Set on shortcuts (`remoteItem`): the drive and item they point at. */
+    shortcutTo?: { driveId: string; id: string };
+    /** Listed without `file.hashes`. */
+    hashless?: boolean;
 }
 
 /** A file's bytes: raw, text, or base64 (for JSON callers of the control routes). */
@@ -108,8 +116,19 @@ export interface GraphSimApi {
     setChaos(options: ChaosOptions | undefined): void;
     addUploadFault(fault: UploadFault): void;
     clearFaults(): void;
-    expireDeltaTokens(driveId: string, variant?: ResyncVariant, locationFails?: boolean): void;
+    /** The drive's delta tokens answer 410; `location` true/'fails': the Location answers 500; 'absent': a plain 410 without one. */
+    expireDeltaTokens(driveId: string, variant?: ResyncVariant, location?: boolean | ResyncLocation): void;
     failDeltaSnapshots(count: number): void;
+    /** Field-reported delta faults at seeded rates (dropped tombstones, 410s); undefined turns them off. */
+    setDeltaQuirks(options: DeltaQuirkOptions | undefined): void;
+    /** Deletes the item (and its subtree) without delta ever reporting it (onedrive-api-docs#1927). */
+    removeWithoutTombstone(driveId: string, pathOrId: string): void;
+    /** A OneNote notebook (a `package` item with its internals) at `path`. */
+    createNotebook(driveId: string, path: string, options?: { sections?: string[]; edit?: UserEdit }): ItemInfo;
+    /** A shortcut at the drive's root to a folder (or file) of another drive ("Add shortcut to My files"). */
+    addShortcut(driveId: string, target: { driveId: string; pathOrId: string }, name?: string): ItemInfo;
+    /** Lists the file without `file.hashes` (as OneNote files and some SharePoint items are). */
+    setHashless(driveId: string, pathOrId: string, on: boolean): void;
     setMalware(driveId: string, pathOrId: string, virusName: string | undefined): void;
     setLyingMetadata(
         driveId: string,
@@ -187,6 +206,9 @@ export function createApi(parts: ApiParts): GraphSimApi {
         deleted: item.deletedAt !== undefined,
         lastModifiedDateTime: new Date(item.modifiedAt).toISOString(),
         fileSystemModified: new Date(item.fsModifiedAt).toISOString(),
+        ...(item.packageType ? { packageType: item.packageType } : {}),
+        ...(item.remote ? { shortcutTo: { driveId: item.remote.driveId, id: item.remote.id } } : {}),
+        ...(item.hashless ? { hashless: true } : {}),
     });
     const mkdirp = (driveId: string, path: string, edit?: UserEdit): SimItem => {
         const d = drive(driveId);
@@ -378,8 +400,30 @@ export function createApi(parts: ApiParts): GraphSimApi {
             uploads.clearFaults();
             delta.failSnapshots(0);
         },
-        expireDeltaTokens: (driveId, variant, locationFails) => delta.expireTokens(driveId, variant, locationFails),
+        expireDeltaTokens: (driveId, variant, location) =>
+            delta.expireTokens(
+                driveId,
+                variant,
+                location === true ? 'fails' : location === false || location === undefined ? 'valid' : location,
+            ),
         failDeltaSnapshots: (count) => delta.failSnapshots(count),
+        setDeltaQuirks: (options) => state.deltaQuirks.configure(options),
+        removeWithoutTombstone: (driveId, pathOrId) => removeWithoutTombstone(state, must(driveId, pathOrId)),
+        createNotebook(driveId, path, options) {
+            const d = drive(driveId);
+            const names = path.split('/').filter(Boolean);
+            const parent = mkdirp(driveId, names.slice(0, -1).join('/'), options?.edit);
+            return info(
+                createNotebook(state, parent, names[names.length - 1], by(d, options?.edit), options?.sections),
+            );
+        },
+        addShortcut(driveId, target, name) {
+            const pointee = must(target.driveId, target.pathOrId);
+            return info(addShortcut(state, drive(driveId), pointee, name ?? pointee.name, by(drive(driveId))));
+        },
+        setHashless(driveId, pathOrId, on) {
+            must(driveId, pathOrId).hashless = on;
+        },
         setMalware(driveId, pathOrId, virusName) {
             must(driveId, pathOrId).malware = virusName;
         },

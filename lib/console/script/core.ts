@@ -1,5 +1,6 @@
 /**
- * Client core (browser JavaScript, served inline): the function key, the API client, DOM helpers.
+ * Client core (browser JavaScript, served inline): the master (management) key, the API client, DOM
+ * helpers. The console calls management routes (authLevel admin), which only the master key opens.
  * The key comes as ?code= on first load; it is kept in sessionStorage (this tab only), removed from
  * the address bar, and sent as x-functions-key. It is never written to the page or the console.
  */

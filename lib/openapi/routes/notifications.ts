@@ -27,7 +27,7 @@ export const notificationRoutes: RouteDescription[] = [
         operationId: 'receiveGraphNotifications',
         summary: 'Microsoft Graph change notifications and lifecycle events',
         description:
-            "With ?validationToken=…: echoes the token as text/plain (subscription validation). Otherwise: each item's clientState is checked against its subscription (mismatches are logged and ignored), and one debounced sync is queued per affected drive. 202 within 3 s; 503 only when the request could not be persisted, so Graph retries.",
+            "With ?validationToken=…: echoes the token as text/plain (subscription validation). Otherwise: each item's clientState is checked against its subscription (mismatches are logged and ignored), and one debounced sync is queued per affected drive. 202 within 3 s; 503 only when the request could not be persisted, so Graph retries. Anonymous, so bounded: a body over 1 MiB or 1,000 entries gets 413 unread, and a batch stops looking up subscriptions after 3 that are not ours.",
         tag: 'notifications',
         auth: 'anonymous',
         query: [

@@ -14,6 +14,8 @@ export const oauthRoutes: RouteDescription[] = [
         path: '/oauth2/sharepoint/connect',
         operationId: 'startConnect',
         summary: 'Start sign-in for a drive (state + PKCE) and redirect to Entra',
+        description:
+            'Sets an HttpOnly, SameSite=Lax cookie binding the sign-in to this browser (Secure, __Host- prefixed, on HTTPS); sends login_hint when the drive names its person (expectedUser).',
         tag: 'oauth',
         auth: 'anonymous',
         query: [
@@ -32,6 +34,8 @@ export const oauthRoutes: RouteDescription[] = [
         path: '/oauth2/sharepoint/callback',
         operationId: 'completeConnect',
         summary: "Entra's redirect: redeem the code, bind the drive, return to the platform",
+        description:
+            'Only the browser that opened the connect link can finish (else a page with code browser_mismatch); for a drive that names its person, someone else signing in gets a page with code account_mismatch. Either way nothing is stored.',
         tag: 'oauth',
         auth: 'anonymous',
         query: [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KEYED_ROUTE_ERRORS } from '../errorCatalogue';
-import { openApiDocument, readiness } from '../responseSchemas';
+import { healthStatus, openApiDocument, readiness } from '../responseSchemas';
 import type { RouteDescription } from '../routeDescription';
 
 /** Health, the API description itself and the admin console page. */
@@ -9,14 +9,34 @@ export const serviceRoutes: RouteDescription[] = [
         method: 'GET',
         path: '/api/health',
         operationId: 'getHealth',
-        summary: 'Liveness and dependency readiness (Table, Queue, Blob, Key Vault)',
+        summary: 'Liveness and readiness: status only (anonymous)',
+        description:
+            'Anyone may call it, so it says only ok or degraded. One round of probes (Table, Queue, Blob, Key Vault) answers for 15 s per instance; the details are at /api/health/details, with a key.',
         tag: 'service',
         auth: 'anonymous',
+        responses: {
+            200: { description: 'Every dependency answered.', body: healthStatus },
+            503: {
+                description: 'At least one dependency failed; GET /api/health/details names it.',
+                body: healthStatus,
+            },
+        },
+        errors: ['internal_error'],
+    },
+    {
+        method: 'GET',
+        path: '/api/health/details',
+        operationId: 'getHealthDetails',
+        summary: 'Dependency readiness with status, latency and error of each (Table, Queue, Blob, Key Vault)',
+        description:
+            'The same cached round as /api/health (15 s), with its details: needs the platform or the master key.',
+        tag: 'service',
+        auth: 'function',
         responses: {
             200: { description: 'Every dependency answered.', body: readiness },
             503: { description: 'At least one dependency failed; see dependencies.', body: readiness },
         },
-        errors: ['internal_error'],
+        errors: [...KEYED_ROUTE_ERRORS],
     },
     {
         method: 'GET',
@@ -24,7 +44,7 @@ export const serviceRoutes: RouteDescription[] = [
         operationId: 'getOpenApiDocument',
         summary: 'This API description (OpenAPI 3.1)',
         description:
-            'Requires the function key: the description lists the management surface and its troubleshooting hints, which only key holders (the platform, the admin console) use.',
+            'Requires a key (the platform key or the master key): the description lists the management surface and its troubleshooting hints, which only key holders (the platform, the admin console) use.',
         tag: 'service',
         auth: 'function',
         responses: { 200: { description: 'The OpenAPI 3.1 document.', body: openApiDocument } },
@@ -36,10 +56,12 @@ export const serviceRoutes: RouteDescription[] = [
         operationId: 'getAdminConsole',
         summary: 'The admin console (HTML page)',
         description:
-            'Open it once with ?code=<function key>; the page keeps the key in sessionStorage for its API calls and removes it from the address bar.',
+            'Open it once with ?code=<master key>; the page keeps the key in sessionStorage for its API calls and removes it from the address bar. A management route: only the master (management) key opens it.',
         tag: 'service',
-        auth: 'function',
-        query: [{ name: 'code', description: 'The function key (first load in a browser).', schema: z.string() }],
+        auth: 'admin',
+        query: [
+            { name: 'code', description: 'The master (management) key (first load in a browser).', schema: z.string() },
+        ],
         responses: { 200: { description: 'The console page.', contentType: 'text/html' } },
         errors: [...KEYED_ROUTE_ERRORS],
     },

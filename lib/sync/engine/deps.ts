@@ -31,16 +31,12 @@ export interface SyncDeps {
     /** The same listing page by page, for a first sync (it never holds the whole drive). */
     streamPlatformEntries(services: Services, drive: DriveRecord): AsyncIterable<PlatformEntry[]>;
     applyPlan(ctx: ApplyContext, plan: Plan): Promise<AppliedPlan>;
+    /** Its every request passes the tenant's throttle gate (Retry-After shared by all instances, RateLimit pacing). */
     graphClient(services: Services, integration: IntegrationRecord, drive: DriveRecord): Promise<Client>;
-    /** Waits out a tenant-wide Retry-After another instance recorded; records one this run met. */
-    throttle: {
-        wait(services: Services, tenantId: string): Promise<void>;
-        record(services: Services, tenantId: string, seconds?: number): Promise<void>;
-    };
 }
 
 export async function defaultDeps(): Promise<SyncDeps> {
-    const [fold, baseline, index, around, platform, apply, graph, gate] = await Promise.all([
+    const [fold, baseline, index, around, platform, apply, graph] = await Promise.all([
         import('../state/foldTransfers'),
         import('../state/baselineStore'),
         import('../state/baselineIndex'),
@@ -48,7 +44,6 @@ export async function defaultDeps(): Promise<SyncDeps> {
         import('../platform/platformListing'),
         import('../apply/applyPlan'),
         import('../../credentials/appOnly/appToken'),
-        import('../../transfer/throttleGate'),
     ]);
     return {
         foldTransfers: fold.foldTransfers,
@@ -61,6 +56,5 @@ export async function defaultDeps(): Promise<SyncDeps> {
         applyPlan: apply.applyPlan,
         // App-only (Sites.Selected) drives have no account: the application's own token.
         graphClient: (services, integration, drive) => graph.graphClientForDrive(services, integration, drive),
-        throttle: { wait: gate.waitForThrottleGate, record: gate.recordThrottle },
     };
 }

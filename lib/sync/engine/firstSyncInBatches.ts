@@ -28,6 +28,8 @@ export interface FirstSyncInput {
     lease: DriveLease;
     timer: PhaseTimer;
     batchSize?: number;
+    /** The library's decoded server-relative path length, counted in the 400-character limit (rootPath.ts). */
+    rootPathLength?: number;
     /** Each batch's outcomes are written as soon as it is applied, not held for the whole run. */
     outcomes: OutcomeWriter;
 }
@@ -98,7 +100,14 @@ export async function firstSyncInBatches(input: FirstSyncInput): Promise<FirstSy
                     platform: batch.platform,
                     policy: input.policy,
                     driveItemCount: staged.remote,
-                    options: { firstSync: true, resync: false, dryRun, bigDelete: GUARD_OFF, now: input.now },
+                    options: {
+                        firstSync: true,
+                        resync: false,
+                        dryRun,
+                        bigDelete: GUARD_OFF,
+                        now: input.now,
+                        rootPathLength: input.rootPathLength,
+                    },
                 }),
                 batch,
                 index,

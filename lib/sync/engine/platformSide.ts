@@ -4,11 +4,20 @@ import type { SyncMessage } from '../contracts';
 
 /** Why a run lists the whole platform store (recorded on the run), or `undefined` when it need not. */
 export type PlatformScanReason =
-    'first_sync' | 'resync' | 'transfer_skipped' | 'manual' | 'sweep' | 'platform_changed' | 'scan_due';
+    | 'first_sync'
+    | 'resync'
+    | 'remote_listing'
+    | 'transfer_skipped'
+    | 'manual'
+    | 'sweep'
+    | 'platform_changed'
+    | 'scan_due';
 
 export interface PlatformScanInput {
     firstSync: boolean;
     resync: boolean;
+    /** The periodic reconciliation listing of SharePoint (remoteListing.ts): a delete it finds needs the platform as it is now. */
+    remoteListing?: boolean;
     /** An upload was skipped (its file changed after planning): only a listing shows the file again. */
     transferSkipped?: boolean;
     trigger: SyncMessage['trigger'];
@@ -31,6 +40,7 @@ export interface PlatformScanInput {
 export function platformScanReason(input: PlatformScanInput): PlatformScanReason | undefined {
     if (input.firstSync) return 'first_sync';
     if (input.resync) return 'resync';
+    if (input.remoteListing) return 'remote_listing';
     if (input.transferSkipped) return 'transfer_skipped';
     if (input.trigger === 'manual' || input.trigger === 'sweep') return input.trigger;
     const last = input.lastScanAt ? Date.parse(input.lastScanAt) : Number.NaN;

@@ -18,6 +18,8 @@ import {
     loadCursor,
     saveCursor,
     toRemoteEntries,
+    withContentTags,
+    withDisplacedItems,
     type DeltaCursor,
     type DeltaEnumeration,
     type DeltaItem,
@@ -28,7 +30,10 @@ import type { SyncDeps } from './deps';
 import { GUARD_OFF, withoutHeldDeletes } from './heldDeletes';
 import type { DriveLease } from './lease';
 import type { PhaseTimer } from './phaseTimer';
+import { settleGraphBinding, type Rebinding } from './graphBinding';
 import { platformFromBaseline, platformScanReason } from './platformSide';
+import { listedAt, listingProvesAbsence, reconciliationDue } from './remoteListing';
+import { libraryRootPathLength } from './rootPath';
 
 export interface ReconcileInput {
     services: Services;
@@ -64,15 +69,19 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const graphDriveId = drive.graph!.driveId;
     const graph = await deps.graphClient(services, integration, drive);
     const fold = await timer.time('fold', () => deps.foldTransfers(services, drive.id));
-    const folded = fold.folded + fold.replan.remoteIds.length + fold.replan.uploads;
-    const { cursor } = await timer.time('cursor', () => loadCursor(services, drive.id));
-    const recheck = [...fold.replan.remoteIds, ...(cursor?.recheck ?? [])];
+    // State built on another Graph drive (the drive was rebound) is dropped: this run merges as a first sync.
+    const { cursor, rebound } = await timer.time('cursor', async () =>
+        settleGraphBinding(services, drive.id, graphDriveId, (await loadCursor(services, drive.id)).cursor),
+    );
+    const folded = rebound ? 0 : fold.folded + fold.replan.remoteIds.length + fold.replan.uploads;
+    const recheck = rebound ? [] : [...fold.replan.remoteIds, ...(cursor?.recheck ?? [])];
     // With a deltaLink the drive has synced before; only without one does the baseline decide.
     const baseline = cursor?.deltaLink
         ? undefined
         : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
     const firstSync = !cursor?.deltaLink && baseline?.length === 0;
-    await deps.throttle.wait(services, integration.tenantId);
+    const relist = !firstSync && reconciliationDue(cursor, startedAt.getTime());
+    // No tenant-wide wait here: every Graph request of the run passes the throttle gate (graph/throttleMiddleware.ts).
     // A first sync leaves the listing in the page journal and reads it back in batches (firstSyncInBatches.ts).
     const delta = await timer.time('delta', () =>
         enumerateDelta({
@@ -83,6 +92,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             cursor,
             checkpoint: () => lease.assertHeld(),
             retain: firstSync ? 'journal' : 'items',
+            fromScratch: relist,
         }),
     );
     const [{ properties }, mark] = await Promise.all([
@@ -92,7 +102,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const scan = platformScanReason({
         firstSync,
         resync: !!delta.resync,
-        transferSkipped: fold.replan.uploads > 0,
+        remoteListing: !!delta.relist,
+        transferSkipped: !rebound && fold.replan.uploads > 0,
         trigger: input.trigger,
         mark,
         lastScanAt: cursor?.platformScannedAt,
@@ -102,7 +113,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     });
     if (!scan && delta.items.length === 0 && folded === 0 && recheck.length === 0 && !baseline && !delta.journaled) {
         // Nothing changed on either side: no baseline, no listing, no plan (a fixed handful of storage calls).
-        if (!dryRun) await timer.time('cursor', () => keepCursor(services, drive.id, cursor, delta));
+        if (!dryRun)
+            await timer.time('cursor', () => keepCursor(services, drive.id, graphDriveId, cursor, delta, startedAt));
         return {
             outcomes: [],
             record: {
@@ -135,15 +147,28 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             scan,
             markId: mark?.id,
             startedAt,
-            folded: fold.folded,
+            folded: rebound ? 0 : fold.folded,
+            rebound,
         });
     }
     const rootId = delta.rootId ?? cursor?.rootId;
-    const items = await withSkippedItems(graph, graphDriveId, delta.items, recheck);
+    let items = await withSkippedItems(graph, graphDriveId, delta.items, recheck);
     const deltaItemCount = delta.items.length;
-    const { known, count, complete } = await timer.time('baseline', () =>
+    let { known, count, complete } = await timer.time('baseline', () =>
         baselineFor(input, { baseline, scan: !!scan, items, rootId }),
     );
+    if (!delta.fullListing) {
+        // A new item where a synced one still stands: that one went without a tombstone (displacedItems.ts).
+        const probed = await withDisplacedItems(graph, graphDriveId, items, known, rootId);
+        if (probed.displaced.length > 0) {
+            items = probed.items;
+            ({ known, count, complete } = await timer.time('baseline', () =>
+                baselineFor(input, { baseline, scan: !!scan, items, rootId }),
+            ));
+        }
+    }
+    // Files without hashes changed in place: their cTag tells an edit from a rename (contentTags.ts).
+    items = await withContentTags(graph, graphDriveId, items, known);
     const platform = scan
         ? await timer.time('platform', () => deps.listPlatformEntries(services, drive))
         : platformFromBaseline(known);
@@ -156,6 +181,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         platform,
         scoped: !scan,
         delta,
+        unlistedDeleted: listingProvesAbsence(delta, resolved),
         properties,
         now: startedAt.toISOString(),
     });
@@ -168,16 +194,22 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
               ? { platformScannedAt: startedAt.toISOString(), platformMarkId: mark?.id }
               : { platformScannedAt: cursor?.platformScannedAt, platformMarkId: cursor?.platformMarkId };
         await timer.time('cursor', () =>
-            advance(services, drive.id, plan, delta, runId, !!decision, { ...scanned, recheck: done.recheck }),
+            advance(services, drive.id, plan, delta, runId, !!decision, {
+                ...scanned,
+                recheck: done.recheck,
+                graphDriveId,
+                remoteListedAt: listedAt(delta, cursor, startedAt),
+            }),
         );
     }
-    const replanned = fold.replan.remoteIds.length + fold.replan.uploads;
+    const replanned = rebound ? 0 : fold.replan.remoteIds.length + fold.replan.uploads;
     return {
         outcomes: [...done.outcomes, ...resolved.orphans.map(orphanOutcome)],
         record: {
             firstSync: false,
             resync: !!delta.resync,
             ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
+            ...(delta.relist ? { remoteListing: 'reconcile' as const } : {}),
             delta: deltaRecord(delta, deltaItemCount, resolved.orphans.length),
             ...(scan ? { platformEntries: platform.length, platformScan: scan } : {}),
             baselineEntries: count,
@@ -199,6 +231,7 @@ interface FirstSyncState {
     markId: string | undefined;
     startedAt: Date;
     folded: number;
+    rebound?: Rebinding;
 }
 
 /** A first sync: the listing waits in the page journal and is planned batch by batch (firstSyncInBatches.ts). */
@@ -216,6 +249,7 @@ async function firstSyncRun(input: ReconcileInput, ctx: ApplyContext, s: FirstSy
         lease,
         timer,
         batchSize: input.firstSyncBatch,
+        rootPathLength: libraryRootPathLength(drive),
         outcomes: input.outcomes,
     });
     if (!dryRun) {
@@ -224,13 +258,19 @@ async function firstSyncRun(input: ReconcileInput, ctx: ApplyContext, s: FirstSy
         const failed = (input.outcomes.counts.failed ?? 0) + (input.outcomes.counts.retrying ?? 0) > 0;
         const scanned = failed ? RELIST : { platformScannedAt: s.startedAt.toISOString(), platformMarkId: s.markId };
         await timer.time('cursor', () =>
-            advance(services, drive.id, done.plan, applied, runId, false, { ...scanned, recheck: done.recheck }),
+            advance(services, drive.id, done.plan, applied, runId, false, {
+                ...scanned,
+                recheck: done.recheck,
+                graphDriveId: drive.graph!.driveId,
+                remoteListedAt: s.startedAt.toISOString(),
+            }),
         );
     }
     return {
         outcomes: done.orphans.map(orphanOutcome),
         record: {
             firstSync: true,
+            ...(s.rebound ? { rebound: s.rebound } : {}),
             resync: !!delta.resync,
             ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
             delta: deltaRecord(delta, done.listed, done.orphans.length),
@@ -286,6 +326,8 @@ interface WholePlanInput {
     /** The platform side is the baseline's image (not listed this run): only delta's changes can matter. */
     scoped: boolean;
     delta: DeltaEnumeration;
+    /** The full listing proves absence (remoteListing.ts): unlisted baseline items were deleted in SharePoint. */
+    unlistedDeleted: boolean;
     properties: Properties;
     now: string;
 }
@@ -315,7 +357,9 @@ async function planWhole(
             driveItemCount: w.delta.fullListing ? liveCount : Math.max(w.baselineCount, liveCount),
             options: {
                 firstSync: false,
-                resync: !!w.delta.resync,
+                resync: !!w.delta.resync || !!w.delta.relist,
+                unlistedDeleted: w.unlistedDeleted,
+                rootPathLength: libraryRootPathLength(drive),
                 dryRun,
                 bigDelete:
                     decision?.state === 'approved'
@@ -343,7 +387,11 @@ function deltaRecord(delta: DeltaEnumeration, items: number, orphans: number): N
     return { pages: delta.pages, items, requests: delta.requests, resumed: delta.resumed, orphans };
 }
 
-/** Delta's items plus the current state of items whose transfer was skipped and that delta did not list again. */
+/**
+ * Delta's items plus the current state of items whose transfer was skipped and that delta did not list
+ * again. One that is gone (404) gets a tombstone here: delta does not always send one
+ * (onedrive-api-docs#1927), and without it the same write would be planned, and refused, every run.
+ */
 async function withSkippedItems(
     graph: Client,
     graphDriveId: string,
@@ -351,24 +399,35 @@ async function withSkippedItems(
     skipped: readonly string[],
 ): Promise<DeltaItem[]> {
     const listed = new Set(items.map((i) => i.id));
-    const missing = skipped.filter((id) => !listed.has(id));
-    return missing.length === 0 ? items : [...items, ...(await fetchItems(graph, graphDriveId, missing))];
+    const missing = [...new Set(skipped.filter((id) => !listed.has(id)))];
+    if (missing.length === 0) return items;
+    const found = await fetchItems(graph, graphDriveId, missing);
+    const present = new Set(found.map((i) => i.id));
+    const gone = missing.filter((id) => !present.has(id)).map((id): DeltaItem => ({ id, deleted: {} }));
+    return [...items, ...found, ...gone];
 }
 
-/** An unchanged drive: the cursor is rewritten only if Graph handed out a different deltaLink. */
+/** An unchanged drive: the cursor is rewritten only if Graph handed out a different deltaLink (or the cursor predates a field). */
 async function keepCursor(
     services: Services,
     driveId: string,
+    graphDriveId: string,
     cursor: DeltaCursor | undefined,
     delta: DeltaEnumeration,
+    startedAt: Date,
 ): Promise<void> {
-    if (delta.deltaLink !== cursor?.deltaLink || cursor?.nextLink) {
+    const outdated = cursor?.graphDriveId !== graphDriveId || !cursor?.remoteListedAt;
+    if (delta.deltaLink !== cursor?.deltaLink || cursor?.nextLink || outdated) {
         await saveCursor(services, driveId, {
             ...cursor,
+            graphDriveId,
             deltaLink: delta.deltaLink,
             nextLink: undefined,
             enumerationId: undefined,
+            resync: undefined,
+            relist: undefined,
             rootId: delta.rootId ?? cursor?.rootId,
+            remoteListedAt: listedAt(delta, cursor, startedAt),
             pages: 0,
             fullListing: false,
             updatedAt: '',
@@ -388,7 +447,7 @@ async function advance(
     delta: DeltaEnumeration,
     runId: string,
     hadDecision: boolean,
-    scanned: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId' | 'recheck'>,
+    scanned: Pick<DeltaCursor, 'platformScannedAt' | 'platformMarkId' | 'recheck' | 'graphDriveId' | 'remoteListedAt'>,
 ): Promise<void> {
     if (plan.heldDeletes) {
         await holdDeletes(services, driveId, runId, plan.deletes);

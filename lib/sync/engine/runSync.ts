@@ -108,17 +108,8 @@ async function runUnderLease(
         });
     } catch (e) {
         const error = runError(e);
+        // A throttle was recorded for every instance by the Graph client's gate when it was met.
         retryAfterSeconds = error.retryable ? (error.retryAfterSeconds ?? 0) : undefined;
-        if (error.code === 'graph_throttled')
-            await (
-                await defaultDeps()
-            ).throttle
-                .record(
-                    services,
-                    (await loadIntegration(services, drive.integrationId))!.tenantId,
-                    error.retryAfterSeconds,
-                )
-                .catch(() => undefined);
         options.log?.warn('Sync run failed', { driveId: drive.id, runId: base.runId, error });
         await markDriveIfSignInLost(services, drive, e, options.log).catch(() => undefined);
         const { retryAfterSeconds: _omit, ...recorded } = error;

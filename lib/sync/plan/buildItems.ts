@@ -35,6 +35,7 @@ function baselineItem(base: BaselineEntry, tree: BaselineTree, remote: RemoteVie
         remoteChange: live ? remoteChange(base, live) : 'same',
         platformChange: located ? platformChange(base, located) : 'same',
         remoteDeleted: status.kind === 'deleted',
+        remoteUnlisted: status.kind === 'deleted' && !!status.unlisted,
         remoteAbsent: status.kind === 'absent',
         basePlace: { parent: parent ? remoteKey(parent.remoteId) : ROOT, name: baseName(base.platformPath) },
         fate: 'keep',

@@ -6,6 +6,10 @@ import { BaselineEntry, PlatformEntry, RemoteEntry } from './types';
  * (graph-sync.md §1.4), so an eTag change with the same cTag is a metadata-only change: no download.
  * ODB delta often omits cTag (§1.3), so the hash decides next, compared with the *server's* hash the
  * baseline recorded after upload: SharePoint enrichment (§1.4, pain point #1) is then never a change.
+ * A file without hashes (OneNote files, some SharePoint items: m365-quirks.md 6) has only its cTag to
+ * tell: the run reads it when delta left it out and the size stayed (remote/contentTags.ts), as abraunegg
+ * and rclone fall back on tags and size; with no cTag to compare, it counts as content (one download
+ * records the cTag, and the next metadata change is recognised).
  */
 export function remoteChange(base: BaselineEntry, now: RemoteEntry): RemoteChange {
     if (now.eTag === base.remoteETag) return 'same';

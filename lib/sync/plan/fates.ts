@@ -22,7 +22,12 @@ function decideBaselineFate(graph: ItemGraph, item: SyncItem): void {
     const live: Side = onRemote ? 'remote' : 'platform';
     if (item.remoteAbsent) return setFate(item, 'new', live, 'resync_unlisted');
     if (editedOn(graph, item, live)) return setFate(item, 'new', live, 'delete_vs_edit');
-    setFate(item, 'delete', live, onRemote ? 'deleted_on_platform' : 'deleted_on_remote');
+    setFate(
+        item,
+        'delete',
+        live,
+        onRemote ? 'deleted_on_platform' : item.remoteUnlisted ? 'unlisted_on_remote' : 'deleted_on_remote',
+    );
 }
 
 function editedOn(graph: ItemGraph, item: SyncItem, side: Side): boolean {

@@ -45,15 +45,20 @@ export class ItemGraph {
         return place && place.parent !== ROOT ? this.get(place.parent) : undefined;
     }
 
-    /** True when the item or any of its ancestors on either side satisfies `test`. */
+    /** True when any of the item's ancestors on either side satisfies `test`. */
     withinAny(item: SyncItem, test: (ancestor: SyncItem) => boolean): boolean {
+        return this.ancestorWhere(item, test) !== undefined;
+    }
+
+    /** The nearest ancestor (remote side first, then platform) that satisfies `test`. */
+    ancestorWhere(item: SyncItem, test: (ancestor: SyncItem) => boolean): SyncItem | undefined {
         for (const side of ['remote', 'platform'] as const) {
             const seen = new Set<string>();
             for (let p = this.parentOn(item, side); p && !seen.has(p.key); p = this.parentOn(p, side)) {
-                if (test(p)) return true;
+                if (test(p)) return p;
                 seen.add(p.key);
             }
         }
-        return false;
+        return undefined;
     }
 }

@@ -35,6 +35,8 @@ export interface SkipInfo {
     rule: string;
     message: string;
     hint: string;
+    /** What the items under a skipped folder are told (default: `parent_skipped`, a name to fix). */
+    inside?: { rule: string; message: string; hint: string };
 }
 
 /** The planner's working record of one item across the three inputs. */
@@ -49,6 +51,8 @@ export interface SyncItem {
     platformChange: PlatformChange;
     /** Baseline item that delta (or an ancestor's tombstone) says is gone. */
     remoteDeleted: boolean;
+    /** Deleted because a full listing that proves absence did not list it (no tombstone). */
+    remoteUnlisted?: boolean;
     /** Baseline item missing from a resync's full listing: unknown, never a delete. */
     remoteAbsent: boolean;
     basePlace?: Placement;

@@ -10,7 +10,7 @@ import { orderActions } from './order';
 import { pairNewItems } from './pairing';
 import { buildPlatformView } from './platformView';
 import { buildRemoteView } from './remoteView';
-import { screenNames, skipOrphans } from './screenNames';
+import { screenNames, skipOrphans, skipUnsupported } from './screenNames';
 import { Action, ActionKind, Plan, PlanInput } from './types';
 
 /**
@@ -19,18 +19,23 @@ import { Action, ActionKind, Plan, PlanInput } from './types';
  * date comes from `options.now`), the same input gives the same plan.
  *
  * Safety rails: a first sync ignores any baseline and so deletes nothing; a resync deletes only on
- * explicit tombstones; a delete needs a baseline row and an unchanged other side; deletes go to the
+ * explicit tombstones, unless its full listing proves absence (`unlistedDeleted`); a delete needs a
+ * baseline row and an unchanged other side; deletes go to the
  * recycle bin / trash; the big-delete guard holds mass deletes for approval.
  */
 export function planSync(input: PlanInput): Plan {
     const { options, policy } = input;
     const tree = buildBaselineTree(options.firstSync ? [] : input.baseline);
-    const remote = buildRemoteView(tree, input.remote, { fullListing: options.firstSync || options.resync });
+    const remote = buildRemoteView(tree, input.remote, {
+        fullListing: options.firstSync || options.resync,
+        unlistedDeleted: !options.firstSync && options.resync && !!options.unlistedDeleted,
+    });
     const platform = buildPlatformView(tree, input.platform);
     const graph = buildItems(tree, remote, platform);
 
     decideInitialFates(graph);
     skipOrphans(graph, remote.unknown);
+    skipUnsupported(graph);
     rescueMovedSubtrees(graph);
     screenNames(graph, policy);
     keepFoldersOfSurvivors(graph, policy);

@@ -21,6 +21,8 @@ const MESSAGES: Record<string, string> = {
         'Deleted on one side but changed or moved on the other: the change wins and the item is re-created.',
     kept_for_content: 'Deleted on one side, but something inside it survives, so the folder is re-created.',
     resync_unlisted: 'Missing from the full listing after a resync: it is uploaded again, never deleted on absence.',
+    unlisted_on_remote:
+        "Missing from SharePoint's full listing (after a resync, or the periodic check for deletes delta did not report) and unchanged on the platform since the last sync: it was deleted in SharePoint.",
     replaced_by_pair: 'Matched with an item created on the other side; the old sync record is replaced.',
     conflict_keep_both: 'Changed on both sides: both versions are kept; the older one becomes the conflict copy.',
     conflict_prefer_remote: 'Changed on both sides: the drive prefers SharePoint, so its version wins.',

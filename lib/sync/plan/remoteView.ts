@@ -2,7 +2,9 @@ import { BaselineTree } from './baselineTree';
 import { baseName, compareText, depth, joinPath, parentPath } from './paths';
 import { BaselineEntry, RemoteEntry } from './types';
 
-export type RemoteStatus = { kind: 'live'; entry: RemoteEntry } | { kind: 'deleted' } | { kind: 'absent' };
+/** `unlisted`: deleted because a full listing that proves absence did not list it (PlanOptions.unlistedDeleted). */
+export type RemoteStatus =
+    { kind: 'live'; entry: RemoteEntry } | { kind: 'deleted'; unlisted?: boolean } | { kind: 'absent' };
 
 /** The remote side now: each baseline item's status, and the items the baseline has never seen. */
 export interface RemoteView {
@@ -15,13 +17,16 @@ export interface RemoteView {
 export interface RemoteViewMode {
     /** `remote` is a full listing (first sync or resync), not a set of changes. */
     fullListing: boolean;
+    /** A full listing that proves absence: what it does not list is deleted, not unknown. */
+    unlistedDeleted?: boolean;
 }
 
 /**
  * Delta gives the latest state of changed items only, and the last occurrence of an id wins
  * (graph-sync.md §1.3). Unchanged items keep their baseline state; because a folder rename does not
  * re-emit its descendants, their paths follow their parent's new path. In a full listing an item
- * that is missing is `absent` (unknown), never deleted: only tombstones delete.
+ * that is missing is `absent` (unknown) unless the listing proves absence (`unlistedDeleted`: a 410
+ * whose reason says the server's version wins, or the reconciliation listing), then it is deleted.
  */
 export function buildRemoteView(tree: BaselineTree, remote: readonly RemoteEntry[], mode: RemoteViewMode): RemoteView {
     const latest = new Map<string, RemoteEntry>();
@@ -82,7 +87,7 @@ function statusOf(
 ): RemoteStatus {
     if (entry?.deleted) return { kind: 'deleted' };
     if (entry) return { kind: 'live', entry };
-    if (mode.fullListing) return { kind: 'absent' };
+    if (mode.fullListing) return mode.unlistedDeleted ? { kind: 'deleted', unlisted: true } : { kind: 'absent' };
     const parent = tree.parentOf(base);
     const parentStatus = parent ? known.get(parent.remoteId) : undefined;
     // A folder's tombstone takes its unreported descendants with it (they went to the recycle bin).

@@ -2,9 +2,9 @@ import { appendTo } from './collections';
 import { caseCollision, checkName, foldName } from '../names';
 import { setFate } from './fates';
 import { ItemGraph } from './itemGraph';
-import { isLiveOn, remoteKey, ROOT, SyncItem } from './model';
+import { isLiveOn, remoteKey, ROOT, SkipInfo, SyncItem } from './model';
 import { choosePlacement } from './moves';
-import { compareText } from './paths';
+import { compareText, foldPath, parentPath } from './paths';
 import { ConflictPolicy } from './types';
 
 /**
@@ -62,19 +62,55 @@ function syncedFirst(a: SyncItem, b: SyncItem): number {
 function skipDescendantsOfSkipped(graph: ItemGraph): void {
     for (const item of graph.sorted()) {
         if (item.fate === 'skip' || item.fate === 'forget') continue;
-        if (!graph.withinAny(item, (a) => a.fate === 'skip' && a.skip?.rule !== 'parent_skipped')) continue;
-        skip(
-            item,
-            'parent_skipped',
-            'A folder above this item cannot be synced, so neither can the item.',
-            'Fix the folder name reported for the parent folder on the platform; its contents sync after that.',
-        );
+        const above = graph.ancestorWhere(item, (a) => a.fate === 'skip' && a.skip?.rule !== 'parent_skipped');
+        if (!above) continue;
+        const inside = above.skip?.inside;
+        if (inside) skip(item, inside.rule, inside.message, inside.hint);
+        else
+            skip(
+                item,
+                'parent_skipped',
+                'A folder above this item cannot be synced, so neither can the item.',
+                'Fix the folder name reported for the parent folder on the platform; its contents sync after that.',
+            );
     }
 }
 
-export function skip(item: SyncItem, rule: string, message: string, hint: string): void {
+export function skip(item: SyncItem, rule: string, message: string, hint: string, inside?: SkipInfo['inside']): void {
     setFate(item, 'skip', undefined, rule);
-    item.skip = { rule, message, hint };
+    item.skip = { rule, message, hint, ...(inside ? { inside } : {}) };
+}
+
+/**
+ * SharePoint items that are not files or folders to copy (a OneNote notebook and its parts, a
+ * shortcut into another drive: remote/unsupportedItems.ts) stay where they are on both sides, each
+ * with its reason; anything on the platform inside such an item is left alone too.
+ */
+export function skipUnsupported(graph: ItemGraph): void {
+    const held = new Map<string, NonNullable<SkipInfo['inside']>>();
+    for (const item of graph.sorted()) {
+        const unsupported = item.remote?.unsupported;
+        if (!unsupported) continue;
+        const inside = {
+            rule: `${unsupported.rule.replace(/_content$/, '')}_content`,
+            message: `Inside "${item.remote?.name ?? 'an item'}" in SharePoint/OneDrive, which is not synced: left alone.`,
+            hint: unsupported.hint,
+        };
+        skip(item, unsupported.rule, unsupported.message, unsupported.hint, inside);
+        if (item.remote) held.set(foldPath(item.remote.path), inside);
+    }
+    if (held.size === 0) return;
+    // A platform item created where such an item stands (or inside it) is not sent into it either.
+    for (const item of graph.sorted()) {
+        if (item.fate !== 'new' || item.side !== 'platform' || !item.platform) continue;
+        const path = foldPath(item.platform.path);
+        for (let at = path; at !== ''; at = parentPath(at)) {
+            const inside = held.get(at);
+            if (!inside) continue;
+            skip(item, inside.rule, inside.message, inside.hint);
+            break;
+        }
+    }
 }
 
 /** Remote items whose parent the input does not explain are left alone (see remoteView). */

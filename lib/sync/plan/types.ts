@@ -21,6 +21,15 @@ export interface RemoteEntry {
     /** ISO 8601. */
     lastModified: string;
     deleted?: boolean;
+    /** Not a file or folder the sync copies (a OneNote notebook and what is inside it, a shortcut): skipped with this reason. */
+    unsupported?: Unsupported;
+}
+
+/** Why a SharePoint item is left alone, in the words the run record shows (remote/unsupportedItems.ts). */
+export interface Unsupported {
+    rule: string;
+    message: string;
+    hint: string;
 }
 
 /** A blob (or a virtual folder implied by blob names) under the drive's prefix; keyed by `path`. */
@@ -57,8 +66,16 @@ export type ConflictPolicy = 'keep-both' | 'prefer-remote' | 'prefer-platform' |
 export interface PlanOptions {
     /** No trustworthy baseline yet: never delete, copy one-sided items, keep both on differences. */
     firstSync: boolean;
-    /** After a 410: `remote` is a full enumeration and absence from it proves nothing. */
+    /** After a 410 (or for the periodic reconciliation listing): `remote` is a full enumeration, not a set of changes. */
     resync: boolean;
+    /**
+     * With `resync`: the full enumeration proves absence, so a baseline item it does not list was
+     * deleted in SharePoint (and is deleted on the platform unless the platform changed it since). Set
+     * for a 410 whose reason says the server's version wins (resyncRequired, resyncChangesApplyDifferences)
+     * and for the reconciliation listing that finds deletes delta did not report; unset, an unlisted
+     * item is uploaded again (resyncChangesUploadDifferences).
+     */
+    unlistedDeleted?: boolean;
     dryRun: boolean;
     bigDelete: { maxCount: number; maxPercent: number };
     /** ISO 8601; dates conflict copies (UTC). */

@@ -1,7 +1,8 @@
 import type { DriveRecord } from '../../drives/driveRecord';
 import { ApiError } from '../../http/apiError';
 import type { Services } from '../../runtime/services';
-import { blobNameOf, drivePrefix, isFolderMarker, META, pathOfBlob, quoteETag } from './platformLayout';
+import { metadataSeal } from './metadataSeal';
+import { blobNameOf, drivePrefix, isFolderMarker, pathOfBlob, quoteETag } from './platformLayout';
 import { platformContainer } from './platformContainer';
 
 export interface PlatformItem {
@@ -36,7 +37,7 @@ export async function browsePlatform(
     path: string,
     page: { pageSize: number; continuationToken?: string },
 ): Promise<BrowsePage> {
-    const container = await platformContainer(services);
+    const [container, seal] = await Promise.all([platformContainer(services), metadataSeal(services)]);
     const prefix = path === '' ? drivePrefix(drive.id) : `${blobNameOf(drive.id, path)}/`;
     const pages = container
         .listBlobsByHierarchy('/', { prefix, includeMetadata: true })
@@ -49,7 +50,8 @@ export async function browsePlatform(
     }
     for (const blob of result?.segment.blobItems ?? []) {
         const itemPath = pathOfBlob(drive.id, blob.name);
-        if (isFolderMarker(blob.metadata)) {
+        const size = blob.properties.contentLength ?? 0;
+        if (isFolderMarker(blob.metadata, size)) {
             if (!items.has(itemPath))
                 items.set(itemPath, {
                     name: leaf(itemPath),
@@ -59,16 +61,17 @@ export async function browsePlatform(
                 });
             continue;
         }
-        const hash = blob.metadata?.[META.hash];
+        // Only what the service computed: a hash or dirty flag a client set itself is not shown.
+        const trusted = seal.trusted(blob.metadata, size);
         items.set(itemPath, {
             name: leaf(itemPath),
             path: itemPath,
             isFolder: false,
-            size: blob.properties.contentLength ?? 0,
+            size,
             lastModified: blob.properties.lastModified.toISOString(),
             eTag: quoteETag(blob.properties.etag),
-            ...(hash ? { quickXorHash: hash } : {}),
-            ...(blob.metadata?.[META.dirty] === '1' ? { dirty: true } : {}),
+            ...(trusted.quickXorHash ? { quickXorHash: trusted.quickXorHash } : {}),
+            ...(trusted.dirty ? { dirty: true } : {}),
         });
     }
     if (items.size === 0 && !page.continuationToken && path !== '') await requireFolder(services, drive, path);
@@ -85,7 +88,7 @@ async function requireFolder(services: Services, drive: DriveRecord, path: strin
         .getBlobClient(blobNameOf(drive.id, path))
         .getProperties()
         .catch(() => undefined);
-    if (!isFolderMarker(props?.metadata)) {
+    if (!isFolderMarker(props?.metadata, props?.contentLength)) {
         throw new ApiError(
             404,
             'folder_not_found',

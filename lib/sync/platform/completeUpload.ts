@@ -3,7 +3,7 @@ import { QuickXorHash } from '../../hash/quickxorhash';
 import { ApiError } from '../../http/apiError';
 import type { Services } from '../../runtime/services';
 import { markPlatformChanged } from './platformChanges';
-import { META } from './platformLayout';
+import { metadataSeal } from './metadataSeal';
 import { openPlatformBlob } from './platformContainer';
 
 export interface CompletedUpload {
@@ -16,8 +16,9 @@ export interface CompletedUpload {
 /**
  * The platform finished writing a blob through its slot: stream it once to compute its QuickXorHash
  * (what Graph reports, so the planner can compare content across sides) and mark it dirty
- * (`syncdirty=1`: changed since the last sync whatever its ETag says). The metadata is written only
- * if the blob is still the one that was hashed (If-Match); otherwise 409 and the platform retries.
+ * (`syncdirty=1`: changed since the last sync whatever its ETag says), both sealed (metadataSeal.ts)
+ * so that the sync trusts them. The metadata is written only if the blob is still the one that was
+ * hashed (If-Match); otherwise 409 and the platform retries.
  */
 export async function completeUpload(services: Services, drive: DriveRecord, path: string): Promise<CompletedUpload> {
     const { blob, download } = await openPlatformBlob(
@@ -36,9 +37,10 @@ export async function completeUpload(services: Services, drive: DriveRecord, pat
     for await (const chunk of download.readableStreamBody as NodeJS.ReadableStream) hash.update(chunk as Buffer);
     const quickXorHash = hash.digest();
     const etag = download.etag as string;
+    const seal = await metadataSeal(services);
     try {
         const done = await blob.setMetadata(
-            { ...download.metadata, [META.hash]: quickXorHash, [META.dirty]: '1' },
+            { ...download.metadata, ...seal.seal({ quickXorHash, dirty: true }, hash.bytesHashed) },
             { conditions: { ifMatch: etag } },
         );
         await markPlatformChanged(services, drive.id);

@@ -28,7 +28,7 @@ export async function downloadPlatformFile(
         );
     }
     const { download } = await openPlatformBlob(services, drive.id, path, () => notFound(path));
-    if (isFolderMarker(download.metadata)) {
+    if (isFolderMarker(download.metadata, download.contentLength)) {
         (download.readableStreamBody as Readable | undefined)?.destroy();
         throw notFound(path);
     }

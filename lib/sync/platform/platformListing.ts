@@ -2,7 +2,8 @@ import type { BlobItem } from '@azure/storage-blob';
 import type { DriveRecord } from '../../drives/driveRecord';
 import type { Services } from '../../runtime/services';
 import type { PlatformEntry } from '../plan/types';
-import { drivePrefix, isFolderMarker, META, pathOfBlob, quoteETag } from './platformLayout';
+import { metadataSeal, type MetadataSeal } from './metadataSeal';
+import { drivePrefix, isFolderMarker, pathOfBlob, quoteETag } from './platformLayout';
 import { platformContainer } from './platformContainer';
 
 /** Azure's maximum page for a blob listing: fewer round trips on big drives. */
@@ -18,13 +19,13 @@ export async function listPlatformEntries(
     drive: DriveRecord,
     options: { pageSize?: number } = {},
 ): Promise<PlatformEntry[]> {
-    const container = await platformContainer(services);
+    const [container, seal] = await Promise.all([platformContainer(services), metadataSeal(services)]);
     const entries = new Map<string, PlatformEntry>();
     const pages = container
         .listBlobsFlat({ prefix: drivePrefix(drive.id), includeMetadata: true })
         .byPage({ maxPageSize: options.pageSize ?? PAGE_SIZE });
     for await (const page of pages) {
-        for (const blob of page.segment.blobItems) addBlob(entries, toEntry(drive.id, blob));
+        for (const blob of page.segment.blobItems) addBlob(entries, toEntry(drive.id, blob, seal));
     }
     return [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -41,7 +42,7 @@ export async function* streamPlatformEntries(
     drive: DriveRecord,
     options: { pageSize?: number } = {},
 ): AsyncGenerator<PlatformEntry[]> {
-    const container = await platformContainer(services);
+    const [container, seal] = await Promise.all([platformContainer(services), metadataSeal(services)]);
     const folders = new Set<string>();
     const pages = container
         .listBlobsFlat({ prefix: drivePrefix(drive.id), includeMetadata: true })
@@ -49,7 +50,7 @@ export async function* streamPlatformEntries(
     for await (const page of pages) {
         const out: PlatformEntry[] = [];
         for (const blob of page.segment.blobItems) {
-            const entry = toEntry(drive.id, blob);
+            const entry = toEntry(drive.id, blob, seal);
             if (entry.path === '' || entry.path.endsWith('/')) continue;
             if (entry.isFolder) {
                 if (folders.has(entry.path)) continue;
@@ -67,19 +68,21 @@ export async function* streamPlatformEntries(
     }
 }
 
-export function toEntry(driveId: string, blob: BlobItem): PlatformEntry {
+/** One blob as the planner sees it: its hash and dirty flag only if the service wrote them (metadataSeal.ts). */
+export function toEntry(driveId: string, blob: BlobItem, seal: MetadataSeal): PlatformEntry {
     const path = pathOfBlob(driveId, blob.name);
     const lastModified = blob.properties.lastModified.toISOString();
-    if (isFolderMarker(blob.metadata)) return { path, isFolder: true, size: 0, lastModified };
-    const hash = blob.metadata?.[META.hash];
+    const size = blob.properties.contentLength ?? 0;
+    if (isFolderMarker(blob.metadata, size)) return { path, isFolder: true, size: 0, lastModified };
+    const trusted = seal.trusted(blob.metadata, size);
     return {
         path,
         isFolder: false,
         blobETag: quoteETag(blob.properties.etag),
-        size: blob.properties.contentLength ?? 0,
-        ...(hash ? { contentHash: hash } : {}),
+        size,
+        ...(trusted.quickXorHash ? { contentHash: trusted.quickXorHash } : {}),
         lastModified,
-        ...(blob.metadata?.[META.dirty] === '1' ? { dirty: true } : {}),
+        ...(trusted.dirty ? { dirty: true } : {}),
     };
 }
 

@@ -12,7 +12,10 @@ export interface DeltaItem {
     parentReference?: { id?: string; driveId?: string };
     file?: { hashes?: { quickXorHash?: string } };
     folder?: Record<string, unknown>;
-    package?: Record<string, unknown>;
+    /** A package (`type: 'oneNote'` for a OneNote notebook): a container, never a folder to sync file by file. */
+    package?: { type?: string };
+    /** A shortcut to an item of another drive ("Add shortcut to My files"): delta lists nothing inside it. */
+    remoteItem?: Record<string, unknown>;
     root?: Record<string, unknown>;
     deleted?: Record<string, unknown>;
     fileSystemInfo?: { lastModifiedDateTime?: string };
@@ -20,7 +23,7 @@ export interface DeltaItem {
 }
 
 export const DELTA_SELECT =
-    'id,name,eTag,cTag,size,parentReference,file,folder,package,root,deleted,fileSystemInfo,lastModifiedDateTime';
+    'id,name,eTag,cTag,size,parentReference,file,folder,package,remoteItem,root,deleted,fileSystemInfo,lastModifiedDateTime';
 
 /** The compact form kept in the page journal (one table row per page: every byte counts). */
 export interface JournalItem {
@@ -32,12 +35,20 @@ export interface JournalItem {
     s?: number;
     h?: string;
     m?: string;
-    /** Flags: f folder, d deleted, r root. */
+    /** Flags: f folder (or package), p package, s shortcut (remoteItem), d deleted, r root. */
     k?: string;
+    /** The package's type (`oneNote`). */
+    t?: string;
 }
 
 export function toJournalItem(item: DeltaItem): JournalItem {
-    const flags = `${item.folder || item.package ? 'f' : ''}${item.deleted ? 'd' : ''}${item.root ? 'r' : ''}`;
+    const flags = [
+        item.folder || item.package ? 'f' : '',
+        item.package ? 'p' : '',
+        item.remoteItem ? 's' : '',
+        item.deleted ? 'd' : '',
+        item.root ? 'r' : '',
+    ].join('');
     return {
         i: item.id,
         ...(item.parentReference?.id ? { p: item.parentReference.id } : {}),
@@ -48,6 +59,7 @@ export function toJournalItem(item: DeltaItem): JournalItem {
         ...(item.file?.hashes?.quickXorHash ? { h: item.file.hashes.quickXorHash } : {}),
         ...(modifiedOf(item) ? { m: modifiedOf(item) } : {}),
         ...(flags ? { k: flags } : {}),
+        ...(item.package?.type ? { t: item.package.type } : {}),
     };
 }
 
@@ -61,7 +73,12 @@ export function fromJournalItem(j: JournalItem): DeltaItem {
         ...(j.c ? { cTag: j.c } : {}),
         ...(j.s !== undefined ? { size: j.s } : {}),
         ...(j.h ? { file: { hashes: { quickXorHash: j.h } } } : {}),
-        ...(flags.includes('f') ? { folder: {} } : {}),
+        ...(flags.includes('p')
+            ? { package: { ...(j.t ? { type: j.t } : {}) } }
+            : flags.includes('f')
+              ? { folder: {} }
+              : {}),
+        ...(flags.includes('s') ? { remoteItem: {} } : {}),
         ...(flags.includes('d') ? { deleted: {} } : {}),
         ...(flags.includes('r') ? { root: {} } : {}),
         ...(j.m ? { fileSystemInfo: { lastModifiedDateTime: j.m } } : {}),

@@ -11,9 +11,11 @@ export interface DeltaEnumeration {
     /** Latest state per id (the last occurrence wins, graph-sync.md §1.3), in arrival order. */
     items: DeltaItem[];
     deltaLink: string;
-    /** Started without a token or after a 410: `items` is the whole drive, not a set of changes. */
+    /** Started without a token, after a 410, or as the reconciliation listing: `items` is the whole drive, not a set of changes. */
     fullListing: boolean;
     resync?: { reason: string; at: string };
+    /** The periodic reconciliation listing (a fresh enumeration although a deltaLink was at hand). */
+    relist?: { at: string };
     rootId?: string;
     /** The journal partition to drop once the plan is applied. */
     enumerationId?: string;
@@ -38,6 +40,12 @@ export interface EnumerateInput {
      * (`items` comes back empty): a first sync reads the listing back from there (remote/fullListing.ts).
      */
     retain?: 'items' | 'journal';
+    /**
+     * Enumerate the whole drive from scratch although the cursor holds a deltaLink: the periodic
+     * reconciliation listing that finds deletes delta never reported (engine/remoteListing.ts).
+     * An enumeration in progress is continued instead.
+     */
+    fromScratch?: boolean;
 }
 
 const MAX_RESYNCS = 3;
@@ -47,17 +55,37 @@ const MAX_RESYNCS = 3;
  * the cursor saved with the next page's link before that page is fetched, so a run killed between
  * pages resumes at the page it was on. The last page (with the deltaLink) is only held in memory:
  * the caller saves the deltaLink after applying the plan, and until then a retry simply fetches that
- * page again. A 410 restarts the enumeration (Location first, a fresh crawl if that fails).
+ * page again.
+ *
+ * A 410 restarts with a fresh enumeration without a token. Its Location header is never followed nor
+ * saved: it is optional (onedrive-api-docs#1356 shows a 410 without one), Microsoft's engineers say to
+ * "start sync again from scratch (without a token)" (OneDrive/onedrive-sdk-csharp#102), it has failed
+ * with 500 (onedrive-api-docs#249), and abraunegg ignores it too. The 410's reason is kept with the
+ * cursor, so a crash before the fresh enumeration completes still finishes as that resync.
  */
 export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumeration> {
-    const { services, driveId, graph } = input;
-    const fresh = initialDeltaUrl(input.graphDriveId);
+    const { services, driveId, graph, graphDriveId } = input;
+    const fresh = initialDeltaUrl(graphDriveId);
     const start = input.cursor;
-    let cursor: DeltaCursor = start ?? { pages: 0, fullListing: true, updatedAt: '' };
-    const resumed = !!start?.nextLink && !!start.enumerationId;
-    if (!start?.nextLink) cursor = { ...cursor, fullListing: !start?.deltaLink, pages: 0, enumerationId: undefined };
-    let url = start?.nextLink ?? start?.deltaLink ?? fresh;
-    let fromLocation = false;
+    // An older version saved a 410's Location as the first nextLink of the resync: never trust it.
+    const staleLocation = !!start?.nextLink && !!start.resync && start.pages === 0;
+    const resumed = !!start?.nextLink && !!start.enumerationId && !staleLocation;
+    let cursor: DeltaCursor = { ...(start ?? { pages: 0, fullListing: true, updatedAt: '' }), graphDriveId };
+    if (!resumed) {
+        const scratch = !start?.deltaLink || !!input.fromScratch || staleLocation;
+        cursor = {
+            ...cursor,
+            fullListing: scratch,
+            pages: 0,
+            enumerationId: undefined,
+            nextLink: undefined,
+            ...(input.fromScratch && start?.deltaLink && !start.resync
+                ? { relist: { at: new Date().toISOString() } }
+                : {}),
+        };
+        if (start?.enumerationId) await dropJournal(services, driveId, start.enumerationId).catch(() => undefined);
+    }
+    let url = resumed ? start!.nextLink! : cursor.fullListing ? fresh : start!.deltaLink!;
     let resyncs = 0;
     let requests = 0;
     const live: DeltaItem[] = [];
@@ -65,38 +93,28 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
     for (;;) {
         input.checkpoint?.();
         requests++;
-        let response;
-        try {
-            response = await fetchDeltaPage(graph, url);
-        } catch (e) {
-            // A 410's Location has been seen failing with 500 (onedrive-api-docs#249): crawl afresh instead.
-            if (fromLocation && e instanceof DeltaRequestError && e.status >= 500 && e.status !== 503) {
-                url = fresh;
-                fromLocation = false;
-                continue;
-            }
-            throw e;
-        }
+        const response = await fetchDeltaPage(graph, url);
         if (response.kind === 'resync') {
             if (++resyncs > MAX_RESYNCS)
                 throw new DeltaRequestError(410, 'resync_loop', 'Delta kept answering 410 after a fresh enumeration.');
             const old = cursor.enumerationId;
             live.length = 0;
             cursor = {
+                graphDriveId,
                 rootId: cursor.rootId,
                 pages: 0,
                 fullListing: true,
                 resync: { reason: response.reason, at: new Date().toISOString() },
-                nextLink: response.location,
+                platformScannedAt: cursor.platformScannedAt,
+                platformMarkId: cursor.platformMarkId,
+                remoteListedAt: cursor.remoteListedAt,
                 updatedAt: '',
             };
             await saveCursor(services, driveId, cursor);
             if (old) await dropJournal(services, driveId, old).catch(() => undefined);
-            url = response.location ?? fresh;
-            fromLocation = !!response.location;
+            url = fresh;
             continue;
         }
-        fromLocation = false;
         cursor.rootId ??= response.items.find((i) => i.root)?.id;
         if (response.nextLink) {
             cursor.enumerationId ??= randomBytes(6).toString('hex');
@@ -131,6 +149,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             deltaLink: response.deltaLink,
             fullListing: cursor.fullListing,
             resync: cursor.resync,
+            ...(cursor.relist && !cursor.resync ? { relist: cursor.relist } : {}),
             rootId: cursor.rootId,
             enumerationId: cursor.enumerationId,
             pages: cursor.pages + 1,

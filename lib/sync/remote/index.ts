@@ -6,3 +6,5 @@ export { toRemoteEntries, type ResolvedRemote } from './remoteEntries';
 export { DeltaRequestError } from './deltaRequest';
 export type { DeltaItem } from './deltaItem';
 export { readFullListing, type FullListing } from './fullListing';
+export { withContentTags } from './contentTags';
+export { withDisplacedItems } from './displacedItems';

@@ -1,5 +1,6 @@
-import type { BaselineEntry, RemoteEntry } from '../plan';
+import type { BaselineEntry, RemoteEntry, Unsupported } from '../plan';
 import { type DeltaItem, isFolderItem, modifiedOf } from './deltaItem';
+import { insideUnsupported, unsupportedItem } from './unsupportedItems';
 
 /** Delta items as the planner wants them, plus the ids whose place in the tree is unknown. */
 export interface ResolvedRemote {
@@ -40,6 +41,8 @@ export function toRemoteEntries(
  */
 export class RemotePaths {
     private readonly paths = new Map<string, string | null>();
+    /** Per folder id: the nearest package at or above it (null: none known). */
+    private readonly packages = new Map<string, DeltaItem | null>();
 
     constructor(
         private readonly byId: ReadonlyMap<string, DeltaItem>,
@@ -50,7 +53,36 @@ export class RemotePaths {
     /** The planner's entry for a (non-root) item, or undefined when its place in the tree is unknown (an orphan). */
     entryOf(item: DeltaItem): RemoteEntry | undefined {
         const path = item.deleted ? (this.basePaths.get(item.id) ?? '') : this.pathOfItem(item, 0);
-        return path === null ? undefined : toEntry(item, path, this.basePaths);
+        if (path === null) return undefined;
+        const entry = toEntry(item, path, this.basePaths);
+        const unsupported = item.deleted ? undefined : this.unsupportedOf(item);
+        if (unsupported) entry.unsupported = unsupported;
+        return entry;
+    }
+
+    /** A package or shortcut itself, or anything inside a package this listing knows of (unsupportedItems.ts). */
+    private unsupportedOf(item: DeltaItem): Unsupported | undefined {
+        const own = unsupportedItem(item);
+        if (own) return own;
+        const container = item.parentReference?.id ? this.packageAt(item.parentReference.id, 0) : undefined;
+        return container ? insideUnsupported(container, unsupportedItem(container)!) : undefined;
+    }
+
+    private packageAt(id: string, depth: number): DeltaItem | undefined {
+        if (id === this.rootId || depth > 400) return undefined;
+        const known = this.packages.get(id);
+        if (known !== undefined) return known ?? undefined;
+        const item = this.byId.get(id);
+        const parentId = item?.parentReference?.id;
+        const found = !item
+            ? undefined
+            : item.package
+              ? item
+              : parentId
+                ? this.packageAt(parentId, depth + 1)
+                : undefined;
+        this.packages.set(id, found ?? null);
+        return found;
     }
 
     private pathOf(id: string, depth: number): string | null {

@@ -27,7 +27,19 @@ export interface RunRecord {
     /** Entries the platform listing returned; absent when the run did not list (see platformScan). */
     platformEntries?: number;
     /** Why the platform store was listed; absent when the baseline stood for it (nothing written through the API since the last listing). */
-    platformScan?: 'first_sync' | 'resync' | 'transfer_skipped' | 'manual' | 'sweep' | 'platform_changed' | 'scan_due';
+    platformScan?:
+        | 'first_sync'
+        | 'resync'
+        | 'remote_listing'
+        | 'transfer_skipped'
+        | 'manual'
+        | 'sweep'
+        | 'platform_changed'
+        | 'scan_due';
+    /** The periodic reconciliation listing: SharePoint enumerated from scratch to find deletes delta did not report. */
+    remoteListing?: 'reconcile';
+    /** The drive now points at another Graph drive than its sync state did: that state was dropped and this run merged as a first sync. */
+    rebound?: { from: string; to: string };
     /** Nothing changed on either side: the run loaded no baseline and planned nothing. */
     unchanged?: boolean;
     baselineEntries?: number;

@@ -111,6 +111,28 @@ describe('Entra authorization-code flow with msal-node', () => {
         expect(result.tenantId).toBe(fx.tenant.id);
     });
 
+    it('echoes fully-qualified Graph scopes as asked, so msal-node serves the next token from its cache', async () => {
+        // Entra answers the scope in the client's own form (entra-docs v2-oauth2-auth-code-flow.md, "Successful
+        // response"); msal-node caches under the answered scopes and matches them as strings.
+        const scopes = GRAPH_SCOPES.map((s) => `https://graph.microsoft.com/${s}`);
+        const client = secretClient(fx);
+        const signedIn = await signInWithMsal(client, fx.megan.userPrincipalName, { scopes });
+        const first = await client.acquireTokenByCode({
+            code: signedIn.code,
+            scopes,
+            redirectUri: REDIRECT_URI,
+            codeVerifier: signedIn.verifier,
+        });
+        expect(first.scopes).toEqual(expect.arrayContaining(scopes));
+        // The scp claim keeps the bare names, as Entra's access tokens do.
+        expect(String(jwtClaims(first.accessToken).scp).split(' ')).toEqual(expect.arrayContaining(GRAPH_SCOPES));
+
+        fx.sim.requests.clear();
+        const again = await client.acquireTokenSilent({ account: first.account!, scopes });
+        expect(again.accessToken).toBe(first.accessToken);
+        expect(fx.sim.requests.count('POST', `/${fx.tenant.id}/oauth2/v2.0/token`)).toBe(0);
+    });
+
     it('renews silently with the refresh token once the access token expires on both clocks', async () => {
         jest.useFakeTimers({
             doNotFake: [

@@ -122,17 +122,38 @@ describe('Entra authorize endpoint', () => {
         expect(location.searchParams.get('code')).toBeNull();
     });
 
-    it('redirects with consent_required (AADSTS65001) for permissions without admin consent', async () => {
-        const location = await submitSignIn(authorizeUrl({ scope: 'openid Mail.Read', state: 'c1' }), {
+    it('shows "Need admin approval" (AADSTS90094) for permissions nobody consented, and redirects only if the user backs out', async () => {
+        const page = await fetch(authorizeUrl({ scope: 'openid Mail.Read', state: 'c1' }));
+        const form = parseForm(await page.text());
+        const answered = await postForm(new URL(form.action, fx.sim.baseUrl).toString(), {
+            ...form.fields,
             login: fx.adele.userPrincipalName,
+            action: 'accept',
         });
-        expect(location.searchParams.get('error')).toBe('consent_required');
-        expect(location.searchParams.get('error_description')).toMatch(
-            new RegExp(
-                `^AADSTS65001: The user or administrator has not consented to use the application with ID '${fx.app.appId}' named 'Sync test app'\\.`,
-            ),
+        // Entra's own page: nothing goes back to the app while the user reads it.
+        expect(answered.status).toBe(200);
+        expect(answered.headers.get('location')).toBeNull();
+        const html = await answered.text();
+        expect(html).toContain('Need admin approval');
+        expect(html).toContain(
+            'needs permission to access resources in your organization that only an admin can grant',
         );
+        expect(/data-error-code="(\d+)"/.exec(html)?.[1]).toBe('90094');
+        expect(html).toContain('AADSTS90094: The grant requires admin permission.');
+
+        const back = parseForm(html);
+        const returned = await postForm(new URL(back.action, fx.sim.baseUrl).toString(), {
+            ...back.fields,
+            action: 'return_without_consent',
+        });
+        expect(returned.status).toBe(302);
+        const location = new URL(returned.headers.get('location')!);
+        expect(location.origin + location.pathname).toBe(REDIRECT_URI);
+        expect(location.searchParams.get('error')).toBe('access_denied');
+        expect(location.searchParams.get('error_subcode')).toBe('cancel');
+        expect(location.searchParams.get('error_description')).toMatch(/^AADSTS65004: /);
         expect(location.searchParams.get('state')).toBe('c1');
+        expect(location.searchParams.get('code')).toBeNull();
     });
 
     it('redirects with unsupported_response_type once the redirect URI is trusted', async () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { IMMEDIATE_NOTIFICATION_DELAY, REALISTIC_NOTIFICATION_DELAY } from '../../../dev/m365/graph/model/options';
 import { basicWorld, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
@@ -27,7 +28,10 @@ beforeEach(async () => {
     h = await startHarness();
     world = basicWorld(h);
     alice = h.userToken('u-alice');
-    h.api.setOptions({ notifications: { debounceMs: 20, retryBaseMs: 20 } });
+    // Graph's documented latency (up to 5 minutes) is the default; these tests want the mechanics only.
+    h.api.setOptions({
+        notifications: { debounceMs: 20, retryBaseMs: 20, deliveryDelay: IMMEDIATE_NOTIFICATION_DELAY },
+    });
     const server = createServer((req, res) => {
         let body = '';
         req.on('data', (c) => (body += c));
@@ -175,5 +179,123 @@ describe('subscriptions', () => {
         await h.api.flushNotifications();
         expect(endpoint.received).toHaveLength(1);
         expect((await h.request('GET', '/v1.0/subscriptions', { token: alice })).json.value).toEqual([]);
+    });
+
+    it("delivers with Graph's documented latency for driveItem by default: under a minute on average, at most five", async () => {
+        const fresh = await startHarness('latency');
+        try {
+            expect(fresh.api.getOptions().notifications.deliveryDelay).toEqual(REALISTIC_NOTIFICATION_DELAY);
+            expect(REALISTIC_NOTIFICATION_DELAY.meanMs).toBeLessThan(60_000);
+            expect(REALISTIC_NOTIFICATION_DELAY.maxMs).toBe(5 * 60_000);
+        } finally {
+            await fresh.close();
+        }
+        // A configured delay holds the batch back, and changes made meanwhile join it.
+        h.api.setOptions({ notifications: { deliveryDelay: { minMs: 600, meanMs: 600, maxMs: 600 } } });
+        await subscribe(world.libraryId);
+        h.api.putFile(world.libraryId, '/slow-1.txt', '1');
+        await new Promise((r) => setTimeout(r, 200));
+        expect(endpoint.received).toHaveLength(0);
+        h.api.putFile(world.libraryId, '/slow-2.txt', '2');
+        await h.api.flushNotifications();
+        expect(endpoint.received).toHaveLength(1);
+    });
+
+    /** Waits (real time) until the receiver has got something matching, or fails. */
+    async function received(what: (e: Record<string, unknown>) => boolean): Promise<Record<string, unknown>[]> {
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+            await h.api.flushNotifications();
+            const entries = endpoint.received.flatMap((r) => (r.body as { value: Record<string, unknown>[] }).value);
+            const matching = entries.filter(what);
+            if (matching.length > 0) return matching;
+            if (Date.now() > deadline) throw new Error('Nothing matching arrived');
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    }
+
+    const changes = () =>
+        endpoint.received
+            .flatMap((r) => (r.body as { value: Record<string, unknown>[] }).value)
+            .filter((e) => e.lifecycleEvent === undefined);
+
+    it('challenges drive subscriptions with reauthorizationRequired before the token expires, pauses them unanswered, resumes on /reauthorize', async () => {
+        const shortLived = h.principal('short', {
+            userId: 'u-alice',
+            scopes: ['Files.ReadWrite.All', 'Sites.ReadWrite.All'],
+            expiresAt: h.clock.now() + 20 * 60_000,
+        });
+        const created = await h.request('POST', '/v1.0/subscriptions', {
+            token: shortLived,
+            body: {
+                changeType: 'updated',
+                notificationUrl: endpoint.url,
+                lifecycleNotificationUrl: endpoint.url,
+                resource: `/drives/${world.libraryId}/root`,
+                expirationDateTime: expiry(60 * 24),
+                clientState: 'secret-1',
+            },
+        });
+        expect(created.status).toBe(201);
+        const id = created.json.id as string;
+
+        // Within 15 minutes of the token's expiry, the challenge goes to the lifecycle URL.
+        h.clock.advance(6 * 60_000);
+        const [challenge] = await received((e) => e.lifecycleEvent === 'reauthorizationRequired');
+        expect(challenge).toEqual({
+            subscriptionId: id,
+            subscriptionExpirationDateTime: expect.any(String),
+            tenantId: expect.any(String),
+            clientState: 'secret-1',
+            lifecycleEvent: 'reauthorizationRequired',
+        });
+
+        // Nobody answered: 15 minutes after the token expired, changes are no longer delivered (and lost).
+        h.clock.advance(30 * 60_000);
+        h.api.putFile(world.libraryId, '/while-paused.txt', 'p');
+        await h.api.flushNotifications();
+        expect(changes()).toHaveLength(0);
+
+        const fresh = h.userToken('u-alice');
+        const reauthorized = await h.request('POST', `/v1.0/subscriptions/${id}/reauthorize`, { token: fresh });
+        expect(reauthorized.status).toBe(204);
+        h.api.putFile(world.libraryId, '/after.txt', 'a');
+        await received((e) => e.lifecycleEvent === undefined);
+        expect(changes()).toEqual([expect.objectContaining({ subscriptionId: id, clientState: 'secret-1' })]);
+    });
+
+    it('lets a renewal (PATCH) answer the challenge too, and never pauses a subscription that has no lifecycle URL', async () => {
+        const shortLived = h.principal('short2', {
+            userId: 'u-alice',
+            scopes: ['Files.ReadWrite.All', 'Sites.ReadWrite.All'],
+            expiresAt: h.clock.now() + 20 * 60_000,
+        });
+        const plain = await subscribe(world.oneDriveId, { expirationDateTime: expiry(60 * 24) });
+        const sub = await h.request('POST', '/v1.0/subscriptions', {
+            token: shortLived,
+            body: {
+                changeType: 'updated',
+                notificationUrl: endpoint.url,
+                lifecycleNotificationUrl: endpoint.url,
+                resource: `/drives/${world.libraryId}/root`,
+                expirationDateTime: expiry(60 * 24),
+                clientState: 'secret-1',
+            },
+        });
+        expect([plain.status, sub.status]).toEqual([201, 201]);
+        // Both authorizations are long over; only the one with a lifecycle URL is paused.
+        h.clock.advance(80 * 60_000);
+        h.api.putFile(world.libraryId, '/lib-1.txt', 'l');
+        h.api.putFile(world.oneDriveId, '/od-1.txt', 'o');
+        await received((e) => e.subscriptionId === plain.json.id && e.lifecycleEvent === undefined);
+        expect(changes().filter((e) => e.subscriptionId === sub.json.id)).toHaveLength(0);
+
+        const renewed = await h.request('PATCH', `/v1.0/subscriptions/${sub.json.id}`, {
+            token: h.userToken('u-alice'),
+            body: { expirationDateTime: expiry(60 * 24) },
+        });
+        expect(renewed.status).toBe(200);
+        h.api.putFile(world.libraryId, '/lib-2.txt', 'l');
+        await received((e) => e.subscriptionId === sub.json.id && e.lifecycleEvent === undefined);
     });
 });

@@ -61,10 +61,6 @@ const REPLAYS: Replay[] = [
  * these, so fixing one (or regressing elsewhere) shows up here and the entry must go.
  */
 const KNOWN_DIFFERENCES: Record<number, { differences: string[]; reason: string }> = {
-    35: {
-        differences: ['$.cTag: missing'],
-        reason: 'graph-sync.md 5.1: business drives put cTag on files only; the docs show a personal root',
-    },
     40: {
         differences: ['status: expected 200, got 400', '$.@odata.context: missing', '$.value: missing'],
         reason: 'GAP: /me/drives is not routed yet',

@@ -84,7 +84,7 @@ describe('M365 simulator server', () => {
 
     it('hands the Graph factory the clock, directory, authenticate and base URL', () => {
         expect(graphDeps?.baseUrl).toBe(sim.baseUrl);
-        expect(graphDeps?.clock.now()).toBe(sim.clock.now());
+        expect(graphDeps?.clock).toBe(sim.clock);
         expect(graphDeps?.authenticate(undefined)).toEqual({ ok: false, message: 'Access token is empty.' });
         const tenant = sim.entra.createTenant({ name: 'northwind' });
         const user = sim.entra.createUser(tenant.id, { userPrincipalName: 'nancy', displayName: 'Nancy Davolio' });
@@ -162,15 +162,26 @@ describe('M365 simulator server', () => {
         expect(sim.requests.entries).toHaveLength(0);
     });
 
-    it('reads, sets and advances the clock over HTTP', async () => {
-        expect((await control('GET', '/clock')).json).toEqual({
-            now: Date.UTC(2025, 0, 15, 9, 0, 0),
-            iso: '2025-01-15T09:00:00.000Z',
-        });
-        expect((await control('POST', '/clock/advance', { ms: DAY })).json.iso).toBe('2025-01-16T09:00:00.000Z');
-        expect((await control('POST', '/clock', { advanceMs: 1000 })).json.iso).toBe('2025-01-16T09:00:01.000Z');
-        expect((await control('POST', '/clock', { now: '2025-02-01T00:00:00Z' })).json.now).toBe(Date.UTC(2025, 1, 1));
-        expect(sim.clock.now()).toBe(Date.UTC(2025, 1, 1));
+    it('lets time pass in real time from the start time, and reads, sets and advances the clock over HTTP', async () => {
+        const start = Date.UTC(2025, 0, 15, 9, 0, 0);
+        const first = (await control('GET', '/clock')).json as { now: number; iso: string };
+        expect(first.now).toBeGreaterThanOrEqual(start);
+        expect(first.iso).toBe(new Date(first.now).toISOString());
+        // Nobody advances it: tokens, download URLs and Retry-After windows still run out.
+        await new Promise((r) => setTimeout(r, 1_100));
+        const later = (await control('GET', '/clock')).json.now as number;
+        expect(later - first.now).toBeGreaterThanOrEqual(1_000);
+
+        const beforeJump = sim.clock.now();
+        const jumped = (await control('POST', '/clock/advance', { ms: DAY })).json.now as number;
+        expect(jumped - beforeJump).toBeGreaterThanOrEqual(DAY);
+        expect(jumped - beforeJump).toBeLessThan(DAY + 60_000);
+        const nudged = (await control('POST', '/clock', { advanceMs: 1000 })).json.now as number;
+        expect(nudged - jumped).toBeGreaterThanOrEqual(1000);
+        const set = (await control('POST', '/clock', { now: '2025-02-01T00:00:00Z' })).json.now as number;
+        expect(set).toBeGreaterThanOrEqual(Date.UTC(2025, 1, 1));
+        expect(set).toBeLessThan(Date.UTC(2025, 1, 1) + 60_000);
+        expect(sim.clock.now()).toBeGreaterThanOrEqual(set);
         expect((await control('POST', '/clock/advance', { ms: -5 })).status).toBe(400);
         expect((await control('POST', '/clock', {})).status).toBe(400);
     });

@@ -4,6 +4,7 @@ import { functions } from '../../../functions/registry';
 import type { DriveRecord } from '../../../lib/drives/driveRecord';
 import { graphClientForAccount } from '../../../lib/graph/graphClient';
 import { QuickXorHash } from '../../../lib/hash/quickxorhash';
+import { metadataSeal } from '../../../lib/sync/platform/metadataSeal';
 import { requireIntegration } from '../../../lib/integration/integrationSettings';
 import type { IntegrationRecord } from '../../../lib/integration/integrationRepository';
 import { getServices, type Services } from '../../../lib/runtime/services';
@@ -92,7 +93,13 @@ export class ApplyHarness {
 
     async putBlob(path: string, content: string, hash = true): Promise<string> {
         const container = await platformContainer(this.services);
-        const metadata = hash ? { quickxorhash: new QuickXorHash().update(Buffer.from(content)).digest() } : undefined;
+        // A hash as the service writes it (completeUpload, a download): sealed, so the listing trusts it.
+        const metadata = hash
+            ? (await metadataSeal(this.services)).seal(
+                  { quickXorHash: new QuickXorHash().update(Buffer.from(content)).digest() },
+                  Buffer.byteLength(content),
+              )
+            : undefined;
         const res = await container
             .getBlockBlobClient(blobNameOf(this.drive.id, path))
             .upload(content, Buffer.byteLength(content), metadata ? { metadata } : {});

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { useCacheKeyProvider } from '../../../lib/auth/accessToken';
+import { staticKeyProvider } from '../../../lib/auth/tokenCache';
 import type { DriveRecord } from '../../../lib/drives/driveRecord';
+import { metadataSeal } from '../../../lib/sync/platform/metadataSeal';
 import type { Services } from '../../../lib/runtime/services';
 import { platformContainer } from '../../../lib/sync/platform/platformContainer';
 import { listPlatformEntries, streamPlatformEntries } from '../../../lib/sync/platform/platformListing';
@@ -25,10 +29,15 @@ async function put(
 
 describe('listPlatformEntries', () => {
     let services: Services;
-    beforeAll(async () => (services = await storageServices()));
+    beforeAll(async () => {
+        services = await storageServices();
+        useCacheKeyProvider(services, staticKeyProvider(randomBytes(32)));
+    });
 
     it('maps blobs to entries: virtual folders, hashes, dirty flags, folder markers; trash and other drives excluded', async () => {
-        const etag = await put(services, 'drv_a/notes.txt', 'hello', { quickxorhash: 'aGFzaA==', syncdirty: '1' });
+        // Hash and dirty flag as the service writes them (completeUpload): sealed.
+        const sealed = (await metadataSeal(services)).seal({ quickXorHash: 'aGFzaA==', dirty: true }, 5);
+        const etag = await put(services, 'drv_a/notes.txt', 'hello', sealed);
         await put(services, 'drv_a/Reports/2024/q1.xlsx', 'sheet');
         await put(services, 'drv_a/Old/gone.txt', 'bye');
         await put(services, 'drv_b/elsewhere.txt', 'other drive');
@@ -54,6 +63,7 @@ describe('listPlatformEntries', () => {
 
     it('creates the container when it is missing', async () => {
         const fresh = await storageServices();
+        useCacheKeyProvider(fresh, staticKeyProvider(randomBytes(32)));
         expect(await listPlatformEntries(fresh, drive('drv_none'))).toEqual([]);
         expect(await fresh.storage.blob.getContainerClient(fresh.config.platformContainer).exists()).toBe(true);
     });

@@ -1,4 +1,5 @@
 import type { DriveRecord } from '../../../lib/drives/driveRecord';
+import { loadCursor, saveCursor } from '../../../lib/sync/remote';
 import type { ConnectedService } from '../../support/connectedService';
 import {
     describeRuns,
@@ -34,6 +35,16 @@ const BASE_SEED = Number(process.env.SYNC_SEED ?? 1);
 const MAX_EDITS = Number(process.env.SYNC_MAX_EDITS ?? 5);
 /** What a conflict copy is called (conflictName.ts): `stem (conflict YYYY-MM-DD from Side)[ (n)].ext`. */
 const CONFLICT_COPY = /^.+ \(conflict \d{4}-\d{2}-\d{2} from (SharePoint|Platform)\)( \(\d+\))?(\.txt)?$/;
+
+/**
+ * The chaos variant also turns on the field-reported delta faults (m365-quirks.md 4 and 5) at seeded
+ * rates: tombstones dropped for SharePoint-side deletes, and 410s (plain, or with a Location that
+ * fails). SYNC_DELTA_QUIRKS=0 turns them off.
+ */
+const DELTA_QUIRKS =
+    process.env.SYNC_DELTA_QUIRKS === '0'
+        ? undefined
+        : { dropTombstoneRate: 0.25, resyncRate: 0.1, plainResyncRate: 0.5, locationFailRate: 0.5 };
 
 const ROOT = 'Z';
 const FOLDERS = ['A', 'B', 'C'];
@@ -156,6 +167,13 @@ async function randomEdit(
     return `${side} ${op} ${source ?? ''}${source && target ? ' -> ' : ''}${target ?? ''}`;
 }
 
+/** As if the weekly reconciliation listing's interval had passed (engine/remoteListing.ts). */
+async function makeReconciliationDue(): Promise<void> {
+    const s = await services();
+    const { cursor } = await loadCursor(s, drive.id);
+    if (cursor?.deltaLink) await saveCursor(s, drive.id, { ...cursor, remoteListedAt: '2000-01-01T00:00:00.000Z' });
+}
+
 /** Hashes of every file (anywhere in the drive) on one tree. */
 const hashes = (tree: Tree) => new Set([...tree.values()].filter((v) => v !== 'folder'));
 
@@ -171,6 +189,8 @@ async function runRounds(seed: number, rounds: number, chaos: boolean): Promise<
         const written = new Set<string>();
         history.push(`-- round ${round}`);
         const edits = 1 + Math.floor(random() * MAX_EDITS);
+        // SharePoint-side deletes made now may never be reported by delta.
+        if (chaos && DELTA_QUIRKS) svc.sim.graph.setDeltaQuirks({ seed: `${seed}-${round}-edits`, ...DELTA_QUIRKS });
         // A platform delete or move bypasses the API (there is none for them): only a listing sees it,
         // so such rounds sync as "Sync now"; the others as a notification would, trusting the baseline.
         let aroundApi = false;
@@ -197,7 +217,13 @@ async function runRounds(seed: number, rounds: number, chaos: boolean): Promise<
         const mustSurvive = [...written].filter((h) => atBoundary.has(h));
 
         if (chaos)
-            svc.sim.graph.setChaos({ seed: `${seed}-${round}`, errorRate: 0.05, throttleRate: 0, dropRate: 0.02 });
+            svc.sim.graph.setChaos({
+                seed: `${seed}-${round}`,
+                errorRate: 0.05,
+                throttleRate: 0,
+                dropRate: 0.02,
+                ...(DELTA_QUIRKS ? { delta: DELTA_QUIRKS } : {}),
+            });
         const trigger = aroundApi || process.env.SYNC_ALWAYS_LIST ? 'manual' : 'webhook';
         let result = await syncUntilQuiet(drive, { maxRounds: chaos ? 3 : 6, trigger });
         if (chaos) {
@@ -211,6 +237,17 @@ async function runRounds(seed: number, rounds: number, chaos: boolean): Promise<
             // Faults off: whatever the faults interrupted must still converge, nothing lost.
             svc.sim.graph.setChaos(undefined);
             result = await syncUntilQuiet(drive, { maxRounds: 8, trigger });
+            if (DELTA_QUIRKS) {
+                // Deletes delta never reported wait for the periodic reconciliation listing: make it due now.
+                history.push(
+                    ...describeRuns(result)
+                        .split('\n')
+                        .map((l) => `   ${l}`),
+                    '   (reconciliation listing)',
+                );
+                await makeReconciliationDue();
+                result = await syncUntilQuiet(drive, { maxRounds: 8, trigger });
+            }
         }
         history.push(
             ...describeRuns(result)

@@ -163,9 +163,14 @@ export async function syncUntilQuiet(
             : [syncMessage(drive, options.trigger ? { trigger: options.trigger } : {})];
         let work = 0;
         let stop = false;
-        for (const m of messages) {
+        let ran = 0;
+        // A queued duplicate of a run that already finished is ignored: then a manual run stands in for it.
+        const fallback = syncMessage(drive, options.trigger ? { trigger: options.trigger } : {});
+        for (const m of [...messages, fallback]) {
+            if (m === fallback && ran > 0) break;
             const result = await runSync(s, m, runOptions);
             if (result.outcome !== 'ran') continue;
+            ran++;
             runs.push(result.run);
             work += plannedWork(result.run);
             if (result.run.status !== 'succeeded') stop = true;
@@ -196,7 +201,7 @@ export function describeRuns(result: QuietResult): string {
     return result.runs
         .map(
             (r) =>
-                `${r.runId} ${r.status} counts=${JSON.stringify(r.counts)} outcomes=${JSON.stringify(r.outcomes)}${r.error ? ` error=${JSON.stringify(r.error)}` : ''}`,
+                `${r.runId} ${r.status}${r.resync ? ` resync=${r.resyncReason}` : ''}${r.remoteListing ? ` listing=${r.remoteListing}` : ''} counts=${JSON.stringify(r.counts)} outcomes=${JSON.stringify(r.outcomes)}${r.error ? ` error=${JSON.stringify(r.error)}` : ''}`,
         )
         .concat(
             result.transfers

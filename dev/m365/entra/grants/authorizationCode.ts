@@ -30,6 +30,7 @@ export function redeemAuthorizationCode(
         app,
         user,
         scope: code.scope,
+        requestedScope: form.scope,
         clientAuth,
         nonce: code.nonce,
         grantIssuedAt: code.issuedAt,

@@ -1,7 +1,7 @@
 import type { EntraContext } from '../context';
 import { Aadsts, EntraError } from '../errors';
 import type { AppRegistration, Tenant, User } from '../model';
-import { missingScopes, parseScopes, unionScopes } from '../scopes';
+import { graphScopePrefix, missingScopes, parseScopes, unionScopes } from '../scopes';
 import type { ClientAuthMethod, TokenResponse } from '../tokenIssuer';
 
 export interface DelegatedGrant {
@@ -10,6 +10,8 @@ export interface DelegatedGrant {
     user: User;
     /** The scope string for this request. */
     scope: string;
+    /** The `scope` the token request itself sent, when it differs from `scope` (a code's scope comes from /authorize). */
+    requestedScope?: string;
     clientAuth: ClientAuthMethod;
     nonce?: string;
     /** When the user signed in: carried through every rotated refresh token. */
@@ -48,6 +50,7 @@ export function issueDelegatedTokens(ctx: EntraContext, grant: DelegatedGrant): 
         user,
         graphScopes: granted,
         oidcScopes: parsed.oidc,
+        scopePrefix: graphScopePrefix(grant.requestedScope) ?? graphScopePrefix(grant.scope),
         clientAuth: grant.clientAuth,
         nonce: grant.nonce,
         refreshToken,

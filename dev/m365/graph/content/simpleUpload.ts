@@ -22,7 +22,7 @@ export async function simpleUpload(ctx: GraphContext, drive: SimDrive, address: 
             `The request is too large for a simple upload (limit ${limit} bytes); use an upload session.`,
         );
     }
-    const { parent, name, existing } = resolveTarget(ctx, drive, address);
+    const { parent, name, existing } = resolveTarget(ctx, drive, address, { createParents: true });
     checkIfMatch(ctx.ex, existing);
     const content = await ctx.ex.body(limit).catch((e: unknown) => {
         if (e instanceof GraphError && e.status === 413) ctx.ex.destroyAfterResponse = true;

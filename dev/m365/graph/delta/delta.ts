@@ -5,6 +5,7 @@ import { ancestors, isAncestor, liveChildren } from '../items/operations';
 import { applySelect, serializeItem } from '../items/serialize';
 import type { ResyncVariant } from '../model/options';
 import type { SimState } from '../model/state';
+import { isoSeconds } from '../model/time';
 import type { SimDrive, SimItem } from '../model/types';
 
 /**
@@ -14,7 +15,10 @@ import type { SimDrive, SimItem } from '../model/types';
  *   each emitted with its state *at the time of the page*. Items that change while the client
  *   pages are appended again at the end (same id twice: the last occurrence wins), and the final
  *   deltaLink covers everything up to that point.
- * Tokens issued before expireTokens() answer 410 with a Location that starts over.
+ * Tokens issued before expireTokens() answer 410 with a Location that starts over (driveitem-delta),
+ * or, as switches for what the field reports, with a Location that fails (onedrive-api-docs#249) or a
+ * plain `resyncRequired` with no Location at all (onedrive-api-docs#1356). Deleted items whose
+ * tombstone was dropped (faults/deltaQuirks.ts, onedrive-api-docs#1927) are never listed.
  */
 interface Enumeration {
     driveId: string;
@@ -25,8 +29,8 @@ interface Enumeration {
     queue: string[];
     pos: number;
     excludeParent: boolean;
-    /** The Location of a 410 that fails once with 500 (onedrive-api-docs#249). */
-    failOnce?: boolean;
+    /** The Location of a 410 that answers 500 (onedrive-api-docs#249). */
+    failing?: boolean;
 }
 
 interface DeltaCursor {
@@ -46,9 +50,12 @@ interface PageCursor {
     pos: number;
 }
 
+/** What a 410 carries: a working Location (documented), a failing one, or none (field reports). */
+export type ResyncLocation = 'valid' | 'fails' | 'absent';
+
 interface Resync {
     variant: ResyncVariant;
-    locationFails: boolean;
+    location: ResyncLocation;
 }
 
 const RESYNC_MESSAGE =
@@ -65,11 +72,11 @@ export class DeltaFeeds {
     ) {}
 
     /** Invalidates every token of the drive; the next use answers 410 in the given variant. */
-    expireTokens(driveId: string, variant: ResyncVariant = 'resyncRequired', locationFails = false): void {
+    expireTokens(driveId: string, variant: ResyncVariant = 'resyncRequired', location: ResyncLocation = 'valid'): void {
         const drive = this.state.drives.get(driveId);
         if (!drive) throw new Error(`No drive ${driveId}`);
         drive.tokenEpoch++;
-        this.resync.set(driveId, { variant, locationFails });
+        this.resync.set(driveId, { variant, location });
     }
 
     /** The next `n` delta calls fail with 503 cannotSnapshotTree. */
@@ -122,23 +129,31 @@ export class DeltaFeeds {
         }
         const cursor = this.cursors.get(token);
         if (!cursor || cursor.driveId !== drive.id || cursor.epoch !== drive.tokenEpoch) this.gone(ctx, drive, scope);
-        if (cursor.kind === 'delta') return this.startEnumeration(drive, scope, cursor.seq, excludeParent);
-        if (cursor.e.failOnce) {
-            cursor.e.failOnce = false;
-            throw new GraphError(500, 'generalException', 'An unspecified error has occurred.');
+        if (cursor.kind === 'delta') {
+            const injected = this.state.deltaQuirks.injectsResync();
+            if (injected) {
+                this.expireTokens(drive.id, 'resyncRequired', injected.location);
+                this.gone(ctx, drive, scope);
+            }
+            return this.startEnumeration(drive, scope, cursor.seq, excludeParent);
         }
+        if (cursor.e.failing) throw new GraphError(500, 'generalException', 'An unspecified error has occurred.');
         cursor.e.pos = cursor.pos;
         return cursor.e;
     }
 
-    /** 410 Gone with a Location that starts a fresh enumeration. */
+    /** 410 Gone, usually with a Location that starts a fresh enumeration. */
     private gone(ctx: GraphContext, drive: SimDrive, scope: SimItem): never {
-        const resync = this.resync.get(drive.id) ?? {
-            variant: 'resyncRequired' as ResyncVariant,
-            locationFails: false,
-        };
+        const resync = this.resync.get(drive.id) ?? { variant: 'resyncRequired' as ResyncVariant, location: 'valid' };
+        if (resync.location === 'absent') {
+            // The body onedrive-api-docs#1356 quotes: no inner code, innerError with only date and request-id.
+            throw new GraphError(410, 'resyncRequired', RESYNC_MESSAGE, undefined, {
+                casing: 'innererror',
+                extra: { innerError: { date: isoSeconds(this.state.now()), 'request-id': ctx.ex.requestId } },
+            });
+        }
         const fresh = this.startEnumeration(drive, scope, 0, false);
-        fresh.failOnce = resync.locationFails;
+        fresh.failing = resync.location === 'fails';
         const location = this.link(ctx, this.rememberPage(fresh));
         const inner = resync.variant === 'resyncRequired' ? undefined : resync.variant;
         throw new GraphError(410, 'resyncRequired', RESYNC_MESSAGE, inner, {
@@ -220,7 +235,8 @@ export class DeltaFeeds {
             : [];
         const select = ctx.ex.url.searchParams.get('$select');
         const wantsUrl = !!select && select.includes('@microsoft.graph.downloadUrl');
-        const value = [...duplicates, ...ids].map((id) => {
+        const listed = [...duplicates, ...ids].filter((id) => !tombstoneDropped(this.state.items.get(id) as SimItem));
+        const value = listed.map((id) => {
             const item = this.state.items.get(id) as SimItem;
             return applySelect(
                 serializeItem(this.state, item, { delta: true, downloadUrl: wantsUrl ? this.mintUrl : undefined }),
@@ -272,6 +288,11 @@ export class DeltaFeeds {
         q.set('token', token);
         return `${this.state.deps.baseUrl}${path}?${q.toString()}`;
     }
+}
+
+/** A deleted item whose tombstone the field-reported fault dropped: delta never shows it again. */
+function tombstoneDropped(item: SimItem): boolean {
+    return item.deletedAt !== undefined && item.tombstoneDropped === true;
 }
 
 /** `delta(token='...')`, the function-call form of the token. */

@@ -1,8 +1,8 @@
 import { authorizeDrive, type Access } from '../access/access';
 import type { DriveSelector, ItemAddress } from '../http/address';
-import type { GraphContext } from '../http/context';
-import { GraphError, notFound } from '../http/errors';
-import { resolveRelative } from '../items/operations';
+import { identityOf, type GraphContext } from '../http/context';
+import { GraphError, nameAlreadyExists, notFound } from '../http/errors';
+import { findChild, putItem, resolveRelative } from '../items/operations';
 import type { SimDrive, SimItem } from '../model/types';
 
 /** Turns a drive selector into a drive the principal may use, or throws the Graph error. */
@@ -75,19 +75,42 @@ export function resolveItem(ctx: GraphContext, drive: SimDrive, address: ItemAdd
 /**
  * For writes that may create the item (PUT content, createUploadSession): the parent folder and the
  * name, plus the existing item if there is one.
+ *
+ * `createParents`: a simple upload to a path creates the folders the path names that do not exist
+ * yet ("Making a call using only path-based addressing correctly upserts: PUT
+ * /drive/root:/multi/level/upsert.jpg:/content", onedrive-api-docs#83; the item-id + path form was
+ * fixed to do the same). createUploadSession does not: "the parent folder must exist before you call
+ * createSession" (onedrive-api-docs#364), so it answers 404 as before.
  */
 export function resolveTarget(
     ctx: GraphContext,
     drive: SimDrive,
     address: ItemAddress,
+    options: { createParents?: boolean } = {},
 ): { parent?: SimItem; name?: string; existing?: SimItem } {
     const base = baseItem(ctx, drive, address);
     if (!address.path || address.path.length === 0) {
         return { existing: base };
     }
-    const parentPath = address.path.slice(0, -1).join('/');
-    const parent = resolveRelative(ctx.state, base, parentPath);
+    const parentNames = address.path.slice(0, -1);
+    const parent = options.createParents
+        ? createMissingFolders(ctx, base, parentNames)
+        : resolveRelative(ctx.state, base, parentNames.join('/'));
     if (!parent || !parent.isFolder) throw notFound('The parent folder does not exist.');
     const name = address.path[address.path.length - 1];
     return { parent, name, existing: resolveRelative(ctx.state, parent, name) };
+}
+
+/** Walks `names` below `base`, creating each missing folder as the caller; a file in the way is a conflict. */
+function createMissingFolders(ctx: GraphContext, base: SimItem, names: readonly string[]): SimItem {
+    let at = base;
+    for (const name of names) {
+        if (!at.isFolder) throw notFound('The parent folder does not exist.');
+        const next = findChild(ctx.state, at, name);
+        if (next && !next.isFolder) throw nameAlreadyExists(name);
+        at =
+            next ??
+            putItem(ctx.state, at, { name, isFolder: true, by: identityOf(ctx), conflictBehavior: 'fail' }).item;
+    }
+    return at;
 }

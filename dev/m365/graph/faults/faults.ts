@@ -3,6 +3,7 @@ import { GraphError } from '../http/errors';
 import { seededRandom } from '../model/ids';
 import type { SimState } from '../model/state';
 import { ContentQuirks, type ContentQuirkRates } from './contentQuirks';
+import type { DeltaQuirkOptions } from './deltaQuirks';
 
 /**
  * Injected failures: throttling (429/503, with or without Retry-After, escalating when the client
@@ -36,6 +37,8 @@ export interface ChaosOptions {
     dropRate: number;
     /** Upload and content quirks seen in the field (contentQuirks.ts), rolled from this seed. */
     content?: ContentQuirkRates;
+    /** Field-reported delta faults at seeded rates (deltaQuirks.ts). */
+    delta?: Omit<DeltaQuirkOptions, 'seed'>;
 }
 
 interface TenantThrottle {
@@ -62,6 +65,7 @@ export class Faults {
     setChaos(options: ChaosOptions | undefined): void {
         this.chaos = options ? { options, random: seededRandom(options.seed) } : undefined;
         this.content.configure(options?.content, options?.seed ?? '');
+        this.state.deltaQuirks.configure(options?.delta ? { ...options.delta, seed: options.seed } : undefined);
     }
 
     clear(): void {
@@ -69,6 +73,7 @@ export class Faults {
         this.throttles.clear();
         this.chaos = undefined;
         this.content.clear();
+        this.state.deltaQuirks.configure(undefined);
     }
 
     pending(): FaultRule[] {

@@ -1,5 +1,5 @@
 import { GraphError } from '../http/errors';
-import type { DriveType } from '../model/types';
+import type { DriveType, SimDrive } from '../model/types';
 
 /**
  * OneDrive/SharePoint naming rules ("Invalid file names and file types in OneDrive and
@@ -31,11 +31,29 @@ export function checkName(
     return name;
 }
 
-/** Business drives limit the whole decoded path to under 400 characters; Personal to about 430. */
-export function checkPathLength(relativePath: string, driveType: DriveType): void {
-    const limit = driveType === 'personal' ? 430 : 400;
-    if ([...relativePath].length >= limit) {
+/**
+ * "The entire decoded file path, including the file name, can't contain more than 400 characters"
+ * (support article "Restrictions and limitations in OneDrive and SharePoint"). On OneDrive for Business
+ * and SharePoint the count is the decoded server-relative path, the site and library part included
+ * (`/sites/team/Shared Documents/a/b.txt`: every slash counts, `%20` is one character, so is an emoji).
+ * Consumer OneDrive has no server-relative path; there the drive-relative path is counted (about 430).
+ * Like the service's pre-check (lib/sync/names/checkPath.ts), 400 itself is refused.
+ */
+export function checkPathLength(drive: SimDrive, relativePath: string): void {
+    const limit = drive.driveType === 'personal' ? 430 : 400;
+    const root = drive.driveType === 'personal' ? '' : serverRelativeRoot(drive);
+    const length = [...root].length + (root ? 1 : 0) + [...relativePath].length;
+    if (length >= limit) {
         throw new GraphError(400, 'invalidRequest', 'The path is too long.', 'pathIsTooLong');
+    }
+}
+
+/** The drive root's decoded server-relative path, from its webUrl (`/sites/intranet/Shared Documents`). */
+export function serverRelativeRoot(drive: SimDrive): string {
+    try {
+        return decodeURIComponent(new URL(drive.webUrl).pathname).replace(/\/$/, '');
+    } catch {
+        return '';
     }
 }
 
@@ -70,8 +88,17 @@ const MIME: Record<string, string> = {
     '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
     '.zip': 'application/zip',
+    '.one': 'application/msonenote',
 };
 
-export function mimeTypeOf(name: string): string {
-    return MIME[extensionOf(name)] ?? 'application/octet-stream';
+/**
+ * OneNote's files report no hashes; `.one` is `application/msonenote` everywhere, `.onetoc2` too on
+ * Personal but `application/octet-stream` on Business (abraunegg `src/sync.d`, "Microsoft OneNote" checks).
+ */
+export const ONENOTE_EXTENSIONS = ['.one', '.onetoc2'];
+
+export function mimeTypeOf(name: string, driveType: DriveType = 'business'): string {
+    const ext = extensionOf(name);
+    if (ext === '.onetoc2') return driveType === 'personal' ? 'application/msonenote' : 'application/octet-stream';
+    return MIME[ext] ?? 'application/octet-stream';
 }

@@ -1,7 +1,7 @@
 import { EMPTY_QUICK_XOR_HASH } from '../../../../lib/hash/quickxorhash';
 import type { SimState } from '../model/state';
 import { isoSeconds } from '../model/time';
-import type { SimDrive, SimItem } from '../model/types';
+import type { ShortcutTarget, SimDrive, SimItem } from '../model/types';
 import { liveChildren, namesFromRoot } from './operations';
 
 /**
@@ -55,17 +55,30 @@ export function serializeItem(state: SimState, item: SimItem, view: ItemView = {
     out.name = item.name;
     out.parentReference = parentReference(state, drive, item, !view.delta);
     out.webUrl = webUrlOf(state, drive, item);
-    // cTag: content tag. Business drives never show it on folders, and leave it out of delta.
-    const showCTag = !(business && (item.isFolder || view.delta));
+    // cTag: content tag. Business drives never show it on folders, and leave it out of delta; the
+    // drive's root is the exception (Graph docs example "Get the root of the user's OneDrive": an ODB
+    // root with a cTag, docs-mocks-v1 example 35).
+    const isRoot = !item.parentId;
+    const showCTag = isRoot ? !view.delta || !business : !(business && (item.isFolder || view.delta));
     if (showCTag) out.cTag = cTagOf(item);
     if (item.description) out.description = item.description;
     out.fileSystemInfo = {
         createdDateTime: isoSeconds(item.fsCreatedAt),
         lastModifiedDateTime: isoSeconds(item.fsModifiedAt),
     };
-    out.size = item.isFolder ? folderSize(state, item) : reportedSize(item);
-    if (item.isFolder) {
+    out.size = item.remote ? item.remote.size : item.isFolder ? folderSize(state, item) : reportedSize(item);
+    if (item.remote) {
+        // A shortcut carries no folder or file facet of its own; what it points at says which it is
+        // (onedrive-api-docs#284, "This is the designed behavior"; remoteitem.md).
+        out.remoteItem = remoteItemFacet(item.remote);
+    } else if (item.packageType) {
+        // "driveItems with the package facet do not include a folder or file facet" (package.md).
+        out.package = { type: item.packageType };
+    } else if (item.isFolder) {
         out.folder = { childCount: state.children.get(item.id)?.size ?? 0 };
+    } else if (item.hashless) {
+        // No `hashes` at all: OneNote files and some SharePoint items (abraunegg `src/sync.d`).
+        out.file = { mimeType: item.mimeType };
     } else {
         out.file = {
             mimeType: item.mimeType,
@@ -76,6 +89,17 @@ export function serializeItem(state: SimState, item: SimItem, view: ItemView = {
     if (!item.parentId) out.root = {};
     if (item.deletedAt !== undefined) out.deleted = { state: 'deleted' };
     return out;
+}
+
+function remoteItemFacet(target: ShortcutTarget): Record<string, unknown> {
+    return {
+        id: target.id,
+        name: target.name,
+        parentReference: { driveId: target.driveId, driveType: target.driveType },
+        size: target.size,
+        webUrl: target.webUrl,
+        ...(target.isFolder ? { folder: { childCount: 0 } } : { file: {} }),
+    };
 }
 
 function parentReference(state: SimState, drive: SimDrive, item: SimItem, withPath: boolean): Record<string, unknown> {
@@ -102,7 +126,12 @@ function serializeTombstone(state: SimState, drive: SimDrive, item: SimItem): Re
         },
         deleted: { state: 'deleted' },
     };
-    if (drive.driveType === 'personal') {
+    if (item.packageType) {
+        // Not documented: a deleted package is assumed to keep its package facet, trimmed like any tombstone.
+        if (drive.driveType === 'personal') out.name = item.name;
+        else out.size = 0;
+        out.package = { type: item.packageType };
+    } else if (drive.driveType === 'personal') {
         out.name = item.name;
         // Personal tombstones report the hash of empty content; it means nothing.
         out[item.isFolder ? 'folder' : 'file'] = item.isFolder

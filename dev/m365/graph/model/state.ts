@@ -1,4 +1,5 @@
 import type { GraphDeps } from '../../contract';
+import { DeltaQuirks } from '../faults/deltaQuirks';
 import { IdSource } from './ids';
 import { defaultOptions, type SimOptions } from './options';
 import type { SimDrive, SimItem, SimSite } from './types';
@@ -51,6 +52,8 @@ export class SimState {
     /** Live children per folder id. */
     readonly children = new Map<string, Set<string>>();
     counters: Counters = newCounters();
+    /** Field-reported delta faults (dropped tombstones, 410s without or with a failing Location), off by default. */
+    readonly deltaQuirks = new DeltaQuirks();
     private readonly changeListeners: ((drive: SimDrive) => void)[] = [];
 
     constructor(

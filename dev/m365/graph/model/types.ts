@@ -84,4 +84,26 @@ export interface SimItem {
     retentionHold?: boolean;
     /** Writes fail with 423 Locked. */
     checkedOut?: boolean;
+    /**
+     * A package (`package.type`, e.g. `oneNote` for a OneNote notebook): a container like a folder
+     * (`isFolder` is true here), shown with the `package` facet and no `folder` facet (package.md).
+     */
+    packageType?: string;
+    /** Listed without `file.hashes` (OneNote `.one` / `.onetoc2`, some SharePoint items: abraunegg `src/sync.d`). */
+    hashless?: boolean;
+    /** A shortcut ("Add shortcut to My files" / "Add to my OneDrive"): an item pointing at an item of another drive. */
+    remote?: ShortcutTarget;
+    /** Its delete is never reported by delta (a dropped tombstone: onedrive-api-docs#1927). */
+    tombstoneDropped?: boolean;
+}
+
+/** What a shortcut's `remoteItem` facet describes (remoteitem.md). */
+export interface ShortcutTarget {
+    driveId: string;
+    driveType: DriveType;
+    id: string;
+    name: string;
+    isFolder: boolean;
+    size: number;
+    webUrl: string;
 }

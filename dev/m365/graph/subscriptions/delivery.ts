@@ -1,10 +1,12 @@
 import { GraphError } from '../http/errors';
+import { seededRandom } from '../model/ids';
 import type { SimState } from '../model/state';
 
 /**
- * Outbound webhook traffic: the validation handshake and change notifications, batched per
- * notification URL after a debounce, retried with exponential backoff on non-2xx or slow answers
- * until maxAttempts or the simulated 4 h deadline. Timers are real (ms), deadlines are simulated.
+ * Outbound webhook traffic: the validation handshake, change and lifecycle notifications, batched per
+ * notification URL after a debounce and Graph's delivery latency (options.notifications.deliveryDelay),
+ * retried with exponential backoff on non-2xx or slow answers until maxAttempts or the simulated 4 h
+ * deadline. Timers are real (ms), deadlines are simulated.
  */
 interface Pending {
     url: string;
@@ -17,9 +19,28 @@ export class Delivery {
     private readonly queued = new Map<string, Pending>();
     private readonly timers = new Set<NodeJS.Timeout>();
     private readonly inFlight = new Set<Promise<void>>();
+    private readonly periodic = new Set<NodeJS.Timeout>();
+    private readonly random: () => number;
     private closed = false;
+    /** Change notifications of a subscription this says no to are lost (a paused subscription). */
+    private deliverable: (entry: Record<string, unknown>) => boolean = () => true;
 
-    constructor(private readonly state: SimState) {}
+    constructor(private readonly state: SimState) {
+        this.random = seededRandom(`${state.seed}:notification-latency`);
+    }
+
+    /** Decides which change notifications may go out (lifecycle notifications always may). */
+    setFilter(deliverable: (entry: Record<string, unknown>) => boolean): void {
+        this.deliverable = deliverable;
+    }
+
+    /** Runs `fn` every `ms` of real time until close (not counted by idle(): it never ends). */
+    every(ms: number, fn: () => void): void {
+        if (this.closed) return;
+        const timer = setInterval(fn, ms);
+        timer.unref();
+        this.periodic.add(timer);
+    }
 
     /** POST {url}?validationToken=...; the endpoint must echo the decoded token as text/plain. */
     async validate(notificationUrl: string): Promise<void> {
@@ -58,15 +79,23 @@ export class Delivery {
         }
     }
 
-    /** Queues entries for one URL; a debounce timer batches whatever arrives meanwhile. */
+    /**
+     * Queues entries for one URL; whatever arrives for it before the batch leaves joins the batch. The
+     * batch leaves after the debounce plus Graph's delivery latency, drawn once per batch.
+     */
     enqueue(url: string, entries: Record<string, unknown>[]): void {
         if (this.closed) return;
+        entries = entries.filter((e) => e.lifecycleEvent !== undefined || this.deliverable(e));
+        if (entries.length === 0) return;
         const pending = this.queued.get(url);
         if (pending) {
             for (const entry of entries) {
                 if (
                     !pending.entries.some(
-                        (e) => e.subscriptionId === entry.subscriptionId && e.clientState === entry.clientState,
+                        (e) =>
+                            e.subscriptionId === entry.subscriptionId &&
+                            e.clientState === entry.clientState &&
+                            e.lifecycleEvent === entry.lifecycleEvent,
                     )
                 )
                     pending.entries.push(entry);
@@ -74,11 +103,19 @@ export class Delivery {
             return;
         }
         this.queued.set(url, { url, entries: [...entries], attempt: 0 });
-        this.later(this.state.options.notifications.debounceMs, () => {
+        this.later(this.state.options.notifications.debounceMs + this.latencyMs(), () => {
             const batch = this.queued.get(url);
             this.queued.delete(url);
             if (batch) this.send(batch);
         });
+    }
+
+    /** One draw of Graph's delivery latency (options.notifications.deliveryDelay; see SimOptions). */
+    private latencyMs(): number {
+        const { minMs, meanMs, maxMs } = this.state.options.notifications.deliveryDelay;
+        const spread = Math.max(0, meanMs - minMs);
+        const draw = spread > 0 ? -Math.log(1 - this.random()) * spread : 0;
+        return Math.min(Math.max(minMs, maxMs), minMs + draw);
     }
 
     private later(ms: number, fn: () => void): void {
@@ -135,6 +172,8 @@ export class Delivery {
 
     async close(): Promise<void> {
         this.closed = true;
+        for (const t of this.periodic) clearInterval(t);
+        this.periodic.clear();
         for (const t of this.timers) clearTimeout(t);
         this.timers.clear();
         this.queued.clear();

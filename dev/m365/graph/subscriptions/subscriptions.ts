@@ -10,6 +10,20 @@ import type { Delivery } from './delivery';
 /**
  * `/subscriptions`: webhooks on drive roots. Creation runs Graph's validation handshake before
  * anything is stored; duplicates are 409 ObjectIdentifierInUse (the id only inside the message).
+ *
+ * Reauthorization (microsoft-graph-docs-contrib concepts/change-notifications-lifecycle-events.md):
+ * `reauthorizationRequired` is sent for all resources, drives included, "when the access token is about
+ * to expire" or "when a subscription is about to expire", to the lifecycleNotificationUrl. "The flow of
+ * change notifications may continue for a while ... However, eventually change notification delivery
+ * pauses, until you take the required action. Any notifications about resource changes that happen when
+ * the change notification delivery pauses ... are lost." The app answers with
+ * `POST /subscriptions/{id}/reauthorize` or a PATCH (renewing also reauthorizes). Modelled here: the
+ * subscription is authorized until the access token that created, renewed or reauthorized it expires;
+ * from 15 minutes before that (or before the subscription itself expires) a challenge goes out every 15
+ * minutes (the doc's illustration sends them "every 15 mins" near the end); 15 minutes after the token
+ * expired without an answer, change notifications of that subscription are dropped until one comes.
+ * Subscriptions without a lifecycleNotificationUrl receive no challenge and are never paused (the doc
+ * only says they "don't receive the lifecycle notifications").
  */
 export interface SimSubscription {
     id: string;
@@ -23,9 +37,22 @@ export interface SimSubscription {
     lifecycleNotificationUrl?: string;
     clientState?: string;
     expiresAt: number;
+    /** Expiry of the access token that last created, renewed or reauthorized it (simulated epoch ms). */
+    authorizedUntil: number;
+    /** When the next reauthorizationRequired challenge may go out. */
+    nextChallengeAt: number;
 }
 
 const MAX_MINUTES = 42_300;
+const MINUTE_MS = 60_000;
+/** Challenges start this long before the authorization (or the subscription) ends... */
+export const REAUTHORIZE_WINDOW_MS = 15 * MINUTE_MS;
+/** ...and repeat at this interval until the app answers. */
+export const CHALLENGE_INTERVAL_MS = 15 * MINUTE_MS;
+/** Delivery goes on this long after the authorization ended, then pauses. */
+export const PAUSE_AFTER_MS = 15 * MINUTE_MS;
+/** How often (real time) the simulator looks for subscriptions to challenge. */
+const LIFECYCLE_TICK_MS = 1_000;
 
 const invalid = (message: string): GraphError => new GraphError(400, 'InvalidRequest', message);
 
@@ -35,9 +62,41 @@ export class Subscriptions {
     constructor(
         private readonly state: SimState,
         private readonly delivery: Delivery,
-    ) {}
+    ) {
+        delivery.setFilter((entry) => !this.isPaused(String(entry.subscriptionId)));
+        delivery.every(LIFECYCLE_TICK_MS, () => this.challengeDue());
+    }
 
-    /** Live subscriptions; expired ones vanish without notice (no lifecycle event for drives). */
+    /** True while a subscription's change notifications are being dropped for want of reauthorization. */
+    isPaused(id: string): boolean {
+        const s = this.all.get(id);
+        return !!s?.lifecycleNotificationUrl && this.state.now() >= s.authorizedUntil + PAUSE_AFTER_MS;
+    }
+
+    /** Sends the reauthorizationRequired challenges that are due (see the class comment). */
+    challengeDue(): void {
+        const now = this.state.now();
+        for (const s of this.live()) {
+            if (!s.lifecycleNotificationUrl || now < s.nextChallengeAt) continue;
+            const endsAt = Math.min(s.authorizedUntil, s.expiresAt);
+            if (now < endsAt - REAUTHORIZE_WINDOW_MS) continue;
+            s.nextChallengeAt = now + CHALLENGE_INTERVAL_MS;
+            this.delivery.enqueue(s.lifecycleNotificationUrl, [this.lifecycleEntry(s, 'reauthorizationRequired')]);
+        }
+    }
+
+    /**
+     * A token that lives longer answers the challenge: authorized until it expires, challenges start
+     * over. The same token again (a client renewing before its own token was refreshed) extends nothing,
+     * and the next challenge still comes 15 minutes after the last.
+     */
+    private authorize(s: SimSubscription, principal: { expiresAt: number }): void {
+        if (principal.expiresAt <= s.authorizedUntil) return;
+        s.authorizedUntil = principal.expiresAt;
+        s.nextChallengeAt = 0;
+    }
+
+    /** Live subscriptions; expired ones vanish without notice (subscriptionRemoved is not sent for drives). */
     live(): SimSubscription[] {
         const now = this.state.now();
         for (const [id, s] of this.all) if (s.expiresAt <= now) this.all.delete(id);
@@ -45,10 +104,11 @@ export class Subscriptions {
     }
 
     async route(ctx: GraphContext): Promise<void> {
-        const m = /^\/subscriptions(?:\/([^/]+))?$/.exec(ctx.path);
+        const m = /^\/subscriptions(?:\/([^/]+)(\/reauthorize)?)?$/.exec(ctx.path);
         if (!m) throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${ctx.path}'.`);
         const id = m[1] ? decodeURIComponent(m[1]) : undefined;
         const method = ctx.ex.method;
+        if (m[2]) return this.reauthorize(ctx, id!);
         if (!id && method === 'POST') return this.create(ctx);
         if (!id && method === 'GET') {
             const mine = this.live().filter(
@@ -75,6 +135,8 @@ export class Subscriptions {
         if (method === 'PATCH') {
             const body = await ctx.ex.json();
             sub.expiresAt = this.checkExpiry(body.expirationDateTime);
+            // "renewing your subscription also reauthorizes your endpoint" (lifecycle-events doc).
+            this.authorize(sub, ctx.principal);
             ctx.ex.sendJson(200, {
                 '@odata.context': metadataUrl(this.state, 'subscriptions/$entity'),
                 ...this.json(sub),
@@ -82,6 +144,21 @@ export class Subscriptions {
             return;
         }
         throw new GraphError(405, 'MethodNotAllowed', 'Method not allowed.');
+    }
+
+    /**
+     * `POST /subscriptions/{id}/reauthorize`: "reauthorize the subscription without extending its
+     * expiration date" (lifecycle-events doc; subscription-reauthorize: 204 No Content).
+     */
+    private async reauthorize(ctx: GraphContext, id: string): Promise<void> {
+        if (ctx.ex.method !== 'POST') throw new GraphError(405, 'MethodNotAllowed', 'Method not allowed.');
+        const sub = this.live().find(
+            (s) => s.id === id && s.tenantId === ctx.principal.tenantId && s.appId === ctx.principal.appId,
+        );
+        if (!sub) throw new GraphError(404, 'ResourceNotFound', 'The object was not found.');
+        await ctx.ex.drain();
+        this.authorize(sub, ctx.principal);
+        ctx.ex.sendEmpty(204);
     }
 
     private async create(ctx: GraphContext): Promise<void> {
@@ -128,6 +205,8 @@ export class Subscriptions {
             lifecycleNotificationUrl,
             clientState: body.clientState as string | undefined,
             expiresAt,
+            authorizedUntil: p.expiresAt,
+            nextChallengeAt: 0,
         };
         this.all.set(sub.id, sub);
         ctx.ex.sendJson(201, { '@odata.context': metadataUrl(this.state, 'subscriptions/$entity'), ...this.json(sub) });
@@ -191,6 +270,18 @@ export class Subscriptions {
             encryptionCertificateId: null,
             notificationUrlAppId: null,
         };
+    }
+
+    /** A lifecycle notification: no resource, only the subscription and the event (lifecycle-events doc). */
+    lifecycleEntry(s: SimSubscription, lifecycleEvent: string): Record<string, unknown> {
+        const out: Record<string, unknown> = {
+            subscriptionId: s.id,
+            subscriptionExpirationDateTime: isoSeconds(s.expiresAt),
+            tenantId: s.tenantId,
+            lifecycleEvent,
+        };
+        if (s.clientState !== undefined) out.clientState = s.clientState;
+        return out;
     }
 
     /** The notification entry Graph posts for a subscription. */

@@ -8,6 +8,7 @@ import type {
     DirectoryUser,
     Principal,
 } from '../../../../dev/m365/contract';
+import { SimulatedClock } from '../../../../dev/m365/clock';
 import { createGraphService, type GraphSimApi } from '../../../../dev/m365/graph';
 
 /**
@@ -73,8 +74,9 @@ export interface Harness {
 }
 
 export async function startHarness(seed = 'test-seed'): Promise<Harness> {
-    let now = Date.parse('2025-03-01T09:00:00Z');
-    const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
+    // The simulator's own clock: time passes in real time, tests jump ahead with advance().
+    const clock = new SimulatedClock(Date.parse('2025-03-01T09:00:00Z'));
+    const now = () => clock.now();
     const principals = new Map<string, Principal>();
     const apps: DirectoryApplication[] = [];
     const directory: Directory = {
@@ -92,7 +94,7 @@ export async function startHarness(seed = 'test-seed'): Promise<Harness> {
         if (!m) return { ok: false, message: header ? 'IDX14100: JWT is not well formed.' : 'Access token is empty.' };
         const p = principals.get(m[1]);
         if (!p) return { ok: false, message: 'Invalid token.' };
-        if (p.expiresAt <= now) return { ok: false, message: 'Lifetime validation failed, the token is expired.' };
+        if (p.expiresAt <= now()) return { ok: false, message: 'Lifetime validation failed, the token is expired.' };
         return { ok: true, principal: p };
     };
     const observed: Harness['observed'] = [];
@@ -129,7 +131,7 @@ export async function startHarness(seed = 'test-seed'): Promise<Harness> {
             kind: 'delegated',
             scopes: [],
             roles: [],
-            expiresAt: now + 3600_000,
+            expiresAt: now() + 3600_000,
             ...p,
         });
         return `test-${name}`;
