@@ -101,6 +101,14 @@ function operation(route: RouteDescription, components: SchemaComponents): JsonO
     // A route whose query is a zod object refuses invalid values with validation_failed (readQuery).
     const errors =
         route.query && !Array.isArray(route.query) ? [...route.errors, 'validation_failed' as const] : route.errors;
+    if (route.auth !== 'anonymous') {
+        responses['401'] = {
+            description:
+                route.auth === 'admin'
+                    ? 'No key, or not the master (management) key. The Functions host answers this itself, with an empty body.'
+                    : 'No key, or a key the host does not know. The Functions host answers this itself, with an empty body.',
+        };
+    }
     for (const [status, codes] of errorsByStatus(errors)) {
         responses[status] ??= {
             description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join('\n\n'),

@@ -3,15 +3,8 @@
  * the API description lists, per operation, which codes it can return.
  */
 export const ERROR_CODES = {
-    // Host (every keyed route)
-    missing_function_key: { status: 401, description: 'No key was sent (x-functions-key header or ?code=).' },
-    invalid_function_key: {
-        status: 401,
-        description:
-            'The key is not valid for this route: unknown, or the platform key on a management route (those take the master key only).',
-    },
-    route_not_found: { status: 404, description: 'No function serves this method and path.' },
-    request_too_large: { status: 413, description: 'The request body exceeds the host limit.' },
+    // Every route. (A missing or wrong key, an unknown route and a body over the host's 100 MB limit are
+    // answered by the Functions host itself, with a bare status and no body: see buildDocument.ts.)
     internal_error: { status: 500, description: 'The service failed; the invocation id is in the logs.' },
     // Request bodies
     unsupported_media_type: { status: 415, description: 'The body is not application/json.' },
@@ -87,8 +80,8 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Codes every function-key route can return, before or around its handler. */
-export const KEYED_ROUTE_ERRORS: ErrorCode[] = ['missing_function_key', 'invalid_function_key', 'internal_error'];
+/** Codes every keyed route can return around its handler (its 401 comes from the host, without a body). */
+export const KEYED_ROUTE_ERRORS: ErrorCode[] = ['internal_error'];
 
 /** Codes of readJsonBody (lib/http/requestBody.ts). */
 export const JSON_BODY_ERRORS: ErrorCode[] = [

@@ -38,6 +38,7 @@ function cases(driveId: string): Case[] {
     ): Case => ({ operation, what, method, path, status, code, ...extra });
     return [
         c('getHealth', 'wrong method', 'POST', '/api/health', 405, 'method_not_allowed'),
+        c('getHealthDetails', 'wrong method', 'DELETE', '/api/health/details', 405, 'method_not_allowed'),
         c('getOpenApiDocument', 'wrong method', 'DELETE', '/api/openapi.json', 405, 'method_not_allowed'),
         c('getAdminConsole', 'wrong method', 'POST', '/manage', 405, 'method_not_allowed'),
         c('getIntegration', 'wrong method', 'POST', '/api/manage/integration', 405, 'method_not_allowed'),

@@ -1,10 +1,10 @@
 import { HttpResponse } from '@azure/functions';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ApiError, toErrorResponse } from '../../../lib/http/apiError';
+import { toErrorResponse } from '../../../lib/http/apiError';
 import { recordExchange } from '../../contract/contractRecorder';
 import type { Invoker } from '../invocation';
 import { checkFunctionKey, type HostKeys, type KeyLevel } from './functionKey';
-import { requestTooLarge, routeNotFound } from './hostErrors';
+import { refusalResponse, requestTooLarge, routeNotFound, type HostRefusal } from './hostErrors';
 import { readRequestBody, RequestTooLargeError } from './requestBody';
 import type { RouteMatch, Router } from './router';
 import { toHttpRequest } from './toHttpRequest';
@@ -48,14 +48,15 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const hostRoute = findHostRoute(options.hostRoutes, method, url.pathname);
     const match = hostRoute ? undefined : options.router.match(method, url.pathname);
     const exchange = { method, url, body: Buffer.alloc(0), contentType: req.headers['content-type'] };
-    const record = options.checkContract ? recordExchange : skipContract;
-    if (!hostRoute && !match) return sendError(res, routeNotFound(method, url.pathname), exchange, record);
+    // The host's own routes (firing a timer) are development tools, not part of the service's API.
+    const record = options.checkContract && !hostRoute ? recordExchange : skipContract;
+    if (!hostRoute && !match) return refuse(options, res, routeNotFound(method, url.pathname), exchange, record);
 
     const level = hostRoute ? (hostRoute.route.requiresKey ? 'admin' : undefined) : keyLevelOf(match!);
     const keyError = level
         ? checkFunctionKey(req.headers['x-functions-key'], url.searchParams, options.keys, level)
         : undefined;
-    if (keyError) return sendError(res, keyError, exchange, record);
+    if (keyError) return refuse(options, res, keyError, exchange, record);
 
     let body: Buffer;
     try {
@@ -65,7 +66,7 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
         // The rest of the upload is not read: close the connection rather than drain 100 MB.
         res.setHeader('connection', 'close');
         res.on('finish', () => req.destroy());
-        return sendError(res, requestTooLarge(e.limitBytes), exchange, record);
+        return refuse(options, res, requestTooLarge(e.limitBytes), exchange, record);
     }
     if (hostRoute) return hostRoute.route.handle(hostRoute.params, res);
     return invokeFunction(options.invoker, match!, req, url, body, res, record);
@@ -132,13 +133,16 @@ function findHostRoute(
     return undefined;
 }
 
-async function sendError(
+/** The host's own refusal: a bare status, as Azure's host sends it; the reason goes to the log. */
+async function refuse(
+    options: HttpServerOptions,
     res: ServerResponse,
-    error: ApiError,
+    refusal: HostRefusal,
     exchange: Parameters<typeof recordExchange>[0],
     record: typeof recordExchange,
 ): Promise<void> {
-    const response = new HttpResponse(error.toResponse());
+    options.invoker.log(`HTTP ${exchange.method} ${exchange.url.pathname} → ${refusal.status}: ${refusal.reason}`);
+    const response = new HttpResponse(refusalResponse(refusal));
     await record(exchange, response);
     return writeHttpResponse(res, response);
 }
