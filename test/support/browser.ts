@@ -116,8 +116,13 @@ export async function completeSignIn(
     throw new Error('Too many redirects');
 }
 
+/**
+ * The service under either of its names: its public origin, or where it really listens (a suite that
+ * points PUBLIC_BASE_URL at the host, so Graph can reach the webhook, keeps the registered redirect URI
+ * on the public origin). The jar is the service's either way.
+ */
 function isServiceUrl(url: URL, options: BrowserOptions): boolean {
-    return url.origin === new URL(options.publicOrigin).origin;
+    return url.origin === new URL(options.publicOrigin).origin || url.origin === new URL(options.serviceUrl).origin;
 }
 
 function toService(url: URL, options: BrowserOptions): string {
