@@ -15,6 +15,16 @@ export const ERROR_CODES = {
         description: 'One or more fields are invalid; `details` lists them with a code and message each.',
     },
     method_not_allowed: { status: 405, description: 'The method is not supported on this route.' },
+    // The Graph webhook
+    invalid_notification: { status: 400, description: 'The body is not a Graph change-notification collection.' },
+    notification_too_large: {
+        status: 413,
+        description: 'The body exceeds 1 MiB or 1,000 entries: refused before it is read whole.',
+    },
+    notification_not_persisted: {
+        status: 503,
+        description: 'The notification could not be recorded (storage failed); Graph redelivers it.',
+    },
     invalid_continuation_token: {
         status: 400,
         description: 'The continuationToken was not issued by this route for this resource; send it back unchanged.',
