@@ -6,6 +6,8 @@ module.exports = {
     transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
     globalSetup: '<rootDir>/test/support/globalSetup.ts',
     globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
+    // Every exchange the local host serves is checked against openapi.json (dev/contract).
+    setupFilesAfterEnv: ['<rootDir>/test/support/apiContract.ts'],
     testTimeout: 60000,
     maxWorkers: 2,
 };

@@ -4,16 +4,19 @@ import { http } from './definition';
 
 /** /api/drives/{driveId}: inspect (GET, `?refresh=true` checks health live), change (PATCH), remove (DELETE). */
 export const driveHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, drives] = await Promise.all([
+    const [{ getServices }, drives, { readQuery }, { driveQuery }] = await Promise.all([
         import('../lib/runtime/services'),
         import('../lib/drives/driveService'),
+        import('../lib/http/query'),
+        import('../lib/http/queries'),
     ]);
     const services = await getServices();
     const driveId = request.params.driveId!;
     switch (request.method) {
         case 'GET': {
+            const { refresh } = readQuery(request, driveQuery);
             const [drive, { subscriptionHealth }] = await Promise.all([
-                drives.getDriveChecked(services, driveId, request.query.get('refresh') === 'true'),
+                drives.getDriveChecked(services, driveId, refresh),
                 import('../lib/notifications/subscriptionHealth'),
             ]);
             return { status: 200, jsonBody: { ...drive, notifications: await subscriptionHealth(services, driveId) } };

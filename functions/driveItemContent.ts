@@ -4,12 +4,14 @@ import { http } from './definition';
 
 /** GET /api/drives/{driveId}/items/content?path=: the platform copy, streamed; 403 download_disabled unless EnableDownloadExternalFile. */
 export const driveItemContentHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, drives, { downloadPlatformFile }] = await Promise.all([
+    const [{ getServices }, drives, { downloadPlatformFile }, { readQuery }, { fileQuery }] = await Promise.all([
         import('../lib/runtime/services'),
         import('../lib/sync/platform/platformDrive'),
         import('../lib/sync/platform/downloadPlatform'),
+        import('../lib/http/query'),
+        import('../lib/http/queries'),
     ]);
-    const path = drives.requireCleanPath(request.query.get('path'), { allowRoot: false });
+    const path = drives.requireCleanPath(readQuery(request, fileQuery).path, { allowRoot: false });
     const services = await getServices();
     const drive = await drives.requirePlatformDrive(services, request.params.driveId!);
     return downloadPlatformFile(services, drive, path);

@@ -1,18 +1,19 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { ApiError } from '../lib/http/apiError';
 import { handle } from '../lib/http/handle';
 import { http } from './definition';
 
 /** GET /api/drives/{driveId}/items?path=&pageSize=&continuationToken=: browse the platform store, one folder page at a time. */
 export const driveItemsHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, drives, browse] = await Promise.all([
+    const [{ getServices }, drives, browse, { readQuery }, { folderQuery }] = await Promise.all([
         import('../lib/runtime/services'),
         import('../lib/sync/platform/platformDrive'),
         import('../lib/sync/platform/browsePlatform'),
+        import('../lib/http/query'),
+        import('../lib/http/queries'),
     ]);
-    const path = drives.requireCleanPath(request.query.get('path'), { allowRoot: true });
-    const pageSize = parsePageSize(request.query.get('pageSize'), browse.MAX_PAGE_SIZE);
-    const continuationToken = request.query.get('continuationToken') ?? undefined;
+    const query = readQuery(request, folderQuery);
+    const path = drives.requireCleanPath(query.path ?? null, { allowRoot: true });
+    const { pageSize, continuationToken } = query;
     const services = await getServices();
     const drive = await drives.requirePlatformDrive(services, request.params.driveId!);
     return {
@@ -23,21 +24,6 @@ export const driveItemsHandler = handle(async (request: HttpRequest): Promise<Ht
         }),
     };
 });
-
-function parsePageSize(raw: string | null, max: number): number {
-    if (raw === null) return 200;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) {
-        throw new ApiError(
-            400,
-            'validation_failed',
-            `pageSize must be an integer from 1 to ${max}.`,
-            `Send pageSize between 1 and ${max}, or leave it out.`,
-            [{ field: 'pageSize', code: 'out_of_range', message: `Between 1 and ${max}.` }],
-        );
-    }
-    return n;
-}
 
 export const driveItems = http('driveItems', {
     route: 'api/drives/{driveId}/items',

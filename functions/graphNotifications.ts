@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { ApiError } from '../lib/http/apiError';
 import { createLogger } from '../lib/logging/logger';
 import { MAX_NOTIFICATION_BYTES, parseNotificationBody, readBodyCapped } from '../lib/notifications/notificationBody';
 import { http } from './definition';
@@ -29,12 +30,27 @@ export async function graphNotificationsHandler(
             ? undefined
             : await readBodyCapped(request.body, MAX_NOTIFICATION_BYTES);
     if (text === undefined)
-        return refuse(413, 'notification_too_large', `A notification body is at most ${MAX_NOTIFICATION_BYTES} bytes.`);
+        return new ApiError(
+            413,
+            'notification_too_large',
+            `A notification body is at most ${MAX_NOTIFICATION_BYTES} bytes.`,
+            NOT_GRAPH_HINT,
+        ).toResponse();
     const parsed = parseNotificationBody(text);
     if (!parsed.ok)
         return parsed.problem === 'too_many_entries'
-            ? refuse(413, 'notification_too_large', 'A notification body has too many entries.')
-            : refuse(400, 'invalid_notification', 'Expected a Graph change notification body.');
+            ? new ApiError(
+                  413,
+                  'notification_too_large',
+                  'A notification body has too many entries.',
+                  NOT_GRAPH_HINT,
+              ).toResponse()
+            : new ApiError(
+                  400,
+                  'invalid_notification',
+                  'Expected a Graph change notification body: {"value": [{"subscriptionId", "clientState", …}]}.',
+                  NOT_GRAPH_HINT,
+              ).toResponse();
     try {
         const [{ getServices }, { handleNotifications }] = await Promise.all([
             import('../lib/runtime/services'),
@@ -47,21 +63,18 @@ export async function graphNotificationsHandler(
             error: e,
             invocationId: context.invocationId,
         });
-        return {
-            status: 503,
-            jsonBody: {
-                error: {
-                    code: 'notification_not_persisted',
-                    message: 'The notification could not be recorded; retry.',
-                },
-            },
-        };
+        return new ApiError(
+            503,
+            'notification_not_persisted',
+            'The notification could not be recorded; Graph retries it.',
+            "Check the service's storage (GET /api/health/details); Graph redelivers for up to 4 hours.",
+        ).toResponse();
     }
 }
 
-function refuse(status: number, code: string, message: string): HttpResponseInit {
-    return { status, jsonBody: { error: { code, message } } };
-}
+/** Only Microsoft Graph calls this route; anything else sending here has nothing to fix but its target. */
+const NOT_GRAPH_HINT =
+    'This route receives Microsoft Graph change notifications only (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks).';
 
 export const graphNotifications = http('graphNotifications', {
     route: 'api/graph/notifications',

@@ -4,11 +4,14 @@ import { http } from './definition';
 
 /** GET /api/manage/alerts?state=open|acknowledged|resolved|all: alerts, newest first. */
 export const manageAlertsHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, { listAlerts }] = await Promise.all([
+    const [{ getServices }, { listAlerts }, { readQuery }, { alertsQuery }] = await Promise.all([
         import('../lib/runtime/services'),
         import('../lib/alerts/alertQueries'),
+        import('../lib/http/query'),
+        import('../lib/http/queries'),
     ]);
-    return { status: 200, jsonBody: { value: await listAlerts(await getServices(), request.query.get('state')) } };
+    const { state } = readQuery(request, alertsQuery);
+    return { status: 200, jsonBody: { value: await listAlerts(await getServices(), state ?? null) } };
 });
 
 /** POST /api/manage/alerts/{alertId}/acknowledge: an admin has seen the alert (audited). */

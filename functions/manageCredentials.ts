@@ -43,9 +43,9 @@ export const manageCredentialsHandler = handle(async (request: HttpRequest): Pro
     return { status: 201, jsonBody: added, headers: { location: `/api/manage/integration/credentials/${added.id}` } };
 });
 
-async function methodNotAllowedHere(request: HttpRequest): Promise<never> {
-    const { methodNotAllowed } = await import('../lib/http/handle');
-    return methodNotAllowed(request, request.params.credentialId ? ['GET', 'DELETE'] : ['GET', 'POST']);
+async function methodNotAllowedHere(request: HttpRequest): Promise<HttpResponseInit> {
+    const { methodNotAllowed } = await import('../lib/http/apiError');
+    return methodNotAllowed(request.method, request.params.credentialId ? ['GET', 'DELETE'] : ['GET', 'POST']);
 }
 
 /** POST /api/manage/integration/credentials/{credentialId}/promote: token requests use it from now on. */

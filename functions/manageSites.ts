@@ -7,11 +7,15 @@ import { http } from './definition';
  * and library selection, as the account connected to the drive sees them.
  */
 export const manageSitesHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, { browseSites }] = await Promise.all([
+    const [{ getServices }, { browseSites }, { readQuery }, { siteSearchQuery, libraryQuery }] = await Promise.all([
         import('../lib/runtime/services'),
         import('../lib/drives/siteBrowser'),
+        import('../lib/http/query'),
+        import('../lib/http/queries'),
     ]);
-    return { status: 200, jsonBody: await browseSites(await getServices(), request.params.siteId, request.query) };
+    const siteId = request.params.siteId;
+    const query = siteId ? readQuery(request, libraryQuery) : readQuery(request, siteSearchQuery);
+    return { status: 200, jsonBody: await browseSites(await getServices(), siteId, query) };
 });
 
 export const manageSites = http('manageSites', {

@@ -1,15 +1,14 @@
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { handle } from '../lib/http/handle';
+import type { HttpRequest } from '@azure/functions';
 import { http } from './definition';
-import { flowResponse } from './oauthPages';
+import { browserFlow } from './oauthPages';
 
 /** GET /oauth2/sharepoint/connect?ticket=…: opened by the browser; 302 to Entra's sign-in. */
-export const oauthConnectHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
+export const oauthConnectHandler = browserFlow(async (request: HttpRequest) => {
     const [{ getServices }, { startAuthorization }] = await Promise.all([
         import('../lib/runtime/services'),
         import('../lib/auth/connectFlow'),
     ]);
-    return flowResponse(await startAuthorization(await getServices(), request.query.get('ticket')));
+    return startAuthorization(await getServices(), request.query.get('ticket'));
 });
 
 export const oauthConnect = http('oauthConnect', {

@@ -1,6 +1,9 @@
-import type { HttpResponseInit } from '@azure/functions';
+import type { HttpHandler, HttpRequest, HttpResponseInit } from '@azure/functions';
 import { createHash } from 'node:crypto';
 import type { FlowOutcome } from '../lib/auth/connectFlow';
+import { ApiError } from '../lib/http/apiError';
+import { handle } from '../lib/http/handle';
+import type { Logger } from '../lib/logging/logger';
 
 const STYLE = 'body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}';
 
@@ -24,6 +27,35 @@ const COMMON_HEADERS = {
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
 };
+
+/**
+ * A route a browser opens (connect, callback): whatever happens, a person gets a page, never JSON. A
+ * domain error (e.g. the drive was removed while its owner signed in) is a page with its status, code
+ * and hint; anything else a 500 page that leaks nothing (logged with the invocation id).
+ */
+export function browserFlow(run: (request: HttpRequest, log: Logger) => Promise<FlowOutcome>): HttpHandler {
+    return handle(async (request, log, context) => {
+        try {
+            return flowResponse(await run(request, log));
+        } catch (e) {
+            if (e instanceof ApiError) {
+                const failure = { code: e.code, message: e.message, hint: e.hint ?? 'Start the connection again.' };
+                return flowResponse({ kind: 'page', status: e.status, title: 'Could not connect', failure });
+            }
+            log.error('The sign-in flow failed', { error: e, invocationId: context.invocationId });
+            return flowResponse({
+                kind: 'page',
+                status: 500,
+                title: 'Could not connect',
+                failure: {
+                    code: 'internal_error',
+                    message: 'The service failed to complete the sign-in.',
+                    hint: 'Open the connect link again; if it keeps failing, an admin can find this invocation in the function logs.',
+                },
+            });
+        }
+    });
+}
 
 /** Renders a connect-flow outcome: a redirect, or a small page a person can read (never a stack trace). */
 export function flowResponse(outcome: FlowOutcome): HttpResponseInit {

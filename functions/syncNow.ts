@@ -4,12 +4,15 @@ import { http } from './definition';
 
 /** POST /api/drives/{driveId}/sync[?dryRun=true]: 202 with the run id (the same one while a run is queued or running). */
 export const syncNowHandler = handle(async (request: HttpRequest): Promise<HttpResponseInit> => {
-    const [{ getServices }, { requestSync }] = await Promise.all([
+    const [{ getServices }, { requestSync }, { readQuery }, { syncNowQuery }] = await Promise.all([
         import('../lib/runtime/services'),
         import('../lib/sync/engine'),
+        import('../lib/http/query'),
+        import('../lib/http/queries'),
     ]);
     const driveId = request.params.driveId!;
-    const result = await requestSync(await getServices(), driveId, { dryRun: request.query.get('dryRun') === 'true' });
+    const { dryRun } = readQuery(request, syncNowQuery);
+    const result = await requestSync(await getServices(), driveId, { dryRun });
     return {
         status: 202,
         jsonBody: result,

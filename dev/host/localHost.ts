@@ -12,6 +12,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { FunctionDefinition } from '../../functions/definition';
+import { functions as serviceFunctions } from '../../functions/registry';
+import { contractEnforced } from '../contract/contractRecorder';
 import type { AppSettings } from './appSettings';
 import { resolveHostSettings, type HostJson } from './hostJson';
 import { generateFunctionKey } from './http/functionKey';
@@ -86,6 +88,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         keys: { master: functionKey, platform: platformKey },
         invoker,
         maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+        // Only the service's own functions have a contract (tests of the host itself register others).
+        checkContract:
+            contractEnforced() &&
+            options.functions.filter((f) => f.kind === 'http').every((f) => serviceFunctions.includes(f)),
     });
     try {
         await queues.start();
@@ -107,7 +113,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         describe: () => ({
             routes: router.routes.map((r) => ({
                 name: r.definition.name,
-                methods: [...r.methods],
+                methods: [...r.definition.allowedMethods],
                 path: `/${r.template.text}`,
                 authLevel: r.definition.options.authLevel ?? 'anonymous',
             })),

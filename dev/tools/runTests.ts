@@ -10,6 +10,6 @@ const { caPath } = ensureDevCertificates();
 const jest = require.resolve('jest/bin/jest');
 const result = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], {
     stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
+    env: { API_CONTRACT: 'enforce', ...process.env, NODE_EXTRA_CA_CERTS: caPath },
 });
 process.exit(result.status ?? 1);

@@ -28,7 +28,8 @@ export type FlowOutcome = (
 export async function startAuthorization(services: Services, ticket: string | null): Promise<FlowOutcome> {
     const table = await services.tables.get('oauthStates');
     const exchanged = await exchangeTicketForState(table, ticket);
-    if (!exchanged.ok) return failurePage(stateFailure(exchanged.problem));
+    // A link that was used or has expired is Gone (410): the platform must make a new one.
+    if (!exchanged.ok) return failurePage(stateFailure(exchanged.problem), GONE.has(exchanged.problem) ? 410 : 400);
     const integration = await requireIntegration(services, exchanged.request.integrationId);
     const cca = await createMsalClient(services, integration);
     const loginHint = exchanged.request.loginHint;
@@ -179,6 +180,8 @@ function redirectWith(returnUrl: string, outcome: Record<string, string | undefi
     return { kind: 'redirect', location: url.href };
 }
 
-function failurePage(failure: SignInFailure): FlowOutcome {
-    return { kind: 'page', status: 400, title: 'Could not connect', failure };
+const GONE = new Set<string>(['state_expired', 'state_replayed']);
+
+function failurePage(failure: SignInFailure, status = 400): FlowOutcome {
+    return { kind: 'page', status, title: 'Could not connect', failure };
 }

@@ -170,7 +170,7 @@ export async function promoteCredential(
         );
         if (!verified.ok)
             throw new ApiError(
-                409,
+                400,
                 'credential_rejected',
                 `Entra no longer accepts ${describeCredential(target)}: ${verified.failure.message}`,
                 verified.failure.hint,

@@ -1,5 +1,5 @@
 import type { IntegrationRecord } from '../integration/integrationRepository';
-import { activeCredential, CredentialReference, INITIAL_CREDENTIAL_ID } from './credentialModel';
+import { activeCredential, CredentialReference, INITIAL_CREDENTIAL_ID, initialCredential } from './credentialModel';
 
 /**
  * Rotation as state changes on the integration record (pure: the caller verifies, stores and
@@ -51,11 +51,15 @@ function markRetiring(record: IntegrationRecord, previous: CredentialReference |
     );
 }
 
-/** Marks a credential retired in the record (the initial secret is dropped from it). */
+/**
+ * Marks a credential retired in the record. The initial secret (PUT /api/manage/integration) leaves
+ * `clientSecret` and joins the other credentials as retired, so the list keeps showing it like any other.
+ */
 export function markRetired(record: IntegrationRecord, id: string, now: Date): void {
     if (id === INITIAL_CREDENTIAL_ID) {
+        const initial = initialCredential(record);
         record.clientSecret = undefined;
-        return;
+        if (initial) record.credentials = [...(record.credentials ?? []), { ...initial, state: 'retiring' }];
     }
     record.credentials = (record.credentials ?? []).map((c) =>
         c.id === id ? { ...c, state: 'retired', retiredAt: now.toISOString(), retireAfter: undefined } : c,

@@ -56,6 +56,8 @@ export const updateDriveInput = z
         message: 'Send at least one field to change.',
         params: { code: 'empty_patch' },
     })
+    // The refinement is invisible to JSON Schema: say it there too, so clients see {} is refused.
+    .meta({ minProperties: 1 })
     .refine((d) => d.siteId === undefined || d.graphDriveId !== undefined, {
         path: ['graphDriveId'],
         message: 'Choose the library (graphDriveId) within the site.',

@@ -25,6 +25,8 @@ export async function addDrive(
     input: AddDriveInput,
 ): Promise<{ drive: DriveRecord } & ConnectLink> {
     const integration = await requireIntegration(services);
+    // Everything is validated before the drive is stored: a refused request leaves nothing behind.
+    checkReturnUrl(services, input.returnUrl);
     const { properties } = await readProperties(await services.tables.get('properties'));
     if (input.scope === 'personal' && !properties.AllowPersonalConnections) {
         throw new ApiError(
@@ -85,6 +87,17 @@ export async function reconnectDrive(
     return connectLink(services, integration, drive, returnUrl, expected);
 }
 
+function checkReturnUrl(services: Services, returnUrl: string | undefined): void {
+    if (returnUrl === undefined || isAllowedReturnUrl(returnUrl, services.config.platformAllowedOrigins)) return;
+    throw new ApiError(
+        400,
+        'validation_failed',
+        'The return URL is not on an allowed platform origin.',
+        'Add the platform origin to PLATFORM_ALLOWED_ORIGINS, or use a return URL on it.',
+        [{ field: 'returnUrl', code: 'return_url_not_allowed', message: 'Not on an allowed origin.' }],
+    );
+}
+
 async function connectLink(
     services: Services,
     integration: IntegrationRecord,
@@ -92,15 +105,7 @@ async function connectLink(
     returnUrl?: string,
     expectedUser?: ExpectedUser,
 ): Promise<ConnectLink> {
-    if (returnUrl !== undefined && !isAllowedReturnUrl(returnUrl, services.config.platformAllowedOrigins)) {
-        throw new ApiError(
-            400,
-            'validation_failed',
-            'The return URL is not on an allowed platform origin.',
-            'Add the platform origin to PLATFORM_ALLOWED_ORIGINS, or use a return URL on it.',
-            [{ field: 'returnUrl', code: 'return_url_not_allowed', message: 'Not on an allowed origin.' }],
-        );
-    }
+    checkReturnUrl(services, returnUrl);
     const { ticket, expiresAt } = await createConnectTicket(await services.tables.get('oauthStates'), {
         integrationId: integration.id,
         purpose: 'drive',

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
+import type { ERROR_CODES, ErrorCode } from '../openapi/errorCatalogue';
 
 /**
  * Every HTTP error the service returns: `{ error: { code, message, hint?, details? } }`.
@@ -15,10 +16,17 @@ export interface FieldProblem {
     message: string;
 }
 
-export class ApiError extends Error {
+/** The status the catalogue gives a code: `new ApiError(404, 'run_not_found', …)` compiles, 409 does not. */
+export type StatusOf<C extends ErrorCode> = (typeof ERROR_CODES)[C]['status'];
+
+/**
+ * `code` must be in the catalogue (lib/openapi/errorCatalogue.ts, which the API description lists per
+ * operation) and `status` must be the catalogue's status for it: the compiler rejects anything else.
+ */
+export class ApiError<C extends ErrorCode = ErrorCode> extends Error {
     constructor(
-        readonly status: number,
-        readonly code: string,
+        readonly status: StatusOf<C>,
+        readonly code: C,
         message: string,
         readonly hint?: string,
         readonly details?: FieldProblem[],
@@ -33,6 +41,17 @@ export class ApiError extends Error {
         if (this.details) body.error.details = this.details;
         return { status: this.status, jsonBody: body, headers: { 'content-type': 'application/json', ...headers } };
     }
+}
+
+/** 405 with the `Allow` header (RFC 9110 §15.5.6) for a method the route does not serve. */
+export function methodNotAllowed(method: string, allowed: readonly string[]): HttpResponseInit {
+    const allow = allowed.join(', ');
+    return new ApiError(
+        405,
+        'method_not_allowed',
+        `${method} is not supported on this route.`,
+        `Use ${allow}; the API description (GET /api/openapi.json) lists every operation.`,
+    ).toResponse({ allow });
 }
 
 /** Maps anything thrown by a handler to the error shape; unknown errors never leak their text. */

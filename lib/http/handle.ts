@@ -36,12 +36,3 @@ export function actorOf(request: HttpRequest): string {
     const user = request.headers.get('x-platform-user')?.trim();
     return user && user.length <= 256 ? user : 'function-key';
 }
-
-export function methodNotAllowed(request: HttpRequest, allowed: string[]): never {
-    throw new ApiError(
-        405,
-        'method_not_allowed',
-        `${request.method} is not supported on this route.`,
-        `Use ${allowed.join(', ')}.`,
-    );
-}

@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import { ERROR_CODES, type ErrorCode } from './errorCatalogue';
 import { errorBody } from './responseSchemas';
-import type { NamedSchema, RouteDescription } from './routeDescription';
+import type { NamedSchema, ParameterDescription, RouteDescription } from './routeDescription';
 
 export interface DocumentOptions {
     /** The service's public URL (PUBLIC_BASE_URL). */
@@ -61,7 +61,7 @@ function operation(route: RouteDescription, components: SchemaComponents): JsonO
         required: true,
         schema: { type: 'string' },
     }));
-    const queryParams = (route.query ?? []).map((q) => ({
+    const queryParams = queryParameters(route.query).map((q) => ({
         name: q.name,
         in: 'query',
         description: q.description,
@@ -98,7 +98,18 @@ function operation(route: RouteDescription, components: SchemaComponents): JsonO
             );
         responses[status] = response;
     }
-    for (const [status, codes] of errorsByStatus(route.errors)) {
+    // A route whose query is a zod object refuses invalid values with validation_failed (readQuery).
+    const errors =
+        route.query && !Array.isArray(route.query) ? [...route.errors, 'validation_failed' as const] : route.errors;
+    if (route.auth !== 'anonymous') {
+        responses['401'] = {
+            description:
+                route.auth === 'admin'
+                    ? 'No key, or not the master (management) key. The Functions host answers this itself, with an empty body.'
+                    : 'No key, or a key the host does not know. The Functions host answers this itself, with an empty body.',
+        };
+    }
+    for (const [status, codes] of errorsByStatus(errors)) {
         responses[status] ??= {
             description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join('\n\n'),
             content: { 'application/json': { schema: components.ref(errorBody, 'output'), examples: examples(codes) } },
@@ -106,6 +117,18 @@ function operation(route: RouteDescription, components: SchemaComponents): JsonO
     }
     op.responses = responses;
     return op;
+}
+
+/** A zod query object becomes one parameter per key (required unless it accepts absence). */
+function queryParameters(query: RouteDescription['query']): ParameterDescription[] {
+    if (!query) return [];
+    if (Array.isArray(query)) return query;
+    return Object.entries(query.schema.shape).map(([name, schema]) => ({
+        name,
+        description: (query.describe as Record<string, string>)[name]!,
+        schema,
+        required: !schema.safeParse(undefined).success,
+    }));
 }
 
 function errorsByStatus(codes: readonly ErrorCode[]): Map<string, ErrorCode[]> {

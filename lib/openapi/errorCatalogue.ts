@@ -3,15 +3,8 @@
  * the API description lists, per operation, which codes it can return.
  */
 export const ERROR_CODES = {
-    // Host (every keyed route)
-    missing_function_key: { status: 401, description: 'No key was sent (x-functions-key header or ?code=).' },
-    invalid_function_key: {
-        status: 401,
-        description:
-            'The key is not valid for this route: unknown, or the platform key on a management route (those take the master key only).',
-    },
-    route_not_found: { status: 404, description: 'No function serves this method and path.' },
-    request_too_large: { status: 413, description: 'The request body exceeds the host limit.' },
+    // Every route. (A missing or wrong key, an unknown route and a body over the host's 100 MB limit are
+    // answered by the Functions host itself, with a bare status and no body: see buildDocument.ts.)
     internal_error: { status: 500, description: 'The service failed; the invocation id is in the logs.' },
     // Request bodies
     unsupported_media_type: { status: 415, description: 'The body is not application/json.' },
@@ -22,6 +15,20 @@ export const ERROR_CODES = {
         description: 'One or more fields are invalid; `details` lists them with a code and message each.',
     },
     method_not_allowed: { status: 405, description: 'The method is not supported on this route.' },
+    // The Graph webhook
+    invalid_notification: { status: 400, description: 'The body is not a Graph change-notification collection.' },
+    notification_too_large: {
+        status: 413,
+        description: 'The body exceeds 1 MiB or 1,000 entries: refused before it is read whole.',
+    },
+    notification_not_persisted: {
+        status: 503,
+        description: 'The notification could not be recorded (storage failed); Graph redelivers it.',
+    },
+    invalid_continuation_token: {
+        status: 400,
+        description: 'The continuationToken was not issued by this route for this resource; send it back unchanged.',
+    },
     // Domain
     integration_not_configured: {
         status: 404,
@@ -29,6 +36,11 @@ export const ERROR_CODES = {
     },
     drive_not_found: { status: 404, description: 'No external drive has this id.' },
     drive_not_connected: { status: 409, description: 'The drive has no connected account yet.' },
+    drive_needs_reauth: {
+        status: 409,
+        description:
+            "The drive's account can no longer sign in (disabled, password changed, consent revoked); reconnect it.",
+    },
     drive_changed: { status: 409, description: 'The drive changed since it was read; read it again and retry.' },
     not_a_library_drive: { status: 409, description: 'The operation applies to SharePoint library drives only.' },
     site_not_accessible: { status: 403, description: 'The connected account cannot reach that site.' },
@@ -40,6 +52,11 @@ export const ERROR_CODES = {
     credential_rejected: {
         status: 400,
         description: 'Entra refused the new credential (the AADSTS code and hint say why); nothing was stored.',
+    },
+    app_sign_in_failed: {
+        status: 409,
+        description:
+            'The application could not sign in to Entra with its credential; `details` has the AADSTS-derived code and the hint says what to fix.',
     },
     credential_active: { status: 409, description: 'The active credential cannot be retired; promote another first.' },
     credential_retired: { status: 409, description: 'The credential was retired and cannot be promoted.' },
@@ -60,6 +77,10 @@ export const ERROR_CODES = {
     run_not_found: { status: 404, description: 'No sync run has this id for this drive.' },
     transfer_not_found: { status: 404, description: 'No transfer has this id for this drive.' },
     transfer_not_failed: { status: 409, description: 'Only a failed or skipped transfer can be replayed.' },
+    transfer_changed: {
+        status: 409,
+        description: 'The transfer changed while it was being replayed; read it and retry.',
+    },
     no_held_deletes: { status: 409, description: 'The drive has no deletes waiting for approval.' },
     download_disabled: {
         status: 403,
@@ -108,13 +129,11 @@ export const DEPENDENCY_ERRORS: ErrorCode[] = [
     'state_corrupt',
 ];
 
-/** Codes every function-key route can return, before or around its handler. */
-export const KEYED_ROUTE_ERRORS: ErrorCode[] = [
-    'missing_function_key',
-    'invalid_function_key',
-    'internal_error',
-    ...DEPENDENCY_ERRORS,
-];
+/**
+ * Codes every keyed route can return around its handler (its 401 comes from the host, without a body:
+ * see buildDocument.ts).
+ */
+export const KEYED_ROUTE_ERRORS: ErrorCode[] = ['internal_error', ...DEPENDENCY_ERRORS];
 
 /** Codes of readJsonBody (lib/http/requestBody.ts). */
 export const JSON_BODY_ERRORS: ErrorCode[] = [

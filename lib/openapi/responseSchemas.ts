@@ -54,6 +54,10 @@ const integrationFields = {
         }),
     updatedAt: timestamp,
     updatedBy: z.string(),
+    activeCredential: z
+        .object({ id: z.string(), kind: z.string(), expiresOn: timestamp.optional() })
+        .optional()
+        .meta({ description: 'The credential new token requests use (see /api/manage/integration/credentials).' }),
 };
 
 export const integrationView = named('IntegrationView', z.object(integrationFields));
@@ -76,6 +80,9 @@ export const integrationRemoved = named(
         ),
         tokenCachesPurged: z.int(),
         secretDeleted: z.boolean(),
+        credentialSecretsDeleted: z
+            .array(z.string())
+            .meta({ description: 'Key Vault secrets of the credentials (soft-deleted, recoverable).' }),
     }),
 );
 
@@ -124,6 +131,9 @@ export const driveRecord = named(
                 name: z.string(),
             })
             .optional(),
+        auth: z.enum(['delegated', 'app']).optional().meta({
+            description: "'app': synced with the application's own token (Sites.Selected), no person's account.",
+        }),
         status: z.enum(DRIVE_STATUSES as [DriveStatus, ...DriveStatus[]]).meta({
             description:
                 "credential_unavailable: the integration's credential cannot be read (statusCause.code credential_missing, credential_disabled, key_vault_forbidden…); the drive resumes by itself once that is fixed.",
@@ -132,10 +142,16 @@ export const driveRecord = named(
         policies: z.object({ conflictPolicy: z.enum(CONFLICT_POLICIES), syncIntervalMinutes: z.int().optional() }),
         notifications: z
             .object({
-                state: z.string(),
+                state: z.enum(['active', 'unavailable', 'error', 'off']),
                 mode: z.enum(['webhook', 'schedule']),
                 expiresAt: timestamp.optional(),
-                reason: z.string().optional(),
+                reason: z
+                    .object({ code: z.string(), message: z.string(), graphCode: z.string().optional() })
+                    .optional()
+                    .meta({
+                        description: 'Why notifications are not active; the drive syncs on its schedule meanwhile.',
+                    }),
+                updatedAt: timestamp.optional(),
             })
             .optional()
             .meta({

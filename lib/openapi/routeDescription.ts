@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import type { QueryDescription } from '../http/query';
 import type { ErrorCode } from './errorCatalogue';
 
 /**
@@ -43,7 +44,8 @@ export interface RouteDescription {
      * only the master (management) key opens it. Either goes in x-functions-key (or ?code=).
      */
     auth: 'function' | 'admin' | 'anonymous';
-    query?: ParameterDescription[];
+    /** The route's query parameters: the zod object its handler parses (readQuery), or a plain list. */
+    query?: QueryDescription | ParameterDescription[];
     /** The JSON request body, validated by the handler with this same schema. */
     body?: NamedSchema & { required?: boolean };
     /** Success responses by status. */

@@ -21,7 +21,9 @@ export type Properties = z.infer<typeof propertiesSchema>;
 
 export const propertiesPatchSchema = propertiesSchema
     .partial()
-    .refine((p) => Object.keys(p).length > 0, { message: 'Send at least one property to change.' });
+    .refine((p) => Object.keys(p).length > 0, { message: 'Send at least one property to change.' })
+    // The refinement is invisible to JSON Schema: say it there too, so clients see {} is refused.
+    .meta({ minProperties: 1 });
 
 export const DEFAULT_PROPERTIES: Properties = {
     ShowNewMyAccountFilesView: false,

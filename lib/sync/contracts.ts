@@ -91,17 +91,22 @@ export interface TransferRecord {
 }
 
 /** Per-item result of a sync run, as the run record lists it ("why didn't X sync?"). */
+/** Every status a per-item outcome can have (run detail filters by them). */
+export const OUTCOME_STATUSES = ['ok', 'skipped', 'conflict', 'failed', 'retrying', 'held', 'queued'] as const;
+
 export interface ItemOutcome {
     /** Drive-relative path the item has (or would have) on the platform. */
     path: string;
     /** Planner action kind (upload, download, renameRemote, deletePlatform, conflictKeepBoth, skip, …). */
     action: string;
-    status: 'ok' | 'skipped' | 'conflict' | 'failed' | 'retrying' | 'held' | 'queued';
+    status: (typeof OUTCOME_STATUSES)[number];
     /** Stable machine code: the planner's reason code, the name rule, or the failure code. */
     code: string;
     message: string;
     /** What a person should do, for skipped and failed items. */
     hint?: string;
+    /** The transfer carrying the item's bytes (POST /api/drives/{driveId}/transfers/{transferId}/replay). */
+    transferId?: string;
     /** Graph's error code and request id, when Graph refused. */
     graphCode?: string;
     requestId?: string;

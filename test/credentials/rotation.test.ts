@@ -189,7 +189,11 @@ describe('credential rotation with overlap: no drive reconnects', () => {
 
         const retired = await h.api('DELETE', '/api/manage/integration/credentials/initial');
         expect(retired.body).toMatchObject({ id: 'initial', state: 'retired' });
-        expect((await list()).value.map((c) => c.id)).toEqual([activeCredentialId]);
+        // Still listed, as retired, like every other credential (the history keeps it).
+        expect((await list()).value.map((c) => [c.id, c.state])).toEqual([
+            [activeCredentialId, 'active'],
+            ['initial', 'retired'],
+        ]);
         const versions = [];
         for await (const p of (await h.services()).secrets.listPropertiesOfSecretVersions(
             'integration-default-client-secret',

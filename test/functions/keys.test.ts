@@ -45,8 +45,9 @@ describe('the two keys', () => {
         ])('refuses the platform key on %s %s', async (method, route) => {
             const body = method === 'GET' ? undefined : {};
             const res = await env.api(method, route, { key: env.host.platformKey, body });
+            // Refused by the host itself: a bare 401, as Azure's host answers (m365-quirks.md 13).
             expect(res.status).toBe(401);
-            expect(res.body).toMatchObject({ error: { code: 'invalid_function_key' } });
+            expect(res.text).toBe('');
         });
 
         it('records in the audit trail which key acted', async () => {

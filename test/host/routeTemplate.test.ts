@@ -1,6 +1,11 @@
 import { parseRouteTemplate, splitPath } from '../../dev/host/http/routeTemplate';
 import { Router } from '../../dev/host/http/router';
-import { http } from '../../functions/definition';
+import { http, type HttpDefinition } from '../../functions/definition';
+
+/** A registration as the host sees a plain app.http call: only its own methods are routed to it. */
+function plain(name: string, options: HttpDefinition['options']): HttpDefinition {
+    return { kind: 'http', name, allowedMethods: options.methods, options };
+}
 
 const match = (template: string, path: string) => parseRouteTemplate(template).match(splitPath(path));
 const noop = async () => ({ status: 204 });
@@ -51,10 +56,11 @@ describe('router', () => {
     it('prefers literal over constrained over free parameters, and filters by method', () => {
         const router = new Router(
             [
-                http('free', { route: 'items/{name}', methods: ['GET'], handler: noop }),
-                http('typed', { route: 'items/{id:int}', methods: ['GET'], handler: noop }),
-                http('literal', { route: 'items/latest', methods: ['GET'], handler: noop }),
-                http('post', { route: 'items/{name}', methods: ['POST'], handler: noop }),
+                // As the host sees plain app.http registrations (the service's http() routes every method).
+                plain('free', { route: 'items/{name}', methods: ['GET'], handler: noop }),
+                plain('typed', { route: 'items/{id:int}', methods: ['GET'], handler: noop }),
+                plain('literal', { route: 'items/latest', methods: ['GET'], handler: noop }),
+                plain('post', { route: 'items/{name}', methods: ['POST'], handler: noop }),
             ],
             'api',
         );

@@ -152,7 +152,7 @@ describe('troubleshooting: connecting and staying connected', () => {
         const connectUrl = new URL((added.body as { connectUrl: string }).connectUrl);
         expect((await openAtService(connectUrl, svc.browser)).status).toBe(302);
         const again = await openAtService(connectUrl, svc.browser);
-        expect(again.status).toBe(400);
+        expect(again.status).toBe(410);
         expect(again.headers.get('x-error-code')).toBe('state_replayed');
     });
 

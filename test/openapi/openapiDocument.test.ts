@@ -100,7 +100,9 @@ describe('the OpenAPI document', () => {
                 },
             },
         });
-        expect(put['401']).toMatchObject({ description: expect.stringContaining('missing_function_key') });
+        // The host's own 401 has no body (m365-quirks.md 13): described, with no content.
+        expect(put['401']).toMatchObject({ description: expect.stringContaining('empty body') });
+        expect((put['401'] as { content?: unknown }).content).toBeUndefined();
         for (const route of ROUTES) for (const code of route.errors) expect(ERROR_CODES[code]).toBeDefined();
     });
 

@@ -11,7 +11,7 @@ describe('GET /api/openapi.json', () => {
     it('requires the function key', async () => {
         const res = await env.api('GET', '/api/openapi.json', { key: false });
         expect(res.status).toBe(401);
-        expect(res.body).toMatchObject({ error: { code: 'missing_function_key' } });
+        expect(res.text).toBe('');
     });
 
     it('serves the document generated from the route table, with this service as the server', async () => {

@@ -23,7 +23,7 @@ export function registeredOperations(): Map<string, HttpDefinition> {
     const out = new Map<string, HttpDefinition>();
     for (const f of registeredFunctions()) {
         if (f.kind !== 'http') continue;
-        for (const key of operationKeys(f.options.route, f.options.methods, routePrefix())) out.set(key, f);
+        for (const key of operationKeys(f.options.route, f.allowedMethods, routePrefix())) out.set(key, f);
     }
     return out;
 }

@@ -1,6 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiError } from '../../../lib/http/apiError';
-import { invalidFunctionKey, missingFunctionKey, notTheMasterKey } from './hostErrors';
+import { invalidFunctionKey, missingFunctionKey, notTheMasterKey, type HostRefusal } from './hostErrors';
 
 /** A key in the shape the host generates (URL-safe base64, 56 characters). */
 export function generateFunctionKey(): string {
@@ -33,7 +32,7 @@ export function checkFunctionKey(
     query: URLSearchParams,
     keys: HostKeys,
     level: KeyLevel,
-): ApiError | undefined {
+): HostRefusal | undefined {
     const sent = sentKey(headerValue, query);
     if (sent === undefined) return missingFunctionKey(level);
     if (sameKey(sent, keys.master)) return undefined;

@@ -1,9 +1,10 @@
 import { HttpResponse } from '@azure/functions';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ApiError, toErrorResponse } from '../../../lib/http/apiError';
+import { toErrorResponse } from '../../../lib/http/apiError';
+import { recordExchange } from '../../contract/contractRecorder';
 import type { Invoker } from '../invocation';
 import { checkFunctionKey, type HostKeys, type KeyLevel } from './functionKey';
-import { requestTooLarge, routeNotFound } from './hostErrors';
+import { refusalResponse, requestTooLarge, routeNotFound, type HostRefusal } from './hostErrors';
 import { readRequestBody, RequestTooLargeError } from './requestBody';
 import type { RouteMatch, Router } from './router';
 import { toHttpRequest } from './toHttpRequest';
@@ -24,6 +25,8 @@ export interface HttpServerOptions {
     keys: HostKeys;
     invoker: Invoker;
     maxRequestBodyBytes: number;
+    /** Hold every exchange against the service's OpenAPI document (API_CONTRACT=enforce). */
+    checkContract: boolean;
 }
 
 export function createHttpServer(options: HttpServerOptions): Server {
@@ -44,13 +47,16 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
     const method = (req.method ?? 'GET').toUpperCase();
     const hostRoute = findHostRoute(options.hostRoutes, method, url.pathname);
     const match = hostRoute ? undefined : options.router.match(method, url.pathname);
-    if (!hostRoute && !match) return sendError(res, routeNotFound(method, url.pathname));
+    const exchange = { method, url, body: Buffer.alloc(0), contentType: req.headers['content-type'] };
+    // The host's own routes (firing a timer) are development tools, not part of the service's API.
+    const record = options.checkContract && !hostRoute ? recordExchange : skipContract;
+    if (!hostRoute && !match) return refuse(options, res, routeNotFound(method, url.pathname), exchange, record);
 
     const level = hostRoute ? (hostRoute.route.requiresKey ? 'admin' : undefined) : keyLevelOf(match!);
     const keyError = level
         ? checkFunctionKey(req.headers['x-functions-key'], url.searchParams, options.keys, level)
         : undefined;
-    if (keyError) return sendError(res, keyError);
+    if (keyError) return refuse(options, res, keyError, exchange, record);
 
     let body: Buffer;
     try {
@@ -60,10 +66,10 @@ async function handle(options: HttpServerOptions, req: IncomingMessage, res: Ser
         // The rest of the upload is not read: close the connection rather than drain 100 MB.
         res.setHeader('connection', 'close');
         res.on('finish', () => req.destroy());
-        return sendError(res, requestTooLarge(e.limitBytes));
+        return refuse(options, res, requestTooLarge(e.limitBytes), exchange, record);
     }
     if (hostRoute) return hostRoute.route.handle(hostRoute.params, res);
-    return invokeFunction(options.invoker, match!, req, url, body, res);
+    return invokeFunction(options.invoker, match!, req, url, body, res, record);
 }
 
 async function invokeFunction(
@@ -73,6 +79,7 @@ async function invokeFunction(
     url: URL,
     body: Buffer,
     res: ServerResponse,
+    record: typeof recordExchange,
 ): Promise<void> {
     const { definition } = match.route;
     const request = toHttpRequest(req, url, match.params, body);
@@ -98,8 +105,11 @@ async function invokeFunction(
         // Already logged with its stack by the invoker; the client gets the error shape without the text.
         response = new HttpResponse(toErrorResponse(e));
     }
+    await record({ method: request.method, url, body, contentType: req.headers['content-type'] }, response);
     await writeHttpResponse(res, response, { 'x-ms-invocation-id': invocationId });
 }
+
+async function skipContract(): Promise<void> {}
 
 /**
  * What the host requires of a function's caller: `admin` takes only the master key, `function` any
@@ -123,6 +133,16 @@ function findHostRoute(
     return undefined;
 }
 
-function sendError(res: ServerResponse, error: ApiError): Promise<void> {
-    return writeInit(res, error.toResponse());
+/** The host's own refusal: a bare status, as Azure's host sends it; the reason goes to the log. */
+async function refuse(
+    options: HttpServerOptions,
+    res: ServerResponse,
+    refusal: HostRefusal,
+    exchange: Parameters<typeof recordExchange>[0],
+    record: typeof recordExchange,
+): Promise<void> {
+    options.invoker.log(`HTTP ${exchange.method} ${exchange.url.pathname} → ${refusal.status}: ${refusal.reason}`);
+    const response = new HttpResponse(refusalResponse(refusal));
+    await record(exchange, response);
+    return writeHttpResponse(res, response);
 }

@@ -66,7 +66,7 @@ export class Timers {
     }
 
     private async fireForRoute(name: string, res: ServerResponse): Promise<void> {
-        if (!this.has(name)) return writeInit(res, unknownTimer(name).toResponse());
+        if (!this.has(name)) return writeInit(res, unknownTimer(name));
         const started = performance.now();
         try {
             await this.fire(name);

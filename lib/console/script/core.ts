@@ -50,8 +50,8 @@ function api(method, path, body) {
             if (res.status === 401) showKeyNotice();
             return {
                 ok: res.ok, status: res.status, body: parsed, error: error,
-                // The local host answers route_not_found; Azure's host answers an empty 404.
-                missing: res.status === 404 && (!error || error.code === 'route_not_found')
+                // A route this deployment does not have: the host answers an empty 404.
+                missing: res.status === 404 && !error
             };
         });
     }, function (e) {

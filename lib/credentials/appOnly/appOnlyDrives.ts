@@ -33,7 +33,11 @@ export async function addAppOnlyDrive(services: Services, input: AddAppOnlyDrive
     try {
         library = await getDriveById(await graphClientForApp(services, integration), input.graphDriveId);
     } catch (e) {
-        if (e instanceof AppAuthError) throw new ApiError(409, e.failure.code, e.failure.message, e.failure.hint);
+        if (e instanceof AppAuthError) {
+            throw new ApiError(409, 'app_sign_in_failed', e.failure.message, e.failure.hint, [
+                { field: 'credential', code: e.failure.code, message: e.failure.message },
+            ]);
+        }
         const failure = graphFailure(e);
         if (failure && [403, 404].includes(failure.statusCode)) {
             throw new ApiError(

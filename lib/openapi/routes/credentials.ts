@@ -4,6 +4,7 @@ import { addAppOnlyDriveInput } from '../../credentials/appOnly/appOnlyDrives';
 import { JSON_BODY_ERRORS, KEYED_ROUTE_ERRORS } from '../errorCatalogue';
 import { driveRecord } from '../responseSchemas';
 import { named, type RouteDescription } from '../routeDescription';
+import { alertsQuery } from '../../http/queries';
 
 const credential = named(
     'Credential',
@@ -16,7 +17,13 @@ const credential = named(
         })
         .meta({ description: 'Metadata only: a secret value or private key is never returned.' }),
 );
-const credentialList = named('CredentialList', z.object({ value: z.array(credential.schema) }));
+const credentialList = named(
+    'CredentialList',
+    z.object({
+        activeCredentialId: z.string().optional().meta({ description: 'The credential new token requests use.' }),
+        value: z.array(credential.schema),
+    }),
+);
 const alert = named(
     'Alert',
     z.looseObject({
@@ -92,7 +99,13 @@ export const credentialRoutes: RouteDescription[] = [
         auth: 'admin',
         body: { ...named('PromoteCredentialInput', promoteInput), required: false },
         responses: { 200: { description: 'Promoted.', body: credential } },
-        errors: [...credentialErrors, ...JSON_BODY_ERRORS, 'credential_retired', 'integration_changed'],
+        errors: [
+            ...credentialErrors,
+            ...JSON_BODY_ERRORS,
+            'credential_retired',
+            'credential_rejected',
+            'integration_changed',
+        ],
     },
     {
         method: 'POST',
@@ -109,7 +122,13 @@ export const credentialRoutes: RouteDescription[] = [
                 headers: { location: 'The new drive.' },
             },
         },
-        errors: [...KEYED_ROUTE_ERRORS, ...JSON_BODY_ERRORS, 'integration_not_configured', 'site_not_granted'],
+        errors: [
+            ...KEYED_ROUTE_ERRORS,
+            ...JSON_BODY_ERRORS,
+            'integration_not_configured',
+            'site_not_granted',
+            'app_sign_in_failed',
+        ],
     },
     {
         method: 'GET',
@@ -118,13 +137,7 @@ export const credentialRoutes: RouteDescription[] = [
         summary: 'Alerts: expiring credentials, drives needing re-authentication, held deletes, failed transfers',
         tag: 'alerts',
         auth: 'admin',
-        query: [
-            {
-                name: 'state',
-                description: 'open, acknowledged, resolved or all (comma-separated); default open,acknowledged.',
-                schema: z.string(),
-            },
-        ],
+        query: alertsQuery,
         responses: { 200: { description: 'Newest first.', body: alertList } },
         errors: [...KEYED_ROUTE_ERRORS, 'validation_failed'],
     },

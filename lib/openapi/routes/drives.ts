@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { addDriveInput, reconnectInput, updateDriveInput } from '../../drives/driveSchemas';
 import { JSON_BODY_ERRORS, KEYED_ROUTE_ERRORS } from '../errorCatalogue';
 import { connectLink, driveAdded, driveList, driveRecord, driveRemoved } from '../responseSchemas';
 import { named, type RouteDescription } from '../routeDescription';
+import { driveQuery } from '../../http/queries';
 
 const driveErrors = [...KEYED_ROUTE_ERRORS, 'integration_not_configured', 'drive_not_found'] as const;
 
@@ -47,13 +47,7 @@ export const driveRoutes: RouteDescription[] = [
         summary: 'Inspect a drive (health, account, library)',
         tag: 'drives',
         auth: 'function',
-        query: [
-            {
-                name: 'refresh',
-                description: 'true: check the account and library live.',
-                schema: z.enum(['true', 'false']),
-            },
-        ],
+        query: driveQuery,
         responses: { 200: { description: 'The drive.', body: driveRecord } },
         errors: [...driveErrors],
     },

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { integrationSettingsInput } from '../../integration/settingsSchema';
 import { propertiesPatchSchema } from '../../properties/properties';
 import { JSON_BODY_ERRORS, KEYED_ROUTE_ERRORS } from '../errorCatalogue';
@@ -13,24 +12,16 @@ import {
     siteList,
 } from '../responseSchemas';
 import { named, type RouteDescription } from '../routeDescription';
+import { libraryQuery, siteSearchQuery, statusQuery } from '../../http/queries';
 
-const refresh = {
-    name: 'refresh',
-    description: 'true: verify live, skipping the cache.',
-    schema: z.enum(['true', 'false']),
-};
-const driveIdQuery = {
-    name: 'driveId',
-    description: 'The drive being set up: sites are listed as its connected account sees them.',
-    schema: z.string(),
-    required: true,
-};
 const siteErrors = [
     ...KEYED_ROUTE_ERRORS,
     'validation_failed',
     'integration_not_configured',
     'drive_not_found',
     'drive_not_connected',
+    'drive_needs_reauth',
+    'app_sign_in_failed',
     'site_not_accessible',
 ] as const;
 
@@ -79,7 +70,7 @@ export const manageRoutes: RouteDescription[] = [
         summary: 'The setup checkpoints, verified live against Entra, Graph and Key Vault',
         tag: 'manage',
         auth: 'admin',
-        query: [refresh],
+        query: statusQuery,
         responses: {
             200: {
                 description: 'Every checkpoint with its evidence, and a code and hint when failing.',
@@ -121,7 +112,7 @@ export const manageRoutes: RouteDescription[] = [
         summary: "Search SharePoint sites as the drive's connected account",
         tag: 'manage',
         auth: 'admin',
-        query: [{ name: 'search', description: 'Search text (default *).', schema: z.string() }, driveIdQuery],
+        query: siteSearchQuery,
         responses: { 200: { description: 'Matching sites.', body: siteList } },
         errors: [...siteErrors],
     },
@@ -132,7 +123,7 @@ export const manageRoutes: RouteDescription[] = [
         summary: "A site's document libraries (same as /drives)",
         tag: 'manage',
         auth: 'admin',
-        query: [driveIdQuery],
+        query: libraryQuery,
         responses: { 200: { description: 'The document libraries.', body: libraryList } },
         errors: [...siteErrors],
     },
@@ -143,7 +134,7 @@ export const manageRoutes: RouteDescription[] = [
         summary: "A site's document libraries, to pick the one a drive syncs",
         tag: 'manage',
         auth: 'admin',
-        query: [driveIdQuery],
+        query: libraryQuery,
         responses: { 200: { description: 'The document libraries.', body: libraryList } },
         errors: [...siteErrors],
     },

@@ -42,6 +42,6 @@ export const notificationRoutes: RouteDescription[] = [
             200: { description: 'The validation token, echoed.', contentType: 'text/plain' },
             202: { description: 'Accepted.' },
         },
-        errors: ['internal_error'],
+        errors: ['internal_error', 'invalid_notification', 'notification_too_large', 'notification_not_persisted'],
     },
 ];

@@ -2,13 +2,9 @@ import { z } from 'zod';
 import { uploadCompleteInput, uploadSlotInput } from '../../sync/platform/uploadSchemas';
 import { JSON_BODY_ERRORS, KEYED_ROUTE_ERRORS } from '../errorCatalogue';
 import { named, type RouteDescription } from '../routeDescription';
+import { fileQuery, folderQuery } from '../../http/queries';
 
 const driveErrors = [...KEYED_ROUTE_ERRORS, 'integration_not_configured', 'drive_not_found'] as const;
-const pathQuery = {
-    name: 'path',
-    description: 'Drive-relative path, "/"-separated (empty for the root).',
-    schema: z.string(),
-};
 
 const uploadSlot = named(
     'UploadSlot',
@@ -75,11 +71,7 @@ export const platformStoreRoutes: RouteDescription[] = [
         summary: 'Browse the platform copy of a drive, one folder page at a time',
         tag: 'platform store',
         auth: 'function',
-        query: [
-            pathQuery,
-            { name: 'pageSize', description: 'Items per page.', schema: z.string() },
-            { name: 'continuationToken', description: 'From the previous page.', schema: z.string() },
-        ],
+        query: folderQuery,
         responses: { 200: { description: 'A page of the folder.', body: platformItems } },
         errors: [...driveErrors, 'invalid_path', 'validation_failed', 'folder_not_found'],
     },
@@ -90,8 +82,14 @@ export const platformStoreRoutes: RouteDescription[] = [
         summary: 'Download a file (only when EnableDownloadExternalFile is on)',
         tag: 'platform store',
         auth: 'function',
-        query: [{ ...pathQuery, required: true }],
-        responses: { 200: { description: 'The file, streamed.', contentType: 'application/octet-stream' } },
+        query: fileQuery,
+        responses: {
+            200: {
+                description:
+                    'The file, streamed as an attachment (`content-disposition`), with the content type it was stored with (`application/octet-stream` when none) and `x-content-type-options: nosniff`.',
+                contentType: '*/*',
+            },
+        },
         errors: [...driveErrors, 'invalid_path', 'item_not_found', 'download_disabled'],
     },
 ];

@@ -1,27 +1,55 @@
 import { z } from 'zod';
 import { KEYED_ROUTE_ERRORS } from '../errorCatalogue';
 import { named, type RouteDescription } from '../routeDescription';
+import { runQuery, runsQuery, syncNowQuery } from '../../http/queries';
+import { OUTCOME_STATUSES } from '../../sync/contracts';
 
 const driveErrors = [...KEYED_ROUTE_ERRORS, 'integration_not_configured', 'drive_not_found'] as const;
 
+const timestamp = z.string().meta({ format: 'date-time' });
 const runStarted = named(
     'SyncRunStarted',
-    z.looseObject({ runId: z.string(), created: z.boolean(), status: z.string() }),
+    z.object({ runId: z.string(), created: z.boolean(), status: z.enum(['queued', 'running']) }),
 );
 const outcome = z.looseObject({
     path: z.string(),
     action: z.string(),
-    status: z.enum(['ok', 'skipped', 'conflict', 'failed', 'retrying', 'held', 'queued']),
+    status: z.enum(OUTCOME_STATUSES),
     code: z.string(),
     message: z.string(),
     hint: z.string().optional(),
+    transferId: z.string().optional().meta({
+        description: 'The transfer carrying the bytes; replay it with POST .../transfers/{transferId}/replay.',
+    }),
     graphCode: z.string().optional(),
     requestId: z.string().optional(),
 });
 const run = z.looseObject({ runId: z.string(), driveId: z.string(), trigger: z.string(), status: z.string() });
 const runList = named('SyncRunPage', z.looseObject({ value: z.array(run), continuationToken: z.string().optional() }));
 const runDetail = named('SyncRunDetail', z.looseObject({ run, outcomes: z.array(outcome), total: z.number() }));
-const conflicts = named('ConflictInbox', z.looseObject({ value: z.array(z.looseObject({})) }));
+const conflicts = named(
+    'ConflictInbox',
+    z.object({
+        value: z.array(outcome.extend({ runId: z.string(), at: timestamp })).meta({
+            description: 'The latest conflict per path, newest first; where each version went is in message.',
+        }),
+    }),
+);
+const deletesSettled = named(
+    'HeldDeletesSettled',
+    z.object({
+        decision: z.object({
+            state: z.enum(['approved', 'rejected']),
+            heldByRun: z.string(),
+            remote: z.int().meta({ description: 'Deletes held on the SharePoint side.' }),
+            platform: z.int().meta({ description: 'Deletes held on the platform side.' }),
+            heldAt: timestamp,
+            decidedAt: timestamp,
+            decidedBy: z.string(),
+        }),
+        sync: runStarted.schema,
+    }),
+);
 
 /** Sync runs of a drive: start one, read the history and per-item outcomes, settle held deletes. */
 export const syncRoutes: RouteDescription[] = [
@@ -32,13 +60,7 @@ export const syncRoutes: RouteDescription[] = [
         summary: '"Sync now": queue a run (a second request while one is queued or running returns the same run)',
         tag: 'sync',
         auth: 'function',
-        query: [
-            {
-                name: 'dryRun',
-                description: "true: plan only, apply nothing; the plan is the run's outcomes.",
-                schema: z.enum(['true', 'false']),
-            },
-        ],
+        query: syncNowQuery,
         responses: { 202: { description: 'Queued (or already queued/running).', body: runStarted } },
         errors: [...driveErrors, 'drive_not_connected'],
     },
@@ -49,12 +71,9 @@ export const syncRoutes: RouteDescription[] = [
         summary: 'Run history, newest first',
         tag: 'sync',
         auth: 'function',
-        query: [
-            { name: 'limit', description: 'Runs per page.', schema: z.string() },
-            { name: 'continuationToken', description: 'From the previous page.', schema: z.string() },
-        ],
+        query: runsQuery,
         responses: { 200: { description: 'A page of runs.', body: runList } },
-        errors: [...driveErrors, 'validation_failed'],
+        errors: [...driveErrors, 'validation_failed', 'invalid_continuation_token'],
     },
     {
         method: 'GET',
@@ -63,16 +82,7 @@ export const syncRoutes: RouteDescription[] = [
         summary: 'One run with its per-item outcomes ("why didn\'t X sync?")',
         tag: 'sync',
         auth: 'function',
-        query: [
-            {
-                name: 'status',
-                description: 'Only outcomes with this status (failed, skipped, conflict, …).',
-                schema: z.string(),
-            },
-            { name: 'q', description: 'Only outcomes whose path contains this text.', schema: z.string() },
-            { name: 'limit', description: 'Outcomes per page.', schema: z.string() },
-            { name: 'offset', description: 'Outcomes to skip.', schema: z.string() },
-        ],
+        query: runQuery,
         responses: { 200: { description: 'The run and the matching outcomes.', body: runDetail } },
         errors: [...driveErrors, 'validation_failed', 'run_not_found'],
     },
@@ -99,7 +109,7 @@ export const syncRoutes: RouteDescription[] = [
                 body: named('TransferReplayed', z.looseObject({ transferId: z.string() })),
             },
         },
-        errors: [...driveErrors, 'transfer_not_found', 'transfer_not_failed'],
+        errors: [...driveErrors, 'transfer_not_found', 'transfer_not_failed', 'transfer_changed'],
     },
     {
         method: 'POST',
@@ -108,7 +118,7 @@ export const syncRoutes: RouteDescription[] = [
         summary: 'Apply the deletes the big-delete guard held (to the recycle bin / platform trash)',
         tag: 'sync',
         auth: 'function',
-        responses: { 202: { description: 'A run carrying the decision out was queued.', body: runStarted } },
+        responses: { 202: { description: 'A run carrying the decision out was queued.', body: deletesSettled } },
         errors: [...driveErrors, 'no_held_deletes'],
     },
     {
@@ -118,7 +128,7 @@ export const syncRoutes: RouteDescription[] = [
         summary: 'Drop the held deletes: the files stay on both sides',
         tag: 'sync',
         auth: 'function',
-        responses: { 202: { description: 'A run carrying the decision out was queued.', body: runStarted } },
+        responses: { 202: { description: 'A run carrying the decision out was queued.', body: deletesSettled } },
         errors: [...driveErrors, 'no_held_deletes'],
     },
 ];

@@ -11,7 +11,7 @@ import { enqueueTransfer, splitPath } from './transferQueue';
  */
 export async function applyUpload(ctx: ApplyContext, state: ApplyState, action: Upload): Promise<ItemOutcome> {
     const newItem = action.remoteId === undefined;
-    await enqueueTransfer(ctx, state, action.id, {
+    const transferId = await enqueueTransfer(ctx, state, action.id, {
         direction: 'upload',
         platformPath: action.from,
         remote: {
@@ -27,13 +27,13 @@ export async function applyUpload(ctx: ApplyContext, state: ApplyState, action: 
         // A new item must not replace one that appeared meanwhile (mustNotExist); an existing one is replaced by id, under If-Match.
         conflictBehavior: newItem ? 'fail' : 'replace',
     });
-    return outcome(action, 'queued', action.reason.code, `${action.reason.message} Upload queued.`);
+    return outcome(action, 'queued', action.reason.code, `${action.reason.message} Upload queued.`, { transferId });
 }
 
 /** `expected.platformETag` on a download is the blob it may replace (absent: the target must not exist). */
 export async function applyDownload(ctx: ApplyContext, state: ApplyState, action: Download): Promise<ItemOutcome> {
     const mustNotExist = action.preconditions.mustNotExist?.includes('platform') ?? false;
-    await enqueueTransfer(ctx, state, action.id, {
+    const transferId = await enqueueTransfer(ctx, state, action.id, {
         direction: 'download',
         platformPath: action.path,
         remote: { itemId: action.remoteId, ...splitPath(action.path), ...ifMatch(action.preconditions.remoteIfMatch) },
@@ -44,7 +44,9 @@ export async function applyDownload(ctx: ApplyContext, state: ApplyState, action
         },
         conflictBehavior: mustNotExist ? 'fail' : 'replace',
     });
-    return outcome(action, 'queued', action.reason.code, `${action.reason.message} Download queued.`);
+    return outcome(action, 'queued', action.reason.code, `${action.reason.message} Download queued.`, {
+        transferId,
+    });
 }
 
 export function ifMatch(tag: string | undefined): { ifMatch?: string } {

@@ -22,7 +22,8 @@ export type TransferSpec = Omit<
 /**
  * Journals the transfer as `queued`, then sends its message (in that order: the transfer handler may
  * run before this function returns, and must find its row). A row already past `queued` means a
- * redelivered run: the transfer is under way or done, and is not sent again.
+ * redelivered run: the transfer is under way or done, and is not sent again. Returns the transfer id
+ * (what the run's outcome records, and what `POST .../transfers/{transferId}/replay` takes).
  */
 export async function enqueueTransfer(
     ctx: ApplyContext,
@@ -30,7 +31,7 @@ export async function enqueueTransfer(
     actionId: string,
     spec: TransferSpec,
     part?: 'upload' | 'download',
-): Promise<void> {
+): Promise<string> {
     const message: TransferMessage = {
         kind: 'transfer',
         transferId: transferIdOf(ctx.runId, actionId, part),
@@ -40,8 +41,9 @@ export async function enqueueTransfer(
         actionId,
         ...spec,
     };
-    if (!(await journalQueued(ctx.services, message))) return;
+    if (!(await journalQueued(ctx.services, message))) return message.transferId;
     const queue = await ensureQueue(ctx.services.storage.queue.getQueueClient(ctx.services.config.queues.transfer));
     await sendMessage(queue, message);
     state.transfersEnqueued++;
+    return message.transferId;
 }

@@ -1,3 +1,4 @@
+import { ApiError } from '../../http/apiError';
 import type { Services } from '../../runtime/services';
 import type { RunRecord } from './runRecord';
 import { readDocument, updateDocument, writeDocument } from './tableDocument';
@@ -25,12 +26,33 @@ export interface RunPage {
     continuationToken?: string;
 }
 
+/**
+ * The token is the Table SDK's (base64 JSON with the next partition and row keys): a token that is not
+ * one, or that continues another drive's history, is the client's mistake (400), not a 500.
+ */
+function checkRunsToken(token: string, driveId: string): void {
+    let next: { nextPartitionKey?: unknown } | undefined;
+    try {
+        next = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { nextPartitionKey?: unknown };
+    } catch {
+        next = undefined;
+    }
+    if (next?.nextPartitionKey === driveId) return;
+    throw new ApiError(
+        400,
+        'invalid_continuation_token',
+        'The continuationToken is not one this route issued for this drive.',
+        'Send back the continuationToken of the previous page unchanged, or leave it out to start from the newest run.',
+    );
+}
+
 export async function listRuns(
     services: Services,
     driveId: string,
     limit: number,
     continuationToken?: string,
 ): Promise<RunPage> {
+    if (continuationToken !== undefined) checkRunsToken(continuationToken, driveId);
     const table = await services.tables.get('syncRuns');
     const pages = table
         .listEntities<{ document: string }>({

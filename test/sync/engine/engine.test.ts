@@ -106,7 +106,7 @@ describe('manual sync and the first sync', () => {
         const failed = await svc.env.api('GET', `/api/drives/${oneDrive.id}/runs/${runId}?status=failed`);
         expect((failed.body as { total: number }).total).toBe(0);
         expect((await svc.env.api('GET', `/api/drives/${oneDrive.id}/runs/${runId}?status=bogus`)).status).toBe(400);
-        expect((await svc.env.api('GET', `/api/drives/${oneDrive.id}/conflicts`)).body).toEqual({ conflicts: [] });
+        expect((await svc.env.api('GET', `/api/drives/${oneDrive.id}/conflicts`)).body).toEqual({ value: [] });
     }, 120_000);
 
     it('syncs an unchanged drive with exactly one Graph request and no actions', async () => {

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { OUTCOME_STATUSES } from '../sync/contracts';
+import { describeQuery, flagQuery, intQuery, textQuery } from './query';
+
+/**
+ * The query parameters of every route, in one place: handlers parse with these (`readQuery`), the
+ * route table (lib/openapi/routes) describes them from the same objects.
+ */
+const refresh = flagQuery();
+
+export const driveQuery = describeQuery(z.object({ refresh }), {
+    refresh: 'true: check the account and library live.',
+});
+
+export const statusQuery = describeQuery(z.object({ refresh }), {
+    refresh: 'true: verify every checkpoint live now (otherwise a result up to 5 minutes old may be returned).',
+});
+
+export const syncNowQuery = describeQuery(z.object({ dryRun: flagQuery() }), {
+    dryRun: "true: plan only, apply nothing; the plan is the run's outcomes.",
+});
+
+export const runsQuery = describeQuery(z.object({ limit: intQuery(1, 100, 20), continuationToken: textQuery() }), {
+    limit: 'Runs per page (1–100, default 20).',
+    continuationToken: 'From the previous page.',
+});
+
+export const runQuery = describeQuery(
+    z.object({
+        status: z.enum(OUTCOME_STATUSES).optional(),
+        q: textQuery(400),
+        limit: intQuery(1, 1000, 200),
+        offset: intQuery(0, 10_000_000, 0),
+    }),
+    {
+        status: 'Only outcomes with this status.',
+        q: 'Only outcomes whose path contains this text (case-insensitive).',
+        limit: 'Outcomes per page (1–1000, default 200).',
+        offset: 'Outcomes to skip.',
+    },
+);
+
+export const alertsQuery = describeQuery(z.object({ state: textQuery(100) }), {
+    state: 'open, acknowledged, resolved or all (comma-separated); default open,acknowledged.',
+});
+
+export const siteSearchQuery = describeQuery(
+    z.object({ search: textQuery(255), driveId: z.string().min(1).max(200) }),
+    {
+        search: 'Search text (default *).',
+        driveId: 'The drive whose account searches (the sites that account can see).',
+    },
+);
+
+export const libraryQuery = describeQuery(z.object({ driveId: z.string().min(1).max(200) }), {
+    driveId: "The drive whose account lists the site's libraries.",
+});
+
+const path = z.string().max(2048);
+
+export const folderQuery = describeQuery(
+    z.object({ path: path.optional(), pageSize: intQuery(1, 1000, 200), continuationToken: textQuery() }),
+    {
+        path: 'Drive-relative folder path, "/"-separated (empty or absent for the root).',
+        pageSize: 'Items per page (1–1000, default 200).',
+        continuationToken: 'From the previous page.',
+    },
+);
+
+export const fileQuery = describeQuery(z.object({ path }), {
+    path: 'Drive-relative file path, "/"-separated.',
+});
