@@ -37,6 +37,7 @@ export async function acquireGraphToken(
     services: Services,
     integration: IntegrationRecord,
     homeAccountId: string,
+    options: { forceRefresh?: boolean } = {},
 ): Promise<string> {
     const cachePlugin = createTokenCachePlugin({
         tableClient: await services.tables.get('tokenCache'),
@@ -57,7 +58,12 @@ export async function acquireGraphToken(
         );
     }
     try {
-        const result = await cca.acquireTokenSilent({ account, scopes: graphScopes(integration) });
+        const result = await cca.acquireTokenSilent({
+            account,
+            scopes: graphScopes(integration),
+            // Graph refused the cached token (StaleTokenRetry): only a refreshed one can help.
+            ...(options.forceRefresh ? { forceRefresh: true } : {}),
+        });
         return result.accessToken;
     } catch (e) {
         if (e instanceof TokenCacheError) unreadableCache(e);

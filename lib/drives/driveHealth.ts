@@ -2,7 +2,7 @@ import { reportDriveHealth } from '../alerts/driveAlerts';
 import { AccountAuthError, acquireGraphToken } from '../auth/accessToken';
 import { isCredentialFault } from '../dependencies/dependencyFault';
 import { dependencyFaultIn } from '../dependencies/classify';
-import { createGraphClient, GraphFailure, graphFailure } from '../graph/graphClient';
+import { createGraphClient, GraphFailure, graphFailure, signInFailureIn } from '../graph/graphClient';
 import { getDriveById } from '../graph/driveResources';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
@@ -41,10 +41,17 @@ export async function checkDriveHealth(
         throw dependencyFaultIn(e) ?? e;
     }
     try {
-        const client = await createGraphClient(services, integration, async () => token);
+        // The token just acquired; a fresh one only if Graph refuses it (StaleTokenRetry).
+        const client = await createGraphClient(services, integration, async (options) =>
+            options?.forceRefresh
+                ? acquireGraphToken(services, integration, drive.account!.homeAccountId, options)
+                : token,
+        );
         await getDriveById(client, drive.graph.driveId);
         return { ...drive, status: 'connected', statusCause: undefined };
     } catch (e) {
+        const signIn = signInFailureIn(e);
+        if (signIn?.needsReauth) return { ...drive, status: 'needs_reauth', statusCause: { ...signIn.failure, at } };
         const failure = graphFailure(e);
         if (failure && [403, 404].includes(failure.statusCode))
             return { ...drive, status: 'access_lost', statusCause: accessLostCause(failure, drive.account.username) };

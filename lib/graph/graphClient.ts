@@ -4,6 +4,7 @@ import { cloudEndpoints } from '../integration/cloud';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
 import { isThrottle, parseRetryAfter, throttleGate, type ThrottleGate } from '../transfer/throttleGate';
+import { StaleTokenRetry } from './staleTokenRetry';
 import { ThrottleMiddleware } from './throttleMiddleware';
 
 /**
@@ -16,7 +17,9 @@ export async function graphClientForAccount(
     integration: IntegrationRecord,
     homeAccountId: string,
 ): Promise<Client> {
-    return createGraphClient(services, integration, () => acquireGraphToken(services, integration, homeAccountId));
+    return createGraphClient(services, integration, (options) =>
+        acquireGraphToken(services, integration, homeAccountId, options),
+    );
 }
 
 /** The SDK's own defaults (RetryHandlerOptions.DEFAULT_DELAY / DEFAULT_MAX_RETRIES, private there). */
@@ -39,7 +42,7 @@ export interface GraphClientOptions {
 export async function createGraphClient(
     services: Services,
     integration: IntegrationRecord,
-    getToken: () => Promise<string>,
+    getToken: (options?: { forceRefresh?: boolean }) => Promise<string>,
     options: GraphClientOptions = {},
 ): Promise<Client> {
     const graph = await import('@microsoft/microsoft-graph-client');
@@ -47,8 +50,11 @@ export async function createGraphClient(
     const { graphBaseUrl } = cloudEndpoints(integration.cloud, services.config.m365);
     const url = new URL(graphBaseUrl);
     const version = url.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0';
+    let forceRefresh = false;
     const authProvider = new graph.CustomAuthenticationProvider((done) => {
-        getToken().then(
+        const fresh = forceRefresh;
+        forceRefresh = false;
+        getToken(fresh ? { forceRefresh: true } : undefined).then(
             (token) => done(null, token),
             // The client rebuilds any other Error as a GraphError and drops it; a GraphClientError
             // passes through untouched, so the sign-in failure (signInFailureIn) or the Key Vault
@@ -60,6 +66,7 @@ export async function createGraphClient(
     const notThrottled: ShouldRetry = (_delay, _attempt, _request, _options, response) =>
         !isThrottle(response.status, parseRetryAfter(response.headers.get('retry-after')));
     const chain: Middleware[] = [
+        new StaleTokenRetry(() => (forceRefresh = true)),
         new graph.AuthenticationHandler(authProvider),
         new graph.RetryHandler(new graph.RetryHandlerOptions(SDK_RETRY_DELAY_SECONDS, SDK_MAX_RETRIES, notThrottled)),
         new graph.RedirectHandler(new graph.RedirectHandlerOptions()),
