@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { recordAudit } from '../audit/audit';
 import { ApiError } from '../http/apiError';
 import type { Services } from '../runtime/services';
@@ -67,7 +68,7 @@ export async function acknowledgeAlert(
             );
             return next;
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode !== 412) throw e;
+            if (restStatus(e) !== 412) throw e;
         }
     }
     throw new ApiError(409, 'alert_changed', 'The alert kept changing while being acknowledged.', 'Retry.');

@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { createHash } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import type { AlertRecord } from './alertModel';
@@ -35,7 +36,7 @@ export async function getAlert(
         const row = await table.getEntity<AlertRow>(ALERTS, id);
         return { alert: JSON.parse(row.document) as AlertRecord, etag: row.etag };
     } catch (e) {
-        if (statusOf(e) === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
@@ -60,7 +61,7 @@ export async function getDedup(table: TableClient, key: string): Promise<DedupRo
         const row = await table.getEntity<DedupRow>(DEDUP, dedupRowKey(key));
         return { partitionKey: row.partitionKey, rowKey: row.rowKey, alertId: row.alertId, etag: row.etag };
     } catch (e) {
-        if (statusOf(e) === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
@@ -81,17 +82,13 @@ export async function claimDedup(
         else await table.createEntity(row);
         return true;
     } catch (e) {
-        if (statusOf(e) === 409 || statusOf(e) === 412) return false;
+        if (restStatus(e) === 409 || restStatus(e) === 412) return false;
         throw e;
     }
 }
 
-function statusOf(e: unknown): number | undefined {
-    return (e as { statusCode?: number }).statusCode;
-}
-
 export async function deleteAlert(table: TableClient, id: string): Promise<void> {
     await table.deleteEntity(ALERTS, id).catch((e: unknown) => {
-        if (statusOf(e) !== 404) throw e;
+        if (restStatus(e) !== 404) throw e;
     });
 }

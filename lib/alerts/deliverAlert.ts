@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { Services } from '../runtime/services';
 import type { Logger } from '../logging/logger';
 import type { AlertRecord } from './alertModel';
@@ -61,7 +62,7 @@ async function saveDelivery(
             await putAlert(table, next, current.etag);
             return next;
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode !== 412 || attempt >= 4) throw e;
+            if (restStatus(e) !== 412 || attempt >= 4) throw e;
         }
     }
 }

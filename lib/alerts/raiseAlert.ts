@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging/logger';
 import type { Services } from '../runtime/services';
@@ -102,7 +103,7 @@ async function resolveById(
             await putAlert(table, next, current.etag);
             return next;
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode !== 412) throw e;
+            if (restStatus(e) !== 412) throw e;
         }
     }
     throw new Error(`Could not resolve alert ${alertId}: too many concurrent writers.`);

@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { randomBytes } from 'node:crypto';
 import type { SecretClient } from '@azure/keyvault-secrets';
 
@@ -37,7 +38,7 @@ async function readLatest(vault: SecretClient): Promise<string | undefined> {
     try {
         return (await vault.getSecret(WEBHOOK_SIGNING_KEY_SECRET)).value;
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }

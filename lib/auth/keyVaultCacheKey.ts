@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { randomBytes } from 'node:crypto';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import type { CacheKeyProvider } from './tokenCache';
@@ -46,7 +47,7 @@ async function oldestVersion(vault: SecretClient): Promise<string | undefined> {
             }
         }
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+        if (restStatus(e) !== 404) throw e;
     }
     return oldest?.version;
 }

@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { createHash, randomBytes } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { bindingMatches, newBrowserBinding } from './browserBinding';
@@ -162,7 +163,7 @@ async function consume(
     try {
         row = await table.getEntity<Row>(partition, rowKey);
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return { ok: false, problem: 'state_unknown' };
+        if (restStatus(e) === 404) return { ok: false, problem: 'state_unknown' };
         throw e;
     }
     if (row.consumed) return { ok: false, problem: 'state_replayed' };
@@ -170,7 +171,7 @@ async function consume(
     try {
         await table.updateEntity({ partitionKey: partition, rowKey, consumed: true }, 'Merge', { etag: row.etag });
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 412) return { ok: false, problem: 'state_replayed' };
+        if (restStatus(e) === 412) return { ok: false, problem: 'state_replayed' };
         throw e;
     }
     if (Date.parse(row.expiresAt) <= now) return { ok: false, problem: 'state_expired' };

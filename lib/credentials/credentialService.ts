@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { resolveAlerts } from '../alerts/raiseAlert';
 import { recordAudit } from '../audit/audit';
 import { ApiError } from '../http/apiError';
@@ -281,7 +282,7 @@ async function updateIntegration(
             await putIntegration(table, record, current.etag);
             return record;
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode !== 412) throw e;
+            if (restStatus(e) !== 412) throw e;
         }
     }
     throw new ApiError(

@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { randomBytes } from 'node:crypto';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { secretFingerprint } from '../integration/clientSecretVault';
@@ -98,7 +99,7 @@ export async function removeFromVault(
         if (ownSecret) await vault.beginDeleteSecret(credential.secretName);
         else await vault.updateSecretProperties(credential.secretName, credential.version, { enabled: false });
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+        if (restStatus(e) !== 404) throw e;
     }
 }
 

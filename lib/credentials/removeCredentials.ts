@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
 import { isStored } from './credentialModel';
@@ -14,7 +15,7 @@ export async function deleteCredentialSecrets(services: Services, record: Integr
             await services.secrets.beginDeleteSecret(c.secretName);
             deleted.push(c.secretName);
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+            if (restStatus(e) !== 404) throw e;
         }
     }
     return deleted;

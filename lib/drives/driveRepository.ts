@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { TableClient } from '@azure/data-tables';
 import { ApiError } from '../http/apiError';
 import type { DriveRecord } from './driveRecord';
@@ -18,7 +19,7 @@ export async function getDrive(
         const row = await table.getEntity<Row>(integrationId, id);
         return { drive: JSON.parse(row.document) as DriveRecord, etag: row.etag };
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
@@ -56,7 +57,7 @@ export async function saveDrive(table: TableClient, drive: DriveRecord, etag?: s
         if (etag) await table.updateEntity(row, 'Replace', { etag });
         else await table.createEntity(row);
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 412) {
+        if (restStatus(e) === 412) {
             throw new ApiError(
                 409,
                 'drive_changed',
@@ -69,8 +70,8 @@ export async function saveDrive(table: TableClient, drive: DriveRecord, etag?: s
 }
 
 export async function deleteDriveRecord(table: TableClient, integrationId: string, id: string): Promise<void> {
-    await table.deleteEntity(integrationId, id).catch((e: { statusCode?: number }) => {
-        if (e.statusCode !== 404) throw e;
+    await table.deleteEntity(integrationId, id).catch((e: unknown) => {
+        if (restStatus(e) !== 404) throw e;
     });
 }
 

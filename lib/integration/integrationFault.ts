@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { Dependency, DependencyFault, DependencyFaultCode } from '../dependencies/dependencyFault';
 import type { Services } from '../runtime/services';
 import { getIntegration, putIntegration, type IntegrationRecord } from './integrationRepository';
@@ -120,7 +121,7 @@ async function updateIntegration(
             await putIntegration(table, next, found.etag);
             return;
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode !== 412 || attempt >= 5) throw e;
+            if (restStatus(e) !== 412 || attempt >= 5) throw e;
         }
     }
 }

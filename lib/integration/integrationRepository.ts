@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { TableClient } from '@azure/data-tables';
 import type { CloudName } from './cloud';
 import type { CredentialReference } from '../credentials/credentialModel';
@@ -44,7 +45,7 @@ export async function getIntegration(
         const row = await table.getEntity<Row>(PARTITION, id);
         return { record: parseRecord(table, row), etag: row.etag };
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
@@ -72,7 +73,7 @@ export async function deleteIntegration(table: TableClient, id: string): Promise
     try {
         await table.deleteEntity(PARTITION, id);
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+        if (restStatus(e) !== 404) throw e;
     }
 }
 

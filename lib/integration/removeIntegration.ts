@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { recordAudit } from '../audit/audit';
 import { resolveAlerts } from '../alerts';
 import { deleteIntegrationTokenCaches } from '../auth/tokenCache';
@@ -56,7 +57,7 @@ export async function removeIntegration(
             await services.secrets.beginDeleteSecret(record.clientSecret.secretName);
             secretDeleted = true;
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+            if (restStatus(e) !== 404) throw e;
         }
     }
     const credentialSecretsDeleted = await deleteCredentialSecrets(services, record);

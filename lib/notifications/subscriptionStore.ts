@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { TableClient } from '@azure/data-tables';
 import { tableKey } from '../storage/tables';
 import { forgetSubscriptionLookup } from './lookupCache';
@@ -15,7 +16,7 @@ async function read<T>(table: TableClient, partition: string, id: string): Promi
         const row = await table.getEntity<DocumentRow>(partition, tableKey(id));
         return JSON.parse(row.document) as T;
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
@@ -28,8 +29,8 @@ async function write(table: TableClient, partition: string, id: string, value: u
 }
 
 async function remove(table: TableClient, partition: string, id: string): Promise<void> {
-    await table.deleteEntity(partition, tableKey(id)).catch((e: { statusCode?: number }) => {
-        if (e.statusCode !== 404) throw e;
+    await table.deleteEntity(partition, tableKey(id)).catch((e: unknown) => {
+        if (restStatus(e) !== 404) throw e;
     });
 }
 

@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { TableClient } from '@azure/data-tables';
 import type { Services } from '../runtime/services';
 import { tableKey } from '../storage/tables';
@@ -126,7 +127,7 @@ async function readRow(
         const r = await table.getEntity<RequestRow>(PARTITION.request, tableKey(driveId));
         return { dueAt: Number(r.dueAt), startedAt: Number(r.startedAt ?? 0), etag: r.etag };
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
@@ -144,7 +145,7 @@ async function claim(
             : await table.createEntity(row(driveId, dueAt));
         return r.etag;
     } catch (e) {
-        const status = (e as { statusCode?: number }).statusCode;
+        const status = restStatus(e);
         if (status === 409 || status === 412) return undefined;
         throw e;
     }
@@ -160,16 +161,16 @@ export async function markSyncRequestsServed(services: Services, driveId: string
     // Merge without an ETag: only the start time changes, and the latest start is the one that matters.
     await table
         .updateEntity({ partitionKey: PARTITION.request, rowKey: tableKey(driveId), startedAt: now }, 'Merge')
-        .catch((e: { statusCode?: number }) => {
-            if (e.statusCode !== 404) throw e;
+        .catch((e: unknown) => {
+            if (restStatus(e) !== 404) throw e;
         });
 }
 
 /** Forgets a removed drive's debounce state. */
 export async function forgetSyncRequests(table: TableClient, driveId: string): Promise<void> {
     knownDue.delete(driveId);
-    await table.deleteEntity(PARTITION.request, tableKey(driveId)).catch((e: { statusCode?: number }) => {
-        if (e.statusCode !== 404) throw e;
+    await table.deleteEntity(PARTITION.request, tableKey(driveId)).catch((e: unknown) => {
+        if (restStatus(e) !== 404) throw e;
     });
 }
 

@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { TableClient } from '@azure/data-tables';
 import { z } from 'zod';
 import { CONFLICT_POLICIES } from '../drives/drivePolicies';
@@ -47,7 +48,7 @@ export async function readProperties(table: TableClient): Promise<{ properties: 
             etag: row.etag,
         };
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return { properties: { ...DEFAULT_PROPERTIES } };
+        if (restStatus(e) === 404) return { properties: { ...DEFAULT_PROPERTIES } };
         throw e;
     }
 }

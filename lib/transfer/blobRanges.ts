@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { BlobClient } from '@azure/storage-blob';
 import { skipped } from './errors';
 
@@ -48,7 +49,7 @@ export class BlobRanges {
             if (at !== count) throw new Error(`Short read from the blob (${at} of ${count} bytes).`);
             return out;
         } catch (e) {
-            const status = (e as { statusCode?: number }).statusCode;
+            const status = restStatus(e);
             if (status === 412 || status === 404)
                 throw skipped(
                     'source_changed',

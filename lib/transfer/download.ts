@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { createHash } from 'node:crypto';
 import type { BlockBlobClient } from '@azure/storage-blob';
 import { QuickXorHash } from '../hash/quickxorhash';
@@ -332,7 +333,7 @@ class Download {
             await this.ctx.hooks.afterStep?.('commit');
             return this.result(response.etag as string, hash, this.size, notes);
         } catch (e) {
-            const status = (e as { statusCode?: number }).statusCode;
+            const status = restStatus(e);
             if (status === 412 || status === 409)
                 throw skipped(
                     'precondition_failed',

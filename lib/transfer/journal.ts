@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { TableClient } from '@azure/data-tables';
 import { foldMarker, type FoldMarker } from '../sync/state/transferJournal';
 import type { TransferMessage, TransferRecord, TransferState } from '../sync/contracts';
@@ -66,7 +67,7 @@ export async function claimTransfer(
                     entry: new JournalEntry(table, fresh, record, created.etag!, owner, leaseMs),
                 };
             } catch (e) {
-                if ((e as { statusCode?: number }).statusCode === 409) continue; // a twin created it first
+                if (restStatus(e) === 409) continue; // a twin created it first
                 throw e;
             }
         }
@@ -84,7 +85,7 @@ export async function claimTransfer(
             const result = await table.updateEntity(updated, 'Replace', { etag: row.etag });
             return { kind: 'claimed', entry: new JournalEntry(table, updated, next, result.etag!, owner, leaseMs) };
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode !== 412) throw e;
+            if (restStatus(e) !== 412) throw e;
         }
     }
     return { kind: 'busy', until: Date.now() + leaseMs };
@@ -163,7 +164,7 @@ export class JournalEntry {
             this.row = row;
             this.record = next;
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode === 412) throw new LeaseLost();
+            if (restStatus(e) === 412) throw new LeaseLost();
             throw e;
         }
     }
@@ -228,7 +229,7 @@ async function readRow(
     try {
         return await table.getEntity<Row>(tableKey(driveId), tableKey(transferId));
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }

@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import { ApiError } from '../http/apiError';
 import type { Services } from '../runtime/services';
 import { enqueueTransfer } from './enqueue';
@@ -34,7 +35,7 @@ export async function replayTransfer(
     try {
         await requeueTransfer(table, driveId, transferId, found.etag, found.record, message);
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 412)
+        if (restStatus(e) === 412)
             throw new ApiError(
                 409,
                 'transfer_changed',

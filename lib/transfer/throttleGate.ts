@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { TableClient } from '@azure/data-tables';
 import type { Services } from '../runtime/services';
 import { tableKey } from '../storage/tables';
@@ -180,7 +181,7 @@ export class ThrottleGate {
                 else await table.createEntity(next);
                 return until;
             } catch (e) {
-                const status = (e as { statusCode?: number }).statusCode;
+                const status = restStatus(e);
                 if (status !== 412 && status !== 409) throw e;
             }
         }
@@ -211,7 +212,7 @@ export class ThrottleGate {
         try {
             return await table.getEntity<GateRow>(PARTITION, tableKey(tenantId));
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+            if (restStatus(e) === 404) return undefined;
             throw e;
         }
     }

@@ -1,3 +1,4 @@
+import { restStatus } from '../storage/restError';
 import type { BlobClient, BlobGetPropertiesResponse } from '@azure/storage-blob';
 import { platformBlobName, remoteTarget, type TransferContext, type TransferResult } from './context';
 import { skipped } from './errors';
@@ -64,7 +65,7 @@ async function sourceProperties(blob: BlobClient): Promise<BlobGetPropertiesResp
     try {
         return await blob.getProperties();
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404)
+        if (restStatus(e) === 404)
             throw skipped('source_missing', 'The platform file no longer exists; the next sync re-plans it.');
         throw e;
     }

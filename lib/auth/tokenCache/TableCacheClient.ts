@@ -1,8 +1,9 @@
+import { restStatus } from '../../storage/restError';
 import type { TableClient } from '@azure/data-tables';
 import type { ICacheClient } from '@azure/msal-node';
 import type { CacheKeyProvider } from './CacheKeyProvider';
 import { openCache, sealCache, type PartitionRef } from './cacheCipher';
-import { statusOf, TokenCacheError } from './errors';
+import { TokenCacheError } from './errors';
 import { mergeCacheJson } from './mergeCaches';
 import { assertOwnedBy } from './partitionContents';
 import { partitionKeyOf, rowKeyOf, sealedBytesOf, toEntity } from './tokenCacheEntity';
@@ -71,7 +72,7 @@ export class TableCacheClient implements ICacheClient {
                 this.snapshots.set(key, { etag, value: next });
                 return next;
             } catch (e) {
-                const status = statusOf(e);
+                const status = restStatus(e);
                 if (status === 404 && known) throw this.removed(key, e);
                 if (status !== 412 && status !== 409) throw e;
                 if (attempt >= this.maxWriteAttempts) throw this.conflict(key, attempt, e);
@@ -89,7 +90,7 @@ export class TableCacheClient implements ICacheClient {
         try {
             entity = await tableClient.getEntity(partitionKeyOf(integrationId), rowKeyOf(key));
         } catch (e) {
-            if (statusOf(e) === 404) return undefined;
+            if (restStatus(e) === 404) return undefined;
             throw e;
         }
         return {

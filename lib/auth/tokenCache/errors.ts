@@ -26,9 +26,3 @@ export class TokenCacheError extends Error {
         this.name = 'TokenCacheError';
     }
 }
-
-/** The HTTP status of an @azure/data-tables RestError, without importing the SDK at runtime. */
-export function statusOf(e: unknown): number | undefined {
-    const status = (e as { statusCode?: unknown } | null)?.statusCode;
-    return typeof status === 'number' ? status : undefined;
-}

@@ -1,5 +1,5 @@
+import { restStatus } from '../../storage/restError';
 import { odata, type TableClient } from '@azure/data-tables';
-import { statusOf } from './errors';
 import { decodeTableKey } from './tableKey';
 import { partitionKeyOf, rowKeyOf } from './tokenCacheEntity';
 
@@ -44,7 +44,7 @@ export async function deleteTokenCachePartition(
         await tableClient.deleteEntity(partitionKeyOf(integrationId), rowKeyOf(homeAccountId));
         return true;
     } catch (e) {
-        if (statusOf(e) === 404) return false;
+        if (restStatus(e) === 404) return false;
         throw e;
     }
 }

@@ -1,5 +1,6 @@
+import { restStatus } from '../../storage/restError';
 import type { Services } from '../../runtime/services';
-import { readDocument, statusOf, writeDocument, deleteDocument } from '../runs/tableDocument';
+import { readDocument, writeDocument, deleteDocument } from '../runs/tableDocument';
 
 /**
  * A per-drive lease in Table Storage, so two syncs of one drive never overlap across instances. Taken
@@ -45,7 +46,7 @@ export async function acquireLease(
     try {
         etag = await writeDocument(table, driveId, ROW, doc, current?.etag);
     } catch (e) {
-        if ([409, 412].includes(statusOf(e) ?? 0)) {
+        if ([409, 412].includes(restStatus(e) ?? 0)) {
             const winner = await readDocument<LeaseDoc>(table, driveId, ROW);
             return { heldBy: winner?.value.runId ?? 'unknown' };
         }
@@ -84,7 +85,7 @@ function holdLease(services: Services, driveId: string, doc: LeaseDoc, firstEtag
             if (lost) return;
             const table = await services.tables.get('syncState');
             await deleteDocument(table, driveId, ROW, etag).catch((e: unknown) => {
-                if (statusOf(e) !== 412) throw e; // someone took over an expired lease: theirs now
+                if (restStatus(e) !== 412) throw e; // someone took over an expired lease: theirs now
             });
         },
     };

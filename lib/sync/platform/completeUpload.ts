@@ -1,3 +1,4 @@
+import { restStatus } from '../../storage/restError';
 import type { DriveRecord } from '../../drives/driveRecord';
 import { QuickXorHash } from '../../hash/quickxorhash';
 import { ApiError } from '../../http/apiError';
@@ -46,7 +47,7 @@ export async function completeUpload(services: Services, drive: DriveRecord, pat
         await markPlatformChanged(services, drive.id);
         return { path, size: hash.bytesHashed, quickXorHash, eTag: done.etag ?? '' };
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 412) {
+        if (restStatus(e) === 412) {
             throw new ApiError(
                 409,
                 'upload_changed',

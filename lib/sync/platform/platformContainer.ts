@@ -1,3 +1,4 @@
+import { restStatus } from '../../storage/restError';
 import type { BlobClient, BlobDownloadResponseParsed, ContainerClient } from '@azure/storage-blob';
 import type { Services } from '../../runtime/services';
 import { blobNameOf } from './platformLayout';
@@ -31,7 +32,7 @@ export async function openPlatformBlob(
     try {
         return { blob, download: await blob.download(0) };
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) throw missing();
+        if (restStatus(e) === 404) throw missing();
         throw e;
     }
 }

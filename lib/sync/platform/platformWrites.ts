@@ -1,3 +1,4 @@
+import { restStatus } from '../../storage/restError';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { Services } from '../../runtime/services';
 import { asPlatformConflict, PlatformConflict } from './platformErrors';
@@ -63,7 +64,7 @@ async function deleteBlob(container: ContainerClient, name: string, ifMatch?: st
     try {
         await container.getBlobClient(name).delete({ conditions: ifMatch ? { ifMatch } : undefined });
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return;
+        if (restStatus(e) === 404) return;
         throw asPlatformConflict(e, `Delete ${name}`);
     }
 }

@@ -1,3 +1,4 @@
+import { restStatus } from '../../storage/restError';
 import type { TableClient } from '@azure/data-tables';
 
 /**
@@ -15,10 +16,6 @@ interface DocumentRow {
     document: string;
 }
 
-export function statusOf(e: unknown): number | undefined {
-    return (e as { statusCode?: number })?.statusCode;
-}
-
 export async function readDocument<T>(
     table: TableClient,
     partitionKey: string,
@@ -28,7 +25,7 @@ export async function readDocument<T>(
         const row = await table.getEntity<DocumentRow>(partitionKey, rowKey);
         return { value: JSON.parse(row.document) as T, etag: row.etag };
     } catch (e) {
-        if (statusOf(e) === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
@@ -61,7 +58,7 @@ export async function deleteDocument(
     etag = '*',
 ): Promise<void> {
     await table.deleteEntity(partitionKey, rowKey, { etag }).catch((e: unknown) => {
-        if (statusOf(e) !== 404) throw e;
+        if (restStatus(e) !== 404) throw e;
     });
 }
 
@@ -83,7 +80,7 @@ export async function updateDocument<T>(
             await writeDocument(table, partitionKey, rowKey, next, current?.etag);
             return next;
         } catch (e) {
-            if (attempt >= 8 || ![409, 412].includes(statusOf(e) ?? 0)) throw e;
+            if (attempt >= 8 || ![409, 412].includes(restStatus(e) ?? 0)) throw e;
         }
     }
 }

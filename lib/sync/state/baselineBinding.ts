@@ -1,3 +1,4 @@
+import { restStatus } from '../../storage/restError';
 import type { Services } from '../../runtime/services';
 import { deletePartition } from '../../storage/partitions';
 
@@ -20,7 +21,7 @@ export async function readBaselineBinding(services: Services, driveId: string): 
     try {
         return (await table.getEntity<BindingRow>(driveId, ROW)).graphDriveId;
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }

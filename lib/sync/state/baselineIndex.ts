@@ -1,3 +1,4 @@
+import { restStatus } from '../../storage/restError';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Services } from '../../runtime/services';
 import { pathKey, subtreeRanges } from '../../storage/pathKeys';
@@ -36,7 +37,7 @@ export async function readBaselineCount(services: Services, driveId: string): Pr
     try {
         return Number((await table.getEntity<MetaRow>(driveId, META)).count);
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
@@ -71,7 +72,7 @@ export async function adjustCount(table: TableClient, driveId: string, delta: nu
         try {
             meta = await table.getEntity<MetaRow>(driveId, META);
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode === 404) return;
+            if (restStatus(e) === 404) return;
             throw e;
         }
         try {
@@ -82,7 +83,7 @@ export async function adjustCount(table: TableClient, driveId: string, delta: nu
             );
             return;
         } catch (e) {
-            if ((e as { statusCode?: number }).statusCode !== 412) throw e;
+            if (restStatus(e) !== 412) throw e;
         }
     }
 }

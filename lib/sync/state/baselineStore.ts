@@ -1,3 +1,4 @@
+import { restStatus } from '../../storage/restError';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Services } from '../../runtime/services';
 import { tableKey } from '../../storage/tables';
@@ -65,7 +66,7 @@ export async function getBaselineEntry(
     try {
         return toEntry(await table.getEntity<BaselineRow>(driveId, tableKey(remoteId)));
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
@@ -147,7 +148,7 @@ async function submit(table: TableClient, batch: TransactionAction[]): Promise<v
     try {
         await table.submitTransaction(batch);
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+        if (restStatus(e) !== 404) throw e;
         const present: TransactionAction[] = [];
         for (const action of batch)
             if (action[0] !== 'delete' || (await exists(table, action[1].partitionKey, action[1].rowKey)))
@@ -161,7 +162,7 @@ async function exists(table: TableClient, partitionKey: string, rowKey: string):
         await table.getEntity(partitionKey, rowKey, { queryOptions: { select: ['RowKey'] } });
         return true;
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return false;
+        if (restStatus(e) === 404) return false;
         throw e;
     }
 }

@@ -1,3 +1,4 @@
+import { restStatus } from '../../storage/restError';
 import { tableKey } from '../../storage/tables';
 import type { Services } from '../../runtime/services';
 import { odata, type TableClient } from '@azure/data-tables';
@@ -187,13 +188,13 @@ async function getRow(
     try {
         return await table.getEntity<JournalRow>(partition, rowKey);
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
 
-function ignore412or404(e: { statusCode?: number }): void {
-    if (e.statusCode !== 412 && e.statusCode !== 404) throw e;
+function ignore412or404(e: unknown): void {
+    if (restStatus(e) !== 412 && restStatus(e) !== 404) throw e;
 }
 
 function replanOf(skipped: Pending[]): FoldResult['replan'] {

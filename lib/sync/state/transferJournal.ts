@@ -1,3 +1,4 @@
+import { restStatus } from '../../storage/restError';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Services } from '../../runtime/services';
 import { tableKey } from '../../storage/tables';
@@ -96,7 +97,7 @@ export async function journalQueued(services: Services, message: TransferMessage
         await table.createEntity(toJournalRow(record, message));
         return true;
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode !== 409) throw e;
+        if (restStatus(e) !== 409) throw e;
         const existing = await readJournalRow(table, message.driveId, message.transferId);
         return existing !== undefined && recordOf(existing).state === 'queued';
     }
@@ -111,7 +112,7 @@ export async function readJournalRow(
     try {
         return await table.getEntity<JournalRow>(keys.partitionKey, keys.rowKey);
     } catch (e) {
-        if ((e as { statusCode?: number }).statusCode === 404) return undefined;
+        if (restStatus(e) === 404) return undefined;
         throw e;
     }
 }
