@@ -2,7 +2,7 @@ import { restStatus } from '../storage/restError';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging/logger';
 import type { Services } from '../runtime/services';
-import { consoleLogger } from './alertLog';
+import { consoleLogger } from '../logging/consoleLogger';
 import type { AlertInput, AlertRecord } from './alertModel';
 import { claimDedup, getAlert, getDedup, listAlertRecords, putAlert } from './alertStore';
 import { deliverAlert } from './deliverAlert';

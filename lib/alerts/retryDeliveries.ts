@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
 import type { Services } from '../runtime/services';
-import { consoleLogger } from './alertLog';
+import { consoleLogger } from '../logging/consoleLogger';
 import { listAlertRecords } from './alertStore';
 import { deliverAlert } from './deliverAlert';
 import type { RetryPolicy } from './webhookDelivery';

@@ -2,6 +2,7 @@ import type { ConfidentialClientApplication, ICachePlugin } from '@azure/msal-no
 import { activeCredential } from '../credentials/credentialModel';
 import { msalCredential, type MsalClientCredential } from '../credentials/msalCredential';
 import { cloudEndpoints } from '../integration/cloud';
+import { msalLoggerOptions } from './msalLogging';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
 
@@ -35,7 +36,7 @@ export async function createMsalClient(
         },
         cache: cachePlugin ? { cachePlugin } : undefined,
         system: {
-            loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined },
+            loggerOptions: msalLoggerOptions(LogLevel),
         },
     });
 }
