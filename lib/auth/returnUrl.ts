@@ -12,10 +12,3 @@ export function isAllowedReturnUrl(candidate: string, allowedOrigins: readonly s
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return false;
     return allowedOrigins.some((origin) => new URL(origin).origin === url.origin);
 }
-
-/** Appends the flow's outcome to the return URL as query parameters. */
-export function withOutcome(returnUrl: string, outcome: Record<string, string>): string {
-    const url = new URL(returnUrl);
-    for (const [k, v] of Object.entries(outcome)) url.searchParams.set(k, v);
-    return url.href;
-}

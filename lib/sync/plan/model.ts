@@ -94,7 +94,3 @@ export function placeOn(item: SyncItem, side: Side): Placement | undefined {
 export function samePlacement(a: Placement | undefined, b: Placement | undefined): boolean {
     return a !== undefined && b !== undefined && a.parent === b.parent && a.name === b.name;
 }
-
-export function otherSide(side: Side): Side {
-    return side === 'remote' ? 'platform' : 'remote';
-}

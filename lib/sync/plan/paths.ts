@@ -21,11 +21,6 @@ export function depth(path: string): number {
     return n;
 }
 
-/** True when `path` is `ancestor` itself or lies beneath it. */
-export function isWithin(path: string, ancestor: string): boolean {
-    return ancestor === '' || path === ancestor || path.startsWith(`${ancestor}/`);
-}
-
 /** SharePoint compares paths case-insensitively; used wherever a remote collision matters. */
 export function foldPath(path: string): string {
     return path.toLowerCase();

@@ -21,15 +21,6 @@ function unpack(row: OutcomePackRow): ItemOutcome[] {
 const runPartition = (driveId: string, runId: string): string => `${driveId}.${runId}`;
 const conflictPartition = (driveId: string): string => `${driveId}.conflicts`;
 
-export async function saveOutcomes(
-    services: Services,
-    driveId: string,
-    runId: string,
-    outcomes: readonly ItemOutcome[],
-): Promise<void> {
-    await new OutcomeWriter(services, driveId, runId).write(outcomes);
-}
-
 /**
  * Writes a run's outcomes as they come (a first sync in batches writes each batch's, and does not
  * hold 100,000 of them until the end), and counts them per status for the run record.
