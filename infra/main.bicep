@@ -29,12 +29,12 @@ param principalId string = ''
 ])
 param principalType string = 'User'
 
-@description('Node.js major version of the Functions runtime (package.json engines allows 20 and 22).')
+@description('Node.js major version of the Functions runtime: 22 LTS (Node.js 20 reached end of life on 2026-04-30; package.json engines still allows it).')
 @allowed([
   '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
 @description('Key Vault public network access when privateNetworking is off (with it on, it is always Disabled).')
 @allowed([

@@ -50,7 +50,7 @@ describeArm('infrastructure: security posture', (arm) => {
             };
         };
         expect(config.runtime.name).toBe('node');
-        expect(literal(config.runtime.version, scope)).toBe('20');
+        expect(literal(config.runtime.version, scope)).toBe('22');
         expect(config.deployment.storage.type).toBe('blobContainer');
         // The package is pulled with the same identity the app runs as, never with a storage key.
         expect(config.deployment.storage.authentication.type).toBe('UserAssignedIdentity');
