@@ -3,13 +3,14 @@ import { accountMismatch } from '../auth/connectionFailures';
 import { isExpectedUser } from '../auth/expectedUser';
 import type { AuthorizationState } from '../auth/oauthState';
 import type { SignInFailure } from '../auth/signInErrors';
-import { createGraphClient, graphFailure } from '../graph/graphClient';
+import { createGraphClient } from '../graph/graphClient';
 import { getDriveById, getMyDrive } from '../graph/driveResources';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
 import type { DriveRecord, DriveStatus } from './driveRecord';
 import { requireDrive, saveDrive } from './driveRepository';
 import { accessLostCause } from './driveHealth';
+import { graphError } from '../graph/graphError';
 
 /**
  * After a successful sign-in: binds the account to the drive that asked for it. A OneDrive resolves to
@@ -54,8 +55,8 @@ export async function bindSignedInAccount(
             next = { ...drive, account, status: 'needs_library', statusCause: undefined };
         }
     } catch (e) {
-        const failure = graphFailure(e);
-        if (!failure || ![403, 404].includes(failure.statusCode)) throw e;
+        const failure = graphError(e);
+        if (!failure || ![403, 404].includes(failure.status)) throw e;
         const cause = accessLostCause(failure, account.username);
         next = { ...drive, account, status: 'access_lost', statusCause: cause };
         await saveDrive(table, { ...next, updatedAt: now }, etag);

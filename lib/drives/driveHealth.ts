@@ -2,18 +2,19 @@ import { reportDriveHealth } from '../alerts/driveAlerts';
 import { AccountAuthError, acquireGraphToken } from '../auth/accessToken';
 import { isCredentialFault } from '../dependencies/dependencyFault';
 import { dependencyFaultIn } from '../dependencies/classify';
-import { createGraphClient, GraphFailure, graphFailure, signInFailureIn } from '../graph/graphClient';
+import { createGraphClient, signInFailureIn } from '../graph/graphClient';
 import { getDriveById } from '../graph/driveResources';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
 import type { DriveRecord, DriveStatusCause } from './driveRecord';
 import { getDrive, listDrives, saveDrive } from './driveRepository';
+import { GraphError, graphError } from '../graph/graphError';
 
 /** "Unable to connect to SharePoint sites" in the admin guide: the account cannot read the library. */
-export function accessLostCause(failure: GraphFailure, username: string): DriveStatusCause {
+export function accessLostCause(failure: GraphError, username: string): DriveStatusCause {
     return {
         code: 'access_lost',
-        message: `${username} cannot reach this library any more (Graph ${failure.statusCode} ${failure.code}).`,
+        message: `${username} cannot reach this library any more (Graph ${failure.status} ${failure.code}).`,
         hint: 'Give the account at least read access to the SharePoint site, or reconnect the drive with an account that has it.',
         at: new Date().toISOString(),
     };
@@ -52,8 +53,8 @@ export async function checkDriveHealth(
     } catch (e) {
         const signIn = signInFailureIn(e);
         if (signIn?.needsReauth) return { ...drive, status: 'needs_reauth', statusCause: { ...signIn.failure, at } };
-        const failure = graphFailure(e);
-        if (failure && [403, 404].includes(failure.statusCode))
+        const failure = graphError(e);
+        if (failure && [403, 404].includes(failure.status))
             return { ...drive, status: 'access_lost', statusCause: accessLostCause(failure, drive.account.username) };
         throw e;
     }

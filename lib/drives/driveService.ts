@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expectedUserOfAccount, loginHintFor, parseExpectedUser, type ExpectedUser } from '../auth/expectedUser';
 import { createConnectTicket } from '../auth/oauthState';
 import { isAllowedReturnUrl } from '../auth/returnUrl';
-import { graphClientForAccount, graphFailure } from '../graph/graphClient';
+import { graphClientForAccount } from '../graph/graphClient';
 import { getDriveById } from '../graph/driveResources';
 import { ApiError } from '../http/apiError';
 import { requireIntegration } from '../integration/integrationSettings';
@@ -13,6 +13,7 @@ import { refreshDriveHealth } from './driveHealth';
 import type { DriveRecord } from './driveRecord';
 import { deleteDriveRecord, listDrives, requireDrive, saveDrive } from './driveRepository';
 import type { AddDriveInput, UpdateDriveInput } from './driveSchemas';
+import { graphError } from '../graph/graphError';
 
 export interface ConnectLink {
     connectUrl: string;
@@ -216,12 +217,12 @@ async function selectLibrary(
             statusCause: undefined,
         };
     } catch (e) {
-        const failure = graphFailure(e);
-        if (failure && [403, 404].includes(failure.statusCode)) {
+        const failure = graphError(e);
+        if (failure && [403, 404].includes(failure.status)) {
             throw new ApiError(
                 403,
                 'library_not_accessible',
-                `${drive.account.username} cannot read that library (Graph ${failure.statusCode} ${failure.code}).`,
+                `${drive.account.username} cannot read that library (Graph ${failure.status} ${failure.code}).`,
                 'Unable to connect to SharePoint sites: give the connecting user at least read access to the site, or reconnect with another account.',
             );
         }

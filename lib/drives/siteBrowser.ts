@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { AppAuthError, graphClientForApp } from '../credentials/appOnly/appToken';
-import { graphClientForAccount, graphFailure, signInFailureIn } from '../graph/graphClient';
+import { graphClientForAccount, signInFailureIn } from '../graph/graphClient';
 import { listSiteDrives, searchSites } from '../graph/driveResources';
 import { ApiError } from '../http/apiError';
 import { requireIntegration } from '../integration/integrationSettings';
@@ -8,6 +8,7 @@ import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
 import type { DriveRecord } from './driveRecord';
 import { requireDrive } from './driveRepository';
+import { graphError } from '../graph/graphError';
 
 /**
  * Site search (no siteId) or a site's document libraries, as the drive sees them: through its
@@ -60,13 +61,13 @@ function browseError(drive: DriveRecord, e: unknown): unknown {
             [{ field: 'account', code: signIn.failure.code, message: signIn.failure.message }],
         );
     }
-    const failure = graphFailure(e);
-    if (failure && [403, 404].includes(failure.statusCode)) {
+    const failure = graphError(e);
+    if (failure && [403, 404].includes(failure.status)) {
         const who = drive.auth === 'app' ? 'The application' : (drive.account?.username ?? 'The account');
         return new ApiError(
             403,
             'site_not_accessible',
-            `${who} cannot reach that site (Graph ${failure.statusCode} ${failure.code}).`,
+            `${who} cannot reach that site (Graph ${failure.status} ${failure.code}).`,
             drive.auth === 'app'
                 ? 'Grant the application access to the site (Sites.Selected permission grant), or pick a granted site.'
                 : 'Give the connecting user at least read access to the site.',

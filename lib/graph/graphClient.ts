@@ -95,22 +95,3 @@ export function signInFailureIn(e: unknown): AccountAuthError | undefined {
     const inner = (e as { customError?: unknown } | undefined)?.customError;
     return inner instanceof AccountAuthError ? inner : undefined;
 }
-
-/** Graph's error, as the client surfaces it: status, code, request id (for support cases). */
-export interface GraphFailure {
-    statusCode: number;
-    code: string;
-    message: string;
-    requestId?: string;
-}
-
-export function graphFailure(e: unknown): GraphFailure | undefined {
-    const err = e as { statusCode?: number; code?: string; message?: string; requestId?: string | null };
-    if (typeof err?.statusCode !== 'number' || err.statusCode <= 0) return undefined;
-    return {
-        statusCode: err.statusCode,
-        code: err.code ?? 'unknown',
-        message: err.message ?? '',
-        requestId: err.requestId ?? undefined,
-    };
-}

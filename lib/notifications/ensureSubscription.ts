@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { DriveRecord } from '../drives/driveRecord';
-import { graphClientForAccount, GraphFailure, signInFailureIn } from '../graph/graphClient';
+import { graphClientForAccount, signInFailureIn } from '../graph/graphClient';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
 import { hashClientState, newClientState } from './clientState';
@@ -16,6 +16,7 @@ import { DEFAULT_POLICY, expirationFrom, NotificationPolicy } from './policy';
 import type { DriveNotifications, SubscriptionRecord } from './subscriptionRecords';
 import { deleteSubscriptionRecord, getDriveNotifications, getSubscription, putSubscription } from './subscriptionStore';
 import { requestSync } from './syncRequests';
+import { GraphError } from '../graph/graphError';
 
 /**
  * Makes sure a connected drive has a live Graph subscription: renews the one it has, recreates it if
@@ -115,7 +116,7 @@ async function renewOrRecreate(c: Context, sub: SubscriptionRecord): Promise<Dri
         await putSubscription(table, next);
         return markDrive(table, c.drive, 'active', { subscriptionId: sub.subscriptionId, expiresAt: next.expiresAt });
     }
-    if (renewed.failure.statusCode !== 404) return markFailure(c, renewed.failure);
+    if (renewed.failure.status !== 404) return markFailure(c, renewed.failure);
     await deleteSubscriptionRecord(table, sub.subscriptionId);
     const result = await create(c, true, sub.driveIds);
     if (result.state === 'active') {
@@ -172,11 +173,10 @@ async function adopt(c: Context, subscriptionId: string, mayRetry: boolean): Pro
     const deleted = await deleteSubscription(c.client, subscriptionId);
     if (!deleted.ok) return markFailure(c, deleted.failure);
     if (!mayRetry)
-        return markFailure(c, {
-            statusCode: 409,
-            code: 'ObjectIdentifierInUse',
-            message: 'Graph kept reporting an existing subscription.',
-        });
+        return markFailure(
+            c,
+            new GraphError(409, 'ObjectIdentifierInUse', 'Graph kept reporting an existing subscription.'),
+        );
     return create(c, false);
 }
 
@@ -189,16 +189,12 @@ async function detachDrive(c: Context, sub: SubscriptionRecord): Promise<void> {
 }
 
 /** Graph said no: 4xx other than throttling is a refusal (schedule only), anything else is retried by the renewal timer. */
-async function markFailure(c: Context, failure: GraphFailure): Promise<DriveNotifications> {
+async function markFailure(c: Context, failure: GraphError): Promise<DriveNotifications> {
     const table = await c.services.tables.get('subscriptions');
-    const refused =
-        failure.statusCode >= 400 &&
-        failure.statusCode < 500 &&
-        failure.statusCode !== 429 &&
-        failure.statusCode !== 401;
+    const refused = failure.status >= 400 && failure.status < 500 && failure.status !== 429 && failure.status !== 401;
     const reason = {
         code: refused ? 'graph_refused_subscription' : 'subscription_failed',
-        message: `Graph ${failure.statusCode} ${failure.code}: ${failure.message}`.slice(0, 400),
+        message: `Graph ${failure.status} ${failure.code}: ${failure.message}`.slice(0, 400),
         graphCode: failure.code,
     };
     return markDrive(table, c.drive, refused ? 'unavailable' : 'error', { reason });

@@ -1,5 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { graphFailure, GraphFailure } from '../graph/graphClient';
+import { GraphError, graphError } from '../graph/graphError';
 
 /** The subscription calls (Graph v1.0 `/subscriptions`); Graph's refusals come back as values. */
 export interface CreateRequest {
@@ -14,13 +14,13 @@ export interface GraphSubscription {
     expirationDateTime: string;
 }
 
-export type GraphResult<T> = { ok: true; value: T } | { ok: false; failure: GraphFailure };
+export type GraphResult<T> = { ok: true; value: T } | { ok: false; failure: GraphError };
 
 async function attempt<T>(call: () => Promise<T>): Promise<GraphResult<T>> {
     try {
         return { ok: true, value: await call() };
     } catch (e) {
-        const failure = graphFailure(e);
+        const failure = graphError(e);
         if (!failure) throw e;
         return { ok: false, failure };
     }
@@ -57,11 +57,11 @@ export function renewSubscription(
 /** 404 counts as done: the subscription is gone either way. */
 export async function deleteSubscription(client: Client, id: string): Promise<GraphResult<void>> {
     const r = await attempt(() => client.api(`/subscriptions/${encodeURIComponent(id)}`).delete() as Promise<void>);
-    return !r.ok && r.failure.statusCode === 404 ? { ok: true, value: undefined } : r;
+    return !r.ok && r.failure.status === 404 ? { ok: true, value: undefined } : r;
 }
 
 /** Graph puts the existing subscription's id only inside the 409 message (abraunegg extracts it the same way). */
-export function existingSubscriptionId(failure: GraphFailure): string | undefined {
-    if (failure.statusCode !== 409 || failure.code !== 'ObjectIdentifierInUse') return undefined;
+export function existingSubscriptionId(failure: GraphError): string | undefined {
+    if (failure.status !== 409 || failure.code !== 'ObjectIdentifierInUse') return undefined;
     return /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(failure.message)?.[0];
 }

@@ -10,10 +10,10 @@ import { failed, retryLater, skipped } from './errors';
 import { classifyGraphError, type DriveItem } from './graphApi';
 import { restoreHash, saveHash } from './hashState';
 import { transferResult } from './transferResult';
-import { GraphCallError } from './http';
 import { isBusinessDrive, type TransferNote } from './integrity';
 import { fetchRange, type RangeReply } from './rangeFetch';
 import { isTrustedTransferUrl } from './trustedHosts';
+import { GraphError } from '../graph/graphError';
 
 const MAX_URL_REFRESHES = 5;
 const MAX_RESTARTS = 3;
@@ -81,7 +81,7 @@ class Download {
         try {
             item = await this.ctx.graph.getItem(remoteTarget(message));
         } catch (e) {
-            throw e instanceof GraphCallError ? classifyGraphError(e) : e;
+            throw e instanceof GraphError ? classifyGraphError(e) : e;
         }
         if (!item || !item.file)
             throw skipped('source_missing', 'The item is gone from the drive; the next sync re-plans it.');

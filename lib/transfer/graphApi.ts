@@ -1,6 +1,7 @@
 import { failed, retryLater, skipped } from './errors';
-import { graphCallError, GraphCallError, HttpDeps, send } from './http';
+import { HttpDeps, send } from './http';
 import { isTrustedTransferUrl } from './trustedHosts';
+import { GraphError, readGraphError } from '../graph/graphError';
 
 /**
  * The few Graph calls a transfer makes, over plain fetch (not the SDK, whose own retry handler would
@@ -40,7 +41,7 @@ export class GraphApi {
     async getItem(target: ItemTarget): Promise<DriveItem | undefined> {
         const response = await this.call('GET', this.address(target, ''), 'get item');
         if (response.status === 404) return undefined;
-        if (!response.ok) throw await graphCallError(response);
+        if (!response.ok) throw await readGraphError(response);
         return (await response.json()) as DriveItem;
     }
 
@@ -58,7 +59,7 @@ export class GraphApi {
             JSON.stringify({ item }),
             headers,
         );
-        if (!response.ok) throw await graphCallError(response);
+        if (!response.ok) throw await readGraphError(response);
         const session = (await response.json()) as UploadSessionInfo;
         if (typeof session.uploadUrl !== 'string' || !isTrustedTransferUrl(session.uploadUrl, this.trustedHosts)) {
             throw failed(
@@ -86,7 +87,7 @@ export class GraphApi {
             body,
             headers,
         );
-        if (!response.ok) throw await graphCallError(response);
+        if (!response.ok) throw await readGraphError(response);
         return (await response.json()) as DriveItem;
     }
 
@@ -118,7 +119,7 @@ export class GraphApi {
 }
 
 /** Maps a Graph refusal that no retry can fix to the transfer's outcome; anything else is retried. */
-export function classifyGraphError(e: GraphCallError): Error {
+export function classifyGraphError(e: GraphError): Error {
     const graph = { status: e.status, code: e.code, requestId: e.requestId };
     if (e.status === 412)
         return skipped(

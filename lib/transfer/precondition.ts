@@ -1,7 +1,7 @@
 import { retryLater } from './errors';
 import { classifyGraphError, type DriveItem, type GraphApi, type ItemTarget } from './graphApi';
-import { GraphCallError } from './http';
 import type { TransferNote } from './integrity';
+import { GraphError } from '../graph/graphError';
 
 /**
  * A 412 on a request made with If-Match is usually a real change (someone edited the item after the
@@ -26,13 +26,13 @@ export class PreconditionRecovery {
      * After a 412: returns the item (unchanged, and `ifMatch` now its current eTag) when the request
      * should be sent again; throws the transfer's outcome otherwise.
      */
-    async after412(error: GraphCallError): Promise<DriveItem> {
+    async after412(error: GraphError): Promise<DriveItem> {
         if (!this.ifMatch) throw classifyGraphError(error);
         let item: DriveItem | undefined;
         try {
             item = await this.graph.getItem(this.target);
         } catch (e) {
-            throw e instanceof GraphCallError ? classifyGraphError(e) : e;
+            throw e instanceof GraphError ? classifyGraphError(e) : e;
         }
         const unchanged = !!item && (item.cTag === this.ifMatch || item.eTag === this.ifMatch);
         // A real change: the existing behaviour (skipped, the next sync re-plans from what is there now).

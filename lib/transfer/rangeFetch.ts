@@ -1,5 +1,6 @@
-import { discard, graphCallError, GraphCallError, HttpDeps, NetworkError, send } from './http';
+import { discard, HttpDeps, NetworkError, send } from './http';
 import { isTrustedTransferUrl } from './trustedHosts';
+import { GraphError, readGraphError } from '../graph/graphError';
 
 /**
  * One Range GET on a pre-authenticated download URL (no Authorization: the URL is the credential).
@@ -18,7 +19,7 @@ export type RangeReply =
     | { kind: 'mismatch'; reason: string }
     | { kind: 'broken'; reason: string }
     | { kind: 'untrusted'; host: string }
-    | { kind: 'refused'; error: GraphCallError };
+    | { kind: 'refused'; error: GraphError };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_HOPS = 5;
@@ -79,7 +80,7 @@ export async function fetchRange(
         await discard(response);
         return { kind: 'broken', reason: String(response.status) };
     }
-    return { kind: 'refused', error: await graphCallError(response) };
+    return { kind: 'refused', error: await readGraphError(response) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DriveItem } from './graphApi';
-import { discard, graphCallError, GraphCallError, HttpDeps, NetworkError, send } from './http';
+import { discard, HttpDeps, NetworkError, send } from './http';
+import { GraphError, readGraphError } from '../graph/graphError';
 
 /**
  * The upload-URL side of a session: PUT a fragment, GET the status, DELETE. Plain fetch with no
@@ -21,7 +22,7 @@ export type SessionReply =
     | { kind: 'notFound' }
     /** 401/403 on the upload URL: its tempauth token expired (about 24 h hard limit). */
     | { kind: 'expired' }
-    | { kind: 'refused'; error: GraphCallError };
+    | { kind: 'refused'; error: GraphError };
 
 export async function putFragment(
     http: HttpDeps,
@@ -100,7 +101,7 @@ async function classify(response: Response): Promise<SessionReply> {
         await discard(response);
         return { kind: 'expired' };
     }
-    return { kind: 'refused', error: await graphCallError(response) };
+    return { kind: 'refused', error: await readGraphError(response) };
 }
 
 /** The lowest start among `nextExpectedRanges` ("12345-55232", "77829-"), which may be off the 320 KiB grid. */

@@ -7,12 +7,12 @@ import { FRAGMENT_QUANTUM, remoteTarget, type TransferContext, type TransferResu
 import { retryLater, TransferError } from './errors';
 import { classifyGraphError, type DriveItem } from './graphApi';
 import { HashCursor } from './hashCursor';
-import { GraphCallError } from './http';
 import { checkUploaded, mayBeEnriched, type TransferNote } from './integrity';
 import { PreconditionRecovery } from './precondition';
 import { cancelSession, putFragment, sessionStatus, type SessionReply } from './sessionProtocol';
 import { transferResult } from './transferResult';
 import { openUrl, sealUrl } from './urlSeal';
+import { GraphError } from '../graph/graphError';
 
 /** Sessions one delivery may open; more means SharePoint keeps losing them: pause and come back later. */
 const SESSIONS_PER_DELIVERY = 3;
@@ -219,7 +219,7 @@ export class SessionUpload {
      * then 416 on a retry): the session will not commit. Unless the item is ours already, a new session
      * goes out with the item's current eTag, if its content is still what the sync planned over.
      */
-    private async afterLastFragment412(error: GraphCallError): Promise<TransferResult | undefined> {
+    private async afterLastFragment412(error: GraphError): Promise<TransferResult | undefined> {
         const url = this.url;
         this.url = undefined;
         if (url) await cancelSession(this.ctx.http, url);
@@ -258,7 +258,7 @@ export class SessionUpload {
                 this.url = session.uploadUrl;
                 break;
             } catch (e) {
-                if (!(e instanceof GraphCallError)) throw e;
+                if (!(e instanceof GraphError)) throw e;
                 if (e.status !== 412) throw classifyGraphError(e);
                 await this.precondition.after412(e);
             }

@@ -4,10 +4,10 @@ import { platformBlobName, remoteTarget, type TransferContext, type TransferResu
 import { skipped } from './errors';
 import { checkUploaded } from './integrity';
 import { classifyGraphError, type DriveItem } from './graphApi';
-import { GraphCallError } from './http';
 import { PreconditionRecovery } from './precondition';
 import { SessionUpload } from './sessionUpload';
 import { transferResult } from './transferResult';
+import { GraphError } from '../graph/graphError';
 
 /**
  * Blob → Graph. Empty files go by simple PUT (sessions need a size above zero); everything else by
@@ -50,7 +50,7 @@ async function uploadEmpty(ctx: TransferContext, platformETag: string): Promise<
                 precondition.ifMatch,
             );
         } catch (e) {
-            if (!(e instanceof GraphCallError)) throw e;
+            if (!(e instanceof GraphError)) throw e;
             if (e.status !== 412) throw classifyGraphError(e);
             await precondition.after412(e);
         }

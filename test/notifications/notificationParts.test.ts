@@ -3,6 +3,7 @@ import { existingSubscriptionId } from '../../lib/notifications/graphSubscriptio
 import { parseNotifications } from '../../lib/notifications/notificationBody';
 import { notificationUrl } from '../../lib/notifications/notificationUrl';
 import { expirationFrom, GRAPH_MAX_LIFETIME_MINUTES } from '../../lib/notifications/policy';
+import { GraphError } from '../../lib/graph/graphError';
 
 describe('notification building blocks', () => {
     it("clientState: random, within Graph's 128 characters, matched only by its own value", () => {
@@ -38,10 +39,10 @@ describe('notification building blocks', () => {
     it('reads the existing id from a 409 ObjectIdentifierInUse message only', () => {
         const message =
             'Subscription Id 7f105c7d-2dc5-4530-97cd-4e7af6534c07 already exists for the requested combination';
-        expect(existingSubscriptionId({ statusCode: 409, code: 'ObjectIdentifierInUse', message })).toBe(
+        expect(existingSubscriptionId(new GraphError(409, 'ObjectIdentifierInUse', message))).toBe(
             '7f105c7d-2dc5-4530-97cd-4e7af6534c07',
         );
-        expect(existingSubscriptionId({ statusCode: 409, code: 'nameAlreadyExists', message })).toBeUndefined();
+        expect(existingSubscriptionId(new GraphError(409, 'nameAlreadyExists', message))).toBeUndefined();
     });
 
     it('parses batched notifications and drops malformed entries', () => {

@@ -1,10 +1,10 @@
 import type { DriveRecord } from '../../drives/driveRecord';
 import { getDriveById } from '../../graph/driveResources';
-import { graphFailure } from '../../graph/graphClient';
 import type { IntegrationRecord } from '../../integration/integrationRepository';
 import type { Services } from '../../runtime/services';
 import { AppAuthError, graphClientForApp } from './appToken';
 import { siteGrantHint } from './siteGrantHint';
+import { graphError } from '../../graph/graphError';
 
 /**
  * An app-only drive's health: an app token, then one read of the library. Without a Sites.Selected
@@ -24,14 +24,14 @@ export async function checkAppDriveHealth(
         return { ...drive, status: 'connected', statusCause: undefined };
     } catch (e) {
         if (e instanceof AppAuthError) return { ...drive, status: 'needs_reauth', statusCause: { ...e.failure, at } };
-        const failure = graphFailure(e);
-        if (failure && [401, 403, 404].includes(failure.statusCode)) {
+        const failure = graphError(e);
+        if (failure && [401, 403, 404].includes(failure.status)) {
             return {
                 ...drive,
                 status: 'access_lost',
                 statusCause: {
                     code: 'site_not_granted',
-                    message: `The application cannot read this library any more (Graph ${failure.statusCode} ${failure.code}): its Sites.Selected grant on the site was removed or never given.`,
+                    message: `The application cannot read this library any more (Graph ${failure.status} ${failure.code}): its Sites.Selected grant on the site was removed or never given.`,
                     hint: siteGrantHint(drive.graph.siteId ?? '{siteId}', integration.clientId),
                     at,
                 },

@@ -4,13 +4,13 @@ import { CONFLICT_POLICIES } from '../../drives/drivePolicies';
 import type { DriveRecord } from '../../drives/driveRecord';
 import { saveDrive } from '../../drives/driveRepository';
 import { getDriveById } from '../../graph/driveResources';
-import { graphFailure } from '../../graph/graphClient';
 import { ApiError } from '../../http/apiError';
 import { requireIntegration } from '../../integration/integrationSettings';
 import { readProperties } from '../../properties/properties';
 import type { Services } from '../../runtime/services';
 import { AppAuthError, graphClientForApp } from './appToken';
 import { siteGrantHint } from './siteGrantHint';
+import { graphError } from '../../graph/graphError';
 
 /** POST /api/manage/integration/app-drives: a SharePoint library synced with the app's own identity. */
 export const addAppOnlyDriveInput = z.strictObject({
@@ -38,12 +38,12 @@ export async function addAppOnlyDrive(services: Services, input: AddAppOnlyDrive
                 { field: 'credential', code: e.failure.code, message: e.failure.message },
             ]);
         }
-        const failure = graphFailure(e);
-        if (failure && [403, 404].includes(failure.statusCode)) {
+        const failure = graphError(e);
+        if (failure && [403, 404].includes(failure.status)) {
             throw new ApiError(
                 403,
                 'site_not_granted',
-                `The application cannot read that library (Graph ${failure.statusCode} ${failure.code}).`,
+                `The application cannot read that library (Graph ${failure.status} ${failure.code}).`,
                 siteGrantHint(input.siteId, integration.clientId),
             );
         }

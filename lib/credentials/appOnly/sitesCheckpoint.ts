@@ -2,13 +2,14 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { DriveRecord } from '../../drives/driveRecord';
 import { listDrives } from '../../drives/driveRepository';
 import { getDriveById, getSite, listSiteDrives, searchSites } from '../../graph/driveResources';
-import { createGraphClient, graphFailure } from '../../graph/graphClient';
+import { createGraphClient } from '../../graph/graphClient';
 import type { IntegrationRecord } from '../../integration/integrationRepository';
 import { Checkpoint, checkpoint } from '../../integration/status/checkpoint';
 import type { Services } from '../../runtime/services';
 import { rolesOf } from '../verifyCredential';
 import { AppAuthError, acquireAppGraphToken } from './appToken';
 import { siteGrantHint } from './siteGrantHint';
+import { graphError } from '../../graph/graphError';
 
 /** Application permissions that reach every site: with any of them, Sites.Selected limits nothing. */
 const WIDE_ROLES = [
@@ -102,9 +103,9 @@ async function probeDrive(client: Client, drive: DriveRecord): Promise<Probe> {
         await getDriveById(client, drive.graph!.driveId);
         return { drive, siteName, ok: true };
     } catch (e) {
-        const failure = graphFailure(e);
-        if (!failure || ![401, 403, 404].includes(failure.statusCode)) throw e;
-        return { drive, siteName, ok: false, status: failure.statusCode };
+        const failure = graphError(e);
+        if (!failure || ![401, 403, 404].includes(failure.status)) throw e;
+        return { drive, siteName, ok: false, status: failure.status };
     }
 }
 

@@ -1,7 +1,7 @@
-import { graphFailure } from '../../graph/graphClient';
 import type { ItemOutcome } from '../contracts';
 import { PlatformConflict } from '../platform/platformErrors';
 import type { Action } from '../plan/types';
+import { graphError } from '../../graph/graphError';
 
 /** The platform path an action is about (what a person looks for in the run's outcomes). */
 export function pathOf(action: Action): string {
@@ -40,14 +40,13 @@ export function failure(action: Action, e: unknown): ItemOutcome {
         return outcome(action, 'retrying', e.code, e.message, {
             hint: 'Nothing was overwritten; the next sync re-plans this item.',
         });
-    const graph = graphFailure(e);
+    const graph = graphError(e);
     if (!graph)
         return outcome(action, 'failed', 'internal_error', errorMessage(e), {
             hint: 'Check the function logs for this run; the next sync retries.',
         });
     const extra = { graphCode: graph.code, ...(graph.requestId ? { requestId: graph.requestId } : {}) };
-    const rule =
-        GRAPH_RULES.find((r) => r.status === graph.statusCode) ?? (graph.statusCode >= 500 ? TRANSIENT : undefined);
+    const rule = GRAPH_RULES.find((r) => r.status === graph.status) ?? (graph.status >= 500 ? TRANSIENT : undefined);
     if (!rule)
         return outcome(action, 'failed', 'graph_error', graph.message, {
             ...extra,

@@ -1,4 +1,3 @@
-import { graphFailure } from '../../graph/graphClient';
 import type { ItemOutcome } from '../contracts';
 import type { BaselineEntry, CreateRemoteFolder, DeleteRemote, MoveRemote } from '../plan/types';
 import { getBaselineEntry } from '../state/baselineStore';
@@ -6,6 +5,7 @@ import { ApplyContext, ApplyState, driveGraphId } from './applyContext';
 import { ok, outcome } from './outcomes';
 import { createRemoteFolder, deleteRemoteItem, getRemoteItem, patchRemoteItem, RemoteItem } from './remoteOps';
 import { splitPath } from './transferQueue';
+import { graphError } from '../../graph/graphError';
 
 /** Creates the folder in SharePoint/OneDrive and records the pair (the planner cannot know the new id). */
 export async function applyCreateRemoteFolder(
@@ -65,7 +65,7 @@ async function patchAfterSpurious412(
     try {
         return { moved: await patchRemoteItem(ctx.graph, driveId, action.remoteId, ifMatch, change) };
     } catch (e) {
-        if (graphFailure(e)?.statusCode !== 412 || !ifMatch) throw e;
+        if (graphError(e)?.status !== 412 || !ifMatch) throw e;
         const current = await getRemoteItem(ctx.graph, driveId, action.remoteId).catch(() => undefined);
         if (!current || (current.eTag !== ifMatch && current.cTag !== ifMatch)) throw e;
         try {
@@ -75,8 +75,8 @@ async function patchAfterSpurious412(
                 note: 'SharePoint first answered 412 although the item had not changed (a known SharePoint fault, onedrive-api-docs#1716); the change was sent again with its current eTag.',
             };
         } catch (again) {
-            const failure = graphFailure(again);
-            if (failure?.statusCode !== 412) throw again;
+            const failure = graphError(again);
+            if (failure?.status !== 412) throw again;
             return {
                 refused: outcome(
                     action,
@@ -113,7 +113,7 @@ export async function applyDeleteRemote(
     try {
         await deleteRemoteItem(ctx.graph, driveGraphId(ctx.drive), action.remoteId, action.preconditions.remoteIfMatch);
     } catch (e) {
-        if (graphFailure(e)?.statusCode !== 404) throw e;
+        if (graphError(e)?.status !== 404) throw e;
         state.forget(action.remoteId);
         return ok(action, 'Already deleted in SharePoint/OneDrive.');
     }

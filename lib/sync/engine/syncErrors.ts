@@ -1,27 +1,29 @@
 import { dependencyFaultIn } from '../../dependencies/classify';
 import { DEPENDENCY_FAULT_CODES, isCredentialFault, isDependencyFaultCode } from '../../dependencies/dependencyFault';
 import type { DriveRecord } from '../../drives/driveRecord';
-import { graphFailure, signInFailureIn } from '../../graph/graphClient';
+import { signInFailureIn } from '../../graph/graphClient';
 import type { Logger } from '../../logging/logger';
 import type { Services } from '../../runtime/services';
-import { DeltaRequestError } from '../remote';
 import type { RunRecord } from '../runs';
 import { LeaseLostError } from './lease';
 import { RUN_RETRY, type ScheduleEntry } from './schedule';
+import { GraphError, graphError } from '../../graph/graphError';
+
+function graphRunError(e: GraphError): NonNullable<RunRecord['error']> & { retryAfterSeconds?: number } {
+    return {
+        code: e.status === 429 || e.code === 'activityLimitReached' ? 'graph_throttled' : `graph_${e.code}`,
+        message: `Graph ${e.status}: ${e.message}${e.requestId ? ` (request-id ${e.requestId})` : ''}`,
+        hint: e.transient
+            ? 'Retried automatically.'
+            : "Check the drive's health with GET /api/drives/{id}?refresh=true.",
+        retryable: e.transient,
+        ...(e.retryAfterSeconds ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
+    };
+}
 
 /** A failed run's error as the run record shows it: a stable code, and whether a retry can help. */
 export function runError(e: unknown): NonNullable<RunRecord['error']> & { retryAfterSeconds?: number } {
-    if (e instanceof DeltaRequestError) {
-        return {
-            code: e.status === 429 || e.code === 'activityLimitReached' ? 'graph_throttled' : `graph_${e.code}`,
-            message: `${e.message}${e.requestId ? ` (request-id ${e.requestId})` : ''}`,
-            hint: e.transient
-                ? 'Retried automatically.'
-                : "Check the drive's health with GET /api/drives/{id}?refresh=true.",
-            retryable: e.transient,
-            ...(e.retryAfterSeconds ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
-        };
-    }
+    if (e instanceof GraphError) return graphRunError(e);
     const auth = signInFailureIn(e);
     if (auth) {
         return {
@@ -41,14 +43,9 @@ export function runError(e: unknown): NonNullable<RunRecord['error']> & { retryA
             ...(fault.retryAfterSeconds ? { retryAfterSeconds: fault.retryAfterSeconds } : {}),
         };
     }
-    const failure = graphFailure(e);
-    if (failure) {
-        return {
-            code: `graph_${failure.code}`,
-            message: `Graph ${failure.statusCode}: ${failure.message}`,
-            retryable: failure.statusCode === 429 || failure.statusCode >= 500,
-        };
-    }
+    // The Graph SDK client's own error (it wraps sign-in and dependency failures, hence checked last).
+    const graph = graphError(e);
+    if (graph) return graphRunError(graph);
     return {
         code: 'internal_error',
         message: e instanceof Error ? e.message.slice(0, 500) : 'The run failed.',

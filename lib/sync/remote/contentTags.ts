@@ -1,7 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { graphFailure } from '../../graph/graphClient';
 import type { BaselineEntry } from '../plan';
 import type { DeltaItem } from './deltaItem';
+import { graphError } from '../../graph/graphError';
 
 /**
  * Files without hashes (OneNote's `.one`/`.onetoc2`, some SharePoint items: m365-quirks.md 6) whose
@@ -45,7 +45,7 @@ export async function withContentTags(
             // Only if nothing moved since delta listed it; otherwise let the planner see a change.
             if (got.cTag && got.eTag === item.eTag && got.size === item.size) tags.set(item.id, got.cTag);
         } catch (e) {
-            if (graphFailure(e)?.statusCode !== 404) throw e;
+            if (graphError(e)?.status !== 404) throw e;
         }
     }
     return items.map((item) => (tags.has(item.id) ? { ...item, cTag: tags.get(item.id) } : item));

@@ -1,4 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { GraphError, graphErrorFromBody } from '../../graph/graphError';
 import { DELTA_SELECT, type DeltaItem } from './deltaItem';
 import { classifyResync, type ResyncKind } from './resyncError';
 
@@ -6,24 +7,6 @@ import { classifyResync, type ResyncKind } from './resyncError';
 export type DeltaResponse =
     | { kind: 'page'; items: DeltaItem[]; nextLink?: string; deltaLink?: string }
     | { kind: 'resync'; reason: ResyncKind; location?: string };
-
-/** A delta call Graph refused; `retryAfterSeconds` is set on 429/503 (after the SDK's own retries). */
-export class DeltaRequestError extends Error {
-    constructor(
-        readonly status: number,
-        readonly code: string,
-        message: string,
-        readonly requestId?: string,
-        readonly retryAfterSeconds?: number,
-    ) {
-        super(message);
-        this.name = 'DeltaRequestError';
-    }
-
-    get transient(): boolean {
-        return this.status === 429 || this.status >= 500;
-    }
-}
 
 /** The first call of a full enumeration: no token (never `token=latest`, which skips the crawl). */
 export function initialDeltaUrl(graphDriveId: string): string {
@@ -55,15 +38,11 @@ export async function fetchDeltaPage(graph: Client, url: string): Promise<DeltaR
             location: response.headers.get('location') ?? undefined,
         };
     }
-    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    const retryAfter = Number(response.headers.get('retry-after'));
-    throw new DeltaRequestError(
-        response.status,
-        error?.code ?? `http_${response.status}`,
-        error?.message ?? `Delta answered ${response.status}.`,
-        response.headers.get('request-id') ?? undefined,
-        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : response.status === 429 ? 120 : undefined,
-    );
+    const error = graphErrorFromBody(response.status, response.headers, body, `Delta answered ${response.status}.`);
+    // A 429 without Retry-After still means "wait": two minutes, not the next timer tick.
+    if (error.status === 429 && !error.retryAfterSeconds)
+        throw new GraphError(error.status, error.code, error.message, { ...error.detail, retryAfterSeconds: 120 });
+    throw error;
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -3,8 +3,9 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Services } from '../../runtime/services';
 import { compactItem, type DeltaItem } from './deltaItem';
 import { type DeltaCursor, saveCursor } from './deltaCursor';
-import { DeltaRequestError, fetchDeltaPage, initialDeltaUrl } from './deltaRequest';
+import { fetchDeltaPage, initialDeltaUrl } from './deltaRequest';
 import { dropJournal, journalPage, readJournal } from './pageJournal';
+import { GraphError } from '../../graph/graphError';
 
 /** A delta enumeration brought to its deltaLink: what changed (or everything, for a full listing). */
 export interface DeltaEnumeration {
@@ -96,7 +97,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
         const response = await fetchDeltaPage(graph, url);
         if (response.kind === 'resync') {
             if (++resyncs > MAX_RESYNCS)
-                throw new DeltaRequestError(410, 'resync_loop', 'Delta kept answering 410 after a fresh enumeration.');
+                throw new GraphError(410, 'resync_loop', 'Delta kept answering 410 after a fresh enumeration.');
             const old = cursor.enumerationId;
             live.length = 0;
             cursor = {
@@ -126,11 +127,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             continue;
         }
         if (!response.deltaLink)
-            throw new DeltaRequestError(
-                502,
-                'delta_without_link',
-                'A delta page carried neither a nextLink nor a deltaLink.',
-            );
+            throw new GraphError(502, 'delta_without_link', 'A delta page carried neither a nextLink nor a deltaLink.');
         if (journalOnly) {
             // The cursor points at this page: a run killed before applying fetches it again into the same row.
             if (!cursor.enumerationId) {

@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { graphFailure } from '../../graph/graphClient';
 import { compactItem, DELTA_SELECT, type DeltaItem } from './deltaItem';
+import { graphError } from '../../graph/graphError';
 
 /**
  * The current state of a few items by id, in delta's shape: the items whose transfer was skipped
@@ -17,7 +17,7 @@ export async function fetchItems(graph: Client, graphDriveId: string, ids: reado
                 .get()) as DeltaItem;
             items.push(compactItem(item));
         } catch (e) {
-            if (graphFailure(e)?.statusCode !== 404) throw e;
+            if (graphError(e)?.status !== 404) throw e;
         }
     }
     return items;

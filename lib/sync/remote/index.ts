@@ -3,7 +3,6 @@ export { loadCursor, saveCursor, type DeltaCursor } from './deltaCursor';
 export { dropJournal } from './pageJournal';
 export { fetchItems } from './fetchItems';
 export { toRemoteEntries, type ResolvedRemote } from './remoteEntries';
-export { DeltaRequestError } from './deltaRequest';
 export type { DeltaItem } from './deltaItem';
 export { readFullListing, type FullListing } from './fullListing';
 export { withContentTags } from './contentTags';
