@@ -1,9 +1,9 @@
-import { restStatus } from '../storage/restError';
 import { recordAudit } from '../audit/audit';
 import { ApiError } from '../http/apiError';
 import type { Services } from '../runtime/services';
 import { ALERT_STATES, AlertRecord, AlertState } from './alertModel';
-import { getAlert, listAlertRecords, putAlert } from './alertStore';
+import { ConcurrentUpdateError } from '../storage/conditionalUpdate';
+import { listAlertRecords, updateAlert } from './alertStore';
 
 /**
  * GET /api/manage/alerts?state=open|acknowledged|resolved|all (comma-separated allowed). Without a
@@ -43,33 +43,36 @@ export async function acknowledgeAlert(
     now = new Date(),
 ): Promise<AlertRecord> {
     const table = await services.tables.get('alerts');
-    for (let attempt = 0; attempt < 5; attempt++) {
-        const current = await getAlert(table, alertId);
-        if (!current)
-            throw new ApiError(
-                404,
-                'alert_not_found',
-                `No alert has the id ${alertId}.`,
-                'List alerts with GET /api/manage/alerts?state=all.',
-            );
-        if (current.alert.state !== 'open') return current.alert;
-        const next: AlertRecord = {
-            ...current.alert,
-            state: 'acknowledged',
-            acknowledgedAt: now.toISOString(),
-            acknowledgedBy: actor,
-        };
-        try {
-            await putAlert(table, next, current.etag);
-            await recordAudit(
-                await services.tables.get('audit'),
-                { actor, action: 'alert.acknowledge', target: alertId, changed: ['state'] },
-                now,
-            );
-            return next;
-        } catch (e) {
-            if (restStatus(e) !== 412) throw e;
-        }
-    }
-    throw new ApiError(409, 'alert_changed', 'The alert kept changing while being acknowledged.', 'Retry.');
+    const { alert, changed } = await updateAlert<{ alert: AlertRecord; changed: boolean }>(
+        table,
+        alertId,
+        (current) => {
+            if (!current)
+                throw new ApiError(
+                    404,
+                    'alert_not_found',
+                    `No alert has the id ${alertId}.`,
+                    'List alerts with GET /api/manage/alerts?state=all.',
+                );
+            if (current.state !== 'open') return { done: { alert: current, changed: false } };
+            const next: AlertRecord = {
+                ...current,
+                state: 'acknowledged',
+                acknowledgedAt: now.toISOString(),
+                acknowledgedBy: actor,
+            };
+            return { write: next, result: { alert: next, changed: true } };
+        },
+    ).catch((e: unknown) => {
+        if (e instanceof ConcurrentUpdateError)
+            throw new ApiError(409, 'alert_changed', 'The alert kept changing while being acknowledged.', 'Retry.');
+        throw e;
+    });
+    if (changed)
+        await recordAudit(
+            await services.tables.get('audit'),
+            { actor, action: 'alert.acknowledge', target: alertId, changed: ['state'] },
+            now,
+        );
+    return alert;
 }

@@ -1,6 +1,7 @@
 import { restStatus } from '../storage/restError';
 import { createHash } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
+import { updateIfUnchanged } from '../storage/conditionalUpdate';
 import type { AlertRecord } from './alertModel';
 
 /**
@@ -90,5 +91,25 @@ export async function claimDedup(
 export async function deleteAlert(table: TableClient, id: string): Promise<void> {
     await table.deleteEntity(ALERTS, id).catch((e: unknown) => {
         if (restStatus(e) !== 404) throw e;
+    });
+}
+
+/**
+ * Read-change-write of one alert (the service's one conditional-update policy): `change` gets the
+ * alert (undefined when there is none) and says what to write, or that there is nothing to do.
+ */
+export function updateAlert<R>(
+    table: TableClient,
+    id: string,
+    change: (current: AlertRecord | undefined) => { write: AlertRecord; result: R } | { done: R },
+): Promise<R> {
+    return updateIfUnchanged({
+        what: `The alert ${id}`,
+        read: async () => {
+            const found = await getAlert(table, id);
+            return found && { value: found.alert, etag: found.etag };
+        },
+        change,
+        write: (next, etag) => putAlert(table, next, etag),
     });
 }

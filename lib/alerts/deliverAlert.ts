@@ -1,8 +1,7 @@
-import { restStatus } from '../storage/restError';
 import type { Services } from '../runtime/services';
 import type { Logger } from '../logging/logger';
 import type { AlertRecord } from './alertModel';
-import { getAlert, putAlert } from './alertStore';
+import { updateAlert } from './alertStore';
 import { webhookSigningKey } from './webhookSigningKey';
 import { DEFAULT_RETRY, postSigned, RetryPolicy, webhookBody } from './webhookDelivery';
 
@@ -54,15 +53,9 @@ async function saveDelivery(
     delivery: AlertRecord['delivery'],
 ): Promise<AlertRecord> {
     const table = await services.tables.get('alerts');
-    for (let attempt = 0; ; attempt++) {
-        const current = await getAlert(table, alertId);
+    return updateAlert(table, alertId, (current) => {
         if (!current) throw new Error(`Alert ${alertId} disappeared while being delivered.`);
-        const next = { ...current.alert, delivery };
-        try {
-            await putAlert(table, next, current.etag);
-            return next;
-        } catch (e) {
-            if (restStatus(e) !== 412 || attempt >= 4) throw e;
-        }
-    }
+        const next = { ...current, delivery };
+        return { write: next, result: next };
+    });
 }

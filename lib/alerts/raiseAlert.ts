@@ -1,10 +1,9 @@
-import { restStatus } from '../storage/restError';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging/logger';
 import type { Services } from '../runtime/services';
 import { consoleLogger } from '../logging/consoleLogger';
 import type { AlertInput, AlertRecord } from './alertModel';
-import { claimDedup, getAlert, getDedup, listAlertRecords, putAlert } from './alertStore';
+import { claimDedup, getAlert, getDedup, listAlertRecords, putAlert, updateAlert } from './alertStore';
 import { deliverAlert } from './deliverAlert';
 import type { RetryPolicy } from './webhookDelivery';
 
@@ -95,16 +94,9 @@ async function resolveById(
     now: Date,
 ): Promise<AlertRecord | undefined> {
     const table = await services.tables.get('alerts');
-    for (let attempt = 0; attempt < 5; attempt++) {
-        const current = await getAlert(table, alertId);
-        if (!current || current.alert.state === 'resolved') return undefined;
-        const next: AlertRecord = { ...current.alert, state: 'resolved', resolvedAt: now.toISOString(), resolution };
-        try {
-            await putAlert(table, next, current.etag);
-            return next;
-        } catch (e) {
-            if (restStatus(e) !== 412) throw e;
-        }
-    }
-    throw new Error(`Could not resolve alert ${alertId}: too many concurrent writers.`);
+    return updateAlert<AlertRecord | undefined>(table, alertId, (current) => {
+        if (!current || current.state === 'resolved') return { done: undefined };
+        const next: AlertRecord = { ...current, state: 'resolved', resolvedAt: now.toISOString(), resolution };
+        return { write: next, result: next };
+    });
 }

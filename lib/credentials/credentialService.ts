@@ -1,13 +1,12 @@
-import { restStatus } from '../storage/restError';
 import { resolveAlerts } from '../alerts/raiseAlert';
 import { recordAudit } from '../audit/audit';
 import { ApiError } from '../http/apiError';
 import {
-    getIntegration,
     IntegrationRecord,
     listIntegrations,
-    putIntegration,
+    updateIntegration as updateStoredIntegration,
 } from '../integration/integrationRepository';
+import { ConcurrentUpdateError } from '../storage/conditionalUpdate';
 import { DEFAULT_INTEGRATION_ID, requireIntegration } from '../integration/integrationSettings';
 import type { Services } from '../runtime/services';
 import { parseCertificatePair } from './certificate';
@@ -258,7 +257,7 @@ function requireCredential(integration: IntegrationRecord, id: string): Credenti
     return found;
 }
 
-/** Read-modify-write with the row's etag, retried when another request changed the integration. */
+/** Read-modify-write of the integration, stamped; 404 when it is gone, 409 when it kept changing. */
 async function updateIntegration(
     services: Services,
     id: string,
@@ -266,31 +265,27 @@ async function updateIntegration(
     now: Date,
 ): Promise<IntegrationRecord> {
     const table = await services.tables.get('integrations');
-    for (let attempt = 0; attempt < 5; attempt++) {
-        const current = await getIntegration(table, id);
-        if (!current)
-            throw new ApiError(
-                404,
-                'integration_not_configured',
-                'No SharePoint/OneDrive integration is configured.',
-                'PUT /api/manage/integration first.',
-            );
-        const record: IntegrationRecord = JSON.parse(JSON.stringify(current.record)) as IntegrationRecord;
+    const updated = await updateStoredIntegration(table, id, (record) => {
         mutate(record);
         record.updatedAt = now.toISOString();
-        try {
-            await putIntegration(table, record, current.etag);
-            return record;
-        } catch (e) {
-            if (restStatus(e) !== 412) throw e;
-        }
-    }
-    throw new ApiError(
-        409,
-        'integration_changed',
-        'The integration kept changing while the credential was being updated.',
-        'Retry.',
-    );
+        return record;
+    }).catch((e: unknown) => {
+        if (!(e instanceof ConcurrentUpdateError)) throw e;
+        throw new ApiError(
+            409,
+            'integration_changed',
+            'The integration kept changing while the credential was being updated.',
+            'Retry.',
+        );
+    });
+    if (!updated)
+        throw new ApiError(
+            404,
+            'integration_not_configured',
+            'No SharePoint/OneDrive integration is configured.',
+            'PUT /api/manage/integration first.',
+        );
+    return updated;
 }
 
 async function audit(

@@ -1,7 +1,6 @@
-import { restStatus } from '../storage/restError';
 import type { Dependency, DependencyFault, DependencyFaultCode } from '../dependencies/dependencyFault';
 import type { Services } from '../runtime/services';
-import { getIntegration, putIntegration, type IntegrationRecord } from './integrationRepository';
+import { updateIntegration as updateStoredIntegration, type IntegrationRecord } from './integrationRepository';
 
 /**
  * A configuration fault of the integration's dependencies (its credential missing or disabled in Key
@@ -111,17 +110,5 @@ async function updateIntegration(
     integrationId: string,
     change: (record: IntegrationRecord) => IntegrationRecord | undefined,
 ): Promise<void> {
-    const table = await services.tables.get('integrations');
-    for (let attempt = 0; ; attempt++) {
-        const found = await getIntegration(table, integrationId);
-        if (!found) return;
-        const next = change(found.record);
-        if (!next) return;
-        try {
-            await putIntegration(table, next, found.etag);
-            return;
-        } catch (e) {
-            if (restStatus(e) !== 412 || attempt >= 5) throw e;
-        }
-    }
+    await updateStoredIntegration(await services.tables.get('integrations'), integrationId, change);
 }

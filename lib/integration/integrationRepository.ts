@@ -1,5 +1,6 @@
 import { restStatus } from '../storage/restError';
 import type { TableClient } from '@azure/data-tables';
+import { updateIfUnchanged } from '../storage/conditionalUpdate';
 import type { CloudName } from './cloud';
 import type { CredentialReference } from '../credentials/credentialModel';
 import { corruptRow } from '../dependencies/dependencyFault';
@@ -67,6 +68,30 @@ export async function putIntegration(table: TableClient, record: IntegrationReco
     const entity: Row = { partitionKey: PARTITION, rowKey: record.id, document: JSON.stringify(record) };
     if (etag) await table.updateEntity(entity, 'Replace', { etag });
     else await table.createEntity(entity);
+}
+
+/**
+ * Read-change-write of the integration row (the service's one conditional-update policy): `change`
+ * gets a copy of the current record and returns the next one, or undefined to leave it. Resolves to
+ * the record as stored afterwards, or undefined when there is no such integration.
+ */
+export async function updateIntegration(
+    table: TableClient,
+    id: string,
+    change: (record: IntegrationRecord) => IntegrationRecord | undefined,
+): Promise<IntegrationRecord | undefined> {
+    return updateIfUnchanged<IntegrationRecord, IntegrationRecord | undefined>({
+        what: `The integration ${id}`,
+        read: async () => {
+            const found = await getIntegration(table, id);
+            return found && { value: found.record, etag: found.etag };
+        },
+        change: (current) => {
+            const next = current && change(structuredClone(current));
+            return next ? { write: next, result: next } : { done: current };
+        },
+        write: (next, etag) => putIntegration(table, next, etag),
+    });
 }
 
 export async function deleteIntegration(table: TableClient, id: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { restStatus } from '../storage/restError';
 import type { TableClient } from '@azure/data-tables';
 import type { Services } from '../runtime/services';
+import { ConcurrentUpdateError, updateIfUnchanged } from '../storage/conditionalUpdate';
 import { tableKey } from '../storage/tables';
 import { jitterMs, sleep } from './backoff';
 
@@ -167,25 +168,28 @@ export class ThrottleGate {
         const cached = this.cache.get(tenantId);
         this.cache.set(tenantId, { blockedUntil: Math.max(until, cached?.blockedUntil ?? 0), readAt: Date.now() });
         const table = await this.table();
-        for (let attempt = 0; attempt < 5; attempt++) {
-            const row = await this.read(tenantId);
-            if (row && row.blockedUntil >= until) return row.blockedUntil;
-            const next: GateRow = {
-                partitionKey: PARTITION,
-                rowKey: tableKey(tenantId),
-                blockedUntil: until,
-                updatedAt: new Date().toISOString(),
-            };
-            try {
-                if (row) await table.updateEntity(next, 'Replace', { etag: (row as GateRow & { etag: string }).etag });
-                else await table.createEntity(next);
-                return until;
-            } catch (e) {
-                const status = restStatus(e);
-                if (status !== 412 && status !== 409) throw e;
-            }
-        }
-        return until;
+        const row = (tenantBlock: number): GateRow => ({
+            partitionKey: PARTITION,
+            rowKey: tableKey(tenantId),
+            blockedUntil: tenantBlock,
+            updatedAt: new Date().toISOString(),
+        });
+        return updateIfUnchanged<GateRow, number>({
+            what: `The throttle gate of tenant ${tenantId}`,
+            read: async () => {
+                const found = await this.read(tenantId);
+                return found && { value: found, etag: found.etag };
+            },
+            change: (current) =>
+                current && current.blockedUntil >= until
+                    ? { done: current.blockedUntil }
+                    : { write: row(until), result: until },
+            write: (next, etag) => (etag ? table.updateEntity(next, 'Replace', { etag }) : table.createEntity(next)),
+        }).catch((e: unknown) => {
+            // This process already holds the block in memory; other instances read it on their next try.
+            if (e instanceof ConcurrentUpdateError) return until;
+            throw e;
+        });
     }
 
     private currentPace(tenantId: string): Pace | undefined {

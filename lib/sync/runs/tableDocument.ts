@@ -1,14 +1,12 @@
 import { restStatus } from '../../storage/restError';
 import type { TableClient } from '@azure/data-tables';
+import { updateIfUnchanged, type Versioned } from '../../storage/conditionalUpdate';
 
 /**
  * Small JSON documents in Table Storage (one `document` column), read with their ETag so writers can
  * be conditional. The sync engine's cursor, lease, schedule and run rows all use this shape.
  */
-export interface Versioned<T> {
-    value: T;
-    etag: string;
-}
+export type { Versioned } from '../../storage/conditionalUpdate';
 
 interface DocumentRow {
     partitionKey: string;
@@ -63,8 +61,8 @@ export async function deleteDocument(
 }
 
 /**
- * Read-modify-write with optimistic concurrency: `change` gets the current value (or undefined) and
- * returns the next one (or undefined to leave it). Retries when another writer got there first.
+ * Read-modify-write of a document: `change` gets the current value (or undefined) and returns the next
+ * one (or undefined to leave it). Retried by the service's one conditional-update policy.
  */
 export async function updateDocument<T>(
     table: TableClient,
@@ -72,15 +70,13 @@ export async function updateDocument<T>(
     rowKey: string,
     change: (current: T | undefined) => T | undefined,
 ): Promise<T | undefined> {
-    for (let attempt = 0; ; attempt++) {
-        const current = await readDocument<T>(table, partitionKey, rowKey);
-        const next = change(current?.value);
-        if (next === undefined) return current?.value;
-        try {
-            await writeDocument(table, partitionKey, rowKey, next, current?.etag);
-            return next;
-        } catch (e) {
-            if (attempt >= 8 || ![409, 412].includes(restStatus(e) ?? 0)) throw e;
-        }
-    }
+    return updateIfUnchanged<T, T | undefined>({
+        what: `Document ${partitionKey}/${rowKey}`,
+        read: () => readDocument<T>(table, partitionKey, rowKey),
+        change: (current) => {
+            const next = change(current);
+            return next === undefined ? { done: current } : { write: next, result: next };
+        },
+        write: (next, etag) => writeDocument(table, partitionKey, rowKey, next, etag),
+    });
 }
