@@ -1,6 +1,8 @@
+import { changeDelivery } from './changeDelivery';
 import { credentialExpiry } from './credentialExpiry';
 import { withKeyLevels, type FunctionDefinition } from './definition';
 import { drive } from './drive';
+import { driveChanges } from './driveChanges';
 import { driveConflicts } from './driveConflicts';
 import { driveDeletesApprove, driveDeletesReject } from './driveDeletes';
 import { driveItemContent } from './driveItemContent';
@@ -75,4 +77,6 @@ export const functions: readonly FunctionDefinition[] = withKeyLevels([
     syncScheduler,
     transfer,
     transferReplay,
+    driveChanges,
+    changeDelivery,
 ]);
