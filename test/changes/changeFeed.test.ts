@@ -129,6 +129,21 @@ describe('the change feed across two syncs', () => {
         expect(await page(second.cursor, 10)).toMatchObject({ value: [], cursor: second.cursor, hasMore: false });
     }, 180_000);
 
+    it('records a conflict: the losing version kept beside as a conflict copy', async () => {
+        const platform = new PlatformSide(await services(), drive);
+        const before = (await page(undefined, 1000)).cursor;
+        await platform.put('Feed/keep.txt', 'platform v3');
+        svc.sim.graph.putFile(gid, '/Feed/keep.txt', 'remote v3, longer');
+        await quiet();
+        const { events } = await readAll(before);
+        const copies = events.filter((e) => e.type === 'conflict_copy');
+        expect(copies).toHaveLength(1);
+        expect(copies[0]).toMatchObject({ previousPath: 'Feed/keep.txt', isFolder: false });
+        expect(copies[0]!.path).toMatch(/^Feed\/keep.+\.txt$/);
+        expect(await platform.exists(copies[0]!.path)).toBe(true);
+        expectContiguous(events, Number(before));
+    }, 120_000);
+
     it('pushes the same events as signed CloudEvents batches: nothing lost while the platform is down, duplicates only with the same id', async () => {
         const receiver = await platformReceiver;
         const s = await services();
