@@ -25,6 +25,7 @@ import { oauthCallback } from './oauthCallback';
 import { oauthConnect } from './oauthConnect';
 import { openapi } from './openapi';
 import { subscriptionRenewal } from './subscriptionRenewal';
+import { serviceSignals } from './serviceSignals';
 import { syncNow } from './syncNow';
 import { syncQueue } from './syncQueue';
 import { syncScheduler } from './syncScheduler';
@@ -79,4 +80,5 @@ export const functions: readonly FunctionDefinition[] = withKeyLevels([
     transferReplay,
     driveChanges,
     changeDelivery,
+    serviceSignals,
 ]);

@@ -15,6 +15,7 @@ import { notificationUrl } from './notificationUrl';
 import { DEFAULT_POLICY, expirationFrom, NotificationPolicy } from './policy';
 import type { DriveNotifications, SubscriptionRecord } from './subscriptionRecords';
 import { deleteSubscriptionRecord, getDriveNotifications, getSubscription, putSubscription } from './subscriptionStore';
+import { raiseSubscriptionAlert, resolveSubscriptionAlert } from './subscriptionAlerts';
 import { requestSync } from './syncRequests';
 
 /**
@@ -88,6 +89,7 @@ export async function ensureSubscriptionSafely(
             code: 'subscription_setup_failed',
             message: e instanceof Error ? e.message.slice(0, 300) : 'Unknown error.',
         };
+        await raiseSubscriptionAlert(services, drive, reason);
         return markDrive(await services.tables.get('subscriptions'), drive, 'error', { reason }).catch(() => undefined);
     }
 }
@@ -113,6 +115,7 @@ async function renewOrRecreate(c: Context, sub: SubscriptionRecord): Promise<Dri
             renewedAt: new Date().toISOString(),
         };
         await putSubscription(table, next);
+        await resolveSubscriptionAlert(c.services, c.drive);
         return markDrive(table, c.drive, 'active', { subscriptionId: sub.subscriptionId, expiresAt: next.expiresAt });
     }
     if (renewed.failure.statusCode !== 404) return markFailure(c, renewed.failure);
@@ -147,11 +150,13 @@ async function create(c: Context, mayRetry: boolean, alsoServes: string[] = []):
             expiresAt: created.value.expirationDateTime,
             createdAt: now,
         });
-        for (const driveId of driveIds)
+        for (const driveId of driveIds) {
             await markDrive(table, { id: driveId, integrationId: c.integration.id }, 'active', {
                 subscriptionId: created.value.id,
                 expiresAt: created.value.expirationDateTime,
             });
+            await resolveSubscriptionAlert(c.services, { id: driveId, integrationId: c.integration.id });
+        }
         return (await getDriveNotifications(table, c.drive.id))!;
     }
     const inUse = existingSubscriptionId(created.failure);
@@ -201,6 +206,9 @@ async function markFailure(c: Context, failure: GraphFailure): Promise<DriveNoti
         message: `Graph ${failure.statusCode} ${failure.code}: ${failure.message}`.slice(0, 400),
         graphCode: failure.code,
     };
+    // ValidationError: Graph could not reach PUBLIC_BASE_URL's webhook, i.e. the deployment's public URL,
+    // which is configuration (the drive's notification record says so); anything else is alerted.
+    if (failure.code !== 'ValidationError') await raiseSubscriptionAlert(c.services, c.drive, reason);
     return markDrive(table, c.drive, refused ? 'unavailable' : 'error', { reason });
 }
 
