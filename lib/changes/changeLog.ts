@@ -21,6 +21,11 @@ export const HEAD_ROW = 'head';
 const EVENT_PREFIX = 'e';
 const ID_PREFIX = 'i~';
 export const DELIVERY_PREFIX = 'd~';
+/**
+ * One row per drive that has a feed, so the timers find the feeds without scanning the table (a
+ * filter on RowKey alone reads every partition). tableKey() encodes '~', so no drive's partition is this.
+ */
+const FEEDS_PARTITION = '~feeds';
 
 /** 2 rows per event + the head stay within a transaction's 100 operations. */
 const EVENTS_PER_TRANSACTION = 49;
@@ -90,6 +95,8 @@ async function appendChunk(
     let pending = drafts;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const head = await readHead(table, driveId);
+        // Before the first event: a feed is always listed (the row is idempotent, and harmless if unused).
+        if (!head.etag) await table.upsertEntity({ partitionKey: FEEDS_PARTITION, rowKey: partitionKey }, 'Replace');
         const recordedAt = now().toISOString();
         const events = pending.map((d, i): ChangeEvent => ({
             ...d,
@@ -230,12 +237,12 @@ async function raisePurgedThrough(table: TableClient, driveId: string, sequence:
     throw new Error(`Could not move the retention mark of drive ${driveId}: too many concurrent writers.`);
 }
 
-/** The drives that have a feed (one head row each). */
+/** The drives that have a feed. */
 export async function* feedDrives(table: TableClient): AsyncGenerator<string> {
-    for await (const row of table.listEntities<{ driveId?: string; partitionKey: string; document?: string }>({
-        queryOptions: { filter: `RowKey eq '${HEAD_ROW}'`, select: ['PartitionKey'] },
+    for await (const row of table.listEntities<{ rowKey: string }>({
+        queryOptions: { filter: `PartitionKey eq '${FEEDS_PARTITION}'`, select: ['RowKey'] },
     })) {
-        yield decodeTableKey(row.partitionKey);
+        yield decodeTableKey(row.rowKey);
     }
 }
 
