@@ -1,6 +1,8 @@
+import { changeDelivery } from './changeDelivery';
 import { credentialExpiry } from './credentialExpiry';
 import { withKeyLevels, type FunctionDefinition } from './definition';
 import { drive } from './drive';
+import { driveChanges } from './driveChanges';
 import { driveConflicts } from './driveConflicts';
 import { driveDeletesApprove, driveDeletesReject } from './driveDeletes';
 import { driveItemContent } from './driveItemContent';
@@ -23,6 +25,7 @@ import { oauthCallback } from './oauthCallback';
 import { oauthConnect } from './oauthConnect';
 import { openapi } from './openapi';
 import { subscriptionRenewal } from './subscriptionRenewal';
+import { serviceSignals } from './serviceSignals';
 import { syncNow } from './syncNow';
 import { syncQueue } from './syncQueue';
 import { syncScheduler } from './syncScheduler';
@@ -75,4 +78,7 @@ export const functions: readonly FunctionDefinition[] = withKeyLevels([
     syncScheduler,
     transfer,
     transferReplay,
+    driveChanges,
+    changeDelivery,
+    serviceSignals,
 ]);

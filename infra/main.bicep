@@ -54,8 +54,15 @@ param keyVaultSoftDeleteRetentionInDays int = 90
 @description('Comma-separated origins the OAuth flow may redirect back to (PLATFORM_ALLOWED_ORIGINS).')
 param platformAllowedOrigins string = ''
 
-@description('Optional URL that receives alerts as signed POSTs (PLATFORM_WEBHOOK_URL).')
+@description('Optional URL that receives alerts and the change feed as signed POSTs (PLATFORM_WEBHOOK_URL).')
 param platformWebhookUrl string = ''
+
+@description('Resource id of an Azure Monitor action group the alert rules notify (e-mail, SMS, Teams, webhook); empty: the alerts show in the portal only.')
+param alertActionGroupId string = ''
+
+@description('Failed sync runs within an hour that raise the failed-runs alert.')
+@minValue(1)
+param failedRunsAlertThreshold int = 5
 
 // Stable per (subscription, environment, region): re-running azd up updates in place.
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -172,6 +179,24 @@ module monitoring 'modules/monitoring.bicep' = {
     location: location
     tags: tags
   }
+}
+
+// Alert rules (poison messages, drives needing sign-in, credential expiry, failed runs, sustained
+// throttling) and the workbook, over the service's signal lines in Application Insights.
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    namePrefix: 'alert-${resourceToken}'
+    appInsightsName: appInsightsName
+    location: location
+    tags: tags
+    actionGroupId: alertActionGroupId
+    failedRunsThreshold: failedRunsAlertThreshold
+  }
+  dependsOn: [
+    monitoring
+  ]
 }
 
 module rbac 'modules/rbac.bicep' = {

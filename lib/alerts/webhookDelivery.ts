@@ -72,43 +72,74 @@ export async function postSigned(
     policy: RetryPolicy = DEFAULT_RETRY,
     now: () => Date = () => new Date(),
 ): Promise<AlertDelivery> {
-    let attempts = previous.attempts;
-    let lastError = '';
+    const result = await postSignedWithRetries(
+        url,
+        body,
+        key,
+        (attempt) => ({
+            'content-type': 'application/json',
+            'x-alert-id': alertId,
+            'x-delivery-attempt': String(previous.attempts + attempt),
+        }),
+        policy,
+        now,
+    );
+    const attempts = previous.attempts + result.attempts;
+    return result.ok
+        ? { state: 'delivered', attempts, lastAttemptAt: now().toISOString(), deliveredAt: now().toISOString() }
+        : { state: 'failed', attempts, lastAttemptAt: now().toISOString(), lastError: result.error };
+}
+
+export interface PostResult {
+    ok: boolean;
+    /** POSTs made in this round. */
+    attempts: number;
+    /** Why the last one failed (status code or network error), never a response body. */
+    error?: string;
+}
+
+/**
+ * The signed POST with its retry policy, for any body the service pushes to the platform (alerts,
+ * change events): each attempt signed afresh (`x-signature`), with the headers `headers(attempt)`
+ * gives (attempt counts from 1 in this round).
+ */
+export async function postSignedWithRetries(
+    url: string,
+    body: string,
+    key: string,
+    headers: (attempt: number) => Record<string, string>,
+    policy: RetryPolicy = DEFAULT_RETRY,
+    now: () => Date = () => new Date(),
+): Promise<PostResult> {
+    let error = '';
+    let attempts = 0;
     for (let i = 0; i < policy.attempts; i++) {
         if (i > 0) await sleep(policy.delaysMs[Math.min(i - 1, policy.delaysMs.length - 1)] ?? 0);
         attempts++;
         const signature = signBody(key, body, Math.floor(now().getTime() / 1000));
-        const outcome = await postOnce(url, body, signature, alertId, attempts, policy.timeoutMs);
-        if (outcome.ok)
-            return {
-                state: 'delivered',
-                attempts,
-                lastAttemptAt: now().toISOString(),
-                deliveredAt: now().toISOString(),
-            };
-        lastError = outcome.error;
+        const outcome = await postOnce(
+            url,
+            body,
+            { ...headers(attempts), [SIGNATURE_HEADER]: signature },
+            policy.timeoutMs,
+        );
+        if (outcome.ok) return { ok: true, attempts };
+        error = outcome.error;
         if (!outcome.retryable) break;
     }
-    return { state: 'failed', attempts, lastAttemptAt: now().toISOString(), lastError };
+    return { ok: false, attempts, error };
 }
 
 async function postOnce(
     url: string,
     body: string,
-    signature: string,
-    alertId: string,
-    attempt: number,
+    headers: Record<string, string>,
     timeoutMs: number,
 ): Promise<{ ok: true } | { ok: false; retryable: boolean; error: string }> {
     try {
         const response = await fetch(url, {
             method: 'POST',
-            headers: {
-                'content-type': 'application/json',
-                [SIGNATURE_HEADER]: signature,
-                'x-alert-id': alertId,
-                'x-delivery-attempt': String(attempt),
-            },
+            headers,
             body,
             redirect: 'manual',
             signal: AbortSignal.timeout(timeoutMs),

@@ -16,6 +16,7 @@ export interface Config {
     platformWebhookUrl?: string;
     m365: { authorityHost?: string; graphBaseUrl?: string; trustedHosts: string[]; userAgent: string };
     transfer: { fragmentBytes: number };
+    changeFeed: { retentionDays: number };
 }
 
 export type StorageConfig =
@@ -65,6 +66,7 @@ export function loadConfig(env: Env = process.env): Config {
             userAgent: read('GRAPH_USER_AGENT'),
         },
         transfer: { fragmentBytes: read('TRANSFER_FRAGMENT_BYTES') },
+        changeFeed: { retentionDays: read('CHANGE_FEED_RETENTION_DAYS') },
     };
     if (errors.length > 0) throw new ConfigError(errors);
     // Every required value was checked above; defaults fill the rest.

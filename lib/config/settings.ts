@@ -105,7 +105,12 @@ export const settings = {
     }),
     PLATFORM_WEBHOOK_URL: spec({
         parse: url(['https:', 'http:']),
-        description: 'Optional URL that receives alerts as signed POSTs.',
+        description: 'Optional URL that receives alerts and the change feed (CloudEvents batches) as signed POSTs.',
+    }),
+    CHANGE_FEED_RETENTION_DAYS: spec({
+        parse: integer(1, 90),
+        default: '7',
+        description: 'Days the change feed keeps its events; a cursor older than that is answered 410 cursor_expired.',
     }),
     M365_AUTHORITY_HOST: spec({
         parse: url(['https:']),

@@ -1,5 +1,6 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { DEFAULT_RETRY_AFTER_SECONDS, isThrottle, parseRetryAfter, type ThrottleGate } from '../transfer/throttleGate';
+import { emitSignal } from '../monitoring/signals';
 
 /**
  * The tenant's throttle gate (transfer/throttleGate.ts) as a link of Microsoft's Graph client middleware
@@ -52,6 +53,12 @@ export class ThrottleMiddleware implements Middleware {
             await gate.observe(tenantId, response.headers, graphApi);
             const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
             if (!isThrottle(response.status, retryAfter)) return;
+            emitSignal(undefined, 'throttled', {
+                tenantId,
+                status: response.status,
+                retryAfterSeconds: retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS,
+                source: 'graph',
+            });
             // Recorded before anything else may go out, so every waiter (here and elsewhere) sees it.
             await gate.block(tenantId, retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
             if (++throttles > (this.options.maxThrottles ?? DEFAULT_MAX_THROTTLES) || !replayable(context)) return;

@@ -70,3 +70,8 @@ export const folderQuery = describeQuery(
 export const fileQuery = describeQuery(z.object({ path }), {
     path: 'Drive-relative file path, "/"-separated.',
 });
+
+export const changesQuery = describeQuery(z.object({ cursor: textQuery(32), limit: intQuery(1, 1000, 100) }), {
+    cursor: "From the previous page's `cursor` (or an event's): the changes after it. Absent: from the oldest kept change.",
+    limit: 'Changes per page (1–1000, default 100).',
+});

@@ -15,6 +15,7 @@ import { notificationUrl } from './notificationUrl';
 import { DEFAULT_POLICY, expirationFrom, NotificationPolicy } from './policy';
 import type { DriveNotifications, SubscriptionRecord } from './subscriptionRecords';
 import { deleteSubscriptionRecord, getDriveNotifications, getSubscription, putSubscription } from './subscriptionStore';
+import { raiseSubscriptionAlert, resolveSubscriptionAlert } from './subscriptionAlerts';
 import { requestSync } from './syncRequests';
 import { GraphError } from '../graph/graphError';
 
@@ -89,6 +90,7 @@ export async function ensureSubscriptionSafely(
             code: 'subscription_setup_failed',
             message: e instanceof Error ? e.message.slice(0, 300) : 'Unknown error.',
         };
+        await raiseSubscriptionAlert(services, drive, reason);
         return markDrive(await services.tables.get('subscriptions'), drive, 'error', { reason }).catch(() => undefined);
     }
 }
@@ -114,6 +116,7 @@ async function renewOrRecreate(c: Context, sub: SubscriptionRecord): Promise<Dri
             renewedAt: new Date().toISOString(),
         };
         await putSubscription(table, next);
+        await resolveSubscriptionAlert(c.services, c.drive);
         return markDrive(table, c.drive, 'active', { subscriptionId: sub.subscriptionId, expiresAt: next.expiresAt });
     }
     if (renewed.failure.status !== 404) return markFailure(c, renewed.failure);
@@ -148,11 +151,13 @@ async function create(c: Context, mayRetry: boolean, alsoServes: string[] = []):
             expiresAt: created.value.expirationDateTime,
             createdAt: now,
         });
-        for (const driveId of driveIds)
+        for (const driveId of driveIds) {
             await markDrive(table, { id: driveId, integrationId: c.integration.id }, 'active', {
                 subscriptionId: created.value.id,
                 expiresAt: created.value.expirationDateTime,
             });
+            await resolveSubscriptionAlert(c.services, { id: driveId, integrationId: c.integration.id });
+        }
         return (await getDriveNotifications(table, c.drive.id))!;
     }
     const inUse = existingSubscriptionId(created.failure);
@@ -197,6 +202,9 @@ async function markFailure(c: Context, failure: GraphError): Promise<DriveNotifi
         message: `Graph ${failure.status} ${failure.code}: ${failure.message}`.slice(0, 400),
         graphCode: failure.code,
     };
+    // ValidationError: Graph could not reach PUBLIC_BASE_URL's webhook, i.e. the deployment's public URL,
+    // which is configuration (the drive's notification record says so); anything else is alerted.
+    if (failure.code !== 'ValidationError') await raiseSubscriptionAlert(c.services, c.drive, reason);
     return markDrive(table, c.drive, refused ? 'unavailable' : 'error', { reason });
 }
 

@@ -86,6 +86,16 @@ export const ERROR_CODES = {
         status: 403,
         description: 'EnableDownloadExternalFile is off: the platform may not download external files.',
     },
+    // Change feed
+    invalid_cursor: {
+        status: 400,
+        description: "The cursor was not issued by this drive's change feed; send one back unchanged, or none.",
+    },
+    cursor_expired: {
+        status: 410,
+        description:
+            'Changes after the cursor are older than the retention (CHANGE_FEED_RETENTION_DAYS) and were removed; restart without a cursor and list the store once.',
+    },
     // The service's own dependencies (lib/dependencies): 503, with a hint naming the fix; transient ones carry Retry-After
     credential_missing: {
         status: 503,

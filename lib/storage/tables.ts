@@ -21,6 +21,7 @@ export const TABLES = {
     syncOutcomes: 'SyncOutcomes',
     syncDelta: 'SyncDelta',
     syncStaging: 'SyncStaging',
+    changes: 'ChangeFeed',
 } as const;
 
 export type TableKey = keyof typeof TABLES;

@@ -43,6 +43,11 @@ export interface TransferMessage {
     /** What the source should be; a mismatch means it changed after planning (skip, next sync re-plans). */
     expected: { size: number; quickXorHash?: string; platformETag?: string };
     conflictBehavior: 'replace' | 'fail';
+    /**
+     * A download that lands the SharePoint version of a conflict beside the platform's (conflictKeepBoth,
+     * remote loses): the path the platform version keeps. The change feed calls it a conflict copy.
+     */
+    conflictCopyOf?: string;
     /** Re-enqueued after a time-budget stop: how many slices ran before. */
     slice?: number;
 }

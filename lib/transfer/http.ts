@@ -2,6 +2,7 @@ import type { Logger } from '../logging/logger';
 import { backoffMs, sleep } from './backoff';
 import { Deadline, Paused } from './budget';
 import { DEFAULT_RETRY_AFTER_SECONDS, isThrottle, parseRetryAfter, type ThrottleGate } from './throttleGate';
+import { emitSignal } from '../monitoring/signals';
 
 /**
  * Every request a transfer makes (Graph, upload URL, download URL) goes through here: the tenant's
@@ -69,6 +70,12 @@ export async function send(deps: HttpDeps, url: string, init: RequestInit, optio
         if (throttled) {
             await discard(response);
             const seconds = retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS;
+            emitSignal(deps.log, 'throttled', {
+                tenantId: deps.tenantId,
+                status: response.status,
+                retryAfterSeconds: seconds,
+                source: 'transfer',
+            });
             deps.log.warn(`${options.what}: throttled by Graph`, {
                 status: response.status,
                 retryAfterSeconds: seconds,

@@ -25,6 +25,7 @@ const schema = z.object({
         platformETag: z.string().max(256).optional(),
     }),
     conflictBehavior: z.enum(['replace', 'fail']),
+    conflictCopyOf: z.string().min(1).max(4096).optional(),
     slice: z.int().min(0).optional(),
 });
 

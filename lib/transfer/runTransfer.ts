@@ -9,7 +9,7 @@ import { raiseAlert } from '../alerts';
 import type { Services } from '../runtime/services';
 import type { TransferMessage, TransferRecord } from '../sync/contracts';
 import { Deadline, Paused } from './budget';
-import { SimulatedCrash, type TransferContext, type TransferHooks } from './context';
+import { SimulatedCrash, type TransferContext, type TransferHooks, type TransferResult } from './context';
 import { runDownload } from './download';
 import { enqueueTransfer } from './enqueue';
 import { TransferError } from './errors';
@@ -66,6 +66,9 @@ export async function runTransfer(
     try {
         const ctx = await buildContext(services, message, entry, deadline, log, options);
         const result = ctx.message.direction === 'upload' ? await runUpload(ctx) : await runDownload(ctx);
+        // Before the journal says done: a crash in between redoes the transfer (alreadyCommitted) and
+        // records the same change id again, which the feed keeps once.
+        if (message.direction === 'download') await recordDownload(services, message, result);
         await entry.finish('succeeded', { result, error: undefined, bytesDone: result.platformSize });
         log.info('transfer succeeded', {
             transferId: message.transferId,
@@ -78,6 +81,24 @@ export async function runTransfer(
     } catch (e) {
         return settle(services, message, entry, delivery, log, options, e);
     }
+}
+
+/** A download changed the platform store: a new file, a new version, or a conflict's SharePoint copy. */
+async function recordDownload(services: Services, message: TransferMessage, result: TransferResult): Promise<void> {
+    const { changeId, recordChange } = await import('../changes');
+    const type = message.conflictCopyOf ? 'conflict_copy' : message.expected.platformETag ? 'updated' : 'created';
+    await recordChange(services, message.driveId, {
+        id: changeId(`transfer:${message.transferId}`, type, message.platformPath),
+        type,
+        path: message.platformPath,
+        ...(message.conflictCopyOf ? { previousPath: message.conflictCopyOf } : {}),
+        isFolder: false,
+        size: result.platformSize,
+        etag: result.platformETag,
+        ...(result.platformHash ? { quickXorHash: result.platformHash } : {}),
+        runId: message.runId,
+        transferId: message.transferId,
+    });
 }
 
 async function settle(

@@ -172,6 +172,10 @@ function cases(driveId: string): Case[] {
         c('replayTransfer', 'unknown transfer', 'POST', `${d}/transfers/nope/replay`, 404, 'transfer_not_found'),
         c('approveHeldDeletes', 'nothing held', 'POST', `${d}/deletes/approve`, 409, 'no_held_deletes'),
         c('rejectHeldDeletes', 'nothing held', 'POST', `${d}/deletes/reject`, 409, 'no_held_deletes'),
+        c('listChanges', 'unknown drive', 'GET', '/api/drives/drv_nope/changes', 404, 'drive_not_found'),
+        c('listChanges', 'limit out of range', 'GET', `${d}/changes?limit=0`, 400, 'validation_failed'),
+        c('listChanges', 'cursor not a position', 'GET', `${d}/changes?cursor=abc`, 400, 'invalid_cursor'),
+        c('listChanges', 'cursor beyond the feed', 'GET', `${d}/changes?cursor=999999999`, 400, 'invalid_cursor'),
     ];
 }
 

@@ -1,4 +1,6 @@
 import { acquireGraphToken } from '../../lib/auth/accessToken';
+import { listAlerts } from '../../lib/alerts';
+import { subscriptionAlertKey } from '../../lib/notifications/subscriptionAlerts';
 import type { DriveRecord } from '../../lib/drives/driveRecord';
 import { requireDrive } from '../../lib/drives/driveRepository';
 import { requireIntegration } from '../../lib/integration/integrationSettings';
@@ -65,6 +67,9 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
             mode: 'schedule',
             reason: { code: 'graph_refused_subscription', graphCode: 'ValidationError' },
         });
+        // Graph could not reach the deployment's public URL: configuration, said on the drive, not alerted.
+        const alerts = await listAlerts(await svc.services(), 'open');
+        expect(alerts.filter((a) => a.kind === 'subscription_failed')).toEqual([]);
     });
 
     it('echoes the decoded validation token as text/plain', async () => {
@@ -325,6 +330,40 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
         expect(messages.every((m) => m.trigger === 'sweep' && m.integrationId === 'default')).toBe(true);
         expect(messages.map((m) => m.driveId).sort()).toEqual([onedrive.id, library.id, twin.id].sort());
         await svc.syncQueue.clear();
+    });
+
+    it('raises an alert when Graph fails a subscription for another reason than configuration, resolved once it works', async () => {
+        const services = await svc.services();
+        const integration = await requireIntegration(services);
+        const { drive } = await requireDrive(await services.tables.get('drives'), integration.id, onedrive.id);
+        const alertOf = async () =>
+            (await listAlerts(services, 'all')).filter((a) => a.key === subscriptionAlertKey(onedrive));
+        svc.sim.graph.addFault({ kind: 'error', status: 500, method: 'PATCH', path: '/subscriptions/', count: 5 });
+        try {
+            expect(await ensureSubscription(services, integration, drive)).toMatchObject({
+                state: 'error',
+                reason: { code: 'subscription_failed' },
+            });
+        } finally {
+            svc.sim.graph.clearFaults();
+        }
+        expect(await alertOf()).toEqual([
+            expect.objectContaining({
+                state: 'open',
+                kind: 'subscription_failed',
+                subject: expect.objectContaining({ type: 'subscription', id: onedrive.id }),
+            }),
+        ]);
+        // Raised once per condition: failing again keeps the one alert.
+        svc.sim.graph.addFault({ kind: 'error', status: 500, method: 'PATCH', path: '/subscriptions/', count: 5 });
+        try {
+            await ensureSubscription(services, integration, drive);
+        } finally {
+            svc.sim.graph.clearFaults();
+        }
+        expect(await alertOf()).toHaveLength(1);
+        expect(await ensureSubscription(services, integration, drive)).toMatchObject({ state: 'active' });
+        expect(await alertOf()).toEqual([expect.objectContaining({ state: 'resolved' })]);
     });
 
     it('removing a drive deletes its subscription (a shared one only once no drive uses it)', async () => {

@@ -1,4 +1,5 @@
 import type { RouteDescription } from '../routeDescription';
+import { changeRoutes } from './changes';
 import { credentialRoutes } from './credentials';
 import { driveRoutes } from './drives';
 import { manageRoutes } from './manage';
@@ -22,4 +23,5 @@ export const ROUTES: readonly RouteDescription[] = [
     ...credentialRoutes,
     ...platformStoreRoutes,
     ...syncRoutes,
+    ...changeRoutes,
 ];

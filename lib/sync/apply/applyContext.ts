@@ -1,4 +1,5 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import type { ChangeRecorder } from '../../changes';
 import type { DriveRecord } from '../../drives/driveRecord';
 import type { IntegrationRecord } from '../../integration/integrationRepository';
 import type { Services } from '../../runtime/services';
@@ -37,6 +38,8 @@ export class ApplyState {
     /** Folders that exist on SharePoint (baseline folders and this plan's platform folder targets): never left to vanish. */
     readonly folders = new Set<string>();
     transfersEnqueued = 0;
+    /** The change feed's group commit for this plan (recordChange.ts), made on first use. */
+    changes?: ChangeRecorder;
 
     /** The items (`action.item`) that have a content transfer in this plan. */
     constructor(readonly itemsWithTransfers: ReadonlySet<string>) {}

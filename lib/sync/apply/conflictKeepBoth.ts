@@ -6,6 +6,7 @@ import { copyBlob } from '../platform/platformWrites';
 import type { ConflictKeepBoth } from '../plan/types';
 import { ApplyContext, ApplyState, driveGraphId } from './applyContext';
 import { outcome } from './outcomes';
+import { recordPlatformChange } from './recordChange';
 import { getRemoteItem, patchRemoteItem, RemoteItem } from './remoteOps';
 import { enqueueTransfer, splitPath } from './transferQueue';
 import { hash, ifMatch, platformTag } from './transferActions';
@@ -52,6 +53,15 @@ async function platformLoses(ctx: ApplyContext, state: ApplyState, action: Confl
         sourceTag,
     );
     const copy = await blobFacts(ctx, action.conflictPath);
+    await recordPlatformChange(ctx, state, {
+        type: 'conflict_copy',
+        path: action.conflictPath,
+        previousPath: action.path,
+        isFolder: false,
+        size: copy.size,
+        etag: copy.etag,
+        ...(copy.hash ? { quickXorHash: copy.hash } : {}),
+    });
     await enqueueTransfer(
         ctx,
         state,
@@ -113,6 +123,7 @@ async function remoteLoses(ctx: ApplyContext, state: ApplyState, action: Conflic
         {
             direction: 'download',
             platformPath: action.conflictPath,
+            conflictCopyOf: action.path,
             remote: { itemId: action.remoteId, ...to, ...ifMatch(renamed.cTag ?? renamed.eTag) },
             expected: { size: renamed.size ?? 0, ...hash(renamed.file?.hashes?.quickXorHash) },
             conflictBehavior: 'fail',

@@ -4,6 +4,8 @@ import { createPlatformFolder, movePlatform, trashPlatform } from '../platform/p
 import type { CreatePlatformFolder, DeletePlatform, MovePlatform } from '../plan/types';
 import { ApplyContext, ApplyState } from './applyContext';
 import { ok } from './outcomes';
+import { recordPlatformChange } from './recordChange';
+import { trashPrefix } from '../platform/platformLayout';
 
 /** The remote id of an action's item, when the planner keyed it by id (`id:<graph id>`). */
 export function remoteIdOfItem(item: string): string | undefined {
@@ -28,6 +30,7 @@ export async function applyCreatePlatformFolder(
             remoteSize: 0,
             platformSize: 0,
         });
+    await recordPlatformChange(ctx, state, { type: 'created', path: action.path, isFolder: true });
     return ok(action);
 }
 
@@ -45,6 +48,14 @@ export async function applyMovePlatform(
         ifMatch,
     );
     for (const [path, etag] of etags) state.blobETags.set(path, etag);
+    const etag = action.isFolder ? undefined : etags.get(action.path);
+    await recordPlatformChange(ctx, state, {
+        type: 'moved',
+        path: action.path,
+        previousPath: action.from,
+        isFolder: action.isFolder,
+        ...(etag ? { etag } : {}),
+    });
     return ok(action);
 }
 
@@ -71,8 +82,20 @@ export async function applyDeletePlatform(
     } catch (e) {
         if (!(e instanceof PlatformConflict && e.code === 'source_missing')) throw e;
         if (remoteId) state.forget(remoteId);
+        // Recorded still: an earlier attempt of this run may have deleted it and stopped before recording.
+        await recordDeleted(ctx, state, action);
         return ok(action, 'Already deleted on the platform.');
     }
     if (remoteId) state.forget(remoteId);
+    await recordDeleted(ctx, state, action);
     return ok(action, `${action.reason.message} Moved to the platform trash (.trash/${ctx.drive.id}/${ctx.runId}/).`);
+}
+
+function recordDeleted(ctx: ApplyContext, state: ApplyState, action: DeletePlatform): Promise<void> {
+    return recordPlatformChange(ctx, state, {
+        type: 'deleted',
+        path: action.path,
+        isFolder: action.isFolder,
+        trashPath: trashPrefix(ctx.drive.id, ctx.runId) + action.path,
+    });
 }

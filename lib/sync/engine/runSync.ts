@@ -14,6 +14,7 @@ import { reconcile } from './reconcile';
 import { countFailures, isFresh, retryDelaySeconds, type ScheduleEntry, updateSchedule } from './schedule';
 import { reportRunFault, reportRunOutcome, runError } from './syncErrors';
 import { sendSyncMessage } from './syncQueue';
+import { emitSignal } from '../../monitoring/signals';
 
 export type SyncResult =
     | { outcome: 'ran'; run: RunRecord }
@@ -125,6 +126,13 @@ async function runUnderLease(
     // Storage failed before the run could record how it ended: the queue delivers the message again
     // (the same run id resumes), rather than leaving a run "running" for ever.
     if (unrecorded) throw unrecorded;
+    emitSignal(options.log, 'run_finished', {
+        driveId: drive.id,
+        runId: run.runId,
+        status: run.status,
+        trigger: run.trigger,
+        ...(run.durationMs !== undefined ? { durationMs: run.durationMs } : {}),
+    });
     await afterRun(services, drive, run, retryAfterSeconds, options.log);
     return run;
 }

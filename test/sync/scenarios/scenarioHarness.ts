@@ -29,8 +29,11 @@ const FIRST_SYNC_BATCH = process.env.SYNC_FIRST_BATCH ? Number(process.env.SYNC_
  * run sync (runSync, the sync handler's core) and the transfer handler themselves, one message at a
  * time, as the host would, so a test knows exactly when the drive is quiet.
  */
-export async function startScenarioService(logLines?: string[]): Promise<ConnectedService> {
-    const drop = new Set(['syncQueue', 'syncScheduler', 'transfer', 'syncSweep']);
+export async function startScenarioService(
+    logLines?: string[],
+    options: { settings?: Record<string, string>; without?: string[] } = {},
+): Promise<ConnectedService> {
+    const drop = new Set(['syncQueue', 'syncScheduler', 'transfer', 'syncSweep', ...(options.without ?? [])]);
     const names = new Set(functions.map((f) => f.name));
     const extra = [syncNow, driveRuns, driveRun, driveConflicts, driveDeletesApprove, driveDeletesReject].filter(
         (f) => !names.has(f.name),
@@ -38,6 +41,7 @@ export async function startScenarioService(logLines?: string[]): Promise<Connect
     const svc = await startConnectedService({
         functions: [...functions.filter((f) => !drop.has(f.name)), ...extra],
         logLines,
+        ...(options.settings ? { settings: options.settings } : {}),
     });
     const configured = await svc.configure();
     if (configured.status >= 300) throw new Error(`configure answered ${configured.status}`);
