@@ -29,6 +29,7 @@ import { syncScheduler } from './syncScheduler';
 import { syncSweep } from './syncSweep';
 import { transfer } from './transfer';
 import { transferReplay } from './transferReplay';
+import { driveTransfers } from './driveTransfers';
 
 /**
  * Every function the service registers, in one list (Azure host and local host alike). Management
@@ -74,5 +75,6 @@ export const functions: readonly FunctionDefinition[] = withKeyLevels([
     syncQueue,
     syncScheduler,
     transfer,
+    driveTransfers,
     transferReplay,
 ]);

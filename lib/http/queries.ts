@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OUTCOME_STATUSES } from '../sync/contracts';
+import type { TransferPhase } from '../sync/state/transferPhase';
 import { describeQuery, flagQuery, intQuery, textQuery } from './query';
 
 /**
@@ -70,3 +71,31 @@ export const folderQuery = describeQuery(
 export const fileQuery = describeQuery(z.object({ path }), {
     path: 'Drive-relative file path, "/"-separated.',
 });
+
+const PHASE = '(active|queued|retrying|failed|skipped|done)';
+
+export const transfersQuery = describeQuery(
+    z.object({
+        state: z
+            .string()
+            .regex(
+                new RegExp(`^${PHASE}(,${PHASE})*$`),
+                'Expected states from active, queued, retrying, failed, skipped, done, comma-separated.',
+            )
+            .max(200)
+            .optional()
+            .transform((v) => (v ? ([...new Set(v.split(','))] as TransferPhase[]) : undefined)),
+        runId: z
+            .string()
+            .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'Expected a run id (GET /api/drives/{driveId}/runs).')
+            .optional(),
+        limit: intQuery(1, 200, 50),
+        continuationToken: textQuery(),
+    }),
+    {
+        state: 'Only these states, comma-separated (active, queued, retrying, failed, skipped, done). Default: all but done transfers older than 24 hours.',
+        runId: "Only this run's transfers, with a summary: files done of files planned.",
+        limit: 'Transfers per page (1–200, default 50).',
+        continuationToken: 'From the previous page.',
+    },
+);

@@ -11,7 +11,14 @@ import { acquireLease, LEASE_MS, type DriveLease } from './lease';
 import { markDriveIfSignInLost } from './markUnhealthy';
 import { PhaseTimer } from './phaseTimer';
 import { reconcile } from './reconcile';
-import { countFailures, isFresh, retryDelaySeconds, type ScheduleEntry, updateSchedule } from './schedule';
+import {
+    countFailures,
+    isFresh,
+    retryDelaySeconds,
+    summariseRun,
+    type ScheduleEntry,
+    updateSchedule,
+} from './schedule';
 import { reportRunFault, reportRunOutcome, runError } from './syncErrors';
 import { sendSyncMessage } from './syncQueue';
 
@@ -176,7 +183,7 @@ async function afterRun(
         gaveUp = false;
         const next = { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }) };
         if (next.running?.runId === run.runId) next.running = undefined;
-        next.lastFinished = { runId: run.runId, at: run.finishedAt ?? new Date().toISOString(), status: run.status };
+        next.lastFinished = summariseRun(run);
         previousFailures = s?.failures;
         failures = next.failures = countFailures(s?.failures, run, next.lastFinished.at);
         if (next.queued && next.queued.runId !== run.runId && isFresh(next.queued.at)) {
