@@ -1,7 +1,8 @@
 import { getDrive } from '../../drives/driveRepository';
 import { hasGraphIdentity, type DriveRecord } from '../../drives/driveRecord';
 import { loadIntegration } from '../../integration/integrationSettings';
-import type { Logger } from '../../logging/logger';
+import { withContext, type Logger } from '../../logging/logger';
+import { recordMetric } from '../../telemetry/telemetry';
 import type { Services } from '../../runtime/services';
 import type { SyncMessage } from '../contracts';
 import { getRun, newRunId, OutcomeWriter, updateRun, type RunRecord } from '../runs';
@@ -46,6 +47,12 @@ export async function runSync(
     options: RunSyncOptions = {},
 ): Promise<SyncResult> {
     const runId = message.runId ?? newRunId();
+    // Every line of this run says which drive and run it is about (custom dimensions).
+    if (options.log)
+        options = {
+            ...options,
+            log: withContext(options.log, { operation: 'sync.run', driveId: message.driveId, runId }),
+        };
     const base: RunRecord = {
         runId,
         driveId: message.driveId,
@@ -132,8 +139,18 @@ async function runUnderLease(
     // Storage failed before the run could record how it ended: the queue delivers the message again
     // (the same run id resumes), rather than leaving a run "running" for ever.
     if (unrecorded) throw unrecorded;
+    recordRunMetrics(run, startedAt);
     await afterRun(services, drive, run, retryAfterSeconds, options.log);
     return run;
+}
+
+/** Runs by outcome and trigger, their duration, and how long a change notification waited for its run. */
+function recordRunMetrics(run: RunRecord, startedAt: Date): void {
+    const dimensions = { outcome: run.status, trigger: run.trigger };
+    recordMetric('sync.runs', 1, dimensions);
+    if (run.durationMs !== undefined) recordMetric('sync.run.duration', run.durationMs, dimensions);
+    if (run.trigger === 'webhook')
+        recordMetric('sync.notification.delay', startedAt.getTime() - Date.parse(run.queuedAt), {});
 }
 
 function finish(
