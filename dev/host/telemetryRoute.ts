@@ -1,4 +1,4 @@
-import { telemetrySnapshot } from '../../lib/telemetry/telemetry';
+import { telemetryExporter, telemetrySnapshot } from '../../lib/telemetry/telemetry';
 import type { HostRoute } from './http/httpServer';
 import { writeInit } from './http/writeResponse';
 
@@ -14,7 +14,10 @@ export function telemetryRoute(): HostRoute {
         match: (pathname) => (/^\/__host\/telemetry\/?$/i.test(pathname) ? {} : undefined),
         handle: async (_params, res) => {
             const { metrics, logs } = telemetrySnapshot();
-            await writeInit(res, { status: 200, jsonBody: { metrics, logs: logs.slice(-200) } });
+            await writeInit(res, {
+                status: 200,
+                jsonBody: { exporter: telemetryExporter(), metrics, logs: logs.slice(-200) },
+            });
         },
     };
 }

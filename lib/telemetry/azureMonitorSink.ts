@@ -48,7 +48,7 @@ const SCOPE = 'sharepoint-onedrive-sync';
 /** A module name the bundler and the compiler leave alone: resolved at run time, absent is fine. */
 const load = <T>(name: string): Promise<T> => import(name) as Promise<T>;
 
-export async function createAzureMonitorSink(connectionString: string): Promise<TelemetrySink | undefined> {
+export async function createAzureMonitorSink(connectionString: string): Promise<TelemetrySink> {
     let distro: Distro, api: OtelApi, logsApi: OtelLogsApi;
     try {
         [distro, api, logsApi] = await Promise.all([
@@ -57,10 +57,9 @@ export async function createAzureMonitorSink(connectionString: string): Promise<
             load<OtelLogsApi>('@opentelemetry/api-logs'),
         ]);
     } catch (e) {
-        process.emitWarning(
-            `APPLICATIONINSIGHTS_CONNECTION_STRING is set but the telemetry packages are not installed (${(e as Error).message}); metrics stay in this instance's memory.`,
+        throw new Error(
+            `APPLICATIONINSIGHTS_CONNECTION_STRING is set but the telemetry packages are not installed (${(e as Error).message.split('\n')[0]}); metrics stay in this instance's memory.`,
         );
-        return undefined;
     }
     distro.useAzureMonitor({
         azureMonitorExporterOptions: { connectionString, ...(await entraCredential()) },

@@ -70,6 +70,7 @@ class MemorySink implements TelemetrySink {
 const memory = new MemorySink();
 const sinks: TelemetrySink[] = [memory];
 let exporter: 'unchecked' | 'loading' | 'off' | 'on' = 'unchecked';
+let exporterProblem: string | undefined;
 /** What arrived while the exporter was loading: handed over once it is there (bounded). */
 const pending: ((sink: TelemetrySink) => void)[] = [];
 
@@ -84,16 +85,17 @@ function startExporter(): void {
     import('./azureMonitorSink')
         .then(({ createAzureMonitorSink }) => createAzureMonitorSink(connectionString))
         .then((sink) => {
-            exporter = sink ? 'on' : 'off';
-            if (sink) {
-                sinks.push(sink);
-                for (const replay of pending) replay(sink);
-            }
+            exporter = 'on';
+            sinks.push(sink);
+            for (const replay of pending) replay(sink);
             pending.length = 0;
         })
-        .catch(() => {
+        .catch((e: unknown) => {
+            // Said once, in the host's log; the in-memory sink goes on.
             exporter = 'off';
+            exporterProblem = e instanceof Error ? e.message : String(e);
             pending.length = 0;
+            process.emitWarning(exporterProblem);
         });
 }
 
@@ -116,6 +118,11 @@ export function emitLog(record: LogRecord): void {
 /** The in-memory view of this process: tests, and the local host's dev-only /dev/telemetry route. */
 export function telemetrySnapshot(): { metrics: MetricSeries[]; logs: LogRecord[] } {
     return memory.snapshot();
+}
+
+/** Whether metrics and logs leave this process (`on`), and why not when the exporter could not start. */
+export function telemetryExporter(): { state: typeof exporter; problem?: string } {
+    return exporterProblem ? { state: exporter, problem: exporterProblem } : { state: exporter };
 }
 
 export function resetTelemetryForTests(): void {
