@@ -19,7 +19,11 @@ export const driveHandler = handle(async (request: HttpRequest): Promise<HttpRes
                 drives.getDriveChecked(services, driveId, refresh),
                 import('../lib/notifications/subscriptionHealth'),
             ]);
-            return { status: 200, jsonBody: { ...drive, notifications: await subscriptionHealth(services, driveId) } };
+            const [[withSync], notifications] = await Promise.all([
+                drives.withSyncStatus(services, [drive]),
+                subscriptionHealth(services, driveId),
+            ]);
+            return { status: 200, jsonBody: { ...withSync, notifications } };
         }
         case 'PATCH': {
             const [{ readJsonBody }, { updateDriveInput }] = await Promise.all([

@@ -9,7 +9,11 @@ export const drivesHandler = handle(async (request: HttpRequest): Promise<HttpRe
         import('../lib/drives/driveService'),
     ]);
     const services = await getServices();
-    if (request.method === 'GET') return { status: 200, jsonBody: { value: await drives.listAllDrives(services) } };
+    if (request.method === 'GET')
+        return {
+            status: 200,
+            jsonBody: { value: await drives.withSyncStatus(services, await drives.listAllDrives(services)) },
+        };
     const [{ readJsonBody }, { addDriveInput }] = await Promise.all([
         import('../lib/http/requestBody'),
         import('../lib/drives/driveSchemas'),

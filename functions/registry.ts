@@ -32,6 +32,7 @@ import { syncScheduler } from './syncScheduler';
 import { syncSweep } from './syncSweep';
 import { transfer } from './transfer';
 import { transferReplay } from './transferReplay';
+import { driveTransfers } from './driveTransfers';
 
 /**
  * Every function the service registers, in one list (Azure host and local host alike). Management
@@ -77,6 +78,7 @@ export const functions: readonly FunctionDefinition[] = withKeyLevels([
     syncQueue,
     syncScheduler,
     transfer,
+    driveTransfers,
     transferReplay,
     driveChanges,
     changeDelivery,

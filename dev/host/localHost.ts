@@ -23,6 +23,7 @@ import { Router } from './http/router';
 import { createInvoker, type LogSink } from './invocation';
 import { Queues } from './queues/queues';
 import { Timers } from './timers/timers';
+import { telemetryRoute } from './telemetryRoute';
 
 export type { HostJson } from './hostJson';
 
@@ -84,7 +85,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
 
     const server = createHttpServer({
         router,
-        hostRoutes: [timers.controlRoute()],
+        hostRoutes: [timers.controlRoute(), telemetryRoute()],
         keys: { master: functionKey, platform: platformKey },
         invoker,
         maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,

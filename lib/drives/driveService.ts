@@ -244,3 +244,30 @@ export async function removeDrive(services: Services, driveId: string): Promise<
         ).releaseAccountIfUnused(services, integration.id, drive.account.homeAccountId);
     return { driveId, removed: true };
 }
+
+export type DriveWithSync = DriveRecord & { sync: import('../sync/engine/driveSyncStatus').DriveSyncStatus };
+
+/**
+ * Drives with how each is doing (last run, current run, next scheduled run): one query of the
+ * schedule partition for all of them, plus the properties row for the default interval.
+ */
+export async function withSyncStatus(services: Services, drives: DriveRecord[]): Promise<DriveWithSync[]> {
+    const [{ driveSyncStatus, completeLastRun }, { readSchedule, readScheduleEntry }] = await Promise.all([
+        import('../sync/engine/driveSyncStatus'),
+        import('../sync/engine/schedule'),
+    ]);
+    const [schedule, { properties }] = await Promise.all([
+        drives.length === 1
+            ? readScheduleEntry(services, drives[0]!.id).then((e) => new Map(e ? [[drives[0]!.id, e]] : []))
+            : readSchedule(services),
+        readProperties(await services.tables.get('properties')),
+    ]);
+    const now = Date.now();
+    return Promise.all(
+        drives.map(async (drive) => {
+            const sync = driveSyncStatus(drive, schedule.get(drive.id), properties.SyncIntervalMinutes, now);
+            await completeLastRun(services, drive.id, sync);
+            return { ...drive, sync };
+        }),
+    );
+}

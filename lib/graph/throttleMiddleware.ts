@@ -1,4 +1,5 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { countGraphRequest } from '../telemetry/graphRequests';
 import { DEFAULT_RETRY_AFTER_SECONDS, isThrottle, parseRetryAfter, type ThrottleGate } from '../transfer/throttleGate';
 import { emitSignal } from '../monitoring/signals';
 
@@ -50,6 +51,7 @@ export class ThrottleMiddleware implements Middleware {
             }
             await this.next!.execute(context);
             const response = context.response!;
+            countGraphRequest(urlOf(context.request), response.status);
             await gate.observe(tenantId, response.headers, graphApi);
             const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
             if (!isThrottle(response.status, retryAfter)) return;

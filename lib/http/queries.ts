@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OUTCOME_STATUSES } from '../sync/contracts';
+import type { TransferPhase } from '../sync/state/transferPhase';
 import { describeQuery, flagQuery, intQuery, textQuery } from './query';
 
 /**
@@ -75,3 +76,31 @@ export const changesQuery = describeQuery(z.object({ cursor: textQuery(32), limi
     cursor: "From the previous page's `cursor` (or an event's): the changes after it. Absent: from the oldest kept change.",
     limit: 'Changes per page (1–1000, default 100).',
 });
+
+const PHASE = '(active|queued|retrying|failed|skipped|done)';
+
+export const transfersQuery = describeQuery(
+    z.object({
+        state: z
+            .string()
+            .regex(
+                new RegExp(`^${PHASE}(,${PHASE})*$`),
+                'Expected states from active, queued, retrying, failed, skipped, done, comma-separated.',
+            )
+            .max(200)
+            .optional()
+            .transform((v) => (v ? ([...new Set(v.split(','))] as TransferPhase[]) : undefined)),
+        runId: z
+            .string()
+            .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'Expected a run id (GET /api/drives/{driveId}/runs).')
+            .optional(),
+        limit: intQuery(1, 200, 50),
+        continuationToken: textQuery(),
+    }),
+    {
+        state: 'Only these states, comma-separated (active, queued, retrying, failed, skipped, done). Default: all but done transfers older than 24 hours.',
+        runId: "Only this run's transfers, with a summary: files done of files planned.",
+        limit: 'Transfers per page (1–200, default 50).',
+        continuationToken: 'From the previous page.',
+    },
+);

@@ -1,3 +1,5 @@
+import { recordMetric } from '../telemetry/telemetry';
+
 /**
  * Per-instance counters of the webhook (read by tests and logged with each batch). Rejections are
  * counted, never acted on; a rising `rejected` means someone is posting forged notifications.
@@ -22,8 +24,10 @@ const metrics: NotificationMetrics = {
     coalesced: 0,
 };
 
+/** Counts here (this instance, for its batch log line) and as the `notifications` metric (every instance). */
 export function count(key: keyof NotificationMetrics, by = 1): void {
     metrics[key] += by;
+    recordMetric('notifications', by, { result: key });
 }
 
 export function notificationMetrics(): Readonly<NotificationMetrics> {

@@ -108,6 +108,48 @@ export const integrationStatus = named(
     }),
 );
 
+const runTriggers = z
+    .string()
+    .meta({ description: 'What started the run: manual, timer, notification, retry, sweep…' });
+const lastRun = z
+    .object({
+        runId: z.string(),
+        at: timestamp.meta({ description: 'When the run finished.' }),
+        status: z.string().meta({ description: 'succeeded, failed or held (deletes waiting for approval).' }),
+        trigger: runTriggers.optional(),
+        startedAt: timestamp.optional(),
+        durationMs: z.number().optional(),
+        dryRun: z.boolean().optional(),
+        firstSync: z.boolean().optional(),
+        counts: z.record(z.string(), z.number()).optional().meta({ description: 'Planned actions per kind.' }),
+        outcomes: z.record(z.string(), z.number()).optional().meta({ description: 'Per-item outcomes per status.' }),
+        transfersEnqueued: z.number().optional(),
+        error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+    })
+    .meta({ description: 'The last run that finished; its items: GET /api/drives/{driveId}/runs/{runId}.' });
+const driveSync = z
+    .object({
+        intervalMinutes: z.int().meta({ description: "The drive's policy, else the SyncIntervalMinutes property." }),
+        lastRun: lastRun.optional(),
+        currentRun: z
+            .object({
+                runId: z.string(),
+                status: z.enum(['queued', 'running']),
+                since: timestamp,
+                trigger: runTriggers.optional(),
+            })
+            .optional(),
+        nextRunAt: timestamp.optional().meta({
+            description:
+                'When the next run starts (the queued run, else the last request plus the interval). Absent while the drive cannot sync: its status says why.',
+        }),
+        failures: z
+            .object({ count: z.int(), code: z.string(), since: timestamp })
+            .optional()
+            .meta({ description: 'Consecutive failed runs; retried with backoff, an alert at the cap.' }),
+    })
+    .meta({ description: 'How the drive is doing. GET /api/drives and GET /api/drives/{driveId} only.' });
+
 const statusCause = z.object({ code: z.string(), message: z.string(), hint: z.string(), at: timestamp });
 
 export const driveRecord = named(
@@ -158,6 +200,7 @@ export const driveRecord = named(
                 description:
                     'Change notifications: webhook (near real time) or schedule only, with the reason. GET /api/drives/{driveId} only.',
             }),
+        sync: driveSync.optional(),
         createdAt: timestamp,
         updatedAt: timestamp,
     }),

@@ -92,6 +92,13 @@ export interface TransferRecord {
     error?: { code: string; message: string; graphCode?: string; requestId?: string; retryable: boolean };
     /** Set by the sync engine once the result is in the baseline. */
     folded?: boolean;
+    /** When the first attempt began. */
+    startedAt?: string;
+    /** The current (or last) attempt: when it began and how many bytes were already done then (resumed), for its rate. */
+    attemptStartedAt?: string;
+    attemptStartBytes?: number;
+    /** When it succeeded, failed or was skipped. */
+    finishedAt?: string;
     updatedAt: string;
 }
 

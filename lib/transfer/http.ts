@@ -1,3 +1,4 @@
+import { countGraphRequest } from '../telemetry/graphRequests';
 import type { Logger } from '../logging/logger';
 import { backoffMs, sleep } from './backoff';
 import { Deadline, Paused } from './budget';
@@ -52,7 +53,9 @@ export async function send(deps: HttpDeps, url: string, init: RequestInit, optio
         let response: Response;
         try {
             response = await gatedFetch(deps, url, init);
+            countGraphRequest(url, response.status);
         } catch (e) {
+            if (!(e instanceof Paused)) countGraphRequest(url, 0);
             await deps.afterResponse?.(options.what);
             if (e instanceof Paused || !options.retryServerErrors || ++failures >= maxAttempts)
                 throw e instanceof Paused ? e : new NetworkError(options.what, e);

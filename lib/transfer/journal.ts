@@ -3,6 +3,7 @@ import type { TableClient } from '@azure/data-tables';
 import { foldMarker, type FoldMarker } from '../sync/state/transferJournal';
 import type { TransferMessage, TransferRecord, TransferState } from '../sync/contracts';
 import { tableKey } from '../storage/tables';
+import { phaseColumns, type TransferPhase } from '../sync/state/transferPhase';
 import type { Checkpoint } from './checkpoint';
 
 /**
@@ -20,6 +21,9 @@ interface Row {
     checkpoint?: string;
     leaseOwner?: string;
     leaseUntil?: number;
+    /** Columns for GET .../transfers (lib/sync/state/transferPhase.ts): rewritten with every document. */
+    phase?: TransferPhase;
+    updatedAt?: string;
 }
 
 export interface Owner {
@@ -58,6 +62,7 @@ export async function claimTransfer(
                 ...keys(message.driveId, message.transferId),
                 document: JSON.stringify(record),
                 message: JSON.stringify(message),
+                ...phaseColumns(record),
                 ...lease(owner, now + leaseMs),
             };
             try {
@@ -74,13 +79,23 @@ export async function claimTransfer(
         const record = JSON.parse(row.document) as TransferRecord;
         if (TERMINAL.includes(record.state)) return { kind: 'done', record };
         if (!mayTakeOver(row, owner, now)) return { kind: 'busy', until: row.leaseUntil ?? now };
+        const at = new Date(now).toISOString();
         const next: TransferRecord = {
             ...record,
             state: 'running',
             attempts: record.attempts + 1,
-            updatedAt: new Date(now).toISOString(),
+            startedAt: record.startedAt ?? at,
+            // The rate counts this attempt's bytes only: a resumed transfer starts from its checkpoint.
+            attemptStartedAt: at,
+            attemptStartBytes: record.bytesDone,
+            updatedAt: at,
         };
-        const updated: Row = { ...stripEtag(row), document: JSON.stringify(next), ...lease(owner, now + leaseMs) };
+        const updated: Row = {
+            ...stripEtag(row),
+            document: JSON.stringify(next),
+            ...phaseColumns(next),
+            ...lease(owner, now + leaseMs),
+        };
         try {
             const result = await table.updateEntity(updated, 'Replace', { etag: row.etag });
             return { kind: 'claimed', entry: new JournalEntry(table, updated, next, result.etag!, owner, leaseMs) };
@@ -117,7 +132,11 @@ export class JournalEntry {
         return JSON.parse(this.row.message) as TransferMessage;
     }
 
-    /** Saves progress and renews the lease. */
+    /**
+     * Saves progress and renews the lease. Called once per fragment or block (TRANSFER_FRAGMENT_BYTES,
+     * 10 MiB by default), where the checkpoint must be written anyway: the bytes done that GET
+     * .../transfers shows cost no extra write.
+     */
     async save(checkpoint: Checkpoint | undefined, bytesDone: number): Promise<void> {
         await this.write(
             { ...this.record, bytesDone },
@@ -139,7 +158,13 @@ export class JournalEntry {
                 ? foldMarker(this.record.driveId, this.record.transferId)
                 : undefined;
         await this.write(
-            { ...this.record, ...patch, state, bytesDone: patch.bytesDone ?? this.record.bytesDone },
+            {
+                ...this.record,
+                ...patch,
+                state,
+                bytesDone: patch.bytesDone ?? this.record.bytesDone,
+                finishedAt: new Date().toISOString(),
+            },
             { checkpoint: undefined, leaseOwner: undefined, leaseUntil: undefined },
             marker,
         );
@@ -155,7 +180,7 @@ export class JournalEntry {
 
     private async write(record: TransferRecord, fields: Partial<Row>, marker?: FoldMarker): Promise<void> {
         const next: TransferRecord = { ...record, updatedAt: new Date().toISOString() };
-        const row: Row = { ...this.row, ...fields, document: JSON.stringify(next) };
+        const row: Row = { ...this.row, ...fields, document: JSON.stringify(next), ...phaseColumns(next) };
         for (const k of Object.keys(row) as (keyof Row)[]) if (row[k] === undefined) delete row[k];
         try {
             this.etag = marker
@@ -212,10 +237,16 @@ export async function requeueTransfer(
         error: undefined,
         result: undefined,
         bytesDone: 0,
+        finishedAt: undefined,
         updatedAt: new Date().toISOString(),
     };
     await table.updateEntity(
-        { ...keys(driveId, transferId), document: JSON.stringify(next), message: JSON.stringify(message) },
+        {
+            ...keys(driveId, transferId),
+            document: JSON.stringify(next),
+            message: JSON.stringify(message),
+            ...phaseColumns(next),
+        },
         'Replace',
         { etag },
     );
@@ -261,6 +292,9 @@ function newRecord(m: TransferMessage, now: number): TransferRecord {
         bytesDone: 0,
         bytesTotal: m.expected.size,
         attempts: 1,
+        startedAt: new Date(now).toISOString(),
+        attemptStartedAt: new Date(now).toISOString(),
+        attemptStartBytes: 0,
         updatedAt: new Date(now).toISOString(),
     };
 }

@@ -4,7 +4,8 @@ import { getDrive } from '../drives/driveRepository';
 import { hasGraphIdentity, type DriveRecord } from '../drives/driveRecord';
 import { cloudEndpoints } from '../integration/cloud';
 import { getIntegration, type IntegrationRecord } from '../integration/integrationRepository';
-import type { Logger } from '../logging/logger';
+import { withContext, type Logger } from '../logging/logger';
+import { recordMetric } from '../telemetry/telemetry';
 import { raiseAlert } from '../alerts';
 import type { Services } from '../runtime/services';
 import type { TransferMessage, TransferRecord } from '../sync/contracts';
@@ -51,6 +52,12 @@ export async function runTransfer(
     log: Logger,
     options: TransferOptions = {},
 ): Promise<DeliveryOutcome> {
+    log = withContext(log, {
+        operation: `transfer.${message.direction}`,
+        driveId: message.driveId,
+        runId: message.runId,
+        transferId: message.transferId,
+    });
     const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
     const leaseMs = options.leaseMs ?? budgetMs + 120_000;
     const deadline = Deadline.after(budgetMs);
@@ -63,6 +70,8 @@ export async function runTransfer(
         return 'busy';
     }
     const entry = claim.entry;
+    const startedAt = Date.now();
+    const startBytes = entry.record.bytesDone;
     try {
         const ctx = await buildContext(services, message, entry, deadline, log, options);
         const result = ctx.message.direction === 'upload' ? await runUpload(ctx) : await runDownload(ctx);
@@ -70,6 +79,7 @@ export async function runTransfer(
         // records the same change id again, which the feed keeps once.
         if (message.direction === 'download') await recordDownload(services, message, result);
         await entry.finish('succeeded', { result, error: undefined, bytesDone: result.platformSize });
+        recordTransferMetrics(message, 'succeeded', startedAt, result.platformSize - startBytes);
         log.info('transfer succeeded', {
             transferId: message.transferId,
             direction: message.direction,
@@ -79,7 +89,14 @@ export async function runTransfer(
         });
         return 'succeeded';
     } catch (e) {
-        return settle(services, message, entry, delivery, log, options, e);
+        // 'retry': settle rethrows and the queue delivers the message again.
+        let outcome: DeliveryOutcome | 'retry' = 'retry';
+        try {
+            outcome = await settle(services, message, entry, delivery, log, options, e);
+            return outcome;
+        } finally {
+            recordTransferMetrics(message, outcome, startedAt, entry.record.bytesDone - startBytes);
+        }
     }
 }
 
@@ -99,6 +116,20 @@ async function recordDownload(services: Services, message: TransferMessage, resu
         runId: message.runId,
         transferId: message.transferId,
     });
+}
+
+/** Files per direction and outcome, bytes moved by this attempt, and its duration. */
+function recordTransferMetrics(
+    message: TransferMessage,
+    outcome: DeliveryOutcome | 'retry',
+    startedAt: number,
+    bytes: number,
+): void {
+    const direction = message.direction;
+    if (outcome === 'succeeded' || outcome === 'failed' || outcome === 'skipped')
+        recordMetric('transfer.files', 1, { direction, outcome });
+    if (bytes > 0) recordMetric('transfer.bytes', bytes, { direction });
+    recordMetric('transfer.duration', Date.now() - startedAt, { direction, outcome });
 }
 
 async function settle(

@@ -3,6 +3,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { Services } from '../runtime/services';
 import { ConcurrentUpdateError, updateIfUnchanged } from '../storage/conditionalUpdate';
 import { tableKey } from '../storage/tables';
+import { recordMetric } from '../telemetry/telemetry';
 import { jitterMs, sleep } from './backoff';
 
 /**
@@ -94,7 +95,9 @@ export class ThrottleGate {
             const now = Date.now();
             if (until <= now) return true;
             if (deadline !== undefined && until > deadline) return false;
-            await sleep(until - now + jitterMs());
+            const waitMs = until - now + jitterMs();
+            recordMetric('graph.throttle.wait', waitMs, { reason: 'retry_after' });
+            await sleep(waitMs);
             // Someone may have extended the block meanwhile: read again before going.
             this.cache.delete(tenantId);
         }
@@ -109,6 +112,7 @@ export class ThrottleGate {
         const slot = this.takeSlot(tenantId, deadline);
         if (slot === false) return false;
         if (slot > Date.now()) {
+            recordMetric('graph.throttle.wait', slot - Date.now(), { reason: 'pace' });
             await sleep(slot - Date.now());
             // A block may have come in while this request waited for its turn.
             return this.wait(tenantId, deadline);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { HttpResponseInit } from '@azure/functions';
 import type { Browser, Page } from 'playwright-core';
 import { http, type HttpDefinition } from '../../functions/definition';
-import type { ItemOutcome, TransferRecord } from '../../lib/sync/contracts';
+import type { ItemOutcome } from '../../lib/sync/contracts';
+import type { TransferView } from '../../lib/transfer/transferList';
 import { registeredFunctions } from '../openapi/registeredRoutes';
 import { startConnectedService, type ConnectedService } from '../support/connectedService';
 import { describeWithBrowser } from './chromium';
@@ -33,14 +34,12 @@ const outcomes: ItemOutcome[] = [
         message: 'Held: this run would delete 80 of 100 items on SharePoint.',
     },
 ];
-const transfer: TransferRecord = {
+const transfer: TransferView = {
     transferId: 't1',
-    driveId: 'd',
     runId: 'run-1',
-    actionId: 'a1',
     direction: 'upload',
-    platformPath: 'Media/launch.mp4',
-    state: 'running',
+    path: 'Media/launch.mp4',
+    state: 'active',
     bytesDone: 50 * 1024 * 1024,
     bytesTotal: 200 * 1024 * 1024,
     attempts: 1,

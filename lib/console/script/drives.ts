@@ -20,15 +20,22 @@ function loadDrives() {
     });
 }
 
-function syncTimes(d) {
-    var s = d.sync || {};
-    var last = d.lastSyncAt || s.lastRunAt || s.lastSyncAt || (d.lastRun && (d.lastRun.finishedAt || d.lastRun.startedAt));
-    var next = d.nextSyncAt || s.nextRunAt || s.nextSyncAt;
-    return { last: last, next: next };
+/** The drive's sync block (GET /api/drives): last finished run, the run under way, the next scheduled one. */
+function lastRunText(last) {
+    if (!last) return '—';
+    var parts = [when(last.at)];
+    if (last.trigger) parts.push(last.trigger);
+    var counts = countsText(last.outcomes);
+    return parts.join(' · ') + (counts ? ' (' + counts + ')' : '');
+}
+
+function nextRunText(s) {
+    if (s.currentRun) return s.currentRun.status === 'running' ? 'running now' : 'queued';
+    return s.nextRunAt ? when(s.nextRunAt) : '—';
 }
 
 function driveCard(d) {
-    var t = syncTimes(d);
+    var s = d.sync || {};
     var card = el('article', { class: 'card', 'data-drive-id': d.id, 'aria-label': 'Drive ' + d.name });
     var library = d.graph ? (d.graph.name + (d.graph.webUrl ? ' (' + d.graph.webUrl + ')' : '')) : (d.kind === 'sharepoint' ? 'not chosen yet' : '—');
     append(card, [
@@ -37,8 +44,11 @@ function driveCard(d) {
             el('dt', {}, 'Type'), el('dd', {}, d.kind === 'sharepoint' ? 'SharePoint library' : 'OneDrive', d.scope === 'personal' ? ' (personal)' : ''),
             el('dt', {}, 'Account'), el('dd', {}, d.account ? d.account.username : 'not signed in'),
             el('dt', {}, 'Library'), el('dd', {}, library),
-            el('dt', {}, 'Last sync'), el('dd', { 'data-field': 'last-sync' }, when(t.last)),
-            el('dt', {}, 'Next sync'), el('dd', { 'data-field': 'next-sync' }, when(t.next))),
+            el('dt', {}, 'Last sync'), el('dd', { 'data-field': 'last-sync' }, lastRunText(s.lastRun), s.lastRun ? ' ' : null,
+                s.lastRun ? el('span', { 'data-field': 'last-outcome' }, badge(s.lastRun.status)) : null),
+            el('dt', {}, 'Next sync'), el('dd', { 'data-field': 'next-sync' }, nextRunText(s),
+                s.intervalMinutes ? el('span', { class: 'help' }, ' (every ' + s.intervalMinutes + ' min)') : null)),
+        s.lastRun && s.lastRun.error ? el('p', { class: 'notice bad', 'data-field': 'last-error' }, 'Last run failed: ' + s.lastRun.error.message, s.lastRun.error.hint ? ' ' + s.lastRun.error.hint : '') : null,
         d.statusCause ? el('p', { class: 'notice bad' }, d.statusCause.message, ' ', el('strong', {}, 'What to do: '), d.statusCause.hint) : null,
         el('div', { class: 'actions' },
             el('button', { type: 'button', class: 'secondary', onclick: function () { checkDrive(d.id); } }, 'Check health'),

@@ -141,17 +141,63 @@ function renderWhy() {
     })) : el('p', { class: 'notice' }, 'No recent run mentions "' + q + '". If the file changed since, wait for the next sync or press Sync now; if it never appears, check its name and size against the SharePoint limits.'));
 }
 
+var TRANSFER_LABELS = { active: 'in progress', queued: 'queued', retrying: 'retrying', failed: 'failed', skipped: 'skipped', done: 'done' };
+var transferTimer;
+
+/**
+ * The drive's transfers (GET /api/drives/{driveId}/transfers) with a progress bar each, and the newest
+ * run's files done of files planned; refreshed every second while anything is moving.
+ */
 function loadTransfers(driveId) {
     if (unavailable.transfers) return Promise.resolve();
-    return api('GET', route('transfers', { driveId: driveId })).then(function (res) {
+    clearTimeout(transferTimer);
+    var newest = loadedRuns[0];
+    return Promise.all([
+        api('GET', route('transfers', { driveId: driveId }) + '?limit=100'),
+        newest ? api('GET', route('transfers', { driveId: driveId }) + '?limit=1&runId=' + encodeURIComponent(runId(newest))) : Promise.resolve(undefined)
+    ]).then(function (replies) {
+        var res = replies[0];
         if (res.missing) { unavailable.transfers = true; return; }
-        if (!res.ok) return;
-        var active = list(res.body).filter(function (t) { return t.state === 'running' || t.state === 'queued' || (t.bytesTotal && t.bytesDone < t.bytesTotal && t.state !== 'failed'); });
-        replace($('transfers'), active.length ? [el('h3', {}, 'Transfers in progress'), el('ul', {}, active.map(function (t) {
-            var label = (t.direction === 'upload' ? 'To Microsoft 365: ' : 'To the platform: ') + t.platformPath;
-            return el('li', {}, label, ' ', el('progress', { max: t.bytesTotal || 1, value: t.bytesDone || 0, 'aria-label': label }), ' ', bytes(t.bytesDone) + ' of ' + bytes(t.bytesTotal));
-        }))] : null);
+        if (!res.ok || $('f-runDrive').value !== driveId) return;
+        var transfers = list(res.body);
+        var summary = replies[1] && replies[1].ok ? replies[1].body.summary : undefined;
+        replace($('transfers'), [summary && summary.planned ? runProgress(summary, newest) : null,
+            transfers.length ? [el('h3', {}, 'Transfers'), el('ul', { class: 'transfers' }, transfers.map(function (t) { return transferItem(driveId, t); }))] : null]);
+        var moving = transfers.some(function (t) { return t.state === 'active' || t.state === 'queued' || t.state === 'retrying'; }) ||
+            (summary && summary.byState.done + summary.byState.failed + summary.byState.skipped < summary.planned);
+        if (moving) transferTimer = setTimeout(function () { if ($('f-runDrive').value === driveId) loadTransfers(driveId); }, 1000);
     });
+}
+
+function runProgress(summary, run) {
+    var s = summary.byState;
+    var settled = s.done + s.failed + s.skipped;
+    var label = (run && run.firstSync ? 'First sync: ' : 'Last run: ') + s.done + ' of ' + summary.planned + ' files done';
+    return el('div', { class: 'notice', id: 'run-progress', 'data-done': s.done, 'data-planned': summary.planned },
+        el('strong', {}, label), ' ',
+        el('progress', { max: summary.planned, value: s.done, 'aria-label': label }),
+        s.failed ? ' · ' + s.failed + ' failed' : '', s.skipped ? ' · ' + s.skipped + ' skipped' : '',
+        settled < summary.planned ? ' · ' + (summary.planned - settled) + ' to go' : '');
+}
+
+function transferItem(driveId, t) {
+    var label = (t.direction === 'upload' ? 'To Microsoft 365: ' : 'To the platform: ') + t.path;
+    var note = el('span', { role: 'status', 'aria-live': 'polite' });
+    return el('li', { 'data-transfer-id': t.transferId, 'data-state': t.state, 'data-direction': t.direction },
+        label, ' ', badge(t.state, TRANSFER_LABELS[t.state]), ' ',
+        el('progress', { max: t.bytesTotal || 1, value: t.bytesDone || 0, 'aria-label': label }), ' ',
+        bytes(t.bytesDone) + ' of ' + bytes(t.bytesTotal),
+        t.bytesPerSecond ? ' · ' + bytes(t.bytesPerSecond) + '/s' : '',
+        t.startedAt ? ' · started ' + when(t.startedAt) : '',
+        t.attempts > 1 ? ' · attempt ' + t.attempts : '',
+        t.lastError ? el('div', { class: 'help' }, t.lastError.message, ' What to do: ' + t.lastError.hint) : null,
+        t.replay ? el('div', { class: 'actions' }, el('button', { type: 'button', class: 'secondary', onclick: function () {
+            note.textContent = 'Queuing it again…';
+            api(t.replay.method, t.replay.href).then(function (r) {
+                note.textContent = r.ok ? 'Queued again.' : errorText(r);
+                if (r.ok) return loadTransfers(driveId);
+            });
+        } }, 'Replay'), note) : null);
 }
 
 function showRunsFor(driveId, id) {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { KEYED_ROUTE_ERRORS } from '../errorCatalogue';
 import { named, type RouteDescription } from '../routeDescription';
-import { runQuery, runsQuery, syncNowQuery } from '../../http/queries';
+import { runQuery, runsQuery, syncNowQuery, transfersQuery } from '../../http/queries';
+import { TRANSFER_PHASES } from '../../sync/state/transferPhase';
 import { OUTCOME_STATUSES } from '../../sync/contracts';
 
 const driveErrors = [...KEYED_ROUTE_ERRORS, 'integration_not_configured', 'drive_not_found'] as const;
@@ -51,6 +52,60 @@ const deletesSettled = named(
     }),
 );
 
+const transfer = z.object({
+    transferId: z.string(),
+    runId: z.string(),
+    path: z.string().meta({ description: 'Drive-relative path in the platform store.' }),
+    direction: z
+        .enum(['upload', 'download'])
+        .meta({ description: 'upload: to Microsoft 365; download: to the platform.' }),
+    state: z.enum(TRANSFER_PHASES).meta({
+        description:
+            'active: moving bytes; queued: waiting for its first attempt or next time slice; retrying: the last attempt failed or was throttled and the queue brings it back; failed: needs a person, then replay; skipped: the next sync plans it again; done.',
+    }),
+    bytesDone: z
+        .number()
+        .meta({ description: 'Recorded at each fragment or block checkpoint (TRANSFER_FRAGMENT_BYTES).' }),
+    bytesTotal: z.number(),
+    bytesPerSecond: z
+        .number()
+        .optional()
+        .meta({ description: "The current (or last successful) attempt's average rate." }),
+    startedAt: timestamp.optional(),
+    updatedAt: timestamp,
+    finishedAt: timestamp.optional(),
+    attempts: z.int(),
+    lastError: z
+        .object({
+            code: z.string(),
+            message: z.string(),
+            hint: z.string(),
+            graphCode: z.string().optional(),
+            requestId: z.string().optional(),
+            retryable: z.boolean(),
+        })
+        .optional(),
+    replay: z
+        .object({ method: z.literal('POST'), href: z.string() })
+        .optional()
+        .meta({ description: 'Present when the transfer can be replayed (failed or skipped).' }),
+});
+const transferPage = named(
+    'TransferPage',
+    z.object({
+        value: z.array(transfer),
+        continuationToken: z.string().optional(),
+        summary: z
+            .object({
+                runId: z.string(),
+                planned: z.int().meta({ description: 'Transfers the run enqueued (files planned).' }),
+                byState: z.record(z.enum(TRANSFER_PHASES), z.int()),
+            })
+            .optional()
+            .meta({ description: "With runId: the run's transfers per state (files done of files planned)." }),
+    }),
+);
+
 /** Sync runs of a drive: start one, read the history and per-item outcomes, settle held deletes. */
 export const syncRoutes: RouteDescription[] = [
     {
@@ -95,6 +150,17 @@ export const syncRoutes: RouteDescription[] = [
         auth: 'function',
         responses: { 200: { description: 'Conflicts, newest first.', body: conflicts } },
         errors: [...driveErrors],
+    },
+    {
+        method: 'GET',
+        path: '/api/drives/{driveId}/transfers',
+        operationId: 'listTransfers',
+        summary: 'Transfers with their progress: active, queued, retrying, failed, skipped, recently done',
+        tag: 'sync',
+        auth: 'function',
+        query: transfersQuery,
+        responses: { 200: { description: 'A page of transfers, newest run first.', body: transferPage } },
+        errors: [...driveErrors, 'validation_failed', 'invalid_continuation_token'],
     },
     {
         method: 'POST',

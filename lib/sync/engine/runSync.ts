@@ -1,7 +1,8 @@
 import { getDrive } from '../../drives/driveRepository';
 import { hasGraphIdentity, type DriveRecord } from '../../drives/driveRecord';
 import { loadIntegration } from '../../integration/integrationSettings';
-import type { Logger } from '../../logging/logger';
+import { withContext, type Logger } from '../../logging/logger';
+import { recordMetric } from '../../telemetry/telemetry';
 import type { Services } from '../../runtime/services';
 import type { SyncMessage } from '../contracts';
 import { getRun, newRunId, OutcomeWriter, updateRun, type RunRecord } from '../runs';
@@ -11,7 +12,14 @@ import { acquireLease, LEASE_MS, type DriveLease } from './lease';
 import { markDriveIfSignInLost } from './markUnhealthy';
 import { PhaseTimer } from './phaseTimer';
 import { reconcile } from './reconcile';
-import { countFailures, isFresh, retryDelaySeconds, type ScheduleEntry, updateSchedule } from './schedule';
+import {
+    countFailures,
+    isFresh,
+    retryDelaySeconds,
+    summariseRun,
+    type ScheduleEntry,
+    updateSchedule,
+} from './schedule';
 import { reportRunFault, reportRunOutcome, runError } from './syncErrors';
 import { sendSyncMessage } from './syncQueue';
 import { emitSignal } from '../../monitoring/signals';
@@ -40,6 +48,12 @@ export async function runSync(
     options: RunSyncOptions = {},
 ): Promise<SyncResult> {
     const runId = message.runId ?? newRunId();
+    // Every line of this run says which drive and run it is about (custom dimensions).
+    if (options.log)
+        options = {
+            ...options,
+            log: withContext(options.log, { operation: 'sync.run', driveId: message.driveId, runId }),
+        };
     const base: RunRecord = {
         runId,
         driveId: message.driveId,
@@ -133,8 +147,18 @@ async function runUnderLease(
         trigger: run.trigger,
         ...(run.durationMs !== undefined ? { durationMs: run.durationMs } : {}),
     });
+    recordRunMetrics(run, startedAt);
     await afterRun(services, drive, run, retryAfterSeconds, options.log);
     return run;
+}
+
+/** Runs by outcome and trigger, their duration, and how long a change notification waited for its run. */
+function recordRunMetrics(run: RunRecord, startedAt: Date): void {
+    const dimensions = { outcome: run.status, trigger: run.trigger };
+    recordMetric('sync.runs', 1, dimensions);
+    if (run.durationMs !== undefined) recordMetric('sync.run.duration', run.durationMs, dimensions);
+    if (run.trigger === 'webhook')
+        recordMetric('sync.notification.delay', startedAt.getTime() - Date.parse(run.queuedAt), {});
 }
 
 function finish(
@@ -184,7 +208,7 @@ async function afterRun(
         gaveUp = false;
         const next = { ...(s ?? { driveId: drive.id, integrationId: drive.integrationId }) };
         if (next.running?.runId === run.runId) next.running = undefined;
-        next.lastFinished = { runId: run.runId, at: run.finishedAt ?? new Date().toISOString(), status: run.status };
+        next.lastFinished = summariseRun(run);
         previousFailures = s?.failures;
         failures = next.failures = countFailures(s?.failures, run, next.lastFinished.at);
         if (next.queued && next.queued.runId !== run.runId && isFresh(next.queued.at)) {

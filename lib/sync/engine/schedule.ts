@@ -1,6 +1,7 @@
 import type { Services } from '../../runtime/services';
 import type { SyncMessage } from '../contracts';
-import { updateDocument } from '../runs/tableDocument';
+import type { RunRecord } from '../runs/runRecord';
+import { readDocument, updateDocument } from '../runs/tableDocument';
 
 /**
  * Per drive, what the scheduler and "Sync now" need to know without touching Graph: the run waiting in
@@ -13,9 +14,55 @@ export interface ScheduleEntry {
     queued?: { runId: string; at: string; trigger: SyncMessage['trigger']; dryRun?: boolean };
     running?: { runId: string; since: string };
     lastRequestedAt?: string;
-    lastFinished?: { runId: string; at: string; status: string };
+    /** The last run that finished, summarised so a drive's state reads from this row alone (driveSyncStatus.ts). */
+    lastFinished?: LastRunSummary;
     /** Consecutive failed runs (reset by a run that finishes): what the retry backoff and its cap count. */
     failures?: { count: number; code: string; since: string };
+}
+
+/** What GET /api/drives shows of a drive's last run; older rows have only runId, at and status. */
+export interface LastRunSummary {
+    runId: string;
+    /** When it finished. */
+    at: string;
+    status: string;
+    trigger?: SyncMessage['trigger'];
+    startedAt?: string;
+    durationMs?: number;
+    dryRun?: boolean;
+    firstSync?: boolean;
+    /** Planned actions per kind. */
+    counts?: Record<string, number>;
+    /** Per-item outcomes per status. */
+    outcomes?: Record<string, number>;
+    transfersEnqueued?: number;
+    error?: { code: string; message: string; hint?: string };
+}
+
+/** The summary a finished run leaves on its drive's schedule row. */
+export function summariseRun(run: RunRecord): LastRunSummary {
+    return {
+        runId: run.runId,
+        at: run.finishedAt ?? new Date().toISOString(),
+        status: run.status,
+        trigger: run.trigger,
+        ...(run.startedAt ? { startedAt: run.startedAt } : {}),
+        ...(run.durationMs !== undefined ? { durationMs: run.durationMs } : {}),
+        ...(run.dryRun ? { dryRun: true } : {}),
+        ...(run.firstSync ? { firstSync: true } : {}),
+        ...(run.counts ? { counts: run.counts } : {}),
+        ...(run.outcomes ? { outcomes: run.outcomes as Record<string, number> } : {}),
+        ...(run.transfersEnqueued !== undefined ? { transfersEnqueued: run.transfersEnqueued } : {}),
+        ...(run.error
+            ? {
+                  error: {
+                      code: run.error.code,
+                      message: run.error.message,
+                      ...(run.error.hint ? { hint: run.error.hint } : {}),
+                  },
+              }
+            : {}),
+    };
 }
 
 /**
@@ -82,6 +129,29 @@ export async function listSchedule(services: Services): Promise<Map<string, Sche
         else await table.deleteEntity(SCHEDULE_PARTITION, row.rowKey, { etag: row.etag }).catch(() => undefined);
     }
     return out;
+}
+
+/** Every drive's schedule row, read only (for views: a corrupt row is left to the scheduler). */
+export async function readSchedule(services: Services): Promise<Map<string, ScheduleEntry>> {
+    const table = await services.tables.get('syncState');
+    const out = new Map<string, ScheduleEntry>();
+    for await (const row of table.listEntities<{ rowKey: string; document: string }>({
+        queryOptions: { filter: `PartitionKey eq '${SCHEDULE_PARTITION}'` },
+    })) {
+        const entry = parseEntry(row.document);
+        if (entry) out.set(row.rowKey, entry);
+    }
+    return out;
+}
+
+/** One drive's schedule row, read only. */
+export async function readScheduleEntry(services: Services, driveId: string): Promise<ScheduleEntry | undefined> {
+    const found = await readDocument<ScheduleEntry>(
+        await services.tables.get('syncState'),
+        SCHEDULE_PARTITION,
+        driveId,
+    );
+    return found?.value;
 }
 
 function parseEntry(document: string | undefined): ScheduleEntry | undefined {

@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/apiError';
+import { continuesPartition } from '../../storage/continuationToken';
 import type { Services } from '../../runtime/services';
 import type { RunRecord } from './runRecord';
 import { readDocument, updateDocument, writeDocument } from './tableDocument';
@@ -31,13 +32,7 @@ export interface RunPage {
  * one, or that continues another drive's history, is the client's mistake (400), not a 500.
  */
 function checkRunsToken(token: string, driveId: string): void {
-    let next: { nextPartitionKey?: unknown } | undefined;
-    try {
-        next = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { nextPartitionKey?: unknown };
-    } catch {
-        next = undefined;
-    }
-    if (next?.nextPartitionKey === driveId) return;
+    if (continuesPartition(token, driveId)) return;
     throw new ApiError(
         400,
         'invalid_continuation_token',

@@ -3,6 +3,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Services } from '../../runtime/services';
 import { tableKey } from '../../storage/tables';
 import type { TransferMessage, TransferRecord } from '../contracts';
+import { phaseColumns, type TransferPhase } from './transferPhase';
 
 /**
  * The transfer journal's row, as the transfer handler keeps it (lib/transfer/journal.ts): table
@@ -15,6 +16,9 @@ export interface JournalRow {
     rowKey: string;
     document: string;
     message?: string;
+    /** The record's phase and time as columns, so GET .../transfers filters in the table (transferPhase.ts). */
+    phase?: TransferPhase;
+    updatedAt?: string;
 }
 
 /**
@@ -55,6 +59,7 @@ export function toJournalRow(record: TransferRecord, message?: TransferMessage):
         ...journalKeys(record.driveId, record.transferId),
         document: JSON.stringify(record),
         ...(message ? { message: JSON.stringify(message) } : {}),
+        ...phaseColumns(record),
     };
 }
 
