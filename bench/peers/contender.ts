@@ -1,0 +1,16 @@
+import type { RunResult } from './run';
+import type { Tree } from './tree';
+
+/** A Graph client under test: how it copies a tree from its drive to a folder, and from a folder to its drive. */
+export interface Contender {
+    name: 'service' | 'rclone' | 'onedrive';
+    /** Its OneDrive in the simulator (seeded by the bench). */
+    driveId: string;
+    /** The concurrency it runs with, in its own terms. */
+    concurrency: string;
+    /** Copies `<drive>/<tree.root>` to `<dir>/<tree.root>` (a first sync, or a re-sync of what is there). */
+    download(tree: Tree, dir: string): Promise<RunResult>;
+    /** Copies `<dir>/<folder>` to `<drive>/<folder>`. */
+    upload(folder: string, dir: string): Promise<RunResult>;
+    stop?(): Promise<void>;
+}
