@@ -4,13 +4,13 @@ import type { Tree } from './tree';
 /** A Graph client under test: how it copies a tree from its drive to a folder, and from a folder to its drive. */
 export interface Contender {
     name: 'service' | 'rclone' | 'onedrive';
-    /** Its OneDrive in the simulator (seeded by the bench). */
-    driveId: string;
+    /** The OneDrive in the simulator that holds a top folder ('small', 'large', 'up-small'…): seeded by the bench. */
+    driveFor(folder: string): string;
     /** The concurrency it runs with, in its own terms. */
     concurrency: string;
     /** Copies `<drive>/<tree.root>` to `<dir>/<tree.root>` (a first sync, or a re-sync of what is there). */
     download(tree: Tree, dir: string): Promise<RunResult>;
-    /** Copies `<dir>/<folder>` to `<drive>/<folder>`. */
+    /** Copies `<dir>/<folder>` to `<drive>/<folder>` (`dir` holds nothing else). */
     upload(folder: string, dir: string): Promise<RunResult>;
     stop?(): Promise<void>;
 }

@@ -63,8 +63,8 @@ async function main(): Promise<void> {
     try {
         // The upload scenarios' source folders, written once and read by every contender.
         const source = path.join(work, 'source');
-        writeTree(small, path.join(source, 'up-small'));
-        writeTree(large, path.join(source, 'up-large'));
+        writeTree(small, path.join(source, 'up-small', 'up-small'));
+        writeTree(large, path.join(source, 'up-large', 'up-large'));
         const starters: Record<string, () => Promise<Contender>> = {
             rclone: () => startRclone(world, path.join(work, 'rclone')),
             onedrive: () => startOneDriveClient(world, path.join(work, 'onedrive')),
@@ -89,10 +89,9 @@ async function runScenarios(
     contender: Contender,
     ctx: { small: Tree; large: Tree; work: string; source: string },
 ): Promise<Report> {
-    const driveId = contender.driveId;
     const { small, large } = ctx;
-    seed(world, driveId, small);
-    seed(world, driveId, large);
+    seed(world, contender.driveFor(small.root), small);
+    seed(world, contender.driveFor(large.root), large);
     const out = path.join(ctx.work, contender.name, 'out');
     mkdirSync(out, { recursive: true });
     const report: Report = { concurrency: contender.concurrency };
@@ -131,7 +130,9 @@ async function runScenarios(
                     .join('\n'),
             );
         if (problems.length > 0)
-            console.log(`  ${problems.length} problems: ${problems.slice(0, 5).join('; ')}\n${result.output.slice(-3000)}`);
+            console.log(
+                `  ${problems.length} problems: ${problems.slice(0, 5).join('; ')}\n${result.output.slice(-3000)}`,
+            );
         void tree;
     };
     const expected = expectedHashes(small);
@@ -155,7 +156,7 @@ async function runScenarios(
     let editedBytes = 0;
     for (const file of edited.slice(0, EDITS)) {
         const bytes = contentOf(small, file, 1);
-        world.sim.graph.putFile(driveId, `${small.root}/${file.path}`, bytes);
+        world.sim.graph.putFile(contender.driveFor(small.root), `${small.root}/${file.path}`, bytes);
         expected.set(file.path, sha256(bytes));
         editedBytes += bytes.length;
     }
@@ -185,8 +186,8 @@ async function runScenarios(
             tree,
             tree.files.length,
             tree.bytes,
-            () => contender.upload(folder, ctx.source),
-            async () => verifyDrive(world, driveId, folder, expectedHashes(tree)),
+            () => contender.upload(folder, path.join(ctx.source, folder)),
+            async () => verifyDrive(world, contender.driveFor(folder), folder, expectedHashes(tree)),
         );
     }
     report.peak_rss_mib = round(peak, 0);
@@ -229,11 +230,15 @@ function printTable(reports: Record<string, Report>): void {
         ['small_upload', 'files_per_s'],
         ['large_upload', 'mb_per_s'],
     ];
-    const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(30) : c.padStart(14))).join(''));
+    const line = (cells: string[]) =>
+        console.log(cells.map((c, i) => (i === 0 ? c.padEnd(30) : c.padStart(14))).join(''));
     console.log('');
     line(['scenario / figure', ...names]);
     for (const [scenario, figure] of rows)
-        line([`${scenario} ${figure}`, ...names.map((n) => String((reports[n]![scenario] as Figures | undefined)?.[figure] ?? '-'))]);
+        line([
+            `${scenario} ${figure}`,
+            ...names.map((n) => String((reports[n]![scenario] as Figures | undefined)?.[figure] ?? '-')),
+        ]);
     line(['verified (all scenarios)', ...names.map((n) => String(allVerified(reports[n]!)))]);
     line(['peak RSS MiB', ...names.map((n) => String(reports[n]!.peak_rss_mib ?? '-'))]);
     line(['concurrency', ...names.map((n) => String(reports[n]!.concurrency))]);

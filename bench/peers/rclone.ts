@@ -71,7 +71,7 @@ export async function startRclone(world: World, workDir: string): Promise<Conten
     const common = ['--transfers', String(RCLONE_TRANSFERS), '--checkers', '8', '-q'];
     return {
         name: 'rclone',
-        driveId,
+        driveFor: () => driveId,
         concurrency: `--transfers ${RCLONE_TRANSFERS} --checkers 8`,
         download: (tree, dir) =>
             timedRun('rclone', ['copy', `sim:${tree.root}`, path.join(dir, tree.root), ...common], { env }),

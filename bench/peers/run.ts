@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -28,6 +28,7 @@ export async function timedRun(
         const text = chunk.toString('utf8');
         output = (output + text).slice(-20_000);
         options.onOutput?.(text);
+        if (process.env.BENCH_PEERS_LOG) appendFileSync(process.env.BENCH_PEERS_LOG, text);
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
