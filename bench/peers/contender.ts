@@ -1,3 +1,5 @@
+import type { GraphSimApi } from '../../dev/m365/graph';
+import type { RequestLog } from '../../dev/m365/requestLog';
 import type { RunResult } from './run';
 import type { Tree } from './tree';
 
@@ -10,7 +12,11 @@ export interface Contender {
     concurrency: string;
     /** Copies `<drive>/<tree.root>` to `<dir>/<tree.root>` (a first sync, or a re-sync of what is there). */
     download(tree: Tree, dir: string): Promise<RunResult>;
-    /** Copies `<dir>/<folder>` to `<drive>/<folder>` (`dir` holds nothing else). */
-    upload(folder: string, dir: string): Promise<RunResult>;
+    /** Copies `<dir>/<folder>` to `<drive>/<folder>` (`dir` holds nothing else); absent when not wired. */
+    upload?(folder: string, dir: string): Promise<RunResult>;
+    /** Its own simulator, when it does not use the shared one (the service runs with its own). */
+    sim?: { graph: GraphSimApi; requests: RequestLog };
+    /** Checks what a download wrote, when it is not a local folder (the service's platform store). */
+    verifyDownload?(tree: Tree, expected: Map<string, string>): Promise<string[]>;
     stop?(): Promise<void>;
 }

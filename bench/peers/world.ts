@@ -1,6 +1,7 @@
 import { startDemoSimulator, type DemoSimulator } from '../../dev/m365/demoSimulator';
 import type { User } from '../../dev/m365/entra';
 import { startMicrosoftProxy, type MicrosoftProxy } from '../../dev/peers/microsoftProxy';
+import type { RequestLog } from '../../dev/m365/requestLog';
 
 /**
  * What every contender of bench:peers runs against: the Microsoft 365 simulator with the Contoso demo
@@ -45,18 +46,21 @@ export async function startWorld(): Promise<World> {
             return { user, driveId: drive.id };
         },
         mark: () => requests.entries.length,
-        requestsSince(mark) {
-            const counts = { graph: 0, content: 0, entra: 0 };
-            for (const r of requests.entries.slice(mark)) {
-                if (r.path === '/v1.0' || r.path.startsWith('/v1.0/')) counts.graph++;
-                else if (r.path.includes('/oauth2/') || r.path.includes('/.well-known/')) counts.entra++;
-                else counts.content++;
-            }
-            return counts;
-        },
+        requestsSince: (mark) => countRequests(requests, mark),
         stop: async () => {
             await proxy.stop();
             await sim.stop();
         },
     };
+}
+
+/** Requests a simulator answered from entry `from` on: Graph (/v1.0), content (upload and download URLs), Entra. */
+export function countRequests(log: RequestLog, from: number): { graph: number; content: number; entra: number } {
+    const counts = { graph: 0, content: 0, entra: 0 };
+    for (const r of log.entries.slice(from)) {
+        if (r.path === '/v1.0' || r.path.startsWith('/v1.0/')) counts.graph++;
+        else if (r.path.includes('/oauth2/') || r.path.includes('/.well-known/')) counts.entra++;
+        else counts.content++;
+    }
+    return counts;
 }
