@@ -9,6 +9,7 @@ import { createEntraService, type AssertionVerifier, type TenantStore } from './
 import { admitByBudget } from './graph/budget/admit';
 import { ResourceBudget, type BudgetOptions } from './graph/budget/budget';
 import { HttpError, sendHttpError, sendJson } from './http';
+import { withArrivalHost } from './publicOrigin';
 import { RequestLog } from './requestLog';
 
 export interface M365SimulatorOptions {
@@ -160,7 +161,8 @@ async function serve(
         );
     }
     try {
-        if (!handle || !(await handle(req, res, url))) notFound(res, req, url);
+        const handled = handle && (await withArrivalHost(req.headers.host, () => handle(req, res, url)));
+        if (!handled) notFound(res, req, url);
     } catch (error) {
         if (res.headersSent) res.destroy(error as Error);
         else if (error instanceof HttpError) sendHttpError(res, error);

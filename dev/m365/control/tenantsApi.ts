@@ -77,6 +77,9 @@ export function tenantRoutes(tenants: TenantStore): Route[] {
                 displayName: requiredString(b, 'displayName'),
                 appId: optionalString(b, 'appId'),
                 redirectUris: optionalStrings(b, 'redirectUris'),
+                publicClientRedirectUris: optionalStrings(b, 'publicClientRedirectUris'),
+                signInAudience:
+                    optionalString(b, 'signInAudience') === 'AzureADMultipleOrgs' ? 'AzureADMultipleOrgs' : undefined,
                 requiredScopes: optionalStrings(b, 'requiredScopes'),
                 consentedScopes: optionalStrings(b, 'consentedScopes'),
                 grantedRoles: optionalStrings(b, 'grantedRoles'),

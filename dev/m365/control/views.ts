@@ -55,6 +55,8 @@ export function appView(app: AppRegistration): Record<string, unknown> {
         tenantId: app.tenantId,
         displayName: app.displayName,
         redirectUris: [...app.redirectUris],
+        publicClientRedirectUris: [...app.publicClientRedirectUris],
+        signInAudience: app.signInAudience,
         requiredScopes: [...app.requiredScopes],
         consentedScopes: [...app.consentedScopes],
         grantedRoles: [...app.grantedRoles],

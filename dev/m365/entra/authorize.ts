@@ -53,7 +53,7 @@ export async function handleAuthorizePost(
     url: URL,
 ): Promise<void> {
     const { login, action, ...params } = await readForm(req);
-    const validation = validate(ctx, resolved, params);
+    const validation = validate(ctx, resolved, params, login);
     if (!validation.ok) return answerInvalid(ctx, req, res, validation);
     const { request } = validation;
     // Cancel on the sign-in page, or "Return to the application without granting consent" on the admin
@@ -83,15 +83,15 @@ function answerInvalid(
  * Entra's order: tenant, client, redirect URI (all shown on its own page, because the redirect URI
  * cannot be trusted yet), then the rest (sent back to the app's redirect URI).
  */
-function validate(ctx: EntraContext, resolved: TenantSegment, params: AuthorizeParams): Validation {
+function validate(ctx: EntraContext, resolved: TenantSegment, params: AuthorizeParams, login?: string): Validation {
     if (resolved.kind === 'unknown') return { ok: false, page: Aadsts.tenantNotFound(resolved.segment) };
     const clientId = params.client_id;
     if (!clientId) return { ok: false, page: Aadsts.missingParameter('client_id') };
-    const app =
+    const found =
         resolved.kind === 'tenant'
             ? ctx.tenants.findApp(resolved.tenant.id, clientId)
             : ctx.tenants.findAppAnywhere(clientId);
-    if (!app)
+    if (!found)
         return {
             ok: false,
             page: Aadsts.appNotFound(
@@ -99,14 +99,19 @@ function validate(ctx: EntraContext, resolved: TenantSegment, params: AuthorizeP
                 resolved.kind === 'tenant' ? resolved.tenant.displayName : resolved.segment,
             ),
         };
-    if (resolved.kind === 'multi') return { ok: false, page: Aadsts.notMultiTenant(app.appId, app.displayName) };
+    if (resolved.kind === 'multi' && found.signInAudience !== 'AzureADMultipleOrgs')
+        return { ok: false, page: Aadsts.notMultiTenant(found.appId, found.displayName) };
+    const tenant = resolved.kind === 'tenant' ? resolved.tenant : signInTenant(ctx, found, login ?? params.login_hint);
+    // On /common the app is the one the user's tenant holds (its service principal, after admin consent).
+    const app = ctx.tenants.findApp(tenant.id, clientId);
+    if (!app) return { ok: false, page: Aadsts.appNotFound(clientId, tenant.displayName) };
     const redirectUri = params.redirect_uri;
     if (!redirectUri) return { ok: false, page: Aadsts.missingParameter('redirect_uri') };
-    if (!app.redirectUris.includes(redirectUri))
+    if (!app.redirectUris.includes(redirectUri) && !app.publicClientRedirectUris.includes(redirectUri))
         return { ok: false, page: Aadsts.redirectMismatch(redirectUri, app.appId) };
     if (!params.scope) return { ok: false, page: Aadsts.missingParameter('scope') };
     const request: ValidRequest = {
-        tenant: resolved.tenant,
+        tenant,
         app,
         redirectUri,
         responseMode: responseModeOf(params),
@@ -114,6 +119,16 @@ function validate(ctx: EntraContext, resolved: TenantSegment, params: AuthorizeP
     };
     const problem = laterProblem(params);
     return problem ? { ok: false, redirect: problem, request } : { ok: true, request };
+}
+
+/**
+ * /common and /organizations are no tenant: Entra signs the user in and so learns their tenant
+ * (https://learn.microsoft.com/entra/identity-platform/howto-convert-app-to-be-multi-tenant). Until the
+ * user has named themselves (login, or login_hint), the page is the one of a tenant holding the app.
+ */
+function signInTenant(ctx: EntraContext, app: AppRegistration, login: string | undefined): Tenant {
+    const user = login ? ctx.tenants.findUserAnywhere(login) : undefined;
+    return ctx.tenants.getTenant(user?.tenantId ?? app.tenantId);
 }
 
 function laterProblem(params: AuthorizeParams): AadstsError | undefined {

@@ -32,6 +32,8 @@ export interface RefreshGrant {
     scope: string;
     grantIssuedAt: number;
     issuedAt: number;
+    /** Issued to a public client: redeemed without a client credential, as the code that began the chain. */
+    publicClient?: boolean;
 }
 
 export class GrantStore {

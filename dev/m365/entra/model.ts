@@ -59,6 +59,21 @@ export interface AppRegistration {
     displayName: string;
     /** Web platform redirect URIs, compared exactly (case, trailing slash, everything). */
     redirectUris: string[];
+    /**
+     * "Mobile and desktop applications" platform redirect URIs (e.g. `.../common/oauth2/nativeclient`): a
+     * code issued to one of them is redeemed without a client credential, since a public client cannot keep
+     * one ("client_secret: required for confidential web apps",
+     * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow).
+     */
+    publicClientRedirectUris: string[];
+    /**
+     * AzureADMyOrg: single tenant, the default; /common is refused (AADSTS50194). AzureADMultipleOrgs: a
+     * multitenant app; a tenant holds it once an admin consented (its enterprise application, i.e. service
+     * principal: https://learn.microsoft.com/entra/identity/enterprise-apps/create-service-principal-cross-tenant),
+     * and /common signs the user in and so learns their tenant
+     * (https://learn.microsoft.com/entra/identity-platform/howto-convert-app-to-be-multi-tenant).
+     */
+    signInAudience: 'AzureADMyOrg' | 'AzureADMultipleOrgs';
     /** Delegated Graph permissions the registration asks for (requiredResourceAccess). */
     requiredScopes: string[];
     /** Delegated Graph permissions with tenant-wide admin consent. */

@@ -30,6 +30,8 @@ export interface NewApp {
     displayName: string;
     appId?: string;
     redirectUris?: string[];
+    publicClientRedirectUris?: string[];
+    signInAudience?: AppRegistration['signInAudience'];
     requiredScopes?: string[];
     /** Delegated permissions with admin consent. */
     consentedScopes?: string[];
@@ -194,6 +196,8 @@ export class TenantStore {
             servicePrincipalId: this.random.guid(),
             displayName: input.displayName,
             redirectUris: [...(input.redirectUris ?? [])],
+            publicClientRedirectUris: [...(input.publicClientRedirectUris ?? [])],
+            signInAudience: input.signInAudience ?? 'AzureADMyOrg',
             requiredScopes: [...(input.requiredScopes ?? input.consentedScopes ?? [])],
             consentedScopes: [...(input.consentedScopes ?? [])],
             grantedRoles: [...(input.grantedRoles ?? [])],
@@ -210,6 +214,13 @@ export class TenantStore {
     findApp(tenantIdOrDomain: string, appId: string): AppRegistration | undefined {
         const tenant = this.findTenant(tenantIdOrDomain);
         return tenant ? this.apps.get(appKey(tenant.id, appId.toLowerCase())) : undefined;
+    }
+
+    /** The tenant a user signs in to, from their UPN's verified domain (what /common learns at sign-in). */
+    findUserAnywhere(upn: string): User | undefined {
+        const domain = upn.slice(upn.lastIndexOf('@') + 1);
+        const tenant = upn.includes('@') ? this.findTenant(domain) : undefined;
+        return tenant ? this.findUser(tenant.id, upn) : undefined;
     }
 
     /** The tenant an app id is registered in (for the /common and /organizations endpoints). */

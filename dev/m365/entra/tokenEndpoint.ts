@@ -59,30 +59,66 @@ function issue(
     if (!handler) throw new EntraError(Aadsts.unsupportedGrantType(grantType));
     const { clientId, credentials } = clientFromRequest(form, headerValue(req, 'authorization'));
     if (!clientId) throw new EntraError(Aadsts.missingParameter('client_id'));
-    const app = findClientApp(ctx, resolved, clientId);
+    const app = findClientApp(ctx, resolved, clientId, form);
     const tenant = ctx.tenants.getTenant(app.tenantId);
-    const clientAuth = authenticateClient(app, credentials, {
-        clock: ctx.clock,
-        acceptedAudiences: acceptedAssertionAudiences(ctx, tenant, resolved.segment),
-        federated: ctx.federatedAssertions,
-    });
+    const clientAuth = isPublicClientRedemption(ctx, app, credentials, form)
+        ? 'none'
+        : authenticateClient(app, credentials, {
+              clock: ctx.clock,
+              acceptedAudiences: acceptedAssertionAudiences(ctx, tenant, resolved.segment),
+              federated: ctx.federatedAssertions,
+          });
     return handler(ctx, tenant, app, clientAuth, form);
 }
 
-/** The app in the addressed tenant; on /common an app registered for one tenant only is refused (AADSTS50194). */
+/**
+ * The app in the addressed tenant. On /common an app registered for one tenant only is refused
+ * (AADSTS50194); a multitenant app is the one held by the tenant the code or refresh token was issued in,
+ * which is where Entra routes the request
+ * (https://learn.microsoft.com/entra/identity-platform/howto-convert-app-to-be-multi-tenant).
+ */
 function findClientApp(
     ctx: EntraContext,
     resolved: Exclude<TenantSegment, { kind: 'unknown' }>,
     clientId: string,
+    form: Record<string, string>,
 ): AppRegistration {
     if (resolved.kind === 'tenant') {
         const app = ctx.tenants.findApp(resolved.tenant.id, clientId);
         if (!app) throw new EntraError(Aadsts.appNotFound(clientId, resolved.tenant.displayName));
         return app;
     }
-    const app = ctx.tenants.findAppAnywhere(clientId);
-    if (!app) throw new EntraError(Aadsts.appNotFound(clientId, resolved.segment));
-    throw new EntraError(Aadsts.notMultiTenant(app.appId, app.displayName));
+    const anywhere = ctx.tenants.findAppAnywhere(clientId);
+    if (!anywhere) throw new EntraError(Aadsts.appNotFound(clientId, resolved.segment));
+    if (anywhere.signInAudience !== 'AzureADMultipleOrgs')
+        throw new EntraError(Aadsts.notMultiTenant(anywhere.appId, anywhere.displayName));
+    const grantTenant =
+        (form.code && ctx.grants.findCode(form.code)?.tenantId) ||
+        (form.refresh_token && ctx.grants.findRefreshToken(form.refresh_token)?.tenantId) ||
+        anywhere.tenantId;
+    const app = ctx.tenants.findApp(grantTenant, clientId);
+    if (!app) throw new EntraError(Aadsts.appNotFound(clientId, ctx.tenants.getTenant(grantTenant).displayName));
+    return app;
+}
+
+/**
+ * A public client sends no credential: a code issued to one of its "Mobile and desktop" redirect URIs,
+ * or a refresh token from such a code, is redeemed on the client id alone ("client_secret: required for
+ * confidential web apps", https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow).
+ * Anything else without a credential falls through to AADSTS7000218.
+ */
+function isPublicClientRedemption(
+    ctx: EntraContext,
+    app: AppRegistration,
+    credentials: ClientCredentials,
+    form: Record<string, string>,
+): boolean {
+    if (Object.values(credentials).some((v) => v !== undefined)) return false;
+    if (form.grant_type === 'authorization_code')
+        return form.redirect_uri !== undefined && app.publicClientRedirectUris.includes(form.redirect_uri);
+    if (form.grant_type === 'refresh_token')
+        return ctx.grants.findRefreshToken(form.refresh_token ?? '')?.publicClient === true;
+    return false;
 }
 
 /** client_secret_post, or client_secret_basic (RFC 6749 2.3.1: form-urlencoded id and secret in Basic). */

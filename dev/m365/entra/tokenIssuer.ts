@@ -13,7 +13,8 @@ const MAX_ACCESS_TOKEN_LIFETIME_MS = 90 * MINUTE;
 const ID_TOKEN_LIFETIME_MS = HOUR;
 
 /** How the client proved who it is: appidacr/azpacr are 1 for a secret, 2 for a certificate. */
-export type ClientAuthMethod = 'secret' | 'certificate';
+/** How the client proved itself; 'none' for a public client (no credential to keep). */
+export type ClientAuthMethod = 'secret' | 'certificate' | 'none';
 
 /** The token endpoint's successful JSON body, as MSAL parses it. */
 export interface TokenResponse {
@@ -138,7 +139,8 @@ export class TokenIssuer {
     }
 
     private clientClaims(app: AppRegistration, clientAuth: ClientAuthMethod): JwtClaims {
-        const acr = clientAuth === 'certificate' ? '2' : '1';
+        // appidacr: 0 public client, 1 client id and secret, 2 certificate (Entra's access token claims reference).
+        const acr = clientAuth === 'certificate' ? '2' : clientAuth === 'none' ? '0' : '1';
         return { appid: app.appId, azp: app.appId, app_displayname: app.displayName, appidacr: acr, azpacr: acr };
     }
 

@@ -194,3 +194,16 @@ describe('items that are not plain files and folders', () => {
         expect(items.some((i) => i.name === 'plan.txt')).toBe(false);
     });
 });
+
+describe('parentReference.path in delta', () => {
+    it('is left out as documented, and on a business drive can be switched on as ODB sends it (onedrive-api-docs#298)', async () => {
+        h.api.putFile(world.libraryId, '/docs/deep/child.txt', 'c');
+        const childOf = (items: Item[]) => items.find((i) => i.name === 'child.txt') as Item;
+        const documented = childOf((await drain(`${lib()}/root/delta`)).items);
+        expect(documented.parentReference).not.toHaveProperty('path');
+
+        h.api.setOptions({ delta: { parentPathOnBusiness: true } });
+        const field = childOf((await drain(`${lib()}/root/delta`)).items);
+        expect((field.parentReference as { path: string }).path).toMatch(/\/root:\/docs\/deep$/);
+    });
+});

@@ -42,6 +42,7 @@ export function issueDelegatedTokens(ctx: EntraContext, grant: DelegatedGrant): 
               scope: grant.scope,
               grantIssuedAt: grant.grantIssuedAt,
               issuedAt: ctx.clock.now(),
+              publicClient: grant.clientAuth === 'none',
           }).token
         : undefined;
     return ctx.issuer.delegated({

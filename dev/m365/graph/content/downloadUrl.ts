@@ -1,3 +1,4 @@
+import { contentOrigin } from '../../publicOrigin';
 import type { SimState } from '../model/state';
 import type { SimItem } from '../model/types';
 import type { TempAuth } from './tempauth';
@@ -13,5 +14,6 @@ export function mintDownloadUrl(state: SimState, tempAuth: TempAuth, item: SimIt
         exp: state.now() + state.options.download.urlLifetimeMs,
     });
     const q = new URLSearchParams({ UniqueId: item.id, Translate: 'false', tempauth: token, ApiVersion: '2.0' });
-    return `${state.deps.baseUrl}${DOWNLOAD_PATH}?${q.toString()}`;
+    const origin = contentOrigin(state.deps.baseUrl, state.drives.get(item.driveId)?.webUrl);
+    return `${origin}${DOWNLOAD_PATH}?${q.toString()}`;
 }

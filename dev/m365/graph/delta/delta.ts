@@ -1,3 +1,4 @@
+import { graphOrigin } from '../../publicOrigin';
 import type { GraphContext } from '../http/context';
 import { metadataUrl } from '../http/context';
 import { GraphError, badRequest } from '../http/errors';
@@ -286,7 +287,7 @@ export class DeltaFeeds {
             if (v !== null) q.set(key, v);
         }
         q.set('token', token);
-        return `${this.state.deps.baseUrl}${path}?${q.toString()}`;
+        return `${graphOrigin(this.state.deps.baseUrl)}${path}?${q.toString()}`;
     }
 }
 

@@ -1,3 +1,4 @@
+import { graphOrigin } from '../../publicOrigin';
 import { mintDownloadUrl } from '../content/downloadUrl';
 import { checkIfMatch } from '../http/conditions';
 import { identityOf, metadataUrl, type GraphContext } from '../http/context';
@@ -40,7 +41,7 @@ export function listChildren(ctx: GraphContext, drive: SimDrive, folder: SimItem
             '$skiptoken',
             Buffer.from(`Paged=TRUE&p_SortBehavior=0&p_ID=${offset + top}`).toString('base64url'),
         );
-        body['@odata.nextLink'] = `${ctx.state.deps.baseUrl}${next.pathname}${next.search}`;
+        body['@odata.nextLink'] = `${graphOrigin(ctx.state.deps.baseUrl)}${next.pathname}${next.search}`;
     }
     ctx.ex.sendJson(200, body);
 }

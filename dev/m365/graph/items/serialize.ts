@@ -53,7 +53,8 @@ export function serializeItem(state: SimState, item: SimItem, view: ItemView = {
     out.lastModifiedBy = item.modifiedBy;
     out.lastModifiedDateTime = isoSeconds(item.modifiedAt);
     out.name = item.name;
-    out.parentReference = parentReference(state, drive, item, !view.delta);
+    const pathInDelta = business && state.options.delta.parentPathOnBusiness;
+    out.parentReference = parentReference(state, drive, item, !view.delta || pathInDelta);
     out.webUrl = webUrlOf(state, drive, item);
     // cTag: content tag. Business drives never show it on folders, and leave it out of delta; the
     // drive's root is the exception (Graph docs example "Get the root of the user's OneDrive": an ODB

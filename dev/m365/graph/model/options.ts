@@ -65,6 +65,14 @@ export interface SimOptions {
         duplicates: boolean;
         /** 400 for delta on a non-root folder of a business drive. */
         rejectNonRootOnBusiness: boolean;
+        /**
+         * Off (the documentation): "The parentReference property on items will not include a value for
+         * path" (driveitem-delta). On: business drives include it, as OneDrive for Business does in the
+         * field (onedrive-api-docs issue 298: ODB returns it, personal does not; Microsoft answered that the
+         * documentation is what to rely on). Clients that need it (the OneDrive Client for Linux 2.4.23
+         * keeps only items whose path it can place) run with it on; the service must never rely on it.
+         */
+        parentPathOnBusiness: boolean;
     };
     notifications: {
         debounceMs: number;
@@ -118,7 +126,13 @@ export function defaultOptions(): SimOptions {
             shrinkBytes: 11,
             timing: 'withResponse',
         },
-        delta: { pageSize: 200, ordering: 'parentFirst', duplicates: false, rejectNonRootOnBusiness: true },
+        delta: {
+            pageSize: 200,
+            ordering: 'parentFirst',
+            duplicates: false,
+            rejectNonRootOnBusiness: true,
+            parentPathOnBusiness: false,
+        },
         notifications: {
             debounceMs: 50,
             deliveryDelay: { ...REALISTIC_NOTIFICATION_DELAY },

@@ -1,3 +1,4 @@
+import { contentOrigin } from '../../publicOrigin';
 import type { TempAuth } from '../content/tempauth';
 import { resolveTarget } from '../drives/resolve';
 import type { Faults } from '../faults/faults';
@@ -122,7 +123,8 @@ export class UploadSessions {
     private uploadUrl(s: UploadSession): string {
         const token = this.tempAuth.sign({ aud: 'upload', ref: s.id, exp: s.tempauthExpiresAt });
         const q = `guid='${s.id}'&overwrite=${s.conflictBehavior === 'replace' ? 'True' : 'False'}&rename=${s.conflictBehavior === 'rename' ? 'True' : 'False'}&dc=0&tempauth=${token}`;
-        return `${this.state.deps.baseUrl}/_api/v2.0/drives/${s.driveId}/items/${s.parentId}/uploadSession?${q}`;
+        const origin = contentOrigin(this.state.deps.baseUrl, this.state.drives.get(s.driveId)?.webUrl);
+        return `${origin}/_api/v2.0/drives/${s.driveId}/items/${s.parentId}/uploadSession?${q}`;
     }
 
     /** Any request to an upload URL. */
