@@ -76,7 +76,7 @@ export function platformFromBaseline(baseline: readonly BaselineEntry[]): Platfo
  */
 export function platformFromChanges(baseline: readonly BaselineEntry[], changes: PlatformChanges): PlatformEntry[] {
     const vanished = new Set(changes.vanished.map((b) => b.remoteId));
-    const edited = new Map(changes.edited.map((e) => [e.remoteId, e.entry]));
+    const edited = new Map(changes.edited.map((e) => [e.row.remoteId, e.entry]));
     const listed = baseline.filter((b) => !edited.has(b.remoteId) && stillListed(b, changes, vanished));
     return [...platformFromBaseline(listed), ...edited.values(), ...changes.created];
 }

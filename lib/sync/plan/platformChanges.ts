@@ -1,3 +1,4 @@
+import { platformChange } from './compare';
 import { foldPath, parentPath } from './paths';
 import type { BaselineEntry, PlatformEntry } from './types';
 
@@ -15,7 +16,7 @@ export interface PlatformChanges {
     /** Entries at a path the baseline does not hold with the same type (new, moved, renamed, retyped). */
     created: PlatformEntry[];
     /** Files at their baseline path whose blob changed (or was only touched: the planner tells). */
-    edited: { entry: PlatformEntry; remoteId: string }[];
+    edited: { entry: PlatformEntry; row: BaselineEntry }[];
     /** Baseline rows whose path holds nothing of their type now (deleted, moved or renamed away). */
     vanished: BaselineEntry[];
     /**
@@ -43,6 +44,7 @@ export function diffFolder(
     platform: readonly PlatformEntry[],
     entered: (path: string) => boolean,
     into: PlatformChanges,
+    remoteChanged: ReadonlySet<string> = new Set(),
 ): void {
     const rows = new Map<string, BaselineEntry>();
     for (const b of baseline) rows.set(b.platformPath, b);
@@ -51,7 +53,7 @@ export function diffFolder(
     for (const e of platform) {
         const b = rows.get(e.path);
         if (!b || b.isFolder !== e.isFolder) into.created.push(e);
-        else if (!e.isFolder && !unchangedFile(b, e)) into.edited.push({ entry: e, remoteId: b.remoteId });
+        else if (!e.isFolder && edited(b, e, remoteChanged)) into.edited.push({ entry: e, row: b });
     }
     for (const b of baseline) {
         const e = present.get(b.platformPath);
@@ -61,18 +63,26 @@ export function diffFolder(
     }
 }
 
-function unchangedFile(b: BaselineEntry, e: PlatformEntry): boolean {
-    return (
-        !e.dirty &&
-        b.platformETag !== undefined &&
-        e.blobETag === b.platformETag &&
-        e.size === b.platformSize &&
-        e.contentHash === b.platformHash
-    );
+/**
+ * A file whose content changed (compare.ts: a new ETag or the API's dirty flag, and not the same hash
+ * and size), or that was touched to a new ETag (the planner records it: an updateBaseline). One whose
+ * only difference is the dirty flag (it stays on every file uploaded through the API, so counting it
+ * would make every listing run's changes grow with the drive) plans as unchanged, except that a
+ * SharePoint move of it says so in its reason: such a file counts when delta changed its item.
+ */
+function edited(b: BaselineEntry, e: PlatformEntry, remoteChanged: ReadonlySet<string>): boolean {
+    const change = platformChange(b, e);
+    if (change === 'content') return true;
+    if (change === 'touched') return e.blobETag !== b.platformETag || remoteChanged.has(b.remoteId);
+    return e.size !== b.platformSize || e.contentHash !== b.platformHash;
 }
 
 /** The same diff over a whole drive held in memory: the reference the folder-by-folder listing must match (tests). */
-export function diffListing(baseline: readonly BaselineEntry[], platform: readonly PlatformEntry[]): PlatformChanges {
+export function diffListing(
+    baseline: readonly BaselineEntry[],
+    platform: readonly PlatformEntry[],
+    remoteChanged: ReadonlySet<string> = new Set(),
+): PlatformChanges {
     const groups = new Map<string, { baseline: BaselineEntry[]; platform: PlatformEntry[] }>();
     const group = (path: string) => {
         const key = foldPath(parentPath(path));
@@ -85,19 +95,23 @@ export function diffListing(baseline: readonly BaselineEntry[], platform: readon
     const folders = new Set(withImpliedFolders(platform).filter((e) => e.isFolder || hasChildren(e, platform)));
     const entered = new Set([...folders].map((e) => foldPath(e.path)));
     const changes = noPlatformChanges();
-    for (const g of groups.values()) diffFolder(g.baseline, g.platform, (p) => entered.has(p), changes);
+    for (const g of groups.values()) diffFolder(g.baseline, g.platform, (p) => entered.has(p), changes, remoteChanged);
     // A gone folder's rows are not diffed one by one in a walk: drop them as the walk would never see them.
     return withoutRowsBelowGone(changes);
 }
 
-/** Rows below a gone folder are not listed as vanished (the walk never reads their folder). */
+/** Rows and gone folders below a gone folder are not recorded (the walk never reads their folder). */
 export function withoutRowsBelowGone(changes: PlatformChanges): PlatformChanges {
     const below = (path: string) => {
         for (let dir = parentPath(foldPath(path)); dir !== ''; dir = parentPath(dir))
             if (changes.goneFolders.has(dir)) return true;
         return false;
     };
-    return { ...changes, vanished: changes.vanished.filter((b) => !below(b.platformPath)) };
+    return {
+        ...changes,
+        vanished: changes.vanished.filter((b) => !below(b.platformPath)),
+        goneFolders: new Set([...changes.goneFolders].filter((f) => !below(f))),
+    };
 }
 
 /** Whether the platform holds the row's path now, given the changes (rows not in them are unchanged). */

@@ -58,8 +58,8 @@ export function scopeNeeds(
     const ancestors = (path: string) => {
         for (let dir = parentPath(path); dir !== ''; dir = parentPath(dir)) needs.above.add(foldPath(dir));
     };
-    for (const { entry, remoteId } of platform?.edited ?? []) {
-        needs.ids.add(remoteId);
+    for (const { entry, row } of platform?.edited ?? []) {
+        needs.ids.add(row.remoteId);
         ancestors(entry.path);
     }
     for (const e of platform?.created ?? []) {

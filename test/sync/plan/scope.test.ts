@@ -63,12 +63,17 @@ describe('listing runs planned over the changes only', () => {
             const scenario = randomDrive(rng, NAMES, { min: 20, spread: 50 });
             for (let i = 0, n = Math.floor(rng() * 3); i < n; i++) remoteOp(rng, scenario);
             for (let i = 0, n = 1 + Math.floor(rng() * 4); i < n; i++) platformOp(rng, scenario);
-            const input = scenario.input({
+            const listed = scenario.input({
                 policy: POLICIES[seed % POLICIES.length],
                 tombstones: rng() < 0.5,
                 bigDelete: { maxCount: Math.floor(rng() * 4), maxPercent: Math.floor(rng() * 60) },
             });
-            const changes = diffListing(input.baseline, input.platform);
+            // Files once uploaded through the API keep their dirty flag (completeUpload.ts) at the same ETag.
+            const input = {
+                ...listed,
+                platform: listed.platform.map((p) => (!p.isFolder && rng() < 0.2 ? { ...p, dirty: true } : p)),
+            };
+            const changes = diffListing(input.baseline, input.platform, new Set(input.remote.map((r) => r.id)));
             const rebuilt = { ...input, platform: platformFromChanges(input.baseline, changes) };
             const scoped = scopeToChanges(rebuilt, changes);
             const whole = planSync(input);
