@@ -60,15 +60,22 @@ async function main(): Promise<void> {
     const resumeToo = process.env.BENCH_SYNC_RESUME !== '0';
     try {
         await svc.configure();
-        const connect = async (name: string, user: string) => {
-            const { drive } = await svc.connectDrive({ name, kind: 'onedrive' }, user);
+        // Both drives connected before any seeding: the seeding blocks the event loop for seconds, and
+        // the sign-in's keep-alive sockets would be closed under it.
+        const connect = async (name: string, user: string) =>
+            (await svc.connectDrive({ name, kind: 'onedrive' }, user)).drive;
+        const seed = (drive: DriveRecord) => {
             const seedStart = performance.now();
             for (let i = 0; i < items; i++)
                 svc.sim.graph.putFile(drive.graph!.driveId, `/bench/f${Math.floor(i / PER_FOLDER)}/item-${i}.txt`, '');
             return { drive, seedMs: performance.now() - seedStart };
         };
-        const a = await connect('Bench', svc.sim.demo.users.adele.userPrincipalName);
-        const b = resumeToo ? await connect('Bench resume', svc.sim.demo.users.megan.userPrincipalName) : undefined;
+        const driveA = await connect('Bench', svc.sim.demo.users.adele.userPrincipalName);
+        const driveB = resumeToo
+            ? await connect('Bench resume', svc.sim.demo.users.megan.userPrincipalName)
+            : undefined;
+        const a = seed(driveA);
+        const b = driveB ? seed(driveB) : undefined;
         const services = await getServices();
         const total = svc.sim.graph.listTree(a.drive.graph!.driveId).length;
         log(`seeded ${total} items in ${Math.round(a.seedMs)} ms`);
