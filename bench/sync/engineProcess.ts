@@ -2,16 +2,22 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getServices } from '../../lib/runtime/services';
 import { runSync } from '../../lib/sync/engine';
 import type { RunRecord } from '../../lib/sync/runs';
-import { mirrorDeps } from './benchDeps';
+import { syntheticDeps } from './benchDeps';
 
 /**
- * The first sync alone in its own process, as a Functions worker would run it: the simulator (with
- * its 100,000 seeded items) stays in the parent, so this process's peak RSS is the engine's. The
+ * One sync run alone in its own process, as a Functions worker would run it: the simulator (with its
+ * seeded items) stays in the parent, so this process's peak RSS and live heap are the engine's. The
  * settings (storage through the counting proxies, the simulator, the Key Vault double) come from the
- * parent's environment.
+ * parent's environment; the arguments say which drive, which trigger, and what the platform holds.
  */
 async function main(): Promise<void> {
-    const [integrationId, driveId] = process.argv.slice(2) as [string, string];
+    const [integrationId, driveId, trigger, items, edited] = process.argv.slice(2) as [
+        string,
+        string,
+        'manual' | 'timer',
+        string,
+        string | undefined,
+    ];
     const services = await getServices();
     const rssBeforeMiB = Math.round(process.memoryUsage().rss / 1024 / 1024);
     // Heap in use, sampled: it counts garbage V8 has not collected yet, as peak RSS does.
@@ -29,10 +35,14 @@ async function main(): Promise<void> {
     });
     gcs.observe({ entryTypes: ['gc'] });
     const t0 = performance.now();
+    const deps = syntheticDeps({
+        items: Number(items),
+        edited: new Set((edited ?? '').split(',').filter(Boolean).map(Number)),
+    });
     const result = await runSync(
         services,
-        { kind: 'sync', integrationId, driveId, trigger: 'manual', requestedAt: new Date().toISOString() },
-        { deps: mirrorDeps().deps },
+        { kind: 'sync', integrationId, driveId, trigger, requestedAt: new Date().toISOString() },
+        { deps },
     );
     const ms = performance.now() - t0;
     clearInterval(sampler);

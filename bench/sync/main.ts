@@ -3,26 +3,37 @@ import path from 'node:path';
 import { ensureDevCertificates } from '../../dev/tls/devCertificates';
 
 /**
- * bench:sync — the engine on drives of 2,000, 10,000 and 100,000 items (simulator, metadata only), each
- * in its own process: first sync (Graph requests ≈ delta pages, items/s, storage operations, peak RSS
- * and live heap), an unchanged drive (exactly one Graph request), then ten files edited (the baseline
- * read through its path index at 2,000 items; held in memory above, see worker.ts). One JSON document.
+ * bench:sync — the engine on drives of 10,000, 100,000 and 1,000,000 items (simulator, metadata only),
+ * each size in its own process (worker.ts), the baseline stored in Table Storage at every size: first
+ * sync, unchanged run, ten SharePoint edits, a listing run with ten platform edits, and a first sync
+ * killed halfway and resumed; each with Graph requests, storage transactions, wall time, peak RSS and
+ * live heap of the run's own process. One line per size as it finishes; the last line is one JSON
+ * object keyed by size, then run kind.
  *
- * Each size is measured twice, labelled: production-like (SharePoint's resource-unit budget of a small
- * tenant on, as the simulator does by default) and idealised (no budget). BENCH_SYNC_MODES picks them.
+ * BENCH_SYNC_SIZES picks sizes (e.g. `10000` for a short run); BENCH_SYNC_MODES `idealised` (no
+ * resource budget, the default: it measures the engine) and/or `production` (a small tenant's budget,
+ * the simulator's default: Graph's pacing dominates); BENCH_SYNC_RESUME=0 skips the killed first sync.
  */
-const sizes = (process.env.BENCH_SYNC_SIZES ?? '2000,10000,100000').split(',').map(Number);
-const modes = (process.env.BENCH_SYNC_MODES ?? 'production,idealised').split(',');
+const sizes = (process.env.BENCH_SYNC_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+const modes = (process.env.BENCH_SYNC_MODES ?? 'idealised').split(',');
 const { caPath } = ensureDevCertificates();
 const worker = path.join(__dirname, 'worker.js');
-const runs = sizes.flatMap((n) => modes.map((mode) => [n, mode] as const));
-const results = runs.map(([n, mode]) => {
-    const out = execFileSync(process.execPath, ['--max-old-space-size=4096', '--expose-gc', worker, String(n), mode], {
-        env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-        stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as unknown;
-});
-process.stdout.write(`${JSON.stringify({ bench: 'sync', results }, null, 2)}\n`);
+const results: Record<string, unknown> = {};
+for (const n of sizes)
+    for (const mode of modes) {
+        const out = execFileSync(
+            process.execPath,
+            ['--max-old-space-size=8192', '--expose-gc', worker, String(n), mode],
+            {
+                env: { ...process.env, NODE_EXTRA_CA_CERTS: caPath },
+                encoding: 'utf8',
+                maxBuffer: 64 * 1024 * 1024,
+                stdio: ['ignore', 'pipe', 'inherit'],
+            },
+        );
+        const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+        const key = modes.length > 1 ? `${n}:${mode}` : String(n);
+        results[key] = result;
+        process.stdout.write(`${key} ${JSON.stringify(result)}\n`);
+    }
+process.stdout.write(`${JSON.stringify({ bench: 'sync', results })}\n`);

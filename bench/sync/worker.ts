@@ -1,30 +1,47 @@
-import { execFile } from 'node:child_process';
+import { ChildProcess, execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAzurite } from '../../dev/azurite/azurite';
-import { getServices } from '../../lib/runtime/services';
-import { runSync } from '../../lib/sync/engine';
+import type { DriveRecord } from '../../lib/drives/driveRecord';
+import { getServices, type Services } from '../../lib/runtime/services';
 import { ensureBaselineIndex } from '../../lib/sync/state/baselineIndex';
 import { applyBaselineChanges } from '../../lib/sync/state/baselineStore';
 import type { RunRecord } from '../../lib/sync/runs';
 import { startConnectedService } from '../../test/support/connectedService';
-import { mirrorDeps } from './benchDeps';
+import { baselineOf, PER_FOLDER } from './benchDeps';
 import { proxiedConnectionString } from './countingProxy';
 
 /**
- * One measurement in a fresh process (so peak RSS belongs to this drive size): a OneDrive seeded with
- * N empty files through the simulator's API, its first sync, then a sync of the unchanged drive.
+ * One drive size in a fresh process: OneDrives seeded with N empty files (`/bench/f<k>/item-<i>.txt`,
+ * 1,000 a folder) through the simulator's API, then each kind of run, each in its own engine process
+ * (engineProcess.ts: peak RSS and live heap are the run's, the simulator stays here):
+ *  - firstSync: the whole drive, the platform empty (every item a planned download);
+ *  - unchanged: a scheduled run of the unchanged drive;
+ *  - tenEdits: ten files edited in SharePoint, a scheduled run;
+ *  - platformEdits: "Sync now" with ten blobs rewritten on the platform (a listing run);
+ *  - resumed: a second drive's first sync killed halfway (SIGKILL), then the run that finishes it.
+ * Between the first sync and the rest, the baseline the first sync's transfers would have written is
+ * stored in Table Storage (rows and path index, through the engine's own batch transactions), at
+ * every size: runs read it from there, never from memory.
  *
- * Mode `production` (the simulator's default): SharePoint's resource-unit budget of a small tenant is on
- * (graph/budget/budget.ts), so the engine's gate paces by the RateLimit headers and Graph throttles past
- * the limit. Mode `idealised`: no limit, as the simulator was before issue 15. Both report what each
- * phase cost in resource units.
+ * Mode `production` (the simulator's default): SharePoint's resource-unit budget of a small tenant is
+ * on, so the engine's gate paces by the RateLimit headers. Mode `idealised`: no limit.
  */
 type Mode = 'production' | 'idealised';
+
+interface ChildResult {
+    run: RunRecord;
+    ms: number;
+    rssBeforeMiB: number;
+    peakRssMiB: number;
+    peakHeapUsedMiB: number;
+    peakLiveHeapMiB: number;
+}
 
 async function main(): Promise<void> {
     const items = Number(process.argv[2] ?? 10_000);
     const mode: Mode = process.argv[3] === 'idealised' ? 'idealised' : 'production';
+    const log = (line: string) => process.stderr.write(`[bench:sync ${items} ${mode}] ${line}\n`);
     const azurite = await startAzurite();
     const { connectionString, proxies } = await proxiedConnectionString(azurite.connectionString);
     process.env.TEST_AZURITE_CONNECTION_STRING = connectionString;
@@ -37,165 +54,122 @@ async function main(): Promise<void> {
             : never
         : never;
     const svc = await startConnectedService({ logLines: [], hostJson });
-    // Idealised: a budget nothing reaches, so what each phase costs is still counted.
     if (mode === 'idealised')
         svc.sim.simulator.budget.configure({ perMinute: Number.MAX_SAFE_INTEGER, perDay: Number.MAX_SAFE_INTEGER });
-    /** Resource units the app has spent so far, and how often Graph throttled it or warned (RateLimit headers). */
-    const spent = () => {
-        const usage = svc.sim.simulator.budget.usage().filter((u) => u.appId === svc.sim.demo.clientId);
-        return {
-            ru: usage.reduce((n, u) => n + u.charged, 0),
-            throttled: usage.reduce((n, u) => n + u.throttled, 0),
-            warned: usage.reduce((n, u) => n + u.warned, 0),
-        };
-    };
-    const since = (before: ReturnType<typeof spent>) => {
-        const now = spent();
-        return {
-            resourceUnits: now.ru - before.ru,
-            throttled: now.throttled - before.throttled,
-            rateLimitWarnings: now.warned - before.warned,
-        };
-    };
+    const storageOps = () => proxies.reduce((n, p) => n + p.count, 0);
+    const resumeToo = process.env.BENCH_SYNC_RESUME !== '0';
     try {
         await svc.configure();
-        const { drive } = await svc.connectDrive(
-            { name: 'Bench', kind: 'onedrive' },
-            svc.sim.demo.users.adele.userPrincipalName,
-        );
-        const graphDriveId = drive.graph!.driveId;
-        const seedStart = performance.now();
-        for (let i = 0; i < items; i++)
-            svc.sim.graph.putFile(graphDriveId, `/bench/f${Math.floor(i / 1000)}/item-${i}.txt`, '');
-        const seedMs = performance.now() - seedStart;
-        const total = svc.sim.graph.listTree(graphDriveId).length;
-        const mirror = mirrorDeps();
+        // Both drives connected before any seeding: the seeding blocks the event loop for seconds, and
+        // the sign-in's keep-alive sockets would be closed under it.
+        const connect = async (name: string, user: string) =>
+            (await svc.connectDrive({ name, kind: 'onedrive' }, user)).drive;
+        const seed = (drive: DriveRecord) => {
+            const seedStart = performance.now();
+            for (let i = 0; i < items; i++)
+                svc.sim.graph.putFile(drive.graph!.driveId, `/bench/f${Math.floor(i / PER_FOLDER)}/item-${i}.txt`, '');
+            return { drive, seedMs: performance.now() - seedStart };
+        };
+        const driveA = await connect('Bench', svc.sim.demo.users.adele.userPrincipalName);
+        const driveB = resumeToo
+            ? await connect('Bench resume', svc.sim.demo.users.megan.userPrincipalName)
+            : undefined;
+        const a = seed(driveA);
+        const b = driveB ? seed(driveB) : undefined;
         const services = await getServices();
-        const message = (trigger: 'manual' | 'timer') => ({
-            kind: 'sync' as const,
-            integrationId: drive.integrationId,
-            driveId: drive.id,
-            trigger,
-            requestedAt: new Date().toISOString(),
-        });
+        const total = svc.sim.graph.listTree(a.drive.graph!.driveId).length;
+        log(`seeded ${total} items in ${Math.round(a.seedMs)} ms`);
 
-        const storageOps = () => proxies.reduce((n, p) => n + p.count, 0);
-        svc.sim.graph.resetCounters();
-        svc.sim.simulator.budget.resetUsage();
-        let ops = storageOps();
-        let budget = spent();
-        // The first sync runs in a child process: the simulator holding the seeded drive stays here.
-        const heapFlag = process.env.BENCH_ENGINE_HEAP_MIB
-            ? [`--max-old-space-size=${process.env.BENCH_ENGINE_HEAP_MIB}`]
-            : [];
-        const child = await runChild(process.execPath, [
-            ...heapFlag,
-            path.join(__dirname, 'engineProcess.js'),
-            drive.integrationId,
-            drive.id,
-        ]);
-        const firstRun = child.run;
-        const firstMs = child.ms;
-        const firstGraph = svc.sim.graph.counters().requests;
-        const firstOps = storageOps() - ops;
-        const firstBudget = since(budget);
-
-        mirror.settle(svc.sim.graph.listTree(graphDriveId));
-        svc.sim.graph.resetCounters();
-        ops = storageOps();
-        budget = spent();
-        const t1 = performance.now();
-        // The scheduled run of an unchanged drive (a "Sync now" would also list the platform store).
-        const second = await runSync(services, message('timer'), { deps: mirror.deps });
-        const secondMs = performance.now() - t1;
-        const secondRun = (second as { run: RunRecord }).run;
-        const secondGraph = svc.sim.graph.counters().requests;
-        const secondOps = storageOps() - ops;
-        const secondBudget = since(budget);
-
-        // Ten files edited in SharePoint: a scheduled run reads and plans the rows around those edits.
-        // Up to BENCH_STORED_BASELINE_MAX (5,000) items the baseline is written to Table Storage first (rows and path index, as
-        // the applier leaves them), so the run reads it through the index; Azurite's writes slow down with
-        // the table's size, so beyond that the mirror holds it in memory and only the plan is scoped.
-        const stored = total <= Number(process.env.BENCH_STORED_BASELINE_MAX ?? 5_000);
-        const writeStart = performance.now();
-        if (stored) {
-            await ensureBaselineIndex(services, drive.id, []);
-            await applyBaselineChanges(
-                services,
-                drive.id,
-                { upsert: mirror.baseline(), remove: [] },
-                { rows: new Map(), complete: true },
-            );
-        }
-        const baselineWriteMs = performance.now() - writeStart;
-        for (let i = 0; i < 10; i++)
-            svc.sim.graph.putFile(graphDriveId, `/bench/f${i}/item-${i * 1000}.txt`, `edit ${i}`);
-        svc.sim.graph.resetCounters();
-        ops = storageOps();
-        budget = spent();
-        const t2 = performance.now();
-        const {
-            loadBaseline: _whole,
-            baselineCount: _count,
-            ensureBaselineIndex: _ensure,
-            ...withStoredBaseline
-        } = mirror.deps;
-        const third = (await runSync(services, message('timer'), {
-            deps: stored ? withStoredBaseline : mirror.deps,
-        })) as { run: RunRecord };
-        const thirdMs = performance.now() - t2;
-        const result = {
-            mode:
-                mode === 'production'
-                    ? `production-like: resource budget of a small tenant on (${svc.sim.simulator.budget.options.perMinute} RU/min per app)`
-                    : 'idealised: no resource budget (units counted, never limited)',
-            items: total,
-            seedMs: Math.round(seedMs),
-            firstSync: {
-                status: firstRun.status,
-                graphRequests: firstGraph,
-                deltaPages: firstRun.delta?.pages,
-                storageOps: firstOps,
-                ms: Math.round(firstMs),
-                itemsPerSecond: Math.round(total / (firstMs / 1000)),
-                downloadsPlanned: firstRun.counts?.download,
-                timings: firstRun.timings,
-                batches: firstRun.batches,
-                ...firstBudget,
-                peakRssMiB: child.peakRssMiB,
-                rssAtStartMiB: child.rssBeforeMiB,
-                peakHeapUsedMiB: child.peakHeapUsedMiB,
-                peakLiveHeapMiB: child.peakLiveHeapMiB,
-                engineHeapLimitMiB: process.env.BENCH_ENGINE_HEAP_MIB
-                    ? Number(process.env.BENCH_ENGINE_HEAP_MIB)
-                    : 'node default',
-            },
-            unchanged: {
-                status: secondRun.status,
-                graphRequests: secondGraph,
-                deltaRequests: secondRun.delta?.requests,
-                ...secondBudget,
-                storageOps: secondOps,
-                ms: Math.round(secondMs),
-                actions: Object.values(secondRun.counts ?? {}).reduce((a, b) => a + b, 0),
-                unchanged: secondRun.unchanged === true,
-                platformListed: secondRun.platformScan !== undefined,
-                timings: secondRun.timings,
-            },
-            tenEdits: {
-                baseline: stored ? 'Table Storage, read through the path index' : 'in memory (mirror), plan scoped',
-                ...(stored ? { baselineWrittenMs: Math.round(baselineWriteMs) } : {}),
-                status: third.run.status,
+        /** One run in its own process, with what it cost in Graph requests and storage transactions. */
+        const measure = async (
+            drive: DriveRecord,
+            trigger: 'manual' | 'timer',
+            platformItems: number,
+            edited: number[] = [],
+        ) => {
+            svc.sim.graph.resetCounters();
+            const ops = storageOps();
+            const child = await runChild(drive, trigger, platformItems, edited);
+            const run = child.run;
+            const figures = {
+                status: run.status,
                 graphRequests: svc.sim.graph.counters().requests,
-                ...since(budget),
-                storageOps: storageOps() - ops,
-                ms: Math.round(thirdMs),
-                counts: third.run.counts,
-                baselineEntries: third.run.baselineEntries,
-                plannedBaselineEntries: third.run.plannedBaselineEntries,
-                timings: third.run.timings,
-            },
+                storageTransactions: storageOps() - ops,
+                ms: child.ms,
+                peakRssMiB: child.peakRssMiB,
+                peakLiveHeapMiB: child.peakLiveHeapMiB,
+                peakHeapUsedMiB: child.peakHeapUsedMiB,
+                counts: run.counts,
+                ...(run.batches ? { batches: run.batches } : {}),
+                ...(run.platformScan ? { platformScan: run.platformScan } : {}),
+                ...(run.platformFolders !== undefined
+                    ? { platformFolders: run.platformFolders, platformChanges: run.platformChanges }
+                    : {}),
+                ...(run.baselineEntries !== undefined ? { baselineEntries: run.baselineEntries } : {}),
+                ...(run.plannedBaselineEntries !== undefined
+                    ? { plannedBaselineEntries: run.plannedBaselineEntries }
+                    : {}),
+                timings: run.timings,
+            };
+            log(`${trigger} run: ${JSON.stringify({ ...figures, timings: undefined })}`);
+            return figures;
+        };
+
+        const first = await measure(a.drive, 'manual', 0);
+        const firstSync = { ...first, itemsPerSecond: Math.round(total / (first.ms / 1000)) };
+
+        // The baseline the first sync's transfers would have written, through the engine's own batches.
+        const writeStart = performance.now();
+        const writeOps = storageOps();
+        // Only the bench's own tree: the generated platform side does not hold the demo files the
+        // simulator seeds in every OneDrive, and a baseline row for them would read as a platform delete.
+        const benchTree = svc.sim.graph.listTree(a.drive.graph!.driveId).filter((i) => /^\/bench(\/|$)/.test(i.path));
+        await storeBaseline(services, a.drive, benchTree);
+        const baselineStored = {
+            rows: benchTree.length,
+            ms: Math.round(performance.now() - writeStart),
+            storageTransactions: storageOps() - writeOps,
+        };
+        log(`baseline stored: ${JSON.stringify(baselineStored)}`);
+
+        const unchanged = await measure(a.drive, 'timer', items);
+        for (let i = 0; i < 10; i++)
+            svc.sim.graph.putFile(
+                a.drive.graph!.driveId,
+                `/bench/f${i % Math.ceil(items / PER_FOLDER)}/item-${(i * PER_FOLDER + i) % items}.txt`,
+                `edit ${i}`,
+            );
+        const tenEdits = await measure(a.drive, 'timer', items);
+        const edited = Array.from({ length: 10 }, (_, i) => (i * 7919 * 13 + 17) % items);
+        const platformEdits = await measure(a.drive, 'manual', items, edited);
+
+        let resumed: Record<string, unknown> | undefined;
+        if (b) {
+            // Killed at half the uninterrupted first sync's time; its lease (60 s) is released by hand,
+            // as if it had expired, so the queue's redelivery runs at once.
+            const killAfter = Math.round(first.ms / 2);
+            const ops = storageOps();
+            const killed = await runChild(b.drive, 'manual', 0, [], killAfter).catch((e: Error) => e);
+            const killedOps = storageOps() - ops;
+            await (await services.tables.get('syncState')).deleteEntity(b.drive.id, 'lease').catch(() => undefined);
+            const finish = await measure(b.drive, 'manual', 0);
+            resumed = {
+                killedAfterMs: killAfter,
+                killed: killed instanceof Error ? 'yes' : 'finished before the kill',
+                killedRunStorageTransactions: killedOps,
+                ...finish,
+            };
+        }
+        const result = {
+            mode,
+            items: total,
+            seedMs: Math.round(a.seedMs),
+            firstSync,
+            baselineStored,
+            unchanged,
+            tenEdits,
+            platformEdits,
+            ...(resumed ? { resumed } : {}),
         };
         process.stdout.write(`${JSON.stringify(result)}\n`);
     } finally {
@@ -205,22 +179,66 @@ async function main(): Promise<void> {
     }
 }
 
-interface ChildResult {
-    run: RunRecord;
-    ms: number;
-    rssBeforeMiB: number;
-    peakRssMiB: number;
-    peakHeapUsedMiB: number;
-    peakLiveHeapMiB: number;
+/** Rows and path index in the engine's own transactions (4 lanes of 5,000 items), the count last. */
+async function storeBaseline(
+    services: Services,
+    drive: DriveRecord,
+    tree: Parameters<typeof baselineOf>[0][],
+): Promise<void> {
+    await ensureBaselineIndex(services, drive.id, []);
+    const chunks: Parameters<typeof baselineOf>[0][][] = [];
+    for (let at = 0; at < tree.length; at += 5000) chunks.push(tree.slice(at, at + 5000));
+    let next = 0;
+    const lane = async () => {
+        while (next < chunks.length) {
+            const chunk = chunks[next++]!;
+            await applyBaselineChanges(
+                services,
+                drive.id,
+                { upsert: chunk.map(baselineOf), remove: [] },
+                { rows: new Map(), complete: true },
+            );
+        }
+    };
+    await Promise.all([lane(), lane(), lane(), lane()]);
 }
 
-/** Runs the engine process with this process's environment; resolves with its JSON line. */
-function runChild(node: string, args: string[]): Promise<ChildResult> {
+let current: ChildProcess | undefined;
+
+/** Runs one engine process; with `killAfterMs`, SIGKILLs it then (and rejects). */
+function runChild(
+    drive: DriveRecord,
+    trigger: 'manual' | 'timer',
+    platformItems: number,
+    edited: number[],
+    killAfterMs?: number,
+): Promise<ChildResult> {
+    const heapFlag = process.env.BENCH_ENGINE_HEAP_MIB
+        ? [`--max-old-space-size=${process.env.BENCH_ENGINE_HEAP_MIB}`]
+        : [];
+    const args = [
+        ...heapFlag,
+        path.join(__dirname, 'engineProcess.js'),
+        drive.integrationId,
+        drive.id,
+        trigger,
+        String(platformItems),
+        edited.join(','),
+    ];
     return new Promise((resolve, reject) => {
-        execFile(node, args, { env: process.env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error) return reject(new Error(`engine process failed: ${error.message}\n${stderr}`));
-            resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult);
-        });
+        current = execFile(
+            process.execPath,
+            args,
+            { env: process.env, maxBuffer: 64 * 1024 * 1024 },
+            (error, stdout, stderr) => {
+                if (error) return reject(new Error(`engine process failed: ${error.message}\n${stderr.slice(-2000)}`));
+                resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildResult);
+            },
+        );
+        if (killAfterMs !== undefined) {
+            const child = current;
+            setTimeout(() => child.kill('SIGKILL'), killAfterMs).unref();
+        }
     });
 }
 

@@ -39,7 +39,12 @@ export interface DriveRecord {
     graph?: { siteId?: string; driveId: string; driveType: string; webUrl?: string; name: string };
     status: DriveStatus;
     statusCause?: DriveStatusCause;
-    policies: { conflictPolicy: ConflictPolicy; syncIntervalMinutes?: number };
+    policies: {
+        conflictPolicy: ConflictPolicy;
+        syncIntervalMinutes?: number;
+        /** Overrides the PlatformScanMinutes property for this drive (engine/platformSide.ts). */
+        platformScanMinutes?: number;
+    };
     createdAt: string;
     updatedAt: string;
 }

@@ -2,6 +2,16 @@ import { z } from 'zod';
 import { CONFLICT_POLICIES } from './drivePolicies';
 
 const name = z.string().trim().min(1).max(100);
+/**
+ * The drive's own PlatformScanMinutes (the longest it goes without a listing of the platform store,
+ * 0 = every run): a drive whose platform side is written around the API (storage tools, another
+ * service) may need it shorter than the integration's, a huge quiet one longer. Same bounds as the
+ * property (properties.ts); null returns the drive to the property.
+ */
+const platformScanMinutes = z.int().min(0).max(1440).meta({
+    description:
+        'Longest time (minutes) this drive goes without listing the platform store; 0 lists on every sync. Overrides the PlatformScanMinutes property; PATCH null to go back to it.',
+});
 const returnUrl = z.url({ protocol: /^https?$/ }).max(2048);
 /**
  * The person who must sign in: their Entra object id (a GUID, preferred: it never changes) or user
@@ -31,6 +41,7 @@ export const addDriveInput = z
         expectedUser: expectedUser.optional(),
         conflictPolicy: z.enum(CONFLICT_POLICIES).optional(),
         syncIntervalMinutes: z.int().min(5).max(1440).optional(),
+        platformScanMinutes: platformScanMinutes.optional(),
     })
     .refine((d) => d.scope !== 'personal' || d.platformUserId !== undefined, {
         path: ['platformUserId'],
@@ -51,6 +62,7 @@ export const updateDriveInput = z
         graphDriveId: z.string().min(1).max(512).optional(),
         conflictPolicy: z.enum(CONFLICT_POLICIES).optional(),
         syncIntervalMinutes: z.int().min(5).max(1440).optional(),
+        platformScanMinutes: platformScanMinutes.nullable().optional(),
     })
     .refine((d) => Object.keys(d).length > 0, {
         message: 'Send at least one field to change.',

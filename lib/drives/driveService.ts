@@ -49,6 +49,7 @@ export async function addDrive(
         policies: {
             conflictPolicy: input.conflictPolicy ?? properties.DefaultConflictPolicy,
             ...(input.syncIntervalMinutes ? { syncIntervalMinutes: input.syncIntervalMinutes } : {}),
+            ...(input.platformScanMinutes !== undefined ? { platformScanMinutes: input.platformScanMinutes } : {}),
         },
         createdAt: now,
         updatedAt: now,
@@ -152,13 +153,17 @@ export async function updateDrive(services: Services, driveId: string, input: Up
     const integration = await requireIntegration(services);
     const table = await services.tables.get('drives');
     const { drive, etag } = await requireDrive(table, integration.id, driveId);
+    const { platformScanMinutes: _previous, ...policies } = drive.policies;
+    // null returns the drive to the PlatformScanMinutes property; absent keeps what it had.
+    const scanMinutes = input.platformScanMinutes === undefined ? _previous : (input.platformScanMinutes ?? undefined);
     const next: DriveRecord = {
         ...drive,
         name: input.name ?? drive.name,
         policies: {
-            ...drive.policies,
+            ...policies,
             ...(input.conflictPolicy ? { conflictPolicy: input.conflictPolicy } : {}),
             ...(input.syncIntervalMinutes ? { syncIntervalMinutes: input.syncIntervalMinutes } : {}),
+            ...(scanMinutes !== undefined ? { platformScanMinutes: scanMinutes } : {}),
         },
         updatedAt: new Date().toISOString(),
     };

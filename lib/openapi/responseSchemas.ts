@@ -181,7 +181,13 @@ export const driveRecord = named(
                 "credential_unavailable: the integration's credential cannot be read (statusCause.code credential_missing, credential_disabled, key_vault_forbidden…); the drive resumes by itself once that is fixed.",
         }),
         statusCause: statusCause.optional(),
-        policies: z.object({ conflictPolicy: z.enum(CONFLICT_POLICIES), syncIntervalMinutes: z.int().optional() }),
+        policies: z.object({
+            conflictPolicy: z.enum(CONFLICT_POLICIES),
+            syncIntervalMinutes: z.int().optional(),
+            platformScanMinutes: z.int().optional().meta({
+                description: "This drive's own PlatformScanMinutes; absent: the property's value applies.",
+            }),
+        }),
         notifications: z
             .object({
                 state: z.enum(['active', 'unavailable', 'error', 'off']),

@@ -99,6 +99,9 @@ function cases(driveId: string): Case[] {
         c('updateDrive', 'wrong type', 'PATCH', d, 400, 'validation_failed', {
             body: { syncIntervalMinutes: 'often' },
         }),
+        c('updateDrive', 'platform scan interval out of range', 'PATCH', d, 400, 'validation_failed', {
+            body: { platformScanMinutes: 1441 },
+        }),
         c('updateDrive', 'unknown drive', 'PATCH', '/api/drives/drv_nope', 404, 'drive_not_found', {
             body: { name: 'x' },
         }),

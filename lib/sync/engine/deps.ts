@@ -5,6 +5,8 @@ import type { Services } from '../../runtime/services';
 import type { ApplyContext } from '../apply/applyContext';
 import type { AppliedPlan } from '../apply/applyPlan';
 import type { BaselineEntry, PlatformEntry, Plan } from '../plan';
+import type { PlatformChanges } from '../plan/platformChanges';
+import type { PlatformFolder } from '../platform/platformListing';
 import type { DeltaItem } from '../remote';
 import type { FoldResult } from '../state/foldTransfers';
 
@@ -24,10 +26,13 @@ export interface SyncDeps {
         driveId: string,
         items: readonly DeltaItem[],
         rootId: string | undefined,
+        platform?: PlatformChanges,
     ): Promise<BaselineEntry[]>;
     /** After a full load: completes the path index of an older drive, corrects the count. */
     ensureBaselineIndex(services: Services, driveId: string, entries: readonly BaselineEntry[]): Promise<void>;
     listPlatformEntries(services: Services, drive: DriveRecord): Promise<PlatformEntry[]>;
+    /** One folder's children, every spelling of it (a listing run walks the store: engine/platformDiff.ts). */
+    listPlatformFolder(services: Services, drive: DriveRecord, spellings: readonly string[]): Promise<PlatformFolder>;
     /** The same listing page by page, for a first sync (it never holds the whole drive). */
     streamPlatformEntries(services: Services, drive: DriveRecord): AsyncIterable<PlatformEntry[]>;
     applyPlan(ctx: ApplyContext, plan: Plan): Promise<AppliedPlan>;
@@ -52,6 +57,7 @@ export async function defaultDeps(): Promise<SyncDeps> {
         loadBaselineAround: around.loadBaselineAround,
         ensureBaselineIndex: index.ensureBaselineIndex,
         listPlatformEntries: platform.listPlatformEntries,
+        listPlatformFolder: (services, drive, spellings) => platform.listPlatformFolder(services, drive, spellings),
         streamPlatformEntries: (services, drive) => platform.streamPlatformEntries(services, drive),
         applyPlan: apply.applyPlan,
         // App-only (Sites.Selected) drives have no account: the application's own token.

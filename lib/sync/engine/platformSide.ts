@@ -1,4 +1,5 @@
 import type { BaselineEntry, PlatformEntry } from '../plan';
+import { stillListed, type PlatformChanges } from '../plan/platformChanges';
 import type { PlatformChangeMark } from '../platform/platformChanges';
 import type { SyncMessage } from '../contracts';
 
@@ -67,4 +68,15 @@ export function platformFromBaseline(baseline: readonly BaselineEntry[]): Platfo
                   ...(b.platformHash ? { contentHash: b.platformHash } : {}),
               },
     );
+}
+
+/**
+ * The platform side of a listing run planned over its changes (plan/platformChanges.ts): the listed
+ * entries that differ from the baseline, and the baseline's image of every other row still listed.
+ */
+export function platformFromChanges(baseline: readonly BaselineEntry[], changes: PlatformChanges): PlatformEntry[] {
+    const vanished = new Set(changes.vanished.map((b) => b.remoteId));
+    const edited = new Map(changes.edited.map((e) => [e.row.remoteId, e.entry]));
+    const listed = baseline.filter((b) => !edited.has(b.remoteId) && stillListed(b, changes, vanished));
+    return [...platformFromBaseline(listed), ...edited.values(), ...changes.created];
 }

@@ -7,6 +7,8 @@ import type { Services } from '../../runtime/services';
 import type { ItemOutcome, SyncMessage } from '../contracts';
 import { planSync, type BaselineEntry, type Plan, type PlanInput, type PlatformEntry, type RemoteEntry } from '../plan';
 import { scopeToChanges } from '../plan/scope';
+import { countPlatformChanges, type PlatformChanges } from '../plan/platformChanges';
+import { diffPlatformByFolder, type PlatformDiff } from './platformDiff';
 import type { ApplyContext } from '../apply/applyContext';
 import type { Properties } from '../../properties/properties';
 import { firstSyncInBatches } from './firstSyncInBatches';
@@ -31,7 +33,7 @@ import { GUARD_OFF, withoutHeldDeletes } from './heldDeletes';
 import type { DriveLease } from './lease';
 import type { PhaseTimer } from './phaseTimer';
 import { settleGraphBinding, type Rebinding } from './graphBinding';
-import { platformFromBaseline, platformScanReason } from './platformSide';
+import { platformFromBaseline, platformFromChanges, platformScanReason } from './platformSide';
 import { listedAt, listingProvesAbsence, reconciliationDue } from './remoteListing';
 import { libraryRootPathLength } from './rootPath';
 
@@ -108,7 +110,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         mark,
         lastScanAt: cursor?.platformScannedAt,
         lastScanMarkId: cursor?.platformMarkId,
-        scanMinutes: properties.PlatformScanMinutes,
+        scanMinutes: drive.policies.platformScanMinutes ?? properties.PlatformScanMinutes,
         now: startedAt.getTime(),
     });
     if (!scan && delta.items.length === 0 && folded === 0 && recheck.length === 0 && !baseline && !delta.journaled) {
@@ -154,8 +156,16 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const rootId = delta.rootId ?? cursor?.rootId;
     let items = await withSkippedItems(graph, graphDriveId, delta.items, recheck);
     const deltaItemCount = delta.items.length;
+    // A listing run over an incremental delta walks the store folder by folder and keeps only what
+    // changed (platformDiff.ts), when the path index can serve it; a full SharePoint listing loads all.
+    const walked =
+        scan && !baseline && !delta.fullListing && (await deps.baselineCount(services, drive.id)) !== undefined
+            ? await timer.time('platform', () =>
+                  diffPlatformByFolder(services, deps, drive, lease, new Set(items.map((i) => i.id))),
+              )
+            : undefined;
     let { known, count, complete } = await timer.time('baseline', () =>
-        baselineFor(input, { baseline, scan: !!scan, items, rootId }),
+        baselineFor(input, { baseline, scan: !!scan, items, rootId, walked }),
     );
     if (!delta.fullListing) {
         // A new item where a synced one still stands: that one went without a tombstone (displacedItems.ts).
@@ -163,15 +173,17 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         if (probed.displaced.length > 0) {
             items = probed.items;
             ({ known, count, complete } = await timer.time('baseline', () =>
-                baselineFor(input, { baseline, scan: !!scan, items, rootId }),
+                baselineFor(input, { baseline, scan: !!scan, items, rootId, walked }),
             ));
         }
     }
     // Files without hashes changed in place: their cTag tells an edit from a rename (contentTags.ts).
     items = await withContentTags(graph, graphDriveId, items, known);
-    const platform = scan
-        ? await timer.time('platform', () => deps.listPlatformEntries(services, drive))
-        : platformFromBaseline(known);
+    const platform = walked
+        ? platformFromChanges(known, walked.changes)
+        : scan
+          ? await timer.time('platform', () => deps.listPlatformEntries(services, drive))
+          : platformFromBaseline(known);
     const resolved = await timer.time('plan', async () => toRemoteEntries(items, known, rootId));
     delta.items.length = 0;
     const done = await planWhole(input, ctxOf(known, complete), {
@@ -179,7 +191,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         baselineCount: count,
         remote: resolved.entries,
         platform,
-        scoped: !scan,
+        scoped: !scan || !!walked,
+        platformChanges: walked?.changes,
         delta,
         unlistedDeleted: listingProvesAbsence(delta, resolved),
         properties,
@@ -211,7 +224,10 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
             ...(delta.relist ? { remoteListing: 'reconcile' as const } : {}),
             delta: deltaRecord(delta, deltaItemCount, resolved.orphans.length),
-            ...(scan ? { platformEntries: platform.length, platformScan: scan } : {}),
+            ...(scan ? { platformEntries: walked?.entries ?? platform.length, platformScan: scan } : {}),
+            ...(walked
+                ? { platformFolders: walked.folders, platformChanges: countPlatformChanges(walked.changes) }
+                : {}),
             baselineEntries: count,
             ...(done.plannedBaseline < count ? { plannedBaselineEntries: done.plannedBaseline } : {}),
             counts: plan.counts as Record<string, number>,
@@ -291,6 +307,8 @@ interface BaselineNeed {
     scan: boolean;
     items: readonly DeltaItem[];
     rootId: string | undefined;
+    /** The platform's changes, when this listing run walked the store by folder. */
+    walked?: PlatformDiff;
 }
 
 /**
@@ -303,11 +321,11 @@ async function baselineFor(
     need: BaselineNeed,
 ): Promise<{ known: BaselineEntry[]; count: number; complete: boolean }> {
     const { services, deps, drive } = input;
-    if (!need.baseline && !need.scan) {
+    if (!need.baseline && (!need.scan || need.walked)) {
         const count = await deps.baselineCount(services, drive.id);
         if (count !== undefined)
             return {
-                known: await deps.loadBaselineAround(services, drive.id, need.items, need.rootId),
+                known: await deps.loadBaselineAround(services, drive.id, need.items, need.rootId, need.walked?.changes),
                 count,
                 complete: false,
             };
@@ -323,8 +341,9 @@ interface WholePlanInput {
     baselineCount: number;
     remote: RemoteEntry[];
     platform: PlatformEntry[];
-    /** The platform side is the baseline's image (not listed this run): only delta's changes can matter. */
+    /** The platform side is the baseline's image (not listed this run) or its changes were found by folder: only the changes can matter. */
     scoped: boolean;
+    platformChanges?: PlatformChanges;
     delta: DeltaEnumeration;
     /** The full listing proves absence (remoteListing.ts): unlisted baseline items were deleted in SharePoint. */
     unlistedDeleted: boolean;
@@ -368,7 +387,7 @@ async function planWhole(
                 now: w.now,
             },
         };
-        const scoped = w.scoped ? scopeToChanges(whole) : whole;
+        const scoped = w.scoped ? scopeToChanges(whole, w.platformChanges) : whole;
         const planned = planSync(scoped);
         return {
             plan: decision?.state === 'rejected' ? withoutHeldDeletes(planned) : planned,

@@ -1,5 +1,6 @@
 import type { Services } from '../../runtime/services';
 import type { BaselineEntry } from '../plan';
+import type { PlatformChanges } from '../plan/platformChanges';
 import { toRemoteEntries, type DeltaItem } from '../remote';
 import { loadBaselineScope } from '../state/baselineIndex';
 import { loadBaselineRows } from '../state/baselineStore';
@@ -14,13 +15,19 @@ export async function loadBaselineAround(
     driveId: string,
     items: readonly DeltaItem[],
     rootId: string | undefined,
+    platform?: PlatformChanges,
 ): Promise<BaselineEntry[]> {
     const ids = new Set<string>();
     for (const item of items) {
         ids.add(item.id);
         if (item.parentReference?.id) ids.add(item.parentReference.id);
     }
+    // The rows a listing's changes name are read by id too: the item row, not its index copy, decides.
+    for (const b of platform?.vanished ?? []) ids.add(b.remoteId);
+    for (const { row } of platform?.edited ?? []) ids.add(row.remoteId);
     const byId = await loadBaselineRows(services, driveId, ids);
+    for (const b of platform?.vanished ?? []) if (!byId.has(b.remoteId)) byId.set(b.remoteId, b);
+    for (const { row } of platform?.edited ?? []) if (!byId.has(row.remoteId)) byId.set(row.remoteId, row);
     const { entries } = toRemoteEntries(items, [...byId.values()], rootId);
-    return loadBaselineScope(services, driveId, entries, byId);
+    return loadBaselineScope(services, driveId, entries, byId, platform);
 }

@@ -1,4 +1,5 @@
 import { foldPath, parentPath } from './paths';
+import type { PlatformChanges } from './platformChanges';
 import type { BaselineEntry, PlanInput, PlatformEntry, RemoteEntry } from './types';
 
 /**
@@ -14,12 +15,20 @@ import type { BaselineEntry, PlanInput, PlatformEntry, RemoteEntry } from './typ
  *    folder), and for a folder everything below its old and new place. An item edited in place, or a
  *    folder delta lists because something inside changed, touches nothing else.
  * Rows outside this set are unchanged on both sides: the planner would derive nothing for them.
+ *
+ * A listing run passes the platform side's changes too (platformChanges.ts), found folder by folder,
+ * and they touch the same way: a file edited in place its own row; an entry created (new, moved or
+ * renamed here, retyped) or a row vanished (deleted, moved or renamed away) its folder's children and,
+ * for a folder, its subtree. A move across folders is a vanished row in one folder and a created entry
+ * in another, both in scope, so the planner pairs them by content as it does over the whole drive
+ * (platformView.ts): rename candidates are only ever paths the baseline does not hold, i.e. created.
  */
-export function scopeToChanges(input: PlanInput): PlanInput {
-    const needs = scopeNeeds(input.remote, new Map(input.baseline.map((b) => [b.remoteId, b])));
+export function scopeToChanges(input: PlanInput, platformChanges?: PlatformChanges): PlanInput {
+    const needs = scopeNeeds(input.remote, new Map(input.baseline.map((b) => [b.remoteId, b])), platformChanges);
     const kept = input.baseline.filter((b) => inScope(b, needs));
     const baseline = withAncestors(kept, input.baseline, needs.above);
     const paths = new Set(baseline.map((b) => b.platformPath));
+    for (const e of platformChanges?.created ?? []) paths.add(e.path);
     const platform: PlatformEntry[] = input.platform.filter((p) => paths.has(p.path));
     return { ...input, baseline, platform };
 }
@@ -36,12 +45,31 @@ export interface ScopeNeeds {
     above: Set<string>;
 }
 
-export function scopeNeeds(remote: readonly RemoteEntry[], byId: ReadonlyMap<string, BaselineEntry>): ScopeNeeds {
+export function scopeNeeds(
+    remote: readonly RemoteEntry[],
+    byId: ReadonlyMap<string, BaselineEntry>,
+    platform?: PlatformChanges,
+): ScopeNeeds {
     const needs: ScopeNeeds = { ids: new Set(), folders: new Set(), subtrees: new Set(), above: new Set() };
     const place = (path: string, subtree: boolean) => {
         needs.folders.add(foldPath(parentPath(path)));
         if (subtree) needs.subtrees.add(foldPath(path));
     };
+    const ancestors = (path: string) => {
+        for (let dir = parentPath(path); dir !== ''; dir = parentPath(dir)) needs.above.add(foldPath(dir));
+    };
+    for (const { entry, row } of platform?.edited ?? []) {
+        needs.ids.add(row.remoteId);
+        ancestors(entry.path);
+    }
+    for (const e of platform?.created ?? []) {
+        place(e.path, e.isFolder);
+        ancestors(e.path);
+    }
+    for (const b of platform?.vanished ?? []) {
+        needs.ids.add(b.remoteId);
+        place(b.platformPath, b.isFolder);
+    }
     for (const r of remote) {
         needs.ids.add(r.id);
         if (r.parentId) needs.ids.add(r.parentId);

@@ -68,6 +68,52 @@ export async function* streamPlatformEntries(
     }
 }
 
+/** One folder's children on the platform, and the child folders a walk goes into. */
+export interface PlatformFolder {
+    /** Files, folder markers and the virtual folders blob names imply, one per path (a file wins, as above). */
+    entries: PlatformEntry[];
+    /** Paths of child folders to list next: every virtual folder, every marker, every file that is also a prefix. */
+    folders: string[];
+}
+
+/**
+ * The children of one folder, every spelling of it at once (a listing run walks the store by
+ * case-folded folder, as the baseline's path index groups it: engine/platformDiff.ts): a hierarchical
+ * listing (delimiter '/') per spelling, pages of at most 5,000, so memory holds one folder.
+ */
+export async function listPlatformFolder(
+    services: Services,
+    drive: DriveRecord,
+    spellings: readonly string[],
+    options: { pageSize?: number } = {},
+): Promise<PlatformFolder> {
+    const [container, seal] = await Promise.all([platformContainer(services), metadataSeal(services)]);
+    const entries = new Map<string, PlatformEntry>();
+    const folders = new Set<string>();
+    for (const folder of spellings) {
+        const prefix = folder === '' ? drivePrefix(drive.id) : `${drivePrefix(drive.id)}${folder}/`;
+        const pages = container
+            .listBlobsByHierarchy('/', { prefix, includeMetadata: true })
+            .byPage({ maxPageSize: options.pageSize ?? PAGE_SIZE });
+        for await (const page of pages) {
+            for (const blob of page.segment.blobItems) {
+                const entry = toEntry(drive.id, blob, seal);
+                if (entry.path === '' || entry.path.endsWith('/')) continue;
+                const existing = entries.get(entry.path);
+                if (!existing || (existing.isFolder && !entry.isFolder)) entries.set(entry.path, entry);
+                if (entry.isFolder) folders.add(entry.path);
+            }
+            for (const p of page.segment.blobPrefixes ?? []) {
+                const path = pathOfBlob(drive.id, p.name).replace(/\/$/, '');
+                if (path === '' || path.endsWith('/')) continue;
+                folders.add(path);
+                if (!entries.has(path)) entries.set(path, { path, isFolder: true, size: 0, lastModified: '' });
+            }
+        }
+    }
+    return { entries: [...entries.values()], folders: [...folders] };
+}
+
 /** One blob as the planner sees it: its hash and dirty flag only if the service wrote them (metadataSeal.ts). */
 export function toEntry(driveId: string, blob: BlobItem, seal: MetadataSeal): PlatformEntry {
     const path = pathOfBlob(driveId, blob.name);

@@ -26,6 +26,9 @@ export interface RunRecord {
     batches?: number;
     /** Entries the platform listing returned; absent when the run did not list (see platformScan). */
     platformEntries?: number;
+    /** A listing walked folder by folder (engine/platformDiff.ts): folders listed, and entries that differed from the baseline. */
+    platformFolders?: number;
+    platformChanges?: number;
     /** Why the platform store was listed; absent when the baseline stood for it (nothing written through the API since the last listing). */
     platformScan?:
         | 'first_sync'

@@ -4,6 +4,7 @@ import type { Services } from '../../runtime/services';
 import { pathKey, subtreeRanges } from '../../storage/pathKeys';
 import { tableKey } from '../../storage/tables';
 import { baseName, foldPath, parentPath } from '../plan/paths';
+import type { PlatformChanges } from '../plan/platformChanges';
 import { inScope, scopeNeeds } from '../plan/scope';
 import type { BaselineEntry, RemoteEntry } from '../plan/types';
 import { toEntry, toRow, type BaselineRow } from './baselineRows';
@@ -99,9 +100,10 @@ export async function loadBaselineScope(
     driveId: string,
     remote: readonly RemoteEntry[],
     byId: ReadonlyMap<string, BaselineEntry>,
+    platform?: PlatformChanges,
 ): Promise<BaselineEntry[]> {
     const table = await services.tables.get('baselines');
-    const needs = scopeNeeds(remote, byId);
+    const needs = scopeNeeds(remote, byId, platform);
     const rows = new Map(byId);
     const add = (e: BaselineEntry) => {
         // A row read by id is the item's own: it wins over an index copy.
@@ -127,6 +129,23 @@ export async function loadBaselineScope(
         (e) => e.isFolder && add(e),
     );
     return [...rows.values()];
+}
+
+/**
+ * The rows of one folder's children (case-folded folder path; '' is the root), through the index:
+ * one key range, so a listing run reads the baseline folder by folder (engine/platformDiff.ts).
+ */
+export async function loadBaselineChildren(
+    services: Services,
+    driveId: string,
+    folder: string,
+): Promise<BaselineEntry[]> {
+    const table = await services.tables.get('baselines');
+    const rows: BaselineEntry[] = [];
+    await readRanges(table, driveId, [[`${INDEX}${pathKey(folder)}$`, `${INDEX}${pathKey(folder)}%`]], (e) =>
+        rows.push(e),
+    );
+    return rows;
 }
 
 /**

@@ -85,7 +85,7 @@ export function remoteOp(rng: Rng, s: Scenario): void {
     }
 }
 
-function platformOp(rng: Rng, s: Scenario): void {
+export function platformOp(rng: Rng, s: Scenario): void {
     const items = s.platform;
     const folders = ['', ...items.filter((e) => e.isFolder).map((e) => e.path)];
     const files = items.filter((e) => !e.isFolder);

@@ -1,7 +1,9 @@
 import { planSync } from '../../../lib/sync/plan';
 import { scopeToChanges } from '../../../lib/sync/plan/scope';
+import { diffListing } from '../../../lib/sync/plan/platformChanges';
+import { platformFromChanges } from '../../../lib/sync/engine/platformSide';
 import type { ConflictPolicy } from '../../../lib/sync/plan/types';
-import { randomDrive, remoteOp, seeded } from './randomScenarios';
+import { platformOp, randomDrive, remoteOp, seeded } from './randomScenarios';
 import { describe1 } from './scenario';
 
 /**
@@ -42,5 +44,51 @@ describe('incremental plans scoped to the changes', () => {
             if (scoped.baseline.length < input.baseline.length) smaller++;
         }
         expect(smaller).toBeGreaterThan(SCENARIOS * 0.7);
+    });
+});
+
+/**
+ * A listing run (Sync now, the sweep, PlatformScanMinutes) planned over the platform's changes found
+ * folder by folder (plan/platformChanges.ts) and the SharePoint changes: for random drives and random
+ * edits on both sides (creates, edits, touches, deletes, moves and renames within and across folders,
+ * case clashes, conflicts), the platform side rebuilt from the changes and the baseline's image
+ * (engine/platformSide.ts) and cut to the changes must give exactly the whole listing's plan.
+ */
+describe('listing runs planned over the changes only', () => {
+    it(`plan the same actions as the whole baseline and listing (${SCENARIOS} seeded drives)`, () => {
+        let smaller = 0;
+        let moves = 0;
+        for (let seed = 1; seed <= SCENARIOS; seed++) {
+            const rng = seeded(seed * 7919);
+            const scenario = randomDrive(rng, NAMES, { min: 20, spread: 50 });
+            for (let i = 0, n = Math.floor(rng() * 3); i < n; i++) remoteOp(rng, scenario);
+            for (let i = 0, n = 1 + Math.floor(rng() * 4); i < n; i++) platformOp(rng, scenario);
+            const listed = scenario.input({
+                policy: POLICIES[seed % POLICIES.length],
+                tombstones: rng() < 0.5,
+                bigDelete: { maxCount: Math.floor(rng() * 4), maxPercent: Math.floor(rng() * 60) },
+            });
+            // Files once uploaded through the API keep their dirty flag (completeUpload.ts) at the same ETag.
+            const input = {
+                ...listed,
+                platform: listed.platform.map((p) => (!p.isFolder && rng() < 0.2 ? { ...p, dirty: true } : p)),
+            };
+            const changes = diffListing(input.baseline, input.platform, new Set(input.remote.map((r) => r.id)));
+            const rebuilt = { ...input, platform: platformFromChanges(input.baseline, changes) };
+            const scoped = scopeToChanges(rebuilt, changes);
+            const whole = planSync(input);
+            const cut = planSync(scoped);
+            const describe = (p: typeof whole) => ({
+                seed,
+                held: p.heldDeletes,
+                actions: p.actions.map(describe1).sort(),
+            });
+            expect(describe(cut)).toEqual(describe(whole));
+            if (scoped.baseline.length < input.baseline.length) smaller++;
+            if (whole.actions.some((a) => a.kind === 'moveRemote' || a.kind === 'renameRemote')) moves++;
+        }
+        expect(smaller).toBeGreaterThan(SCENARIOS * 0.5);
+        // The random edits do move things: the comparison covers platform moves and renames.
+        expect(moves).toBeGreaterThan(SCENARIOS * 0.1);
     });
 });

@@ -112,6 +112,41 @@ describe('platform listing', () => {
         }
     });
 
+    it("a drive's own platformScanMinutes overrides the property; null gives the property back", async () => {
+        const patch = (body: Record<string, unknown>) => svc.env.api('PATCH', `/api/drives/${drive.id}`, { body });
+        for (const bad of [-1, 1441, 2.5, 'often'])
+            expect(await patch({ platformScanMinutes: bad })).toMatchObject({
+                status: 400,
+                body: { error: { code: 'validation_failed' } },
+            });
+        sim().putFile(gid, '/Scan/keep.txt', 'kept');
+        await quiet('webhook');
+        const patched = await patch({ platformScanMinutes: 0 });
+        expect(patched).toMatchObject({ status: 200, body: { policies: { platformScanMinutes: 0 } } });
+        await platform.remove('Scan/keep.txt');
+        const due = await quiet('timer');
+        expect(firstRun(due)).toMatchObject({ platformScan: 'scan_due', counts: { deleteRemote: 1 } });
+        const back = await patch({ platformScanMinutes: null });
+        expect(back.status).toBe(200);
+        expect((back.body as DriveRecord).policies.platformScanMinutes).toBeUndefined();
+        // The property's hour applies again: a scheduled run trusts the baseline.
+        expect(firstRun(await quiet('timer')).platformScan).toBeUndefined();
+    });
+
+    it('a listing run walks the store folder by folder and plans only what changed', async () => {
+        for (let i = 0; i < 5; i++) await platform.put(`Walk/d${i}/f.txt`, `file ${i}`);
+        await quiet('manual');
+        await platform.put('Walk/d2/f.txt', 'edited on the platform');
+        await platform.put('Walk/d4/new.txt', 'new on the platform');
+        const result = await quiet('manual');
+        const run = firstRun(result);
+        expect(run).toMatchObject({ platformScan: 'manual', platformChanges: 2, counts: { upload: 2 } });
+        // Every folder listed once: the root, Scan, Elsewhere, Walk and its five.
+        expect(run.platformFolders).toBeGreaterThanOrEqual(8);
+        expect(run.plannedBaselineEntries).toBeLessThan(run.baselineEntries!);
+        expect(sim().readContent(gid, '/Walk/d2/f.txt').toString('utf8')).toBe('edited on the platform');
+    });
+
     it('"Sync now" always lists the store', async () => {
         await platform.remove('Scan/platform.txt');
         const result = await quiet('manual');

@@ -1,0 +1,91 @@
+import type { DriveRecord } from '../../drives/driveRecord';
+import type { Services } from '../../runtime/services';
+import { diffFolder, noPlatformChanges, type PlatformChanges } from '../plan/platformChanges';
+import { foldPath } from '../plan/paths';
+import { loadBaselineChildren } from '../state/baselineIndex';
+import type { SyncDeps } from './deps';
+import type { DriveLease } from './lease';
+
+export interface PlatformDiff {
+    changes: PlatformChanges;
+    /** Entries the listing returned, and the folders it listed (one hierarchical listing and one index range each). */
+    entries: number;
+    folders: number;
+}
+
+/** Folders listed at once: each is one Blob listing and one Table query, both mostly waiting on the network. */
+const LANES = 4;
+
+/**
+ * A listing run's platform side without holding the drive: the store is walked folder by folder
+ * (case-folded, every spelling of a folder together, as the path index groups rows), and each
+ * folder's children are compared with the same folder's baseline rows (one key range of the index,
+ * state/baselineIndex.ts). Only what differs is kept (plan/platformChanges.ts), so memory is one folder
+ * per lane, the folders waiting to be listed, and the changes; the plan is then scoped to those
+ * changes (plan/scope.ts), which tests show gives the whole listing's plan.
+ *
+ * Why folders and not one flat listing merged with the baseline: a flat Blob listing is in byte order
+ * of whole names, where a folder's files interleave with its subfolders' contents, while the index
+ * orders by case-folded folder and then name; merging the two needs either a buffer as large as a
+ * subtree or a second copy of every row in blob order. Walking by folder costs one listing request per
+ * folder instead of one per 5,000 blobs, and reads the baseline in the same number of queries.
+ *
+ * A folder the baseline holds but the platform no longer has (deleted, renamed, retyped) is not
+ * walked: its subtree is recorded as gone, and the plan reads those rows through the index.
+ */
+export async function diffPlatformByFolder(
+    services: Services,
+    deps: Pick<SyncDeps, 'listPlatformFolder'>,
+    drive: DriveRecord,
+    lease: Pick<DriveLease, 'assertHeld'>,
+    /** Remote ids delta changed this run: their files count as changed even when only touched. */
+    remoteChanged: ReadonlySet<string> = new Set(),
+): Promise<PlatformDiff> {
+    const changes = noPlatformChanges();
+    const pending: { key: string; spellings: string[] }[] = [{ key: '', spellings: [''] }];
+    let entries = 0;
+    let folders = 0;
+    let active = 0;
+    let failed: unknown;
+    await new Promise<void>((resolve) => {
+        const pump = () => {
+            if (failed !== undefined || (pending.length === 0 && active === 0)) return resolve();
+            while (active < LANES && pending.length > 0) {
+                const next = pending.pop()!;
+                active++;
+                visit(next).then(
+                    () => {
+                        active--;
+                        pump();
+                    },
+                    (e: unknown) => {
+                        active--;
+                        failed ??= e;
+                        pump();
+                    },
+                );
+            }
+        };
+        const visit = async ({ key, spellings }: { key: string; spellings: string[] }) => {
+            const [listed, rows] = await Promise.all([
+                deps.listPlatformFolder(services, drive, spellings),
+                loadBaselineChildren(services, drive.id, key),
+            ]);
+            lease.assertHeld();
+            const children = new Map<string, string[]>();
+            for (const path of listed.folders) {
+                const folded = foldPath(path);
+                const seen = children.get(folded);
+                if (seen) seen.push(path);
+                else children.set(folded, [path]);
+            }
+            diffFolder(rows, listed.entries, (folded) => children.has(folded), changes, remoteChanged);
+            entries += listed.entries.length;
+            folders++;
+            for (const [child, paths] of children) pending.push({ key: child, spellings: paths.sort() });
+        };
+        pump();
+    });
+    if (failed !== undefined) throw failed;
+    return { changes, entries, folders };
+}
