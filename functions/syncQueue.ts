@@ -15,8 +15,15 @@ export async function syncQueueHandler(input: unknown, context: InvocationContex
     ]);
     const log = createLogger(context);
     try {
-        const result = await runSync(await getServices(), parseSyncMessage(input), { log });
-        if (result.outcome !== 'ran') log.info('Sync message absorbed', { ...result, run: undefined });
+        const message = parseSyncMessage(input);
+        const result = await runSync(await getServices(), message, { log });
+        if (result.outcome !== 'ran')
+            log.info('Sync message absorbed', {
+                ...result,
+                run: undefined,
+                driveId: message.driveId,
+                runId: message.runId,
+            });
     } catch (e) {
         const fault = (await import('../lib/dependencies/classify')).dependencyFaultIn(e);
         if (fault)

@@ -59,6 +59,8 @@ export async function runSync(
         if (taken.heldBy !== runId) await awaitTurn(services, drive, message, runId, taken.heldBy);
         return { outcome: 'busy', heldBy: taken.heldBy };
     }
+    // Who holds which drive, when: what shows that two runs of one drive never overlap across instances.
+    options.log?.info('Sync lease taken', { driveId: drive.id, runId, pid: process.pid });
     // This run sees every change made until now: a webhook message still waiting is served by it.
     await markSyncRequestsServed(services, drive.id).catch(() => undefined);
     return { outcome: 'ran', run: await runUnderLease(services, drive, base, taken.lease, timer, options) };
@@ -120,6 +122,8 @@ async function runUnderLease(
             return run;
         });
     } finally {
+        // Logged before the release: from here on this run writes nothing under the lease.
+        options.log?.info('Sync lease releasing', { driveId: drive.id, runId: base.runId, pid: process.pid });
         await lease.release().catch(() => undefined);
     }
     // Storage failed before the run could record how it ended: the queue delivers the message again
