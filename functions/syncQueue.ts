@@ -16,7 +16,11 @@ export async function syncQueueHandler(input: unknown, context: InvocationContex
     const log = createLogger(context);
     try {
         const message = parseSyncMessage(input);
-        const result = await runSync(await getServices(), message, { log });
+        const deliveryId = context.triggerMetadata?.id;
+        const result = await runSync(await getServices(), message, {
+            log,
+            ...(typeof deliveryId === 'string' && deliveryId ? { deliveryId } : {}),
+        });
         if (result.outcome !== 'ran')
             log.info('Sync message absorbed', {
                 ...result,

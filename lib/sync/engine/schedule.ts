@@ -13,6 +13,8 @@ export interface ScheduleEntry {
     queued?: { runId: string; at: string; trigger: SyncMessage['trigger']; dryRun?: boolean };
     running?: { runId: string; since: string };
     lastRequestedAt?: string;
+    /** When the platform last wrote through the API (platformChanges.ts): a notified drive's schedule waits for it. */
+    platformChangedAt?: string;
     lastFinished?: { runId: string; at: string; status: string };
     /** Consecutive failed runs (reset by a run that finishes): what the retry backoff and its cap count. */
     failures?: { count: number; code: string; since: string };
