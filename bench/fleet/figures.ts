@@ -20,7 +20,7 @@ export interface FleetFigures {
     /** From the fleet's start until every drive's first run finished (and how many succeeded). */
     firstSyncS: number;
     firstSyncSucceeded: number;
-    /** Measured once each, per drive. */
+    /** Measured once each, per drive (renewal: a whole day of the hourly renewal runs). */
     perDrive: { idleRun: Cost; healthCheck: Cost; renewal: Cost };
     /** One scheduler tick with nothing due, for the whole fleet. */
     idleTick: Cost;

@@ -1,4 +1,5 @@
 import { QueueClient } from '@azure/storage-queue';
+import { renewSubscriptions } from '../../lib/notifications/renewal';
 import { getServices } from '../../lib/runtime/services';
 import { listSchedule } from '../../lib/sync/engine/schedule';
 import { logRecords } from '../../test/fleet/fleetAnalysis';
@@ -61,11 +62,14 @@ async function main(): Promise<void> {
         await fireTimer(f, 'maintenance');
         const healthCheck = per(diff(counters(), beforeHealth), drives);
 
+        // A whole day of the hourly renewal timer (each drive renewed once, in its own hour), run here.
         const beforeRenewal = counters();
-        await fireTimer(f, 'subscriptionRenewal');
-        const renewed = lastRenewedCount(f);
-        const renewal = per(diff(counters(), beforeRenewal), Math.max(1, renewed));
-        progress(`health check and renewal (${renewed} drives in this hour's slot) measured`);
+        const midnight = Date.parse(new Date().toISOString().slice(0, 10));
+        let renewed = 0;
+        for (let h = 0; h < 24; h++)
+            renewed += (await renewSubscriptions(await getServices(), undefined, midnight + h * 3_600_000)).renewed;
+        const renewal = per({ ...diff(counters(), beforeRenewal), executions: 24 }, drives);
+        progress(`health check and a day of renewals (${renewed} subscriptions) measured`);
 
         const figures: FleetFigures = {
             drives,
@@ -89,7 +93,8 @@ async function main(): Promise<void> {
  * Per idle drive per hour, from the costs measured once:
  * - both: the hourly health check (a token and one Graph read), the scheduler's share (60 ticks an
  *   hour, whatever the fleet), the daily sweep (one run a day: 1/24);
- * - notifications on: the daily renewal (1/24 PATCH), and no scheduled run at all;
+ * - notifications on: a day of renewals (24 hourly runs, each drive renewed once: 1/24 an hour), and no
+ *   scheduled run at all;
  * - schedule only: 60/SyncIntervalMinutes runs an hour. The run measured is "Sync now", which always
  *   lists the platform store; a scheduled run of an unchanged drive lists it only once PlatformScanMinutes
  *   (60) have passed, so this is an upper bound (bench:sync: 1 Graph request, 29-32 storage operations).
@@ -108,7 +113,7 @@ function perHour(run: Cost, health: Cost, renewal: Cost, tick: Cost): FleetFigur
         notificationsOn: {
             graph: base.graph + renewal.graph / 24,
             storage: base.storage + renewal.storage / 24,
-            executions: base.executions + shared(1),
+            executions: base.executions + renewal.executions / 24,
             delta: base.delta,
         },
         scheduleOnly: {
@@ -218,12 +223,6 @@ async function fireTimer(f: FleetService, name: string): Promise<void> {
         headers: { 'x-functions-key': f.hostOptions.functionKey },
     });
     if (res.status !== 200) throw new Error(`firing ${name} answered ${res.status}: ${await res.text()}`);
-}
-
-function lastRenewedCount(f: FleetService): number {
-    const records = logRecords(f.fleet.lines).filter((r) => r.text.includes('Subscription renewal finished'));
-    const m = /renewed: (\d+)/.exec(records.pop()?.text ?? '');
-    return m ? Number(m[1]) : 0;
 }
 
 function progress(line: string): void {

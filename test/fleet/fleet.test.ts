@@ -26,7 +26,8 @@ import { startFleetService, type FleetDrive, type FleetService } from './fleetSe
  * - never two holders of one drive's sync lease at once (the runs' lease log lines, and kill times);
  * - no transfer committed twice (each transfer logged as succeeded at most once, across instances);
  * - a Retry-After met by one instance is honoured by all (no Graph request during the wait);
- * - no message lost: both queues drained; anything in a poison queue has an alert.
+ * - no message lost: both queues drained; anything in a poison queue has an alert;
+ * - each scheduler occurrence fired on one instance only.
  */
 const HOSTS = Number(process.env.FLEET_HOSTS ?? 3);
 const DRIVES = Number(process.env.FLEET_DRIVES ?? 8);
@@ -120,6 +121,16 @@ it(`${DRIVES} drives on ${HOSTS} instances, killed at random, converge without o
     expect(f.svc.sim.simulator.requests.entries.some((r) => r.status === 429)).toBe(true);
 
     await expectPoisonedMessagesAlerted(f);
+
+    // The scheduler's schedule ran on one instance at a time (the timers' storage lock): no occurrence
+    // fired on two instances.
+    const fired = new Map<string, Set<string>>();
+    for (const l of f.fleet.lines) {
+        const m = /Executing 'Functions\.syncScheduler' \(Reason='Timer fired at ([^.]+)\./.exec(l.text);
+        if (m) fired.set(m[1]!, (fired.get(m[1]!) ?? new Set()).add(l.host));
+    }
+    expect(fired.size).toBeGreaterThan(5);
+    expect([...fired].filter(([, on]) => on.size > 1)).toEqual([]);
 }, 600_000);
 
 async function editBothSides(d: FleetDrive, round: number): Promise<void> {

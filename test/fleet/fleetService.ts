@@ -49,7 +49,8 @@ export interface FleetServiceOptions {
 const httpOnly = registry.filter((f) => f.kind === 'http');
 
 export async function startFleetService(options: FleetServiceOptions): Promise<FleetService> {
-    const svc = await startConnectedService({ functions: httpOnly });
+    // host.json as tests ship it (read from the sources, so a bench running from dist/ finds it too).
+    const svc = await startConnectedService({ functions: httpOnly, hostJson: testHostJson() });
     try {
         svc.sim.graph.setOptions({ notifications: { deliveryDelay: IMMEDIATE_NOTIFICATION_DELAY } });
         const configured = await svc.configure();
