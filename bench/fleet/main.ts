@@ -47,7 +47,7 @@ async function main(): Promise<void> {
                     throw new Error(`measuring ${drives} drives on ${hosts} hosts failed:\n${r.stdout.slice(-2000)}`);
                 const f = JSON.parse(last) as FleetFigures;
                 figures.push(f);
-                console.log(`measured ${drives} drives on ${hosts} host(s)`);
+                console.log(`measured ${drives} drives on ${hosts} host(s): ${last}`);
             } finally {
                 await azurite.stop();
             }

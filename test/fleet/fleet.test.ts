@@ -150,7 +150,7 @@ async function editBothSides(d: FleetDrive, round: number): Promise<void> {
     }
     // Platform side, through the upload API's own steps, then "Sync now" as the platform would.
     await platform.put(`F/p-${tag}.txt`, `platform ${tag}\n`);
-    const platformTree = await platform.tree();
+    const platformTree = await treeOf(platform);
     const platformFile = pick([...platformTree].filter(([, v]) => v !== 'folder').map(([p]) => p));
     if (platformFile && random() < 0.5) await platform.put(platformFile, `platform edit ${tag}\n`);
     const res = await f.svc.env.api('POST', `/api/drives/${d.record.id}/sync`);
@@ -167,7 +167,7 @@ async function waitConverged(fs: FleetService, drives: FleetDrive[], timeoutMs: 
         const diffs = await Promise.all(
             pending.map(async (d) => ({
                 d,
-                diff: treeDiff(remoteTree(fs.svc, d.graphDriveId), await new PlatformSide(services, d.record).tree()),
+                diff: treeDiff(remoteTree(fs.svc, d.graphDriveId), await treeOf(new PlatformSide(services, d.record))),
             })),
         );
         pending = diffs.filter((x) => x.diff.length > 0).map((x) => x.d);
@@ -231,6 +231,18 @@ function pickSome<T>(xs: T[], n: number): T[] {
 
 function describePair([a, b]: [LeaseInterval, LeaseInterval]): string {
     return `${a.driveId}: ${a.host}/${a.runId} [${a.from}, ${a.to} ${a.ended}] overlaps ${b.host}/${b.runId} [${b.from}, ${b.to} ${b.ended}]`;
+}
+
+/** The platform tree; a blob a sync deletes between the listing and the read is read again next time. */
+async function treeOf(platform: PlatformSide): Promise<Map<string, string>> {
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return await platform.tree();
+        } catch (e) {
+            if ((e as { statusCode?: number }).statusCode !== 404 || attempt >= 5) throw e;
+            await sleep(200);
+        }
+    }
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
