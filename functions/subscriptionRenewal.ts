@@ -2,7 +2,10 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import { createLogger } from '../lib/logging/logger';
 import { timer } from './definition';
 
-/** Every 6 hours: renew (or create, or recreate) each connected drive's subscription. */
+/**
+ * Hourly: renew (or create, or recreate) the subscriptions of the drives whose hour of the day this is,
+ * and of every drive whose subscription is missing, failing or near its expiry (lib/notifications/renewal.ts).
+ */
 export async function subscriptionRenewalHandler(_timer: Timer, context: InvocationContext): Promise<void> {
     const [{ getServices }, { renewSubscriptions }] = await Promise.all([
         import('../lib/runtime/services'),
@@ -13,6 +16,6 @@ export async function subscriptionRenewalHandler(_timer: Timer, context: Invocat
 }
 
 export const subscriptionRenewal = timer('subscriptionRenewal', {
-    schedule: '0 0 */6 * * *',
+    schedule: '0 0 * * * *',
     handler: subscriptionRenewalHandler,
 });

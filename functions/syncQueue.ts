@@ -15,8 +15,19 @@ export async function syncQueueHandler(input: unknown, context: InvocationContex
     ]);
     const log = createLogger(context);
     try {
-        const result = await runSync(await getServices(), parseSyncMessage(input), { log });
-        if (result.outcome !== 'ran') log.info('Sync message absorbed', { ...result, run: undefined });
+        const message = parseSyncMessage(input);
+        const deliveryId = context.triggerMetadata?.id;
+        const result = await runSync(await getServices(), message, {
+            log,
+            ...(typeof deliveryId === 'string' && deliveryId ? { deliveryId } : {}),
+        });
+        if (result.outcome !== 'ran')
+            log.info('Sync message absorbed', {
+                ...result,
+                run: undefined,
+                driveId: message.driveId,
+                runId: message.runId,
+            });
     } catch (e) {
         const fault = (await import('../lib/dependencies/classify')).dependencyFaultIn(e);
         if (fault)

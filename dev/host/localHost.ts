@@ -24,6 +24,7 @@ import { createInvoker, type LogSink } from './invocation';
 import { Queues } from './queues/queues';
 import { Timers } from './timers/timers';
 import { telemetryRoute } from './telemetryRoute';
+import { DEFAULT_TIMER_LOCK, LOCK_CONTAINER } from './timers/timerLock';
 
 export type { HostJson } from './hostJson';
 
@@ -45,6 +46,12 @@ export interface LocalHostOptions {
     queueLeaseSeconds?: number;
     /** Request body limit (host: 100 MB). */
     maxRequestBodyBytes?: number;
+    /**
+     * The timers' storage lock (timers/timerLock.ts): on whenever the AzureWebJobsStorage app setting
+     * is set, so several hosts on one storage run each schedule once, as a scaled-out app does; its
+     * host id is `AzureFunctionsWebHost__hostid` (default `localhost`). `false` turns it off.
+     */
+    timerLock?: false | { leaseSeconds?: number; recoveryPollSeconds?: number };
 }
 
 export interface LocalHost {
@@ -56,6 +63,8 @@ export interface LocalHost {
     platformKey: string;
     /** Runs a timer function now (after any run in progress); rejects with the handler's error. */
     fireTimer(name: string): Promise<void>;
+    /** The timers whose schedule this instance runs (with the storage lock: those whose lock it holds). */
+    scheduledTimers(): string[];
     /** What is registered, for the CLI's start-up banner. */
     describe(): LocalHostDescription;
     stop(): Promise<void>;
@@ -80,7 +89,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     // Everything that can be wrong with a registration fails here, before anything listens, as the host's indexing does.
     assertUniqueNames(options.functions);
     const router = new Router(ofKind(options.functions, 'http'), settings.routePrefix);
-    const timers = new Timers(ofKind(options.functions, 'timer'), appSettings, invoker);
+    const timers = new Timers(
+        ofKind(options.functions, 'timer'),
+        appSettings,
+        invoker,
+        await timerLockOf(options.timerLock, appSettings),
+    );
     const queues = new Queues(ofKind(options.functions, 'queue'), appSettings, settings.queues, leaseSeconds, invoker);
 
     const server = createHttpServer({
@@ -111,6 +125,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         functionKey,
         platformKey,
         fireTimer: (name) => timers.fire(name),
+        scheduledTimers: () => timers.scheduledHere(),
         describe: () => ({
             routes: router.routes.map((r) => ({
                 name: r.definition.name,
@@ -122,6 +137,22 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
             queues: queues.describe(),
         }),
         stop: () => (stopping ??= shutdown(server, timers, queues)),
+    };
+}
+
+async function timerLockOf(
+    option: LocalHostOptions['timerLock'],
+    appSettings: AppSettings,
+): Promise<ConstructorParameters<typeof Timers>[3]> {
+    const connection = appSettings.AzureWebJobsStorage;
+    if (option === false || !connection) return undefined;
+    // Imported only when used: most tests run one host without a lock.
+    const { BlobServiceClient } = await import('@azure/storage-blob');
+    return {
+        container: BlobServiceClient.fromConnectionString(connection).getContainerClient(LOCK_CONTAINER),
+        hostId: (appSettings.AzureFunctionsWebHost__hostid ?? 'localhost').toLowerCase(),
+        leaseSeconds: option?.leaseSeconds ?? DEFAULT_TIMER_LOCK.leaseSeconds,
+        recoveryPollSeconds: option?.recoveryPollSeconds ?? DEFAULT_TIMER_LOCK.recoveryPollSeconds,
     };
 }
 

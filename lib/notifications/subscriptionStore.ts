@@ -59,3 +59,19 @@ export async function listSubscriptions(table: TableClient): Promise<Subscriptio
     }
     return out;
 }
+
+/** Every drive's notification health, in one query (the renewal run and the scheduler read it). */
+export async function listDriveNotifications(table: TableClient): Promise<Map<string, DriveNotifications>> {
+    const out = new Map<string, DriveNotifications>();
+    for await (const row of table.listEntities<DocumentRow>({
+        queryOptions: { filter: `PartitionKey eq '${PARTITION.drive}'` },
+    })) {
+        try {
+            const d = JSON.parse(row.document) as DriveNotifications;
+            out.set(d.driveId, d);
+        } catch {
+            // A row that no longer parses counts as unknown: the drive is renewed and scheduled as without one.
+        }
+    }
+    return out;
+}

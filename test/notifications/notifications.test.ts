@@ -17,6 +17,14 @@ import {
 } from '../../lib/notifications/subscriptionStore';
 import { forgetSyncRequests, resetSyncRequestCacheForTests } from '../../lib/notifications/syncRequests';
 import { percentile, sleep, startNotifyingService, type NotifyingService } from './notifyingService';
+import { renewSubscriptions } from '../../lib/notifications/renewal';
+import { sweepDrives } from '../../lib/notifications/sweep';
+
+/** One instant in each hour of today (UTC), for the timers that spread drives over the day. */
+function hoursOfADay(): number[] {
+    const midnight = new Date(new Date().toISOString().slice(0, 10)).getTime();
+    return Array.from({ length: 24 }, (_, h) => midnight + h * 3_600_000 + 60_000);
+}
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -269,7 +277,8 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
         expect(svc.sim.graph.listSubscriptions()).toHaveLength(0);
         svc.sim.simulator.clock.set(t0);
         const notFound = subLog('PATCH', 404);
-        await svc.env.host.fireTimer('subscriptionRenewal');
+        // The hourly timer renews each drive in its own hour of the day: a whole day of runs.
+        for (const hour of hoursOfADay()) await renewSubscriptions(await svc.services(), undefined, hour);
         expect(subLog('PATCH', 404)).toBe(notFound + 1);
         const renewed = subsOf(onedrive.graph!.driveId);
         expect(renewed).toHaveLength(1);
@@ -323,8 +332,13 @@ describe('Graph change notifications against the Microsoft 365 simulator', () =>
         await svc.syncQueue.clear();
     });
 
-    it('the daily sweep enqueues a sync for every connected drive', async () => {
+    it('the daily sweep enqueues a sync for every connected drive, each in its own hour of the day', async () => {
+        // The timer itself runs hourly: this hour's drives (maybe none of these three).
         await svc.env.host.fireTimer('syncSweep');
+        await svc.syncQueue.clear();
+        const perHour: number[] = [];
+        for (const hour of hoursOfADay()) perHour.push((await sweepDrives(await svc.services(), hour)).enqueued);
+        expect(perHour.reduce((a, b) => a + b, 0)).toBe(3);
         const messages = await svc.syncQueue.waitVisible(3);
         expect(messages).toHaveLength(3);
         expect(messages.every((m) => m.trigger === 'sweep' && m.integrationId === 'default')).toBe(true);

@@ -27,6 +27,8 @@ export class ScheduledTimer {
     private last: Date | undefined;
     private armedFor: Date | undefined;
     private stopped = false;
+    /** Bumped by pause(): a run that was already going does not re-arm a paused schedule. */
+    private generation = 0;
 
     constructor(
         readonly name: string,
@@ -36,12 +38,24 @@ export class ScheduledTimer {
     ) {}
 
     start(): void {
-        const now = new Date();
         if (this.options.runOnStartup)
             void this.run({ reason: 'Timer fired on startup (runOnStartup).', isPastDue: false }).catch(
                 () => undefined,
             );
-        this.arm(this.schedule.next(now), false);
+        this.resume();
+    }
+
+    /** Arms the schedule (again): the next occurrence from now. */
+    resume(): void {
+        clearTimeout(this.timeout);
+        this.arm(this.schedule.next(new Date()), false);
+    }
+
+    /** Disarms the schedule (another instance holds its lock); a run in progress finishes. */
+    pause(): void {
+        this.generation++;
+        clearTimeout(this.timeout);
+        this.armedFor = undefined;
     }
 
     /** Runs the function now (after any run in progress); rejects with the handler's error. */
@@ -67,10 +81,11 @@ export class ScheduledTimer {
             this.timeout = setTimeout(() => this.arm(occurrence, missed), MAX_TIMEOUT_MS);
             return;
         }
-        this.timeout = setTimeout(() => void this.onDue(occurrence, missed), Math.max(0, wait));
+        const generation = this.generation;
+        this.timeout = setTimeout(() => void this.onDue(occurrence, missed, generation), Math.max(0, wait));
     }
 
-    private async onDue(occurrence: Date, missed: boolean): Promise<void> {
+    private async onDue(occurrence: Date, missed: boolean, generation: number): Promise<void> {
         const late = Date.now() - occurrence.getTime() > PAST_DUE_TOLERANCE_MS;
         // Scheduled failures are logged by the invoker; the schedule goes on.
         await this.run({
@@ -78,6 +93,7 @@ export class ScheduledTimer {
             isPastDue: missed || late,
             occurrence,
         }).catch(() => undefined);
+        if (generation !== this.generation) return;
         const now = new Date();
         const skipped = this.schedule.next(occurrence) <= now;
         if (skipped && this.useMonitor()) this.arm(this.schedule.prev(now), true);

@@ -8,14 +8,27 @@ import { toErrorResponse } from '../../../lib/http/apiError';
 import type { Invoker } from '../invocation';
 import { parseSchedule } from './ncrontab';
 import { ScheduledTimer } from './scheduledTimer';
+import { TimerLock, type TimerLockOptions } from './timerLock';
 
 type TimerDefinition = Extract<FunctionDefinition, { kind: 'timer' }>;
 
-/** Every timer function, scheduled; `fire` runs one now (tests, the control route). */
+/**
+ * Every timer function, scheduled; `fire` runs one now (tests, the control route). With `lock`, each
+ * schedule runs only on the instance holding its storage lock (timerLock.ts), as on a scaled-out app;
+ * `fire` runs on this instance whatever the lock, as the host's admin API does.
+ */
 export class Timers {
     private readonly timers = new Map<string, ScheduledTimer>();
+    private readonly locks: TimerLock[] = [];
+    private readonly log: Invoker['log'];
 
-    constructor(definitions: readonly TimerDefinition[], appSettings: AppSettings, invoker: Invoker) {
+    constructor(
+        definitions: readonly TimerDefinition[],
+        appSettings: AppSettings,
+        invoker: Invoker,
+        private readonly lock?: Omit<TimerLockOptions, 'log'>,
+    ) {
+        this.log = invoker.log;
         for (const d of definitions) {
             // Schedules may be %Setting% expressions, resolved once at start-up as the host does.
             const expression = resolveBindingExpression(d.options.schedule, appSettings, `Timer '${d.name}'`);
@@ -27,7 +40,21 @@ export class Timers {
     }
 
     start(): void {
-        for (const t of this.timers.values()) t.start();
+        for (const t of this.timers.values()) {
+            if (!this.lock) {
+                t.start();
+                continue;
+            }
+            const lock = new TimerLock(t, { ...this.lock, log: this.log });
+            this.locks.push(lock);
+            lock.start();
+        }
+    }
+
+    /** Timers whose schedule runs on this instance (all of them without a lock). */
+    scheduledHere(): string[] {
+        if (!this.lock) return [...this.timers.values()].map((t) => t.name);
+        return this.locks.filter((l) => l.isHeld).map((l) => l.timerName);
     }
 
     has(name: string): boolean {
@@ -45,6 +72,7 @@ export class Timers {
     }
 
     async stop(): Promise<void> {
+        await Promise.all(this.locks.map((l) => l.stop()));
         await Promise.all([...this.timers.values()].map((t) => t.stop()));
     }
 

@@ -29,7 +29,12 @@ export class LeaseLostError extends Error {
 export const LEASE_MS = 60_000;
 const ROW = 'lease';
 
-/** Takes the lease, or returns the run id of the live holder. */
+/**
+ * Takes the lease, or returns the run id of the live holder. A live lease is never taken over, not even
+ * by the run that holds it (a second delivery of its message): the first delivery may still be running
+ * (its instance lost the message, or the host gave up on it at its timeout while the code went on), and
+ * two runs of one drive must never write at once. A dead holder's lease lapses within LEASE_MS.
+ */
 export async function acquireLease(
     services: Services,
     driveId: string,
@@ -39,8 +44,7 @@ export async function acquireLease(
     const table = await services.tables.get('syncState');
     const current = await readDocument<LeaseDoc>(table, driveId, ROW);
     const now = Date.now();
-    if (current && current.value.expiresAt > now && current.value.runId !== runId)
-        return { heldBy: current.value.runId };
+    if (current && current.value.expiresAt > now) return { heldBy: current.value.runId };
     const doc: LeaseDoc = { holder: `${process.pid}:${runId}`, runId, expiresAt: now + leaseMs };
     let etag: string;
     try {

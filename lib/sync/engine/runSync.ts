@@ -5,7 +5,7 @@ import { withContext, type Logger } from '../../logging/logger';
 import { recordMetric } from '../../telemetry/telemetry';
 import type { Services } from '../../runtime/services';
 import type { SyncMessage } from '../contracts';
-import { getRun, newRunId, OutcomeWriter, updateRun, type RunRecord } from '../runs';
+import { getRun, newRunId, OutcomeWriter, runIdForDelivery, updateRun, type RunRecord } from '../runs';
 import { defaultDeps, type SyncDeps } from './deps';
 import { markSyncRequestsServed } from '../../notifications/syncRequests';
 import { acquireLease, LEASE_MS, type DriveLease } from './lease';
@@ -37,6 +37,12 @@ export interface RunSyncOptions {
     leaseMs?: number;
     /** Items per batch of a large first sync (firstSyncInBatches.ts); tests make it small. */
     firstSyncBatch?: number;
+    /**
+     * The queue message's id. A message without a run id (a webhook's or a sweep's) takes its run id
+     * from it, so a delivery after a crash is the same run: it resumes once the dead holder's lease has
+     * lapsed, instead of being absorbed behind a holder that will never hand over.
+     */
+    deliveryId?: string;
 }
 
 const FINISHED = new Set(['succeeded', 'failed', 'held']);
@@ -47,7 +53,8 @@ export async function runSync(
     message: SyncMessage,
     options: RunSyncOptions = {},
 ): Promise<SyncResult> {
-    const runId = message.runId ?? newRunId();
+    const runId =
+        message.runId ?? (options.deliveryId ? runIdForDelivery(message.requestedAt, options.deliveryId) : newRunId());
     // Every line of this run says which drive and run it is about (custom dimensions).
     if (options.log)
         options = {
@@ -63,7 +70,7 @@ export async function runSync(
         status: 'queued',
         queuedAt: message.requestedAt,
     };
-    const existing = message.runId ? await getRun(services, message.driveId, runId) : undefined;
+    const existing = message.runId || options.deliveryId ? await getRun(services, message.driveId, runId) : undefined;
     if (existing && FINISHED.has(existing.status))
         return { outcome: 'ignored', reason: 'run_already_finished', run: existing };
     const drive = await loadDrive(services, message);
@@ -72,8 +79,14 @@ export async function runSync(
     const taken = await timer.time('lease', () => acquireLease(services, drive.id, runId, options.leaseMs));
     if ('heldBy' in taken) {
         if (taken.heldBy !== runId) await awaitTurn(services, drive, message, runId, taken.heldBy);
+        // This very run holds the lease from an earlier delivery: its instance died, or lost the message
+        // while still running. Either way it comes back once that lease has lapsed: a live holder renews
+        // it and finishes the run (this delivery is then ignored), a dead one no longer does.
+        else await sendSyncMessage(services, { ...message, runId }, LEASE_MS / 1000 + 1);
         return { outcome: 'busy', heldBy: taken.heldBy };
     }
+    // Who holds which drive, when: what shows that two runs of one drive never overlap across instances.
+    options.log?.info('Sync lease taken', { driveId: drive.id, runId, pid: process.pid });
     // This run sees every change made until now: a webhook message still waiting is served by it.
     await markSyncRequestsServed(services, drive.id).catch(() => undefined);
     return { outcome: 'ran', run: await runUnderLease(services, drive, base, taken.lease, timer, options) };
@@ -135,6 +148,8 @@ async function runUnderLease(
             return run;
         });
     } finally {
+        // Logged before the release: from here on this run writes nothing under the lease.
+        options.log?.info('Sync lease releasing', { driveId: drive.id, runId: base.runId, pid: process.pid });
         await lease.release().catch(() => undefined);
     }
     // Storage failed before the run could record how it ended: the queue delivers the message again

@@ -14,6 +14,8 @@ export interface ScheduleEntry {
     queued?: { runId: string; at: string; trigger: SyncMessage['trigger']; dryRun?: boolean };
     running?: { runId: string; since: string };
     lastRequestedAt?: string;
+    /** When the platform last wrote through the API (platformChanges.ts): a notified drive's schedule waits for it. */
+    platformChangedAt?: string;
     /** The last run that finished, summarised so a drive's state reads from this row alone (driveSyncStatus.ts). */
     lastFinished?: LastRunSummary;
     /** Consecutive failed runs (reset by a run that finishes): what the retry backoff and its cap count. */

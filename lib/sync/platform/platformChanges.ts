@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../../runtime/services';
 import { readDocument, writeDocument } from '../runs/tableDocument';
+import { updateSchedule } from '../engine/schedule';
 
 /**
  * Per drive, when the platform last wrote through this service's API (an upload slot handed out, an
@@ -24,6 +25,14 @@ export async function markPlatformChanged(services: Services, driveId: string, a
         ROW,
         { changedAt: at.toISOString(), id: randomUUID() },
         '*',
+    );
+    // The scheduler reads every drive's schedule row in one query: a drive whose notifications are on
+    // is scheduled only when this says the platform wrote since its last scheduled run.
+    const changedAt = at.toISOString();
+    await updateSchedule(services, driveId, (s) =>
+        s && !(s.platformChangedAt && s.platformChangedAt >= changedAt)
+            ? { ...s, platformChangedAt: changedAt }
+            : undefined,
     );
 }
 

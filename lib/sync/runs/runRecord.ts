@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ItemOutcome, SyncMessage } from '../contracts';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held';
@@ -65,7 +66,14 @@ export interface RunRecord {
 }
 
 /** Newest first in Table Storage: the row key starts with an inverted timestamp. */
-export function newRunId(at = Date.now()): string {
+export function newRunId(at = Date.now(), suffix = Math.random().toString(36).slice(2, 8)): string {
     const inverted = String(9_999_999_999_999 - at).padStart(13, '0');
-    return `run_${inverted}_${Math.random().toString(36).slice(2, 8)}`;
+    return `run_${inverted}_${suffix}`;
+}
+
+/** The same run id for every delivery of one queue message (its id is stable across deliveries). */
+export function runIdForDelivery(requestedAt: string, deliveryId: string): string {
+    const at = Date.parse(requestedAt);
+    const suffix = createHash('sha256').update(deliveryId).digest('hex').slice(0, 8);
+    return newRunId(Number.isFinite(at) ? at : 0, suffix);
 }
