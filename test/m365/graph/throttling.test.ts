@@ -61,8 +61,22 @@ describe('throttling and injected failures', () => {
                 headers: { 'content-range': 'bytes 0-9/10' },
             });
         expect((await put()).status).toBe(429);
+        h.clock.advance(1500); // past the in-flight grace, still inside the 2 s
         expect((await put()).status).toBe(429);
         expect(h.api.counters().rethrottleViolations).toBe(1);
+    });
+
+    it('does not escalate for a request already on the wire when the 429 left (within 1 s of it)', async () => {
+        h.api.addFault({ kind: 'throttle', count: 1, path: '/children', retryAfterSeconds: 30 });
+        const root = `/v1.0/drives/${world.libraryId}/root`;
+        expect((await h.request('GET', `${root}/children`, { token: alice })).status).toBe(429);
+        h.clock.advance(400);
+        const concurrent = await h.request('GET', root, { token: alice });
+        expect(concurrent.status).toBe(429);
+        expect(concurrent.headers.get('retry-after')).toBe('30'); // the time still to go, not escalated
+        expect(h.api.counters().rethrottleViolations).toBe(0);
+        h.clock.advance(30_000);
+        expect((await h.request('GET', root, { token: alice })).status).toBe(200);
     });
 
     it('injects 5xx and dropped connections, skipping and counting as told', async () => {

@@ -44,7 +44,18 @@ export interface ChaosOptions {
 interface TenantThrottle {
     until: number;
     lastRetryAfter: number;
+    /** When the 429 that started this block was answered. */
+    issuedAt: number;
 }
+
+/**
+ * "Throttled requests count towards usage limits, so failure to honor Retry-After may result in more
+ * throttling" ("Avoid getting throttled or blocked in SharePoint Online", SharePoint/sp-dev-docs). A
+ * request that reaches the service within this long of the 429 was on the wire before its client could
+ * read the Retry-After (a concurrent request of the same app): it is throttled for the time still to go,
+ * as every request in the block is, but it is not a failure to honour the header and does not escalate.
+ */
+const IN_FLIGHT_GRACE_MS = 1000;
 
 export type FaultOutcome = 'none' | 'handled' | 'dropMidBody';
 
@@ -97,6 +108,12 @@ export class Faults {
         if (this.state.now() >= t.until) {
             this.throttles.delete(tenantId);
             return false;
+        }
+        if (this.state.now() < t.issuedAt + IN_FLIGHT_GRACE_MS) {
+            this.state.counters.throttled++;
+            const remaining = Math.max(1, Math.ceil((t.until - this.state.now()) / 1000));
+            ex.sendError(throttledError(429, { 'retry-after': String(remaining) }));
+            return true;
         }
         this.state.counters.rethrottleViolations++;
         const retryAfter = Math.min(t.lastRetryAfter * 7 + 28, 3600);
@@ -163,22 +180,21 @@ export class Faults {
                 this.throttles.set(tenantId, {
                     until: this.state.now() + retryAfter * 1000,
                     lastRetryAfter: retryAfter,
+                    issuedAt: this.state.now(),
                 });
         }
-        const e =
-            status === 503
-                ? new GraphError(
-                      503,
-                      'serviceNotAvailable',
-                      'The service is temporarily unavailable.',
-                      'throttledRequest',
-                      { headers },
-                  )
-                : new GraphError(status, 'activityLimitReached', 'The request has been throttled', 'throttledRequest', {
-                      headers,
-                  });
-        ex.sendError(e);
+        ex.sendError(throttledError(status, headers));
     }
+}
+
+function throttledError(status: number, headers: Record<string, string>): GraphError {
+    return status === 503
+        ? new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable.', 'throttledRequest', {
+              headers,
+          })
+        : new GraphError(status, 'activityLimitReached', 'The request has been throttled', 'throttledRequest', {
+              headers,
+          });
 }
 
 function serverError(status: number): GraphError {
