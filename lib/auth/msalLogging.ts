@@ -4,6 +4,12 @@ import { consoleLogger } from '../logging/consoleLogger';
 type LoggerOptions = NonNullable<NonNullable<Configuration['system']>['loggerOptions']>;
 
 /**
+ * Warnings MSAL writes for what is normal here: an app-only (client credentials) token never carries
+ * `client_info` (Entra returns it only to user sign-ins that ask for it), so every app token would warn.
+ */
+const EXPECTED = ['No client info in response'];
+
+/**
  * MSAL's own warnings and errors (a cache it could not read, a clock skew, a refresh it gave up on)
  * reach the Functions host's log, redacted, without PII. They go through the console logger rather than
  * an invocation's context because an MSAL client can outlive the invocation that built it (the app-only
@@ -15,7 +21,7 @@ export function msalLoggerOptions(levels: { Warning: number; Error: number }): L
         logLevel: levels.Warning,
         piiLoggingEnabled: false,
         loggerCallback: (level, message, containsPii) => {
-            if (containsPii) return;
+            if (containsPii || EXPECTED.some((m) => message.includes(m))) return;
             if (level === levels.Error) consoleLogger.error(`msal: ${message}`);
             else consoleLogger.warn(`msal: ${message}`);
         },

@@ -26,6 +26,15 @@ describe("MSAL's own log", () => {
         expect(String(error.mock.calls[0][0])).toBe('msal: cache unreadable');
     });
 
+    it('drops what is normal for app-only tokens (no client_info)', () => {
+        options.loggerCallback!(
+            LogLevel.Warning,
+            '[x] : @azure/msal-node@7 : Warning - No client info in response',
+            false,
+        );
+        expect(warn).not.toHaveBeenCalled();
+    });
+
     it('drops a line MSAL marks as containing PII', () => {
         options.loggerCallback!(LogLevel.Warning, 'user alice@contoso.com', true);
         expect(warn).not.toHaveBeenCalled();

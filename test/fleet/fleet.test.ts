@@ -1,3 +1,4 @@
+import { LEASE_MS } from '../../lib/sync/engine/lease';
 import { writeFileSync } from 'node:fs';
 import { QueueClient } from '@azure/storage-queue';
 import { getServices } from '../../lib/runtime/services';
@@ -85,7 +86,9 @@ it(`${DRIVES} drives on ${HOSTS} instances, killed at random, converge without o
     }
     phase('edits done');
     await waitConverged(f, f.drives, SETTLE_MS);
-    await waitQueuesEmpty(f, 30_000);
+    // A message whose host was killed mid-run is redelivered and waits for the dead holder's lease to
+    // lapse (LEASE_MS) before it resumes: the queues drain after that, not before.
+    await waitQueuesEmpty(f, LEASE_MS + 60_000);
     phase('settled after chaos');
 
     // Graph throttles one delta request; the instance that meets it records the Retry-After in the
@@ -99,7 +102,7 @@ it(`${DRIVES} drives on ${HOSTS} instances, killed at random, converge without o
     for (const d of others) await editBothSides(d, ROUNDS + 1);
     f.svc.sim.graph.clearFaults();
     await waitConverged(f, f.drives, SETTLE_MS);
-    await waitQueuesEmpty(f, 30_000);
+    await waitQueuesEmpty(f, LEASE_MS + 60_000);
     await waitConverged(f, f.drives, 30_000);
     phase('settled');
 
