@@ -26,6 +26,8 @@ import {
  */
 const ROUNDS = Number(process.env.SYNC_ROUNDS ?? 40);
 const CHAOS_ROUNDS = Number(process.env.SYNC_CHAOS_ROUNDS ?? 10);
+/** Time budget per round (ms); SYNC_ROUND_MS raises it for long runs on a busy machine. */
+const ROUND_MS = Number(process.env.SYNC_ROUND_MS ?? 5_000);
 /**
  * Fixed by default so the suite is repeatable; explore with SYNC_SEED. Known failing (not fixed, see the
  * issue 5 report): SYNC_SEED=21 SYNC_MAX_EDITS=10 (chaos variant, seed 22, round 2: an upload to
@@ -291,7 +293,7 @@ describe('randomized two-way convergence', () => {
         async () => {
             await runRounds(BASE_SEED, ROUNDS, false);
         },
-        Math.max(240_000, ROUNDS * 5_000),
+        Math.max(240_000, ROUNDS * ROUND_MS),
     );
 
     it(
@@ -303,6 +305,6 @@ describe('randomized two-way convergence', () => {
                 svc.sim.graph.setChaos(undefined);
             }
         },
-        Math.max(240_000, CHAOS_ROUNDS * 8_000),
+        Math.max(240_000, CHAOS_ROUNDS * ROUND_MS * 1.6),
     );
 });
