@@ -25,17 +25,22 @@ export interface IngestionReceiver {
     /** `https://127.0.0.1:<port>/` */
     endpoint: string;
     envelopes: TelemetryEnvelope[];
+    /** Requests that were not telemetry (`METHOD /path`), answered 404. */
+    otherRequests: string[];
     close(): Promise<void>;
 }
 
 export async function startIngestionReceiver(): Promise<IngestionReceiver> {
     const { certPem, keyPem } = ensureDevCertificates();
     const envelopes: TelemetryEnvelope[] = [];
+    const otherRequests: string[] = [];
     const server: Server = createServer({ cert: certPem, key: keyPem }, (req, res) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
-            if (req.method !== 'POST' || !/\/v2(\.1)?\/track$/.test(new URL(req.url ?? '/', 'https://x').pathname)) {
+            const { pathname } = new URL(req.url ?? '/', 'https://receiver.invalid');
+            if (req.method !== 'POST' || !/\/v2(\.1)?\/track$/.test(pathname)) {
+                otherRequests.push(`${req.method} ${pathname}`);
                 res.writeHead(404).end();
                 return;
             }
@@ -61,6 +66,7 @@ export async function startIngestionReceiver(): Promise<IngestionReceiver> {
     return {
         endpoint: `https://127.0.0.1:${port}/`,
         envelopes,
+        otherRequests,
         close: () =>
             new Promise<void>((resolve) => {
                 server.closeAllConnections();

@@ -32,6 +32,11 @@ const log = createLogger(silent, { operation: 'sync.run', driveId: 'drive-42', r
 t.recordMetric('sync.runs', 1, { outcome: 'succeeded', trigger: 'manual' });
 log.info('run finished', { changes: 3, detail: { uploaded: 2 } });
 (async () => {
+    // An outgoing HTTPS call after the exporter started: with HTTP auto-instrumentation on, it would be
+    // exported as a dependency (the host already records those).
+    await t.flushTelemetry(); // waits for the exporter to start
+    if (process.env.PROBE_CALL_URL)
+        await new Promise((resolve) => require('node:https').get(process.env.PROBE_CALL_URL, (res) => res.resume().on('end', resolve)).on('error', resolve));
     await t.flushTelemetry();
     const exporter = t.telemetryExporter();
     const loaded = Object.keys(require.cache).filter((k) => /@azure[\\\\/]monitor-opentelemetry|@opentelemetry/.test(k)).length;
@@ -69,6 +74,7 @@ describeBuilt('telemetry export to Application Insights (Azure Monitor OpenTelem
     afterAll(() => receiver.close());
     beforeEach(() => {
         receiver.envelopes.length = 0;
+        receiver.otherRequests.length = 0;
     });
 
     it('loads nothing of OpenTelemetry when the connection string is not set', async () => {
@@ -86,8 +92,13 @@ describeBuilt('telemetry export to Application Insights (Azure Monitor OpenTelem
         "sends the sync-run metric with its dimensions and the log line's custom dimensions when flushed",
         async () => {
             const connectionString = `InstrumentationKey=${IKEY};IngestionEndpoint=${receiver.endpoint}`;
-            const result = await runProbe({ ...baseEnv(), APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString });
+            const result = await runProbe({
+                ...baseEnv(),
+                APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
+                PROBE_CALL_URL: `${receiver.endpoint}not-telemetry`,
+            });
             expect(result.exporter).toEqual({ state: 'on' });
+            expect(receiver.otherRequests).toEqual(['GET /not-telemetry']);
             expect(result.loaded).toBeGreaterThan(0);
 
             const metrics = receiver.envelopes
@@ -116,7 +127,7 @@ describeBuilt('telemetry export to Application Insights (Azure Monitor OpenTelem
                     }),
                 }),
             );
-            // Only the service's own signals: no auto-collected requests, dependencies or counters.
+            // Only the service's own signals: no auto-collected requests, dependencies (the GET above) or counters.
             expect(new Set(receiver.envelopes.map((e) => e.data?.baseType))).toEqual(
                 new Set(['MetricData', 'MessageData']),
             );
