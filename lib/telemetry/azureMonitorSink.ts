@@ -1,4 +1,4 @@
-import { INSTRUMENTS, type Attributes, type MetricName } from './instruments';
+import { INSTRUMENTS, type MetricName } from './instruments';
 import type { LogRecord, TelemetrySink } from './telemetry';
 
 /**
@@ -11,44 +11,37 @@ import type { LogRecord, TelemetrySink } from './telemetry';
  * (it joins its arguments into one message: azure-functions-nodejs-library#227).
  *
  * Loaded only when APPLICATIONINSIGHTS_CONNECTION_STRING is set, on first use, so a cold start
- * without it loads none of this. The packages are resolved by name at run time: when they are not
- * installed the service says so once and keeps its in-memory telemetry.
+ * without it loads none of this (the distro, the SDK and its instrumentations are some 1,700 modules). The packages are resolved by
+ * name at run time (types only at compile time): when they cannot load, or Node.js is older than the
+ * distro supports, the service says so once and keeps its in-memory telemetry. The metric reader
+ * exports every 60 s (the distro's default); flushTelemetry() (end of a sync run) sends sooner.
  */
-interface Counter {
-    add(value: number, attributes?: Attributes): void;
-}
-interface Histogram {
-    record(value: number, attributes?: Attributes): void;
-}
-interface Meter {
-    createCounter(name: string, options: { unit: string; description: string }): Counter;
-    createHistogram(name: string, options: { unit: string; description: string }): Histogram;
-}
-interface OtelApi {
-    metrics: { getMeter(name: string, version?: string): Meter };
-}
-interface OtelLogger {
-    emit(record: {
-        severityNumber: number;
-        severityText: string;
-        body: string;
-        attributes: Record<string, unknown>;
-    }): void;
-}
-interface OtelLogsApi {
-    logs: { getLogger(name: string, version?: string): OtelLogger };
-}
-interface Distro {
-    useAzureMonitor(options: Record<string, unknown>): void;
-}
+type Distro = typeof import('@azure/monitor-opentelemetry');
+type OtelApi = typeof import('@opentelemetry/api');
+type OtelLogsApi = typeof import('@opentelemetry/api-logs');
+type Counter = import('@opentelemetry/api').Counter;
+type Histogram = import('@opentelemetry/api').Histogram;
+type AnyValueMap = import('@opentelemetry/api-logs').AnyValueMap;
+type AnyValue = import('@opentelemetry/api-logs').AnyValue;
 
+/** The SDK's providers (what the distro registers globally) can be flushed; the API's no-op ones cannot. */
+type Flushable = object & { forceFlush?: (options?: { timeoutMillis?: number }) => Promise<void> };
+
+/** The distro's engines field (Node.js >= 22): the deployment runs 22; local development may run 20. */
+const MIN_NODE_MAJOR = 22;
 const SEVERITY = { info: 9, warn: 13, error: 17 } as const;
 const SCOPE = 'sharepoint-onedrive-sync';
+export const FLUSH_TIMEOUT_MS = 5_000;
 
 /** A module name the bundler and the compiler leave alone: resolved at run time, absent is fine. */
 const load = <T>(name: string): Promise<T> => import(name) as Promise<T>;
 
 export async function createAzureMonitorSink(connectionString: string): Promise<TelemetrySink> {
+    const nodeMajor = Number(process.versions.node.split('.')[0]);
+    if (nodeMajor < MIN_NODE_MAJOR)
+        throw new Error(
+            `APPLICATIONINSIGHTS_CONNECTION_STRING is set but the Azure Monitor distro needs Node.js >= ${MIN_NODE_MAJOR} (this is ${process.version}); metrics stay in this instance's memory.`,
+        );
     let distro: Distro, api: OtelApi, logsApi: OtelLogsApi;
     try {
         [distro, api, logsApi] = await Promise.all([
@@ -63,10 +56,24 @@ export async function createAzureMonitorSink(connectionString: string): Promise<
     }
     distro.useAzureMonitor({
         azureMonitorExporterOptions: { connectionString, ...(await entraCredential()) },
-        // The Functions host already records requests and dependencies; only our own signals go here.
-        instrumentationOptions: { http: { enabled: false }, azureSdk: { enabled: false } },
-        enableAutoCollectPerformance: false,
-        enableAutoCollectExceptions: false,
+        // The Functions host already records requests, dependencies and performance counters; only our
+        // own signals go here. The distro turns every instrumentation it bundles on by default (its
+        // shared/config.js), so each one is named off; live metrics would be a second stream per instance.
+        instrumentationOptions: {
+            http: { enabled: false },
+            azureSdk: { enabled: false },
+            mongoDb: { enabled: false },
+            mySql: { enabled: false },
+            postgreSql: { enabled: false },
+            redis: { enabled: false },
+            redis4: { enabled: false },
+            bunyan: { enabled: false },
+            winston: { enabled: false },
+            console: { enabled: false },
+        },
+        enableLiveMetrics: false,
+        enableStandardMetrics: false,
+        enablePerformanceCounters: false,
     });
     const meter = api.metrics.getMeter(SCOPE);
     const logger = logsApi.logs.getLogger(SCOPE);
@@ -89,6 +96,11 @@ export async function createAzureMonitorSink(connectionString: string): Promise<
             if ('add' in target) target.add(value, attributes);
             else target.record(value, attributes);
         },
+        async flush() {
+            // Both providers are the SDK's once the distro has started (NodeSDK registers them globally).
+            const providers: object[] = [api.metrics.getMeterProvider(), logsApi.logs.getLoggerProvider()];
+            await Promise.all(providers.map((p) => (p as Flushable).forceFlush?.({ timeoutMillis: FLUSH_TIMEOUT_MS })));
+        },
         log(record: LogRecord) {
             logger.emit({
                 severityNumber: SEVERITY[record.level],
@@ -105,7 +117,7 @@ export async function createAzureMonitorSink(connectionString: string): Promise<
  * APPLICATIONINSIGHTS_AUTHENTICATION_STRING=ClientId=<identity>;Authorization=AAD, as the Functions
  * host reads it (infra/modules/functionApp.bicep): the exporter signs in with the same identity.
  */
-async function entraCredential(): Promise<{ credential?: unknown }> {
+async function entraCredential(): Promise<{ credential?: import('@azure/core-auth').TokenCredential }> {
     const setting = process.env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING ?? '';
     const parts = Object.fromEntries(
         setting.split(';').map((p) => p.split('=').map((s) => s.trim()) as [string, string]),
@@ -120,9 +132,14 @@ async function entraCredential(): Promise<{ credential?: unknown }> {
 }
 
 /** customDimensions are strings: nested values are sent as JSON. */
-function flatten(properties: Record<string, unknown>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+function flatten(properties: Record<string, unknown>): AnyValueMap {
+    const out: AnyValueMap = {};
     for (const [k, v] of Object.entries(properties))
-        out[k] = v === null || typeof v === 'object' ? JSON.stringify(v) : v;
+        out[k] =
+            v === null || typeof v === 'object'
+                ? JSON.stringify(v)
+                : typeof v === 'function'
+                  ? String(v)
+                  : (v as AnyValue);
     return out;
 }

@@ -20,6 +20,8 @@ export interface LogRecord {
 export interface TelemetrySink {
     metric(name: MetricName, value: number, attributes: Attributes): void;
     log(record: LogRecord): void;
+    /** Sends what is buffered now (the exporter's own interval is 60 s). */
+    flush?(): Promise<void>;
 }
 
 export interface MetricSeries {
@@ -73,6 +75,8 @@ let exporter: 'unchecked' | 'loading' | 'off' | 'on' = 'unchecked';
 let exporterProblem: string | undefined;
 /** What arrived while the exporter was loading: handed over once it is there (bounded). */
 const pending: ((sink: TelemetrySink) => void)[] = [];
+/** Settles (never rejects) once the exporter is on or has given up. */
+let loaded: Promise<void> = Promise.resolve();
 
 function startExporter(): void {
     if (exporter !== 'unchecked') return;
@@ -82,7 +86,7 @@ function startExporter(): void {
         return;
     }
     exporter = 'loading';
-    import('./azureMonitorSink')
+    loaded = import('./azureMonitorSink')
         .then(({ createAzureMonitorSink }) => createAzureMonitorSink(connectionString))
         .then((sink) => {
             exporter = 'on';
@@ -113,6 +117,18 @@ export function recordMetric(name: MetricName, value: number, attributes: Attrib
 
 export function emitLog(record: LogRecord): void {
     dispatch((sink) => sink.log(record));
+}
+
+/**
+ * Sends buffered metrics and log records now, when an exporter is on (waits for it if it is still
+ * loading); otherwise returns at once. Azure Functions may freeze or recycle an instance between
+ * invocations, so the end of a sync run does not leave its figures to the next 60 s export.
+ * Never throws and never waits longer than the exporter's flush timeout: telemetry must not fail a run.
+ */
+export async function flushTelemetry(): Promise<void> {
+    if (exporter === 'unchecked' || exporter === 'off') return;
+    if (exporter === 'loading') await loaded;
+    await Promise.all(sinks.map((s) => s.flush?.().catch(() => undefined)));
 }
 
 /** The in-memory view of this process: tests, and the local host's dev-only /dev/telemetry route. */

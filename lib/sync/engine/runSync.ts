@@ -2,7 +2,7 @@ import { getDrive } from '../../drives/driveRepository';
 import { hasGraphIdentity, type DriveRecord } from '../../drives/driveRecord';
 import { loadIntegration } from '../../integration/integrationSettings';
 import { withContext, type Logger } from '../../logging/logger';
-import { recordMetric } from '../../telemetry/telemetry';
+import { flushTelemetry, recordMetric } from '../../telemetry/telemetry';
 import type { Services } from '../../runtime/services';
 import type { SyncMessage } from '../contracts';
 import { getRun, newRunId, OutcomeWriter, runIdForDelivery, updateRun, type RunRecord } from '../runs';
@@ -164,6 +164,9 @@ async function runUnderLease(
     });
     recordRunMetrics(run, startedAt);
     await afterRun(services, drive, run, retryAfterSeconds, options.log);
+    // The instance may be frozen once this invocation returns: the run's figures (and the transfers'
+    // recorded on this instance since the last export) leave now rather than at the next interval.
+    await flushTelemetry();
     return run;
 }
 
