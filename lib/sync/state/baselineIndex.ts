@@ -8,6 +8,7 @@ import type { PlatformChanges } from '../plan/platformChanges';
 import { inScope, scopeNeeds } from '../plan/scope';
 import type { BaselineEntry, RemoteEntry } from '../plan/types';
 import { toEntry, toRow, type BaselineRow } from './baselineRows';
+import { updateIfUnchanged } from '../../storage/conditionalUpdate';
 
 /**
  * The baseline's path index: beside each item row (keyed by remote id) a copy keyed
@@ -68,25 +69,26 @@ export async function ensureBaselineIndex(
 
 /** Moves the item count by `delta` (a no-op until the index is complete). */
 export async function adjustCount(table: TableClient, driveId: string, delta: number): Promise<void> {
-    for (let attempt = 0; attempt < 8; attempt++) {
-        let meta: MetaRow & { etag: string };
-        try {
-            meta = await table.getEntity<MetaRow>(driveId, META);
-        } catch (e) {
-            if (restStatus(e) === 404) return;
-            throw e;
-        }
-        try {
-            await table.updateEntity(
-                { partitionKey: driveId, rowKey: META, count: Math.max(0, Number(meta.count) + delta) },
-                'Replace',
-                { etag: meta.etag },
-            );
-            return;
-        } catch (e) {
-            if (restStatus(e) !== 412) throw e;
-        }
-    }
+    await updateIfUnchanged<MetaRow, void>({
+        what: `The baseline item count of drive ${driveId}`,
+        read: async () => {
+            try {
+                const meta = await table.getEntity<MetaRow>(driveId, META);
+                return { value: meta, etag: meta.etag };
+            } catch (e) {
+                if (restStatus(e) === 404) return undefined;
+                throw e;
+            }
+        },
+        change: (meta) =>
+            meta
+                ? {
+                      write: { partitionKey: driveId, rowKey: META, count: Math.max(0, Number(meta.count) + delta) },
+                      result: undefined,
+                  }
+                : { done: undefined },
+        write: (next, etag) => table.updateEntity(next, 'Replace', { etag }),
+    });
 }
 
 /**
