@@ -5,7 +5,8 @@ import { requireIntegration } from '../integration/integrationSettings';
 import type { Services } from '../runtime/services';
 import type { TransferRecord } from '../sync/contracts';
 import { getRun } from '../sync/runs';
-import { recordOf, type JournalRow } from '../sync/state/transferJournal';
+import { readJournalRow, recordOf, type JournalRow } from '../sync/state/transferJournal';
+import { mapLimited } from '../notifications/concurrency';
 import { TRANSFER_PHASES, transferPhase, type TransferPhase } from '../sync/state/transferPhase';
 import { continuesPartition } from '../storage/continuationToken';
 import { tableKey } from '../storage/tables';
@@ -39,7 +40,12 @@ export interface TransferView {
     };
     /** Present when POST .../transfers/{transferId}/replay applies (failed or skipped). */
     replay?: { method: 'POST'; href: string };
+    /** What happened on the way that a person may want to know (e.g. `modified_by_sharepoint`). */
+    notes?: { code: string; message: string }[];
 }
+
+/** Where a run's transfer stands now, as its per-item outcome shows it (the outcome itself says `queued`). */
+export type TransferStatus = Pick<TransferView, 'transferId' | 'state' | 'notes' | 'lastError'>;
 
 export interface TransferListQuery {
     state?: TransferPhase[];
@@ -125,6 +131,29 @@ async function runSummary(
     return { runId, planned: Math.max(run?.transfersEnqueued ?? 0, total), byState };
 }
 
+/**
+ * The current state of some transfers, by id (absent when a row is gone): one point read each, 16 at a
+ * time. A run detail page holds at most 1,000 outcomes, and a run of 100,000 transfers is never read
+ * whole for one page.
+ */
+export async function transferStatuses(
+    services: Services,
+    driveId: string,
+    transferIds: readonly string[],
+): Promise<Map<string, TransferStatus>> {
+    const table = await services.tables.get('transfers');
+    const ids = [...new Set(transferIds)];
+    const rows = await mapLimited(ids, 16, (id) => readJournalRow(table, driveId, id));
+    const out = new Map<string, TransferStatus>();
+    for (const settled of rows) {
+        if (settled.status === 'rejected') throw settled.reason;
+        if (!settled.value) continue;
+        const { transferId, state, notes, lastError } = view(driveId, recordOf(settled.value));
+        out.set(transferId, { transferId, state, ...(notes ? { notes } : {}), ...(lastError ? { lastError } : {}) });
+    }
+    return out;
+}
+
 function view(driveId: string, record: TransferRecord): TransferView {
     const state = transferPhase(record);
     const rate = bytesPerSecond(record, state === 'active' ? Date.parse(record.updatedAt) : undefined);
@@ -143,6 +172,7 @@ function view(driveId: string, record: TransferRecord): TransferView {
         ...(record.finishedAt ? { finishedAt: record.finishedAt } : {}),
         attempts: record.attempts,
         ...(record.error ? { lastError: { ...record.error, hint: transferErrorHint(record.error.code) } } : {}),
+        ...(record.result?.notes?.length ? { notes: record.result.notes } : {}),
         ...(replayable
             ? {
                   replay: {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { HttpResponseInit } from '@azure/functions';
 import type { Browser, Page } from 'playwright-core';
 import { http, type HttpDefinition } from '../../functions/definition';
-import type { ItemOutcome } from '../../lib/sync/contracts';
+import type { RunOutcome } from '../../lib/sync/engine/runQueries';
 import type { TransferView } from '../../lib/transfer/transferList';
 import { registeredFunctions } from '../openapi/registeredRoutes';
 import { startConnectedService, type ConnectedService } from '../support/connectedService';
@@ -16,7 +16,7 @@ const SHOTS = path.join(__dirname, '../../test-results/console');
  * with the shared contracts' shapes (lib/sync/contracts.ts), so the panel is exercised before the
  * real routes land. Listed first, they win over real routes with the same template.
  */
-const outcomes: ItemOutcome[] = [
+const outcomes: RunOutcome[] = [
     { path: 'Policies/Travel.docx', action: 'upload', status: 'ok', code: 'uploaded', message: 'Uploaded.' },
     {
         path: 'Reports/Q3:final.xlsx',
@@ -32,6 +32,19 @@ const outcomes: ItemOutcome[] = [
         status: 'held',
         code: 'big_delete',
         message: 'Held: this run would delete 80 of 100 items on SharePoint.',
+    },
+    {
+        path: 'Q1/report.docx',
+        action: 'upload',
+        status: 'queued',
+        code: 'platform_only',
+        message: 'New on the platform.',
+        transferId: 'run-1.a2',
+        transfer: {
+            transferId: 'run-1.a2',
+            state: 'done',
+            notes: [{ code: 'modified_by_sharepoint', message: 'SharePoint rewrote the file after upload.' }],
+        },
     },
 ];
 const transfer: TransferView = {
@@ -126,7 +139,11 @@ describeWithBrowser('admin console Runs panel', (launch) => {
         await card.getByText('Sync started (run run-1).').waitFor();
         const run = page.locator('#run-list [data-run-id="run-1"]');
         await run.locator('tr[data-outcome-status=skipped]').waitFor();
-        await expect(run.locator('tbody tr').count()).resolves.toBe(3);
+        await expect(run.locator('tbody tr').count()).resolves.toBe(4);
+        // A queued copy shows how its transfer ended, with what SharePoint did on the way.
+        await expect(
+            run.locator('tr[data-outcome-status=queued] [data-field=transfer-state]').textContent(),
+        ).resolves.toBe('Copy: done. SharePoint rewrote the file after upload.');
         await expect(page.locator('#transfers').textContent()).resolves.toContain('50.0 MB of 200.0 MB');
         await expect(page.locator('#transfers progress').getAttribute('value')).resolves.toBe(
             String(transfer.bytesDone),

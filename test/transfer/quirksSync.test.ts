@@ -8,6 +8,7 @@ import {
     isQuiet,
     PlatformSide,
     remoteTree,
+    runOutcomes,
     services,
     startScenarioService,
     syncUntilQuiet,
@@ -38,6 +39,12 @@ async function quiet(): Promise<QuietResult> {
 async function record(transferId: string): Promise<TransferRecord | undefined> {
     const s = await services();
     return (await readTransfer(await s.tables.get('transfers'), drive.id, transferId))?.record;
+}
+
+/** The item's outcome in its run's record, as the API shows it (with its transfer's state). */
+async function outcomeOf(runId: string, path: string): Promise<Record<string, unknown> | undefined> {
+    return (await runOutcomes(svc, drive.id, runId)).find((o) => o.path === path) as
+        Record<string, unknown> | undefined;
 }
 
 const under = (folder: string) =>
@@ -76,6 +83,13 @@ it('an Office file uploaded to OneDrive for Business and rewritten by SharePoint
     const r = (await record(upload.transferId))!;
     expect(r.result).toMatchObject({ enriched: true, remoteHash: item.quickXorHash, platformHash: hashOf(original) });
     expect(r.result!.notes?.map((n) => n.code)).toEqual(['modified_by_sharepoint']);
+    // The run record says so too, beside the item the run queued (GET /api/drives/{id}/runs/{runId}).
+    expect(await outcomeOf(r.runId, 'Q1/report.docx')).toMatchObject({
+        action: 'upload',
+        status: 'queued',
+        transferId: upload.transferId,
+        transfer: { state: 'done', notes: [{ code: 'modified_by_sharepoint' }] },
+    });
 
     const again = await quiet();
     expect(again.runs).toHaveLength(1);
@@ -98,6 +112,9 @@ it('an AIP-protected file downloads with another size and hash: kept as served, 
     expect(r.result).toMatchObject({ remoteHash: item.quickXorHash, remoteSize: item.size, platformHash: servedHash });
     expect(r.result!.platformSize).not.toBe(item.size);
     expect(r.result!.notes?.map((n) => n.code)).toEqual(['served_content_differs']);
+    expect(await outcomeOf(r.runId, 'Q2/secret.pdf')).toMatchObject({
+        transfer: { state: 'done', notes: [{ code: 'served_content_differs' }] },
+    });
 
     const again = await quiet();
     expect(again.runs).toHaveLength(1);

@@ -96,7 +96,15 @@ function outcomeRow(o) {
         el('td', {}, o.action),
         el('td', {}, badge(o.status)),
         el('td', {}, o.message, o.hint ? el('div', { class: 'help' }, 'What to do: ' + o.hint) : null,
-            o.graphCode ? el('div', { class: 'help' }, 'Graph: ' + o.graphCode + (o.requestId ? ' (request ' + o.requestId + ')' : '')) : null));
+            o.graphCode ? el('div', { class: 'help' }, 'Graph: ' + o.graphCode + (o.requestId ? ' (request ' + o.requestId + ')' : '')) : null,
+            o.transfer ? transferText(o.transfer) : null));
+}
+
+/** Where the copy a run queued stands now: done (with what happened on the way), failed with its hint, … */
+function transferText(t) {
+    var notes = (t.notes || []).map(function (n) { return n.message; }).join(' ');
+    var err = t.lastError ? ' ' + t.lastError.message + (t.lastError.hint ? ' What to do: ' + t.lastError.hint : '') : '';
+    return el('div', { class: 'help', 'data-field': 'transfer-state' }, 'Copy: ' + t.state + '.' + (notes ? ' ' + notes : '') + err);
 }
 
 function heldActions(driveId, r) {

@@ -25,9 +25,39 @@ const outcome = z.looseObject({
     graphCode: z.string().optional(),
     requestId: z.string().optional(),
 });
+const transferError = z.object({
+    code: z.string(),
+    message: z.string(),
+    hint: z.string(),
+    graphCode: z.string().optional(),
+    requestId: z.string().optional(),
+    retryable: z.boolean(),
+});
+const transferNotes = z.array(z.object({ code: z.string(), message: z.string() })).meta({
+    description:
+        'What happened on the way that a person may want to know: modified_by_sharepoint (SharePoint rewrote the uploaded file; its version is the baseline), served_content_differs (the download served other bytes than listed, e.g. an AIP-protected file), precondition_retried, upload_session_recovered.',
+});
+const transferState = z.enum(TRANSFER_PHASES).meta({
+    description:
+        'active: moving bytes; queued: waiting for its first attempt or next time slice; retrying: the last attempt failed or was throttled and the queue brings it back; failed: needs a person, then replay; skipped: the next sync plans it again; done.',
+});
 const run = z.looseObject({ runId: z.string(), driveId: z.string(), trigger: z.string(), status: z.string() });
 const runList = named('SyncRunPage', z.looseObject({ value: z.array(run), continuationToken: z.string().optional() }));
-const runDetail = named('SyncRunDetail', z.looseObject({ run, outcomes: z.array(outcome), total: z.number() }));
+const runOutcome = outcome.extend({
+    transfer: z
+        .object({
+            transferId: z.string(),
+            state: transferState,
+            notes: transferNotes.optional(),
+            lastError: transferError.optional(),
+        })
+        .optional()
+        .meta({
+            description:
+                'For an item the run queued for copying: where its transfer stands now (how it ended, what happened on the way).',
+        }),
+});
+const runDetail = named('SyncRunDetail', z.looseObject({ run, outcomes: z.array(runOutcome), total: z.number() }));
 const conflicts = named(
     'ConflictInbox',
     z.object({
@@ -59,10 +89,7 @@ const transfer = z.object({
     direction: z
         .enum(['upload', 'download'])
         .meta({ description: 'upload: to Microsoft 365; download: to the platform.' }),
-    state: z.enum(TRANSFER_PHASES).meta({
-        description:
-            'active: moving bytes; queued: waiting for its first attempt or next time slice; retrying: the last attempt failed or was throttled and the queue brings it back; failed: needs a person, then replay; skipped: the next sync plans it again; done.',
-    }),
+    state: transferState,
     bytesDone: z
         .number()
         .meta({ description: 'Recorded at each fragment or block checkpoint (TRANSFER_FRAGMENT_BYTES).' }),
@@ -75,20 +102,12 @@ const transfer = z.object({
     updatedAt: timestamp,
     finishedAt: timestamp.optional(),
     attempts: z.int(),
-    lastError: z
-        .object({
-            code: z.string(),
-            message: z.string(),
-            hint: z.string(),
-            graphCode: z.string().optional(),
-            requestId: z.string().optional(),
-            retryable: z.boolean(),
-        })
-        .optional(),
+    lastError: transferError.optional(),
     replay: z
         .object({ method: z.literal('POST'), href: z.string() })
         .optional()
         .meta({ description: 'Present when the transfer can be replayed (failed or skipped).' }),
+    notes: transferNotes.optional(),
 });
 const transferPage = named(
     'TransferPage',

@@ -1,5 +1,6 @@
 import type { ItemOutcome } from '../contracts';
 import { PlatformConflict } from '../platform/platformErrors';
+import { UnsafeBlobName } from '../platform/platformLayout';
 import type { Action } from '../plan/types';
 import { graphError } from '../../graph/graphError';
 
@@ -39,6 +40,12 @@ export function failure(action: Action, e: unknown): ItemOutcome {
     if (e instanceof PlatformConflict)
         return outcome(action, 'retrying', e.code, e.message, {
             hint: 'Nothing was overwritten; the next sync re-plans this item.',
+        });
+    if (e instanceof UnsafeBlobName)
+        // The name screen (names/checkName.ts) catches what SharePoint allows and a blob name cannot
+        // hold; this is the last guard where the name is composed. Retrying would not change the name.
+        return outcome(action, 'skipped', e.code, e.message, {
+            hint: 'Rename the item in SharePoint/OneDrive (no "..", "\\", control characters or empty segments); the next sync copies it.',
         });
     const graph = graphError(e);
     if (!graph)

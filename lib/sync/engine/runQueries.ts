@@ -2,6 +2,7 @@ import { requireDrive } from '../../drives/driveRepository';
 import { ApiError } from '../../http/apiError';
 import { requireIntegration } from '../../integration/integrationSettings';
 import type { Services } from '../../runtime/services';
+import { transferStatuses, type TransferStatus } from '../../transfer/transferList';
 import type { ItemOutcome } from '../contracts';
 import { getRun, listConflicts, listRuns, queryOutcomes, type RunPage, type RunRecord } from '../runs';
 import { decideDeletes, readDeleteDecision, type DeleteDecision } from './deleteDecision';
@@ -23,9 +24,12 @@ export async function runHistory(
     return listRuns(services, driveId, limit, continuationToken);
 }
 
+/** A run's outcome; one carried by a transfer also says where that transfer stands now. */
+export type RunOutcome = ItemOutcome & { transfer?: TransferStatus };
+
 export interface RunDetail {
     run: RunRecord;
-    outcomes: ItemOutcome[];
+    outcomes: RunOutcome[];
     total: number;
 }
 
@@ -50,7 +54,22 @@ export async function runDetail(
         limit: query.limit,
         offset: query.offset,
     });
-    return { run, outcomes, total };
+    return { run, outcomes: await withTransfers(services, driveId, outcomes), total };
+}
+
+/**
+ * The run planned a copy (`queued`); how it ended is the transfer's: done with a note such as
+ * `modified_by_sharepoint`, failed with its error and hint, skipped. Joined here, for the page only,
+ * so "why didn't X sync?" is answered in one place.
+ */
+async function withTransfers(services: Services, driveId: string, outcomes: ItemOutcome[]): Promise<RunOutcome[]> {
+    const ids = outcomes.flatMap((o) => (o.transferId ? [o.transferId] : []));
+    if (ids.length === 0) return outcomes;
+    const statuses = await transferStatuses(services, driveId, ids);
+    return outcomes.map((o) => {
+        const transfer = o.transferId ? statuses.get(o.transferId) : undefined;
+        return transfer ? { ...o, transfer } : o;
+    });
 }
 
 export async function conflictInbox(

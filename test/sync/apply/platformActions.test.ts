@@ -35,6 +35,24 @@ describe('applyPlan: platform metadata actions (blob copy + delete, trash)', () 
         ).toBe('ok');
     });
 
+    it('a name that cannot be a blob name (the last guard, after the name screen) is skipped with a hint, nothing written', async () => {
+        const { outcomes } = await h.apply([
+            h.action(
+                'createPlatformFolder',
+                { path: 'PU/../../escape' },
+                { item: 'id:REMOTE-UNSAFE', pre: { mustNotExist: ['platform'] } },
+            ),
+        ]);
+        expect(outcomes[0]).toMatchObject({
+            status: 'skipped',
+            code: 'unsafe_blob_name',
+            hint: expect.stringContaining('Rename the item'),
+        });
+        expect(await getBaselineEntry(h.services, h.drive.id, 'REMOTE-UNSAFE')).toBeUndefined();
+        const entries = await listPlatformEntries(h.services, h.drive);
+        expect(entries.filter((e) => e.path.includes('escape'))).toEqual([]);
+    });
+
     it('renames a file with the planned ETag, and the following baseline row gets the new blob ETag', async () => {
         const etag = await h.putBlob('PR/a.txt', 'alpha');
         const rename = h.action(
