@@ -7,7 +7,8 @@ module.exports = {
     globalSetup: '<rootDir>/test/support/globalSetup.ts',
     globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
     // Every exchange the local host serves is checked against openapi.json (dev/contract).
-    setupFilesAfterEnv: ['<rootDir>/test/support/apiContract.ts'],
+    // SYNC_SIGNAL console lines are dropped (quietSignals.ts).
+    setupFilesAfterEnv: ['<rootDir>/test/support/apiContract.ts', '<rootDir>/test/support/quietSignals.ts'],
     testTimeout: 60000,
     maxWorkers: 2,
 };
