@@ -100,8 +100,8 @@ async function main(): Promise<void> {
 
 /**
  * Per idle drive per hour, from the costs measured once:
- * - both: the hourly health check (a token and one Graph read, in one of the hour's twelve runs), the scheduler's share (60 ticks an
- *   hour, whatever the fleet), the daily sweep (one run a day: 1/24);
+ * - both: the hourly health check (a token and one Graph read, in one of the hour's twelve runs), the
+ *   scheduler's share (60 ticks an hour, whatever the fleet), the daily sweep (one run a day: 1/24);
  * - notifications on: a day of renewals (24 hourly runs, each drive renewed once: 1/24 an hour), and no
  *   scheduled run at all;
  * - schedule only: 60/SyncIntervalMinutes runs an hour. The run measured is "Sync now", which always
