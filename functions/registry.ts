@@ -4,6 +4,7 @@ import { withKeyLevels, type FunctionDefinition } from './definition';
 import { drive } from './drive';
 import { driveChanges } from './driveChanges';
 import { driveConflicts } from './driveConflicts';
+import { driveHealth } from './driveHealth';
 import { driveDeletesApprove, driveDeletesReject } from './driveDeletes';
 import { driveItemContent } from './driveItemContent';
 import { driveItems } from './driveItems';
@@ -53,6 +54,7 @@ export const functions: readonly FunctionDefinition[] = withKeyLevels([
     oauthConnect,
     oauthCallback,
     maintenance,
+    driveHealth,
     manageConsole,
     openapi,
     graphNotifications,

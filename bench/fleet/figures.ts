@@ -20,8 +20,10 @@ export interface FleetFigures {
     /** From the fleet's start until every drive's first run finished (and how many succeeded). */
     firstSyncS: number;
     firstSyncSucceeded: number;
-    /** Measured once each, per drive (renewal: a whole day of the hourly renewal runs). */
+    /** Measured once each, per drive (health: an hour of the 5-minute runs; renewal: a day of the hourly runs). */
     perDrive: { idleRun: Cost; healthCheck: Cost; renewal: Cost };
+    /** The hour of driveHealth runs: the most drives one run checked, and its longest run. */
+    healthRuns: { maxDue: number; maxRunMs: number };
     /** One scheduler tick with nothing due, for the whole fleet. */
     idleTick: Cost;
     /** Per idle drive per hour, derived from the schedules (see measure.ts perHour). */

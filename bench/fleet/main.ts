@@ -11,8 +11,8 @@ import { printTable, type FleetFigures } from './figures';
  * libraries, a few small files each, notifications on), connected through the sign-in flow; then
  * - the scheduler's fan-out of one round (every drive due at once, as after a deployment);
  * - first-sync completion (every drive's first run finished);
- * - what an idle drive costs: an idle run, a scheduler tick, the hourly health check, a renewal, each
- *   measured once (Graph requests at the simulator, storage transactions at the proxies, function
+ * - what an idle drive costs: an idle run, a scheduler tick, an hour of the 5-minute health runs (each
+ *   drive checked once), a day of renewals, each measured once (Graph requests at the simulator, storage transactions at the proxies, function
  *   executions in the hosts' logs), and per hour derived from the configured schedules (a measured hour
  *   would take an hour): with notifications on and with the schedule only;
  * - peak RSS per instance.

@@ -1,4 +1,7 @@
 import { QueueClient } from '@azure/storage-queue';
+import { slotAt, SLOT_MINUTES, SLOTS_PER_HOUR } from '../../lib/drives/healthSlots';
+import { sweepDriveHealth } from '../../lib/drives/healthSweep';
+import { createLogger } from '../../lib/logging/logger';
 import { renewSubscriptions } from '../../lib/notifications/renewal';
 import { getServices } from '../../lib/runtime/services';
 import { listSchedule } from '../../lib/sync/engine/schedule';
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
             syncSweep: null,
             subscriptionRenewal: null,
             maintenance: null,
+            driveHealth: null,
             credentialExpiry: null,
         },
     });
@@ -58,9 +62,13 @@ async function main(): Promise<void> {
         const idleRun = per(diff(counters(), beforeRuns), drives);
         progress('idle runs measured');
 
+        // An hour of the driveHealth timer (each drive checked once, in its slot of the hour), run here.
         const beforeHealth = counters();
-        await fireTimer(f, 'maintenance');
-        const healthCheck = per(diff(counters(), beforeHealth), drives);
+        const healthHour = await healthOfAnHour();
+        const healthCheck = per({ ...diff(counters(), beforeHealth), executions: SLOTS_PER_HOUR }, drives);
+        progress(
+            `an hour of health checks measured (${healthHour.checked} drives, at most ${healthHour.maxDue} a run)`,
+        );
 
         // A whole day of the hourly renewal timer (each drive renewed once, in its own hour), run here.
         const beforeRenewal = counters();
@@ -69,7 +77,7 @@ async function main(): Promise<void> {
         for (let h = 0; h < 24; h++)
             renewed += (await renewSubscriptions(await getServices(), undefined, midnight + h * 3_600_000)).renewed;
         const renewal = per({ ...diff(counters(), beforeRenewal), executions: 24 }, drives);
-        progress(`health check and a day of renewals (${renewed} subscriptions) measured`);
+        progress(`a day of renewals (${renewed} subscriptions) measured`);
 
         const figures: FleetFigures = {
             drives,
@@ -78,6 +86,7 @@ async function main(): Promise<void> {
             firstSyncS: firstSync.seconds,
             firstSyncSucceeded: firstSync.succeeded,
             perDrive: { idleRun, healthCheck, renewal },
+            healthRuns: { maxDue: healthHour.maxDue, maxRunMs: healthHour.maxRunMs },
             idleTick,
             perHour: perHour(idleRun, healthCheck, renewal, idleTick),
             peakRssMiB: f.fleet.peakRssMiB(),
@@ -91,8 +100,8 @@ async function main(): Promise<void> {
 
 /**
  * Per idle drive per hour, from the costs measured once:
- * - both: the hourly health check (a token and one Graph read), the scheduler's share (60 ticks an
- *   hour, whatever the fleet), the daily sweep (one run a day: 1/24);
+ * - both: the hourly health check (a token and one Graph read, in one of the hour's twelve runs), the
+ *   scheduler's share (60 ticks an hour, whatever the fleet), the daily sweep (one run a day: 1/24);
  * - notifications on: a day of renewals (24 hourly runs, each drive renewed once: 1/24 an hour), and no
  *   scheduled run at all;
  * - schedule only: 60/SyncIntervalMinutes runs an hour. The run measured is "Sync now", which always
@@ -106,7 +115,7 @@ function perHour(run: Cost, health: Cost, renewal: Cost, tick: Cost): FleetFigur
     const base = {
         graph: health.graph + run.graph / 24,
         storage: health.storage + run.storage / 24 + (TICKS_PER_HOUR * tick.storage) / drives,
-        executions: run.executions / 24 + shared(TICKS_PER_HOUR + 1 /* health */ + 1 /* sweep timer */),
+        executions: run.executions / 24 + shared(TICKS_PER_HOUR + SLOTS_PER_HOUR /* health */ + 1 /* sweep timer */),
         delta: 1 / 24,
     };
     return {
@@ -216,13 +225,25 @@ async function syncAll(f: FleetService): Promise<void> {
         );
 }
 
-async function fireTimer(f: FleetService, name: string): Promise<void> {
-    const host = f.fleet.alive[0]!;
-    const res = await fetch(`${host.url}/__host/timers/${name}`, {
-        method: 'POST',
-        headers: { 'x-functions-key': f.hostOptions.functionKey },
+/** The driveHealth timer's twelve runs of one hour (the next hour's slots), in this process. */
+async function healthOfAnHour(): Promise<{ checked: number; maxDue: number; maxRunMs: number }> {
+    const services = await getServices();
+    const log = createLogger({
+        log: () => undefined,
+        warn: (...a: unknown[]) => console.error(...a),
+        error: console.error,
     });
-    if (res.status !== 200) throw new Error(`firing ${name} answered ${res.status}: ${await res.text()}`);
+    const first = slotAt(Date.now()) + 1;
+    const hour = { checked: 0, maxDue: 0, maxRunMs: 0 };
+    for (let k = 0; k < SLOTS_PER_HOUR; k++) {
+        const started = performance.now();
+        const r = await sweepDriveHealth(services, log, (first + k) * SLOT_MINUTES * 60_000);
+        hour.maxRunMs = Math.max(hour.maxRunMs, performance.now() - started);
+        hour.checked += r.checked;
+        hour.maxDue = Math.max(hour.maxDue, r.due);
+    }
+    hour.maxRunMs = Math.round(hour.maxRunMs);
+    return hour;
 }
 
 function progress(line: string): void {

@@ -15,3 +15,11 @@ export function dailySlot(driveId: string, work: string): { hour: number; second
 export function inSlotHour(driveId: string, work: string, now: number): boolean {
     return dailySlot(driveId, work).hour === new Date(now).getUTCHours();
 }
+
+/**
+ * Which of the hour's `slotsPerHour` equal slots the drive's hourly work for `work` falls in: its daily
+ * slot's second of the hour, cut into slots (so the hash is the one above, and a drive keeps its slot).
+ */
+export function hourlySlot(driveId: string, work: string, slotsPerHour: number): number {
+    return Math.floor((dailySlot(driveId, work).second * slotsPerHour) / 3600);
+}

@@ -22,6 +22,7 @@ export const TABLES = {
     syncDelta: 'SyncDelta',
     syncStaging: 'SyncStaging',
     changes: 'ChangeFeed',
+    checkpoints: 'Checkpoints',
 } as const;
 
 export type TableKey = keyof typeof TABLES;

@@ -78,6 +78,7 @@ export async function startFleetService(options: FleetServiceOptions): Promise<F
                 syncSweep: null,
                 subscriptionRenewal: null,
                 maintenance: null,
+                driveHealth: null,
                 credentialExpiry: null,
             },
             timerLock: { leaseSeconds: 15, recoveryPollSeconds: 1 },

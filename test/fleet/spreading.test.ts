@@ -1,8 +1,10 @@
+import { parseSchedule } from '../../dev/host/timers/ncrontab';
 import { functions } from '../../functions/registry';
+import { dueSlots, HEALTH_WORK, SLOT_MINUTES, slotAt, SLOTS_PER_HOUR } from '../../lib/drives/healthSlots';
 import type { DriveRecord } from '../../lib/drives/driveRecord';
 import type { IntegrationRecord } from '../../lib/integration/integrationRepository';
 import { renewalDue, RENEWAL_WORK } from '../../lib/notifications/renewal';
-import { dailySlot } from '../../lib/notifications/spread';
+import { dailySlot, hourlySlot } from '../../lib/notifications/spread';
 import { sweepDrives, SWEEP_WORK } from '../../lib/notifications/sweep';
 import type { DriveNotifications } from '../../lib/notifications/subscriptionRecords';
 import { getServices } from '../../lib/runtime/services';
@@ -13,7 +15,7 @@ import { startServiceEnvironment, type ServiceEnvironment } from '../support/ser
 
 /**
  * The defaults a large tenant lives with (issue 22): the scheduler's fan-out is paced, the daily sweep
- * and the subscription renewals are spread over the day, and a drive whose notifications are active
+ * and the subscription renewals are spread over the day, the hourly health check over the hour, and a drive whose notifications are active
  * costs no scheduled run unless the platform uploaded to it.
  */
 const DRIVES = 300;
@@ -157,4 +159,82 @@ it('leaves a drive with active notifications to them: scheduled only for its fir
     // Still at most once per interval.
     const recent = { ...uploaded, lastRequestedAt: new Date(now - 6 * 60_000).toISOString() };
     expect(isDue(d, recent, 15, now, true)).toBe(false);
+});
+
+describe('the hourly health check, spread over the hour (driveHealth timer)', () => {
+    const SLOT_MS = SLOT_MINUTES * 60_000;
+    const ids = Array.from({ length: 10_000 }, (_, i) => `drv_${i.toString(36)}`);
+    const slotOf = new Map(ids.map((id) => [id, hourlySlot(id, HEALTH_WORK, SLOTS_PER_HOUR)]));
+
+    /**
+     * The timer's runs from slot `start` on, as healthSweep.ts does them: each checks the drives of
+     * dueSlots(now, checkpoint) and then moves the checkpoint; a run in `killed` dies before the end
+     * (worst case: having checked nothing). Returns the slots in which each drive was checked.
+     */
+    function runs(start: number, count: number, killed = new Set<number>()): Map<string, number[]> {
+        const checks = new Map<string, number[]>(ids.map((id) => [id, []]));
+        let done: number | undefined = start - 1;
+        for (let slot = start; slot < start + count; slot++) {
+            if (killed.has(slot)) continue;
+            const due = dueSlots(slot * SLOT_MS + 1_500, done);
+            for (const id of ids) if (due.has(slotOf.get(id)!)) checks.get(id)!.push(slot);
+            done = slot;
+        }
+        return checks;
+    }
+    const gaps = (slots: number[]) => slots.slice(1).map((s, i) => s - slots[i]!);
+
+    it('is a registered timer running every 5 minutes, on the slot boundaries', () => {
+        const registered = functions.find((f) => f.name === 'driveHealth');
+        if (registered?.kind !== 'timer') throw new Error('driveHealth is not a registered timer');
+        const schedule = parseSchedule(registered.options.schedule, 'driveHealth');
+        const hour = Date.parse('2030-06-01T10:00:00.000Z');
+        let at = new Date(hour - 1);
+        const fired: number[] = [];
+        for (let i = 0; i < SLOTS_PER_HOUR + 1; i++) fired.push((at = schedule.next(at)).getTime());
+        expect(fired).toEqual(Array.from({ length: SLOTS_PER_HOUR + 1 }, (_, i) => hour + i * SLOT_MS));
+        expect(fired.map(slotAt).map((s) => s % SLOTS_PER_HOUR)).toEqual([...Array(SLOTS_PER_HOUR).keys(), 0]);
+    });
+
+    it('an hour of runs checks each of 10,000 drives exactly once, about 833 a run; every hour again', () => {
+        // From any minute of the hour: 10:35 here.
+        const start = slotAt(Date.parse('2030-06-01T10:35:00.000Z'));
+        const hour = runs(start, SLOTS_PER_HOUR);
+        expect([...hour.values()].every((slots) => slots.length === 1)).toBe(true);
+        const perRun = new Array<number>(SLOTS_PER_HOUR).fill(0);
+        for (const [slot] of hour.values()) perRun[slot! - start]!++;
+        for (const n of perRun)
+            expect(Math.abs(n - 10_000 / SLOTS_PER_HOUR)).toBeLessThan(0.15 * (10_000 / SLOTS_PER_HOUR));
+        const threeHours = runs(start, 3 * SLOTS_PER_HOUR);
+        expect(
+            [...threeHours.values()].every(
+                (slots) => slots.length === 3 && gaps(slots).every((g) => g === SLOTS_PER_HOUR),
+            ),
+        ).toBe(true);
+    });
+
+    it('a killed run leaves its slot to the next run: no drive waits more than an hour plus the runs that died', () => {
+        const start = slotAt(Date.parse('2030-06-01T10:00:00.000Z'));
+        // One run dies, later three in a row.
+        const killed = new Set([start + 15, start + 30, start + 31, start + 32]);
+        const checks = runs(start, 5 * SLOTS_PER_HOUR, killed);
+        const all = [...checks.values()];
+        expect(all.every((slots) => slots.length >= 4)).toBe(true);
+        expect(Math.max(...all.flatMap(gaps))).toBe(SLOTS_PER_HOUR + 3);
+        // The drives of the single killed slot were checked by the very next run, 5 minutes late.
+        const ofKilled = ids.filter((id) => slotOf.get(id) === (start + 15) % SLOTS_PER_HOUR);
+        expect(ofKilled.length).toBeGreaterThan(0);
+        for (const id of ofKilled) expect(checks.get(id)).toContain(start + 16);
+        // Nobody else was checked twice within an hour but for the catch-up.
+        const early = all.flatMap(gaps).filter((g) => g < SLOTS_PER_HOUR - 3);
+        expect(early).toEqual([]);
+    });
+
+    it('the first run checks only its own slot; after an outage of hours, one run checks the whole hour once', () => {
+        const now = Date.parse('2030-06-01T10:42:00.000Z');
+        expect([...dueSlots(now, undefined)]).toEqual([8]);
+        const afterOutage = dueSlots(now, slotAt(now) - 3 * SLOTS_PER_HOUR);
+        expect([...afterOutage].sort((a, b) => a - b)).toEqual([...Array(SLOTS_PER_HOUR).keys()]);
+        expect(dueSlots(now, slotAt(now)).size).toBe(0);
+    });
 });
