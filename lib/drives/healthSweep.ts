@@ -41,8 +41,9 @@ export async function sweepDriveHealth(services: Services, log: Logger, now = Da
     const checkpoints = await services.tables.get('checkpoints');
     const doneThrough = await readHealthCheckpoint(checkpoints, integration.id);
     const slots = dueSlots(now, doneThrough);
+    // Bound to a Graph drive: a delegated drive through its account, an app-only drive with the app's token.
     const bound = (await listDrives(await services.tables.get('drives'), integration.id)).filter(
-        (d) => d.account && d.graph,
+        (d) => d.graph && (d.account || d.auth === 'app'),
     );
     const due = bound.filter((d) => slots.has(hourlySlot(d.id, HEALTH_WORK, SLOTS_PER_HOUR)));
     Object.assign(result, { drives: bound.length, due: due.length });

@@ -1,3 +1,7 @@
+import { slotAt, SLOTS_PER_HOUR, writeHealthCheckpoint } from '../../lib/drives/healthSlots';
+import { sweepDriveHealth } from '../../lib/drives/healthSweep';
+import type { Logger } from '../../lib/logging/logger';
+import { getServices } from '../../lib/runtime/services';
 import type { AlertRecord } from '../../lib/alerts';
 import { acquireAppGraphToken } from '../../lib/credentials/appOnly/appToken';
 import type { DriveRecord } from '../../lib/drives/driveRecord';
@@ -146,6 +150,16 @@ describe('app-only least-privilege mode (Sites.Selected with per-site grants)', 
 
     it('removing the grant makes the drive access_lost on the next health check, with an alert', async () => {
         h.graph.grantSiteToApp(h.content.site.id, h.demo.clientId, undefined);
+        // The hourly check covers app-only drives too (no account): a whole hour of slots is due.
+        const services = await getServices();
+        await writeHealthCheckpoint(
+            await services.tables.get('checkpoints'),
+            'default',
+            slotAt(Date.now()) - SLOTS_PER_HOUR,
+        );
+        const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+        expect(await sweepDriveHealth(services, quiet)).toMatchObject({ unhealthy: 1 });
+        expect((await h.api('GET', `/api/drives/${drive.id}`)).body).toMatchObject({ status: 'access_lost' });
         const checked = await h.health(drive.id);
         expect(checked).toMatchObject({
             status: 'access_lost',
