@@ -134,7 +134,11 @@ async function runScenarios(
         if (Number.isFinite(result.peakRssMiB)) peak = Math.max(peak, result.peakRssMiB);
         report[key] = figures;
         console.log(`${key}: ${JSON.stringify(figures)}`);
-        if (storage) console.log(`  storage requests by operation: ${JSON.stringify(storage.byOperation)}`);
+        if (storage)
+            console.log(
+                `  storage requests by operation: ${JSON.stringify(storage.byOperation)}\n` +
+                    `  mean ms per request: ${JSON.stringify(storage.meanMs)}`,
+            );
         if (process.env.BENCH_PEERS_VERBOSE)
             console.log(
                 log.entries

@@ -5,6 +5,7 @@ import { QueueClient } from '@azure/storage-queue';
 import type { HostJson } from '../../dev/host/localHost';
 import { startAzurite } from '../../dev/azurite/azurite';
 import { functions as registry } from '../../functions/registry';
+import { FILES_IN_PARALLEL } from '../../lib/transfer/runBatch';
 import { startConnectedService } from '../../test/support/connectedService';
 import type { Contender } from './contender';
 import type { RunResult } from './run';
@@ -89,7 +90,7 @@ export async function startService(_world: World, _workDir: string): Promise<Con
 
     return {
         name: 'service',
-        concurrency: `queue batch ${queues?.batchSize ?? 16} (+${queues?.newBatchThreshold ?? 8} prefetched)`,
+        concurrency: `queue batch ${queues?.batchSize ?? 16} (+${queues?.newBatchThreshold ?? 8}) × ${FILES_IN_PARALLEL} files`,
         sim: { graph: svc.sim.graph, requests: svc.sim.simulator.requests },
         driveFor: () => graphDriveId,
         download: () => syncNow(),

@@ -11,31 +11,42 @@ import type { ClientRequest } from 'node:http';
 export interface StorageCounts {
     total: number;
     byOperation: Record<string, number>;
+    /** Mean milliseconds from sending a request to the end of its response, per operation. */
+    meanMs: Record<string, number>;
 }
 
 export class StorageCounter {
     private counts = new Map<string, number>();
+    private spent = new Map<string, number>();
+    private readonly started = new WeakMap<ClientRequest, { key: string; at: number }>();
     private readonly ports: Map<string, 'blob' | 'queue' | 'table'>;
     private readonly onStart = (message: unknown) => this.count((message as { request: ClientRequest }).request);
+    private readonly onFinish = (message: unknown) => this.time((message as { request: ClientRequest }).request);
 
     constructor(endpoints: { blob: string; queue: string; table: string }) {
         this.ports = new Map(
             (['blob', 'queue', 'table'] as const).map((kind) => [new URL(endpoints[kind]).port, kind] as const),
         );
         subscribe('http.client.request.start', this.onStart);
+        subscribe('http.client.response.finish', this.onFinish);
     }
 
     /** The counts since the last take, and a fresh start. */
     take(): StorageCounts {
         const byOperation = Object.fromEntries([...this.counts].sort((a, b) => b[1] - a[1]));
+        const meanMs = Object.fromEntries(
+            [...this.spent].map(([k, ms]) => [k, Math.round(ms / (this.counts.get(k) ?? 1))] as const),
+        );
         this.counts = new Map();
+        this.spent = new Map();
         const { excluded: _excluded, ...counted } = byOperation;
         void _excluded;
-        return { total: Object.values(counted).reduce((a, b) => a + b, 0), byOperation };
+        return { total: Object.values(counted).reduce((a, b) => a + b, 0), byOperation, meanMs };
     }
 
     stop(): void {
         unsubscribe('http.client.request.start', this.onStart);
+        unsubscribe('http.client.response.finish', this.onFinish);
     }
 
     private count(request: ClientRequest): void {
@@ -45,6 +56,12 @@ export class StorageCounter {
         if (!kind) return;
         const key = operation(kind, request.method, request.path);
         this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+        this.started.set(request, { key, at: performance.now() });
+    }
+
+    private time(request: ClientRequest): void {
+        const start = this.started.get(request);
+        if (start) this.spent.set(start.key, (this.spent.get(start.key) ?? 0) + performance.now() - start.at);
     }
 }
 
