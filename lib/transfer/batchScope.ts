@@ -2,6 +2,7 @@ import type { ChangeDraft, ChangeRecorder } from '../changes';
 import type { DriveRecord } from '../drives/driveRecord';
 import type { IntegrationRecord } from '../integration/integrationRepository';
 import type { Services } from '../runtime/services';
+import { readRows, type StoredRow } from './journal';
 
 export interface LoadedDrive {
     integration: IntegrationRecord;
@@ -13,7 +14,7 @@ const TOKEN_REUSE_MS = 2 * 60 * 1000;
 
 /**
  * What the files of one batch message (lib/transfer/runBatch.ts) share instead of fetching it per file:
- * the drive and integration rows (2 table reads), the access token (a token-cache read and an MSAL
+ * their journal rows (read together), the drive and integration rows (2 table reads), the access token (a token-cache read and an MSAL
  * call), and the change feed's group commit (recorderFor). Failures are not kept: the next file asks
  * again.
  */
@@ -22,10 +23,31 @@ export class BatchScope {
     private token: { value: Promise<string>; at: number } | undefined;
     private changes: ChangeRecorder | undefined;
 
+    private rows: Promise<Map<string, StoredRow> | undefined> | undefined;
+
     constructor(
         private readonly services: Services,
         private readonly driveId: string,
+        private readonly transferIds: readonly string[] = [],
     ) {}
+
+    /**
+     * The file's journal row as read with its batch's (one query per 14 files instead of a point read
+     * each; readRows): `null` when it has none, undefined when the batch read failed (the claim reads it
+     * itself). Each row is handed out once: a second claim of the same file reads afresh.
+     */
+    async prefetchedRow(transferId: string): Promise<StoredRow | null | undefined> {
+        this.rows ??= this.services.tables
+            .get('transfers')
+            .then((table) => readRows(table, this.driveId, this.transferIds))
+            .catch(() => undefined);
+        const rows = await this.rows;
+        if (!rows || !this.transferIds.includes(transferId) || this.handedOut.has(transferId)) return undefined;
+        this.handedOut.add(transferId);
+        return rows.get(transferId) ?? null;
+    }
+
+    private readonly handedOut = new Set<string>();
 
     loaded(load: () => Promise<LoadedDrive>): Promise<LoadedDrive> {
         if (!this.drive) {

@@ -4,7 +4,14 @@ import type { Services } from '../runtime/services';
 import type { TransferBatchMessage } from '../sync/contracts';
 import { BatchScope } from './batchScope';
 import { SimulatedCrash } from './context';
-import { runTransfer, type Delivery, type DeliveryOutcome, type TransferOptions } from './runTransfer';
+import { enqueueTransfer } from './enqueue';
+import {
+    DEFAULT_BUDGET_MS,
+    runTransfer,
+    type Delivery,
+    type DeliveryOutcome,
+    type TransferOptions,
+} from './runTransfer';
 
 /**
  * Files of one batch copied side by side. Four, like rclone's `--transfers 4` in bench:peers: the host
@@ -12,6 +19,9 @@ import { runTransfer, type Delivery, type DeliveryOutcome, type TransferOptions 
  * only queue up on the CPU.
  */
 export const FILES_IN_PARALLEL = 4;
+
+/** A file is not started with less of the batch's time budget left than this: it goes on alone. */
+const MIN_START_MS = 30_000;
 
 export interface BatchFileOutcome {
     transferId: string;
@@ -28,6 +38,11 @@ export interface BatchFileOutcome {
  * read), one killed between its commit and its journal write finds its blob already committed (the
  * blob names the transfer), the others run. Each file's lease owner is the batch message id and the
  * file's place in it, so a redelivery may take over the leases of the delivery it replaces.
+ *
+ * The batch has one time budget (8 minutes), not one per file: a file started late gets what is left,
+ * and one that would start with less than MIN_START_MS left goes back on the queue as its own message
+ * (outcome `paused`; its journal row stays `queued`), so a batch of slow files never outruns the
+ * function timeout.
  */
 export async function runTransferBatch(
     services: Services,
@@ -36,7 +51,12 @@ export async function runTransferBatch(
     log: Logger,
     options: TransferOptions = {},
 ): Promise<BatchFileOutcome[]> {
-    const scope = new BatchScope(services, batch.driveId);
+    const scope = new BatchScope(
+        services,
+        batch.driveId,
+        batch.transfers.map((m) => m.transferId),
+    );
+    const endsAt = Date.now() + (options.budgetMs ?? DEFAULT_BUDGET_MS);
     let crashed = false;
     const settled = await mapLimited(
         batch.transfers.map((m, i) => [m, i] as const),
@@ -44,9 +64,15 @@ export async function runTransferBatch(
         async ([m, i]) => {
             // A process that died runs nothing more: the simulated one neither.
             if (crashed) return 'not_started' as const;
+            const budgetMs = endsAt - Date.now();
+            if (budgetMs < MIN_START_MS) {
+                await enqueueTransfer(services, m);
+                return 'paused' as const;
+            }
             try {
                 return await runTransfer(services, m, { ...delivery, messageId: `${delivery.messageId}:${i}` }, log, {
                     ...options,
+                    budgetMs,
                     scope,
                 });
             } catch (e) {

@@ -66,7 +66,13 @@ export async function runTransfer(
     const leaseMs = options.leaseMs ?? budgetMs + 120_000;
     const deadline = Deadline.after(budgetMs);
     const owner: Owner = delivery;
-    const claim = await claimTransfer(await services.tables.get('transfers'), message, owner, leaseMs);
+    const claim = await claimTransfer(
+        await services.tables.get('transfers'),
+        message,
+        owner,
+        leaseMs,
+        await options.scope?.prefetchedRow(message.transferId),
+    );
     if (claim.kind === 'done') return 'noop';
     if (claim.kind === 'busy') {
         // Someone else is on it. Come back after their lease, in case they died without a trace.

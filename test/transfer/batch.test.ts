@@ -137,6 +137,28 @@ describe('batched small-file transfers', () => {
         await expectEachCommittedOnce(rest, bytes, commits);
     });
 
+    it('sends the files it has no time left for on as their own messages, which then complete', async () => {
+        const { batch, bytes } = downloads(31);
+        const outcomes = (await f.invoke(batch, { id: uid() }, { budgetMs: 1 })) as BatchFileOutcome[];
+        expect(outcomes.map((o) => o.outcome)).toEqual(Array(FILES).fill('paused'));
+        const queue = f.services.storage.queue.getQueueClient(f.services.config.queues.transfer);
+        const ours = new Set(batch.transfers.map((m) => m.transferId));
+        const singles: TransferMessage[] = [];
+        for (let round = 0; round < 10 && singles.length < FILES; round++) {
+            const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32 });
+            for (const item of receivedMessageItems) {
+                const m = JSON.parse(Buffer.from(item.messageText, 'base64').toString('utf8')) as TransferMessage;
+                if (ours.has(m.transferId)) singles.push(m);
+                await queue.deleteMessage(item.messageId, item.popReceipt);
+            }
+        }
+        expect(singles.map((m) => m.kind).sort()).toEqual(Array(FILES).fill('transfer'));
+        const commits = new Map<string, number>();
+        for (const m of singles)
+            expect(await f.invoke(m, { id: uid() }, { hooks: counting(commits) })).toBe('succeeded');
+        await expectEachCommittedOnce(batch, bytes, commits);
+    });
+
     it('refuses a batch that names a file of another drive', async () => {
         const { batch } = downloads(5);
         const foreign = { ...batch.transfers[0]!, driveId: f.library.id };
