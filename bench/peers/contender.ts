@@ -1,6 +1,7 @@
 import type { GraphSimApi } from '../../dev/m365/graph';
 import type { RequestLog } from '../../dev/m365/requestLog';
 import type { RunResult } from './run';
+import type { StorageCounts } from './storageCount';
 import type { Tree } from './tree';
 
 /** A Graph client under test: how it copies a tree from its drive to a folder, and from a folder to its drive. */
@@ -18,5 +19,7 @@ export interface Contender {
     sim?: { graph: GraphSimApi; requests: RequestLog };
     /** Checks what a download wrote, when it is not a local folder (the service's platform store). */
     verifyDownload?(tree: Tree, expected: Map<string, string>): Promise<string[]>;
+    /** The Storage requests it sent since the last call (the service: its platform store and state). */
+    storageCounts?(): StorageCounts;
     stop?(): Promise<void>;
 }

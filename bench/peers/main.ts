@@ -109,8 +109,10 @@ async function runScenarios(
         verify: () => Promise<string[]>,
     ) => {
         const mark = log.entries.length;
+        contender.storageCounts?.();
         const result = await act();
         const requests = countRequests(log, mark);
+        const storage = contender.storageCounts?.();
         const problems = result.code === 0 ? await verify() : [`exit code ${result.code}`];
         const seconds = result.wallMs / 1000;
         const figures: Figures = {
@@ -122,10 +124,21 @@ async function runScenarios(
             content_requests: requests.content,
             peak_rss_mib: round(result.peakRssMiB, 0),
             verified: problems.length === 0,
+            ...(storage
+                ? {
+                      storage_transactions: storage.total,
+                      storage_per_file: files > 0 ? round(storage.total / files, 1) : storage.total,
+                  }
+                : {}),
         };
         if (Number.isFinite(result.peakRssMiB)) peak = Math.max(peak, result.peakRssMiB);
         report[key] = figures;
         console.log(`${key}: ${JSON.stringify(figures)}`);
+        if (storage)
+            console.log(
+                `  storage requests by operation: ${JSON.stringify(storage.byOperation)}\n` +
+                    `  mean ms per request: ${JSON.stringify(storage.meanMs)}`,
+            );
         if (process.env.BENCH_PEERS_VERBOSE)
             console.log(
                 log.entries
@@ -238,7 +251,10 @@ function printTable(reports: Record<string, Report>): void {
         ['small_edits', 'graph_requests'],
         ['large_first', 'mb_per_s'],
         ['large_first', 'wall_s'],
+        ['small_first', 'storage_per_file'],
         ['small_upload', 'files_per_s'],
+        ['small_upload', 'graph_requests'],
+        ['small_upload', 'storage_per_file'],
         ['large_upload', 'mb_per_s'],
     ];
     const line = (cells: string[]) =>

@@ -1,13 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import type { HostJson } from '../../dev/host/localHost';
 import { startAzurite } from '../../dev/azurite/azurite';
 import { functions as registry } from '../../functions/registry';
+import { FILES_IN_PARALLEL } from '../../lib/transfer/runBatch';
 import { startConnectedService } from '../../test/support/connectedService';
 import type { Contender } from './contender';
 import type { RunResult } from './run';
+import { StorageCounter } from './storageCount';
 import { sha256 } from './tree';
 import type { World } from './world';
 
@@ -18,8 +20,11 @@ import type { World } from './world';
  * OneDrive connected through the real sign-in. A download scenario is "Sync now" (POST /api/drives/{id}/sync)
  * until the run is over and the transfer queue is empty; the files are then read back from the platform
  * store and their SHA-256 compared. Concurrency: host.json's queue batch (batchSize transfers at a time,
- * newBatchThreshold more fetched). Its peak RSS is not separable from the simulator and the bench in this
- * process, so none is reported. Uploads (platform store → OneDrive) are not wired yet.
+ * newBatchThreshold more fetched; small files travel up to 16 to a message and run 4 at a time within it,
+ * lib/sync/apply/transferBatcher.ts). Its peak RSS is not separable from the simulator and the bench in
+ * this process, so none is reported. An upload scenario puts the local folder's files into the platform
+ * store first (the platform's own writes, untimed: the peers read a local disk), then times "Sync now"
+ * until the transfers are done. Storage requests are counted per scenario (storageCount.ts).
  */
 export async function startService(_world: World, _workDir: string): Promise<Contender> {
     const azurite = await startAzurite();
@@ -43,16 +48,27 @@ export async function startService(_world: World, _workDir: string): Promise<Con
     const queues = (hostJson as { extensions?: { queues?: { batchSize?: number; newBatchThreshold?: number } } })
         .extensions?.queues;
 
+    const storage = new StorageCounter({
+        blob: azurite.blobEndpoint,
+        queue: azurite.queueEndpoint,
+        table: azurite.tableEndpoint,
+    });
+
     const syncNow = async (): Promise<RunResult> => {
         const started = performance.now();
         const asked = await svc.env.api('POST', `/api/drives/${drive.id}/sync`);
         if (asked.status !== 202) return failed(started, `POST sync answered ${asked.status}: ${asked.text}`);
         const runId = (asked.body as { runId: string }).runId;
+        let record: { durationMs?: number; timings?: Record<string, number> } = {};
         for (;;) {
             const run = await svc.env.api('GET', `/api/drives/${drive.id}/runs/${runId}`);
-            const status = (run.body as { run?: { status?: string } }).run?.status;
+            const body = (run.body as { run?: typeof record & { status?: string } }).run;
+            const status = body?.status;
             if (status === 'failed' || status === 'held') return failed(started, `run ${status}: ${run.text}`);
-            if (status === 'succeeded') break;
+            if (status === 'succeeded') {
+                record = body ?? {};
+                break;
+            }
             if (process.env.BENCH_PEERS_VERBOSE) console.log(`  run ${runId}: ${run.status} ${run.text.slice(0, 300)}`);
             await sleep(100);
         }
@@ -63,15 +79,33 @@ export async function startService(_world: World, _workDir: string): Promise<Con
             if (process.env.BENCH_PEERS_VERBOSE) console.log(`  transfers left: ${left}`);
             await sleep(100);
         }
-        return { code: 0, wallMs: performance.now() - started, peakRssMiB: NaN, output: '' };
+        const wallMs = performance.now() - started;
+        // Where the time went: the run's own phases, and the transfers that ran on after it.
+        console.log(
+            `  service run ${record.durationMs ?? '?'} ms ${JSON.stringify(record.timings ?? {})}, ` +
+                `transfers done ${Math.round(wallMs - (record.durationMs ?? 0))} ms after the run`,
+        );
+        return { code: 0, wallMs, peakRssMiB: NaN, output: '' };
     };
 
     return {
         name: 'service',
-        concurrency: `queue batch ${queues?.batchSize ?? 16} (+${queues?.newBatchThreshold ?? 8} prefetched)`,
+        concurrency: `queue batch ${queues?.batchSize ?? 16} (+${queues?.newBatchThreshold ?? 8}) × ${FILES_IN_PARALLEL} files`,
         sim: { graph: svc.sim.graph, requests: svc.sim.simulator.requests },
         driveFor: () => graphDriveId,
         download: () => syncNow(),
+        async upload(folder, dir) {
+            const root = path.join(dir, folder);
+            const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+            for (const e of files) {
+                const full = path.join(e.parentPath, e.name);
+                const name = `${drive.id}/${folder}/${path.relative(root, full).split(path.sep).join('/')}`;
+                await container.getBlockBlobClient(name).uploadData(readFileSync(full));
+            }
+            storage.take();
+            return syncNow();
+        },
+        storageCounts: () => storage.take(),
         async verifyDownload(tree, expected) {
             const problems: string[] = [];
             for (const [rel, hash] of expected) {
@@ -86,6 +120,7 @@ export async function startService(_world: World, _workDir: string): Promise<Con
             return problems;
         },
         stop: async () => {
+            storage.stop();
             await svc.stop();
             await azurite.stop();
         },

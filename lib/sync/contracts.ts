@@ -52,6 +52,19 @@ export interface TransferMessage {
     slice?: number;
 }
 
+/**
+ * Several small files on one queue message (lib/sync/apply/transferBatcher.ts decides which): each
+ * keeps its own transfer id, journal row and outcome, so a redelivered batch finds the files already
+ * committed (journal `succeeded`) and does only the rest. Large files never travel in a batch.
+ */
+export interface TransferBatchMessage {
+    kind: 'transferBatch';
+    integrationId: string;
+    driveId: string;
+    runId: string;
+    transfers: TransferMessage[];
+}
+
 export type TransferState = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
 /**

@@ -24,8 +24,8 @@ export class SimulatedCrash extends Error {
 export interface TransferHooks {
     beforeRequest?: (what: string) => void | Promise<void>;
     afterResponse?: (what: string) => void | Promise<void>;
-    /** After each confirmed step (session created, fragment accepted, block staged, committed). */
-    afterStep?: (step: string) => void | Promise<void>;
+    /** After each confirmed step (session created, fragment accepted, block staged, committed: with its transfer id). */
+    afterStep?: (step: string, transferId?: string) => void | Promise<void>;
 }
 
 export interface TransferContext {

@@ -50,6 +50,8 @@ class Download {
     /** The hash of a first complete read that did not match the listing (confirmed by a second read). */
     private firstRead?: string;
     private sizeChanges = 0;
+    /** A file that came in one range: kept here and written by one Put Blob at the commit. */
+    private whole: Buffer | undefined;
 
     constructor(private readonly ctx: TransferContext) {
         this.blob = ctx.services.storage.blob
@@ -61,10 +63,11 @@ class Download {
         const saved = this.ctx.journal.checkpoint;
         const checkpoint = saved?.kind === 'download' ? saved : undefined;
         await this.refreshItem();
-        if (checkpoint) {
+        // A file of one range leaves no checkpoint (keepWhole): an earlier attempt is what says to look.
+        if (checkpoint || this.ctx.journal.record.attempts > 1) {
             const committed = await this.alreadyCommitted();
             if (committed) return committed;
-            this.resumeFrom(checkpoint);
+            if (checkpoint) this.resumeFrom(checkpoint);
         }
         for (;;) {
             await this.transfer();
@@ -176,7 +179,8 @@ class Download {
                     // Block ids derive from offsets on the fragment grid: fetch the first block again if it fell short.
                     if (reply.bytes.length !== Math.min(this.ctx.fragmentBytes, this.size)) continue;
                 }
-                await this.stage(this.offset, reply.bytes);
+                if (this.offset === 0 && reply.bytes.length === this.size) this.keepWhole(reply.bytes);
+                else await this.stage(this.offset, reply.bytes);
                 progressed = true;
                 bodyRetries = 0;
                 continue;
@@ -222,6 +226,19 @@ class Download {
     private startOver(): void {
         this.offset = 0;
         this.hash = new QuickXorHash();
+        this.whole = undefined;
+    }
+
+    /**
+     * A file of one range (at most TRANSFER_FRAGMENT_BYTES) skips the block list: its bytes are checked
+     * in memory and written by one Put Blob under the same conditions, one Storage transaction instead
+     * of Put Block + Put Block List, and no checkpoint (a resume would redo one range request anyway;
+     * an attempt after a kill finds the committed blob by its transfer id, alreadyCommitted).
+     */
+    private keepWhole(bytes: Buffer): void {
+        this.whole = bytes;
+        this.hash.update(bytes);
+        this.offset = bytes.length;
     }
 
     private get listedHash(): string | undefined {
@@ -321,16 +338,19 @@ class Download {
         const expected = message.expected.platformETag;
         // The hash is sealed, as every hash the service writes (sync/platform/metadataSeal.ts).
         const sealed = (await metadataSeal(this.ctx.services)).seal({ quickXorHash: hash }, this.item.size);
+        const options = {
+            conditions: expected ? { ifMatch: expected } : { ifNoneMatch: '*' },
+            metadata: {
+                ...sealed,
+                transferid: message.transferId,
+                mtime: this.item.fileSystemInfo?.lastModifiedDateTime ?? '',
+            },
+        };
         try {
-            const response = await this.blob.commitBlockList(ids, {
-                conditions: expected ? { ifMatch: expected } : { ifNoneMatch: '*' },
-                metadata: {
-                    ...sealed,
-                    transferid: message.transferId,
-                    mtime: this.item.fileSystemInfo?.lastModifiedDateTime ?? '',
-                },
-            });
-            await this.ctx.hooks.afterStep?.('commit');
+            const response = this.whole
+                ? await this.blob.upload(this.whole, this.whole.length, options)
+                : await this.blob.commitBlockList(ids, options);
+            await this.ctx.hooks.afterStep?.('commit', message.transferId);
             return this.result(response.etag as string, hash, this.size, notes);
         } catch (e) {
             const status = restStatus(e);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TransferMessage } from '../sync/contracts';
+import type { TransferBatchMessage, TransferMessage } from '../sync/contracts';
 
 /** Validates a transfer message off the queue (anything can be put on a queue). */
 const id = z.string().min(1).max(512);
@@ -29,9 +29,29 @@ const schema = z.object({
     slice: z.int().min(0).optional(),
 });
 
+/** The most files one batch message carries (the Storage limit of 64 KiB per message bounds it too). */
+export const MAX_FILES_PER_BATCH = 64;
+
+const batchSchema = z.object({
+    kind: z.literal('transferBatch'),
+    integrationId: id,
+    driveId: id,
+    runId: z.string().max(512),
+    transfers: z.array(schema).min(1).max(MAX_FILES_PER_BATCH),
+});
+
 export function parseTransferMessage(input: unknown): TransferMessage | undefined {
     const parsed = schema.safeParse(typeof input === 'string' ? safeJson(input) : input);
     return parsed.success ? (parsed.data as TransferMessage) : undefined;
+}
+
+/** A batch whose files all belong to its drive (a file of another drive would escape its journal partition). */
+export function parseTransferBatch(input: unknown): TransferBatchMessage | undefined {
+    const parsed = batchSchema.safeParse(typeof input === 'string' ? safeJson(input) : input);
+    if (!parsed.success) return undefined;
+    const batch = parsed.data as TransferBatchMessage;
+    const foreign = batch.transfers.some((t) => t.driveId !== batch.driveId || t.integrationId !== batch.integrationId);
+    return foreign ? undefined : batch;
 }
 
 function safeJson(text: string): unknown {

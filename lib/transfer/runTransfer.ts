@@ -7,8 +7,10 @@ import { getIntegration, type IntegrationRecord } from '../integration/integrati
 import { withContext, type Logger } from '../logging/logger';
 import { recordMetric } from '../telemetry/telemetry';
 import { raiseAlert } from '../alerts';
+import type { ChangeDraft } from '../changes';
 import type { Services } from '../runtime/services';
 import type { TransferMessage, TransferRecord } from '../sync/contracts';
+import type { BatchScope } from './batchScope';
 import { Deadline, Paused } from './budget';
 import { SimulatedCrash, type TransferContext, type TransferHooks, type TransferResult } from './context';
 import { runDownload } from './download';
@@ -32,6 +34,8 @@ export interface TransferOptions {
     gate?: ThrottleGate;
     /** Overrides TRANSFER_FRAGMENT_BYTES (tests, bench); a multiple of 320 KiB under 60 MiB. */
     fragmentBytes?: number;
+    /** Set by a batch message: what its files share (drive rows, token, change feed commit). */
+    scope?: BatchScope;
 }
 
 export const DEFAULT_BUDGET_MS = 8 * 60 * 1000;
@@ -62,7 +66,13 @@ export async function runTransfer(
     const leaseMs = options.leaseMs ?? budgetMs + 120_000;
     const deadline = Deadline.after(budgetMs);
     const owner: Owner = delivery;
-    const claim = await claimTransfer(await services.tables.get('transfers'), message, owner, leaseMs);
+    const claim = await claimTransfer(
+        await services.tables.get('transfers'),
+        message,
+        owner,
+        leaseMs,
+        await options.scope?.prefetchedRow(message.transferId),
+    );
     if (claim.kind === 'done') return 'noop';
     if (claim.kind === 'busy') {
         // Someone else is on it. Come back after their lease, in case they died without a trace.
@@ -77,7 +87,7 @@ export async function runTransfer(
         const result = ctx.message.direction === 'upload' ? await runUpload(ctx) : await runDownload(ctx);
         // Before the journal says done: a crash in between redoes the transfer (alreadyCommitted) and
         // records the same change id again, which the feed keeps once.
-        if (message.direction === 'download') await recordDownload(services, message, result);
+        if (message.direction === 'download') await recordDownload(services, message, result, options.scope);
         await entry.finish('succeeded', { result, error: undefined, bytesDone: result.platformSize });
         recordTransferMetrics(message, 'succeeded', startedAt, result.platformSize - startBytes);
         log.info('transfer succeeded', {
@@ -101,10 +111,18 @@ export async function runTransfer(
 }
 
 /** A download changed the platform store: a new file, a new version, or a conflict's SharePoint copy. */
-async function recordDownload(services: Services, message: TransferMessage, result: TransferResult): Promise<void> {
+async function recordDownload(
+    services: Services,
+    message: TransferMessage,
+    result: TransferResult,
+    scope: BatchScope | undefined,
+): Promise<void> {
     const { changeId, recordChange } = await import('../changes');
     const type = message.conflictCopyOf ? 'conflict_copy' : message.expected.platformETag ? 'updated' : 'created';
-    await recordChange(services, message.driveId, {
+    const record = scope
+        ? (draft: ChangeDraft) => scope.recordChange(draft)
+        : (draft: ChangeDraft) => recordChange(services, message.driveId, draft);
+    await record({
         id: changeId(`transfer:${message.transferId}`, type, message.platformPath),
         type,
         path: message.platformPath,
@@ -251,7 +269,9 @@ async function buildContext(
     log: Logger,
     options: TransferOptions,
 ): Promise<TransferContext> {
-    const { integration, drive } = await loadDrive(services, message);
+    const { integration, drive } = await (options.scope?.loaded(() => loadDrive(services, message)) ??
+        loadDrive(services, message));
+    const token = tokenFor(services, integration, drive);
     const http: HttpDeps = {
         tenantId: integration.tenantId,
         userAgent: services.config.m365.userAgent,
@@ -266,7 +286,7 @@ async function buildContext(
         http,
         graphBaseUrl.replace(/\/+$/, ''),
         drive.graph?.driveId as string,
-        tokenFor(services, integration, drive),
+        options.scope ? options.scope.tokenFrom(token) : token,
         services.config.m365.trustedHosts,
     );
     return {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvocationContext } from '@azure/functions';
 import { functions } from '../../functions/registry';
-import type { TransferMessage } from '../../lib/sync/contracts';
+import type { TransferBatchMessage, TransferMessage } from '../../lib/sync/contracts';
 import { createTransferHandler } from '../../lib/transfer/handler';
 import { getServices } from '../../lib/runtime/services';
 import { decodeMessage } from '../support/queueMessages';
@@ -34,42 +34,52 @@ afterAll(async () => {
     await svc?.stop();
 });
 
-async function takeTransfers(): Promise<TransferMessage[]> {
+type QueuedTransfer = TransferMessage | TransferBatchMessage;
+
+/** The queued messages: single transfers and batches of small files. */
+async function takeTransfers(): Promise<QueuedTransfer[]> {
     const s = await getServices();
     const queue = s.storage.queue.getQueueClient(s.config.queues.transfer);
     await queue.createIfNotExists();
-    const out: TransferMessage[] = [];
+    const out: QueuedTransfer[] = [];
     for (let round = 0; round < 5; round++) {
         const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 30 });
         if (receivedMessageItems.length === 0) break;
         for (const m of receivedMessageItems) {
-            out.push(decodeMessage<TransferMessage>(m.messageText));
+            out.push(decodeMessage<QueuedTransfer>(m.messageText));
             await queue.deleteMessage(m.messageId, m.popReceipt);
         }
     }
     return out;
 }
 
-function deliver(message: TransferMessage): Promise<unknown> {
+function filesIn(messages: QueuedTransfer[]): TransferMessage[] {
+    return messages.flatMap((m) => (m.kind === 'transferBatch' ? m.transfers : [m]));
+}
+
+/** Each file's outcome (a batch answers with one per file). */
+async function deliver(message: QueuedTransfer): Promise<string[]> {
     const context = new InvocationContext({
         invocationId: randomUUID(),
         functionName: 'transfer',
         triggerMetadata: { dequeueCount: 1, id: randomUUID() },
         logHandler: () => undefined,
     });
-    return createTransferHandler(getServices)(message, context);
+    const outcome = await createTransferHandler(getServices)(message, context);
+    return Array.isArray(outcome) ? outcome.map((o) => o.outcome) : [outcome];
 }
 
 it('skips transfers that meet a missing credential, marks the integration, and the sync after the fix copies the files', async () => {
     // The first sync plans the OneDrive's 20 files; no transfer runs on this host.
     expect((await runFinished(svc, await syncNow(svc))).status).toBe('succeeded');
     const queued = await takeTransfers();
-    expect(queued.length).toBe(20);
+    expect(filesIn(queued).length).toBe(20);
 
     await svc.admin.beginDeleteSecret(CLIENT_SECRET_NAME).then((p) => p.pollUntilDone());
     newInstance();
     const outcomes = [];
-    for (const message of queued) outcomes.push(await deliver(message));
+    for (const message of queued) outcomes.push(...(await deliver(message)));
+    expect(outcomes).toHaveLength(20);
     expect(new Set(outcomes)).toEqual(new Set(['skipped']));
     expect(await platformFiles(svc)).toEqual([]);
     expect((await svc.env.api('GET', `/api/drives/${svc.drive.id}`)).body).toMatchObject({
@@ -86,7 +96,9 @@ it('skips transfers that meet a missing credential, marks the integration, and t
     );
     const run = await runFinished(svc, resumed.runId);
     expect(run).toMatchObject({ status: 'succeeded', replannedTransfers: 20 });
-    for (const message of await takeTransfers()) expect(await deliver(message)).toBe('succeeded');
+    const again = await takeTransfers();
+    expect(filesIn(again)).toHaveLength(20);
+    for (const message of again) expect(new Set(await deliver(message))).toEqual(new Set(['succeeded']));
     expect((await platformFiles(svc)).length).toBe(20);
     expect(await alertsOf(svc)).toEqual([]);
 }, 180_000);

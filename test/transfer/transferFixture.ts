@@ -5,9 +5,10 @@ import { functions as registry } from '../../functions/registry';
 import type { FunctionDefinition } from '../../functions/definition';
 import type { DriveRecord } from '../../lib/drives/driveRecord';
 import { getServices, type Services } from '../../lib/runtime/services';
-import type { TransferMessage, TransferRecord } from '../../lib/sync/contracts';
+import type { TransferBatchMessage, TransferMessage, TransferRecord } from '../../lib/sync/contracts';
 import { createTransferHandler } from '../../lib/transfer/handler';
 import { readTransfer } from '../../lib/transfer/journal';
+import type { BatchFileOutcome } from '../../lib/transfer/runBatch';
 import type { DeliveryOutcome, TransferOptions } from '../../lib/transfer/runTransfer';
 import { startConnectedService, type ConnectedService } from '../support/connectedService';
 
@@ -31,11 +32,12 @@ export interface TransferFixture {
         size: number,
         extra?: Partial<TransferMessage>,
     ): TransferMessage;
+    /** A single transfer message or a batch of them (the host hands either to the same trigger). */
     invoke(
-        message: TransferMessage,
+        message: TransferMessage | TransferBatchMessage,
         delivery?: { id?: string; dequeueCount?: number },
         options?: TransferOptions,
-    ): Promise<DeliveryOutcome | 'invalid'>;
+    ): Promise<DeliveryOutcome | 'invalid' | BatchFileOutcome[]>;
     /** Invokes (same message id, next dequeue count) until the journal says it is done. */
     runToEnd(message: TransferMessage, options?: TransferOptions, maxDeliveries?: number): Promise<TransferRecord>;
     record(message: TransferMessage): Promise<TransferRecord | undefined>;

@@ -4,6 +4,7 @@ import type { DriveRecord } from '../../drives/driveRecord';
 import type { IntegrationRecord } from '../../integration/integrationRepository';
 import type { Services } from '../../runtime/services';
 import type { BaselineEntry } from '../plan/types';
+import type { TransferBatcher } from './transferBatcher';
 
 export interface ApplyContext {
     services: Services;
@@ -38,6 +39,8 @@ export class ApplyState {
     /** Folders that exist on SharePoint (baseline folders and this plan's platform folder targets): never left to vanish. */
     readonly folders = new Set<string>();
     transfersEnqueued = 0;
+    /** Sends this plan's transfer messages, small files batched (transferBatcher.ts); made on first use. */
+    transfers?: TransferBatcher;
     /** The change feed's group commit for this plan (recordChange.ts), made on first use. */
     changes?: ChangeRecorder;
 

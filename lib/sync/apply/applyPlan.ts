@@ -46,6 +46,9 @@ export async function applyPlan(ctx: ApplyContext, plan: Plan): Promise<AppliedP
         dependsOn: action.dependsOn,
         run: () => runAction(ctx, state, action).catch((e: unknown) => failure(action, e)),
         blocked: (dep: string) => blockedOutcome(action, byId.get(dep)),
+        // An upload or download only enqueues; the batcher bounds its sends, and a batch fills only
+        // if more than CONCURRENCY transfers may wait for it at once.
+        unbounded: action.kind === 'upload' || action.kind === 'download',
     }));
     const outcomes = await runScheduled(tasks, (o) => DONE.has(o.status), CONCURRENCY);
     await writeBaseline(ctx, state);

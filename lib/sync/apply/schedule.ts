@@ -9,6 +9,8 @@ export interface Task<R> {
     dependsOn: readonly string[];
     run(): Promise<R>;
     blocked(failedDependency: string): R;
+    /** Runs outside the concurrency limit: its work is bounded elsewhere (a transfer enqueue joins a batch). */
+    unbounded?: boolean;
 }
 
 export async function runScheduled<R>(
@@ -23,7 +25,8 @@ export async function runScheduled<R>(
             task.dependsOn.map(async (d) => (((await done.get(d)) ?? true) ? undefined : d)),
         ).then((failed) => {
             const first = failed.find((d) => d !== undefined);
-            return first === undefined ? limit(() => task.run()) : task.blocked(first);
+            if (first !== undefined) return task.blocked(first);
+            return task.unbounded ? task.run() : limit(() => task.run());
         });
         done.set(
             task.id,

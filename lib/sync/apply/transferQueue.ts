@@ -1,7 +1,6 @@
-import { ensureQueue, sendMessage } from '../../storage/queueMessages';
 import type { TransferMessage } from '../contracts';
-import { journalQueued } from '../state/transferJournal';
 import type { ApplyContext, ApplyState } from './applyContext';
+import { TransferBatcher } from './transferBatcher';
 
 /** The drive-relative parent path and leaf name of a path. */
 export function splitPath(path: string): { parentPath: string; name: string } {
@@ -21,8 +20,9 @@ export type TransferSpec = Omit<
 
 /**
  * Journals the transfer as `queued`, then sends its message (in that order: the transfer handler may
- * run before this function returns, and must find its row). A row already past `queued` means a
- * redelivered run: the transfer is under way or done, and is not sent again. Returns the transfer id
+ * run before this function returns, and must find its row), small files several to a message
+ * (transferBatcher.ts). A row already past `queued` means a redelivered run: the transfer is under way
+ * or done, and is not sent again. Returns the transfer id
  * (what the run's outcome records, and what `POST .../transfers/{transferId}/replay` takes).
  */
 export async function enqueueTransfer(
@@ -41,9 +41,7 @@ export async function enqueueTransfer(
         actionId,
         ...spec,
     };
-    if (!(await journalQueued(ctx.services, message))) return message.transferId;
-    const queue = await ensureQueue(ctx.services.storage.queue.getQueueClient(ctx.services.config.queues.transfer));
-    await sendMessage(queue, message);
-    state.transfersEnqueued++;
+    state.transfers ??= new TransferBatcher(ctx.services);
+    if (await state.transfers.send(message)) state.transfersEnqueued++;
     return message.transferId;
 }

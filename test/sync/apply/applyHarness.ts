@@ -9,7 +9,7 @@ import { requireIntegration } from '../../../lib/integration/integrationSettings
 import type { IntegrationRecord } from '../../../lib/integration/integrationRepository';
 import { getServices, type Services } from '../../../lib/runtime/services';
 import { applyPlan, type ApplyContext } from '../../../lib/sync/apply/applyPlan';
-import type { ItemOutcome, TransferMessage } from '../../../lib/sync/contracts';
+import type { ItemOutcome, TransferBatchMessage, TransferMessage } from '../../../lib/sync/contracts';
 import { platformContainer } from '../../../lib/sync/platform/platformContainer';
 import { blobNameOf } from '../../../lib/sync/platform/platformLayout';
 import type { Action, Plan, Preconditions, RemoteEntry } from '../../../lib/sync/plan/types';
@@ -114,14 +114,23 @@ export class ApplyHarness {
     }
 
     /** Drains the transfer queue (no transfer handler is registered in these suites). */
+    /** The transfers the apply enqueued, each once (a batch message's files listed one by one). */
     async takeTransfers(): Promise<TransferMessage[]> {
+        return (await this.takeQueueMessages()).flatMap((m) => (m.kind === 'transferBatch' ? m.transfers : [m]));
+    }
+
+    /** The transfer queue's messages as sent: single transfers and batches of small files. */
+    async takeQueueMessages(): Promise<(TransferMessage | TransferBatchMessage)[]> {
         const queue = this.services.storage.queue.getQueueClient(this.services.config.queues.transfer);
-        const out: TransferMessage[] = [];
+        const out: (TransferMessage | TransferBatchMessage)[] = [];
         for (;;) {
             const batch = await queue.receiveMessages({ numberOfMessages: 32 });
             if (batch.receivedMessageItems.length === 0) return out;
             for (const m of batch.receivedMessageItems) {
-                out.push(JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as TransferMessage);
+                out.push(
+                    JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as
+                        TransferMessage | TransferBatchMessage,
+                );
                 await queue.deleteMessage(m.messageId, m.popReceipt);
             }
         }

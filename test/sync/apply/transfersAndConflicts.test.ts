@@ -71,6 +71,43 @@ describe('applyPlan: transfers, keep-both conflicts, skips, held deletes', () =>
         expect((await h.takeTransfers()).map((m) => m.transferId)).toEqual([`run-t.${down.id}`]);
     });
 
+    it('sends small files several to a message, a large file alone, each journaled queued; a redelivered run sends none again', async () => {
+        const actions = Array.from({ length: 20 }, (_, i) => {
+            const item = h.sim.putFile(h.gid, `/B/f${i}.txt`, `small file ${i}`);
+            return h.action(
+                'download',
+                { remoteId: item.id, path: `B/f${i}.txt`, size: item.size, contentHash: item.quickXorHash },
+                { item: `id:${item.id}`, pre: { mustNotExist: ['platform'] } },
+            );
+        });
+        const large = h.action('download', { remoteId: 'big', path: 'B/big.bin', size: 5 * 1024 * 1024 }, {});
+        const result = await h.apply([...actions, large], 'run-b');
+        expect(result.transfersEnqueued).toBe(21);
+        expect(result.outcomes.map((o) => o.status)).toEqual(Array(21).fill('queued'));
+        const sent = await h.takeQueueMessages();
+        const batches = sent.filter((m) => m.kind === 'transferBatch');
+        const singles = sent.filter((m) => m.kind === 'transfer');
+        // 20 small files: at most 16 to a batch, so at least two batches, and every file in exactly one.
+        expect(batches.length).toBeGreaterThanOrEqual(2);
+        expect(batches.flatMap((b) => b.transfers.map((t) => t.actionId)).sort()).toEqual(
+            actions.map((a) => a.id).sort(),
+        );
+        expect(singles.map((m) => m.actionId)).toEqual([large.id]);
+        const table = await h.services.tables.get('transfers');
+        for (const a of [...actions, large])
+            expect(recordOf((await readJournalRow(table, h.drive.id, `run-b.${a.id}`))!).state).toBe('queued');
+
+        // Redelivered after every transfer started: nothing is sent again.
+        for (const a of [...actions, large]) {
+            const row = recordOf((await readJournalRow(table, h.drive.id, `run-b.${a.id}`))!);
+            await table.updateEntity(toJournalRow({ ...row, state: 'running' }), 'Merge');
+        }
+        const again = await h.apply([...actions, large], 'run-b');
+        expect(again.transfersEnqueued).toBe(0);
+        expect(again.outcomes.map((o) => o.status)).toEqual(Array(21).fill('queued'));
+        expect(await h.takeQueueMessages()).toEqual([]);
+    });
+
     it("an upload replacing an item after a platform move expects the moved blob's new ETag", async () => {
         const remote = h.sim.putFile(h.gid, '/U/doc.txt', 'v1');
         const etag = await h.putBlob('U/old-name.txt', 'v2 from the platform');

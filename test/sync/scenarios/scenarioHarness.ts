@@ -100,12 +100,16 @@ export async function processTransfers(options: { maxWaitMs?: number } = {}): Pr
                 try {
                     const outcome = await handler(decodeMessage(m.messageText), context);
                     await queue.deleteMessage(m.messageId, m.popReceipt);
-                    done.push({
-                        transferId: body.transferId,
-                        direction: body.direction,
-                        platformPath: body.platformPath,
-                        outcome: String(outcome),
-                    });
+                    // A batch message answers with each file's outcome.
+                    if (Array.isArray(outcome))
+                        done.push(...outcome.map((o) => ({ ...o, outcome: String(o.outcome) })));
+                    else
+                        done.push({
+                            transferId: body.transferId,
+                            direction: body.direction,
+                            platformPath: body.platformPath,
+                            outcome: String(outcome),
+                        });
                 } catch (e) {
                     // Left on the queue: redelivered after its visibility timeout, as the host does.
                     done.push({
