@@ -1,8 +1,14 @@
 import type { TransferMessage, TransferRecord } from '../../../lib/sync/contracts';
 import type { Services } from '../../../lib/runtime/services';
 import { applyBaselineChanges, loadBaseline } from '../../../lib/sync/state/baselineStore';
-import { foldTransfers } from '../../../lib/sync/state/foldTransfers';
-import { JournalRow, readJournalRow, recordOf, writeJournalRow } from '../../../lib/sync/state/transferJournal';
+import { foldTransfers, markFolded } from '../../../lib/sync/state/foldTransfers';
+import {
+    foldMarker,
+    JournalRow,
+    readJournalRow,
+    recordOf,
+    writeJournalRow,
+} from '../../../lib/sync/state/transferJournal';
 import { storageServices } from './storageServices';
 
 function record(
@@ -212,5 +218,44 @@ describe('foldTransfers', () => {
         expect(await loadBaseline(services, drive)).toHaveLength(26);
         expect(recordOf((await readJournalRow(table, drive, 'run9.m7')) as JournalRow)).toMatchObject({ folded: true });
         expect(await foldTransfers(services, drive)).toEqual({ folded: 0, replan: { remoteIds: [], uploads: 0 } });
+    });
+    it('retires fifty markers a transaction; a row changed since it was read keeps its marker, the others are retired', async () => {
+        const table = await services.tables.get('transfers');
+        const drive = 'drv_retire';
+        const records = Array.from({ length: 120 }, (_, i) => ({
+            ...record(`r${i}`, 'succeeded', { remoteId: `R-r${i}` }),
+            driveId: drive,
+            transferId: `run7.r${String(i).padStart(3, '0')}`,
+        }));
+        for (const r of records) await writeJournalRow(table, r);
+        const folds = [];
+        for (const r of records) {
+            const row = (await readJournalRow(table, drive, r.transferId))!;
+            folds.push({ row, record: r, marker: foldMarker(drive, r.transferId) });
+        }
+        // A replay rewrote one row after the fold read it (it is queued again): its update must fail.
+        const changed = records[77]!;
+        await table.updateEntity(
+            {
+                partitionKey: drive,
+                rowKey: changed.transferId,
+                document: JSON.stringify({ ...changed, state: 'queued', result: undefined }),
+            },
+            'Merge',
+        );
+        await markFolded(table, folds);
+        const left: string[] = [];
+        for await (const row of table.listEntities({
+            queryOptions: { filter: `PartitionKey eq '${drive}' and RowKey ge '!' and RowKey lt '"'` },
+        }))
+            left.push(row.rowKey as string);
+        expect(left).toEqual([`!fold!${changed.transferId}`]);
+        expect(recordOf((await readJournalRow(table, drive, changed.transferId))!)).toMatchObject({ state: 'queued' });
+        expect(recordOf((await readJournalRow(table, drive, records[76]!.transferId))!)).toMatchObject({
+            folded: true,
+        });
+        expect(recordOf((await readJournalRow(table, drive, records[119]!.transferId))!)).toMatchObject({
+            folded: true,
+        });
     });
 });
