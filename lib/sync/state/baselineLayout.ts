@@ -24,7 +24,9 @@ import { restStatus } from '../../storage/restError';
  * - What it costs: a folder's children are one key range in every bucket, so a listing run reads a
  *   folder in 16 queries (issued in parallel) instead of one, and an incremental run's index ranges
  *   likewise; storage transactions of a listing run stay proportional to its folders, times 16.
- *   Sixteen is the smallest count whose partition targets exceed the account's.
+ *   Sixteen is the smallest power of two whose partition targets exceed the account's. Locally the fan-out
+ *   costs more than on Azure: Azurite answers every query by scanning the whole table (its LokiJS
+ *   `where`), so 16 range queries are 16 table scans (bench:sync's listing-run figures show it).
  *
  * Drives stored before this layout are one partition (the drive id), item and index rows beside the
  * meta row: a meta row without `buckets`, or no meta row but item rows in the home partition. They
