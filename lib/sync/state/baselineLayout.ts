@@ -30,7 +30,8 @@ import { restStatus } from '../../storage/restError';
  *
  * Drives stored before this layout are one partition (the drive id), item and index rows beside the
  * meta row: a meta row without `buckets`, or no meta row but item rows in the home partition. They
- * keep working as a layout of one bucket, and migrate (baselineMigration.ts) at their next run.
+ * keep working as a layout of one bucket, and migrate (baselineMigration.ts) at their next run that
+ * reads the baseline (not a dry run, not a run that finds nothing changed).
  * The hash is part of the stored format: changing it would misplace every stored row.
  */
 export interface BaselineLayout {
