@@ -2,17 +2,18 @@ import { TableClient, type TransactionAction } from '@azure/data-tables';
 import { startAzurite } from '../../dev/azurite/azurite';
 
 /**
- * Why bench:sync cannot store a 100,000-item baseline locally: Azurite's table writes, in batches of
- * 100 as the engine writes, timed per 5,000 entities, all in one partition (as a drive's baseline is
- * today: PartitionKey = drive id) and spread over `partitions`. Azurite (3.35, LokiJS) finds each
- * entity it writes by PartitionKey first (its only useful index) and then scans that partition for
- * the RowKey, so one growing partition costs O(n) per write and O(n²) in all; spread, it stays flat.
+ * Why a drive's baseline is spread over partitions (lib/sync/state/baselineLayout.ts): Azurite's table
+ * writes, in batches of 100 as the engine writes, timed per 5,000 entities, all in one partition (as
+ * a drive's baseline was before: PartitionKey = drive id) and spread over `partitions` (16: a drive's
+ * buckets today). Azurite (3.35, LokiJS) finds each entity it writes by PartitionKey first and then
+ * scans that partition for the RowKey, so one growing partition costs O(n) per write and O(n²) in
+ * all; spread, a write costs the size of its partition.
  *
- * Usage: node dist/bench/sync/tableWrites.js [entities=20000] [partitions=1,50]
+ * Usage: node dist/bench/sync/tableWrites.js [entities=20000] [partitions=1,16,50]
  */
 async function main(): Promise<void> {
     const entities = Number(process.argv[2] ?? 20_000);
-    const spreads = (process.argv[3] ?? '1,50').split(',').map(Number);
+    const spreads = (process.argv[3] ?? '1,16,50').split(',').map(Number);
     const azurite = await startAzurite();
     const results: Record<string, number[]> = {};
     try {

@@ -93,6 +93,8 @@ async function main(): Promise<void> {
             const run = child.run;
             const figures = {
                 status: run.status,
+                // A failed run says why (its code and message), so a figure never hides a failure.
+                ...(run.error ? { error: run.error } : {}),
                 graphRequests: svc.sim.graph.counters().requests,
                 storageTransactions: storageOps() - ops,
                 ms: child.ms,

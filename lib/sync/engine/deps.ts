@@ -28,6 +28,8 @@ export interface SyncDeps {
         rootId: string | undefined,
         platform?: PlatformChanges,
     ): Promise<BaselineEntry[]>;
+    /** A drive stored in one partition moves into buckets (state/baselineMigration.ts); rows moved. */
+    migrateBaseline(services: Services, driveId: string): Promise<number>;
     /** After a full load: completes the path index of an older drive, corrects the count. */
     ensureBaselineIndex(services: Services, driveId: string, entries: readonly BaselineEntry[]): Promise<void>;
     listPlatformEntries(services: Services, drive: DriveRecord): Promise<PlatformEntry[]>;
@@ -41,10 +43,11 @@ export interface SyncDeps {
 }
 
 export async function defaultDeps(): Promise<SyncDeps> {
-    const [fold, baseline, index, around, platform, apply, graph] = await Promise.all([
+    const [fold, baseline, index, migration, around, platform, apply, graph] = await Promise.all([
         import('../state/foldTransfers'),
         import('../state/baselineStore'),
         import('../state/baselineIndex'),
+        import('../state/baselineMigration'),
         import('./scopedBaseline'),
         import('../platform/platformListing'),
         import('../apply/applyPlan'),
@@ -55,6 +58,7 @@ export async function defaultDeps(): Promise<SyncDeps> {
         loadBaseline: baseline.loadBaseline,
         baselineCount: index.readBaselineCount,
         loadBaselineAround: around.loadBaselineAround,
+        migrateBaseline: migration.migrateBaselineLayout,
         ensureBaselineIndex: index.ensureBaselineIndex,
         listPlatformEntries: platform.listPlatformEntries,
         listPlatformFolder: (services, drive, spellings) => platform.listPlatformFolder(services, drive, spellings),

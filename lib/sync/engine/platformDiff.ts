@@ -3,6 +3,7 @@ import type { Services } from '../../runtime/services';
 import { diffFolder, noPlatformChanges, type PlatformChanges } from '../plan/platformChanges';
 import { foldPath } from '../plan/paths';
 import { loadBaselineChildren } from '../state/baselineIndex';
+import { readLayout } from '../state/baselineLayout';
 import type { SyncDeps } from './deps';
 import type { DriveLease } from './lease';
 
@@ -20,7 +21,7 @@ const LANES = 4;
  * A listing run's platform side without holding the drive: the store is walked folder by folder
  * (case-folded, every spelling of a folder together, as the path index groups rows), and each
  * folder's children are compared with the same folder's baseline rows (one key range of the index,
- * state/baselineIndex.ts). Only what differs is kept (plan/platformChanges.ts), so memory is one folder
+ * state/baselineIndex.ts, in each of the drive's partitions). Only what differs is kept (plan/platformChanges.ts), so memory is one folder
  * per lane, the folders waiting to be listed, and the changes; the plan is then scoped to those
  * changes (plan/scope.ts), which tests show gives the whole listing's plan.
  *
@@ -42,6 +43,8 @@ export async function diffPlatformByFolder(
     remoteChanged: ReadonlySet<string> = new Set(),
 ): Promise<PlatformDiff> {
     const changes = noPlatformChanges();
+    // Resolved once: each folder is then one range query per partition of the drive.
+    const { layout } = await readLayout(services, drive.id);
     const pending: { key: string; spellings: string[] }[] = [{ key: '', spellings: [''] }];
     let entries = 0;
     let folders = 0;
@@ -69,7 +72,7 @@ export async function diffPlatformByFolder(
         const visit = async ({ key, spellings }: { key: string; spellings: string[] }) => {
             const [listed, rows] = await Promise.all([
                 deps.listPlatformFolder(services, drive, spellings),
-                loadBaselineChildren(services, drive.id, key),
+                loadBaselineChildren(services, drive.id, key, layout),
             ]);
             lease.assertHeld();
             const children = new Map<string, string[]>();

@@ -140,6 +140,9 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         baseline: known,
         baselineComplete: complete,
     });
+    // An older drive's single-partition baseline moves into buckets (after the unchanged-run exit, which
+    // reads no baseline; what ran before reads either layout).
+    if (!dryRun) await timer.time('baseline', () => deps.migrateBaseline(services, drive.id));
     if (delta.journaled) {
         // A new drive's path index starts complete (and empty): every row the sync writes keeps it so.
         if (!dryRun) await deps.ensureBaselineIndex(services, drive.id, []);

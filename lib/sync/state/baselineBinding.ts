@@ -1,6 +1,7 @@
 import { restStatus } from '../../storage/restError';
 import type { Services } from '../../runtime/services';
 import { deletePartition } from '../../storage/partitions';
+import { layoutOf, NEW_DRIVE_BUCKETS, readLayout } from './baselineLayout';
 
 /**
  * Which Graph drive a platform drive's baseline describes: a row `$graph` in the baseline's partition
@@ -31,7 +32,18 @@ export async function writeBaselineBinding(services: Services, driveId: string, 
     await table.upsertEntity<BindingRow>({ partitionKey: driveId, rowKey: ROW, graphDriveId }, 'Replace');
 }
 
-/** Forgets everything both sides ever agreed on for the drive: item rows, path index, count, binding. */
+/**
+ * Forgets everything both sides ever agreed on for the drive: item rows, path index, count, binding.
+ * Every bucket a new drive would use is emptied too, whatever the recorded layout (a migration cut
+ * short leaves copies there), so the drive starts again from nothing; the home partition goes last,
+ * with the meta row, so a clear cut short is finished by the next one.
+ */
 export async function clearBaseline(services: Services, driveId: string): Promise<number> {
-    return deletePartition(await services.tables.get('baselines'), driveId);
+    const table = await services.tables.get('baselines');
+    const { layout } = await readLayout(services, driveId);
+    const buckets = new Set([...layout.partitions, ...layoutOf(driveId, NEW_DRIVE_BUCKETS).partitions]);
+    buckets.delete(driveId);
+    let deleted = 0;
+    for (const partition of buckets) deleted += await deletePartition(table, partition);
+    return deleted + (await deletePartition(table, driveId));
 }

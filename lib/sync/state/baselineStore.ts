@@ -3,13 +3,15 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import type { Services } from '../../runtime/services';
 import { tableKey } from '../../storage/tables';
 import type { BaselineEntry } from '../plan/types';
-import { adjustCount, indexKey, ITEM_ROWS_FROM } from './baselineIndex';
+import { adjustCount, indexKey } from './baselineIndex';
+import { forEachLimited, hasRowsFrom, ITEM_ROWS_FROM, readLayout, type BaselineLayout } from './baselineLayout';
 import { toEntry, toRow, type BaselineRow } from './baselineRows';
 
 /**
- * The baseline (what both sides last agreed on), one row per item: table `Baselines`, PartitionKey
- * the drive id, RowKey the encoded Graph item id. A whole drive is one partition, so loading it is
- * one paged query and writes go in entity-group transactions (≤ 100 operations each).
+ * The baseline (what both sides last agreed on), one row per item: table `Baselines`, RowKey the
+ * encoded Graph item id, PartitionKey one of the drive's buckets (baselineLayout.ts: why, and older
+ * single-partition drives). Writes go in entity-group transactions (≤ 100 operations, one partition
+ * each), the partitions' transactions in parallel.
  *
  * Beside each row, in the same partition, a copy keyed by its case-folded path (baselineIndex.ts):
  * an incremental run reads the rows around its changes by key range instead of the whole drive.
@@ -24,32 +26,54 @@ export interface BaselineChanges {
 
 /** Azure's limit on operations in one entity-group transaction. */
 const BATCH = 100;
+/** Transactions or queries in flight for one call. */
+const LANES = 4;
 
+/** The whole baseline (a full-load run): every partition, in remote-id key order as one partition returned it. */
 export async function loadBaseline(services: Services, driveId: string): Promise<BaselineEntry[]> {
     const table = await services.tables.get('baselines');
-    const entries: BaselineEntry[] = [];
-    const rows = table.listEntities<BaselineRow>({
-        queryOptions: { filter: odata`PartitionKey eq ${driveId} and RowKey ge ${ITEM_ROWS_FROM}` },
+    const { layout } = await readLayout(services, driveId);
+    const rows: { key: string; entry: BaselineEntry }[] = [];
+    await forEachLimited(layout.partitions, LANES, async (partition) => {
+        for await (const row of table.listEntities<BaselineRow>({
+            queryOptions: { filter: odata`PartitionKey eq ${partition} and RowKey ge ${ITEM_ROWS_FROM}` },
+        }))
+            rows.push({ key: row.rowKey, entry: toEntry(row) });
     });
-    for await (const row of rows) entries.push(toEntry(row));
-    return entries;
+    if (layout.partitions.length > 1) rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return rows.map((r) => r.entry);
 }
 
-/** Rows by remote id (missing ids are simply absent), 14 ids per query (Table Storage allows 15 comparisons). */
+/** Rows by remote id (missing ids are simply absent), 14 ids of one partition per query (Table Storage allows 15 comparisons). */
 export async function loadBaselineRows(
     services: Services,
     driveId: string,
     ids: Iterable<string>,
 ): Promise<Map<string, BaselineEntry>> {
+    return rowsById(services, (await readLayout(services, driveId)).layout, ids);
+}
+
+async function rowsById(
+    services: Services,
+    layout: BaselineLayout,
+    ids: Iterable<string>,
+): Promise<Map<string, BaselineEntry>> {
     const table = await services.tables.get('baselines');
-    const all = [...new Set(ids)];
+    const byPartition = new Map<string, string[]>();
+    for (const id of new Set(ids)) {
+        const partition = layout.partitionOf(id);
+        const list = byPartition.get(partition);
+        if (list) list.push(id);
+        else byPartition.set(partition, [id]);
+    }
+    const chunks: { partition: string; ids: string[] }[] = [];
+    for (const [partition, all] of byPartition)
+        for (let at = 0; at < all.length; at += 14) chunks.push({ partition, ids: all.slice(at, at + 14) });
     const out = new Map<string, BaselineEntry>();
-    const chunks: string[][] = [];
-    for (let at = 0; at < all.length; at += 14) chunks.push(all.slice(at, at + 14));
-    await forEachLimited(chunks, 4, async (chunk) => {
-        const keys = chunk.map((id) => `RowKey eq '${tableKey(id)}'`).join(' or ');
+    await forEachLimited(chunks, LANES, async (chunk) => {
+        const keys = chunk.ids.map((id) => `RowKey eq '${tableKey(id)}'`).join(' or ');
         for await (const row of table.listEntities<BaselineRow>({
-            queryOptions: { filter: `${partitionFilter(driveId)} and (${keys})` },
+            queryOptions: { filter: `${partitionFilter(chunk.partition)} and (${keys})` },
         }))
             out.set(row.remoteId, toEntry(row));
     });
@@ -63,8 +87,9 @@ export async function getBaselineEntry(
     remoteId: string,
 ): Promise<BaselineEntry | undefined> {
     const table = await services.tables.get('baselines');
+    const { layout } = await readLayout(services, driveId);
     try {
-        return toEntry(await table.getEntity<BaselineRow>(driveId, tableKey(remoteId)));
+        return toEntry(await table.getEntity<BaselineRow>(layout.partitionOf(remoteId), tableKey(remoteId)));
     } catch (e) {
         if (restStatus(e) === 404) return undefined;
         throw e;
@@ -74,15 +99,8 @@ export async function getBaselineEntry(
 /** A drive with no row has never completed a sync: the planner's `firstSync`. */
 export async function hasBaseline(services: Services, driveId: string): Promise<boolean> {
     const table = await services.tables.get('baselines');
-    const page = table
-        .listEntities({
-            queryOptions: {
-                filter: odata`PartitionKey eq ${driveId} and RowKey ge ${ITEM_ROWS_FROM}`,
-                select: ['RowKey'],
-            },
-        })
-        .byPage({ maxPageSize: 1 });
-    for await (const rows of page) return rows.length > 0;
+    const { layout } = await readLayout(services, driveId);
+    for (const partition of layout.partitions) if (await hasRowsFrom(table, partition, ITEM_ROWS_FROM)) return true;
     return false;
 }
 
@@ -96,7 +114,8 @@ export interface KnownRows {
  * Writes rows and removes others, with their index rows. A remote id in both lists is upserted (the
  * newer fact). The old rows (whose index keys may change) come from `known` where it has them, and
  * are read otherwise. Deleting a row that is already gone is fine, so the same changes can be applied
- * twice (queue redelivery).
+ * twice (queue redelivery). Each partition's actions go in its own transactions, several partitions
+ * at once: an item's rows never straddle two transactions, and items are independent of each other.
  */
 export async function applyBaselineChanges(
     services: Services,
@@ -108,43 +127,64 @@ export async function applyBaselineChanges(
     const removed = [...new Set(changes.remove)].filter((id) => !upserted.has(id));
     if (upserted.size === 0 && removed.length === 0) return;
     const table = await services.tables.get('baselines');
-    const before = await rowsBefore(services, driveId, [...upserted.keys(), ...removed], known);
-    const items: TransactionAction[][] = [];
+    const { layout } = await readLayout(services, driveId);
+    const before = await rowsBefore(services, layout, [...upserted.keys(), ...removed], known);
+    const batches = new BatchesByPartition();
     let added = 0;
     for (const e of upserted.values()) {
+        const partitionKey = layout.partitionOf(e.remoteId);
         const old = before.get(e.remoteId);
         const actions: TransactionAction[] = [
-            ['upsert', toRow(driveId, e), 'Replace'],
-            ['upsert', { ...toRow(driveId, e), rowKey: indexKey(e) }, 'Replace'],
+            ['upsert', toRow(partitionKey, e), 'Replace'],
+            ['upsert', { ...toRow(partitionKey, e), rowKey: indexKey(e) }, 'Replace'],
         ];
-        if (old && indexKey(old) !== indexKey(e))
-            actions.push(['delete', { partitionKey: driveId, rowKey: indexKey(old) }]);
+        if (old && indexKey(old) !== indexKey(e)) actions.push(['delete', { partitionKey, rowKey: indexKey(old) }]);
         if (!old) added++;
-        items.push(actions);
+        batches.add(partitionKey, actions);
     }
     for (const id of removed) {
+        const partitionKey = layout.partitionOf(id);
         const old = before.get(id);
-        items.push([
-            ['delete', { partitionKey: driveId, rowKey: tableKey(id) }],
-            ...(old ? [['delete', { partitionKey: driveId, rowKey: indexKey(old) }] as TransactionAction] : []),
+        batches.add(partitionKey, [
+            ['delete', { partitionKey, rowKey: tableKey(id) }],
+            ...(old ? [['delete', { partitionKey, rowKey: indexKey(old) }] as TransactionAction] : []),
         ]);
         if (old) added--;
     }
-    // An item's actions never straddle two transactions.
-    let batch: TransactionAction[] = [];
-    for (const actions of items) {
-        if (batch.length + actions.length > BATCH) {
-            await submit(table, batch);
-            batch = [];
-        }
-        batch.push(...actions);
-    }
-    if (batch.length) await submit(table, batch);
+    await forEachLimited(batches.all(), LANES, (batch) => submit(table, batch));
     if (added !== 0) await adjustCount(table, driveId, added);
 }
 
+/** Transactions of ≤ 100 actions per partition; one item's actions always in one of them. */
+export class BatchesByPartition {
+    private readonly open = new Map<string, TransactionAction[]>();
+    private readonly full: TransactionAction[][] = [];
+
+    add(partitionKey: string, actions: readonly TransactionAction[]): void {
+        let batch = this.open.get(partitionKey);
+        if (batch && batch.length + actions.length > BATCH) {
+            this.full.push(batch);
+            batch = undefined;
+        }
+        if (!batch) this.open.set(partitionKey, (batch = []));
+        batch.push(...actions);
+    }
+
+    /** The full transactions so far, handed over (a streaming writer submits them as they fill). */
+    takeFull(): TransactionAction[][] {
+        return this.full.splice(0);
+    }
+
+    all(): TransactionAction[][] {
+        const out = [...this.full, ...[...this.open.values()].filter((b) => b.length > 0)];
+        this.full.length = 0;
+        this.open.clear();
+        return out;
+    }
+}
+
 /** A delete of a missing row fails the whole transaction (404); then the batch is retried without deletes of missing rows. */
-async function submit(table: TableClient, batch: TransactionAction[]): Promise<void> {
+export async function submit(table: TableClient, batch: TransactionAction[]): Promise<void> {
     try {
         await table.submitTransaction(batch);
     } catch (e) {
@@ -169,25 +209,17 @@ async function exists(table: TableClient, partitionKey: string, rowKey: string):
 
 async function rowsBefore(
     services: Services,
-    driveId: string,
+    layout: BaselineLayout,
     ids: string[],
     known: KnownRows | undefined,
 ): Promise<ReadonlyMap<string, BaselineEntry>> {
     if (known?.complete) return known.rows;
     const missing = known ? ids.filter((id) => !known.rows.has(id)) : ids;
-    const read = await loadBaselineRows(services, driveId, missing);
+    const read = await rowsById(services, layout, missing);
     if (!known) return read;
     return new Map([...known.rows, ...read]);
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-        while (next < items.length) await work(items[next++] as T);
-    });
-    await Promise.all(lanes);
-}
-
-function partitionFilter(driveId: string): string {
-    return `PartitionKey eq '${driveId.replace(/'/g, "''")}'`;
+function partitionFilter(partitionKey: string): string {
+    return `PartitionKey eq '${partitionKey.replace(/'/g, "''")}'`;
 }
