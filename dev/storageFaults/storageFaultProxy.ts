@@ -50,6 +50,11 @@ export interface StorageFaultProxy {
     endpoints: Record<StorageService, string>;
     /** Adds a rule; returns a handle that removes it. */
     inject(rule: StorageFaultRule): { remove(): void; readonly injected: number };
+    /**
+     * Holds matching requests for `delayMs` before forwarding them: a storage account under load answers
+     * late (Azure's latency targets are averages, not bounds) rather than refusing.
+     */
+    delay(rule: SlowRule): { remove(): void };
     /** Removes every rule. */
     clear(): void;
     /** Calls `watch` with every request before it is answered or forwarded (tests act at a chosen point). */
@@ -80,6 +85,14 @@ interface ActiveRule extends StorageFaultRule {
     used: number;
 }
 
+export interface SlowRule {
+    service: StorageService;
+    match?: StorageFaultRule['match'];
+    delayMs: number;
+    /** Delay this many matching requests; unlimited when absent. */
+    times?: number;
+}
+
 /**
  * `targets`: Azurite's service endpoints (as Azurite prints them, with the account path), e.g.
  * http://127.0.0.1:10002/devstoreaccount1. Ports of the proxy: any free ones unless given.
@@ -89,6 +102,7 @@ export async function startStorageFaultProxy(
     ports: Partial<Record<StorageService, number>> = {},
 ): Promise<StorageFaultProxy> {
     const rules: ActiveRule[] = [];
+    const slowRules: (SlowRule & { used: number })[] = [];
     const injected: Record<StorageService, number> = { blob: 0, queue: 0, table: 0 };
     const forwarded: Record<StorageService, number> = { blob: 0, queue: 0, table: 0 };
     const servers: Server[] = [];
@@ -110,7 +124,10 @@ export async function startStorageFaultProxy(
                 return answerFault(req, res, service, rule);
             }
             forwarded[service]++;
-            forward(req, res, target, agent);
+            const slow = matching(slowRules, service, req, target);
+            if (!slow) return forward(req, res, target, agent);
+            slow.used++;
+            setTimeout(() => forward(req, res, target, agent), slow.delayMs);
         });
         const port = await listen(server, ports[service] ?? 0);
         servers.push(server);
@@ -132,7 +149,15 @@ export async function startStorageFaultProxy(
                 },
             };
         },
-        clear: () => void rules.splice(0),
+        delay(rule) {
+            const active = { ...rule, used: 0 };
+            slowRules.push(active);
+            return { remove: () => void slowRules.splice(slowRules.indexOf(active) >>> 0, 1) };
+        },
+        clear: () => {
+            rules.splice(0);
+            slowRules.splice(0);
+        },
         observe(watch) {
             watchers.add(watch);
             return { stop: () => void watchers.delete(watch) };
@@ -155,12 +180,12 @@ function pathAfterAccount(req: IncomingMessage, target: URL): string {
     }
 }
 
-function matching(
-    rules: ActiveRule[],
+function matching<R extends Pick<StorageFaultRule, 'service' | 'match' | 'times'> & { used: number }>(
+    rules: R[],
     service: StorageService,
     req: IncomingMessage,
     target: URL,
-): ActiveRule | undefined {
+): R | undefined {
     const path = pathAfterAccount(req, target);
     return rules.find(
         (r) =>

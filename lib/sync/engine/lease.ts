@@ -21,7 +21,9 @@ export interface DriveLease {
 
 export class LeaseLostError extends Error {
     constructor(driveId: string) {
-        super(`The sync lease of drive ${driveId} was lost (another instance took it over).`);
+        super(
+            `The sync lease of drive ${driveId} was lost (another instance took it over, or storage did not confirm a renewal in time).`,
+        );
         this.name = 'LeaseLostError';
     }
 }
@@ -59,29 +61,40 @@ export async function acquireLease(
     return { lease: holdLease(services, driveId, doc, etag, leaseMs) };
 }
 
-/** Renews at a third of the lease so one slow renewal never lets it lapse. */
+/**
+ * Renews at a third of the lease so one slow renewal never lets it lapse. One renewal at a time: a
+ * renewal slower than the interval (a busy storage account) is not overtaken by another sent with the
+ * ETag it is about to replace, which would fail with 412 and give up a lease still held. A renewal
+ * that fails is lost only when someone else holds the row now (412/404) or when the lease may have
+ * lapsed meanwhile; a transient storage error is retried at the next tick while the lease is still
+ * good. `assertHeld` also refuses once the last confirmed expiry has passed, whatever the renewals do.
+ */
 function holdLease(services: Services, driveId: string, doc: LeaseDoc, firstEtag: string, leaseMs: number): DriveLease {
     let etag = firstEtag;
+    let heldUntil = doc.expiresAt;
     let lost = false;
-    let renewing: Promise<void> = Promise.resolve();
-    const timer = setInterval(
-        () => {
-            renewing = renew().catch(() => {
-                lost = true;
-            });
-        },
-        Math.max(1000, Math.floor(leaseMs / 3)),
-    );
-    timer.unref();
+    let renewing: Promise<void> | undefined;
     const renew = async (): Promise<void> => {
-        if (lost) return;
         const table = await services.tables.get('syncState');
-        etag = await writeDocument(table, driveId, ROW, { ...doc, expiresAt: Date.now() + leaseMs }, etag);
+        const expiresAt = Date.now() + leaseMs;
+        etag = await writeDocument(table, driveId, ROW, { ...doc, expiresAt }, etag);
+        heldUntil = expiresAt;
     };
+    const tick = (): void => {
+        if (lost || renewing) return;
+        renewing = renew()
+            .catch((e: unknown) => {
+                const takenOver = restStatus(e) === 412 || restStatus(e) === 404;
+                if (takenOver || Date.now() >= heldUntil) lost = true;
+            })
+            .finally(() => (renewing = undefined));
+    };
+    const timer = setInterval(tick, Math.max(1000, Math.floor(leaseMs / 3)));
+    timer.unref();
     return {
         runId: doc.runId,
         assertHeld() {
-            if (lost) throw new LeaseLostError(driveId);
+            if (lost || Date.now() >= heldUntil) throw new LeaseLostError(driveId);
         },
         async release() {
             clearInterval(timer);
