@@ -2,7 +2,7 @@ import type { TransactionAction } from '@azure/data-tables';
 import { ensureQueue, sendMessage } from '../../storage/queueMessages';
 import type { Services } from '../../runtime/services';
 import type { TransferBatchMessage, TransferMessage } from '../contracts';
-import { journalQueued, toJournalRow } from '../state/transferJournal';
+import { journalQueued, queuedRecord, toJournalRow } from '../state/transferJournal';
 
 /**
  * Small files travel several to a queue message; large ones alone.
@@ -134,22 +134,5 @@ function batchOf(transfers: TransferMessage[]): TransferBatchMessage {
         driveId: first.driveId,
         runId: first.runId,
         transfers,
-    };
-}
-
-/** The row journalQueued writes (lib/sync/state/transferJournal.ts), for many messages at once. */
-function queuedRecord(m: TransferMessage) {
-    return {
-        transferId: m.transferId,
-        driveId: m.driveId,
-        runId: m.runId,
-        actionId: m.actionId,
-        direction: m.direction,
-        platformPath: m.platformPath,
-        state: 'queued' as const,
-        bytesDone: 0,
-        bytesTotal: m.expected.size,
-        attempts: 0,
-        updatedAt: new Date().toISOString(),
     };
 }

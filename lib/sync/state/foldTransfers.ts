@@ -2,11 +2,11 @@ import { restStatus } from '../../storage/restError';
 import { tableKey } from '../../storage/tables';
 import type { Services } from '../../runtime/services';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { mapLimited } from '../../notifications/concurrency';
 import type { TransferMessage, TransferRecord } from '../contracts';
 import type { BaselineEntry } from '../plan/types';
 import { parentPath } from '../plan/paths';
 import { hasFolderRow } from './baselineIndex';
+import { forEachLimited } from './baselineLayout';
 import { applyBaselineChanges, loadBaselineRows } from './baselineStore';
 import { awaitsFold, FOLD_RANGE, type FoldMarker, type JournalRow, markedRowKey, recordOf } from './transferJournal';
 
@@ -102,7 +102,7 @@ export async function markFolded(table: TableClient, folds: readonly Pending[]):
     const chunks: Pending[][] = [];
     for (let at = 0; at < folds.length; at += FOLDS_PER_TRANSACTION)
         chunks.push(folds.slice(at, at + FOLDS_PER_TRANSACTION));
-    const settled = await mapLimited(chunks, 4, async (chunk) => {
+    await forEachLimited(chunks, 4, async (chunk) => {
         try {
             await table.submitTransaction(chunk.flatMap((p) => retireActions(p.row, p.marker, foldedColumns(p))));
         } catch (e) {
@@ -110,7 +110,6 @@ export async function markFolded(table: TableClient, folds: readonly Pending[]):
             for (const p of chunk) await retireMarker(table, p.row, p.marker, foldedColumns(p));
         }
     });
-    for (const s of settled) if (s.status === 'rejected') throw s.reason;
 }
 
 function foldedColumns({ record }: Pending): Partial<JournalRow> {

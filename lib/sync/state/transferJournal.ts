@@ -85,7 +85,19 @@ export function recordOf(row: Pick<JournalRow, 'document'>): TransferRecord {
  */
 export async function journalQueued(services: Services, message: TransferMessage): Promise<boolean> {
     const table = await services.tables.get('transfers');
-    const record: TransferRecord = {
+    try {
+        await table.createEntity(toJournalRow(queuedRecord(message), message));
+        return true;
+    } catch (e) {
+        if (restStatus(e) !== 409) throw e;
+        const existing = await readJournalRow(table, message.driveId, message.transferId);
+        return existing !== undefined && recordOf(existing).state === 'queued';
+    }
+}
+
+/** A transfer's record before its first attempt: what journalQueued writes (one row, or many in a transaction). */
+export function queuedRecord(message: TransferMessage): TransferRecord {
+    return {
         transferId: message.transferId,
         driveId: message.driveId,
         runId: message.runId,
@@ -98,14 +110,6 @@ export async function journalQueued(services: Services, message: TransferMessage
         attempts: 0,
         updatedAt: new Date().toISOString(),
     };
-    try {
-        await table.createEntity(toJournalRow(record, message));
-        return true;
-    } catch (e) {
-        if (restStatus(e) !== 409) throw e;
-        const existing = await readJournalRow(table, message.driveId, message.transferId);
-        return existing !== undefined && recordOf(existing).state === 'queued';
-    }
 }
 
 export async function readJournalRow(
