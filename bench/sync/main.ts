@@ -5,14 +5,16 @@ import { ensureDevCertificates } from '../../dev/tls/devCertificates';
 /**
  * bench:sync — the engine on drives of 10,000, 100,000 and 1,000,000 items (simulator, metadata only),
  * each size in its own process (worker.ts), the baseline stored in Table Storage at every size: first
- * sync, unchanged run, ten SharePoint edits, a listing run with ten platform edits, and a first sync
+ * sync, unchanged run, ten SharePoint edits, a listing run with nothing changed and one with ten
+ * platform edits, and a first sync
  * killed halfway and resumed; each with Graph requests, storage transactions, wall time, peak RSS and
  * live heap of the run's own process. One line per size as it finishes; the last line is one JSON
  * object keyed by size, then run kind.
  *
  * BENCH_SYNC_SIZES picks sizes (e.g. `10000` for a short run); BENCH_SYNC_MODES `idealised` (no
  * resource budget, the default: it measures the engine) and/or `production` (a small tenant's budget,
- * the simulator's default: Graph's pacing dominates); BENCH_SYNC_RESUME=0 skips the killed first sync.
+ * the simulator's default: Graph's pacing dominates); BENCH_SYNC_RESUME=0 skips the killed first sync;
+ * BENCH_SYNC_STORED_MAX (default 100,000) is the largest size whose baseline is stored (worker.ts says why).
  */
 const sizes = (process.env.BENCH_SYNC_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const modes = (process.env.BENCH_SYNC_MODES ?? 'idealised').split(',');

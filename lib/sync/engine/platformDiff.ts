@@ -4,14 +4,24 @@ import { diffFolder, noPlatformChanges, type PlatformChanges } from '../plan/pla
 import { foldPath } from '../plan/paths';
 import { loadBaselineChildren } from '../state/baselineIndex';
 import { readLayout } from '../state/baselineLayout';
+import { listingDigest, readListingDigests, recordListingDigests } from '../state/listingDigests';
 import type { SyncDeps } from './deps';
 import type { DriveLease } from './lease';
 
 export interface PlatformDiff {
     changes: PlatformChanges;
-    /** Entries the listing returned, and the folders it listed (one hierarchical listing and one index range each). */
+    /** Entries the listing returned, and the folders it listed (one hierarchical listing each). */
     entries: number;
     folders: number;
+    /** Folders whose listing was the one last found equal to their rows: their rows were not read. */
+    foldersMatched: number;
+}
+
+export interface WalkOptions {
+    /** Remote ids delta changed this run: their files count as changed even when only touched. */
+    remoteChanged?: ReadonlySet<string>;
+    /** Records each folder's listing digest (state/listingDigests.ts); a dry run reads them only. */
+    record?: boolean;
 }
 
 /** Folders listed at once: each is one Blob listing and one Table query, both mostly waiting on the network. */
@@ -33,18 +43,27 @@ const LANES = 4;
  *
  * A folder the baseline holds but the platform no longer has (deleted, renamed, retyped) is not
  * walked: its subtree is recorded as gone, and the plan reads those rows through the index.
+ *
+ * A folder whose listing is the one the last listing run found equal to its rows (the same digest,
+ * state/listingDigests.ts) is not diffed and its rows are not read: a listing run then reads the rows
+ * of the folders that changed on either side since, and lists every folder (one Blob request each).
  */
 export async function diffPlatformByFolder(
     services: Services,
     deps: Pick<SyncDeps, 'listPlatformFolder'>,
     drive: DriveRecord,
     lease: Pick<DriveLease, 'assertHeld'>,
-    /** Remote ids delta changed this run: their files count as changed even when only touched. */
-    remoteChanged: ReadonlySet<string> = new Set(),
+    options: WalkOptions = {},
 ): Promise<PlatformDiff> {
+    const remoteChanged = options.remoteChanged ?? new Set<string>();
     const changes = noPlatformChanges();
     // Resolved once: each folder is then one range query per partition of the drive.
-    const { layout } = await readLayout(services, drive.id);
+    const [{ layout }, stored] = await Promise.all([
+        readLayout(services, drive.id),
+        readListingDigests(services, drive.id),
+    ]);
+    const found = new Map<string, string | undefined>();
+    let foldersMatched = 0;
     const pending: { key: string; spellings: string[] }[] = [{ key: '', spellings: [''] }];
     let entries = 0;
     let folders = 0;
@@ -70,9 +89,12 @@ export async function diffPlatformByFolder(
             }
         };
         const visit = async ({ key, spellings }: { key: string; spellings: string[] }) => {
-            const [listed, rows] = await Promise.all([
+            // A folder with a digest is listed first: its rows are read only if the listing differs.
+            const known = stored.get(key);
+            const rowsRead = () => loadBaselineChildren(services, drive.id, key, layout);
+            const [listed, early] = await Promise.all([
                 deps.listPlatformFolder(services, drive, spellings),
-                loadBaselineChildren(services, drive.id, key, layout),
+                known === undefined ? rowsRead() : undefined,
             ]);
             lease.assertHeld();
             const children = new Map<string, string[]>();
@@ -82,7 +104,17 @@ export async function diffPlatformByFolder(
                 if (seen) seen.push(path);
                 else children.set(folded, [path]);
             }
-            diffFolder(rows, listed.entries, (folded) => children.has(folded), changes, remoteChanged);
+            const digest = listingDigest(listed.entries);
+            if (digest === known) {
+                foldersMatched++;
+                found.set(key, digest);
+            } else {
+                const before = changeCount(changes);
+                const rows = early ?? (await rowsRead());
+                lease.assertHeld();
+                diffFolder(rows, listed.entries, (folded) => children.has(folded), changes, remoteChanged);
+                found.set(key, changeCount(changes) === before ? digest : undefined);
+            }
             entries += listed.entries.length;
             folders++;
             for (const [child, paths] of children) pending.push({ key: child, spellings: paths.sort() });
@@ -90,5 +122,10 @@ export async function diffPlatformByFolder(
         pump();
     });
     if (failed !== undefined) throw failed;
-    return { changes, entries, folders };
+    if (options.record) await recordListingDigests(services, drive.id, stored, found);
+    return { changes, entries, folders, foldersMatched };
+}
+
+function changeCount(c: PlatformChanges): number {
+    return c.created.length + c.edited.length + c.vanished.length + c.goneFolders.size;
 }

@@ -164,7 +164,10 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const walked =
         scan && !baseline && !delta.fullListing && (await deps.baselineCount(services, drive.id)) !== undefined
             ? await timer.time('platform', () =>
-                  diffPlatformByFolder(services, deps, drive, lease, new Set(items.map((i) => i.id))),
+                  diffPlatformByFolder(services, deps, drive, lease, {
+                      remoteChanged: new Set(items.map((i) => i.id)),
+                      record: !dryRun,
+                  }),
               )
             : undefined;
     let { known, count, complete } = await timer.time('baseline', () =>
@@ -229,7 +232,11 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             delta: deltaRecord(delta, deltaItemCount, resolved.orphans.length),
             ...(scan ? { platformEntries: walked?.entries ?? platform.length, platformScan: scan } : {}),
             ...(walked
-                ? { platformFolders: walked.folders, platformChanges: countPlatformChanges(walked.changes) }
+                ? {
+                      platformFolders: walked.folders,
+                      platformFoldersMatched: walked.foldersMatched,
+                      platformChanges: countPlatformChanges(walked.changes),
+                  }
                 : {}),
             baselineEntries: count,
             ...(done.plannedBaseline < count ? { plannedBaselineEntries: done.plannedBaseline } : {}),

@@ -29,6 +29,8 @@ export interface RunRecord {
     platformEntries?: number;
     /** A listing walked folder by folder (engine/platformDiff.ts): folders listed, and entries that differed from the baseline. */
     platformFolders?: number;
+    /** Of those, folders listed as the last listing run found them equal to the baseline: their rows were not read (sync/state/listingDigests.ts). */
+    platformFoldersMatched?: number;
     platformChanges?: number;
     /** Why the platform store was listed; absent when the baseline stood for it (nothing written through the API since the last listing). */
     platformScan?:

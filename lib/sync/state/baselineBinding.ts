@@ -2,6 +2,7 @@ import { restStatus } from '../../storage/restError';
 import type { Services } from '../../runtime/services';
 import { deletePartition } from '../../storage/partitions';
 import { layoutOf, NEW_DRIVE_BUCKETS, readLayout } from './baselineLayout';
+import { clearListingDigests } from './listingDigests';
 
 /**
  * Which Graph drive a platform drive's baseline describes: a row `$graph` in the baseline's partition
@@ -33,7 +34,8 @@ export async function writeBaselineBinding(services: Services, driveId: string, 
 }
 
 /**
- * Forgets everything both sides ever agreed on for the drive: item rows, path index, count, binding.
+ * Forgets everything both sides ever agreed on for the drive: item rows, path index, count, binding,
+ * and the listings found equal to them (listingDigests.ts).
  * Every bucket a new drive would use is emptied too, whatever the recorded layout (a migration cut
  * short leaves copies there), so the drive starts again from nothing; the home partition goes last,
  * with the meta row, so a clear cut short is finished by the next one.
@@ -43,7 +45,7 @@ export async function clearBaseline(services: Services, driveId: string): Promis
     const { layout } = await readLayout(services, driveId);
     const buckets = new Set([...layout.partitions, ...layoutOf(driveId, NEW_DRIVE_BUCKETS).partitions]);
     buckets.delete(driveId);
-    let deleted = 0;
+    let deleted = await clearListingDigests(services, driveId);
     for (const partition of buckets) deleted += await deletePartition(table, partition);
     return deleted + (await deletePartition(table, driveId));
 }

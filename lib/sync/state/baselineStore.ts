@@ -6,6 +6,7 @@ import type { BaselineEntry } from '../plan/types';
 import { adjustCount, indexKey } from './baselineIndex';
 import { forEachLimited, hasRowsFrom, ITEM_ROWS_FROM, readLayout, type BaselineLayout } from './baselineLayout';
 import { toEntry, toRow, type BaselineRow } from './baselineRows';
+import { voidListingDigests } from './listingDigests';
 
 /**
  * The baseline (what both sides last agreed on), one row per item: table `Baselines`, RowKey the
@@ -151,8 +152,27 @@ export async function applyBaselineChanges(
         ]);
         if (old) added--;
     }
+    // The folders these rows leave or enter are no longer what a listing run found equal (listingDigests.ts).
+    await voidListingDigests(
+        services,
+        driveId,
+        touchedRows(upserted.values(), before, [...upserted.keys(), ...removed]),
+    );
     await forEachLimited(batches.all(), LANES, (batch) => submit(table, batch));
     if (added !== 0) await adjustCount(table, driveId, added);
+}
+
+/** The rows as written and as they were before, for the ids written. */
+function* touchedRows(
+    written: Iterable<BaselineEntry>,
+    before: ReadonlyMap<string, BaselineEntry>,
+    ids: readonly string[],
+): Iterable<BaselineEntry> {
+    yield* written;
+    for (const id of ids) {
+        const old = before.get(id);
+        if (old) yield old;
+    }
 }
 
 /** Transactions of ≤ 100 actions per partition; one item's actions always in one of them. */

@@ -147,6 +147,19 @@ describe('platform listing', () => {
         expect(sim().readContent(gid, '/Walk/d2/f.txt').toString('utf8')).toBe('edited on the platform');
     });
 
+    it('a listing run reads the rows of only the folders that changed since the last one', async () => {
+        // Settled: the uploads above were folded (their folders' digests voided) and listed once more.
+        await quiet('manual');
+        const settled = firstRun(await quiet('manual'));
+        expect(settled.platformFolders).toBeGreaterThanOrEqual(8);
+        expect(settled.platformFoldersMatched).toBe(settled.platformFolders);
+        await platform.put('Walk/d1/f.txt', 'edited again');
+        const run = firstRun(await quiet('manual'));
+        expect(run).toMatchObject({ platformScan: 'manual', platformChanges: 1, counts: { upload: 1 } });
+        expect(run.platformFoldersMatched).toBe(run.platformFolders! - 1);
+        expect(sim().readContent(gid, '/Walk/d1/f.txt').toString('utf8')).toBe('edited again');
+    });
+
     it('"Sync now" always lists the store', async () => {
         await platform.remove('Scan/platform.txt');
         const result = await quiet('manual');
