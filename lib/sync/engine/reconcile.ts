@@ -77,11 +77,15 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     );
     const folded = rebound ? 0 : fold.folded + fold.replan.remoteIds.length + fold.replan.uploads;
     const recheck = rebound ? [] : [...fold.replan.remoteIds, ...(cursor?.recheck ?? [])];
+    // A first sync cut short resumes as the first sync it was, in batches from its journaled listing:
+    // the rows its transfers folded since came from that same listing, so its pairing finds them equal.
+    const resumingFirstSync = !rebound && !cursor?.deltaLink && !!cursor?.firstSync && !!cursor.enumerationId;
     // With a deltaLink the drive has synced before; only without one does the baseline decide.
-    const baseline = cursor?.deltaLink
-        ? undefined
-        : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
-    const firstSync = !cursor?.deltaLink && baseline?.length === 0;
+    const baseline =
+        cursor?.deltaLink || resumingFirstSync
+            ? undefined
+            : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
+    const firstSync = resumingFirstSync || (!cursor?.deltaLink && baseline?.length === 0);
     const relist = !firstSync && reconciliationDue(cursor, startedAt.getTime());
     // No tenant-wide wait here: every Graph request of the run passes the throttle gate (graph/throttleMiddleware.ts).
     // A first sync leaves the listing in the page journal and reads it back in batches (firstSyncInBatches.ts).
@@ -144,9 +148,11 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     // reads no baseline; what ran before reads either layout).
     if (!dryRun) await timer.time('baseline', () => deps.migrateBaseline(services, drive.id));
     if (delta.journaled) {
+        // Rows a cut-short first sync's transfers wrote are read by id before the applier rewrites them.
+        const partial = resumingFirstSync && ((await deps.baselineCount(services, drive.id)) ?? 0) > 0;
         // A new drive's path index starts complete (and empty): every row the sync writes keeps it so.
-        if (!dryRun) await deps.ensureBaselineIndex(services, drive.id, []);
-        return firstSyncRun(input, ctxOf([], true), {
+        if (!dryRun && !partial) await deps.ensureBaselineIndex(services, drive.id, []);
+        return firstSyncRun(input, ctxOf([], !partial), {
             delta,
             cursor,
             scan,
@@ -455,6 +461,7 @@ async function keepCursor(
             enumerationId: undefined,
             resync: undefined,
             relist: undefined,
+            firstSync: undefined,
             rootId: delta.rootId ?? cursor?.rootId,
             remoteListedAt: listedAt(delta, cursor, startedAt),
             pages: 0,

@@ -23,6 +23,12 @@ export interface DeltaCursor {
     pages: number;
     fullListing: boolean;
     resync?: { reason: string; at: string };
+    /**
+     * The enumeration in progress is a first sync's, journaled whole (retain 'journal'): a run that
+     * resumes it finishes that first sync in batches, whatever its transfers folded into the baseline
+     * since (engine/reconcile.ts).
+     */
+    firstSync?: boolean;
     /** The enumeration in progress is the periodic reconciliation listing (engine/remoteListing.ts). */
     relist?: { at: string };
     /** When the last full listing of SharePoint that a finished run applied began (first sync, resync, reconciliation). */

@@ -71,6 +71,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
     // An older version saved a 410's Location as the first nextLink of the resync: never trust it.
     const staleLocation = !!start?.nextLink && !!start.resync && start.pages === 0;
     const resumed = !!start?.nextLink && !!start.enumerationId && !staleLocation;
+    const journalOnly = input.retain === 'journal';
     let cursor: DeltaCursor = { ...(start ?? { pages: 0, fullListing: true, updatedAt: '' }), graphDriveId };
     if (!resumed) {
         const scratch = !start?.deltaLink || !!input.fromScratch || staleLocation;
@@ -80,6 +81,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             pages: 0,
             enumerationId: undefined,
             nextLink: undefined,
+            firstSync: journalOnly || undefined,
             ...(input.fromScratch && start?.deltaLink && !start.resync
                 ? { relist: { at: new Date().toISOString() } }
                 : {}),
@@ -90,7 +92,6 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
     let resyncs = 0;
     let requests = 0;
     const live: DeltaItem[] = [];
-    const journalOnly = input.retain === 'journal';
     for (;;) {
         input.checkpoint?.();
         requests++;
@@ -105,6 +106,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
                 rootId: cursor.rootId,
                 pages: 0,
                 fullListing: true,
+                firstSync: journalOnly || undefined,
                 resync: { reason: response.reason, at: new Date().toISOString() },
                 platformScannedAt: cursor.platformScannedAt,
                 platformMarkId: cursor.platformMarkId,

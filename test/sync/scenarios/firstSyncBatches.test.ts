@@ -2,6 +2,8 @@ import type { DriveRecord } from '../../../lib/drives/driveRecord';
 import type { ConnectedService } from '../../support/connectedService';
 import { runSync } from '../../../lib/sync/engine';
 import { defaultDeps } from '../../../lib/sync/engine/deps';
+import { readBaselineCount } from '../../../lib/sync/state/baselineIndex';
+import { INDEX, ITEM_ROWS_FROM, readLayout } from '../../../lib/sync/state/baselineLayout';
 import {
     describeRuns,
     isQuiet,
@@ -109,8 +111,18 @@ it('a first sync killed after its second batch is finished by the next run: noth
     expect(killed).toMatchObject({ outcome: 'ran', run: { status: 'failed' } });
     await processTransfers();
 
+    // The transfers the first attempt queued are done and waiting to be folded into the baseline.
     const result = await syncUntilQuiet(drive, { firstSyncBatch: 3 });
     if (!isQuiet(result)) throw new Error(`not quiet:\n${describeRuns(result)}`);
+    // It was finished as the first sync it was, batch by batch from its journaled listing, not by
+    // loading the drive's listing and baseline whole.
+    expect(result.runs[0]).toMatchObject({ firstSync: true, delta: { resumed: true } });
+    expect(result.runs[0]!.foldedTransfers).toBeGreaterThan(0);
+    expect(result.runs[0]!.batches).toBeGreaterThan(1);
+    // The rows the first attempt's transfers wrote were rewritten in place: count, rows and index agree.
+    const stored = await storedRows(drive.id);
+    expect(stored.index).toBe(stored.items);
+    expect(await readBaselineCount(await services(), drive.id)).toBe(stored.items);
     const diff = treeDiff(remoteTree(svc, gid), await platform.tree());
     if (diff.length) throw new Error(`Sides differ:\n${diff.join('\n')}\n${describeRuns(result)}`);
     // Every file once on each side: no conflict copies of files the first attempt already paired or copied.
@@ -127,3 +139,19 @@ it('a first sync killed after its second batch is finished by the next run: noth
         ].sort(),
     );
 });
+
+/** Item rows and path-index rows of a drive's baseline, counted in Table Storage. */
+async function storedRows(driveId: string): Promise<{ items: number; index: number }> {
+    const table = (await services()).tables.get('baselines');
+    const { layout } = await readLayout(await services(), driveId);
+    let items = 0;
+    let index = 0;
+    for (const partition of layout.partitions)
+        for await (const row of (await table).listEntities<{ rowKey: string }>({
+            queryOptions: { filter: `PartitionKey eq '${partition}'`, select: ['RowKey'] },
+        })) {
+            if (row.rowKey.startsWith(INDEX)) index++;
+            else if (row.rowKey >= ITEM_ROWS_FROM) items++;
+        }
+    return { items, index };
+}
