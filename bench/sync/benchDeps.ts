@@ -7,8 +7,9 @@ import type { GraphSimApi } from '../../dev/m365/graph/api';
  * The benchmark measures the engine (delta paging, cursor and journal, the baseline in Table Storage,
  * planning, run records), not the copies: the transfer bench measures those. So the platform side is
  * the drive "already copied", generated from the bench's layout (`bench/f<k>/item-<i>.txt`, 1,000
- * items a folder) as each run asks for it, folder by folder or page by page, never held whole: a run
- * process's memory is the engine's. The applier reports each action without performing it.
+ * items a folder) as each run asks for it, folder by folder or page by page (whole only for the runs
+ * that list it whole): a run process's memory is the engine's. The applier reports each action
+ * without performing it.
  *
  * Layout and tags are shared with the parent process, which writes the baseline the first sync's
  * transfers would have left (`baselineOf`), so unchanged items compare equal.
@@ -52,8 +53,12 @@ export function syntheticDeps(p: SyntheticPlatform): Partial<SyncDeps> {
         return out;
     };
     return {
+        // Only the runs that load the whole baseline list the store whole (a 410 resync, the weekly
+        // reconciliation listing): they hold it as the engine does with a real store.
         listPlatformEntries: async () => {
-            throw new Error('the bench platform is never listed whole');
+            const all: PlatformEntry[] = p.items === 0 ? [] : [folderEntry('bench')];
+            for (let k = 0; k < folders; k++) all.push(folderEntry(`bench/f${k}`), ...files(k));
+            return all;
         },
         listPlatformFolder: async (_s, _d, spellings): Promise<PlatformFolder> => {
             const entries: PlatformEntry[] = [];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startAzurite } from '../../dev/azurite/azurite';
 import type { DriveRecord } from '../../lib/drives/driveRecord';
 import { getServices, type Services } from '../../lib/runtime/services';
+import { loadCursor, saveCursor } from '../../lib/sync/remote/deltaCursor';
 import { ensureBaselineIndex } from '../../lib/sync/state/baselineIndex';
 import { applyBaselineChanges } from '../../lib/sync/state/baselineStore';
 import type { RunRecord } from '../../lib/sync/runs';
@@ -21,6 +22,8 @@ import { proxiedConnectionString } from './countingProxy';
  *  - listingRun: "Sync now" with nothing changed, the first listing run over the stored baseline
  *    (it reads every folder's rows, and records the folders it found equal);
  *  - platformEdits: "Sync now" with ten blobs rewritten on the platform (a listing run);
+ *  - reconciliation: the weekly reconciliation listing (SharePoint enumerated from scratch, the
+ *    platform store listed), made due by dating the cursor's last full listing 8 days back;
  *  - resumed: a second drive's first sync killed halfway (SIGKILL), then the run that finishes it.
  * Between the first sync and the rest, the baseline the first sync's transfers would have written is
  * stored in Table Storage (rows and path index, through the engine's own batch transactions), at
@@ -194,6 +197,13 @@ async function main(): Promise<void> {
         const listingRun = await measure(a.drive, 'manual', items);
         const edited = Array.from({ length: 10 }, (_, i) => (i * 7919 * 13 + 17) % items);
         const platformEdits = await measure(a.drive, 'manual', items, edited);
+        // The weekly reconciliation listing, due now: its cursor's last full listing is 8 days old.
+        const { cursor } = await loadCursor(services, a.drive.id);
+        await saveCursor(services, a.drive.id, {
+            ...cursor!,
+            remoteListedAt: new Date(Date.now() - 8 * 86_400_000).toISOString(),
+        });
+        const reconciliation = await measure(a.drive, 'timer', items, edited);
 
         const resumed = b ? await killedAndResumed(b.drive, first.ms) : undefined;
         const result = {
@@ -206,6 +216,7 @@ async function main(): Promise<void> {
             tenEdits,
             listingRun,
             platformEdits,
+            reconciliation,
             ...(resumed ? { resumed } : {}),
         };
         process.stdout.write(`${JSON.stringify(result)}\n`);
