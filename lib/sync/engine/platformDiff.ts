@@ -109,11 +109,13 @@ export async function diffPlatformByFolder(
                 foldersMatched++;
                 found.set(key, digest);
             } else {
-                const before = changeCount(changes);
                 const rows = early ?? (await rowsRead());
                 lease.assertHeld();
-                diffFolder(rows, listed.entries, (folded) => children.has(folded), changes, remoteChanged);
-                found.set(key, changeCount(changes) === before ? digest : undefined);
+                // This folder's changes alone (other lanes add to the run's meanwhile).
+                const mine = noPlatformChanges();
+                diffFolder(rows, listed.entries, (folded) => children.has(folded), mine, remoteChanged);
+                found.set(key, changeCount(mine) === 0 ? digest : undefined);
+                addChanges(changes, mine);
             }
             entries += listed.entries.length;
             folders++;
@@ -122,10 +124,20 @@ export async function diffPlatformByFolder(
         pump();
     });
     if (failed !== undefined) throw failed;
-    if (options.record) await recordListingDigests(services, drive.id, stored, found);
+    if (options.record) {
+        lease.assertHeld();
+        await recordListingDigests(services, drive.id, stored, found);
+    }
     return { changes, entries, folders, foldersMatched };
 }
 
 function changeCount(c: PlatformChanges): number {
     return c.created.length + c.edited.length + c.vanished.length + c.goneFolders.size;
+}
+
+function addChanges(into: PlatformChanges, more: PlatformChanges): void {
+    into.created.push(...more.created);
+    into.edited.push(...more.edited);
+    into.vanished.push(...more.vanished);
+    for (const folder of more.goneFolders) into.goneFolders.add(folder);
 }

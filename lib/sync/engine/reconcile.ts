@@ -11,7 +11,7 @@ import { countPlatformChanges, type PlatformChanges } from '../plan/platformChan
 import { diffPlatformByFolder, type PlatformDiff } from './platformDiff';
 import type { ApplyContext } from '../apply/applyContext';
 import type { Properties } from '../../properties/properties';
-import { firstSyncInBatches } from './firstSyncInBatches';
+import { FIRST_SYNC_BATCH, firstSyncInBatches } from './firstSyncInBatches';
 import { readPlatformChangeMark } from '../platform/platformChanges';
 import {
     dropJournal,
@@ -77,9 +77,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     );
     const folded = rebound ? 0 : fold.folded + fold.replan.remoteIds.length + fold.replan.uploads;
     const recheck = rebound ? [] : [...fold.replan.remoteIds, ...(cursor?.recheck ?? [])];
-    // A first sync cut short resumes as the first sync it was, in batches from its journaled listing:
-    // the rows its transfers folded since came from that same listing, so its pairing finds them equal.
-    const resumingFirstSync = !rebound && !cursor?.deltaLink && !!cursor?.firstSync && !!cursor.enumerationId;
+    const resumingFirstSync = !rebound && resumesInBatches(cursor, input.firstSyncBatch ?? FIRST_SYNC_BATCH);
     // With a deltaLink the drive has synced before; only without one does the baseline decide.
     const baseline =
         cursor?.deltaLink || resumingFirstSync
@@ -254,6 +252,24 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             ...(replanned > 0 ? { replannedTransfers: replanned } : {}),
         },
     };
+}
+
+/** Items a delta page holds at least (Graph's default page; `$top` may give more): an estimate from below. */
+const DELTA_PAGE_ITEMS = 200;
+
+/**
+ * Whether a first sync cut short after some of its transfers were folded into the baseline resumes as
+ * the first sync it was, in batches from its journaled listing, rather than planned three-way over
+ * the whole baseline and listing held in memory. The three-way plan is exact, but at hundreds of
+ * thousands of items it outgrows an instance, and a redelivered run would fail again the same way. In
+ * batches the rows folded meanwhile pair as equal (they came from the same listing); what changed in
+ * between to an item already synced is merged as a first sync merges (an edit keeps both versions, a
+ * delete or rename is copied back: duplicates, never a loss). So only a listing of ten batches or more
+ * (≈ 50,000 items) resumes in batches; a smaller one keeps the exact plan.
+ */
+function resumesInBatches(cursor: DeltaCursor | undefined, batchSize: number): boolean {
+    if (!cursor || cursor.deltaLink || !cursor.firstSync || !cursor.enumerationId) return false;
+    return (cursor.pages + 1) * DELTA_PAGE_ITEMS >= 10 * batchSize;
 }
 
 interface FirstSyncState {

@@ -33,13 +33,26 @@ afterAll(async () => {
     await svc?.stop();
 });
 
+/** A drive of Adele's OneDrive, connected under `name`. */
+async function connect(name: string): Promise<DriveRecord> {
+    return (await svc.connectDrive({ name, kind: 'onedrive' }, svc.sim.demo.users.adele.userPrincipalName)).drive;
+}
+
+/** The engine's dependencies, with a worker that dies while applying the `n`th batch. */
+async function dyingAtBatch(n: number): Promise<Awaited<ReturnType<typeof defaultDeps>>> {
+    const real = await defaultDeps();
+    let applied = 0;
+    return {
+        ...real,
+        applyPlan: async (...args: Parameters<typeof real.applyPlan>) => {
+            if (++applied === n) throw new Error('worker killed');
+            return real.applyPlan(...args);
+        },
+    };
+}
+
 it('converges a first sync planned in batches of two items, as the whole-drive plan would', async () => {
-    const drive: DriveRecord = (
-        await svc.connectDrive(
-            { name: 'Batched OneDrive', kind: 'onedrive' },
-            svc.sim.demo.users.adele.userPrincipalName,
-        )
-    ).drive;
+    const drive = await connect('Batched OneDrive');
     const gid = drive.graph!.driveId;
     const sim = svc.sim.graph;
     for (let i = 0; i < 6; i++) sim.putFile(gid, `/Batch/Deep/n${i}/file${i}.txt`, `remote ${i}`);
@@ -83,12 +96,7 @@ it('converges a first sync planned in batches of two items, as the whole-drive p
 });
 
 it('a first sync killed after its second batch is finished by the next run: nothing twice, nothing lost', async () => {
-    const drive: DriveRecord = (
-        await svc.connectDrive(
-            { name: 'Killed first sync', kind: 'onedrive' },
-            svc.sim.demo.users.adele.userPrincipalName,
-        )
-    ).drive;
+    const drive = await connect('Killed first sync');
     const gid = drive.graph!.driveId;
     const sim = svc.sim.graph;
     for (let i = 0; i < 8; i++) sim.putFile(gid, `/K/d${i % 3}/r${i}.txt`, `remote ${i}`);
@@ -98,15 +106,7 @@ it('a first sync killed after its second batch is finished by the next run: noth
     await platform.put('K/both.txt', 'same on both sides');
 
     // The worker dies while applying the third batch: two batches' actions are done, the cursor has not moved.
-    const real = await defaultDeps();
-    let applied = 0;
-    const dying = {
-        ...real,
-        applyPlan: async (...args: Parameters<typeof real.applyPlan>) => {
-            if (++applied === 3) throw new Error('worker killed');
-            return real.applyPlan(...args);
-        },
-    };
+    const dying = await dyingAtBatch(3);
     const killed = await runSync(await services(), syncMessage(drive), { deps: dying, firstSyncBatch: 3 });
     expect(killed).toMatchObject({ outcome: 'ran', run: { status: 'failed' } });
     await processTransfers();
@@ -138,6 +138,35 @@ it('a first sync killed after its second batch is finished by the next run: noth
             '/K/both.txt',
         ].sort(),
     );
+});
+
+it('a small first sync cut short keeps the exact plan: a rename made in between stays a rename', async () => {
+    const drive = await connect('Cut short, small');
+    const gid = drive.graph!.driveId;
+    const sim = svc.sim.graph;
+    for (let i = 0; i < 8; i++) sim.putFile(gid, `/0S/d${i % 3}/r${i}.txt`, `remote ${i}`);
+    const platform = new PlatformSide(await services(), drive);
+    const dying = await dyingAtBatch(5);
+    // Batches come folder by folder, parents first ('0S' sorts before the demo folders): the root, 0S,
+    // 0S/d0 and 0S/d1 are applied, then the worker dies.
+    await runSync(await services(), syncMessage(drive), { deps: dying, firstSyncBatch: 3 });
+    await processTransfers();
+    // SharePoint renames a file the first attempt already copied, before the run that finishes it.
+    const copied = (await platform.tree()).keys();
+    const done = [...copied].find((p) => /^0S\/d\d\/r\d\.txt$/.test(p))!;
+    expect(done).toBeDefined();
+    sim.rename(gid, `/${done}`, 'renamed.txt');
+
+    // Ten batches of 1,000 is more than this listing: the run plans three-way over the whole baseline.
+    const result = await syncUntilQuiet(drive, { firstSyncBatch: 1000 });
+    if (!isQuiet(result)) throw new Error(`not quiet:\n${describeRuns(result)}`);
+    expect(result.runs[0]).toMatchObject({ firstSync: false });
+    const diff = treeDiff(remoteTree(svc, gid), await platform.tree());
+    if (diff.length) throw new Error(`Sides differ:\n${diff.join('\n')}\n${describeRuns(result)}`);
+    const renamed = done.replace(/r\d\.txt$/, 'renamed.txt');
+    expect(await platform.exists(done)).toBe(false);
+    expect(await platform.exists(renamed)).toBe(true);
+    expect(sim.getItem(gid, `/${done}`)).toBeUndefined();
 });
 
 /** Item rows and path-index rows of a drive's baseline, counted in Table Storage. */
