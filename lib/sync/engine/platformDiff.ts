@@ -1,6 +1,12 @@
 import type { DriveRecord } from '../../drives/driveRecord';
 import type { Services } from '../../runtime/services';
-import { diffFolder, noPlatformChanges, type PlatformChanges } from '../plan/platformChanges';
+import {
+    addPlatformChanges,
+    diffFolder,
+    noChangesIn,
+    noPlatformChanges,
+    type PlatformChanges,
+} from '../plan/platformChanges';
 import { foldPath } from '../plan/paths';
 import { loadBaselineChildren } from '../state/baselineIndex';
 import { readLayout } from '../state/baselineLayout';
@@ -24,7 +30,7 @@ export interface WalkOptions {
     record?: boolean;
 }
 
-/** Folders listed at once: each is one Blob listing and one Table query, both mostly waiting on the network. */
+/** Folders listed at once: each is one Blob listing and, unless its digest matches, one Table read, both mostly waiting on the network. */
 const LANES = 4;
 
 /**
@@ -114,8 +120,8 @@ export async function diffPlatformByFolder(
                 // This folder's changes alone (other lanes add to the run's meanwhile).
                 const mine = noPlatformChanges();
                 diffFolder(rows, listed.entries, (folded) => children.has(folded), mine, remoteChanged);
-                found.set(key, changeCount(mine) === 0 ? digest : undefined);
-                addChanges(changes, mine);
+                found.set(key, noChangesIn(mine) ? digest : undefined);
+                addPlatformChanges(changes, mine);
             }
             entries += listed.entries.length;
             folders++;
@@ -129,15 +135,4 @@ export async function diffPlatformByFolder(
         await recordListingDigests(services, drive.id, stored, found);
     }
     return { changes, entries, folders, foldersMatched };
-}
-
-function changeCount(c: PlatformChanges): number {
-    return c.created.length + c.edited.length + c.vanished.length + c.goneFolders.size;
-}
-
-function addChanges(into: PlatformChanges, more: PlatformChanges): void {
-    into.created.push(...more.created);
-    into.edited.push(...more.edited);
-    into.vanished.push(...more.vanished);
-    for (const folder of more.goneFolders) into.goneFolders.add(folder);
 }

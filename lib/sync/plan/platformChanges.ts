@@ -34,6 +34,19 @@ export function countPlatformChanges(c: PlatformChanges): number {
     return c.created.length + c.edited.length + c.vanished.length;
 }
 
+/** Whether a diff found nothing at all (no entry, and no folder gone without being listed). */
+export function noChangesIn(c: PlatformChanges): boolean {
+    return countPlatformChanges(c) === 0 && c.goneFolders.size === 0;
+}
+
+/** Adds one folder's changes to a run's. */
+export function addPlatformChanges(into: PlatformChanges, more: PlatformChanges): void {
+    into.created.push(...more.created);
+    into.edited.push(...more.edited);
+    into.vanished.push(...more.vanished);
+    for (const folder of more.goneFolders) into.goneFolders.add(folder);
+}
+
 /**
  * One folder's diff: its children on the platform (every spelling of the folder, case-folded
  * together as the path index groups them) against its children in the baseline. `entered` says

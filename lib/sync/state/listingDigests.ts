@@ -39,7 +39,7 @@ type DigestRow = {
 const BATCH = 100;
 const LANES = 4;
 
-export const listingPartitionOf = (driveId: string): string => `${driveId}~listing`;
+const listingPartitionOf = (driveId: string): string => `${driveId}~listing`;
 
 /** The digest of one folder's listing (every spelling of the folder together): order does not matter. */
 export function listingDigest(entries: readonly PlatformEntry[]): string {
@@ -72,13 +72,12 @@ export async function recordListingDigests(
     driveId: string,
     stored: ListingDigests,
     found: ReadonlyMap<string, string | undefined>,
-): Promise<number> {
+): Promise<void> {
     const writes: [string, string][] = [];
     for (const [folder, digest] of found)
         if (digest !== undefined ? stored.get(folder) !== digest : stored.has(folder))
             writes.push([folder, digest ?? '']);
     await writeDigests(services, driveId, writes);
-    return writes.length;
 }
 
 /**
