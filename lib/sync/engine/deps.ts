@@ -18,6 +18,8 @@ import type { FoldResult } from '../state/foldTransfers';
 export interface SyncDeps {
     foldTransfers(services: Services, driveId: string): Promise<FoldResult>;
     loadBaseline(services: Services, driveId: string): Promise<BaselineEntry[]>;
+    /** The same rows a page at a time, for a run that reads the drive through (a reconciliation listing). */
+    streamBaseline(services: Services, driveId: string): AsyncIterable<BaselineEntry[]>;
     /** The drive's baseline row count, or undefined until its path index is complete (state/baselineIndex.ts). */
     baselineCount(services: Services, driveId: string): Promise<number | undefined>;
     /** The rows around delta's changes (engine/scopedBaseline.ts): a superset of what the scoped plan reads. */
@@ -56,6 +58,7 @@ export async function defaultDeps(): Promise<SyncDeps> {
     return {
         foldTransfers: fold.foldTransfers,
         loadBaseline: baseline.loadBaseline,
+        streamBaseline: (services, driveId) => baseline.streamBaseline(services, driveId),
         baselineCount: index.readBaselineCount,
         loadBaselineAround: around.loadBaselineAround,
         migrateBaseline: migration.migrateBaselineLayout,

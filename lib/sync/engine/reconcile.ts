@@ -13,10 +13,13 @@ import type { ApplyContext } from '../apply/applyContext';
 import type { Properties } from '../../properties/properties';
 import { FIRST_SYNC_BATCH, firstSyncInBatches } from './firstSyncInBatches';
 import { readPlatformChangeMark } from '../platform/platformChanges';
+import { listingChanges, markUnlisted, type ListingChanges } from '../remote/listingChanges';
+import { journalPages, readJournal } from '../remote/pageJournal';
 import {
     dropJournal,
     enumerateDelta,
     fetchItems,
+    lastOccurrences,
     loadCursor,
     saveCursor,
     toRemoteEntries,
@@ -78,9 +81,10 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     const folded = rebound ? 0 : fold.folded + fold.replan.remoteIds.length + fold.replan.uploads;
     const recheck = rebound ? [] : [...fold.replan.remoteIds, ...(cursor?.recheck ?? [])];
     const resumingFirstSync = !rebound && resumesInBatches(cursor, input.firstSyncBatch ?? FIRST_SYNC_BATCH);
+    const resumingResync = !rebound && !cursor?.deltaLink && (await resyncUnderway(input, cursor));
     // With a deltaLink the drive has synced before; only without one does the baseline decide.
     const baseline =
-        cursor?.deltaLink || resumingFirstSync
+        cursor?.deltaLink || resumingFirstSync || resumingResync
             ? undefined
             : await timer.time('baseline', () => deps.loadBaseline(services, drive.id));
     const firstSync = resumingFirstSync || (!cursor?.deltaLink && baseline?.length === 0);
@@ -95,7 +99,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             graph,
             cursor,
             checkpoint: () => lease.assertHeld(),
-            retain: firstSync ? 'journal' : 'items',
+            retain: firstSync ? 'journal' : 'changes',
             fromScratch: relist,
         }),
     );
@@ -145,7 +149,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     // An older drive's single-partition baseline moves into buckets (after the unchanged-run exit, which
     // reads no baseline; what ran before reads either layout).
     if (!dryRun) await timer.time('baseline', () => deps.migrateBaseline(services, drive.id));
-    if (delta.journaled) {
+    if (delta.journaled && firstSync) {
         // Rows a cut-short first sync's transfers wrote are read by id before the applier rewrites them.
         const partial = resumingFirstSync && ((await deps.baselineCount(services, drive.id)) ?? 0) > 0;
         // A new drive's path index starts complete (and empty): every row the sync writes keeps it so.
@@ -161,12 +165,20 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         });
     }
     const rootId = delta.rootId ?? cursor?.rootId;
-    let items = await withSkippedItems(graph, graphDriveId, delta.items, recheck);
-    const deltaItemCount = delta.items.length;
-    // A listing run over an incremental delta walks the store folder by folder and keeps only what
-    // changed (platformDiff.ts), when the path index can serve it; a full SharePoint listing loads all.
+    // A full listing left in the journal is read against the stored baseline: only its differences
+    // are planned, as an incremental run's (listingChanges.ts); with an older drive's incomplete
+    // path index it is read whole and planned over the whole baseline.
+    const indexed =
+        !baseline && (delta.journaled || !!scan) && (await deps.baselineCount(services, drive.id)) !== undefined;
+    const listing = delta.journaled && indexed ? await timer.time('delta', () => readListing(input, delta)) : undefined;
+    if (delta.journaled && !listing)
+        delta.items = lastOccurrences(await readJournal(services, drive.id, delta.enumerationId!), []);
+    let items = await withSkippedItems(graph, graphDriveId, listing?.items ?? delta.items, recheck);
+    const deltaItemCount = listing?.listed ?? delta.items.length;
+    // A listing run over an incremental delta (or a full one read as its differences) walks the store
+    // folder by folder and keeps only what changed (platformDiff.ts), when the path index can serve it.
     const walked =
-        scan && !baseline && !delta.fullListing && (await deps.baselineCount(services, drive.id)) !== undefined
+        scan && indexed && (!delta.fullListing || listing)
             ? await timer.time('platform', () =>
                   diffPlatformByFolder(services, deps, drive, lease, {
                       remoteChanged: new Set(items.map((i) => i.id)),
@@ -195,16 +207,18 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
           ? await timer.time('platform', () => deps.listPlatformEntries(services, drive))
           : platformFromBaseline(known);
     const resolved = await timer.time('plan', async () => toRemoteEntries(items, known, rootId));
+    const proves = listingProvesAbsence(delta, resolved);
     delta.items.length = 0;
     const done = await planWhole(input, ctxOf(known, complete), {
         baseline: known,
         baselineCount: count,
-        remote: resolved.entries,
+        remote: listing ? markUnlisted(resolved.entries, listing.unlisted, proves) : resolved.entries,
         platform,
         scoped: !scan || !!walked,
         platformChanges: walked?.changes,
         delta,
-        unlistedDeleted: listingProvesAbsence(delta, resolved),
+        listedLive: listing ? listing.live - resolved.orphans.filter((o) => !o.deleted).length : undefined,
+        unlistedDeleted: proves,
         properties,
         now: startedAt.toISOString(),
     });
@@ -233,6 +247,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             resync: !!delta.resync,
             ...(delta.resync ? { resyncReason: delta.resync.reason } : {}),
             ...(delta.relist ? { remoteListing: 'reconcile' as const } : {}),
+            ...(listing ? { listingChanges: listing.items.filter((i) => !i.root).length } : {}),
             delta: deltaRecord(delta, deltaItemCount, resolved.orphans.length),
             ...(scan ? { platformEntries: walked?.entries ?? platform.length, platformScan: scan } : {}),
             ...(walked
@@ -252,6 +267,29 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             ...(replanned > 0 ? { replannedTransfers: replanned } : {}),
         },
     };
+}
+
+/**
+ * A full listing in the page journal read against the stored baseline (remote/listingChanges.ts):
+ * its differences, as delta items, with a tombstone for each row it does not list (marked as such
+ * once resolved: markUnlisted).
+ */
+async function readListing(input: ReconcileInput, delta: DeltaEnumeration): Promise<ListingChanges> {
+    const { services, deps, drive } = input;
+    const changes = await listingChanges(journalPages(services, drive.id, delta.enumerationId!), () =>
+        deps.streamBaseline(services, drive.id),
+    );
+    const gone = changes.unlisted.map((id): DeltaItem => ({ id, deleted: {} }));
+    return { ...changes, items: [...changes.items, ...gone] };
+}
+
+/**
+ * A 410's resync that an earlier run began and did not finish (its cursor lost the deltaLink): not a
+ * first sync when the drive has rows, which the path index counts without loading them.
+ */
+async function resyncUnderway(input: ReconcileInput, cursor: DeltaCursor | undefined): Promise<boolean> {
+    if (!cursor?.resync || cursor.firstSync) return false;
+    return ((await input.deps.baselineCount(input.services, input.drive.id)) ?? 0) > 0;
 }
 
 /** Items a delta page holds at least (Graph's default page; `$top` may give more): an estimate from below. */
@@ -377,6 +415,11 @@ interface WholePlanInput {
     scoped: boolean;
     platformChanges?: PlatformChanges;
     delta: DeltaEnumeration;
+    /**
+     * Set when the full listing was reduced to its differences (`remote` holds those, unlisted rows
+     * marked): the live items it listed. The plan is then an incremental one, not a resync's.
+     */
+    listedLive?: number;
     /** The full listing proves absence (remoteListing.ts): unlisted baseline items were deleted in SharePoint. */
     unlistedDeleted: boolean;
     properties: Properties;
@@ -405,10 +448,10 @@ async function planWhole(
             remote: w.remote,
             platform: w.platform,
             policy: drive.policies.conflictPolicy,
-            driveItemCount: w.delta.fullListing ? liveCount : Math.max(w.baselineCount, liveCount),
+            driveItemCount: w.listedLive ?? (w.delta.fullListing ? liveCount : Math.max(w.baselineCount, liveCount)),
             options: {
                 firstSync: false,
-                resync: !!w.delta.resync || !!w.delta.relist,
+                resync: w.listedLive === undefined && (!!w.delta.resync || !!w.delta.relist),
                 unlistedDeleted: w.unlistedDeleted,
                 rootPathLength: libraryRootPathLength(drive),
                 dryRun,

@@ -85,7 +85,12 @@ function statusOf(
     known: Map<string, RemoteStatus>,
     mode: RemoteViewMode,
 ): RemoteStatus {
-    if (entry?.deleted) return { kind: 'deleted' };
+    if (entry?.deleted)
+        return entry.unlisted === 'unknown'
+            ? { kind: 'absent' }
+            : entry.unlisted
+              ? { kind: 'deleted', unlisted: true }
+              : { kind: 'deleted' };
     if (entry) return { kind: 'live', entry };
     if (mode.fullListing) return mode.unlistedDeleted ? { kind: 'deleted', unlisted: true } : { kind: 'absent' };
     const parent = tree.parentOf(base);

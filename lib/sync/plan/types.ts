@@ -21,6 +21,13 @@ export interface RemoteEntry {
     /** ISO 8601. */
     lastModified: string;
     deleted?: boolean;
+    /**
+     * With `deleted`: a baseline item a full listing did not list, given as a change when the listing
+     * was reduced to its differences (remote/listingChanges.ts) and planned without `resync`:
+     * 'deleted' when the listing proves absence (PlanOptions.unlistedDeleted), 'unknown' when it
+     * does not (the item is uploaded again, as `resync` plans an unlisted one).
+     */
+    unlisted?: 'deleted' | 'unknown';
     /** Not a file or folder the sync copies (a OneNote notebook and what is inside it, a shortcut): skipped with this reason. */
     unsupported?: Unsupported;
 }

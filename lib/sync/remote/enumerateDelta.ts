@@ -24,7 +24,7 @@ export interface DeltaEnumeration {
     requests: number;
     /** Continued an enumeration an earlier (interrupted) run had started. */
     resumed: boolean;
-    /** Every page is in the journal partition `enumerationId` and `items` is empty (retain: 'journal'). */
+    /** Every page is in the journal partition `enumerationId` and `items` is empty (retain 'journal', or 'changes' for a full listing). */
     journaled?: boolean;
 }
 
@@ -39,8 +39,11 @@ export interface EnumerateInput {
     /**
      * 'journal': every page, the last one too, stays in the page journal and none is held in memory
      * (`items` comes back empty): a first sync reads the listing back from there (remote/fullListing.ts).
+     * 'changes': an incremental enumeration's items are held ('items'), a full listing's journaled
+     * ('journal'): the reconciliation listing and a 410's resync are read back against the baseline
+     * (remote/listingChanges.ts).
      */
-    retain?: 'items' | 'journal';
+    retain?: 'items' | 'journal' | 'changes';
     /**
      * Enumerate the whole drive from scratch although the cursor holds a deltaLink: the periodic
      * reconciliation listing that finds deletes delta never reported (engine/remoteListing.ts).
@@ -71,7 +74,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
     // An older version saved a 410's Location as the first nextLink of the resync: never trust it.
     const staleLocation = !!start?.nextLink && !!start.resync && start.pages === 0;
     const resumed = !!start?.nextLink && !!start.enumerationId && !staleLocation;
-    const journalOnly = input.retain === 'journal';
+    const firstSync = input.retain === 'journal';
     let cursor: DeltaCursor = { ...(start ?? { pages: 0, fullListing: true, updatedAt: '' }), graphDriveId };
     if (!resumed) {
         const scratch = !start?.deltaLink || !!input.fromScratch || staleLocation;
@@ -81,7 +84,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             pages: 0,
             enumerationId: undefined,
             nextLink: undefined,
-            firstSync: journalOnly || undefined,
+            firstSync: firstSync || undefined,
             ...(input.fromScratch && start?.deltaLink && !start.resync
                 ? { relist: { at: new Date().toISOString() } }
                 : {}),
@@ -89,6 +92,8 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
         if (start?.enumerationId) await dropJournal(services, driveId, start.enumerationId).catch(() => undefined);
     }
     let url = resumed ? start!.nextLink! : cursor.fullListing ? fresh : start!.deltaLink!;
+    // Decided again after a 410: the fresh enumeration is a full listing.
+    const journalOnly = () => firstSync || (input.retain === 'changes' && cursor.fullListing);
     let resyncs = 0;
     let requests = 0;
     const live: DeltaItem[] = [];
@@ -106,7 +111,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
                 rootId: cursor.rootId,
                 pages: 0,
                 fullListing: true,
-                firstSync: journalOnly || undefined,
+                firstSync: firstSync || undefined,
                 resync: { reason: response.reason, at: new Date().toISOString() },
                 platformScannedAt: cursor.platformScannedAt,
                 platformMarkId: cursor.platformMarkId,
@@ -124,13 +129,13 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             await journalPage(services, driveId, cursor.enumerationId, cursor.pages, response.items);
             cursor = { ...cursor, pages: cursor.pages + 1, nextLink: response.nextLink };
             await saveCursor(services, driveId, cursor);
-            if (!journalOnly) for (const item of response.items) live.push(compactItem(item));
+            if (!journalOnly()) for (const item of response.items) live.push(compactItem(item));
             url = response.nextLink;
             continue;
         }
         if (!response.deltaLink)
             throw new GraphError(502, 'delta_without_link', 'A delta page carried neither a nextLink nor a deltaLink.');
-        if (journalOnly) {
+        if (journalOnly()) {
             // The cursor points at this page: a run killed before applying fetches it again into the same row.
             if (!cursor.enumerationId) {
                 cursor = { ...cursor, enumerationId: randomBytes(6).toString('hex'), nextLink: url };
@@ -139,11 +144,11 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
             await journalPage(services, driveId, cursor.enumerationId!, cursor.pages, response.items);
         } else for (const item of response.items) live.push(compactItem(item));
         const earlier =
-            !journalOnly && resumed && cursor.enumerationId === start?.enumerationId
+            !journalOnly() && resumed && cursor.enumerationId === start?.enumerationId
                 ? await readJournal(services, driveId, cursor.enumerationId!)
                 : [];
         return {
-            ...(journalOnly ? { journaled: true } : {}),
+            ...(journalOnly() ? { journaled: true } : {}),
             items: lastOccurrences(earlier, live),
             deltaLink: response.deltaLink,
             fullListing: cursor.fullListing,
@@ -162,7 +167,7 @@ export async function enumerateDelta(input: EnumerateInput): Promise<DeltaEnumer
  * Journaled pages come first, then this run's pages (which may repeat the page the cursor pointed at):
  * the later state of an id replaces the earlier one.
  */
-function lastOccurrences(earlier: readonly DeltaItem[], later: readonly DeltaItem[]): DeltaItem[] {
+export function lastOccurrences(earlier: readonly DeltaItem[], later: readonly DeltaItem[]): DeltaItem[] {
     const byId = new Map<string, DeltaItem>();
     for (const item of earlier) byId.set(item.id, item);
     for (const item of later) {

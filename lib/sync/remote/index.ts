@@ -1,4 +1,4 @@
-export { enumerateDelta, type DeltaEnumeration, type EnumerateInput } from './enumerateDelta';
+export { enumerateDelta, lastOccurrences, type DeltaEnumeration, type EnumerateInput } from './enumerateDelta';
 export { loadCursor, saveCursor, type DeltaCursor } from './deltaCursor';
 export { dropJournal } from './pageJournal';
 export { fetchItems } from './fetchItems';

@@ -1,4 +1,5 @@
 import type { BaselineEntry, RemoteEntry, Unsupported } from '../plan';
+import { parentPath } from '../plan/paths';
 import { type DeltaItem, isFolderItem, modifiedOf } from './deltaItem';
 import { insideUnsupported, unsupportedItem } from './unsupportedItems';
 
@@ -43,6 +44,7 @@ export class RemotePaths {
     private readonly paths = new Map<string, string | null>();
     /** Per folder id: the nearest package at or above it (null: none known). */
     private readonly packages = new Map<string, DeltaItem | null>();
+    private folders: Map<string, string> | undefined;
 
     constructor(
         private readonly byId: ReadonlyMap<string, DeltaItem>,
@@ -90,9 +92,38 @@ export class RemotePaths {
         const known = this.paths.get(id);
         if (known !== undefined) return known;
         const item = this.byId.get(id);
-        const path = !item || item.deleted ? (this.basePaths.get(id) ?? null) : this.pathOfItem(item, depth);
+        const path = !item || item.deleted ? this.basePathNow(id, depth) : this.pathOfItem(item, depth);
         this.paths.set(id, path);
         return path;
+    }
+
+    /**
+     * A folder this input does not list stands where the baseline has it, below any folder above it
+     * that the input does list at a new place: delta reports a renamed or moved folder alone, not its
+     * descendants (graph-sync.md §1.3), so a change inside one of them hangs from the folder's new path.
+     */
+    private basePathNow(id: string, depth: number): string | null {
+        const base = this.basePaths.get(id);
+        if (base === undefined) return null;
+        const listed = this.listedFolders();
+        for (let dir = parentPath(base); dir !== ''; dir = parentPath(dir)) {
+            const folderId = listed.get(dir);
+            if (folderId === undefined) continue;
+            const now = this.pathOf(folderId, depth + 1);
+            return now === null ? null : now + base.slice(dir.length);
+        }
+        return base;
+    }
+
+    /** Baseline paths of the live folders this input lists, by id. */
+    private listedFolders(): Map<string, string> {
+        if (this.folders) return this.folders;
+        this.folders = new Map();
+        for (const item of this.byId.values()) {
+            const base = !item.deleted && isFolderItem(item) ? this.basePaths.get(item.id) : undefined;
+            if (base !== undefined) this.folders.set(base, item.id);
+        }
+        return this.folders;
     }
 
     private pathOfItem(item: DeltaItem, depth: number): string | null {

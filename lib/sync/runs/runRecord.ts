@@ -44,6 +44,11 @@ export interface RunRecord {
         | 'scan_due';
     /** The periodic reconciliation listing: SharePoint enumerated from scratch to find deletes delta did not report. */
     remoteListing?: 'reconcile';
+    /**
+     * A full listing (reconciliation, resync) read against the stored baseline rather than held:
+     * the items it found new or changed, listed deleted, or not listed (remote/listingChanges.ts).
+     */
+    listingChanges?: number;
     /** The drive now points at another Graph drive than its sync state did: that state was dropped and this run merged as a first sync. */
     rebound?: { from: string; to: string };
     /** Nothing changed on either side: the run loaded no baseline and planned nothing. */

@@ -45,6 +45,23 @@ export async function loadBaseline(services: Services, driveId: string): Promise
     return rows.map((r) => r.entry);
 }
 
+/**
+ * The whole baseline a page at a time (Table Storage's pages: up to 1,000 rows), partition after
+ * partition: a reconciliation listing reads the drive through without holding it (remote/listingChanges.ts).
+ */
+export async function* streamBaseline(services: Services, driveId: string): AsyncGenerator<BaselineEntry[]> {
+    const table = await services.tables.get('baselines');
+    const { layout } = await readLayout(services, driveId);
+    for (const partition of layout.partitions) {
+        const pages = table
+            .listEntities<BaselineRow>({
+                queryOptions: { filter: odata`PartitionKey eq ${partition} and RowKey ge ${ITEM_ROWS_FROM}` },
+            })
+            .byPage({ maxPageSize: 1000 });
+        for await (const rows of pages) if (rows.length > 0) yield rows.map(toEntry);
+    }
+}
+
 /** Rows by remote id (missing ids are simply absent), 14 ids of one partition per query (Table Storage allows 15 comparisons). */
 export async function loadBaselineRows(
     services: Services,

@@ -1,6 +1,7 @@
 import type { DriveRecord } from '../../../lib/drives/driveRecord';
 import type { ItemOutcome } from '../../../lib/sync/contracts';
 import { runSync } from '../../../lib/sync/engine';
+import { defaultDeps, type SyncDeps } from '../../../lib/sync/engine/deps';
 import { loadCursor, saveCursor } from '../../../lib/sync/remote';
 import type { RunRecord } from '../../../lib/sync/runs';
 import type { ConnectedService } from '../../support/connectedService';
@@ -120,6 +121,8 @@ describe('410 Gone: the reason decides whether SharePoint-side deletes win', () 
             sim().expireDeltaTokens(gid, variant, location);
             const result = await quietOf(drive);
             expect(result.runs[0]).toMatchObject({ resync: true, resyncReason: reason });
+            // The listing was read against the stored baseline, not held with it (listingChanges.ts).
+            expect(result.runs[0]!.listingChanges).toBeLessThan(result.runs[0]!.baselineEntries!);
             expect(await platform.exists(`${dir}/deleted.txt`)).toBe(false);
             expect(sim().getItem(gid, `/${dir}/deleted.txt`)).toBeUndefined();
             expect(sim().readContent(gid, `/${dir}/edited.txt`).toString()).toBe('edited on the platform meanwhile');
@@ -140,8 +143,55 @@ describe('410 Gone: the reason decides whether SharePoint-side deletes win', () 
         sim().expireDeltaTokens(gid, 'resyncChangesUploadDifferences');
         const result = await quietOf(drive);
         expect(result.runs[0]).toMatchObject({ resync: true, resyncReason: 'uploadDifferences' });
+        expect(result.runs[0]!.listingChanges).toBeLessThan(result.runs[0]!.baselineEntries!);
         expect(sim().readContent(gid, '/G-upload/gone.txt').toString()).toBe('gone from SharePoint');
         await expectConverged(drive, platform, result);
+    }, 60_000);
+
+    it('a resync cut short between pages is finished from the journal, the baseline read a page at a time', async () => {
+        sim().putFile(gid, '/G-cut/gone.txt', 'deleted in SharePoint during the gap');
+        sim().putFile(gid, '/G-cut/kept.txt', 'kept');
+        await expectConverged(drive, platform, await quietOf(drive));
+        sim().setOptions({ delta: { pageSize: 5 } });
+        const base = await defaultDeps();
+        const wholeLoads: string[] = [];
+        const deps: Partial<SyncDeps> = {
+            loadBaseline: (s, driveId) => {
+                wholeLoads.push(driveId);
+                return base.loadBaseline(s, driveId);
+            },
+        };
+        try {
+            sim().removeWithoutTombstone(gid, '/G-cut/gone.txt');
+            sim().expireDeltaTokens(gid, 'resyncRequired', 'absent');
+            // The 410, two pages of the fresh enumeration, then a failure: the run stops with the resync underway.
+            sim().addFault({ kind: 'error', status: 500, path: '/delta', skip: 3, count: 1 });
+            const crashed = await runSync(await services(), syncMessage(drive), { deps });
+            expect(crashed.outcome === 'ran' && crashed.run.status).toBe('failed');
+            const { cursor } = await loadCursor(await services(), drive.id);
+            expect(cursor).toMatchObject({ resync: { reason: 'resyncRequired' }, fullListing: true });
+            expect(cursor?.deltaLink).toBeUndefined();
+            expect(cursor?.pages).toBeGreaterThan(0);
+
+            const resumed = await runSync(await services(), syncMessage(drive), { deps });
+            const run = resumed.outcome === 'ran' ? resumed.run : undefined;
+            expect(run).toMatchObject({
+                status: 'succeeded',
+                resync: true,
+                firstSync: false,
+                counts: { deletePlatform: 1 },
+            });
+            expect(run?.delta?.resumed).toBe(true);
+            // Neither run held the drive: no whole-baseline load, the listing read as its differences.
+            expect(wholeLoads).toEqual([]);
+            expect(run?.listingChanges).toBeLessThan(run!.baselineEntries!);
+            expect(await platform.exists('G-cut/gone.txt')).toBe(false);
+            expect(await platform.read('G-cut/kept.txt')).toBe('kept');
+        } finally {
+            sim().setOptions({ delta: { pageSize: 200 } });
+            sim().clearFaults();
+        }
+        await expectConverged(drive, platform, await quietOf(drive));
     }, 60_000);
 
     it('never follows a failing Location and never keeps one in the cursor: the next runs start afresh', async () => {
@@ -193,6 +243,11 @@ describe('deletes delta never reported', () => {
         svc.sim.simulator.requests.clear();
         const result = await quietOf(drive, 'webhook');
         expect(result.runs[0]).toMatchObject({ remoteListing: 'reconcile' });
+        // Read against the stored baseline: only the listing's differences are planned, not the drive.
+        const run = result.runs[0]!;
+        expect(run.listingChanges).toBeGreaterThan(0);
+        expect(run.listingChanges).toBeLessThan(run.baselineEntries!);
+        expect(run.plannedBaselineEntries).toBeLessThan(run.baselineEntries!);
         expect(await platform.exists('T1/stale.txt')).toBe(false);
         expect(await platform.read('T1/stays.txt')).toBe('stays');
         const outcome = (await allOutcomes(drive, result)).find((o) => o.path === 'T1/stale.txt');
