@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getServices } from '../../lib/runtime/services';
 import { runSync } from '../../lib/sync/engine';
@@ -34,6 +35,18 @@ async function main(): Promise<void> {
                 peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
     });
     gcs.observe({ entryTypes: ['gc'] });
+    // BENCH_ENGINE_TRACE=<file>: memory every second (ms, then MiB: rss, heap total, heap used, array buffers).
+    const trace = process.env.BENCH_ENGINE_TRACE;
+    const tracer = trace
+        ? setInterval(() => {
+              const m = process.memoryUsage();
+              const mib = (n: number) => Math.round(n / 1024 / 1024);
+              appendFileSync(
+                  trace,
+                  `${Math.round(performance.now())} ${mib(m.rss)} ${mib(m.heapTotal)} ${mib(m.heapUsed)} ${mib(m.arrayBuffers)}\n`,
+              );
+          }, 1000)
+        : undefined;
     const t0 = performance.now();
     const deps = syntheticDeps({
         items: Number(items),
@@ -46,6 +59,7 @@ async function main(): Promise<void> {
     );
     const ms = performance.now() - t0;
     clearInterval(sampler);
+    clearInterval(tracer);
     gcs.disconnect();
     const run = (result as { run: RunRecord }).run;
     process.stdout.write(

@@ -165,12 +165,14 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         });
     }
     const rootId = delta.rootId ?? cursor?.rootId;
-    // A full listing left in the journal is read against the stored baseline: only its differences
-    // are planned, as an incremental run's (listingChanges.ts); with an older drive's incomplete
-    // path index it is read whole and planned over the whole baseline.
+    // A resync's or reconciliation's listing left in the journal is read against the stored baseline:
+    // only its differences are planned, as an incremental run's (listingChanges.ts). With an older
+    // drive's incomplete path index, or a lost cursor's listing (planned as changes, not as a resync),
+    // it is read whole and planned over the whole baseline.
     const indexed =
         !baseline && (delta.journaled || !!scan) && (await deps.baselineCount(services, drive.id)) !== undefined;
-    const listing = delta.journaled && indexed ? await timer.time('delta', () => readListing(input, delta)) : undefined;
+    const reducible = delta.journaled && indexed && (!!delta.resync || !!delta.relist);
+    const listing = reducible ? await timer.time('delta', () => readListing(input, delta)) : undefined;
     if (delta.journaled && !listing)
         delta.items = lastOccurrences(await readJournal(services, drive.id, delta.enumerationId!), []);
     let items = await withSkippedItems(graph, graphDriveId, listing?.items ?? delta.items, recheck);
