@@ -277,9 +277,11 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
  * once resolved: markUnlisted).
  */
 async function readListing(input: ReconcileInput, delta: DeltaEnumeration): Promise<ListingChanges> {
-    const { services, deps, drive } = input;
-    const changes = await listingChanges(journalPages(services, drive.id, delta.enumerationId!), () =>
-        deps.streamBaseline(services, drive.id),
+    const { services, deps, drive, lease } = input;
+    const changes = await listingChanges(
+        journalPages(services, drive.id, delta.enumerationId!),
+        () => deps.streamBaseline(services, drive.id),
+        () => lease.assertHeld(),
     );
     const gone = changes.unlisted.map((id): DeltaItem => ({ id, deleted: {} }));
     return { ...changes, items: [...changes.items, ...gone] };

@@ -32,6 +32,8 @@ export interface ListingChanges {
 export async function listingChanges(
     pages: AsyncIterable<readonly DeltaItem[]>,
     baseline: () => AsyncIterable<readonly BaselineEntry[]>,
+    /** Called between pages: throws when the run must stop (its lease was lost). */
+    checkpoint?: () => void,
 ): Promise<ListingChanges> {
     const rows = new RowSignatures();
     for await (const page of baseline()) for (const row of page) rows.add(row.remoteId, rowSignature(row));
@@ -39,6 +41,7 @@ export async function listingChanges(
     let rootId: string | undefined;
     let listed = 0;
     for await (const page of pages) {
+        checkpoint?.();
         for (const item of page) {
             listed++;
             // The last occurrence of an id wins (graph-sync.md §1.3): an earlier one kept is replaced or dropped.
