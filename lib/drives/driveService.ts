@@ -256,7 +256,12 @@ export async function removeDrive(
         import('../sync/engine/lease'),
     ]);
     const removedAt = new Date();
-    await recordPendingPurge(services, { driveId, integrationId: integration.id, removedAt: removedAt.toISOString() });
+    await recordPendingPurge(services, {
+        driveId,
+        integrationId: integration.id,
+        ...(drive.account ? { homeAccountId: drive.account.homeAccountId } : {}),
+        removedAt: removedAt.toISOString(),
+    });
     await seizeLease(services, driveId, 'drive-removed', removedAt.getTime() + PURGE_GRACE_MS);
     await (await import('../notifications/removeSubscription')).removeDriveSubscription(services, integration, drive);
     await deleteDriveRecord(table, integration.id, driveId);

@@ -11,6 +11,8 @@ import { deleteDocument, writeDocument } from '../sync/runs/tableDocument';
 export interface PendingPurge {
     driveId: string;
     integrationId: string;
+    /** The drive's account: its tokens go with the purge too if the removal died before releasing them. */
+    homeAccountId?: string;
     removedAt: string;
 }
 

@@ -42,7 +42,8 @@ export interface PurgeSummary {
  * in chunks of at most 100 rows while the budget lasts. It keeps no position: each chunk is queried
  * afresh, so an invocation killed at any line, or cut short by its budget, is continued by the next,
  * and running it twice (or twice at once) deletes nothing it should not. A drive's pending mark goes
- * last, after its alerts are resolved.
+ * last, after its alerts are resolved and its account's tokens released (unless another drive uses
+ * the account): a removal killed after deleting the drive record is finished here.
  *
  * Decision: run records and outcomes go too. They are reachable only through the drive's routes,
  * which answer 404 once it is removed, so keeping them would keep rows nobody can read; who removed
@@ -75,7 +76,7 @@ export async function purgeRemovedDrives(
             summary.unfinished++;
             continue;
         }
-        await resolveRemovedDriveAlerts(services, mark.driveId);
+        await finishRemoval(services, mark);
         await dropPendingPurge(services, mark.driveId);
         summary.purged.push(mark.driveId);
     }
@@ -95,6 +96,15 @@ export async function purgeDrive(
         if (!result.finished) return { deleted, finished: false };
     }
     return { deleted, finished: true };
+}
+
+/** What removeDrive does after deleting the record, again (idempotent): a removal killed there is finished here. */
+async function finishRemoval(services: Services, mark: PendingPurge): Promise<void> {
+    if (mark.homeAccountId)
+        await (
+            await import('../auth/tokenCache/releaseAccount')
+        ).releaseAccountIfUnused(services, mark.integrationId, mark.homeAccountId);
+    await resolveRemovedDriveAlerts(services, mark.driveId);
 }
 
 async function stillThere(services: Services, mark: PendingPurge): Promise<boolean> {

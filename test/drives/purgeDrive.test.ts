@@ -1,5 +1,7 @@
 import type { DriveRecord } from '../../lib/drives/driveRecord';
-import { listPendingPurges } from '../../lib/drives/pendingPurges';
+import { listTokenCachePartitions } from '../../lib/auth/tokenCache';
+import { deleteDriveRecord } from '../../lib/drives/driveRepository';
+import { listPendingPurges, recordPendingPurge } from '../../lib/drives/pendingPurges';
 import { PURGE_GRACE_MS, purgeBudget, purgeRemovedDrives, type PurgeSummary } from '../../lib/drives/purgeDrive';
 import { consoleLogger } from '../../lib/logging/consoleLogger';
 import { raiseAlert } from '../../lib/alerts';
@@ -199,4 +201,29 @@ describe('removing a drive purges its sync state', () => {
         expect(await acquireLease(s, drive.id, 'run_next', 3_000)).toEqual({ heldBy: 'drive-removed' });
         await purgeUntilGone(drive.id, 1_000);
     }, 240_000);
+
+    it("a removal killed after deleting the drive record is finished by the purge (the account's tokens go)", async () => {
+        // The drives left by the tests above go first, so that no other drive uses Adele's account.
+        for (const d of ((await svc.env.api('GET', '/api/drives')).body as { value: DriveRecord[] }).value)
+            await remove(d);
+        const drive = await connected('Cut short', svc.sim.demo.users.adele.userPrincipalName, {});
+        const account = drive.account!.homeAccountId;
+        // What removeDrive has done when it is killed right after deleting the drive record.
+        await recordPendingPurge(s, {
+            driveId: drive.id,
+            integrationId: drive.integrationId,
+            homeAccountId: account,
+            removedAt: new Date().toISOString(),
+        });
+        await deleteDriveRecord(await s.tables.get('drives'), drive.integrationId, drive.id);
+        expect(await accounts()).toContain(account);
+
+        await purgeUntilGone(drive.id, 1_000);
+        expect(await accounts()).not.toContain(account);
+        expect(await rowsOf(drive.id)).toEqual(new Map());
+    }, 240_000);
 });
+
+async function accounts(): Promise<string[]> {
+    return (await listTokenCachePartitions(await s.tables.get('tokenCache'), 'default')).map((p) => p.homeAccountId);
+}
