@@ -33,7 +33,10 @@ import {
 let svc: ConnectedService;
 let s: Services;
 
-/** Tables a removed drive may still appear in, by design: the audit trail and its (resolved) alerts. */
+/**
+ * Tables a removed drive may still appear in, by design: the audit trail, its alerts (resolved, kept
+ * for the alerts' retention) and its connect tickets (they expire; maintenance deletes them).
+ */
 const KEPT: TableKey[] = ['audit', 'alerts', 'oauthStates'];
 
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string; etag: string };
