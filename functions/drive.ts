@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { handle } from '../lib/http/handle';
+import { actorOf, handle } from '../lib/http/handle';
 import { http } from './definition';
 
 /** /api/drives/{driveId}: inspect (GET, `?refresh=true` checks health live), change (PATCH), remove (DELETE). */
@@ -36,7 +36,7 @@ export const driveHandler = handle(async (request: HttpRequest): Promise<HttpRes
             };
         }
         default:
-            return { status: 200, jsonBody: await drives.removeDrive(services, driveId) };
+            return { status: 200, jsonBody: await drives.removeDrive(services, driveId, actorOf(request)) };
     }
 });
 

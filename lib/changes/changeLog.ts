@@ -26,7 +26,7 @@ export const DELIVERY_PREFIX = 'd~';
  * One row per drive that has a feed, so the timers find the feeds without scanning the table (a
  * filter on RowKey alone reads every partition). tableKey() encodes '~', so no drive's partition is this.
  */
-const FEEDS_PARTITION = '~feeds';
+export const FEEDS_PARTITION = '~feeds';
 
 /** 2 rows per event + the head stay within a transaction's 100 operations. */
 const EVENTS_PER_TRANSACTION = 49;

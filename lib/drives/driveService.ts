@@ -235,11 +235,34 @@ async function selectLibrary(
     }
 }
 
-/** Removes the drive from the service; its files stay in Microsoft 365 and in the platform store. */
-export async function removeDrive(services: Services, driveId: string): Promise<{ driveId: string; removed: true }> {
+/**
+ * Removes the drive from the service; its files stay in Microsoft 365 and in the platform store. Its
+ * sync state (baseline, cursor, journals, runs, change feed…) is purged later, in chunks, by the
+ * maintenance timer (purgeDrive.ts): a million-item baseline is too much for one request. The pending
+ * purge is recorded first, so a removal that dies half way still ends purged; then the drive's sync
+ * lease is seized, so a run in progress stops writing at its next checkpoint.
+ */
+export async function removeDrive(
+    services: Services,
+    driveId: string,
+    actor = 'function-key',
+): Promise<{ driveId: string; removed: true }> {
     const integration = await requireIntegration(services);
     const table = await services.tables.get('drives');
     const { drive } = await requireDrive(table, integration.id, driveId);
+    const [{ recordPendingPurge }, { PURGE_GRACE_MS, resolveRemovedDriveAlerts }, { seizeLease }] = await Promise.all([
+        import('./pendingPurges'),
+        import('./purgeDrive'),
+        import('../sync/engine/lease'),
+    ]);
+    const removedAt = new Date();
+    await recordPendingPurge(services, {
+        driveId,
+        integrationId: integration.id,
+        ...(drive.account ? { homeAccountId: drive.account.homeAccountId } : {}),
+        removedAt: removedAt.toISOString(),
+    });
+    await seizeLease(services, driveId, 'drive-removed', removedAt.getTime() + PURGE_GRACE_MS);
     await (await import('../notifications/removeSubscription')).removeDriveSubscription(services, integration, drive);
     await deleteDriveRecord(table, integration.id, driveId);
     // Its account's tokens go too, unless another drive still uses that account.
@@ -247,6 +270,16 @@ export async function removeDrive(services: Services, driveId: string): Promise<
         await (
             await import('../auth/tokenCache/releaseAccount')
         ).releaseAccountIfUnused(services, integration.id, drive.account.homeAccountId);
+    // Now (best effort) rather than only at the purge: an admin no longer sees alerts about a drive that is gone.
+    await resolveRemovedDriveAlerts(services, driveId).catch(() => undefined);
+    await (
+        await import('../audit/audit')
+    ).recordAudit(await services.tables.get('audit'), {
+        actor,
+        action: 'drive.remove',
+        target: driveId,
+        changed: ['*'],
+    });
     return { driveId, removed: true };
 }
 

@@ -42,6 +42,8 @@ export class LeaseLost extends Error {
 
 export type Claim =
     | { kind: 'done'; record: TransferRecord }
+    /** No row, and `mayCreate` said no (the drive was removed: its journal is purged, not written back). */
+    | { kind: 'gone' }
     | { kind: 'busy'; until: number }
     | { kind: 'claimed'; entry: JournalEntry };
 
@@ -50,6 +52,7 @@ const TERMINAL: TransferState[] = ['succeeded', 'failed', 'skipped'];
 /**
  * `prefetched`: the row as a batch read it a moment ago (readRows), saving this claim its own read;
  * `null` when the batch found none. Only the first try uses it: after a lost race the row is read again.
+ * `mayCreate` is asked before a missing row is created (rare: the sync writes the queued row first).
  */
 export async function claimTransfer(
     table: TableClient,
@@ -57,6 +60,7 @@ export async function claimTransfer(
     owner: Owner,
     leaseMs: number,
     prefetched?: StoredRow | null,
+    mayCreate: () => Promise<boolean> = () => Promise.resolve(true),
 ): Promise<Claim> {
     for (let attempt = 0; attempt < 5; attempt++) {
         const row =
@@ -65,6 +69,7 @@ export async function claimTransfer(
                 : await readRow(table, message.driveId, message.transferId);
         const now = Date.now();
         if (!row) {
+            if (!(await mayCreate())) return { kind: 'gone' };
             const record = newRecord(message, now);
             const fresh: Row = {
                 ...keys(message.driveId, message.transferId),

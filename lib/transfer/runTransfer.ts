@@ -72,8 +72,10 @@ export async function runTransfer(
         owner,
         leaseMs,
         await options.scope?.prefetchedRow(message.transferId),
+        () => driveExists(services, message),
     );
-    if (claim.kind === 'done') return 'noop';
+    // 'gone': a message outlived its drive, whose journal the purge deleted (drives/purgeDrive.ts).
+    if (claim.kind === 'done' || claim.kind === 'gone') return 'noop';
     if (claim.kind === 'busy') {
         // Someone else is on it. Come back after their lease, in case they died without a trace.
         await enqueueTransfer(services, message, Math.max(5, (claim.until - Date.now()) / 1000));
@@ -312,6 +314,10 @@ function tokenFor(services: Services, integration: IntegrationRecord, drive: Dri
     }
     const homeAccountId = drive.account?.homeAccountId as string;
     return () => acquireGraphToken(services, integration, homeAccountId);
+}
+
+async function driveExists(services: Services, message: TransferMessage): Promise<boolean> {
+    return (await getDrive(await services.tables.get('drives'), message.integrationId, message.driveId)) !== undefined;
 }
 
 async function loadDrive(

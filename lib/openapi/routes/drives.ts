@@ -76,7 +76,13 @@ export const driveRoutes: RouteDescription[] = [
         summary: 'Remove a drive (files stay on both sides)',
         tag: 'drives',
         auth: 'function',
-        responses: { 200: { description: 'Removed.', body: driveRemoved } },
+        responses: {
+            200: {
+                description:
+                    'Removed. Its sync state is purged afterwards by the hourly maintenance timer; files stay in Microsoft 365 and the platform store.',
+                body: driveRemoved,
+            },
+        },
         errors: [...driveErrors],
     },
     {

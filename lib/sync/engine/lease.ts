@@ -107,3 +107,13 @@ function holdLease(services: Services, driveId: string, doc: LeaseDoc, firstEtag
         },
     };
 }
+
+/**
+ * Takes the drive's lease from whoever holds it, until `until` (removeDrive: the drive is going). A
+ * run holding it fails its next renewal (412), so it stops writing at its next checkpoint
+ * (`assertHeld`), and its release leaves this lease in place; no run takes the lease before `until`.
+ */
+export async function seizeLease(services: Services, driveId: string, holder: string, until: number): Promise<void> {
+    const doc: LeaseDoc = { holder, runId: holder, expiresAt: until };
+    await writeDocument(await services.tables.get('syncState'), driveId, ROW, doc, '*');
+}

@@ -312,7 +312,7 @@ async function failUnready(services: Services, base: RunRecord): Promise<RunReco
     // The drive's own state says why (credential_unavailable, needs_reauth…) and what to do.
     const found = await getDrive(await services.tables.get('drives'), base.integrationId, base.driveId);
     const cause = found?.drive.statusCause;
-    return updateRun(services, base, {
+    const failed: Partial<RunRecord> = {
         status: 'failed',
         finishedAt: now,
         error: {
@@ -323,5 +323,9 @@ async function failUnready(services: Services, base: RunRecord): Promise<RunReco
             hint: cause?.hint ?? 'Check GET /api/drives/{id}: reconnect it or choose its library.',
             retryable: false,
         },
-    });
+    };
+    // A removed drive: its state is purged (drives/purgeDrive.ts), and nobody can read its runs any
+    // more. A message still queued for it writes nothing back.
+    if (!found) return { ...base, ...failed };
+    return updateRun(services, base, failed);
 }

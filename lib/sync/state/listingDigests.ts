@@ -39,7 +39,7 @@ type DigestRow = {
 const BATCH = 100;
 const LANES = 4;
 
-const listingPartitionOf = (driveId: string): string => `${driveId}~listing`;
+export const listingPartitionOf = (driveId: string): string => `${driveId}~listing`;
 
 /** The digest of one folder's listing (every spelling of the folder together): order does not matter. */
 export function listingDigest(entries: readonly PlatformEntry[]): string {
