@@ -67,7 +67,7 @@ export async function firstSyncInBatches(input: FirstSyncInput): Promise<FirstSy
         for await (const page of listing.entries()) {
             for (const e of page) {
                 if (e.isFolder && !e.deleted) folders.remote.set(foldPath(e.path), e);
-                await staging.addRemote(e);
+                if (staging.addRemote(e)) await staging.flush();
                 remote++;
             }
             lease.assertHeld();
@@ -76,7 +76,7 @@ export async function firstSyncInBatches(input: FirstSyncInput): Promise<FirstSy
         for await (const page of deps.streamPlatformEntries(services, drive)) {
             for (const e of page) {
                 if (e.isFolder) folders.platform.set(foldPath(e.path), e);
-                await staging.addPlatform(e);
+                if (staging.addPlatform(e)) await staging.flush();
                 platform++;
             }
         }

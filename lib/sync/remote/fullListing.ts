@@ -1,8 +1,8 @@
 import type { Services } from '../../runtime/services';
 import type { RemoteEntry } from '../plan';
-import { type DeltaItem, isFolderItem } from './deltaItem';
+import { type DeltaItem, fromJournalItem } from './deltaItem';
 import { LastOccurrences } from './lastOccurrences';
-import { journalPages } from './pageJournal';
+import { journalItemPages, journalPages } from './pageJournal';
 import { RemotePaths } from './remoteEntries';
 
 /**
@@ -32,13 +32,15 @@ export async function readFullListing(
     const occurrences = new LastOccurrences();
     let rootId: string | undefined;
     let listed = 0;
-    for await (const page of pages()) {
-        for (const item of page) {
-            occurrences.see(item.id, listed++);
-            if (item.root) rootId = item.id;
+    // Ids and flags only: the journal's compact form, a delta item built for the folders alone.
+    for await (const page of journalItemPages(services, driveId, enumerationId)) {
+        for (const j of page) {
+            const flags = j.k ?? '';
+            occurrences.see(j.i, listed++);
+            if (flags.includes('r')) rootId = j.i;
             // The last occurrence decides whether an id is a folder (an item can change type mid-listing).
-            if (isFolderItem(item) && !item.root) folders.set(item.id, item);
-            else folders.delete(item.id);
+            if (flags.includes('f') && !flags.includes('r')) folders.set(j.i, fromJournalItem(j));
+            else folders.delete(j.i);
         }
     }
     rootId ??= knownRootId;

@@ -54,6 +54,15 @@ export async function* journalPages(
     driveId: string,
     enumerationId: string,
 ): AsyncGenerator<DeltaItem[]> {
+    for await (const page of journalItemPages(services, driveId, enumerationId)) yield page.map(fromJournalItem);
+}
+
+/** The same pages in the journal's compact form, for a pass that reads only ids and flags (fullListing.ts). */
+export async function* journalItemPages(
+    services: Services,
+    driveId: string,
+    enumerationId: string,
+): AsyncGenerator<JournalItem[]> {
     const table = await services.tables.get('syncDelta');
     const rows = table
         .listEntities<PageRow>({ queryOptions: { filter: `PartitionKey eq '${partitionOf(driveId, enumerationId)}'` } })
@@ -75,8 +84,8 @@ export async function* journalPages(
 }
 
 /** A page rewritten with fewer parts (fetched again after a crash) leaves stale parts behind: `count` is part 0's. */
-function parsePage(parts: string[], count: number): DeltaItem[] {
-    return (JSON.parse(parts.slice(0, count).join('')) as JournalItem[]).map(fromJournalItem);
+function parsePage(parts: string[], count: number): JournalItem[] {
+    return JSON.parse(parts.slice(0, count).join('')) as JournalItem[];
 }
 
 /** Drops an enumeration's pages (best effort: a leftover partition is never read again). */

@@ -56,14 +56,18 @@ export class StagingWriter {
         return new StagingWriter(table, driveId, options.flushChars ?? FLUSH_CHARS);
     }
 
-    async addRemote(entry: RemoteEntry): Promise<void> {
+    /**
+     * Buffers an entry; true when the buffer is due to be written (`flush`). Synchronous: a first sync
+     * adds every item of the drive, and an await per item cost a promise and a frame each.
+     */
+    addRemote(entry: RemoteEntry): boolean {
         this.group(entry.path).r.push(entry);
-        await this.added(entry);
+        return this.added(entry);
     }
 
-    async addPlatform(entry: PlatformEntry): Promise<void> {
+    addPlatform(entry: PlatformEntry): boolean {
         this.group(entry.path).p.push(entry);
-        await this.added(entry);
+        return this.added(entry);
     }
 
     /** Writes what is buffered; call once every entry was added. */
@@ -82,10 +86,10 @@ export class StagingWriter {
         return packed;
     }
 
-    private async added(entry: object): Promise<void> {
+    private added(entry: object): boolean {
         this.staged++;
         this.chars += JSON.stringify(entry).length + 1;
-        if (this.chars >= this.flushChars) await this.flush();
+        return this.chars >= this.flushChars;
     }
 
     /** One row per group, or several when a group's entries outgrow a row. */

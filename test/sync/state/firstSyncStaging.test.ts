@@ -49,8 +49,8 @@ async function stage(
     flushChars?: number,
 ): Promise<GroupSource> {
     const writer = await StagingWriter.open(services, driveId, flushChars ? { flushChars } : {});
-    for (const e of r) await writer.addRemote(e);
-    for (const e of p) await writer.addPlatform(e);
+    for (const e of r) if (writer.addRemote(e)) await writer.flush();
+    for (const e of p) if (writer.addPlatform(e)) await writer.flush();
     await writer.flush();
     return stagedGroups(services, driveId);
 }
