@@ -29,6 +29,8 @@ export interface SyncDeps {
         items: readonly DeltaItem[],
         rootId: string | undefined,
         platform?: PlatformChanges,
+        /** Folders' rows this run already read (PlatformDiff.folderRows): not read again. */
+        readFolders?: ReadonlyMap<string, readonly BaselineEntry[]>,
     ): Promise<BaselineEntry[]>;
     /** A drive stored in one partition moves into buckets (state/baselineMigration.ts); rows moved. */
     migrateBaseline(services: Services, driveId: string): Promise<number>;

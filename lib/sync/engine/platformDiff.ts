@@ -8,6 +8,7 @@ import {
     type PlatformChanges,
 } from '../plan/platformChanges';
 import { foldPath } from '../plan/paths';
+import type { BaselineEntry } from '../plan/types';
 import { loadBaselineChildren } from '../state/baselineIndex';
 import { readLayout } from '../state/baselineLayout';
 import { listingDigest, readListingDigests, recordListingDigests } from '../state/listingDigests';
@@ -21,6 +22,12 @@ export interface PlatformDiff {
     folders: number;
     /** Folders whose listing was the one last found equal to their rows: their rows were not read. */
     foldersMatched: number;
+    /**
+     * The rows of the folders that changed (case-folded folder → its children's rows), as the walk read
+     * them: the plan's scope needs these folders again and reads them from here, not from the store.
+     * Up to FOLDER_ROWS_KEPT rows, so a listing that found most of the drive changed holds no more.
+     */
+    folderRows: Map<string, BaselineEntry[]>;
 }
 
 export interface WalkOptions {
@@ -29,6 +36,9 @@ export interface WalkOptions {
     /** Records each folder's listing digest (state/listingDigests.ts); a dry run reads them only. */
     record?: boolean;
 }
+
+/** Rows of changed folders kept for the plan's scope (PlatformDiff.folderRows); beyond, it reads them again. */
+const FOLDER_ROWS_KEPT = 20_000;
 
 /** Folders listed at once: each is one Blob listing and, unless its digest matches, one Table read, both mostly waiting on the network. */
 const LANES = 4;
@@ -69,6 +79,8 @@ export async function diffPlatformByFolder(
         readListingDigests(services, drive.id),
     ]);
     const found = new Map<string, string | undefined>();
+    const folderRows = new Map<string, BaselineEntry[]>();
+    let rowsKept = 0;
     let foldersMatched = 0;
     const pending: { key: string; spellings: string[] }[] = [{ key: '', spellings: [''] }];
     let entries = 0;
@@ -122,6 +134,10 @@ export async function diffPlatformByFolder(
                 diffFolder(rows, listed.entries, (folded) => children.has(folded), mine, remoteChanged);
                 found.set(key, noChangesIn(mine) ? digest : undefined);
                 addPlatformChanges(changes, mine);
+                if (!noChangesIn(mine) && rowsKept + rows.length <= FOLDER_ROWS_KEPT) {
+                    folderRows.set(key, rows);
+                    rowsKept += rows.length;
+                }
             }
             entries += listed.entries.length;
             folders++;
@@ -134,5 +150,5 @@ export async function diffPlatformByFolder(
         lease.assertHeld();
         await recordListingDigests(services, drive.id, stored, found);
     }
-    return { changes, entries, folders, foldersMatched };
+    return { changes, entries, folders, foldersMatched, folderRows };
 }

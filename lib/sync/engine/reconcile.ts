@@ -399,7 +399,14 @@ async function baselineFor(
         const count = await deps.baselineCount(services, drive.id);
         if (count !== undefined)
             return {
-                known: await deps.loadBaselineAround(services, drive.id, need.items, need.rootId, need.walked?.changes),
+                known: await deps.loadBaselineAround(
+                    services,
+                    drive.id,
+                    need.items,
+                    need.rootId,
+                    need.walked?.changes,
+                    need.walked?.folderRows,
+                ),
                 count,
                 complete: false,
             };

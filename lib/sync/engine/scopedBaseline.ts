@@ -16,6 +16,7 @@ export async function loadBaselineAround(
     items: readonly DeltaItem[],
     rootId: string | undefined,
     platform?: PlatformChanges,
+    readFolders?: ReadonlyMap<string, readonly BaselineEntry[]>,
 ): Promise<BaselineEntry[]> {
     const ids = new Set<string>();
     for (const item of items) {
@@ -29,5 +30,5 @@ export async function loadBaselineAround(
     for (const b of platform?.vanished ?? []) if (!byId.has(b.remoteId)) byId.set(b.remoteId, b);
     for (const { row } of platform?.edited ?? []) if (!byId.has(row.remoteId)) byId.set(row.remoteId, row);
     const { entries } = toRemoteEntries(items, [...byId.values()], rootId);
-    return loadBaselineScope(services, driveId, entries, byId, platform);
+    return loadBaselineScope(services, driveId, entries, byId, platform, readFolders);
 }

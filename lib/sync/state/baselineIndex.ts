@@ -99,6 +99,8 @@ export async function loadBaselineScope(
     remote: readonly RemoteEntry[],
     byId: ReadonlyMap<string, BaselineEntry>,
     platform?: PlatformChanges,
+    /** Folders' children this run already read through the index (a listing run's walk): not read again. */
+    readFolders?: ReadonlyMap<string, readonly BaselineEntry[]>,
 ): Promise<BaselineEntry[]> {
     const table = await services.tables.get('baselines');
     const { layout } = await readLayout(services, driveId);
@@ -109,7 +111,11 @@ export async function loadBaselineScope(
         if (!rows.has(e.remoteId)) rows.set(e.remoteId, e);
     };
     const ranges: [string, string][] = [];
-    for (const folder of needs.folders) ranges.push(childrenRange(folder));
+    for (const folder of needs.folders) {
+        const read = readFolders?.get(folder);
+        if (read) read.forEach(add);
+        else ranges.push(childrenRange(folder));
+    }
     for (const folder of needs.subtrees) ranges.push(...subtreeRanges(INDEX, pathKey(folder)));
     await readRanges(table, layout, ranges, add);
     // The folders above every row in scope and above each change's new place.

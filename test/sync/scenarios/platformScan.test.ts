@@ -2,6 +2,8 @@ import type { DriveRecord } from '../../../lib/drives/driveRecord';
 import type { RunRecord } from '../../../lib/sync/runs';
 import type { ConnectedService } from '../../support/connectedService';
 import { runSync } from '../../../lib/sync/engine';
+import { pathKey } from '../../../lib/storage/pathKeys';
+import { NEW_DRIVE_BUCKETS } from '../../../lib/sync/state/baselineLayout';
 import {
     describeRuns,
     isQuiet,
@@ -57,6 +59,23 @@ beforeAll(async () => {
 afterAll(async () => {
     await svc?.stop();
 });
+
+/** The filters of the queries made on one table until `stop` (the real client, its calls recorded). */
+async function recordQueries(tableName: 'baselines'): Promise<{ stop(): string[] }> {
+    const table = await (await services()).tables.get(tableName);
+    const original = table.listEntities.bind(table);
+    const filters: string[] = [];
+    table.listEntities = ((options?: Parameters<typeof original>[0]) => {
+        filters.push(options?.queryOptions?.filter ?? '');
+        return original(options);
+    }) as typeof table.listEntities;
+    return {
+        stop: () => {
+            table.listEntities = original;
+            return filters;
+        },
+    };
+}
 
 describe('platform listing', () => {
     it('a scheduled run of an unchanged drive makes one Graph request and loads neither the baseline nor a listing', async () => {
@@ -154,9 +173,18 @@ describe('platform listing', () => {
         expect(settled.platformFolders).toBeGreaterThanOrEqual(8);
         expect(settled.platformFoldersMatched).toBe(settled.platformFolders);
         await platform.put('Walk/d1/f.txt', 'edited again');
-        const run = firstRun(await quiet('manual'));
-        expect(run).toMatchObject({ platformScan: 'manual', platformChanges: 1, counts: { upload: 1 } });
-        expect(run.platformFoldersMatched).toBe(run.platformFolders! - 1);
+        await platform.put('Walk/d1/g.txt', 'new beside it');
+        const baselineQueries = await recordQueries('baselines');
+        const listed = await runSync(await services(), syncMessage(drive, { trigger: 'manual' }));
+        const filters = baselineQueries.stop();
+        const run = listed.outcome === 'ran' ? listed.run : undefined;
+        expect(run).toMatchObject({ platformScan: 'manual', platformChanges: 2, counts: { upload: 2 } });
+        expect(run!.platformFoldersMatched).toBe(run!.platformFolders! - 1);
+        await quiet('manual');
+        // The changed folder's rows are read once, by the walk (one range in each of the drive's 16
+        // partitions): the plan's scope (a new file: its siblings) takes them from there.
+        const changedFolder = filters.filter((f) => f.includes(`RowKey ge '!${pathKey('walk/d1')}$'`));
+        expect(changedFolder).toHaveLength(NEW_DRIVE_BUCKETS);
         expect(sim().readContent(gid, '/Walk/d1/f.txt').toString('utf8')).toBe('edited again');
     });
 
