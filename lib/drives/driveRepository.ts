@@ -24,6 +24,11 @@ export async function getDrive(
     }
 }
 
+/** Whether the drive still has its record (a message can outlive a removed drive). */
+export async function driveExists(table: TableClient, integrationId: string, id: string): Promise<boolean> {
+    return (await getDrive(table, integrationId, id)) !== undefined;
+}
+
 export async function requireDrive(
     table: TableClient,
     integrationId: string,

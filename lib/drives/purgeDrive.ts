@@ -1,7 +1,7 @@
 import type { Services } from '../runtime/services';
 import { deleteRowsInChunks, type DeleteBudget } from '../storage/partitions';
 import { STALE_MS } from '../sync/engine/schedule';
-import { getDrive } from './driveRepository';
+import { driveExists } from './driveRepository';
 import { driveStateStores } from './driveStateStores';
 import { dropPendingPurge, listPendingPurges, type PendingPurge } from './pendingPurges';
 
@@ -65,7 +65,7 @@ export async function purgeRemovedDrives(
             summary.unfinished++;
             continue;
         }
-        if (await stillThere(services, mark)) {
+        if (await driveExists(await services.tables.get('drives'), mark.integrationId, mark.driveId)) {
             // The removal died before the drive record went: the drive lives on, and so does its state.
             await dropPendingPurge(services, mark.driveId);
             continue;
@@ -105,10 +105,6 @@ async function finishRemoval(services: Services, mark: PendingPurge): Promise<vo
             await import('../auth/tokenCache/releaseAccount')
         ).releaseAccountIfUnused(services, mark.integrationId, mark.homeAccountId);
     await resolveRemovedDriveAlerts(services, mark.driveId);
-}
-
-async function stillThere(services: Services, mark: PendingPurge): Promise<boolean> {
-    return (await getDrive(await services.tables.get('drives'), mark.integrationId, mark.driveId)) !== undefined;
 }
 
 /** Resolves every alert about the drive (its key names it, or it is the subject): nothing is left to act on. */

@@ -1,6 +1,6 @@
 import { AccountAuthError, acquireGraphToken } from '../auth/accessToken';
 import { dependencyFaultIn } from '../dependencies/classify';
-import { getDrive } from '../drives/driveRepository';
+import { driveExists, getDrive } from '../drives/driveRepository';
 import { hasGraphIdentity, type DriveRecord } from '../drives/driveRecord';
 import { cloudEndpoints } from '../integration/cloud';
 import { getIntegration, type IntegrationRecord } from '../integration/integrationRepository';
@@ -72,7 +72,7 @@ export async function runTransfer(
         owner,
         leaseMs,
         await options.scope?.prefetchedRow(message.transferId),
-        () => driveExists(services, message),
+        async () => driveExists(await services.tables.get('drives'), message.integrationId, message.driveId),
     );
     // 'gone': a message outlived its drive, whose journal the purge deleted (drives/purgeDrive.ts).
     if (claim.kind === 'done' || claim.kind === 'gone') return 'noop';
@@ -314,10 +314,6 @@ function tokenFor(services: Services, integration: IntegrationRecord, drive: Dri
     }
     const homeAccountId = drive.account?.homeAccountId as string;
     return () => acquireGraphToken(services, integration, homeAccountId);
-}
-
-async function driveExists(services: Services, message: TransferMessage): Promise<boolean> {
-    return (await getDrive(await services.tables.get('drives'), message.integrationId, message.driveId)) !== undefined;
 }
 
 async function loadDrive(

@@ -169,8 +169,10 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     // only its differences are planned, as an incremental run's (listingChanges.ts). With an older
     // drive's incomplete path index, or a lost cursor's listing (planned as changes, not as a resync),
     // it is read whole and planned over the whole baseline.
-    const indexed =
-        !baseline && (delta.journaled || !!scan) && (await deps.baselineCount(services, drive.id)) !== undefined;
+    // Read once here for both decisions and the plan's baseline (baselineFor): no write comes between.
+    const storedCount =
+        !baseline && (delta.journaled || !!scan) ? await deps.baselineCount(services, drive.id) : undefined;
+    const indexed = storedCount !== undefined;
     const reducible = delta.journaled && indexed && (!!delta.resync || !!delta.relist);
     const listing = reducible ? await timer.time('delta', () => readListing(input, delta)) : undefined;
     if (delta.journaled && !listing)
@@ -189,7 +191,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
               )
             : undefined;
     let { known, count, complete } = await timer.time('baseline', () =>
-        baselineFor(input, { baseline, scan: !!scan, items, rootId, walked }),
+        baselineFor(input, { baseline, scan: !!scan, items, rootId, walked, count: storedCount }),
     );
     if (!delta.fullListing) {
         // A new item where a synced one still stands: that one went without a tombstone (displacedItems.ts).
@@ -197,7 +199,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         if (probed.displaced.length > 0) {
             items = probed.items;
             ({ known, count, complete } = await timer.time('baseline', () =>
-                baselineFor(input, { baseline, scan: !!scan, items, rootId, walked }),
+                baselineFor(input, { baseline, scan: !!scan, items, rootId, walked, count: storedCount }),
             ));
         }
     }
@@ -383,6 +385,8 @@ interface BaselineNeed {
     rootId: string | undefined;
     /** The platform's changes, when this listing run walked the store by folder. */
     walked?: PlatformDiff;
+    /** The stored row count, when this run already read it (undefined: read it here). */
+    count?: number;
 }
 
 /**
@@ -396,7 +400,7 @@ async function baselineFor(
 ): Promise<{ known: BaselineEntry[]; count: number; complete: boolean }> {
     const { services, deps, drive } = input;
     if (!need.baseline && (!need.scan || need.walked)) {
-        const count = await deps.baselineCount(services, drive.id);
+        const count = need.count ?? (await deps.baselineCount(services, drive.id));
         if (count !== undefined)
             return {
                 known: await deps.loadBaselineAround(
