@@ -78,8 +78,11 @@ export interface FirstSyncResult {
  * listing is older than the rows its transfers wrote: a row whose item it does not list (a file the
  * first attempt uploaded) is unchanged in SharePoint, never unknown or deleted. A change that spans
  * batches (a platform move to another folder) is seen as a delete and a creation (the SharePoint item
- * to the recycle bin, the platform file uploaded anew): the same end state, nothing lost. Deletes now
- * happen, so the run's RunDeleteGuard holds them once they pass the big-delete limits over the run.
+ * to the recycle bin, the platform file uploaded anew): the same end state, nothing lost. So does a
+ * SharePoint move to another folder that the listing shows (its last page only is read again): it is
+ * planned in its row's batch, without the other children of its new folder (README: known limit).
+ * Deletes now happen, so the run's RunDeleteGuard holds them once they pass the big-delete limits over
+ * the run.
  */
 export async function firstSyncInBatches(input: FirstSyncInput): Promise<FirstSyncResult> {
     const { ctx, deps, dryRun, lease, timer } = input;

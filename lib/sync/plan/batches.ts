@@ -169,8 +169,8 @@ function settled(group: ItemGroup, folders: FolderIndex): ItemGroup {
  * not know: so their subtrees are planned with this group. All of it is visible in the group itself.
  *
  * On a resume, a folder with a row that is gone from a side or moved (no platform folder at its path,
- * a tombstone, a listing that places it elsewhere) too: the planner deletes it, or moves it, with
- * everything below, and only its whole subtree tells what must survive (an item still to be copied
+ * a tombstone, a listing that places it elsewhere) too, and where the listing places it: the planner
+ * deletes it, or moves it, with everything below, and only its whole subtree tells what must survive (an item still to be copied
  * keeps the folder: fates.ts keepFoldersOfSurvivors), what it holds, and where its contents go.
  */
 function tangledChildren(group: ItemGroup): string[] {
@@ -204,15 +204,17 @@ function unsettledFolderRows(group: ItemGroup): string[] {
     const platformFolders = group.platform.filter((e) => e.isFolder).map((e) => foldPath(e.path));
     const onPlatform = new Set(platformFolders);
     const listed = new Map(group.remote.map((e) => [e.id, e]));
-    const unsettled = rows
-        .filter((b) => {
-            const folded = foldPath(b.platformPath);
-            const remote = listed.get(b.remoteId);
-            return !onPlatform.has(folded) || !!remote?.deleted || (!!remote && foldPath(remote.path) !== folded);
-        })
-        .map((b) => foldPath(b.platformPath));
+    const unsettled: string[] = [];
+    for (const b of rows) {
+        const folded = foldPath(b.platformPath);
+        const remote = listed.get(b.remoteId);
+        const moved = !!remote && !remote.deleted && foldPath(remote.path) !== folded;
+        if (!onPlatform.has(folded) || !!remote?.deleted || moved) unsettled.push(folded);
+        // What SharePoint lists below the folder's new place belongs with it too.
+        if (moved) unsettled.push(foldPath(remote.path));
+    }
     const rowFolders = new Set(rows.map((b) => foldPath(b.platformPath)));
-    if (unsettled.some((folded) => !onPlatform.has(folded)))
+    if (rows.some((b) => !onPlatform.has(foldPath(b.platformPath))))
         unsettled.push(...platformFolders.filter((folded) => !rowFolders.has(folded)));
     return unsettled;
 }

@@ -33,11 +33,15 @@ export function play(state: EndState, actions: readonly Action[]): EndState {
         if (from === undefined) return;
         for (const v of state.remote.values()) if (under(from, v.path)) v.path = to + v.path.slice(from.length);
     };
+    // Blob names: a folder (a name prefix) never replaces a file of the same name, they coexist.
+    const setPlatform = (path: string, content: string | null) => {
+        if (content !== null || typeof state.platform.get(path) !== 'string') state.platform.set(path, content);
+    };
     const movePlatform = (from: string, to: string) => {
         for (const [p, c] of [...state.platform])
             if (under(from, p)) {
                 state.platform.delete(p);
-                state.platform.set(to + p.slice(from.length), c);
+                setPlatform(to + p.slice(from.length), c);
             }
     };
     // An upload may come before the platform rename that gives its source its name (it reads the blob
@@ -51,7 +55,7 @@ export function play(state: EndState, actions: readonly Action[]): EndState {
                 putRemote(a.path, null);
                 break;
             case 'createPlatformFolder':
-                state.platform.set(a.path, null);
+                setPlatform(a.path, null);
                 break;
             case 'upload':
                 putRemote(a.path, blob(a.from) ?? `missing:${a.from}`, a.remoteId);
