@@ -602,7 +602,7 @@ async function advance(
             severity: 'warning',
             kind: 'big_delete_held',
             title: 'Deletes are waiting for approval',
-            message: `A sync would delete ${plan.deletes.remote} item(s) in SharePoint/OneDrive and ${plan.deletes.platform} on the platform, more than the big-delete guard allows; nothing was deleted.`,
+            message: `A sync would delete ${plan.deletes.remote} item(s) in SharePoint/OneDrive and ${plan.deletes.platform} on the platform, more than the big-delete guard allows; the deletes it held were not applied (a first sync resumed in batches applied those of its batches that stayed under the limits).`,
             hint: `Check the run's outcomes, then POST /api/drives/${driveId}/deletes/approve (or /reject to keep the files).`,
             subject: { type: 'drive', id: driveId },
         }).catch(() => undefined);

@@ -229,6 +229,51 @@ it('a first sync killed after some batches, resumed in batches: a platform renam
     );
 });
 
+it('a batched resume holds the deletes made in between once they pass the big-delete limits over its batches, until approved', async () => {
+    const drive = await connect('Killed, emptied, resumed');
+    const gid = drive.graph!.driveId;
+    const sim = svc.sim.graph;
+    for (let i = 0; i < 9; i++) sim.putFile(gid, `/0Q/d${i % 3}/q${i}.txt`, `remote ${i}`);
+    const platform = new PlatformSide(await services(), drive);
+    // As above: the root, 0Q, 0Q/d0 and 0Q/d1 are applied ('0Q' sorts first), then the worker dies.
+    await runSync(await services(), syncMessage(drive), { deps: await dyingAtBatch(5), firstSyncBatch: 3 });
+    await processTransfers();
+    const synced = [0, 1, 3, 4, 6, 7].map((i) => `0Q/d${i % 3}/q${i}.txt`);
+    for (const path of synced) expect(await platform.read(path)).toBeDefined();
+    // The platform deletes the six files the first attempt synced, three in each folder: each batch's
+    // deletes are under the limit, the run's are over it.
+    for (const path of synced) await platform.remove(path);
+    const lowered = await svc.env.api('PATCH', '/api/manage/properties', {
+        body: { BigDeleteMaxCount: 4, BigDeleteMaxPercent: 1 },
+    });
+    expect(lowered.status).toBe(200);
+    try {
+        const held = await syncUntilQuiet(drive, { firstSyncBatch: 3 });
+        const first = held.runs[0]!;
+        expect(first).toMatchObject({ firstSync: true, status: 'held' });
+        expect(first.heldDeletes?.remote).toBe(6);
+        // The first folder's three deletes stayed under the limits and went to the recycle bin; the
+        // second folder's took the run past them and wait for a person. Nothing was copied back.
+        const [d0, d1] = [synced.filter((p) => p.includes('/d0/')), synced.filter((p) => p.includes('/d1/'))];
+        for (const path of d0) expect(sim.getItem(gid, `/${path}`)).toBeUndefined();
+        for (const path of d1) expect(sim.getItem(gid, `/${path}`)?.deleted).toBe(false);
+        for (const path of synced) expect(await platform.exists(path)).toBe(false);
+
+        const approved = await svc.env.api('POST', `/api/drives/${drive.id}/deletes/approve`);
+        expect(approved.status).toBe(202);
+        const result = await syncUntilQuiet(drive, { firstSyncBatch: 3 });
+        if (!isQuiet(result)) throw new Error(`not quiet:\n${describeRuns(result)}`);
+        expect(result.runs[0]).toMatchObject({ firstSync: true, deleteDecision: 'approved', status: 'succeeded' });
+        for (const path of synced) expect(sim.getItem(gid, `/${path}`)).toBeUndefined();
+        const diff = treeDiff(remoteTree(svc, gid), await platform.tree());
+        if (diff.length) throw new Error(`Sides differ:\n${diff.join('\n')}\n${describeRuns(result)}`);
+    } finally {
+        await svc.env.api('PATCH', '/api/manage/properties', {
+            body: { BigDeleteMaxCount: 50, BigDeleteMaxPercent: 20 },
+        });
+    }
+}, 90_000);
+
 /** Item rows and path-index rows of a drive's baseline, counted in Table Storage. */
 async function storedRows(driveId: string): Promise<{ items: number; index: number }> {
     const table = (await services()).tables.get('baselines');
