@@ -33,6 +33,7 @@ import { planOutcomes, type OutcomeWriter, type RunRecord } from '../runs';
 import { clearDeleteDecision, holdDeletes, readDeleteDecision, type DeleteDecision } from './deleteDecision';
 import type { SyncDeps } from './deps';
 import { GUARD_OFF, withoutHeldDeletes } from './heldDeletes';
+import { RunDeleteGuard } from './runDeleteGuard';
 import type { DriveLease } from './lease';
 import type { PhaseTimer } from './phaseTimer';
 import { settleGraphBinding, type Rebinding } from './graphBinding';
@@ -150,7 +151,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
     // reads no baseline; what ran before reads either layout).
     if (!dryRun) await timer.time('baseline', () => deps.migrateBaseline(services, drive.id));
     if (delta.journaled && firstSync) {
-        // Rows a cut-short first sync's transfers wrote are read by id before the applier rewrites them.
+        // Rows a cut-short first sync's transfers wrote: each batch is planned against its own and the
+        // applier reads the others by id before it rewrites them.
         const partial = resumingFirstSync && ((await deps.baselineCount(services, drive.id)) ?? 0) > 0;
         // A new drive's path index starts complete (and empty): every row the sync writes keeps it so.
         if (!dryRun && !partial) await deps.ensureBaselineIndex(services, drive.id, []);
@@ -162,6 +164,7 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
             startedAt,
             folded: rebound ? 0 : fold.folded,
             rebound,
+            resume: partial ? await resumeGuard(input, properties) : undefined,
         });
     }
     const rootId = delta.rootId ?? cursor?.rootId;
@@ -223,6 +226,8 @@ export async function reconcile(input: ReconcileInput): Promise<ReconcileResult>
         delta,
         listedLive: listing ? listing.live - resolved.orphans.filter((o) => !o.deleted).length : undefined,
         unlistedDeleted: proves,
+        // A first sync cut short whose listing is small enough to plan whole (resumesInBatches).
+        resumedFirstSync: !rebound && !!cursor?.firstSync && !cursor.deltaLink,
         properties,
         now: startedAt.toISOString(),
     });
@@ -304,12 +309,15 @@ const DELTA_PAGE_ITEMS = 200;
 /**
  * Whether a first sync cut short after some of its transfers were folded into the baseline resumes as
  * the first sync it was, in batches from its journaled listing, rather than planned three-way over
- * the whole baseline and listing held in memory. The three-way plan is exact, but at hundreds of
- * thousands of items it outgrows an instance, and a redelivered run would fail again the same way. In
- * batches the rows folded meanwhile pair as equal (they came from the same listing); what changed in
- * between to an item already synced is merged as a first sync merges (an edit keeps both versions, a
- * delete or rename is copied back: duplicates, never a loss). So only a listing of ten batches or more
- * (≈ 50,000 items) resumes in batches; a smaller one keeps the exact plan.
+ * the whole baseline and listing held in memory. The whole plan is exact, but at hundreds of
+ * thousands of items it outgrows an instance, and a redelivered run would fail again the same way.
+ * In batches the rows are staged beside the listing and the platform, each with its item, and every
+ * batch is planned three-way against its own rows (firstSyncInBatches.ts): what changed in between to
+ * an item already synced is carried over as the whole plan would (a platform rename, delete or edit
+ * reaches SharePoint), the items without rows are merged as a first sync merges them. Only a change
+ * that spans batches differs in form (a platform move to another folder is a delete to the recycle
+ * bin and an upload, not a move), and the big-delete guard counts over the run's batches. A smaller
+ * listing (under ten batches, ≈ 50,000 items) keeps the whole plan, which also sees such moves.
  */
 function resumesInBatches(cursor: DeltaCursor | undefined, batchSize: number): boolean {
     if (!cursor || cursor.deltaLink || !cursor.firstSync || !cursor.enumerationId) return false;
@@ -324,6 +332,27 @@ interface FirstSyncState {
     startedAt: Date;
     folded: number;
     rebound?: Rebinding;
+    /** A resume with rows: its deletes' guard, and the admin's decision on deletes an earlier attempt held. */
+    resume?: { guard: (driveItemCount: number) => RunDeleteGuard; decision?: DeleteDecision };
+}
+
+/**
+ * The big-delete guard of a batched resume (runDeleteGuard.ts), as planWhole applies the planner's:
+ * off once an admin approved the held deletes, dropping them once rejected, else the drive's limits.
+ */
+async function resumeGuard(
+    input: ReconcileInput,
+    properties: Properties,
+): Promise<NonNullable<FirstSyncState['resume']>> {
+    const decision = await readDeleteDecision(input.services, input.drive.id);
+    const limits =
+        decision?.state === 'approved'
+            ? GUARD_OFF
+            : { maxCount: properties.BigDeleteMaxCount, maxPercent: properties.BigDeleteMaxPercent };
+    return {
+        decision,
+        guard: (count) => new RunDeleteGuard(limits, count, decision?.state === 'rejected'),
+    };
 }
 
 /** A first sync: the listing waits in the page journal and is planned batch by batch (firstSyncInBatches.ts). */
@@ -343,14 +372,16 @@ async function firstSyncRun(input: ReconcileInput, ctx: ApplyContext, s: FirstSy
         batchSize: input.firstSyncBatch,
         rootPathLength: libraryRootPathLength(drive),
         outcomes: input.outcomes,
+        resume: s.resume,
     });
+    const decision = s.resume?.decision;
     if (!dryRun) {
         lease.assertHeld();
         const applied = { ...delta, rootId: delta.rootId ?? done.rootId };
         const failed = (input.outcomes.counts.failed ?? 0) + (input.outcomes.counts.retrying ?? 0) > 0;
         const scanned = failed ? RELIST : { platformScannedAt: s.startedAt.toISOString(), platformMarkId: s.markId };
         await timer.time('cursor', () =>
-            advance(services, drive.id, done.plan, applied, runId, false, {
+            advance(services, drive.id, done.plan, applied, runId, !!decision, {
                 ...scanned,
                 recheck: done.recheck,
                 graphDriveId: drive.graph!.driveId,
@@ -369,9 +400,11 @@ async function firstSyncRun(input: ReconcileInput, ctx: ApplyContext, s: FirstSy
             batches: done.batches,
             platformEntries: done.platformEntries,
             platformScan: s.scan ?? 'first_sync',
-            baselineEntries: 0,
+            baselineEntries: done.baselineEntries,
             counts: done.plan.counts as Record<string, number>,
             transfersEnqueued: done.transfersEnqueued,
+            ...(done.plan.heldDeletes ? { heldDeletes: done.plan.deletes } : {}),
+            ...(decision && decision.state !== 'pending' ? { deleteDecision: decision.state } : {}),
             foldedTransfers: s.folded,
         },
     };
@@ -437,6 +470,8 @@ interface WholePlanInput {
     listedLive?: number;
     /** The full listing proves absence (remoteListing.ts): unlisted baseline items were deleted in SharePoint. */
     unlistedDeleted: boolean;
+    /** PlanOptions.resumedFirstSync: items no row knows are merged as a first sync merges them. */
+    resumedFirstSync: boolean;
     properties: Properties;
     now: string;
 }
@@ -468,6 +503,7 @@ async function planWhole(
                 firstSync: false,
                 resync: w.listedLive === undefined && (!!w.delta.resync || !!w.delta.relist),
                 unlistedDeleted: w.unlistedDeleted,
+                resumedFirstSync: w.resumedFirstSync,
                 rootPathLength: libraryRootPathLength(drive),
                 dryRun,
                 bigDelete:
@@ -566,7 +602,7 @@ async function advance(
             severity: 'warning',
             kind: 'big_delete_held',
             title: 'Deletes are waiting for approval',
-            message: `A sync would delete ${plan.deletes.remote} item(s) in SharePoint/OneDrive and ${plan.deletes.platform} on the platform, more than the big-delete guard allows; nothing was deleted.`,
+            message: `A sync would delete ${plan.deletes.remote} item(s) in SharePoint/OneDrive and ${plan.deletes.platform} on the platform, more than the big-delete guard allows; the deletes it held were not applied (a first sync resumed in batches applied those of its batches that stayed under the limits).`,
             hint: `Check the run's outcomes, then POST /api/drives/${driveId}/deletes/approve (or /reject to keep the files).`,
             subject: { type: 'drive', id: driveId },
         }).catch(() => undefined);

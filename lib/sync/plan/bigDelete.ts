@@ -33,12 +33,17 @@ export function holdBigDeletes(drafts: Draft[], driveItemCount: number, limits: 
     return held;
 }
 
-function exceeds(count: number, driveItemCount: number, limits: PlanOptions['bigDelete']): boolean {
+export function exceeds(count: number, driveItemCount: number, limits: PlanOptions['bigDelete']): boolean {
     const percent = driveItemCount > 0 ? (count * 100) / driveItemCount : count > 0 ? 100 : 0;
     return count > limits.maxCount && percent > limits.maxPercent;
 }
 
-function hold(held: DeleteRemote | DeletePlatform, side: Side, count: number, driveItemCount: number): HoldDelete {
+export function hold(
+    held: DeleteRemote | DeletePlatform,
+    side: Side,
+    count: number,
+    driveItemCount: number,
+): HoldDelete {
     const where = side === 'remote' ? 'SharePoint' : 'the platform';
     return {
         kind: 'holdDelete',

@@ -13,7 +13,7 @@ export function decideContent(item: SyncItem, policy: ConflictPolicy, firstSync:
     if (item.isFolder || !remote || !platform) return { kind: 'none' };
     if (item.fate === 'pair') {
         if (sameContent(remote, platform)) return { kind: 'equal', why: 'same_content' };
-        // First sync: nothing says which copy is newer, so both are kept whatever the policy.
+        // First sync (or one resumed: the pair has no row): nothing says which copy is newer, so both are kept whatever the policy.
         return resolveConflict(firstSync ? 'keep-both' : policy, remote, platform);
     }
     const remoteChanged = item.remoteChange === 'content';

@@ -26,7 +26,7 @@ const MAX_LAYOUT_ATTEMPTS = 3;
 export function layoutFinalTree(graph: ItemGraph, policy: ConflictPolicy, options: PlanOptions): FinalTree {
     const intended = new Map<string, Placement>();
     for (const item of survivors(graph)) {
-        item.content = decideContent(item, policy, options.firstSync);
+        item.content = decideContent(item, policy, options.firstSync || !!options.resumedFirstSync);
         intended.set(item.key, intendedPlacement(graph, item, policy) as Placement);
     }
     let tree = new Layout(graph, intended, options).run();

@@ -73,6 +73,12 @@ export type ConflictPolicy = 'keep-both' | 'prefer-remote' | 'prefer-platform' |
 export interface PlanOptions {
     /** No trustworthy baseline yet: never delete, copy one-sided items, keep both on differences. */
     firstSync: boolean;
+    /**
+     * A first sync cut short, resumed with the rows it wrote (not a `firstSync`: planned three-way
+     * against them): an item created on both sides that no row knows is merged as a first sync merges
+     * it, both versions kept on differences whatever the policy (nothing says which is newer).
+     */
+    resumedFirstSync?: boolean;
     /** After a 410 (or for the periodic reconciliation listing): `remote` is a full enumeration, not a set of changes. */
     resync: boolean;
     /**

@@ -154,7 +154,8 @@ class RowSignatures {
     }
 }
 
-function idHash(id: string): Signature {
+/** A 64-bit hash of a remote id whose low word is never 0 (0 marks an empty slot in a typed-array table). */
+export function idHash(id: string): Signature {
     const [hi, lo] = hash64(id);
     return [hi, lo || 1];
 }

@@ -4,9 +4,8 @@ import type { Services } from '../../runtime/services';
 import { fromColumns, type PackedColumns, ROW_CHARS, toColumns } from '../../storage/packedText';
 import { deletePartition } from '../../storage/partitions';
 import { pathKey, subtreeRanges } from '../../storage/pathKeys';
-import type { GroupSource, ItemGroup } from '../plan/batches';
-import { foldPath, parentPath } from '../plan/paths';
-import type { PlatformEntry, RemoteEntry } from '../plan/types';
+import { groupOf, type GroupSource, type ItemGroup } from '../plan/batches';
+import type { BaselineEntry, PlatformEntry, RemoteEntry } from '../plan/types';
 
 /**
  * The first sync's external sort: both sides' entries, written as they are read (delta pages from
@@ -16,10 +15,11 @@ import type { PlatformEntry, RemoteEntry } from '../plan/types';
  * (`<path>$<seq>`) sort before the rows below it (`<path>|…`), and a subtree is two key ranges.
  * Entries are packed (a row per group and flush, JSON in columns), so a drive whose folders hold many
  * files costs few rows. One partition per drive, cleared when a first sync starts; only the lease
- * holder writes it.
+ * holder writes it. A resumed first sync stages the drive's rows as a third side (`b`), each in the
+ * group of its platform path, and a listed item that has a row in its row's group (plan/batches.ts).
  */
 type StagingRow = { partitionKey: string; rowKey: string; g: string } & PackedColumns;
-type Packed = { r: RemoteEntry[]; p: PlatformEntry[] };
+type Packed = { r: RemoteEntry[]; p: PlatformEntry[]; b?: BaselineEntry[] };
 
 /** Keys past this length (deeper than any SharePoint path allows) go to a side partition, ordered by depth. */
 const MAX_KEY = 500;
@@ -60,14 +60,20 @@ export class StagingWriter {
      * Buffers an entry; true when the buffer is due to be written (`flush`). Synchronous: a first sync
      * adds every item of the drive, and an await per item cost a promise and a frame each.
      */
-    addRemote(entry: RemoteEntry): boolean {
-        this.group(entry.path).r.push(entry);
+    addRemote(entry: RemoteEntry, group = groupOf(entry.path)): boolean {
+        this.group(group).r.push(entry);
         return this.added(entry);
     }
 
     addPlatform(entry: PlatformEntry): boolean {
-        this.group(entry.path).p.push(entry);
+        this.group(groupOf(entry.path)).p.push(entry);
         return this.added(entry);
+    }
+
+    /** A baseline row (a resumed first sync), in the group of its platform path. */
+    addBaseline(row: BaselineEntry): boolean {
+        (this.group(groupOf(row.platformPath)).b ??= []).push(row);
+        return this.added(row);
     }
 
     /** Writes what is buffered; call once every entry was added. */
@@ -79,8 +85,7 @@ export class StagingWriter {
         await submitRows(this.table, rows);
     }
 
-    private group(path: string): Packed {
-        const key = foldPath(parentPath(path));
+    private group(key: string): Packed {
         let packed = this.buffered.get(key);
         if (!packed) this.buffered.set(key, (packed = { r: [], p: [] }));
         return packed;
@@ -102,6 +107,11 @@ export class StagingWriter {
             part = { r: [], p: [] };
             chars = 0;
         };
+        for (const b of packed.b ?? []) {
+            chars += JSON.stringify(b).length + 1;
+            (part.b ??= []).push(b);
+            if (chars > ROW_CHARS * 0.9) cut();
+        }
         for (const e of packed.r) {
             chars += JSON.stringify(e).length + 1;
             part.r.push(e);
@@ -112,7 +122,7 @@ export class StagingWriter {
             part.p.push(e);
             if (chars > ROW_CHARS * 0.9) cut();
         }
-        if (part.r.length + part.p.length > 0) cut();
+        if (part.r.length + part.p.length + (part.b?.length ?? 0) > 0) cut();
         return rows;
     }
 
@@ -169,6 +179,7 @@ async function* readGroups(services: Services, filter: string): AsyncGenerator<I
             current ??= { key: row.g, remote: [], platform: [] };
             for (const e of packed.r) current.remote.push(e);
             for (const e of packed.p) current.platform.push(e);
+            if (packed.b) (current.baseline ??= []).push(...packed.b);
         }
     }
     if (current) yield current;

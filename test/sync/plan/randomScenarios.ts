@@ -4,14 +4,14 @@ import { PlanOverrides, Scenario } from './scenario';
 
 export { seeded };
 
-type Rng = () => number;
-const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];
+export type Rng = () => number;
+export const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)];
 const chance = (rng: Rng, p: number) => rng() < p;
 
-const NAMES = ['a', 'b', 'B', 'c.txt', 'C.TXT', 'd.docx', 'e', 'f.txt'];
+export const NAMES = ['a', 'b', 'B', 'c.txt', 'C.TXT', 'd.docx', 'e', 'f.txt'];
 const PLATFORM_ONLY_NAMES = ['x:y.txt', 'CON', '~$lock.docx', 'trail.'];
-const CONTENTS = ['one', 'two', 'three', 'four'];
-const POLICIES: ConflictPolicy[] = ['keep-both', 'prefer-remote', 'prefer-platform', 'newest'];
+export const CONTENTS = ['one', 'two', 'three', 'four'];
+export const POLICIES: ConflictPolicy[] = ['keep-both', 'prefer-remote', 'prefer-platform', 'newest'];
 
 export interface RandomCase {
     scenario: Scenario;

@@ -169,6 +169,111 @@ it('a small first sync cut short keeps the exact plan: a rename made in between 
     expect(sim.getItem(gid, `/${done}`)).toBeUndefined();
 });
 
+it('a first sync killed after some batches, resumed in batches: a platform rename, delete and edit made in between reach SharePoint', async () => {
+    const drive = await connect('Killed, changed, resumed');
+    const gid = drive.graph!.driveId;
+    const sim = svc.sim.graph;
+    for (let i = 0; i < 9; i++) sim.putFile(gid, `/0R/d${i % 3}/r${i}.txt`, `remote ${i}`);
+    const platform = new PlatformSide(await services(), drive);
+    await platform.put('0R/d2/mine.txt', 'from the platform');
+    // Batches of three, parents first ('0R' sorts before the other folders; this test runs last, as
+    // '0R' would come before the '0S' of the test above): the root, 0R, 0R/d0 and
+    // 0R/d1 are applied, then the worker dies; the downloads they queued are carried out.
+    const dying = await dyingAtBatch(5);
+    const killed = await runSync(await services(), syncMessage(drive), { deps: dying, firstSyncBatch: 3 });
+    expect(killed).toMatchObject({ outcome: 'ran', run: { status: 'failed' } });
+    await processTransfers();
+    for (const done of ['0R/d0/r0.txt', '0R/d0/r3.txt', '0R/d1/r1.txt'])
+        expect(await platform.read(done)).toBeDefined();
+    const id = (path: string) => sim.getItem(gid, path)!.id;
+    const renamedId = id('/0R/d0/r0.txt');
+    const deletedId = id('/0R/d0/r3.txt');
+    const editedId = id('/0R/d1/r1.txt');
+
+    // The platform changes three files the first attempt already synced, before the run that finishes it.
+    await platform.move('0R/d0/r0.txt', '0R/d0/renamed.txt');
+    await platform.remove('0R/d0/r3.txt');
+    await platform.put('0R/d1/r1.txt', 'edited on the platform');
+
+    // Ten batches of three is less than this listing: the run resumes in batches, each planned
+    // three-way against the rows the first attempt's transfers wrote.
+    const result = await syncUntilQuiet(drive, { firstSyncBatch: 3 });
+    if (!isQuiet(result)) throw new Error(`not quiet:\n${describeRuns(result)}`);
+    expect(result.runs[0]).toMatchObject({ firstSync: true, delta: { resumed: true } });
+    expect(result.runs[0]!.batches).toBeGreaterThan(1);
+    expect(result.runs[0]!.baselineEntries).toBeGreaterThan(0);
+    const diff = treeDiff(remoteTree(svc, gid), await platform.tree());
+    if (diff.length) throw new Error(`Sides differ:\n${diff.join('\n')}\n${describeRuns(result)}`);
+
+    // The rename is a rename of the same item, not a copy back and a new upload.
+    expect(sim.getItem(gid, '/0R/d0/r0.txt')).toBeUndefined();
+    expect(sim.getItem(gid, '/0R/d0/renamed.txt')?.id).toBe(renamedId);
+    expect(await platform.exists('0R/d0/r0.txt')).toBe(false);
+    // The delete went to SharePoint's recycle bin, and was not downloaded again.
+    expect(sim.getItem(gid, deletedId)?.deleted).toBe(true);
+    expect(await platform.exists('0R/d0/r3.txt')).toBe(false);
+    // The edit was uploaded over the same item: no conflict copy.
+    expect(sim.getItem(gid, '/0R/d1/r1.txt')?.id).toBe(editedId);
+    expect(sim.readContent(gid, '/0R/d1/r1.txt').toString('utf8')).toBe('edited on the platform');
+    const files = sim
+        .listTree(gid)
+        .filter((i) => !i.isFolder && i.path.startsWith('/0R/'))
+        .map((i) => i.path)
+        .sort();
+    expect(files).toEqual(
+        [
+            ...[1, 2, 4, 5, 6, 7, 8].map((i) => `/0R/d${i % 3}/r${i}.txt`),
+            '/0R/d0/renamed.txt',
+            '/0R/d2/mine.txt',
+        ].sort(),
+    );
+});
+
+it('a batched resume holds the deletes made in between once they pass the big-delete limits over its batches, until approved', async () => {
+    const drive = await connect('Killed, emptied, resumed');
+    const gid = drive.graph!.driveId;
+    const sim = svc.sim.graph;
+    for (let i = 0; i < 9; i++) sim.putFile(gid, `/0Q/d${i % 3}/q${i}.txt`, `remote ${i}`);
+    const platform = new PlatformSide(await services(), drive);
+    // As above: the root, 0Q, 0Q/d0 and 0Q/d1 are applied ('0Q' sorts first), then the worker dies.
+    await runSync(await services(), syncMessage(drive), { deps: await dyingAtBatch(5), firstSyncBatch: 3 });
+    await processTransfers();
+    const synced = [0, 1, 3, 4, 6, 7].map((i) => `0Q/d${i % 3}/q${i}.txt`);
+    for (const path of synced) expect(await platform.read(path)).toBeDefined();
+    // The platform deletes the six files the first attempt synced, three in each folder: each batch's
+    // deletes are under the limit, the run's are over it.
+    for (const path of synced) await platform.remove(path);
+    const lowered = await svc.env.api('PATCH', '/api/manage/properties', {
+        body: { BigDeleteMaxCount: 4, BigDeleteMaxPercent: 1 },
+    });
+    expect(lowered.status).toBe(200);
+    try {
+        const held = await syncUntilQuiet(drive, { firstSyncBatch: 3 });
+        const first = held.runs[0]!;
+        expect(first).toMatchObject({ firstSync: true, status: 'held' });
+        expect(first.heldDeletes?.remote).toBe(6);
+        // The first folder's three deletes stayed under the limits and went to the recycle bin; the
+        // second folder's took the run past them and wait for a person. Nothing was copied back.
+        const [d0, d1] = [synced.filter((p) => p.includes('/d0/')), synced.filter((p) => p.includes('/d1/'))];
+        for (const path of d0) expect(sim.getItem(gid, `/${path}`)).toBeUndefined();
+        for (const path of d1) expect(sim.getItem(gid, `/${path}`)?.deleted).toBe(false);
+        for (const path of synced) expect(await platform.exists(path)).toBe(false);
+
+        const approved = await svc.env.api('POST', `/api/drives/${drive.id}/deletes/approve`);
+        expect(approved.status).toBe(202);
+        const result = await syncUntilQuiet(drive, { firstSyncBatch: 3 });
+        if (!isQuiet(result)) throw new Error(`not quiet:\n${describeRuns(result)}`);
+        expect(result.runs[0]).toMatchObject({ firstSync: true, deleteDecision: 'approved', status: 'succeeded' });
+        for (const path of synced) expect(sim.getItem(gid, `/${path}`)).toBeUndefined();
+        const diff = treeDiff(remoteTree(svc, gid), await platform.tree());
+        if (diff.length) throw new Error(`Sides differ:\n${diff.join('\n')}\n${describeRuns(result)}`);
+    } finally {
+        await svc.env.api('PATCH', '/api/manage/properties', {
+            body: { BigDeleteMaxCount: 50, BigDeleteMaxPercent: 20 },
+        });
+    }
+}, 90_000);
+
 /** Item rows and path-index rows of a drive's baseline, counted in Table Storage. */
 async function storedRows(driveId: string): Promise<{ items: number; index: number }> {
     const table = (await services()).tables.get('baselines');

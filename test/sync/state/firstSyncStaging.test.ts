@@ -5,10 +5,12 @@ import {
     firstSyncBatches,
     folderIndex,
     groupsInMemory,
+    remoteGroup,
     type GroupSource,
     type ItemGroup,
 } from '../../../lib/sync/plan/batches';
-import type { PlatformEntry, RemoteEntry } from '../../../lib/sync/plan/types';
+import type { BaselineEntry, PlatformEntry, RemoteEntry } from '../../../lib/sync/plan/types';
+import { RowGroups } from '../../../lib/sync/engine/rowGroups';
 import { dropStaging, stagedGroups, stagingKey, StagingWriter } from '../../../lib/sync/state/firstSyncStaging';
 import { mulberry32 } from '../../support/prng';
 import { uniqueSuffix } from '../../support/uniqueNames';
@@ -167,6 +169,49 @@ describe('first-sync staging', () => {
                 .sort(),
         ).toEqual([...deepEntries, ...big, remote('big', true)].map((e) => e.id).sort());
         expect(groups.some((g) => stagingKey(g.key).length > 500)).toBe(true);
+    });
+
+    it("stages the rows of a resume as a third side, and a listed item that has a row in its row's group", async () => {
+        const { remote: r, platform: p } = randomTree(4);
+        // Rows for about half the listed items, some written at another path than the listing's (a
+        // move the listing saw: the item must still meet its row).
+        const rows: BaselineEntry[] = r
+            .filter((_, i) => i % 2 === 0)
+            .map((e, i) => ({
+                remoteId: e.id,
+                platformPath: i % 7 === 0 ? `moved/${e.name}` : e.path,
+                isFolder: e.isFolder,
+                remoteETag: e.eTag,
+                remoteSize: e.size,
+                platformSize: e.size,
+            }));
+        const driveId = `stg${uniqueSuffix()}`;
+        const writer = await StagingWriter.open(services, driveId, { flushChars: 2_000 });
+        const groups = new RowGroups();
+        for (const b of rows) {
+            groups.add(b);
+            if (writer.addBaseline(b)) await writer.flush();
+        }
+        expect(groups.size).toBe(rows.length);
+        for (const e of r) if (writer.addRemote(e, remoteGroup(e, groups.groupOf(e.id)))) await writer.flush();
+        for (const e of p) if (writer.addPlatform(e)) await writer.flush();
+        await writer.flush();
+        const withRows = (gs: ItemGroup[]) =>
+            Object.fromEntries(
+                gs.map((g) => [
+                    g.key,
+                    { ...byKey([g])[g.key], rows: (g.baseline ?? []).map((b) => b.remoteId).sort() },
+                ]),
+            );
+        const staged = await collect(stagedGroups(services, driveId).groups());
+        const reference = await collect(groupsInMemory(r, p, rows).groups());
+        expect(withRows(staged)).toEqual(withRows(reference));
+        expectParentsFirst(staged);
+        const moved = rows.filter((b) => b.platformPath.startsWith('moved/')).map((b) => b.remoteId);
+        expect(moved.length).toBeGreaterThan(2);
+        const movedGroup = staged.find((g) => g.key === 'moved')!;
+        expect(movedGroup.remote.map((e) => e.id).sort()).toEqual([...moved].sort());
+        await dropStaging(services, driveId);
     });
 
     it('opening a writer drops what an interrupted first sync staged', async () => {
