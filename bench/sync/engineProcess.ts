@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getServices } from '../../lib/runtime/services';
 import { runSync } from '../../lib/sync/engine';
@@ -47,6 +48,11 @@ async function main(): Promise<void> {
               );
           }, 1000)
         : undefined;
+    // BENCH_ENGINE_SNAPSHOTS=<ms>,<ms>…: a heap snapshot (live objects only) that long after the start.
+    const snapshots = (process.env.BENCH_ENGINE_SNAPSHOTS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((at) => setTimeout(() => process.stderr.write(`heap snapshot: ${writeHeapSnapshot()}\n`), Number(at)));
     const t0 = performance.now();
     const deps = syntheticDeps({
         items: Number(items),
@@ -60,10 +66,11 @@ async function main(): Promise<void> {
     const ms = performance.now() - t0;
     clearInterval(sampler);
     clearInterval(tracer);
+    for (const s of snapshots) clearTimeout(s);
     gcs.disconnect();
     const run = (result as { run: RunRecord }).run;
     process.stdout.write(
-        `${JSON.stringify({ run, ms: Math.round(ms), rssBeforeMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), peakHeapUsedMiB: Math.round(peakHeapUsed / 1024 / 1024), peakLiveHeapMiB: Math.round(peakLive / 1024 / 1024) })}\n`,
+        `${JSON.stringify({ run, ms: Math.round(ms), heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024), rssBeforeMiB, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), peakHeapUsedMiB: Math.round(peakHeapUsed / 1024 / 1024), peakLiveHeapMiB: Math.round(peakLive / 1024 / 1024) })}\n`,
     );
 }
 

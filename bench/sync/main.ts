@@ -15,7 +15,9 @@ import { ensureDevCertificates } from '../../dev/tls/devCertificates';
  * resource budget, the default: it measures the engine) and/or `production` (a small tenant's budget,
  * the simulator's default: Graph's pacing dominates); BENCH_SYNC_RESUME=0 skips the killed first sync;
  * BENCH_SYNC_STORED_MAX (default 100,000) is the largest size whose baseline is stored (worker.ts says why);
- * BENCH_ENGINE_TRACE=<file> appends each engine process's memory every second (engineProcess.ts).
+ * BENCH_ENGINE_TRACE=<file> appends each engine process's memory every second, BENCH_ENGINE_SNAPSHOTS=<ms>,…
+ * writes heap snapshots (engineProcess.ts); BENCH_ENGINE_MEMORY_MIB (default 2,048, the Bicep's instance
+ * memory; 0 for none) is the memory limit each engine process runs under (instanceMemory.ts).
  */
 const sizes = (process.env.BENCH_SYNC_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const modes = (process.env.BENCH_SYNC_MODES ?? 'idealised').split(',');

@@ -11,6 +11,7 @@ import type { RunRecord } from '../../lib/sync/runs';
 import { startConnectedService } from '../../test/support/connectedService';
 import { baselineOf, PER_FOLDER } from './benchDeps';
 import { proxiedConnectionString } from './countingProxy';
+import { INSTANCE_MEMORY_MIB, instanceMemoryLimit } from './instanceMemory';
 
 /**
  * One drive size in a fresh process: OneDrives seeded with N empty files (`/bench/f<k>/item-<i>.txt`,
@@ -46,9 +47,17 @@ const storedMax = Number(process.env.BENCH_SYNC_STORED_MAX ?? 100_000);
 const storedSkip = (items: number) =>
     `not measured: ${items} items exceed BENCH_SYNC_STORED_MAX (${storedMax}); Azurite's table writes scan the partition and its queries the whole table, so the time to store a baseline grows with the square of its size (≈ 21 min at 100,000 items here, more than a day at 1,000,000)`;
 
+/**
+ * Every engine process runs under the memory of the instance it is deployed on (instanceMemory.ts):
+ * BENCH_ENGINE_MEMORY_MIB, default the Bicep's 2,048 MB; 0 for none (the machine's whole memory).
+ */
+const memory = instanceMemoryLimit(Number(process.env.BENCH_ENGINE_MEMORY_MIB ?? INSTANCE_MEMORY_MIB));
+
 interface ChildResult {
     run: RunRecord;
     ms: number;
+    /** V8's heap limit as Node sized it by default, for the memory the process may use. */
+    heapLimitMiB: number;
     rssBeforeMiB: number;
     peakRssMiB: number;
     peakHeapUsedMiB: number;
@@ -96,6 +105,7 @@ async function main(): Promise<void> {
         const services = await getServices();
         const total = svc.sim.graph.listTree(a.drive.graph!.driveId).length;
         log(`seeded ${total} items in ${Math.round(a.seedMs)} ms`);
+        log(`engine processes: ${memory.limitMiB ? `memory limit ${memory.limitMiB} MiB` : memory.unlimited}`);
 
         /** One run in its own process, with what it cost in Graph requests and storage transactions. */
         const measure = async (
@@ -118,6 +128,7 @@ async function main(): Promise<void> {
                 peakRssMiB: child.peakRssMiB,
                 peakLiveHeapMiB: child.peakLiveHeapMiB,
                 peakHeapUsedMiB: child.peakHeapUsedMiB,
+                heapLimitMiB: child.heapLimitMiB,
                 counts: run.counts,
                 ...(run.batches ? { batches: run.batches } : {}),
                 ...(run.platformScan ? { platformScan: run.platformScan } : {}),
@@ -155,6 +166,7 @@ async function main(): Promise<void> {
             };
         };
 
+        const engineMemory = memory.limitMiB ? { limitMiB: memory.limitMiB } : { unlimited: memory.unlimited };
         const first = await measure(a.drive, 'manual', 0);
         const firstSync = { ...first, itemsPerSecond: Math.round(total / (first.ms / 1000)) };
 
@@ -165,7 +177,7 @@ async function main(): Promise<void> {
             log(`stored-baseline runs: ${stored.skipped}`);
             const resumed = b ? await killedAndResumed(b.drive, first.ms) : undefined;
             process.stdout.write(
-                `${JSON.stringify({ mode, items: total, seedMs: Math.round(a.seedMs), firstSync, baselineStored: stored, ...(resumed ? { resumed } : {}) })}\n`,
+                `${JSON.stringify({ mode, items: total, engineMemory, seedMs: Math.round(a.seedMs), firstSync, baselineStored: stored, ...(resumed ? { resumed } : {}) })}\n`,
             );
             return;
         }
@@ -209,6 +221,7 @@ async function main(): Promise<void> {
         const result = {
             mode,
             items: total,
+            engineMemory,
             seedMs: Math.round(a.seedMs),
             firstSync,
             baselineStored,
@@ -224,6 +237,7 @@ async function main(): Promise<void> {
         await svc.stop();
         await Promise.all(proxies.map((p) => p.stop()));
         await azurite.stop();
+        memory.dispose();
     }
 }
 
@@ -273,10 +287,11 @@ function runChild(
         String(platformItems),
         edited.join(','),
     ];
+    const [command, commandArgs] = memory.wrap(process.execPath, args);
     return new Promise((resolve, reject) => {
         current = execFile(
-            process.execPath,
-            args,
+            command,
+            commandArgs,
             { env: process.env, maxBuffer: 64 * 1024 * 1024 },
             (error, stdout, stderr) => {
                 if (error) return reject(new Error(`engine process failed: ${error.message}\n${stderr.slice(-2000)}`));

@@ -6,6 +6,12 @@
 export const INSTRUMENTS = {
     'sync.runs': { kind: 'counter', unit: '{run}', description: 'Finished sync runs, by outcome and trigger.' },
     'sync.run.duration': { kind: 'histogram', unit: 'ms', description: 'Sync run duration, by outcome and trigger.' },
+    'sync.run.memory': {
+        kind: 'histogram',
+        unit: 'MiB',
+        description:
+            "The instance's peak resident memory when a sync run ends, by the heap limit Node sized from the instance's memory.",
+    },
     'sync.notification.delay': {
         kind: 'histogram',
         unit: 'ms',

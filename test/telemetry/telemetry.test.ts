@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { DriveRecord } from '../../lib/drives/driveRecord';
 import { createLogger } from '../../lib/logging/logger';
 import { runSync } from '../../lib/sync/engine';
@@ -64,6 +65,12 @@ describe('telemetry of a sync run and its transfers', () => {
         expect(count('sync.runs', { outcome: 'succeeded', trigger: 'manual' })).toBe(1);
         expect(series('sync.run.duration', { outcome: 'succeeded', trigger: 'manual' })[0]).toMatchObject({ count: 1 });
         expect(series('sync.run.duration')[0]!.sum).toBeGreaterThan(0);
+        // The run's process (this one: runSync runs in it) reports its peak RSS, by the heap limit Node chose.
+        const heapLimitMiB = String(Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024));
+        expect(series('sync.run.memory', { heapLimitMiB })[0]).toMatchObject({ count: 1 });
+        expect(series('sync.run.memory')[0]!.min).toBeGreaterThanOrEqual(
+            Math.floor(process.memoryUsage().rss / 2 ** 21),
+        );
         expect(total('transfer.bytes', { direction: 'download' })).toBe(files.reduce((n, f) => n + f.size, 0));
         expect(total('transfer.bytes', { direction: 'upload' })).toBe(0);
         expect(count('transfer.duration', { direction: 'download', outcome: 'succeeded' })).toBe(files.length);

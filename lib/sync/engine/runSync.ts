@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { getDrive } from '../../drives/driveRepository';
 import { hasGraphIdentity, type DriveRecord } from '../../drives/driveRecord';
 import { loadIntegration } from '../../integration/integrationSettings';
@@ -170,11 +171,19 @@ async function runUnderLease(
     return run;
 }
 
-/** Runs by outcome and trigger, their duration, and how long a change notification waited for its run. */
+/**
+ * Runs by outcome and trigger, their duration, the instance's memory, and how long a change
+ * notification waited for its run. Node sizes its heap from the memory the instance may use: the
+ * heap limit tells an operator whether it did (≈ 1 GiB on a 2,048 MB instance), and the peak RSS how
+ * close the runs come to the instance's memory.
+ */
 function recordRunMetrics(run: RunRecord, startedAt: Date): void {
     const dimensions = { outcome: run.status, trigger: run.trigger };
     recordMetric('sync.runs', 1, dimensions);
     if (run.durationMs !== undefined) recordMetric('sync.run.duration', run.durationMs, dimensions);
+    recordMetric('sync.run.memory', Math.round(process.resourceUsage().maxRSS / 1024), {
+        heapLimitMiB: String(Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024)),
+    });
     if (run.trigger === 'webhook')
         recordMetric('sync.notification.delay', startedAt.getTime() - Date.parse(run.queuedAt), {});
 }
